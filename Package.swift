@@ -1,0 +1,108 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+let package = Package(
+    name: "routertop",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "routertop", targets: ["routertop"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.2.0"),
+        .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
+        .package(url: "https://github.com/pointfreeco/swift-clocks", from: "1.1.1"),
+        .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.1"),
+    ],
+    targets: [
+        .target(
+            name: "RouterEngine",
+            dependencies: [
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Histogram", package: "hdrhistogram-swift"),
+                .product(name: "TOMLKit", package: "TOMLKit"),
+            ]
+        ),
+        .target(
+            name: "RouterRuntime",
+            dependencies: [
+                "RouterEngine",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ]
+        ),
+        .target(
+            name: "RouterHTTP",
+            dependencies: [
+                "RouterEngine",
+                "RouterRuntime",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ]
+        ),
+        .target(
+            name: "Dashboard",
+            dependencies: [
+                "RouterEngine",
+                .product(name: "TOMLKit", package: "TOMLKit"),
+            ]
+        ),
+        .systemLibrary(name: "CNcursesw"),
+        .executableTarget(
+            name: "routertop",
+            dependencies: [
+                "RouterEngine",
+                "RouterRuntime",
+                "RouterHTTP",
+                "Dashboard",
+                "CNcursesw",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .executableTarget(
+            name: "RouterBenchmarks",
+            dependencies: ["RouterEngine"],
+            path: "Benchmarks/RouterBenchmarks"
+        ),
+        .executableTarget(
+            name: "DashboardBenchmarks",
+            dependencies: ["Dashboard", "RouterEngine"],
+            path: "Benchmarks/DashboardBenchmarks"
+        ),
+        .testTarget(
+            name: "RouterEngineTests",
+            dependencies: [
+                "RouterEngine",
+                "RouterRuntime",
+                .product(name: "Clocks", package: "swift-clocks"),
+                .product(name: "PropertyBased", package: "swift-property-based"),
+            ]
+        ),
+        .testTarget(
+            name: "DashboardTests",
+            dependencies: ["Dashboard", "RouterEngine"]
+        ),
+        .testTarget(
+            name: "RouterHTTPTests",
+            dependencies: [
+                "RouterHTTP",
+                "RouterEngine",
+                "RouterRuntime",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ]
+        ),
+        .testTarget(
+            name: "EndToEndTests",
+            dependencies: ["routertop"]
+        ),
+    ],
+    swiftLanguageModes: [.v6]
+)

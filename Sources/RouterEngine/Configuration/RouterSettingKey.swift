@@ -1,0 +1,67 @@
+/// One of the router's settings, with the names operators know it by.
+public enum RouterSettingKey: String, CaseIterable, Sendable, Codable {
+    case initialBackoff
+    case backoffMultiplier
+    case maxBackoff
+    case probeDeadline
+    case maxProbeDeadline
+    case cacheTimeout
+
+    /// Ray Serve's environment variable for this setting.
+    public var environmentVariable: String {
+        switch self {
+        case .initialBackoff: "RAY_SERVE_ROUTER_RETRY_INITIAL_BACKOFF_S"
+        case .backoffMultiplier: "RAY_SERVE_ROUTER_RETRY_BACKOFF_MULTIPLIER"
+        case .maxBackoff: "RAY_SERVE_ROUTER_RETRY_MAX_BACKOFF_S"
+        case .probeDeadline: "RAY_SERVE_QUEUE_LENGTH_RESPONSE_DEADLINE_S"
+        case .maxProbeDeadline: "RAY_SERVE_MAX_QUEUE_LENGTH_RESPONSE_DEADLINE_S"
+        case .cacheTimeout: "RAY_SERVE_QUEUE_LENGTH_CACHE_TIMEOUT_S"
+        }
+    }
+
+    /// The command-line flag, without the leading dashes.
+    public var flag: String {
+        switch self {
+        case .initialBackoff: "initial-backoff-s"
+        case .backoffMultiplier: "backoff-multiplier"
+        case .maxBackoff: "max-backoff-s"
+        case .probeDeadline: "probe-deadline-s"
+        case .maxProbeDeadline: "max-probe-deadline-s"
+        case .cacheTimeout: "cache-timeout-s"
+        }
+    }
+
+    /// The key in a scenario or config file's `[router]` table.
+    public var fileKey: String {
+        switch self {
+        case .initialBackoff: "initial_backoff_s"
+        case .backoffMultiplier: "backoff_multiplier"
+        case .maxBackoff: "max_backoff_s"
+        case .probeDeadline: "probe_deadline_s"
+        case .maxProbeDeadline: "max_probe_deadline_s"
+        case .cacheTimeout: "cache_timeout_s"
+        }
+    }
+
+    /// A short human label, as the dashboard's editor shows it.
+    public var label: String {
+        switch self {
+        case .initialBackoff: "initial backoff (s)"
+        case .backoffMultiplier: "backoff multiplier"
+        case .maxBackoff: "max backoff (s)"
+        case .probeDeadline: "probe deadline (s)"
+        case .maxProbeDeadline: "max probe deadline (s)"
+        case .cacheTimeout: "cache TTL (s)"
+        }
+    }
+
+    /// What values are allowed, in words.
+    public var allowed: String {
+        switch self {
+        case .initialBackoff, .cacheTimeout: "a finite number ≥ 0"
+        case .backoffMultiplier: "a finite number ≥ 1"
+        case .maxBackoff: "a finite number ≥ the initial backoff"
+        case .probeDeadline, .maxProbeDeadline: "a finite number > 0"
+        }
+    }
+}

@@ -1,0 +1,65 @@
+/// The dashboard's only view of a router: snapshots out, commands in.
+///
+/// Narrow on purpose, so a router in another process can later stand behind the same interface.
+public protocol RouterControl: AnyObject, Sendable {
+    /// The most recently published snapshot; cheap, callable from any thread.
+    func latestSnapshot() -> RouterSnapshot
+
+    /// Asks the router to do something; `completion` says whether it was done, from any thread.
+    func perform(
+        _ command: RouterCommand, by origin: CommandOrigin,
+        completion: @escaping @Sendable (CommandResult) -> Void
+    )
+}
+
+/// Something an operator asks the router to do.
+public enum RouterCommand: Equatable, Sendable {
+    /// Replace the live settings (validated again by the router).
+    case applySettings(RouterSettings)
+    /// Go back to the settings before the last change.
+    case undoSettings
+    /// Simulated fleet only: the synthetic load.
+    case setLoad(requestsPerSecond: Double)
+    /// Add a replica: a simulated one, or the HTTP replica at `address`.
+    case addReplica(address: String?)
+    case removeReplica(ReplicaID)
+    case drainReplica(ReplicaID)
+    /// Simulated fleet only: break a replica on purpose.
+    case injectFault(ReplicaID, SimulatedFault)
+    /// Simulated fleet only: undo every fault of a replica.
+    case recover(ReplicaID)
+}
+
+/// A fault the simulated fleet can inject.
+public enum SimulatedFault: Equatable, Sendable {
+    /// Probes fail until recovered.
+    case unavailable
+    /// The replica dies: its requests fail and it leaves routing for good.
+    case kill
+    /// Probes answer only after `delay`.
+    case slowProbe(delay: Duration)
+    /// The replica reports itself full and refuses new work.
+    case saturate
+}
+
+/// Who asked for a command, for the event log.
+public struct CommandOrigin: Equatable, Sendable, CustomStringConvertible {
+    public var user: String
+    /// The client's address when the operator came in over SSH.
+    public var address: String?
+
+    public init(user: String, address: String? = nil) {
+        self.user = user
+        self.address = address
+    }
+
+    public var description: String {
+        address.map { "\(user) from \($0)" } ?? user
+    }
+}
+
+/// Whether a command was carried out.
+public enum CommandResult: Equatable, Sendable {
+    case done(String)
+    case refused(String)
+}

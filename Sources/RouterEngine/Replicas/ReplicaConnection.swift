@@ -1,0 +1,53 @@
+/// How the router reaches one replica: ask its queue length, send it a request.
+///
+/// The simulated replicas and the HTTP replicas both implement it. Every callback must be made on
+/// the router's scheduler, exactly once (a cancelled call may stay silent).
+public protocol ReplicaConnection: AnyObject {
+    /// Asks the replica for its queue length. The router enforces the deadline itself.
+    func probeQueueLength(_ answer: @escaping (ProbeAnswer) -> Void) -> (any Cancellable)?
+
+    /// Sends a request to the replica and reports how it ended.
+    func send(_ request: DispatchedRequest, _ finished: @escaping (SendOutcome) -> Void) -> (any Cancellable)?
+}
+
+/// A replica's answer to a queue-length probe.
+public enum ProbeAnswer: Equatable, Sendable {
+    /// The number of requests the replica is working on or holding.
+    case queueLength(Int)
+    /// The replica cannot answer for now: keep it, but do not trust its cached length.
+    case unavailable
+    /// The replica is gone for good.
+    case dead
+    /// The replica has no probe endpoint: count its requests locally from now on.
+    case unsupported
+}
+
+/// How a request sent to a replica ended.
+public enum SendOutcome: Equatable, Sendable {
+    /// The replica answered the request.
+    case completed
+    /// The replica refused the request because it is full; it may say its queue length.
+    case rejected(queueLength: Int?)
+    /// The replica failed before it answered, so the request can safely go elsewhere.
+    case failedBeforeResponse
+    /// The replica failed after it started answering; `retryable` when the method is idempotent
+    /// and nothing reached the client yet.
+    case failedMidResponse(retryable: Bool)
+    /// The replica died with the request on it.
+    case replicaDied
+}
+
+/// A request as a replica connection receives it.
+public struct DispatchedRequest {
+    public var id: RequestID
+    /// How many times the request was routed before this one.
+    public var reroutes: Int
+    /// What the host attached to the request (an HTTP exchange, for example).
+    public var payload: AnyObject?
+
+    public init(id: RequestID, reroutes: Int, payload: AnyObject?) {
+        self.id = id
+        self.reroutes = reroutes
+        self.payload = payload
+    }
+}

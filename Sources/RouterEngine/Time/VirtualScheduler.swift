@@ -1,0 +1,127 @@
+/// A discrete-event scheduler on virtual time: time moves only when the next timer fires.
+///
+/// Timers due at the same moment fire in the order they were scheduled, so a run is
+/// deterministic.
+public final class VirtualScheduler: EngineScheduler {
+    public private(set) var now: EngineTime
+    private var queue = TimerHeap()
+    private var sequence: UInt64 = 0
+
+    public init(start: EngineTime = .zero) {
+        self.now = start
+    }
+
+    @discardableResult
+    public func schedule(at deadline: EngineTime, _ action: @escaping () -> Void) -> any Cancellable {
+        let timer = VirtualTimer(action: action)
+        sequence &+= 1
+        queue.push(.init(deadline: Swift.max(deadline, now), sequence: sequence, timer: timer))
+        return timer
+    }
+
+    /// The deadline of the next live timer, if any.
+    public var nextDeadline: EngineTime? {
+        dropCancelled()
+        return queue.peek?.deadline
+    }
+
+    /// Fires every timer due up to and including `end`, then leaves the clock at `end`.
+    public func run(until end: EngineTime) {
+        while let next = queue.peek, next.deadline <= end {
+            queue.pop()
+            guard let action = next.timer.take() else { continue }
+            now = next.deadline
+            action()
+        }
+        if end > now { now = end }
+    }
+
+    /// Advances the clock by `duration`, firing every timer due on the way.
+    public func advance(by duration: Duration) {
+        run(until: now + duration)
+    }
+
+    /// Fires timers until none is left or `limit` is reached; returns whether it went idle.
+    @discardableResult
+    public func runUntilIdle(limit: EngineTime = EngineTime(nanoseconds: .max)) -> Bool {
+        while let next = queue.peek {
+            if next.deadline > limit {
+                now = Swift.max(now, limit)
+                return false
+            }
+            queue.pop()
+            guard let action = next.timer.take() else { continue }
+            now = next.deadline
+            action()
+        }
+        return true
+    }
+
+    private func dropCancelled() {
+        while let next = queue.peek, next.timer.isCancelled { queue.pop() }
+    }
+}
+
+private final class VirtualTimer: Cancellable {
+    private var action: (() -> Void)?
+
+    init(action: @escaping () -> Void) {
+        self.action = action
+    }
+
+    var isCancelled: Bool { action == nil }
+
+    func cancel() { action = nil }
+
+    func take() -> (() -> Void)? {
+        defer { action = nil }
+        return action
+    }
+}
+
+/// A binary min-heap ordered by deadline, then by scheduling order.
+private struct TimerHeap {
+    struct Entry {
+        var deadline: EngineTime
+        var sequence: UInt64
+        var timer: VirtualTimer
+
+        func precedes(_ other: Entry) -> Bool {
+            deadline != other.deadline ? deadline < other.deadline : sequence < other.sequence
+        }
+    }
+
+    private var entries: [Entry] = []
+
+    var peek: Entry? { entries.first }
+
+    mutating func push(_ entry: Entry) {
+        entries.append(entry)
+        var child = entries.count - 1
+        while child > 0 {
+            let parent = (child - 1) / 2
+            guard entries[child].precedes(entries[parent]) else { break }
+            entries.swapAt(child, parent)
+            child = parent
+        }
+    }
+
+    @discardableResult
+    mutating func pop() -> Entry? {
+        guard !entries.isEmpty else { return nil }
+        entries.swapAt(0, entries.count - 1)
+        let top = entries.removeLast()
+        var parent = 0
+        while true {
+            let left = 2 * parent + 1
+            let right = left + 1
+            var first = parent
+            if left < entries.count, entries[left].precedes(entries[first]) { first = left }
+            if right < entries.count, entries[right].precedes(entries[first]) { first = right }
+            if first == parent { break }
+            entries.swapAt(parent, first)
+            parent = first
+        }
+        return top
+    }
+}
