@@ -31,6 +31,48 @@ public struct RouterSnapshot: Sendable {
 
     /// True when the live backoff or probe settings differ from the start values.
     public var settingsChanged: Bool { settings != startupSettings }
+
+    public init(
+        time: EngineTime,
+        mode: RouterMode,
+        settings: RouterSettings,
+        startupSettings: RouterSettings,
+        legacyBackoff: Bool,
+        locality: Locality,
+        totals: RequestTotals,
+        routingTasks: Int,
+        maxRoutingTasks: Int,
+        tasksInBackoff: Int,
+        rateIn: Double,
+        rateOut: Double,
+        fulfillment: LatencySummary,
+        replicas: [ReplicaSnapshot],
+        backoffTimers: [BackoffTimerSnapshot],
+        attemptsHistogram: [AttemptBucket],
+        retries: RetryTotals,
+        events: [RouterEvent],
+        simulation: SimulationStatus? = nil
+    ) {
+        self.time = time
+        self.mode = mode
+        self.settings = settings
+        self.startupSettings = startupSettings
+        self.legacyBackoff = legacyBackoff
+        self.locality = locality
+        self.totals = totals
+        self.routingTasks = routingTasks
+        self.maxRoutingTasks = maxRoutingTasks
+        self.tasksInBackoff = tasksInBackoff
+        self.rateIn = rateIn
+        self.rateOut = rateOut
+        self.fulfillment = fulfillment
+        self.replicas = replicas
+        self.backoffTimers = backoffTimers
+        self.attemptsHistogram = attemptsHistogram
+        self.retries = retries
+        self.events = events
+        self.simulation = simulation
+    }
 }
 
 /// What routertop is routing.
@@ -124,6 +166,50 @@ public struct ReplicaSnapshot: Equatable, Sendable {
     public var rateHistory: [Double]
     /// A fault injected into a simulated replica, in words.
     public var fault: String?
+
+    public init(
+        id: ReplicaID,
+        node: String,
+        zone: String,
+        state: ReplicaState,
+        maxOngoingRequests: Int,
+        queueLength: Int,
+        queueSource: QueueLengthSource,
+        cacheAge: Duration? = nil,
+        inFlight: Int,
+        routed: Int,
+        completed: Int,
+        rejected: Int,
+        probeTimeouts: Int,
+        retriesAttributed: Int,
+        probeRTT: Duration? = nil,
+        latencyP50: Duration? = nil,
+        latencyP99: Duration? = nil,
+        rate: Double,
+        rateHistory: [Double],
+        fault: String? = nil
+    ) {
+        self.id = id
+        self.node = node
+        self.zone = zone
+        self.state = state
+        self.maxOngoingRequests = maxOngoingRequests
+        self.queueLength = queueLength
+        self.queueSource = queueSource
+        self.cacheAge = cacheAge
+        self.inFlight = inFlight
+        self.routed = routed
+        self.completed = completed
+        self.rejected = rejected
+        self.probeTimeouts = probeTimeouts
+        self.retriesAttributed = retriesAttributed
+        self.probeRTT = probeRTT
+        self.latencyP50 = latencyP50
+        self.latencyP99 = latencyP99
+        self.rate = rate
+        self.rateHistory = rateHistory
+        self.fault = fault
+    }
 }
 
 /// Where a queue-length figure came from.
@@ -148,12 +234,36 @@ public struct BackoffTimerSnapshot: Equatable, Sendable {
     public var inBackoffSince: EngineTime
     /// When it wakes for its next attempt; nil while it is attempting (probing) now.
     public var wakeAt: EngineTime?
+
+    public init(
+        taskID: Int,
+        requestID: RequestID? = nil,
+        failedAttempts: Int,
+        wait: Duration,
+        inBackoffSince: EngineTime,
+        wakeAt: EngineTime? = nil
+    ) {
+        self.taskID = taskID
+        self.requestID = requestID
+        self.failedAttempts = failedAttempts
+        self.wait = wait
+        self.inBackoffSince = inBackoffSince
+        self.wakeAt = wakeAt
+    }
 }
 
 /// The number of requests that were assigned after a given number of routing attempts.
 public struct AttemptBucket: Equatable, Sendable {
     public var attempts: Int
     public var requests: Int
+
+    public init(
+        attempts: Int,
+        requests: Int
+    ) {
+        self.attempts = attempts
+        self.requests = requests
+    }
 }
 
 /// Retry counters across the router's life.
