@@ -1,1 +1,5 @@
-print("x")
+import Foundation
+
+exit(DevelopmentEntry.main(
+    arguments: Array(CommandLine.arguments.dropFirst()), environment: ProcessInfo.processInfo.environment
+))
