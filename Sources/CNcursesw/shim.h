@@ -4,6 +4,7 @@
 #define _XOPEN_SOURCE_EXTENDED 1
 #include <locale.h>
 #include <langinfo.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <wchar.h>
@@ -37,13 +38,18 @@ static inline void rt_getmaxyx(WINDOW *window, int *rows, int *columns) {
 }
 
 /// Installs `handler` for `signo` without SA_RESTART, so a blocking read returns and the UI loop
-/// sees the flag the handler set. Returns 0 on success.
+/// sees the flag the handler set, and unblocks the signal in case the parent left it blocked.
+/// Returns 0 on success.
 static inline int rt_install_signal_handler(int signo, void (*handler)(int)) {
     struct sigaction action;
     sigemptyset(&action.sa_mask);
     action.sa_flags = 0;
     action.sa_handler = handler;
-    return sigaction(signo, &action, NULL);
+    if (sigaction(signo, &action, NULL) != 0) return -1;
+    sigset_t set;
+    sigemptyset(&set);
+    sigaddset(&set, signo);
+    return pthread_sigmask(SIG_UNBLOCK, &set, NULL);
 }
 
 /// Installs a one-shot `handler` for a fatal signal: the default action is back in place when it

@@ -1,0 +1,90 @@
+#!/usr/bin/env bash
+# Measures what the dashboard costs at steady state: bytes written to the terminal per second and
+# CPU use, at 120x40 with 16 simulated replicas and the default refresh, side by side with
+# `htop -d 5` (0.5 s) in the same pseudo-terminal setup.
+#
+# Usage: scripts/measure-terminal.sh [seconds]   (default 30; the first 5 s are warm-up, not counted)
+# ROUTERTOP_BIN overrides the binary (default: a release build, made if missing); ROUTERTOP_ARGS the
+# arguments that give 16 simulated replicas (default: --replicas 16).
+set -euo pipefail
+
+duration=${1:-30}
+warmup=5
+if (( duration <= warmup )); then
+    echo "measure-terminal: the duration must be longer than the ${warmup} s warm-up" >&2
+    exit 2
+fi
+root=$(cd "$(dirname "$0")/.." && pwd)
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+
+if [[ -z "${ROUTERTOP_BIN:-}" ]]; then
+    (cd "$root" && swift build -c release --product routertop >"$work/build.log" 2>&1) || {
+        cat "$work/build.log" >&2
+        exit 1
+    }
+    ROUTERTOP_BIN="$root/.build/release/routertop"
+fi
+if ! command -v htop >/dev/null; then
+    if [[ $(id -u) -eq 0 ]]; then
+        (apt-get update -qq && apt-get install -y -qq htop) >"$work/apt.log" 2>&1 || {
+            cat "$work/apt.log" >&2
+            exit 1
+        }
+    else
+        echo "measure-terminal: htop is missing; install it (apt-get install htop) and run again" >&2
+        exit 1
+    fi
+fi
+command -v script >/dev/null || { echo "measure-terminal: needs script(1) from util-linux" >&2; exit 1; }
+
+ROUTERTOP_ARGS=${ROUTERTOP_ARGS:---replicas 16}
+ticks_per_second=$(getconf CLK_TCK)
+
+# cpu_ticks PID: user + system time of the process, in clock ticks.
+cpu_ticks() {
+    # Field 2 (the command name) may hold spaces; count from after its closing parenthesis.
+    local stat
+    stat=$(cat "/proc/$1/stat")
+    stat=${stat##*) }
+    set -- $stat
+    echo $(( ${12} + ${13} ))
+}
+
+# measure NAME COMMAND...: runs COMMAND in a 120x40 pty for $duration seconds and prints one row.
+measure() {
+    local name=$1
+    shift
+    local log="$work/$name.typescript" pidfile="$work/$name.pid"
+    rm -f "$log" "$pidfile"
+    # script gives the command a pty and records everything written to it. Its own input is a pipe
+    # that stays open (and silent) for the whole run.
+    sleep $((duration + 10)) | TERM=xterm-256color LANG=C.UTF-8 LC_ALL=C.UTF-8 \
+        script -q -f -e -c "echo \$\$ > '$pidfile'; stty cols 120 rows 40; exec $*" "$log" >/dev/null 2>&1 &
+    local script_pid=$!
+    local waited=0
+    until [[ -s "$pidfile" ]]; do
+        sleep 0.1
+        waited=$((waited + 1))
+        if (( waited > 100 )); then echo "measure-terminal: $name did not start" >&2; exit 1; fi
+    done
+    local pid
+    pid=$(cat "$pidfile")
+    sleep "$warmup"
+    local bytes0 ticks0 bytes1 ticks1
+    bytes0=$(stat -c %s "$log")
+    ticks0=$(cpu_ticks "$pid")
+    sleep $((duration - warmup))
+    bytes1=$(stat -c %s "$log")
+    ticks1=$(cpu_ticks "$pid")
+    kill -TERM "$pid" 2>/dev/null || true
+    wait "$script_pid" 2>/dev/null || true
+    local seconds=$((duration - warmup))
+    awk -v name="$name" -v bytes=$((bytes1 - bytes0)) -v ticks=$((ticks1 - ticks0)) \
+        -v hz="$ticks_per_second" -v s="$seconds" \
+        'BEGIN { printf "%-28s %12.0f %8.2f\n", name, bytes / s, 100 * ticks / hz / s }'
+}
+
+printf "%-28s %12s %8s\n" "program (120x40, ${duration} s)" "bytes/s" "CPU %"
+measure "routertop ${ROUTERTOP_ARGS}" "'$ROUTERTOP_BIN' $ROUTERTOP_ARGS"
+measure "htop -d 5" "htop -d 5"
