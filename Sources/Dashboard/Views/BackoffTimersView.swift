@@ -26,8 +26,8 @@ enum BackoffTimersView {
         } else {
             distributionRows = content >= 2 ? 1 : 0
         }
-        let timerRows = content - distributionRows
         let timers = snapshot.backoffTimers
+        let timerRows = content - distributionRows
         scroll = min(scroll, max(timers.count - timerRows, 0))
         if timers.isEmpty, timerRows > 0 {
             canvas.put("no routing task is in backoff", in: rect, row: 1, column: 1, role: .tableDim)
@@ -44,7 +44,10 @@ enum BackoffTimersView {
             drawTimer(&canvas, timers[index], now: snapshot.time, x: rect.x, y: rect.y + 1 + row, width: rect.width)
         }
         if distributionRows > 0 {
-            drawDistribution(&canvas, buckets, in: rect, firstRow: 1 + timerRows, rows: distributionRows)
+            // The distribution follows the timers closely instead of sitting at the panel's foot.
+            let used = max(min(timers.count - scroll, timerRows), 1)
+            let gap = timerRows - used > 0 ? 1 : 0
+            drawDistribution(&canvas, buckets, in: rect, firstRow: 1 + used + gap, rows: distributionRows)
         }
     }
 

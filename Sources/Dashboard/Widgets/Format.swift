@@ -59,7 +59,8 @@ enum Format {
         guard seconds.isFinite else { return "∞" }
         let ms = seconds * 1000
         if ms >= 1e9 { return count(Int(min(ms, 9e18))) }
-        if ms == ms.rounded() { return String(Int(ms)) }
+        // Sums of binary fractions (0.025 + 0.05) land a hair off the whole number they mean.
+        if abs(ms - ms.rounded()) < 1e-6 { return String(Int(ms.rounded())) }
         if ms >= 100 { return String(Int(ms.rounded())) }
         return decimal(ms, places: ms < 1 ? 2 : 1)
     }
