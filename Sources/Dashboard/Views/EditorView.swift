@@ -8,7 +8,7 @@ enum EditorView {
     static func draw(_ canvas: inout Canvas, in area: Rect, form: ParameterForm, legacy: Bool) {
         let validation = form.validate()
         let fields = ParameterForm.fields
-        let width = min(area.width, 100)
+        let width = min(area.width, 120)
         let inner = width - 2
         let reasonColumn = 1 + labelWidth + fieldWidth + 3
         let reasonsBeside = inner - reasonColumn >= 30
