@@ -8,6 +8,10 @@ public enum ColorPalette {
         guard case .indexed(let index) = color else { return color }
         if index < 8 { return color }
         let (r, g, b) = rgb(index)
+        // Greys are nearer to yellow than to white by plain distance; keep them grey-ish instead.
+        if max(r, g, b) - min(r, g, b) < 48 {
+            return .indexed((r + g + b) / 3 < 64 ? 0 : 7)
+        }
         var best = 0
         var bestDistance = Int.max
         for candidate in 0..<8 {
