@@ -1,4 +1,5 @@
 import Dashboard
+import Testing
 import Foundation
 import RouterEngine
 
@@ -110,4 +111,9 @@ extension Screen {
     }
 
     func contains(_ needle: String) -> Bool { !rows(containing: needle).isEmpty }
+}
+
+/// A failed expectation shows the screen as a person would read it, not as a list of cells.
+extension Screen: CustomTestStringConvertible {
+    public var testDescription: String { "\n" + text }
 }
