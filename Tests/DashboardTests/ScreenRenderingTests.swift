@@ -212,4 +212,25 @@ struct ScreenRenderingTests {
         dashboard.handle(.home)
         #expect(dashboard.render(size: size).contains("replica-0 "))
     }
+
+    @Test("Tab gives the arrows to the event log, which scrolls back in time")
+    func eventScrolling() {
+        let events = (0..<60).map { RouterEvent(time: .seconds(Double($0)), kind: .info, message: "event number \($0)") }
+        let dashboard = Fixtures.controller(FakeRouterControl(Fixtures.snapshot(replicas: 4, events: events)))
+        let size = TerminalSize(columns: 100, rows: 30)
+        let start = dashboard.render(size: size)
+        #expect(start.contains("event number 59"))
+        dashboard.handle(.tab)
+        dashboard.handle(.tab)
+        dashboard.handle(.up)
+        dashboard.handle(.pageUp)
+        let back = dashboard.render(size: size)
+        #expect(!back.contains("event number 59"))
+        #expect(back.contains("newer below"))
+        dashboard.handle(.home)
+        #expect(dashboard.render(size: size).contains("event number 0 "))
+        dashboard.handle(.end)
+        #expect(dashboard.render(size: size).contains("event number 59"))
+    }
 }
+

@@ -23,7 +23,7 @@ enum KeyHelp {
         Entry(keys: "t F9", action: "next theme"),
         Entry(keys: "< >", action: "refresh faster / slower"),
         Entry(keys: "z", action: "undo last parameter change", changes: true),
-        Entry(keys: "E", action: "export settings as env lines"),
+        Entry(keys: "E", action: "export settings to a file"),
         Entry(keys: "+ -", action: "more / less load", fleetOnly: true, changes: true),
         Entry(keys: "a", action: "add replica", fleetOnly: true, changes: true),
         Entry(keys: "d", action: "remove selected", fleetOnly: true, changes: true),
