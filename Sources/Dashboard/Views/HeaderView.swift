@@ -22,7 +22,7 @@ enum HeaderView {
         first.add(4, ("fulfil p50 ", .headerLabel), (Format.duration(snapshot.fulfillment.p50), .headerValue),
                   (" p99 ", .headerLabel), (Format.duration(snapshot.fulfillment.p99), .headerValue))
         if let simulation = snapshot.simulation {
-            first.add(5, ("load ", .headerLabel), (Format.rate(simulation.requestsPerSecond), .headerValue))
+            first.add(3, ("load ", .headerLabel), (Format.rate(simulation.requestsPerSecond), .headerValue))
         }
         first.draw(&canvas, in: rect, row: 0)
 
