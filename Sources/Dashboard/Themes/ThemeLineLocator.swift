@@ -13,7 +13,7 @@ struct ThemeLineLocator {
     init(text: String) {
         var table = ""
         for (offset, rawLine) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
-            let line = Self.stripComment(rawLine).trimmingCharacters(in: " \t\r")
+            let line = Self.stripComment(rawLine).trimming(" \t\r")
             if line.isEmpty { continue }
             if line.hasPrefix("[") {
                 let inner = line.drop(while: { $0 == "[" }).prefix(while: { $0 != "]" })
@@ -58,7 +58,8 @@ struct ThemeLineLocator {
 }
 
 extension StringProtocol {
-    func trimmingCharacters(in set: String) -> String {
+    /// Drops the given characters from both ends.
+    func trimming(_ set: String) -> String {
         let scalars = Set(set)
         var slice = Substring(self)
         while let first = slice.first, scalars.contains(first) { slice = slice.dropFirst() }
