@@ -66,20 +66,23 @@ enum BackoffTimersView {
         put("wait " + Format.duration(timer.wait, micro: "us"), waitRole, width: 11)
         guard let wakeAt = timer.wakeAt else {
             put("probing", .backoffProbing, width: 8)
-            put("in backoff " + Format.duration(now - timer.inBackoffSince, micro: "us"), .tableDim, width: 20)
+            put(Format.duration(now - timer.inBackoffSince, micro: "us") + " in backoff", .tableDim, width: 20)
             return
         }
         let remaining = max(wakeAt - now, .zero)
         let total = timer.wait > .zero ? timer.wait : remaining
         let fraction = total > .zero ? remaining.secondsValue / total.secondsValue : 0
-        let leftText = Format.duration(remaining, micro: "us") + " left"
-        let barWidth = min(max(right - column - leftText.count - 2, 0), 20)
+        // A fixed slot for the time left keeps the bars of every line the same width.
+        let leftWidth = 11
+        let barWidth = min(max(right - column - leftWidth - 1, 0), 20)
         if barWidth >= 3 {
             Bar.draw(&canvas, x: column, y: y, width: barWidth, fraction: fraction,
                      role: .backoffCountdown, emptyRole: .backoffElapsed)
             column += barWidth + 1
         }
-        put(leftText, .backoffCountdown, width: leftText.count)
+        let leftText = Format.duration(remaining, micro: "us") + " left"
+        canvas.putRight(leftText, right: min(column + leftWidth, right), y: y, width: min(leftWidth, max(right - column, 0)),
+                        role: .backoffCountdown)
     }
 
     private static func drawDistribution(_ canvas: inout Canvas, _ buckets: [AttemptBucket], in rect: Rect, firstRow: Int, rows: Int) {
