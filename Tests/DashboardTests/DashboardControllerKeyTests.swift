@@ -186,4 +186,16 @@ struct KeyHandlingTests {
         dashboard.handle(.character("+"))
         #expect(control.commands == [.setLoad(requestsPerSecond: 1)])
     }
+
+    @Test("a status message fades after ten seconds of router time")
+    func statusFades() {
+        let control = FakeRouterControl(Fixtures.snapshot(time: .seconds(100)))
+        let dashboard = Fixtures.controller(control)
+        dashboard.handle(.character("a"))
+        #expect(dashboard.render(size: size).contains("add replica: done"))
+        control.setSnapshot(Fixtures.snapshot(time: .seconds(109)))
+        #expect(dashboard.render(size: size).contains("add replica: done"))
+        control.setSnapshot(Fixtures.snapshot(time: .seconds(111)))
+        #expect(!dashboard.render(size: size).contains("add replica: done"))
+    }
 }

@@ -13,6 +13,10 @@ public final class DashboardController {
     private var lastSnapshot: RouterSnapshot?
     /// The theme `t` tried last, so a refused theme file is stepped over on the next press.
     private var lastTriedTheme: String?
+    /// The status line's message and the router time it first showed at, so it can fade.
+    private var statusShown: (status: DashboardState.Status, at: EngineTime)?
+    /// How long a status message stays, in router time (it stays while the display is paused).
+    static let statusLifetime: Duration = .seconds(10)
     public private(set) var theme: Theme
 
     public init(control: any RouterControl, configuration: DashboardConfiguration, theme: Theme) {
@@ -49,10 +53,26 @@ public final class DashboardController {
         applyDeliveries()
         let snapshot = state.pausedSnapshot ?? control.latestSnapshot()
         lastSnapshot = snapshot
+        expireStatus(now: snapshot.time)
         var renderer = FrameRenderer(
             snapshot: snapshot, configuration: configuration, themeName: theme.name
         )
         return renderer.render(size: size, state: &state)
+    }
+
+    private func expireStatus(now: EngineTime) {
+        guard let status = state.status else {
+            statusShown = nil
+            return
+        }
+        guard let shown = statusShown, shown.status == status else {
+            statusShown = (status, now)
+            return
+        }
+        if now - shown.at > Self.statusLifetime {
+            state.status = nil
+            statusShown = nil
+        }
     }
 
     private func displayedSnapshot() -> RouterSnapshot {
