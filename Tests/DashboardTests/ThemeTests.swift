@@ -26,6 +26,14 @@ struct ThemeTests {
         #expect(theme.style(for: .tableRow, depth: .full256).background == .terminalDefault)
     }
 
+    @Test("a role without a background sits on normal's")
+    func inheritedBackground() throws {
+        let light = try Theme.load("light", searchDirectories: directories)
+        #expect(light.style(for: .headerLabel, depth: .full256).background == .indexed(255))
+        #expect(light.style(for: .headerLabel, depth: .eight).background == .indexed(7))
+        #expect(light.style(for: .tableSelected, depth: .full256).background == .indexed(153))
+    }
+
     @Test("colours degrade: 256, then the 8-colour fallback, then attributes alone")
     func degrade() throws {
         let theme = try Theme.load("default", searchDirectories: directories)

@@ -17,8 +17,16 @@ struct ThemeLoader {
     mutating func load(_ nameOrPath: String) throws(ThemeError) -> Theme {
         let path = try locate(nameOrPath, besides: nil)
         let (roles, summary) = try resolve(path: path, requested: nameOrPath)
+        // A role without a background sits on `normal`'s, so a light theme is light everywhere.
+        let normal = roles[.normal]
         var appearances: [StyleRole: RoleAppearance] = [:]
-        for (role, partial) in roles { appearances[role] = partial.appearance }
+        for (role, var partial) in roles {
+            if partial.background == nil {
+                partial.background = normal?.background
+                partial.background8 = partial.background8 ?? normal?.background8
+            }
+            appearances[role] = partial.appearance
+        }
         let name = Self.baseName(path)
         return Theme(name: name, file: path, summary: summary, appearances: appearances)
     }
