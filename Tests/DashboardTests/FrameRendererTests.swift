@@ -120,6 +120,16 @@ struct ScreenRenderingTests {
                 }
             }
         }
+        for (readOnly, ascii) in [(true, false), (false, true), (true, true)] {
+            let dashboard = Fixtures.controller(control, readOnly: readOnly, ascii: ascii)
+            dashboard.handle(.character("?"))
+            for columns in stride(from: 1, through: 200, by: 7) {
+                for rows in stride(from: 1, through: 60, by: 3) {
+                    if columns == 99 { dashboard.handle(.escape) }
+                    _ = dashboard.render(size: TerminalSize(columns: columns, rows: rows))
+                }
+            }
+        }
         let empty = Fixtures.controller(FakeRouterControl(Fixtures.snapshot(replicas: 0, timers: [], events: [])))
         for columns in [1, 40, 79, 80, 200] {
             for rows in [1, 10, 23, 24, 60] {
