@@ -95,4 +95,21 @@ struct ReplicaOrderingTests {
         dashboard.handle(.character("x"))
         #expect(control.commands == [.injectFault(ReplicaID("r-2"), .kill)])
     }
+
+    @Test("sorting by state puts trouble first; sorting by fault puts faults first")
+    func stateAndFault() {
+        var replicas = (0..<4).map { Fixtures.replica($0) }
+        replicas[1].state = .dead
+        replicas[2].state = .unavailable
+        replicas[3].fault = "saturated"
+        for index in replicas.indices { replicas[index].id = ReplicaID("r-\(index)") }
+        let dashboard = Fixtures.controller(FakeRouterControl(Fixtures.snapshot(replicas: replicas, events: [])))
+        let size = TerminalSize(columns: 160, rows: 40)
+        dashboard.handle(.character("s"))
+        dashboard.handle(.character("s"))
+        #expect(tableOrder(dashboard.render(size: size)) == ["r-1", "r-2", "r-0", "r-3"])
+        while !dashboard.render(size: size).contains("sort fault") { dashboard.handle(.character("s")) }
+        #expect(tableOrder(dashboard.render(size: size)).first == "r-3")
+    }
 }
+

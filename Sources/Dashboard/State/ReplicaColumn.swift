@@ -46,10 +46,11 @@ public enum ReplicaColumn: Int, CaseIterable, Sendable {
         }
     }
 
-    /// Numbers sort biggest first on the first press: the busiest replicas come to the top.
+    /// The direction of the first press: the busiest replicas, the ones in trouble and the ones
+    /// with a fault come to the top.
     var descendingByDefault: Bool {
         switch self {
-        case .id, .location, .state, .source, .fault: false
+        case .id, .location, .state, .source: false
         default: true
         }
     }

@@ -13,7 +13,7 @@ enum ReplicaOrdering {
         }
         let descending = sort.descending
         switch sort.column {
-        case .id, .location, .state, .source, .fault:
+        case .id, .location, .source, .fault:
             let keys = replicas.map { textKey($0, sort.column) }
             indices.sort { a, b in
                 let order = naturalCompare(keys[a], keys[b])
@@ -38,7 +38,6 @@ enum ReplicaOrdering {
     private static func textKey(_ replica: ReplicaSnapshot, _ column: ReplicaColumn) -> String {
         switch column {
         case .location: replica.node + "/" + replica.zone
-        case .state: replica.state.rawValue
         case .source: replica.queueSource.rawValue
         case .fault: replica.fault ?? ""
         default: replica.id.rawValue
@@ -51,6 +50,7 @@ enum ReplicaOrdering {
         case .queue:
             let limit = max(replica.maxOngoingRequests, 1)
             return Double(replica.queueLength) / Double(limit) + Double(replica.queueLength) * 1e-6
+        case .state: return stateRank(replica.state)
         case .inFlight: return Double(replica.inFlight)
         case .routed: return Double(replica.routed)
         case .rejected: return Double(replica.rejected)
@@ -61,6 +61,16 @@ enum ReplicaOrdering {
         case .p99: return replica.latencyP99?.secondsValue ?? -1
         case .rate: return replica.rate.isFinite ? replica.rate : -1
         default: return 0
+        }
+    }
+
+    /// Trouble first when sorted ascending: dead, unavailable, draining, healthy.
+    private static func stateRank(_ state: ReplicaState) -> Double {
+        switch state {
+        case .dead: 0
+        case .unavailable: 1
+        case .draining: 2
+        case .healthy: 3
         }
     }
 
