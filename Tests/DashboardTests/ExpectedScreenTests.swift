@@ -43,8 +43,8 @@ struct ExpectedScreenTests {
     }
 
     static let main80x24 = """
-        routertop  in 120.5/s out 119.3/s  pending 7  tasks 3/16  in backoff 2
-        backoff 0.025s ×2 max 0.5s  probe 0.1s max 1s  cache TTL 10s  refresh 500ms
+        routertop  in 121/s out 119/s  pending 7  tasks 3/16  in backoff 2
+        backoff 0.025s ×2 max 0.5s  probe 0.1s max 1s  cache TTL 10s  load 100/s
         ── Replicas 8 · sort replica id ▲ ──────────────────────────────────────────────
          replica▲  node/zone     state       queue          src   infl  routed   rej
         ▶replica-0 node-a/zone-1 healthy     ░░░░░░░░   0/5 probe    0    1000     0
@@ -70,8 +70,8 @@ struct ExpectedScreenTests {
         """
 
     static let editor80x24 = """
-        routertop  in 120.5/s out 119.3/s  pending 7  tasks 3/16  in backoff 2
-        backoff 0.025s ×2 max 0.5s  probe 0.1s max 1s  cache TTL 10s  refresh 500ms
+        routertop  in 121/s out 119/s  pending 7  tasks 3/16  in backoff 2
+        backoff 0.025s ×2 max 0.5s  probe 0.1s max 1s  cache TTL 10s  load 100/s
         ── Replicas 8 · sort replica id ▲ ──────────────────────────────────────────────
         ┌─ Edit router parameters ─────────────────────────────────────────────────────┐
         │ initial backoff (s)     0.025                                                │
@@ -97,8 +97,8 @@ struct ExpectedScreenTests {
         """
 
     static let readOnlyASCII100x24 = """
-        routertop   READ-ONLY   in 120.5/s out 119.3/s  pending 7  tasks 3/10  in backoff 2  load 100.0/s
-        backoff 0.025s x2 max 0.5s  probe 0.1s max 1s  cache TTL 10s  refresh 500ms  theme plain
+        routertop   READ-ONLY   simulated fleet  in 121/s out 119/s  pending 7  tasks 3/10  in backoff 2
+        backoff 0.025s x2 max 0.5s  probe 0.1s max 1s  cache TTL 10s  load 100/s  refresh 500ms  theme plain
          READ-ONLY: watching only; edits, faults and replica changes are refused
         -- Replicas 5 | sort replica id ^ ------------------------------------------------------------------
          replica^  node/zone     state       queue          src   infl  routed   rej ptmo  retry    p99

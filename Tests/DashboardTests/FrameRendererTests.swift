@@ -28,7 +28,7 @@ struct ScreenRenderingTests {
             .render(size: TerminalSize(columns: 160, rows: 50))
         let top = screen.row(0) + "\n" + screen.row(1)
         #expect(top.contains("simulated fleet"))
-        #expect(top.contains("in 120.5/s"))
+        #expect(top.contains("in 121/s out 119/s"))
         #expect(top.contains("pending 7"))
         #expect(top.contains("tasks 3/16"))
         #expect(top.contains("in backoff 2"))

@@ -12,7 +12,7 @@ enum HeaderView {
         if paused { first.add(0, (" PAUSED ", .headerPaused)) }
         if readOnly { first.add(0, (" READ-ONLY ", .bannerReadOnly)) }
         first.add(3, (snapshot.mode.description, .headerValue))
-        first.add(6, ("up ", .headerLabel), (Format.clock(snapshot.time.seconds), .headerValue))
+        first.add(5, ("up ", .headerLabel), (Format.clock(snapshot.time.seconds), .headerValue))
         first.add(1, ("in ", .headerLabel), (Format.rate(snapshot.rateIn), .headerValue),
                   (" out ", .headerLabel), (Format.rate(snapshot.rateOut), .headerValue))
         first.add(1, ("pending ", .headerLabel), (Format.count(snapshot.totals.pending), .headerValue))
@@ -21,9 +21,6 @@ enum HeaderView {
         first.add(2, ("in backoff ", .headerLabel), (String(snapshot.tasksInBackoff), .backoffWait))
         first.add(4, ("fulfil p50 ", .headerLabel), (Format.duration(snapshot.fulfillment.p50), .headerValue),
                   (" p99 ", .headerLabel), (Format.duration(snapshot.fulfillment.p99), .headerValue))
-        if let simulation = snapshot.simulation {
-            first.add(3, ("load ", .headerLabel), (Format.rate(simulation.requestsPerSecond), .headerValue))
-        }
         first.draw(&canvas, in: rect, row: 0)
 
         guard rect.height >= 2 else { return }
@@ -42,6 +39,9 @@ enum HeaderView {
                    (" max ", .headerLabel), value(.maxProbeDeadline, Format.setting(live.maxProbeDeadline) + "s"))
         second.add(2, ("cache TTL ", .headerLabel), value(.cacheTimeout, Format.setting(live.cacheTimeout) + "s"))
         if snapshot.settingsChanged { second.add(1, ("* changed since start", .headerChanged)) }
+        if let simulation = snapshot.simulation {
+            second.add(1, ("load ", .headerLabel), (Format.rate(simulation.requestsPerSecond), .headerValue))
+        }
         second.add(4, ("refresh ", .headerLabel), ("\(refreshMilliseconds)ms", .headerValue))
         second.add(5, ("theme ", .headerLabel), (themeName, .headerValue))
         second.draw(&canvas, in: rect, row: 1)

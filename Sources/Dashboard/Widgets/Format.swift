@@ -51,6 +51,7 @@ enum Format {
     static func rate(_ perSecond: Double) -> String {
         guard perSecond.isFinite else { return "-" }
         if perSecond >= 10_000 { return count(Int(perSecond.rounded())) + "/s" }
+        if perSecond >= 100 { return String(Int(perSecond.rounded())) + "/s" }
         return decimal(perSecond, places: 1) + "/s"
     }
 
