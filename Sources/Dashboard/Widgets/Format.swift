@@ -5,7 +5,7 @@ import RouterEngine
 enum Format {
     /// `1234`, `12.3k`, `1.23M`.
     static func count(_ value: Int) -> String {
-        let magnitude = abs(value)
+        let magnitude = value.magnitude
         if magnitude < 100_000 { return String(value) }
         if magnitude < 10_000_000 { return decimal(Double(value) / 1_000, places: 1) + "k" }
         return decimal(Double(value) / 1_000_000, places: 1) + "M"
