@@ -62,8 +62,8 @@ struct ExpectedScreenTests {
          attempts per request: 1:4800 2:150 3:40
         ── Events ──────────────────────────────────────────────────────────────────────
          00:00:03.0 replica  replica-1 is unavailable
-         00:00:09.0 settings set: initial backoff (s) 0.025 → 0.01 by alice from 10.0.0.
-
+         00:00:09.0 settings set: initial backoff (s) 0.025 → 0.01 by alice from
+                             10.0.0.5
 
 
         q quit  ? help  Enter detail  s S sort  / filter  Tab panel  e edit  p pause
@@ -90,7 +90,7 @@ struct ExpectedScreenTests {
         │                                                                              │
         │ Enter apply · Esc cancel · Tab/arrows field · Bksp delete, Del clear         │
         └──────────────────────────────────────────────────────────────────────────────┘
-
+                             10.0.0.5
 
 
         Enter apply  Esc cancel  ↑↓ Tab field  Bksp delete  Del ^U clear field  F10 quit

@@ -14,7 +14,7 @@ enum EditorView {
         let reasonsBeside = inner - reasonColumn >= 30
         // The rows the modal would like, in the order they are dropped from the bottom.
         let focusedError = validation.errors[form.focus] ?? fields.lazy.compactMap { validation.errors[$0] }.first
-        let errorLines = focusedError.map { wrap(errorText($0), width: inner - 2) } ?? []
+        let errorLines = focusedError.map { TextWrap.lines(errorText($0), width: inner - 2) } ?? []
         let wanted = fields.count + (errorLines.isEmpty ? 0 : errorLines.count + 1) + 4 + 2 + 2
         let box = area.centered(width: width, height: min(wanted, area.height))
         canvas.box(box, title: "Edit router parameters" + (legacy ? " (legacy backoff)" : ""))
@@ -95,24 +95,5 @@ enum EditorView {
             }
             x += width
         }
-    }
-
-    /// Splits `text` at spaces into lines of at most `width` columns (at most three lines).
-    static func wrap(_ text: String, width: Int) -> [String] {
-        guard width > 8 else { return [text] }
-        var lines: [String] = []
-        var current = ""
-        for word in text.split(separator: " ") {
-            if current.isEmpty {
-                current = String(word)
-            } else if current.count + 1 + word.count <= width {
-                current += " " + word
-            } else {
-                lines.append(current)
-                current = String(word)
-            }
-        }
-        if !current.isEmpty { lines.append(current) }
-        return Array(lines.prefix(3))
     }
 }

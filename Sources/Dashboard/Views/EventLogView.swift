@@ -34,19 +34,38 @@ enum EventLogView {
             canvas.put("no events yet", in: rect, row: 1, column: 1, role: .tableDim)
             return
         }
-        let end = events.count - scroll
-        let start = max(end - rows, 0)
-        for (row, event) in events[start..<end].enumerated() {
-            let y = rect.y + 1 + row
-            var x = rect.x + 1
-            x += canvas.put(Format.timestamp(event.time), x: x, y: y, role: .eventTime, maxWidth: rect.maxX - x) + 1
-            let kindRole = role(event.kind)
-            let kind = event.kind.rawValue
-            canvas.put(kind, x: x, y: y, role: kindRole, maxWidth: rect.maxX - x)
-            x += 9
-            guard x < rect.maxX else { continue }
-            canvas.put(event.message, x: x, y: y, role: event.kind == .warning ? .eventWarning : .normal,
-                       maxWidth: rect.maxX - x)
+        // Newest last; a long message wraps onto up to three lines. Only the events that fit are
+        // wrapped, newest first, then drawn top-down (cutting the top of the oldest if needed).
+        let messageColumn = 21
+        let messageWidth = rect.width - messageColumn - 1
+        var blocks: [(event: RouterEvent, lines: [String])] = []
+        var used = 0
+        var index = events.count - scroll - 1
+        while index >= 0, used < rows {
+            let event = events[index]
+            let lines = messageWidth > 8 ? TextWrap.lines(event.message, width: messageWidth) : [event.message]
+            blocks.append((event, lines))
+            used += lines.count
+            index -= 1
+        }
+        var skip = max(used - rows, 0)
+        var y = rect.y + 1
+        for (event, lines) in blocks.reversed() {
+            let messageRole: StyleRole = event.kind == .warning ? .eventWarning : .normal
+            for (offset, line) in lines.enumerated() {
+                if skip > 0 {
+                    skip -= 1
+                    continue
+                }
+                if offset == 0 {
+                    var x = rect.x + 1
+                    x += canvas.put(Format.timestamp(event.time), x: x, y: y, role: .eventTime, maxWidth: rect.maxX - x) + 1
+                    canvas.put(event.kind.rawValue, x: x, y: y, role: role(event.kind), maxWidth: rect.maxX - x)
+                }
+                let x = rect.x + messageColumn
+                if x < rect.maxX { canvas.put(line, x: x, y: y, role: messageRole, maxWidth: rect.maxX - x) }
+                y += 1
+            }
         }
     }
 
