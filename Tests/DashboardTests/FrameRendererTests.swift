@@ -76,8 +76,16 @@ struct ScreenRenderingTests {
         #expect(line.contains("0.025 → 0.01"))
     }
 
+    @Test("on a very narrow terminal the notice wraps")
+    func tooSmallWraps() {
+        let screen = Fixtures.controller(FakeRouterControl(Fixtures.snapshot())).render(size: TerminalSize(columns: 30, rows: 8))
+        #expect(screen.row(0).hasPrefix("terminal too small (need "))
+        #expect(screen.row(1).hasPrefix("40×10)"))
+        for y in 2..<8 { #expect(screen.row(y).allSatisfy { $0 == " " }) }
+    }
+
     @Test("below 40×10 only the too-small notice is drawn", arguments: [
-        TerminalSize(columns: 39, rows: 24), TerminalSize(columns: 80, rows: 9), TerminalSize(columns: 10, rows: 3),
+        TerminalSize(columns: 39, rows: 24), TerminalSize(columns: 80, rows: 9), TerminalSize(columns: 31, rows: 3),
     ])
     func tooSmall(size: TerminalSize) {
         let screen = Fixtures.controller(FakeRouterControl(Fixtures.snapshot())).render(size: size)

@@ -14,7 +14,12 @@ struct FrameRenderer {
     mutating func render(size: TerminalSize, state: inout DashboardState) -> Screen {
         var canvas = Canvas(size: size, ascii: configuration.ascii)
         guard size.columns >= FrameLayout.minimumSize.columns, size.rows >= FrameLayout.minimumSize.rows else {
-            canvas.put(Self.tooSmallMessage(ascii: configuration.ascii), x: 0, y: 0, role: .tooSmall)
+            // One line when it fits; on a very narrow terminal the words wrap rather than vanish.
+            let message = Self.tooSmallMessage(ascii: configuration.ascii)
+            let lines = message.count <= size.columns ? [message] : TextWrap.lines(message, width: max(size.columns, 1), maxLines: size.rows)
+            for (row, line) in lines.enumerated() {
+                canvas.put(line, x: 0, y: row, role: .tooSmall)
+            }
             return canvas.screen
         }
         // One filter pass and one sort per frame; everything below reads `order`.

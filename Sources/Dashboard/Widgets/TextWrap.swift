@@ -3,7 +3,7 @@ enum TextWrap {
     /// At most `maxLines` lines of at most `width` columns; a word longer than the width is cut by
     /// the screen, and whatever does not fit in `maxLines` is dropped.
     static func lines(_ text: String, width: Int, maxLines: Int = 3) -> [String] {
-        guard width > 8, text.count > width else { return [text] }
+        guard width > 0, text.count > width else { return [text] }
         var lines: [String] = []
         var current = ""
         for word in text.split(separator: " ") {
