@@ -4,7 +4,9 @@ import RouterEngine
 /// Writes live settings as environment lines, so the next start can use them.
 enum SettingsExporter {
     /// Writes `routertop-settings-<time>.env` into `directory`; returns its path or a reason.
-    static func export(_ settings: RouterSettings, to directory: String, now: Date = Date()) -> Result<String, ExportError> {
+    static func export(
+        _ settings: RouterSettings, to directory: String, now: Date = Date()
+    ) -> Result<String, ExportError> {
         let stamp = timestamp(now)
         let base = directory.hasSuffix("/") ? String(directory.dropLast()) : directory
         var path = "\(base.isEmpty ? "." : base)/routertop-settings-\(stamp).env"
@@ -33,6 +35,7 @@ enum SettingsExporter {
         calendar.timeZone = TimeZone(identifier: "UTC")!
         let parts = calendar.dateComponents([.year, .month, .day, .hour, .minute, .second], from: date)
         func two(_ value: Int?) -> String { let v = value ?? 0; return v < 10 ? "0\(v)" : "\(v)" }
-        return "\(parts.year ?? 0)\(two(parts.month))\(two(parts.day))-\(two(parts.hour))\(two(parts.minute))\(two(parts.second))"
+        let day = "\(parts.year ?? 0)\(two(parts.month))\(two(parts.day))"
+        return day + "-\(two(parts.hour))\(two(parts.minute))\(two(parts.second))"
     }
 }

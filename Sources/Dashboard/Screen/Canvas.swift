@@ -47,7 +47,10 @@ struct Canvas {
     }
 
     /// A horizontal rule with a title: `── Replicas (16) ─────`.
-    mutating func rule(_ title: String, in rect: Rect, row: Int = 0, role: StyleRole = .panelBorder, titleRole: StyleRole = .panelTitle) {
+    mutating func rule(
+        _ title: String, in rect: Rect, row: Int = 0, role: StyleRole = .panelBorder,
+        titleRole: StyleRole = .panelTitle
+    ) {
         guard row < rect.height, rect.width > 0 else { return }
         let y = rect.y + row
         fill(Rect(x: rect.x, y: y, width: rect.width, height: 1), glyphs.horizontal, role: role)

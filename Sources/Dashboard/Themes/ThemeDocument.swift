@@ -120,10 +120,16 @@ struct ThemeDocument {
         var reason: String
     }
 
-    private static func color256(_ value: any TOMLValueConvertible, key: String) throws(ThemeValueProblem) -> TerminalColor {
-        let allowed = "a 256-colour value is 0 to 255, \"default\" or one of \(ColorPalette.basicNames.joined(separator: ", "))"
+    private static var colorNames: String { ColorPalette.basicNames.joined(separator: ", ") }
+
+    private static func color256(
+        _ value: any TOMLValueConvertible, key: String
+    ) throws(ThemeValueProblem) -> TerminalColor {
+        let allowed = "a 256-colour value is 0 to 255, \"default\" or one of \(colorNames)"
         if let number = value.int {
-            guard (0...255).contains(number) else { throw ThemeValueProblem(reason: "\(key) = \(number) is out of range; \(allowed)") }
+            guard (0...255).contains(number) else {
+                throw ThemeValueProblem(reason: "\(key) = \(number) is out of range; \(allowed)")
+            }
             return .indexed(UInt8(number))
         }
         if let name = value.string, let color = namedColor(name) { return color }
@@ -131,9 +137,11 @@ struct ThemeDocument {
     }
 
     private static func color8(_ value: any TOMLValueConvertible, key: String) throws(ThemeValueProblem) -> TerminalColor {
-        let allowed = "an 8-colour value is 0 to 7, \"default\" or one of \(ColorPalette.basicNames.joined(separator: ", "))"
+        let allowed = "an 8-colour value is 0 to 7, \"default\" or one of \(colorNames)"
         if let number = value.int {
-            guard (0...7).contains(number) else { throw ThemeValueProblem(reason: "\(key) = \(number) is out of range; \(allowed)") }
+            guard (0...7).contains(number) else {
+                throw ThemeValueProblem(reason: "\(key) = \(number) is out of range; \(allowed)")
+            }
             return .indexed(UInt8(number))
         }
         if let name = value.string, let color = namedColor(name) { return color }
@@ -145,7 +153,9 @@ struct ThemeDocument {
         return ColorPalette.basicNames.firstIndex(of: name).map { .indexed(UInt8($0)) }
     }
 
-    private static func attributes(_ value: any TOMLValueConvertible, key: String) throws(ThemeValueProblem) -> TextAttributes {
+    private static func attributes(
+        _ value: any TOMLValueConvertible, key: String
+    ) throws(ThemeValueProblem) -> TextAttributes {
         let allowed = TextAttributes.names.map(\.0).joined(separator: ", ")
         guard let array = value.array else {
             throw ThemeValueProblem(reason: "\(key) must be a list such as [\"bold\"]; attributes are \(allowed)")
@@ -153,7 +163,9 @@ struct ThemeDocument {
         var result: TextAttributes = []
         for element in array {
             guard let name = element.string, let attribute = TextAttributes.names.first(where: { $0.0 == name })?.1 else {
-                throw ThemeValueProblem(reason: "\(key) has unknown attribute \(element.debugDescription); attributes are \(allowed)")
+                throw ThemeValueProblem(
+                    reason: "\(key) has unknown attribute \(element.debugDescription); attributes are \(allowed)"
+                )
             }
             result.insert(attribute)
         }

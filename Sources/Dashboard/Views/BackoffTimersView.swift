@@ -51,7 +51,9 @@ enum BackoffTimersView {
         }
     }
 
-    private static func drawTimer(_ canvas: inout Canvas, _ timer: BackoffTimerSnapshot, now: EngineTime, x: Int, y: Int, width: Int) {
+    private static func drawTimer(
+        _ canvas: inout Canvas, _ timer: BackoffTimerSnapshot, now: EngineTime, x: Int, y: Int, width: Int
+    ) {
         var column = x + 1
         let right = x + width
         func put(_ text: String, _ role: StyleRole, width: Int) {
@@ -81,11 +83,14 @@ enum BackoffTimersView {
             column += barWidth + 1
         }
         let leftText = Format.duration(remaining, micro: "us") + " left"
-        canvas.putRight(leftText, right: min(column + leftWidth, right), y: y, width: min(leftWidth, max(right - column, 0)),
+        canvas.putRight(leftText, right: min(column + leftWidth, right), y: y,
+                        width: min(leftWidth, max(right - column, 0)),
                         role: .backoffCountdown)
     }
 
-    private static func drawDistribution(_ canvas: inout Canvas, _ buckets: [AttemptBucket], in rect: Rect, firstRow: Int, rows: Int) {
+    private static func drawDistribution(
+        _ canvas: inout Canvas, _ buckets: [AttemptBucket], in rect: Rect, firstRow: Int, rows: Int
+    ) {
         guard rows > 0 else { return }
         if buckets.isEmpty {
             canvas.put("attempts per request: none assigned yet", in: rect, row: firstRow, column: 1, role: .histogramLabel)
@@ -119,7 +124,8 @@ enum BackoffTimersView {
             let barWidth = max(rect.width - 8 - count.count, 0)
             Bar.draw(&canvas, x: rect.x + 6, y: y, width: barWidth, fraction: Double(entry.requests) / Double(top),
                      role: .histogramBar, emptyRole: .normal, blankEmpty: true)
-            canvas.put(count, x: rect.x + 7 + barWidth, y: y, role: .histogramLabel, maxWidth: rect.maxX - (rect.x + 7 + barWidth))
+            let countX = rect.x + 7 + barWidth
+            canvas.put(count, x: countX, y: y, role: .histogramLabel, maxWidth: rect.maxX - countX)
         }
     }
 }

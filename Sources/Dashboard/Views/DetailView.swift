@@ -23,7 +23,8 @@ enum DetailView {
             row += 1
         }
         let stateRole = ReplicaTableView.stateRole(replica.state)
-        line([("node ", .headerLabel), (replica.node, .headerValue), ("  zone ", .headerLabel), (replica.zone, .headerValue),
+        line([("node ", .headerLabel), (replica.node, .headerValue),
+              ("  zone ", .headerLabel), (replica.zone, .headerValue),
               ("  state ", .headerLabel), (replica.state.rawValue, stateRole),
               ("  fault ", .headerLabel), (replica.fault ?? "none", replica.fault == nil ? .tableDim : .stateFault)])
         if row < rect.height {

@@ -31,7 +31,8 @@ enum EditorView {
             let text = form.text(key)
             let fieldRole: StyleRole = error != nil ? .editError : (form.isPending(key) ? .editPending : .editField)
             let fieldX = inside.x + 1 + labelWidth
-            canvas.fill(Rect(x: fieldX, y: inside.y + row, width: min(fieldWidth + 2, max(inside.maxX - fieldX, 0)), height: 1),
+            let fieldBox = min(fieldWidth + 2, max(inside.maxX - fieldX, 0))
+            canvas.fill(Rect(x: fieldX, y: inside.y + row, width: fieldBox, height: 1),
                         role: focused ? .editFocus : .editField)
             let shown = focused ? String(text.suffix(fieldWidth - 1)) + "_" : String(text.prefix(fieldWidth))
             canvas.put(shown, x: fieldX + 1, y: inside.y + row, role: focused ? .editFocus : fieldRole,
@@ -68,10 +69,13 @@ enum EditorView {
             + "the form cannot be applied"
     }
 
-    private static func drawPreview(_ canvas: inout Canvas, in inside: Rect, row: Int, form: ParameterForm, legacy: Bool, rows: Int) {
+    private static func drawPreview(
+        _ canvas: inout Canvas, in inside: Rect, row: Int, form: ParameterForm, legacy: Bool, rows: Int
+    ) {
         guard rows > 0 else { return }
         guard let steps = form.preview(legacy: legacy) else {
-            canvas.put("preview: waits appear when every field is accepted", in: inside, row: row, column: 1, role: .tableDim)
+            canvas.put("preview: waits appear when every field is accepted", in: inside, row: row, column: 1,
+                       role: .tableDim)
             return
         }
         let labels = ["attempt", "wait after (ms)", "waited before (ms)"]

@@ -16,7 +16,8 @@ struct FrameRenderer {
         guard size.columns >= FrameLayout.minimumSize.columns, size.rows >= FrameLayout.minimumSize.rows else {
             // One line when it fits; on a very narrow terminal the words wrap rather than vanish.
             let message = Self.tooSmallMessage(ascii: configuration.ascii)
-            let lines = message.count <= size.columns ? [message] : TextWrap.lines(message, width: max(size.columns, 1), maxLines: size.rows)
+            let lines = message.count <= size.columns
+                ? [message] : TextWrap.lines(message, width: max(size.columns, 1), maxLines: size.rows)
             for (row, line) in lines.enumerated() {
                 canvas.put(line, x: 0, y: row, role: .tooSmall)
             }

@@ -17,7 +17,8 @@ struct SegmentLine {
         guard rect.height > row, rect.width > 0 else { return }
         var kept = segments.indices.map { _ in true }
         func total() -> Int {
-            segments.indices.filter { kept[$0] }.reduce(0) { $0 + segments[$1].width } + 2 * max(kept.filter { $0 }.count - 1, 0)
+            let shown = segments.indices.filter { kept[$0] }
+            return shown.reduce(0) { $0 + segments[$1].width } + 2 * max(shown.count - 1, 0)
         }
         let byDroppingOrder = segments.indices.sorted { segments[$0].priority > segments[$1].priority }
         for index in byDroppingOrder where total() > rect.width {

@@ -12,7 +12,9 @@ struct Glyphs: Sendable {
     var barEmpty: Character { ascii ? "." : "░" }
     /// Partial blocks by eighths (index 1–7); ASCII has none and rounds instead.
     static let eighths: [Character] = [" ", "▏", "▎", "▍", "▌", "▋", "▊", "▉"]
-    var sparkLevels: [Character] { ascii ? [" ", ".", ":", "-", "=", "+", "*", "#"] : ["▁", "▂", "▃", "▄", "▅", "▆", "▇", "█"] }
+    var sparkLevels: [Character] {
+        ascii ? [" ", ".", ":", "-", "=", "+", "*", "#"] : ["▁", "▂", "▃", "▄", "▅", "▆", "▇", "█"]
+    }
     var separator: String { ascii ? " | " : " · " }
     var sortDescending: String { ascii ? "v" : "▼" }
     var sortAscending: String { ascii ? "^" : "▲" }
