@@ -117,7 +117,8 @@ public final class DashboardController {
         lastTriedTheme = next
         do {
             theme = try Theme.load(next, searchDirectories: configuration.themeSearchDirectories)
-            state.status = DashboardState.Status(text: "theme \(theme.name)", kind: .info)
+            let summary = theme.summary.map { ": \($0)" } ?? ""
+            state.status = DashboardState.Status(text: "theme \(theme.name)\(summary)", kind: .info)
         } catch {
             state.status = DashboardState.Status(text: "theme refused: \(error)", kind: .refused)
             state.notice("theme refused: \(error)", kind: .warning, at: time)
