@@ -5,9 +5,16 @@ extension Router {
 
     /// The queue length the router may trust for `replica` now, if any.
     func trustedLength(of replica: ReplicaRecord) -> Int? {
-        if replica.countsLocally { return replica.inFlight }
+        if replica.countsLocally { return localLength(of: replica) }
         guard replica.state == .healthy, let entry = replica.cache, isFresh(entry) else { return nil }
         return entry.length
+    }
+
+    /// The router's own count for a replica without a probe endpoint; after it refused work, full
+    /// for one probe deadline, since nothing else would tell the router when it has room again.
+    func localLength(of replica: ReplicaRecord) -> Int {
+        guard let until = replica.refusedUntil, now < until else { return replica.inFlight }
+        return max(replica.inFlight, replica.info.maxOngoingRequests)
     }
 
     /// Among candidates with a trusted length below their maximum, the one with the lowest.
@@ -31,7 +38,7 @@ extension Router {
         for candidate in task.pair where candidate.isRoutable {
             let length: Int?
             if candidate.countsLocally {
-                length = candidate.inFlight
+                length = localLength(of: candidate)
             } else if let entry = candidate.cache, entry.learnedAt >= task.probesStartedAt || isFresh(entry) {
                 length = entry.length
             } else {

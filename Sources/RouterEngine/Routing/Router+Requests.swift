@@ -89,6 +89,7 @@ extension Router {
             replica.rejected += 1
             let length = queueLength ?? replica.info.maxOngoingRequests
             replica.cache = QueueLengthEntry(length: length, learnedAt: now, issuedAt: now)
+            if replica.countsLocally { replica.refusedUntil = now + .clampedSeconds(settings.probeDeadline) }
             // A refusal is safe to retry (the replica never started the work) and does not use up a re-route.
             enqueue(request, atFront: true)
             ensureTasks()
