@@ -72,7 +72,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "RouterBenchmarks",
-            dependencies: ["RouterEngine"],
+            dependencies: ["RouterEngine", .product(name: "Logging", package: "swift-log")],
             path: "Benchmarks/RouterBenchmarks"
         ),
         .executableTarget(
