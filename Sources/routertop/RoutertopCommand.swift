@@ -1,4 +1,5 @@
 import ArgumentParser
+import Dashboard
 import Foundation
 import Logging
 import NIOCore
@@ -71,7 +72,14 @@ struct WatchCommand: ParsableCommand {
             host.start()
             return host
         }
-        defer { live.stop() }
-        StatusLines.run(control: live, every: .milliseconds(Int64(max(startup.refreshMilliseconds, 1000))))
+        defer {
+            live.stop()
+            // Stop the loop while the router is still referenced: its timers hold unowned references to it.
+            withExtendedLifetime(live) { try? group.syncShutdownGracefully() }
+        }
+        var dashboard = DashboardConfiguration(refreshMilliseconds: startup.refreshMilliseconds)
+        dashboard.readOnly = environment["ROUTERTOP_READONLY"] == "1"
+        let status = TerminalDashboard.run(control: live, configuration: dashboard, themeName: startup.theme)
+        if status != 0 { throw ExitCode(status) }
     }
 }
