@@ -4,8 +4,9 @@
 # `htop -d 5` (0.5 s) in the same pseudo-terminal setup.
 #
 # Usage: scripts/measure-terminal.sh [seconds]   (default 30; the first 5 s are warm-up, not counted)
-# ROUTERTOP_BIN overrides the binary (default: a release build, made if missing); ROUTERTOP_ARGS the
-# arguments that give 16 simulated replicas (default: --replicas 16).
+# ROUTERTOP_BIN overrides the binary (default: a release build, made if missing). The default fleet
+# has 8 replicas; the script presses `a` (add a replica) 8 times once the dashboard is up, so the
+# steady state measured has 16.
 set -euo pipefail
 
 duration=${1:-30}
@@ -38,7 +39,6 @@ if ! command -v htop >/dev/null; then
 fi
 command -v script >/dev/null || { echo "measure-terminal: needs script(1) from util-linux" >&2; exit 1; }
 
-ROUTERTOP_ARGS=${ROUTERTOP_ARGS:---replicas 16}
 ticks_per_second=$(getconf CLK_TCK)
 
 # cpu_ticks PID: user + system time of the process, in clock ticks.
@@ -51,17 +51,21 @@ cpu_ticks() {
     echo $(( ${12} + ${13} ))
 }
 
-# measure NAME COMMAND...: runs COMMAND in a 120x40 pty for $duration seconds and prints one row.
+# measure NAME KEYS COMMAND...: runs COMMAND in a 120x40 pty for $duration seconds, typing KEYS
+# after one second, and prints one row.
+runs=0
 measure() {
-    local name=$1
-    shift
-    local log="$work/$name.typescript" pidfile="$work/$name.pid"
-    rm -f "$log" "$pidfile"
-    # script gives the command a pty and records everything written to it. Its own input is a pipe
-    # that stays open (and silent) for the whole run.
-    sleep $((duration + 10)) | TERM=xterm-256color LANG=C.UTF-8 LC_ALL=C.UTF-8 \
-        script -q -f -e -c "echo \$\$ > '$pidfile'; stty cols 120 rows 40; exec $*" "$log" >/dev/null 2>&1 &
+    local name=$1 keys=$2
+    shift 2
+    runs=$((runs + 1))
+    local log="$work/run$runs.typescript" pidfile="$work/run$runs.pid" input="$work/run$runs.in"
+    mkfifo "$input"
+    # script gives the command a pty and records everything written to it; its input is a fifo we
+    # hold open, so it types KEYS and then stays silent for the whole run.
+    TERM=xterm-256color LANG=C.UTF-8 LC_ALL=C.UTF-8 \
+        script -q -f -e -c "echo \$\$ > '$pidfile'; stty cols 120 rows 40; exec $*" "$log" <"$input" >/dev/null 2>&1 &
     local script_pid=$!
+    exec 3>"$input"
     local waited=0
     until [[ -s "$pidfile" ]]; do
         sleep 0.1
@@ -70,7 +74,9 @@ measure() {
     done
     local pid
     pid=$(cat "$pidfile")
-    sleep "$warmup"
+    sleep 1
+    printf '%s' "$keys" >&3
+    sleep $((warmup - 1))
     local bytes0 ticks0 bytes1 ticks1
     bytes0=$(stat -c %s "$log")
     ticks0=$(cpu_ticks "$pid")
@@ -78,6 +84,7 @@ measure() {
     bytes1=$(stat -c %s "$log")
     ticks1=$(cpu_ticks "$pid")
     kill -TERM "$pid" 2>/dev/null || true
+    exec 3>&-
     wait "$script_pid" 2>/dev/null || true
     local seconds=$((duration - warmup))
     awk -v name="$name" -v bytes=$((bytes1 - bytes0)) -v ticks=$((ticks1 - ticks0)) \
@@ -86,5 +93,7 @@ measure() {
 }
 
 printf "%-28s %12s %8s\n" "program (120x40, ${duration} s)" "bytes/s" "CPU %"
-measure "routertop ${ROUTERTOP_ARGS}" "'$ROUTERTOP_BIN' $ROUTERTOP_ARGS"
-measure "htop -d 5" "htop -d 5"
+measure "routertop (16 replicas)" aaaaaaaa "'$ROUTERTOP_BIN' --log-file '$work/routertop.log'"
+(( $(grep -c " added (" "$work/routertop.log") >= 16 )) \
+    || echo "measure-terminal: warning: the fleet did not reach 16 replicas (see the log format)" >&2
+measure "htop -d 5" "" "htop -d 5"
