@@ -41,11 +41,12 @@ command -v script >/dev/null || { echo "measure-terminal: needs script(1) from u
 
 ticks_per_second=$(getconf CLK_TCK)
 
-# cpu_ticks PID: user + system time of the process, in clock ticks.
+# cpu_ticks STATFILE: user + system time of a process (/proc/PID/stat) or of one of its threads
+# (/proc/PID/task/TID/stat), in clock ticks.
 cpu_ticks() {
     # Field 2 (the command name) may hold spaces; count from after its closing parenthesis.
     local stat
-    stat=$(cat "/proc/$1/stat")
+    stat=$(cat "$1")
     stat=${stat##*) }
     set -- $stat
     echo $(( ${12} + ${13} ))
@@ -77,22 +78,26 @@ measure() {
     sleep 1
     printf '%s' "$keys" >&3
     sleep $((warmup - 1))
-    local bytes0 ticks0 bytes1 ticks1
+    local bytes0 ticks0 main0 bytes1 ticks1 main1
     bytes0=$(stat -c %s "$log")
-    ticks0=$(cpu_ticks "$pid")
+    ticks0=$(cpu_ticks "/proc/$pid/stat")
+    main0=$(cpu_ticks "/proc/$pid/task/$pid/stat")
     sleep $((duration - warmup))
     bytes1=$(stat -c %s "$log")
-    ticks1=$(cpu_ticks "$pid")
+    ticks1=$(cpu_ticks "/proc/$pid/stat")
+    main1=$(cpu_ticks "/proc/$pid/task/$pid/stat")
     kill -TERM "$pid" 2>/dev/null || true
     exec 3>&-
     wait "$script_pid" 2>/dev/null || true
     local seconds=$((duration - warmup))
-    awk -v name="$name" -v bytes=$((bytes1 - bytes0)) -v ticks=$((ticks1 - ticks0)) \
+    awk -v name="$name" -v bytes=$((bytes1 - bytes0)) -v ticks=$((ticks1 - ticks0)) -v main=$((main1 - main0)) \
         -v hz="$ticks_per_second" -v s="$seconds" \
-        'BEGIN { printf "%-28s %12.0f %8.2f\n", name, bytes / s, 100 * ticks / hz / s }'
+        'BEGIN { printf "%-28s %12.0f %8.2f %14.2f\n", name, bytes / s, 100 * ticks / hz / s, 100 * main / hz / s }'
 }
 
-printf "%-28s %12s %8s\n" "program (120x40, ${duration} s)" "bytes/s" "CPU %"
+# "main thread" is routertop's UI thread (every curses call and the frame computation); the rest of
+# its CPU is the in-process router and simulated fleet. htop has one thread.
+printf "%-28s %12s %8s %14s\n" "program (120x40, ${duration} s)" "bytes/s" "CPU %" "main thread %"
 measure "routertop (16 replicas)" aaaaaaaa "'$ROUTERTOP_BIN' --log-file '$work/routertop.log'"
 (( $(grep -c " added (" "$work/routertop.log") >= 16 )) \
     || echo "measure-terminal: warning: the fleet did not reach 16 replicas (see the log format)" >&2
