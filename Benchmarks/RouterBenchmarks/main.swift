@@ -78,6 +78,23 @@ for replicas in [8, 128, 1024] {
     }
 }
 
+print("\nSnapshots (taken several times a second by the dashboard)")
+for replicas in [16, 256, 1024] {
+    let (router, scheduler) = makeRouter(replicas: replicas, cacheTimeout: 1e9)
+    for _ in 0..<50_000 {
+        router.submit { _ in }
+        scheduler.run(until: scheduler.now + .microseconds(100))
+    }
+    var count = 0
+    _ = measure("snapshot, \(replicas) replicas", operations: 200) {
+        for _ in 0..<200 {
+            scheduler.run(until: scheduler.now + .milliseconds(100))
+            count &+= router.snapshot(mode: .simulated).replicas.count
+        }
+    }
+    precondition(count > 0)
+}
+
 let folder = CommandLine.arguments.dropFirst().first ?? "Scenarios"
 func runScenario(_ name: String, legacy: Bool) -> (ScenarioReport, Duration) {
     let scenario = try! ScenarioParser.load(path: "\(folder)/\(name)")
