@@ -59,23 +59,34 @@ for replicas in [8, 128, 1024] {
     }
     precondition(sink > 0)
 }
-for replicas in [8, 128, 1024] {
-    let (router, scheduler) = makeRouter(replicas: replicas, cacheTimeout: 1e9)
-    _ = measure("full request cycle, cache hit, \(replicas) replicas", operations: 200_000) {
-        for _ in 0..<200_000 {
+/// Admit, route, dispatch and complete one request at a time, `count` times.
+func requestCycles(_ label: String, replicas: Int, cacheTimeout: Double, count: Int) {
+    let (router, scheduler) = makeRouter(replicas: replicas, cacheTimeout: cacheTimeout)
+    _ = measure("full request cycle, \(label), \(replicas) replicas", operations: count) {
+        for _ in 0..<count {
             router.submit { _ in }
             scheduler.run(until: scheduler.now)
         }
     }
 }
-for replicas in [8, 128, 1024] {
-    let (router, scheduler) = makeRouter(replicas: replicas, cacheTimeout: 0)
-    _ = measure("full request cycle, probe path, \(replicas) replicas", operations: 100_000) {
-        for _ in 0..<100_000 {
-            router.submit { _ in }
-            scheduler.run(until: scheduler.now)
+for replicas in [8, 128, 1024] { requestCycles("cache hit", replicas: replicas, cacheTimeout: 1e9, count: 200_000) }
+for replicas in [8, 128, 1024] { requestCycles("probe path", replicas: replicas, cacheTimeout: 0, count: 100_000) }
+
+print("\nSnapshots (taken several times a second by the dashboard)")
+for replicas in [16, 256, 1024] {
+    let (router, scheduler) = makeRouter(replicas: replicas, cacheTimeout: 1e9)
+    for _ in 0..<50_000 {
+        router.submit { _ in }
+        scheduler.run(until: scheduler.now + .microseconds(100))
+    }
+    var count = 0
+    _ = measure("snapshot, \(replicas) replicas", operations: 200) {
+        for _ in 0..<200 {
+            scheduler.run(until: scheduler.now + .milliseconds(100))
+            count &+= router.snapshot(mode: .simulated).replicas.count
         }
     }
+    precondition(count > 0)
 }
 
 let folder = CommandLine.arguments.dropFirst().first ?? "Scenarios"

@@ -72,8 +72,8 @@ extension Router {
         if let waiter { probe.waiters.append(waiter) }
         replica.probe = probe
         let deadline = ProbeDeadline.duration(attempt: attemptIndex, settings: settings)
-        probe.timer = scheduler.schedule(after: deadline) { [unowned self, replica, probe] in
-            probeTimedOut(replica, probe)
+        probe.timer = scheduler.schedule(after: deadline) { [weak self, replica, probe] in
+            self?.probeTimedOut(replica, probe)
         }
         probe.handle = replica.connection.probeQueueLength { [weak self, replica, probe] answer in
             self?.probeAnswered(replica, probe, answer)
@@ -133,9 +133,9 @@ extension Router {
         guard replica.recoveryTimer == nil, !replica.countsLocally else { return }
         let delay = replica.recoveryDelay
         replica.recoveryDelay = min(delay * 2, .seconds(10))
-        replica.recoveryTimer = scheduler.schedule(after: delay) { [unowned self, replica] in
+        replica.recoveryTimer = scheduler.schedule(after: delay) { [weak self, replica] in
             replica.recoveryTimer = nil
-            guard replica.state == .unavailable, replicasByID[replica.id] === replica else { return }
+            guard let self, replica.state == .unavailable, replicasByID[replica.id] === replica else { return }
             if replica.probe == nil { probe(replica, waiter: nil, attemptIndex: 0) }
             scheduleRecoveryProbe(replica)
         }

@@ -44,8 +44,8 @@ extension Router {
         if atFront { pendingQueue.prepend(request) } else { pendingQueue.append(request) }
         if let timeout = options.routingTimeout {
             let id = request.id
-            request.timeoutTimer = scheduler.schedule(after: timeout) { [unowned self] in
-                if requests[id]?.isPending == true { cancel(id, reason: .routingTimeout) }
+            request.timeoutTimer = scheduler.schedule(after: timeout) { [weak self] in
+                if self?.requests[id]?.isPending == true { self?.cancel(id, reason: .routingTimeout) }
             }
         }
     }

@@ -136,7 +136,7 @@ extension Router {
         let wakeAt = now + effectiveSleep(wait, afterFailedAttempt: task.failedAttempts)
         task.sleepStartedAt = now
         task.wakeAt = wakeAt
-        task.sleepTimer = scheduler.schedule(at: wakeAt) { [unowned self, task] in wake(task) }
+        task.sleepTimer = scheduler.schedule(at: wakeAt) { [weak self, task] in self?.wake(task) }
     }
 
     func effectiveSleep(_ wait: Duration, afterFailedAttempt attempt: Int) -> Duration {
