@@ -143,7 +143,7 @@ final class TmuxSession {
     /// last screen when the deadline passes.
     @discardableResult
     func waitForScreen(
-        _ what: String, timeout: Duration = .seconds(15),
+        _ what: String, timeout: Duration = .seconds(30),
         sourceLocation: SourceLocation = #_sourceLocation,
         until condition: (String) -> Bool
     ) async throws -> String? {
@@ -159,7 +159,7 @@ final class TmuxSession {
     }
 
     /// Polls until the command has ended, and returns its exit status.
-    func waitForExit(timeout: Duration = .seconds(10), sourceLocation: SourceLocation = #_sourceLocation) async throws -> Int32? {
+    func waitForExit(timeout: Duration = .seconds(20), sourceLocation: SourceLocation = #_sourceLocation) async throws -> Int32? {
         let deadline = ContinuousClock.now + timeout
         while ContinuousClock.now < deadline {
             if let text = try? String(contentsOf: statusFile, encoding: .utf8),
