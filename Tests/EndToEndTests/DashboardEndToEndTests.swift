@@ -99,6 +99,18 @@ struct DashboardEndToEndTests {
         try await quit(tmux)
     }
 
+    @Test func readOnlyFromTheEnvironmentRefusesFaults() async throws {
+        guard let tmux = try startDashboard(prefix: "ROUTERTOP_READONLY=1 ") else { return }
+        defer { tmux.kill() }
+        guard try await waitForReplicaTable(tmux) != nil else { return }
+        #expect(try tmux.capture().contains("READ-ONLY"))
+        try tmux.press("u")
+        try await tmux.waitForScreen("the refusal") { $0.lowercased().contains("refused") }
+        #expect(Self.row(of: "r1", in: try tmux.capture())?.contains("unavailable") == false)
+        try tmux.press("F10")  // quits like q
+        #expect(try await tmux.waitForExit() == 0)
+    }
+
     @Test func shrinksToTheTooSmallLineAndComesBackWithTheFormKept() async throws {
         guard let tmux = try startDashboard() else { return }
         defer { tmux.kill() }
