@@ -152,6 +152,14 @@ struct DashboardEndToEndTests {
         #expect(!Self.isReplicaTable(try tmux.capture()))
     }
 
+    @Test func unknownTerminalTypeExitsTwoNamingIt() async throws {
+        guard let tmux = try startDashboard(prefix: "TERM=no-such-terminal ") else { return }
+        defer { tmux.kill() }
+        #expect(try await tmux.waitForExit() == 2)
+        let screen = try tmux.capture()
+        #expect(screen.contains("TERM=no-such-terminal"))
+    }
+
     @Test func standardInputNotATerminalExitsTwoWithOneLine() async throws {
         let errors = FileManager.default.temporaryDirectory.appendingPathComponent("routertop-e2e-\(UUID().uuidString).err")
         defer { try? FileManager.default.removeItem(at: errors) }

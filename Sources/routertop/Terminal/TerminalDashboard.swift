@@ -10,8 +10,8 @@ enum TerminalDashboard {
     ///   - configuration: display settings; `origin`, `themeSearchDirectories`, `colorDepth` and
     ///     (in a locale that is not UTF-8) `ascii` are filled in here.
     ///   - themeName: a theme name from the search directories, or a path to a theme file.
-    /// - Returns: 0 after a normal quit or a stop signal; 2 when the theme is bad or there is no
-    ///   terminal; 1 when curses cannot drive the terminal.
+    /// - Returns: 0 after a normal quit or a stop signal; 2 when the theme is bad, there is no
+    ///   terminal, or curses cannot drive it (an unknown `TERM`).
     static func run(control: any RouterControl, configuration: DashboardConfiguration, themeName: String) -> Int32 {
         let environment = ProcessInfo.processInfo.environment
         var configuration = configuration
@@ -46,7 +46,7 @@ enum TerminalDashboard {
         } catch {
             capture?.stop()
             printError(error.description)
-            return 1
+            return 2
         }
         defer { session.end() }
         FatalSignals.install()
