@@ -153,11 +153,16 @@ struct DashboardEndToEndTests {
     }
 
     @Test func unknownTerminalTypeExitsTwoNamingIt() async throws {
-        guard let tmux = try startDashboard(prefix: "TERM=no-such-terminal ") else { return }
+        let errors = FileManager.default.temporaryDirectory.appendingPathComponent("routertop-e2e-\(UUID().uuidString).err")
+        defer { try? FileManager.default.removeItem(at: errors) }
+        guard let tmux = try startDashboard(
+            prefix: "TERM=no-such-terminal ", suffix: " 2> \(TmuxSession.quote(errors.path))"
+        ) else { return }
         defer { tmux.kill() }
         #expect(try await tmux.waitForExit() == 2)
-        let screen = try tmux.capture()
-        #expect(screen.contains("TERM=no-such-terminal"))
+        let message = try String(contentsOf: errors, encoding: .utf8)
+        #expect(message.split(separator: "\n").count == 1)
+        #expect(message.contains("TERM=no-such-terminal"))
     }
 
     @Test func standardInputNotATerminalExitsTwoWithOneLine() async throws {
