@@ -137,19 +137,48 @@ struct DashboardEndToEndTests {
         try await quit(tmux)
     }
 
-    @Test(arguments: ["TERM", "INT", "HUP"])
-    func stopSignalRestoresTheTerminalAndExitsZero(signal: String) async throws {
-        let pidFile = FileManager.default.temporaryDirectory.appendingPathComponent("routertop-e2e-\(UUID().uuidString).pid")
-        defer { try? FileManager.default.removeItem(at: pidFile) }
+    /// Runs the dashboard so that its pid, its exit status and the terminal modes after it ended
+    /// can be read, then sends it `signal` once the table is up.
+    private func signalDashboard(_ signal: String) async throws -> (status: Int32?, modes: String)? {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("routertop-e2e-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let pidFile = folder.appendingPathComponent("pid")
+        let statusFile = folder.appendingPathComponent("status")
+        let modesFile = folder.appendingPathComponent("modes")
         // The shell writes its pid and becomes routertop, so the signal goes to routertop itself.
-        guard let tmux = try startDashboard(prefix: "sh -c 'echo $$ > \(pidFile.path); exec \"$@\"' sh ") else { return }
+        guard let tmux = try startDashboard(
+            prefix: "sh -c 'echo $$ > \(pidFile.path); exec \"$@\"' sh ",
+            suffix: "; echo $? > \(statusFile.path); stty -a > \(modesFile.path)"
+        ) else { return nil }
         defer { tmux.kill() }
-        guard try await waitForReplicaTable(tmux) != nil else { return }
+        guard try await waitForReplicaTable(tmux) != nil else { return nil }
         let pid = try String(contentsOf: pidFile, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
         #expect(try CommandRun.run("/bin/kill", ["-\(signal)", pid]).status == 0)
-        #expect(try await tmux.waitForExit() == 0)
+        guard try await tmux.waitForExit() != nil else { return nil }
         // endwin left the alternate screen: the dashboard is gone from the pane.
         #expect(!Self.isReplicaTable(try tmux.capture()))
+        let status = Int32(try String(contentsOf: statusFile, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines))
+        return (status, try String(contentsOf: modesFile, encoding: .utf8))
+    }
+
+    /// Whether `stty -a` output shows a terminal in its usual cooked mode, echoing.
+    private static func isCooked(_ modes: String) -> Bool {
+        let flags = Set(modes.split(whereSeparator: { $0 == " " || $0 == "\n" || $0 == ";" }).map(String.init))
+        return flags.contains("icanon") && flags.contains("echo")
+    }
+
+    @Test(arguments: ["TERM", "INT", "HUP"])
+    func stopSignalRestoresTheTerminalAndExitsZero(signal: String) async throws {
+        guard let (status, modes) = try await signalDashboard(signal) else { return }
+        #expect(status == 0)
+        #expect(Self.isCooked(modes), "terminal modes after exit: \(modes)")
+    }
+
+    @Test func crashRestoresTheTerminalBeforeItEnds() async throws {
+        guard let (status, modes) = try await signalDashboard("SEGV") else { return }
+        #expect(status == 128 + SIGSEGV)
+        #expect(Self.isCooked(modes), "terminal modes after the crash: \(modes)")
     }
 
     @Test func unknownTerminalTypeExitsTwoNamingIt() async throws {

@@ -89,11 +89,14 @@ enum FatalSignals {
     /// Installs the handlers; call once curses has started.
     static func install() {
         for signo in handled {
-            _ = rt_install_fatal_handler(signo) { _ in
+            _ = rt_install_fatal_handler(signo) { signo in
                 // endwin is not strictly async-signal-safe, but the process is going down and a
-                // terminal left in raw mode is worse. The default action runs when we return.
+                // terminal left in raw mode is worse.
                 endwin()
                 StderrCapture.restoreAfterFatalSignal()
+                // The default action is back in place: end the process with the same signal, also
+                // when it was sent with kill rather than raised by a fault.
+                raise(signo)
             }
         }
     }
