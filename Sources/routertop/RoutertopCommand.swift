@@ -47,7 +47,10 @@ struct WatchCommand: ParsableCommand {
         do {
             startup = try StartupConfiguration.resolve(
                 environment: environment,
-                flags: .init(router: settings.texts, refreshMilliseconds: display.refreshMilliseconds, theme: display.theme)
+                flags: .init(
+                    router: settings.texts, refreshMilliseconds: display.refreshMilliseconds, theme: display.theme,
+                    readOnly: display.readOnly
+                )
             )
         } catch {
             failStartup(error.description)
@@ -78,7 +81,8 @@ struct WatchCommand: ParsableCommand {
             withExtendedLifetime(live) { try? group.syncShutdownGracefully() }
         }
         var dashboard = DashboardConfiguration(refreshMilliseconds: startup.refreshMilliseconds)
-        dashboard.readOnly = environment["ROUTERTOP_READONLY"] == "1"
+        dashboard.readOnly = startup.readOnly
+        dashboard.ascii = display.ascii
         let status = TerminalDashboard.run(control: live, configuration: dashboard, themeName: startup.theme)
         if status != 0 { throw ExitCode(status) }
     }
