@@ -10,33 +10,69 @@ public final class LiveRouter: RouterControl, Sendable {
     public let eventLoop: any EventLoop
     private let published: NIOLockedValueBox<RouterSnapshot>
     private let host: NIOLoopBound<any RouterHost>
-    private let publisher: NIOLoopBoundBox<RepeatedTask?>
+    /// The snapshot publisher and, for a simulated host, the virtual-time ticker.
+    private let repeating: NIOLoopBoundBox<[RepeatedTask]>
 
-    /// Builds the host on the loop and starts publishing.
+    /// Builds the host on the loop, on real timers, and starts publishing.
     ///
     /// - Parameters:
     ///   - eventLoop: the loop the router lives on.
     ///   - publishEvery: how often a fresh snapshot is published.
     ///   - makeHost: builds the host on the loop, given a scheduler for it.
-    public init(
+    public convenience init(
         eventLoop: any EventLoop,
         publishEvery: Duration = .milliseconds(100),
         makeHost: @escaping @Sendable (EventLoopScheduler) -> any RouterHost
     ) throws {
+        try self.init(eventLoop: eventLoop, publishEvery: publishEvery, build: { _ in
+            makeHost(EventLoopScheduler(eventLoop: eventLoop))
+        })
+    }
+
+    /// Builds a simulated host on virtual time that follows the real clock in steps of `tick`.
+    ///
+    /// A simulated fleet needs no real timers: every simulated event still fires at its exact
+    /// virtual moment and in order, but the loop wakes only once per tick to catch up, instead of
+    /// once per arrival, completion and probe.
+    public convenience init(
+        eventLoop: any EventLoop,
+        publishEvery: Duration = .milliseconds(100),
+        virtualTimeTick tick: Duration,
+        makeHost: @escaping @Sendable (VirtualScheduler) -> any RouterHost
+    ) throws {
+        try self.init(eventLoop: eventLoop, publishEvery: publishEvery, build: { tasks in
+            let start = NIODeadline.now()
+            let scheduler = VirtualScheduler()
+            let host = makeHost(scheduler)
+            let bound = NIOLoopBound(scheduler, eventLoop: eventLoop)
+            let interval = TimeAmount.nanoseconds(tick.nanosecondsClamped)
+            tasks.append(eventLoop.scheduleRepeatedTask(initialDelay: interval, delay: interval) { _ in
+                bound.value.run(until: EngineTime(nanoseconds: (NIODeadline.now() - start).nanoseconds))
+            })
+            return host
+        })
+    }
+
+    private init(
+        eventLoop: any EventLoop,
+        publishEvery: Duration,
+        build: @escaping @Sendable (inout [RepeatedTask]) -> any RouterHost
+    ) throws {
         self.eventLoop = eventLoop
-        let made = try eventLoop.submit { () -> NIOLoopBound<any RouterHost> in
-            NIOLoopBound(makeHost(EventLoopScheduler(eventLoop: eventLoop)), eventLoop: eventLoop)
+        let (made, repeating) = try eventLoop.submit { () -> (NIOLoopBound<any RouterHost>, NIOLoopBoundBox<[RepeatedTask]>) in
+            var tasks: [RepeatedTask] = []
+            let host = build(&tasks)
+            return (NIOLoopBound(host, eventLoop: eventLoop), NIOLoopBoundBox(tasks, eventLoop: eventLoop))
         }.wait()
         self.host = made
+        self.repeating = repeating
         self.published = NIOLockedValueBox(try eventLoop.submit { made.value.snapshot() }.wait())
-        self.publisher = try eventLoop.submit { NIOLoopBoundBox<RepeatedTask?>(nil, eventLoop: eventLoop) }.wait()
         let interval = TimeAmount.nanoseconds(publishEvery.nanosecondsClamped)
         let published = self.published
-        let publisher = self.publisher
         try eventLoop.submit {
-            publisher.value = eventLoop.scheduleRepeatedTask(initialDelay: interval, delay: interval) { _ in
+            repeating.value.append(eventLoop.scheduleRepeatedTask(initialDelay: interval, delay: interval) { _ in
                 published.withLockedValue { $0 = made.value.snapshot() }
-            }
+            })
         }.wait()
     }
 
@@ -64,9 +100,9 @@ public final class LiveRouter: RouterControl, Sendable {
         return eventLoop.submit { body(host.value) }
     }
 
-    /// Stops publishing snapshots.
+    /// Stops publishing snapshots (and ticking virtual time).
     public func stop() {
-        let publisher = self.publisher
-        eventLoop.execute { publisher.value?.cancel() }
+        let repeating = self.repeating
+        eventLoop.execute { repeating.value.forEach { $0.cancel() } }
     }
 }

@@ -67,7 +67,7 @@ struct WatchCommand: ParsableCommand {
         let seed = self.seed ?? UInt64.random(in: 0...UInt64.max)
         let options = Router.Options(legacyBackoff: legacyBackoff)
         let routerSettings = startup.router
-        let live = try LiveRouter(eventLoop: group.next()) { scheduler in
+        let live = try LiveRouter(eventLoop: group.next(), virtualTimeTick: .milliseconds(10)) { scheduler in
             let host = SimulationHost(
                 fleet: .standard, settings: routerSettings, options: options,
                 scheduler: scheduler, seed: seed, logger: Logger(label: "routertop.router")

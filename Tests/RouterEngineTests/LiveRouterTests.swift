@@ -19,17 +19,24 @@ struct LiveRouterTests {
         return condition()
     }
 
-    @Test func publishesSnapshotsAndAppliesCommands() throws {
+    static func simulation(on scheduler: any EngineScheduler) -> SimulationHost {
+        let host = SimulationHost(
+            fleet: .standard, settings: .defaults, scheduler: scheduler, seed: 5,
+            logger: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() })
+        )
+        host.start()
+        return host
+    }
+
+    @Test(arguments: [false, true])
+    func publishesSnapshotsAndAppliesCommands(virtualTime: Bool) throws {
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         defer { try? group.syncShutdownGracefully() }
-        let live = try LiveRouter(eventLoop: group.next(), publishEvery: .milliseconds(20)) { scheduler in
-            let host = SimulationHost(
-                fleet: .standard, settings: .defaults, scheduler: scheduler, seed: 5,
-                logger: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() })
-            )
-            host.start()
-            return host
-        }
+        let live = virtualTime
+            ? try LiveRouter(eventLoop: group.next(), publishEvery: .milliseconds(20), virtualTimeTick: .milliseconds(10)) {
+                Self.simulation(on: $0)
+            }
+            : try LiveRouter(eventLoop: group.next(), publishEvery: .milliseconds(20)) { Self.simulation(on: $0) }
         defer { live.stop() }
         #expect(Self.poll { live.latestSnapshot().totals.completed > 20 })
 

@@ -138,7 +138,7 @@ enum ReplicaTableView {
                 let sparkWidth = placed.width - 6
                 Sparkline.draw(&canvas, x: left, y: y, width: sparkWidth, values: replica.rateHistory,
                                role: selected ? base : .rateSparkline)
-                canvas.putRight(Format.decimal(replica.rate, places: 1), right: left + placed.width, y: y,
+                canvas.putRight(Format.count(Int(replica.rate.rounded())), right: left + placed.width, y: y,
                                 width: 5, role: selected ? base : .tableRow)
             case .fault: text(replica.fault ?? "", .stateFault)
             }
