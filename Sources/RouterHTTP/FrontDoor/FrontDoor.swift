@@ -1,0 +1,97 @@
+import NIOCore
+import NIOHTTP1
+import RouterEngine
+
+/// The request path of the proxy: admits each client request to the router and turns the way it
+/// ended into what the client sees.
+///
+/// Confined to the router's event loop, like the router and every client connection.
+final class FrontDoor {
+    private let admission: any RequestAdmission
+    let eventLoop: any EventLoop
+    private let requestTimeout: TimeAmount?
+    private let retryAfterSeconds: Int
+    private let tagPrefix: String
+    private(set) var tally = ClientTally()
+    private var connections: [ObjectIdentifier: FrontDoorHandler] = [:]
+
+    init(admission: any RequestAdmission, eventLoop: any EventLoop, requestTimeout: Duration?,
+         retryAfterSeconds: Int = 1) {
+        self.admission = admission
+        self.eventLoop = eventLoop
+        self.requestTimeout = requestTimeout.map { .nanoseconds($0.nanosecondsClampedForNIO) }
+        self.retryAfterSeconds = retryAfterSeconds
+        self.tagPrefix = String(UInt32.random(in: .min ... .max), radix: 16)
+    }
+
+    func opened(_ connection: FrontDoorHandler) {
+        connections[ObjectIdentifier(connection)] = connection
+    }
+
+    func closed(_ connection: FrontDoorHandler) {
+        connections[ObjectIdentifier(connection)] = nil
+    }
+
+    /// Client connections open now.
+    var connectionCount: Int { connections.count }
+
+    func admit(_ exchange: ProxyExchange) {
+        tally.received += 1
+        let id = admission.submit(payload: exchange) { [self] result in
+            finish(exchange, result)
+        }
+        exchange.requestID = id
+        exchange.requestTag = "\(tagPrefix)-\(id.rawValue)"
+        // A shed request is already finished here.
+        guard !exchange.finished, let requestTimeout else { return }
+        let admission = self.admission
+        exchange.timeout = eventLoop.assumeIsolated().scheduleTask(in: requestTimeout) {
+            admission.cancel(id, reason: .requestTimeout)
+        }
+    }
+
+    /// The client left: the request leaves the queue or its upstream call is cancelled.
+    func clientGone(_ exchange: ProxyExchange) {
+        guard !exchange.finished, let id = exchange.requestID else { return }
+        admission.cancel(id, reason: .cancelled)
+    }
+
+    /// Closes every client connection that has no request in progress (at shutdown).
+    func closeIdleConnections() {
+        for connection in connections.values { connection.closeIfIdle() }
+    }
+
+    /// Closes every client connection.
+    func closeAllConnections() {
+        for connection in connections.values { connection.close() }
+    }
+
+    private func finish(_ exchange: ProxyExchange, _ result: RequestResult) {
+        exchange.finished = true
+        exchange.timeout?.cancel()
+        exchange.timeout = nil
+        exchange.activeCall = nil
+        let client = exchange.client
+        switch result {
+        case .completed:
+            tally.answered += 1
+        case .failed(.shed):
+            tally.shed += 1
+            client?.fail(exchange, status: .serviceUnavailable, message: "pending queue full",
+                         retryAfter: retryAfterSeconds)
+        case .failed(.routingTimeout):
+            tally.routingTimeouts += 1
+            client?.fail(exchange, status: .serviceUnavailable, message: "no replica available in time",
+                         retryAfter: retryAfterSeconds)
+        case .failed(.replicaError):
+            if exchange.responseStarted { tally.abortedMidResponse += 1 } else { tally.badGateway += 1 }
+            client?.fail(exchange, status: .badGateway, message: "replica failed")
+        case .failed(.requestTimeout):
+            tally.gatewayTimeouts += 1
+            client?.fail(exchange, status: .gatewayTimeout, message: "request timed out")
+        case .failed(.cancelled):
+            tally.clientGone += 1
+            client?.close()
+        }
+    }
+}
