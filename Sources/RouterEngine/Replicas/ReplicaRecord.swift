@@ -1,0 +1,57 @@
+/// The router's working state for one replica. Lives on the router's scheduler.
+final class ReplicaRecord {
+    var info: ReplicaInfo
+    let connection: any ReplicaConnection
+    var state: ReplicaState = .healthy
+    /// Set when the operator removed it: it takes no new work and is forgotten once idle.
+    var isLeaving = false
+    /// True when it has no probe endpoint: its queue length is the router's own count.
+    var countsLocally: Bool
+    var cache: QueueLengthEntry?
+    var probe: ProbeInFlight?
+    var recoveryTimer: (any Cancellable)?
+    var recoveryDelay: Duration = .milliseconds(500)
+    var inFlight = 0
+    var routed = 0
+    var completed = 0
+    var rejected = 0
+    var probeTimeouts = 0
+    var retriesAttributed = 0
+    var probeRTT: Duration?
+    var latency = LatencyWindow()
+    var rate = RateCounter()
+    var fault: String?
+
+    init(info: ReplicaInfo, connection: any ReplicaConnection) {
+        self.info = info
+        self.connection = connection
+        self.countsLocally = !info.answersProbes
+    }
+
+    var id: ReplicaID { info.id }
+
+    /// Whether routing may pick it at all.
+    var isRoutable: Bool { !isLeaving && (state == .healthy || state == .unavailable) }
+}
+
+/// A cached queue length: the figure, when a probe learned it, and when that probe was sent.
+struct QueueLengthEntry {
+    var length: Int
+    var learnedAt: EngineTime
+    /// When the probe that learned it was sent; a later answer to an older probe never overwrites it.
+    var issuedAt: EngineTime
+    /// True once local sends or completions changed the probed figure.
+    var adjusted = false
+}
+
+/// A probe on its way: at most one per replica. Tasks that need the same answer wait on it together.
+final class ProbeInFlight {
+    let issuedAt: EngineTime
+    var timer: (any Cancellable)?
+    var handle: (any Cancellable)?
+    var waiters: [(task: RoutingTask, token: Int)] = []
+
+    init(issuedAt: EngineTime) {
+        self.issuedAt = issuedAt
+    }
+}

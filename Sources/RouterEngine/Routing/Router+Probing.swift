@@ -1,0 +1,136 @@
+extension Router {
+    func isFresh(_ entry: QueueLengthEntry) -> Bool {
+        now - entry.learnedAt < .clampedSeconds(settings.cacheTimeout)
+    }
+
+    /// The queue length the router may trust for `replica` now, if any.
+    func trustedLength(of replica: ReplicaRecord) -> Int? {
+        if replica.countsLocally { return replica.inFlight }
+        guard replica.state == .healthy, let entry = replica.cache, isFresh(entry) else { return nil }
+        return entry.length
+    }
+
+    /// Among candidates with a trusted length below their maximum, the one with the lowest.
+    func chooseFromCache(_ candidates: [ReplicaRecord]) -> ReplicaRecord? {
+        var best: ReplicaRecord?
+        var bestLength = Int.max
+        for candidate in candidates {
+            guard let length = trustedLength(of: candidate),
+                  length < candidate.info.maxOngoingRequests, length < bestLength else { continue }
+            best = candidate
+            bestLength = length
+        }
+        return best
+    }
+
+    /// After the task's probes: the lowest accepted length, using what the probes wrote into the
+    /// cache (and what other tasks have sent since), even when the cache TTL is zero.
+    func chooseAfterProbes(_ task: RoutingTask) -> ReplicaRecord? {
+        var best: ReplicaRecord?
+        var bestLength = Int.max
+        for candidate in task.pair where candidate.isRoutable {
+            let length: Int?
+            if candidate.countsLocally {
+                length = candidate.inFlight
+            } else if let entry = candidate.cache, entry.learnedAt >= task.probesStartedAt || isFresh(entry) {
+                length = entry.length
+            } else {
+                length = nil
+            }
+            guard let length, length < candidate.info.maxOngoingRequests, length < bestLength else { continue }
+            best = candidate
+            bestLength = length
+        }
+        return best
+    }
+
+    /// A candidate is probed when it has no fresh entry or a full one.
+    func needsProbe(_ replica: ReplicaRecord) -> Bool {
+        guard !replica.countsLocally, replica.isRoutable else { return false }
+        guard let length = trustedLength(of: replica) else { return true }
+        return length >= replica.info.maxOngoingRequests
+    }
+
+    func needsBackgroundProbe(_ replica: ReplicaRecord) -> Bool {
+        !replica.countsLocally && replica.isRoutable && replica.probe == nil && trustedLength(of: replica) == nil
+    }
+
+    /// Probes `replica`, or joins the probe already on its way (never two at once).
+    func probe(_ replica: ReplicaRecord, waiter: (task: RoutingTask, token: Int)?, attemptIndex: Int) {
+        if let inFlight = replica.probe {
+            if let waiter { inFlight.waiters.append(waiter) }
+            return
+        }
+        let probe = ProbeInFlight(issuedAt: now)
+        if let waiter { probe.waiters.append(waiter) }
+        replica.probe = probe
+        let deadline = ProbeDeadline.duration(attempt: attemptIndex, settings: settings)
+        probe.timer = scheduler.schedule(after: deadline) { [unowned self, replica, probe] in
+            probeTimedOut(replica, probe)
+        }
+        probe.handle = replica.connection.probeQueueLength { [weak self, replica, probe] answer in
+            self?.probeAnswered(replica, probe, answer)
+        }
+    }
+
+    func probeAnswered(_ replica: ReplicaRecord, _ probe: ProbeInFlight, _ answer: ProbeAnswer) {
+        let isCurrent = replica.probe === probe
+        if isCurrent {
+            probe.timer?.cancel()
+            replica.probe = nil
+            replica.probeRTT = now - probe.issuedAt
+        }
+        if replicasByID[replica.id] === replica, replica.state != .dead {
+            switch answer {
+            case .queueLength(let length):
+                if replica.cache.map({ probe.issuedAt >= $0.issuedAt }) ?? true {
+                    replica.cache = QueueLengthEntry(length: max(length, 0), learnedAt: now, issuedAt: probe.issuedAt)
+                }
+                if isCurrent, length >= replica.info.maxOngoingRequests { replica.rejected += 1 }
+                if replica.state == .unavailable { setState(replica, .healthy, because: "answers probes again") }
+            case .unavailable:
+                if replica.state != .draining { setState(replica, .unavailable, because: "probe failed") }
+                replica.cache = nil
+            case .dead:
+                setState(replica, .dead, because: "probe says it is dead")
+            case .unsupported:
+                if !replica.countsLocally {
+                    replica.countsLocally = true
+                    replica.cache = nil
+                    record(.replica, "\(replica.id) has no queue-length endpoint; counting its requests locally")
+                }
+            }
+        }
+        if isCurrent { resumeWaiters(of: probe) }
+    }
+
+    func probeTimedOut(_ replica: ReplicaRecord, _ probe: ProbeInFlight) {
+        guard replica.probe === probe else { return }
+        replica.probe = nil
+        replica.probeTimeouts += 1
+        probe.handle?.cancel()
+        resumeWaiters(of: probe)
+    }
+
+    private func resumeWaiters(of probe: ProbeInFlight) {
+        let waiters = probe.waiters
+        probe.waiters = []
+        for (task, token) in waiters where task.token == token && !task.ended && task.awaitingProbes > 0 {
+            task.awaitingProbes -= 1
+            if task.awaitingProbes == 0 { probesResolved(task) }
+        }
+    }
+
+    /// An unavailable replica is probed again with backoff (0.5 s doubling to 10 s) until it answers.
+    func scheduleRecoveryProbe(_ replica: ReplicaRecord) {
+        guard replica.recoveryTimer == nil, !replica.countsLocally else { return }
+        let delay = replica.recoveryDelay
+        replica.recoveryDelay = min(delay * 2, .seconds(10))
+        replica.recoveryTimer = scheduler.schedule(after: delay) { [unowned self, replica] in
+            replica.recoveryTimer = nil
+            guard replica.state == .unavailable, replicasByID[replica.id] === replica else { return }
+            if replica.probe == nil { probe(replica, waiter: nil, attemptIndex: 0) }
+            scheduleRecoveryProbe(replica)
+        }
+    }
+}

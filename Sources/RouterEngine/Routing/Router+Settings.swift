@@ -1,0 +1,43 @@
+extension Router {
+    /// Replaces the live settings. Takes effect at once, also for tasks sleeping now: a sleeping
+    /// task wakes at (when it started sleeping + its wait under the new settings), or now if that
+    /// moment has passed. Attempt counts are kept.
+    public func apply(_ newSettings: RouterSettings, by origin: CommandOrigin) throws(ConfigurationError) {
+        try SettingsValidator.validate(newSettings)
+        guard newSettings != settings else { return }
+        settingsUndo.append(settings)
+        if settingsUndo.count > 100 { settingsUndo.removeFirst() }
+        replaceSettings(with: newSettings, by: origin, verb: "set")
+    }
+
+    /// Goes back to the settings before the last change; nil when there is nothing to undo.
+    @discardableResult
+    public func undoSettings(by origin: CommandOrigin) -> RouterSettings? {
+        guard let previous = settingsUndo.popLast() else { return nil }
+        replaceSettings(with: previous, by: origin, verb: "undo")
+        return previous
+    }
+
+    private func replaceSettings(with newSettings: RouterSettings, by origin: CommandOrigin, verb: String) {
+        let changes = RouterSettingKey.allCases.compactMap { key -> String? in
+            guard settings[key] != newSettings[key] else { return nil }
+            return "\(key.label) \(SettingText.format(settings[key])) → \(SettingText.format(newSettings[key]))"
+        }
+        settings = newSettings
+        backoff = newSettings.backoffPolicy(legacy: options.legacyBackoff)
+        record(.settings, "\(verb): \(changes.joined(separator: ", ")) by \(origin)")
+        rearmSleepingTasks()
+    }
+
+    private func rearmSleepingTasks() {
+        for task in tasks.values.sorted(by: { $0.id < $1.id }) {
+            guard let startedAt = task.sleepStartedAt else { continue }
+            task.sleepTimer?.cancel()
+            let wait = backoff.wait(afterFailedAttempt: task.failedAttempts)
+            task.lastWait = wait
+            let wakeAt = startedAt + effectiveSleep(wait, afterFailedAttempt: task.failedAttempts)
+            task.wakeAt = max(wakeAt, now)
+            task.sleepTimer = scheduler.schedule(at: max(wakeAt, now)) { [unowned self, task] in wake(task) }
+        }
+    }
+}

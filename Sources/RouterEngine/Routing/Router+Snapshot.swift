@@ -1,0 +1,93 @@
+extension Router {
+    /// Everything the dashboard draws, taken now. Cheap enough to take several times a second.
+    public func snapshot(mode: RouterMode, simulation: SimulationStatus? = nil, eventLimit: Int = 200) -> RouterSnapshot {
+        let timers = tasks.values
+            .filter { $0.failedAttempts > 0 }
+            .sorted { ($0.inBackoffSince ?? now, $0.id) < ($1.inBackoffSince ?? now, $1.id) }
+            .map { task in
+                BackoffTimerSnapshot(
+                    taskID: task.id,
+                    requestID: task.searchRequest,
+                    failedAttempts: task.failedAttempts,
+                    wait: task.lastWait,
+                    inBackoffSince: task.inBackoffSince ?? now,
+                    wakeAt: task.wakeAt
+                )
+            }
+        return RouterSnapshot(
+            time: now,
+            mode: mode,
+            settings: settings,
+            startupSettings: startupSettings,
+            legacyBackoff: options.legacyBackoff,
+            locality: options.locality,
+            totals: totals,
+            routingTasks: tasks.count,
+            maxRoutingTasks: maxTaskCount,
+            tasksInBackoff: timers.count,
+            rateIn: admittedRate.average(over: 5, at: now),
+            rateOut: finishedRate.average(over: 5, at: now),
+            fulfillment: fulfillmentWindow.summary(at: now),
+            replicas: replicas.map(replicaSnapshot),
+            backoffTimers: timers,
+            attemptsHistogram: attemptsHistogram,
+            retries: retries,
+            events: eventLog.recent(eventLimit),
+            simulation: simulation
+        )
+    }
+
+    /// Requests by the number of routing attempts they needed, fewest first.
+    public var attemptsHistogram: [AttemptBucket] {
+        attemptCounts.keys.sorted().map { AttemptBucket(attempts: $0, requests: attemptCounts[$0] ?? 0) }
+    }
+
+    /// Fulfilment latency (admission to assignment) over the router's whole life.
+    public var lifetimeFulfillment: LatencySummary {
+        LatencySummary(histogram: fulfillmentAll)
+    }
+
+    /// The distinct backoff waits slept, in the order of the failed attempt they followed.
+    public var backoffWaitsSlept: [Duration] {
+        sleptWaits.keys.sorted().flatMap { attempt in
+            (sleptWaits[attempt] ?? []).sorted().map { Duration.nanoseconds($0) }
+        }
+    }
+
+    public var retryTotals: RetryTotals { retries }
+
+    func replicaSnapshot(_ replica: ReplicaRecord) -> ReplicaSnapshot {
+        let length: Int
+        let source: QueueLengthSource
+        if !replica.countsLocally, replica.state == .healthy, let entry = replica.cache, isFresh(entry) {
+            length = entry.length
+            source = entry.adjusted ? .cache : .probe
+        } else {
+            length = replica.inFlight
+            source = .local
+        }
+        let latency = replica.latency.summary(at: now, refresh: .seconds(1))
+        return ReplicaSnapshot(
+            id: replica.id,
+            node: replica.info.node,
+            zone: replica.info.zone,
+            state: replica.state,
+            maxOngoingRequests: replica.info.maxOngoingRequests,
+            queueLength: length,
+            queueSource: source,
+            cacheAge: replica.cache.map { now - $0.learnedAt },
+            inFlight: replica.inFlight,
+            routed: replica.routed,
+            completed: replica.completed,
+            rejected: replica.rejected,
+            probeTimeouts: replica.probeTimeouts,
+            retriesAttributed: replica.retriesAttributed,
+            probeRTT: replica.probeRTT,
+            latencyP50: latency.p50,
+            latencyP99: latency.p99,
+            rate: replica.rate.lastSecond(at: now),
+            rateHistory: replica.rate.history(at: now),
+            fault: replica.fault
+        )
+    }
+}

@@ -1,0 +1,121 @@
+import DequeModule
+import Histogram
+import Logging
+
+/// The request router: Ray Serve's power-of-two-choices replica router, on an injected scheduler.
+///
+/// A single-threaded state machine: every method, and every callback of the replica connections,
+/// runs on `scheduler`. It never sleeps; it schedules timers, so it runs as well on virtual time as
+/// on an event loop.
+public final class Router {
+    /// Limits and placement that do not change while the router runs.
+    public struct Options: Sendable {
+        public var locality: Locality
+        /// The policy in which the first retry also sleeps; for side-by-side measurement only.
+        public var legacyBackoff: Bool
+        /// Requests arriving while this many wait are shed.
+        public var maxPendingRequests: Int
+        /// A request that waits this long for a replica fails; nil waits for ever.
+        public var routingTimeout: Duration?
+        /// How often a request whose replica failed is routed again before it fails.
+        public var maxReroutes: Int
+        /// The cap on concurrent routing tasks (Ray Serve's is 50).
+        public var maxRoutingTasksCap: Int
+        /// A warning is logged every this many failed attempts of one search.
+        public var warnEveryFailedAttempts: Int
+        public var eventCapacity: Int
+
+        public init(
+            locality: Locality = Locality(node: "node-a", zone: "zone-1"),
+            legacyBackoff: Bool = false,
+            maxPendingRequests: Int = 10_000,
+            routingTimeout: Duration? = .seconds(30),
+            maxReroutes: Int = 3,
+            maxRoutingTasksCap: Int = 50,
+            warnEveryFailedAttempts: Int = 50,
+            eventCapacity: Int = 500
+        ) {
+            self.locality = locality
+            self.legacyBackoff = legacyBackoff
+            self.maxPendingRequests = maxPendingRequests
+            self.routingTimeout = routingTimeout
+            self.maxReroutes = maxReroutes
+            self.maxRoutingTasksCap = maxRoutingTasksCap
+            self.warnEveryFailedAttempts = warnEveryFailedAttempts
+            self.eventCapacity = eventCapacity
+        }
+    }
+
+    /// A zero backoff after the immediate first retry would spin the loop without time passing;
+    /// such a retry waits this long instead.
+    static let spinGuard: Duration = .milliseconds(1)
+
+    let scheduler: any EngineScheduler
+    var random: SeededRandom
+    let logger: Logger
+    public let options: Options
+    public internal(set) var settings: RouterSettings
+    public let startupSettings: RouterSettings
+    var backoff: BackoffPolicy
+    var settingsUndo: [RouterSettings] = []
+
+    var replicas: [ReplicaRecord] = []
+    var replicasByID: [ReplicaID: ReplicaRecord] = [:]
+    /// Routable replicas by locality: own node, own zone, all (empty tiers left out).
+    var tiers: [[ReplicaRecord]] = []
+    var routableCount = 0
+
+    var pendingQueue = Deque<RequestRecord>()
+    var requests: [RequestID: RequestRecord] = [:]
+    var lastRequestNumber: UInt64 = 0
+    public internal(set) var totals = RequestTotals()
+
+    var tasks: [Int: RoutingTask] = [:]
+    var lastTaskID = 0
+
+    var fulfillmentWindow = LatencyWindow(significantDigits: .three)
+    var fulfillmentAll = Histogram<UInt64>(highestTrackableValue: 3_600_000_000, numberOfSignificantValueDigits: .three)
+    var attemptCounts: [Int: Int] = [:]
+    var retries = RetryTotals()
+    /// The distinct waits slept after each failed-attempt number.
+    var sleptWaits: [Int: Set<Int64>] = [:]
+    var admittedRate = RateCounter(seconds: 11)
+    var finishedRate = RateCounter(seconds: 11)
+    var eventLog: EventLog
+
+    public init(
+        settings: RouterSettings,
+        options: Options = Options(),
+        scheduler: any EngineScheduler,
+        random: SeededRandom,
+        logger: Logger = Logger(label: "routertop.router")
+    ) {
+        self.settings = settings
+        self.startupSettings = settings
+        self.options = options
+        self.scheduler = scheduler
+        self.random = random
+        self.logger = logger
+        self.backoff = settings.backoffPolicy(legacy: options.legacyBackoff)
+        self.eventLog = EventLog(capacity: options.eventCapacity)
+    }
+
+    var now: EngineTime { scheduler.now }
+
+    /// The number of routing tasks the router runs for the current queue and replica set.
+    var targetTaskCount: Int {
+        min(totals.pending, min(options.maxRoutingTasksCap, 2 * routableCount))
+    }
+
+    /// The most routing tasks the current replica set allows.
+    var maxTaskCount: Int { min(options.maxRoutingTasksCap, 2 * routableCount) }
+
+    /// Adds a line to the event log (and to the log file).
+    public func record(_ kind: RouterEvent.Kind, _ message: String) {
+        eventLog.append(RouterEvent(time: now, kind: kind, message: message))
+        switch kind {
+        case .warning: logger.warning("\(message)")
+        default: logger.info("\(message)")
+        }
+    }
+}

@@ -1,0 +1,48 @@
+/// Counts events per whole second of engine time, keeping a short history.
+struct RateCounter {
+    private var buckets: [Int]
+    private var currentSecond: Int64 = 0
+    private var head = 0
+
+    init(seconds: Int = 31) {
+        buckets = Array(repeating: 0, count: max(seconds, 2))
+    }
+
+    mutating func record(at time: EngineTime, count: Int = 1) {
+        roll(to: time)
+        buckets[head] += count
+    }
+
+    /// The count of the last complete second.
+    mutating func lastSecond(at time: EngineTime) -> Double {
+        roll(to: time)
+        return Double(buckets[(head + buckets.count - 1) % buckets.count])
+    }
+
+    /// The mean per second over the last `seconds` complete seconds.
+    mutating func average(over seconds: Int, at time: EngineTime) -> Double {
+        roll(to: time)
+        let window = min(seconds, buckets.count - 1)
+        guard window > 0 else { return 0 }
+        var sum = 0
+        for back in 1...window { sum += buckets[(head + buckets.count - back) % buckets.count] }
+        return Double(sum) / Double(window)
+    }
+
+    /// Counts of the complete seconds kept, oldest first.
+    mutating func history(at time: EngineTime) -> [Double] {
+        roll(to: time)
+        return (1..<buckets.count).reversed().map { Double(buckets[(head + buckets.count - $0) % buckets.count]) }
+    }
+
+    private mutating func roll(to time: EngineTime) {
+        let second = time.nanoseconds / 1_000_000_000
+        guard second > currentSecond else { return }
+        let steps = min(Int(second - currentSecond), buckets.count)
+        for _ in 0..<steps {
+            head = (head + 1) % buckets.count
+            buckets[head] = 0
+        }
+        currentSecond = second
+    }
+}
