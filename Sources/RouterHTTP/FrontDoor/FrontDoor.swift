@@ -14,6 +14,8 @@ final class FrontDoor {
     private let tagPrefix: String
     private(set) var tally = ClientTally()
     private var connections: [ObjectIdentifier: FrontDoorHandler] = [:]
+    /// True while shutting down: connections close after their answer.
+    var draining = false
 
     init(admission: any RequestAdmission, eventLoop: any EventLoop, requestTimeout: Duration?,
          retryAfterSeconds: Int = 1) {

@@ -47,7 +47,7 @@ final class FrontDoorHandler: ChannelInboundHandler, RemovableChannelHandler {
     }
 
     func channelInactive(context: ChannelHandlerContext) {
-        if let current, !current.finished {
+        if let current, !current.finished, !current.responseEnded {
             current.client = nil
             door.clientGone(current)
         }
@@ -85,7 +85,8 @@ final class FrontDoorHandler: ChannelInboundHandler, RemovableChannelHandler {
     func sendEnd(for exchange: ProxyExchange) {
         guard let context else { return }
         busy = false
-        if keepAlive {
+        exchange.responseEnded = true
+        if keepAlive && !door.draining {
             context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
         } else {
             let channel = context.channel
@@ -108,7 +109,7 @@ final class FrontDoorHandler: ChannelInboundHandler, RemovableChannelHandler {
         headers.add(name: "content-length", value: String(body.utf8.count))
         if let retryAfter { headers.add(name: "retry-after", value: String(retryAfter)) }
         // The rest of an unread request body would be taken for the next request: close instead.
-        let closing = !keepAlive || !exchange.bodyComplete
+        let closing = !keepAlive || !exchange.bodyComplete || door.draining
         if closing { headers.add(name: "connection", value: "close") }
         let head = HTTPResponseHead(version: exchange.head.version, status: status, headers: headers)
         context.write(wrapOutboundOut(.head(head)), promise: nil)

@@ -16,6 +16,8 @@ final class ProxyExchange {
     var requestTag = ""
     /// True once any part of a response was written to the client.
     var responseStarted = false
+    /// True once the whole response was handed to the client connection.
+    var responseEnded = false
     /// True once the router reported how the request ended.
     var finished = false
     /// The client connection the answer goes to; nil once it closed.

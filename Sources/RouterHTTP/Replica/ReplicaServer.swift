@@ -6,7 +6,7 @@ import NIOPosix
 ///
 /// It serves any path after its service time, answers the queue-length endpoint, refuses work
 /// beyond its maximum with 503, and takes fault switches at `POST /-/fault/NAME`
-/// (`slow-probe?ms=N`, `unavailable`, `die-mid-response`, `crash`, `recover`).
+/// (`slow-probe?ms=N`, `unavailable`, `drop`, `truncate`, `crash`, `recover`).
 /// The whole server runs on one event loop.
 public final class ReplicaServer: Sendable {
     public let localAddress: SocketAddress

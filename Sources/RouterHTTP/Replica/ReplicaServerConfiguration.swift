@@ -32,13 +32,16 @@ public struct ReplicaServerFaults: Sendable, Equatable {
     public var slowProbe: Duration?
     /// Probes answer 503.
     public var unavailable = false
+    /// Work requests are taken, and after their service time the connection closes with no answer.
+    public var drop = false
     /// Work requests get their response head and part of the body, then the connection closes.
-    public var dieMidResponse = false
+    public var truncate = false
 
-    public init(slowProbe: Duration? = nil, unavailable: Bool = false, dieMidResponse: Bool = false) {
+    public init(slowProbe: Duration? = nil, unavailable: Bool = false, drop: Bool = false, truncate: Bool = false) {
         self.slowProbe = slowProbe
         self.unavailable = unavailable
-        self.dieMidResponse = dieMidResponse
+        self.drop = drop
+        self.truncate = truncate
     }
 }
 

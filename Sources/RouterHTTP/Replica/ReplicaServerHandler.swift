@@ -38,8 +38,12 @@ final class ReplicaServerHandler: ChannelInboundHandler, RemovableChannelHandler
 
     private func handle(_ head: HTTPRequestHead, context: ChannelHandlerContext) {
         let (path, query) = Self.split(head.uri)
-        if path == state.configuration.queueLengthPath && state.configuration.answersQueueLength {
-            answerProbe(head, context: context)
+        if path == state.configuration.queueLengthPath {
+            if state.configuration.answersQueueLength {
+                answerProbe(head, context: context)
+            } else {
+                respond(head, status: .notFound, body: "no queue-length endpoint here\n", context: context)
+            }
         } else if path.hasPrefix("/-/fault/") {
             switchFault(String(path.dropFirst("/-/fault/".count)), query: query, head: head, context: context)
         } else {
@@ -82,8 +86,10 @@ final class ReplicaServerHandler: ChannelInboundHandler, RemovableChannelHandler
             state.faults.slowProbe = .milliseconds(ms)
         case "unavailable":
             state.faults.unavailable = true
-        case "die-mid-response":
-            state.faults.dieMidResponse = true
+        case "drop":
+            state.faults.drop = true
+        case "truncate":
+            state.faults.truncate = true
         case "recover":
             state.faults = ReplicaServerFaults()
         case "crash":
@@ -92,7 +98,7 @@ final class ReplicaServerHandler: ChannelInboundHandler, RemovableChannelHandler
             return
         default:
             respond(head, status: .notFound,
-                    body: "unknown fault \(name); known: slow-probe, unavailable, die-mid-response, crash, recover\n",
+                    body: "unknown fault \(name); known: slow-probe, unavailable, drop, truncate, crash, recover\n",
                     context: context)
             return
         }
@@ -112,8 +118,12 @@ final class ReplicaServerHandler: ChannelInboundHandler, RemovableChannelHandler
         context.eventLoop.assumeIsolated().scheduleTask(in: state.drawServiceTime()) { [self, state] in
             state.ongoing -= 1
             guard !state.crashed else { return }
-            if state.faults.dieMidResponse {
-                dieMidResponse(head, context: context)
+            if state.faults.drop {
+                context.close(promise: nil)
+                return
+            }
+            if state.faults.truncate {
+                truncate(head, context: context)
                 return
             }
             state.served += 1
@@ -121,7 +131,7 @@ final class ReplicaServerHandler: ChannelInboundHandler, RemovableChannelHandler
         }
     }
 
-    private func dieMidResponse(_ head: HTTPRequestHead, context: ChannelHandlerContext) {
+    private func truncate(_ head: HTTPRequestHead, context: ChannelHandlerContext) {
         var headers = HTTPHeaders()
         headers.add(name: "content-length", value: "1000")
         context.write(wrapOutboundOut(.head(HTTPResponseHead(version: head.version, status: .ok, headers: headers))),

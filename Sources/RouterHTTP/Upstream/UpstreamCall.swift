@@ -27,7 +27,10 @@ final class UpstreamCall: Cancellable, UpstreamResponseReceiver {
         pool.acquire { [self] result in
             switch result {
             case .failure:
-                report(.failedBeforeResponse)
+                // Nothing reached the replica. Reported as a refusal: it costs no re-route, and the
+                // router takes the replica as full, so it probes it (and finds it unavailable)
+                // instead of trusting a cached length that says it is idle.
+                report(.rejected(queueLength: nil))
             case .success(let connection):
                 guard finished != nil else {
                     pool.release(connection)
