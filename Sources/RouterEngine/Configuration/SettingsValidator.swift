@@ -19,6 +19,14 @@ public enum SettingsValidator {
         }
     }
 
+    /// Checks one setting given as a number (from a TOML file or an API).
+    public static func value(
+        _ number: Double, for key: RouterSettingKey, subject: String
+    ) throws(ConfigurationError) -> Double {
+        try check(number, for: key, subject: subject, text: SettingText.format(number))
+        return number
+    }
+
     /// Checks a whole set of settings, including the rules that relate two of them.
     ///
     /// - Parameter subject: names each setting in the message (defaults to the environment variable).

@@ -49,9 +49,16 @@ extension Router {
 
     /// The distinct backoff waits slept, in the order of the failed attempt they followed.
     public var backoffWaitsSlept: [Duration] {
-        sleptWaits.keys.sorted().flatMap { attempt in
-            (sleptWaits[attempt] ?? []).sorted().map { Duration.nanoseconds($0) }
-        }
+        var seen = Set<Int64>()
+        return sleptWaits.keys.sorted()
+            .flatMap { (sleptWaits[$0] ?? []).sorted() }
+            .filter { seen.insert($0).inserted }
+            .map { Duration.nanoseconds($0) }
+    }
+
+    /// The waits slept after each failed-attempt number.
+    public var backoffWaitsByAttempt: [Int: [Duration]] {
+        sleptWaits.mapValues { $0.sorted().map { Duration.nanoseconds($0) } }
     }
 
     public var retryTotals: RetryTotals { retries }

@@ -41,6 +41,19 @@ public final class VirtualScheduler: EngineScheduler {
         run(until: now + duration)
     }
 
+    /// Fires the next live timer, unless it is due after `limit`; returns whether one fired.
+    @discardableResult
+    public func step(limit: EngineTime = EngineTime(nanoseconds: .max)) -> Bool {
+        while let next = queue.peek, next.deadline <= limit {
+            queue.pop()
+            guard let action = next.timer.take() else { continue }
+            now = next.deadline
+            action()
+            return true
+        }
+        return false
+    }
+
     /// Fires timers until none is left or `limit` is reached; returns whether it went idle.
     @discardableResult
     public func runUntilIdle(limit: EngineTime = EngineTime(nanoseconds: .max)) -> Bool {

@@ -1,0 +1,175 @@
+import Logging
+
+/// A router fed by a simulated fleet and a synthetic load; answers the dashboard's commands,
+/// including load changes and fault injection.
+public final class SimulationHost: RouterHost {
+    public let router: Router
+    public let load: LoadGenerator
+    public private(set) var replicas: [ReplicaID: SimulatedReplica] = [:]
+    private let scheduler: any EngineScheduler
+    private var seeds: SeededRandom
+    private var faultTimers: [ReplicaID: any Cancellable] = [:]
+    private var template: SimulatedReplicaSpec?
+    private var lastAddedNumber = 0
+    private var loadStarted = false
+
+    public init(
+        fleet: FleetSpec,
+        settings: RouterSettings,
+        options: Router.Options = Router.Options(),
+        scheduler: any EngineScheduler,
+        seed: UInt64,
+        logger: Logger = Logger(label: "routertop.router")
+    ) {
+        var seeds = SeededRandom(seed: seed)
+        let router = Router(
+            settings: settings, options: options, scheduler: scheduler,
+            random: SeededRandom(seed: seeds.next()), logger: logger
+        )
+        self.router = router
+        self.scheduler = scheduler
+        self.load = LoadGenerator(
+            requestsPerSecond: fleet.load.requestsPerSecond, arrival: fleet.load.arrival,
+            scheduler: scheduler, random: SeededRandom(seed: seeds.next())
+        ) { [unowned router] in
+            router.submit { _ in }
+        }
+        self.seeds = seeds
+        self.template = fleet.replicas.first
+        for spec in fleet.replicas {
+            _ = add(spec)
+        }
+    }
+
+    /// Starts the synthetic load; no request arrives at or after `end`, when given.
+    public func start(until end: EngineTime? = nil) {
+        loadStarted = true
+        load.start(until: end)
+    }
+
+    public func snapshot() -> RouterSnapshot {
+        router.snapshot(
+            mode: .simulated,
+            simulation: SimulationStatus(requestsPerSecond: load.requestsPerSecond, arrival: load.arrival)
+        )
+    }
+
+    public func perform(_ command: RouterCommand, by origin: CommandOrigin) -> CommandResult {
+        switch command {
+        case .applySettings(let settings):
+            do {
+                try router.apply(settings, by: origin)
+                return .done("settings applied")
+            } catch {
+                return .refused(error.description)
+            }
+        case .undoSettings:
+            return router.undoSettings(by: origin) == nil ? .refused("no parameter change to undo") : .done("undone")
+        case .setLoad(let rate):
+            return setLoad(rate, by: origin.description)
+        case .addReplica(let address):
+            guard address == nil else { return .refused("the simulated fleet adds simulated replicas, not addresses") }
+            return addLikeTemplate(by: origin.description)
+        case .removeReplica(let id):
+            return replicaCommand { () throws(RouterError) in try router.removeReplica(id) }
+        case .drainReplica(let id):
+            return replicaCommand { () throws(RouterError) in try router.drainReplica(id) }
+        case .injectFault(let id, let fault):
+            return inject(fault, into: id, for: nil, by: origin.description)
+        case .recover(let id):
+            return recover(id, by: origin.description)
+        }
+    }
+
+    /// Adds a simulated replica to the fleet and the router.
+    public func add(_ spec: SimulatedReplicaSpec) -> CommandResult {
+        guard replicas[spec.info.id] == nil else { return .refused("replica \(spec.info.id) already exists") }
+        let replica = SimulatedReplica(
+            id: spec.info.id, capacity: spec.info.maxOngoingRequests, serviceTime: spec.serviceTime,
+            probeRTT: spec.probeRTT, scheduler: scheduler, random: SeededRandom(seed: seeds.next())
+        )
+        do {
+            try router.addReplica(spec.info, connection: replica)
+        } catch {
+            return .refused(error.description)
+        }
+        replicas[spec.info.id] = replica
+        return .done("added \(spec.info.id)")
+    }
+
+    /// Changes the offered load.
+    public func setLoad(_ rate: Double, by who: String) -> CommandResult {
+        guard rate.isFinite, rate >= 0, rate <= 1_000_000 else {
+            return .refused("load \(rate) req/s is out of range; it must be from 0 to 1000000")
+        }
+        let old = load.requestsPerSecond
+        load.setRate(rate)
+        if !loadStarted { start() }
+        router.record(.info, "load \(SettingText.format(old)) → \(SettingText.format(rate)) req/s by \(who)")
+        return .done("load \(SettingText.format(rate)) req/s")
+    }
+
+    /// Breaks a replica on purpose, for `duration` or until recovered.
+    public func inject(_ fault: SimulatedFault, into id: ReplicaID, for duration: Duration?, by who: String) -> CommandResult {
+        guard let replica = replicas[id], router.replica(id) != nil else { return .refused("there is no replica \(id)") }
+        guard !replica.faults.dead else { return .refused("replica \(id) is dead") }
+        let words: String
+        switch fault {
+        case .unavailable:
+            replica.makeUnavailable()
+            words = "unavailable"
+        case .kill:
+            replica.kill()
+            words = "killed"
+        case .slowProbe(let delay):
+            replica.slowProbes(by: delay)
+            words = "slow probes (+\(Int(delay.millisecondsValue.rounded())) ms)"
+        case .saturate:
+            replica.saturate()
+            words = "saturated"
+        }
+        router.setFault(replica.faults.summary, for: id)
+        let span = duration.map { " for \(SettingText.format($0.secondsValue)) s" } ?? ""
+        router.record(.fault, "\(id) \(words)\(span) by \(who)")
+        faultTimers[id]?.cancel()
+        faultTimers[id] = nil
+        if let duration, fault != .kill {
+            faultTimers[id] = scheduler.schedule(after: duration) { [unowned self] in
+                faultTimers[id] = nil
+                _ = recover(id, by: "schedule")
+            }
+        }
+        return .done("\(id) \(words)")
+    }
+
+    /// Clears a replica's faults (a killed replica stays dead).
+    public func recover(_ id: ReplicaID, by who: String) -> CommandResult {
+        guard let replica = replicas[id] else { return .refused("there is no replica \(id)") }
+        guard !replica.faults.dead else { return .refused("replica \(id) is dead; it cannot recover") }
+        guard replica.faults.summary != nil else { return .refused("replica \(id) has no fault to recover from") }
+        replica.recover()
+        router.setFault(nil, for: id)
+        router.record(.fault, "\(id) recovered by \(who)")
+        return .done("\(id) recovered")
+    }
+
+    private func addLikeTemplate(by who: String) -> CommandResult {
+        guard var spec = template else { return .refused("the fleet has no replica to copy") }
+        repeat {
+            lastAddedNumber += 1
+            spec.info.id = ReplicaID("sim-\(lastAddedNumber)")
+        } while replicas[spec.info.id] != nil
+        let result = add(spec)
+        if case .done = result { router.record(.replica, "\(spec.info.id) added by \(who)") }
+        return result
+    }
+
+    private func replicaCommand(_ body: () throws(RouterError) -> Void) -> CommandResult {
+        do {
+            try body()
+            return .done("done")
+        } catch {
+            return .refused(error.description)
+        }
+    }
+}

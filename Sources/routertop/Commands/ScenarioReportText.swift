@@ -1,0 +1,37 @@
+import Foundation
+import RouterEngine
+
+/// The readable form of a scenario report.
+enum ScenarioReportText {
+    static func render(_ report: ScenarioReport, file: String) -> String {
+        var lines: [String] = []
+        let policy = report.legacyBackoff ? "legacy (first retry sleeps)" : "default (first retry immediate)"
+        lines.append("scenario \(file): seed \(report.seed), \(SettingText.format(report.durationS)) s of virtual time, backoff \(policy)")
+        lines.append("")
+        let failed = report.failed.values.reduce(0, +)
+        lines.append("requests   admitted \(report.admitted)  completed \(report.completed)  failed \(failed)  pending \(report.pending)  running \(report.running)  conserved \(report.conserved ? "yes" : "NO")")
+        let reasons = report.failed.keys.sorted().filter { report.failed[$0]! > 0 }.map { "\($0) \(report.failed[$0]!)" }
+        if !reasons.isEmpty { lines.append("failed     \(reasons.joined(separator: "  "))") }
+        let f = report.fulfillmentMs
+        lines.append(String(format: "fulfilment p50 %.3f ms  p90 %.3f ms  p99 %.3f ms  max %.3f ms", f.p50, f.p90, f.p99, f.max))
+        let attempts = report.attemptsHistogram.keys.compactMap(Int.init).sorted().map { "\($0): \(report.attemptsHistogram["\($0)"]!)" }
+        lines.append("attempts   \(attempts.joined(separator: "  "))")
+        let waits = report.backoffWaitsMs.map { SettingText.format($0) }
+        lines.append("waits (ms) \(waits.isEmpty ? "none slept" : waits.joined(separator: ", "))")
+        let r = report.retries
+        lines.append("retries    failed attempts \(r.failedAttempts)  backoff sleeps \(r.backoffSleeps)  re-routes \(r.reroutes)  warnings \(r.warnings)")
+        let p = report.params
+        lines.append("params     initial \(SettingText.format(p.initialBackoffS)) s  multiplier \(SettingText.format(p.backoffMultiplier))  max \(SettingText.format(p.maxBackoffS)) s  probe deadline \(SettingText.format(p.probeDeadlineS)) s (max \(SettingText.format(p.maxProbeDeadlineS)) s)  cache TTL \(SettingText.format(p.cacheTimeoutS)) s")
+        lines.append("")
+        let header = ["replica", "state", "routed", "completed", "rejected", "probe timeouts"]
+        let rows = report.replicas.map { [$0.id, $0.finalState, "\($0.routed)", "\($0.completed)", "\($0.rejected)", "\($0.probeTimeouts)"] }
+        let widths = header.indices.map { column in ([header] + rows).map { $0[column].count }.max() ?? 0 }
+        for row in [header] + rows {
+            lines.append(row.enumerated().map { column, cell in
+                column < 2 ? cell.padding(toLength: widths[column], withPad: " ", startingAt: 0)
+                    : String(repeating: " ", count: widths[column] - cell.count) + cell
+            }.joined(separator: "  "))
+        }
+        return lines.joined(separator: "\n")
+    }
+}

@@ -1,0 +1,68 @@
+import ArgumentParser
+import Foundation
+import Logging
+import NIOCore
+import NIOPosix
+import RouterEngine
+import RouterRuntime
+
+/// routertop: a live view of a power-of-two-choices request router.
+@main
+struct RoutertopCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "routertop",
+        abstract: "Watch and tune a power-of-two-choices request router, live.",
+        discussion: """
+            With no arguments, routertop runs a simulated fleet and shows it live. Settings come from \
+            Ray Serve's environment variables; a flag wins over its variable.
+            """,
+        subcommands: [SimulateCommand.self]
+    )
+
+    @OptionGroup var settings: SettingOptions
+    @OptionGroup var display: DisplayOptions
+
+    @Option(help: "Seed of the simulated fleet's randomness (default: random).")
+    var seed: UInt64?
+
+    @Flag(help: "Sleep before the first retry too (the legacy policy, for comparison only).")
+    var legacyBackoff = false
+
+    @Option(help: "Where to write the log (default: $XDG_STATE_HOME/routertop/routertop.log).")
+    var logFile: String?
+
+    func run() throws {
+        let environment = ProcessInfo.processInfo.environment
+        let startup: StartupConfiguration
+        do {
+            startup = try StartupConfiguration.resolve(
+                environment: environment,
+                flags: .init(router: settings.texts, refreshMilliseconds: display.refreshMilliseconds, theme: display.theme)
+            )
+        } catch {
+            failStartup(error.description)
+        }
+        let logPath = logFile ?? defaultLogPath(environment: environment)
+        do {
+            bootstrapLogging(to: try LogSink.file(logPath))
+        } catch {
+            failStartup("--log-file=\(logPath) cannot be written (\(error.localizedDescription)); it must be a writable file path")
+        }
+
+        let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+        defer { try? group.syncShutdownGracefully() }
+        let seed = self.seed ?? UInt64.random(in: 0...UInt64.max)
+        let options = Router.Options(legacyBackoff: legacyBackoff)
+        let routerSettings = startup.router
+        let live = try LiveRouter(eventLoop: group.next()) { scheduler in
+            let host = SimulationHost(
+                fleet: .standard, settings: routerSettings, options: options,
+                scheduler: scheduler, seed: seed, logger: Logger(label: "routertop.router")
+            )
+            host.start()
+            return host
+        }
+        defer { live.stop() }
+        StatusLines.run(control: live, every: .milliseconds(Int64(max(startup.refreshMilliseconds, 1000))))
+    }
+}
