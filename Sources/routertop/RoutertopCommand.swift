@@ -16,11 +16,12 @@ struct RoutertopCommand: ParsableCommand {
             With no arguments, routertop runs a simulated fleet and shows it live. Settings come from \
             Ray Serve's environment variables; a flag wins over its variable.
             """,
-        subcommands: [SimulateCommand.self]
+        subcommands: [SimulateCommand.self, ReplicaCommand.self]
     )
 
     @OptionGroup var settings: SettingOptions
     @OptionGroup var display: DisplayOptions
+    @OptionGroup(title: "Proxy mode (real HTTP traffic)") var proxy: ProxyOptions
 
     @Option(help: "Seed of the simulated fleet's randomness (default: random).")
     var seed: UInt64?
@@ -41,6 +42,9 @@ struct RoutertopCommand: ParsableCommand {
             )
         } catch {
             failStartup(error.description)
+        }
+        if proxy.isRequested {
+            ProxyMode.run(proxy, startup: startup, logFile: logFile, seed: seed, legacyBackoff: legacyBackoff)
         }
         let logPath = logFile ?? defaultLogPath(environment: environment)
         do {

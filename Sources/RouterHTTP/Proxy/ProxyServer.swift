@@ -82,7 +82,6 @@ public final class ProxyServer: Sendable {
             live.stop()
             throw ProxyStartupError("--listen \(configuration.listenDescription): \(Self.bindProblem(error))")
         }
-        logger.info("listening on \(configuration.listenDescription) with \(configuration.replicas.count) replicas")
         return ProxyServer(live: live, localAddress: listener.localAddress!, eventLoop: eventLoop,
                            listener: listener, host: host)
     }
