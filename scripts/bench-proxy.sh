@@ -63,9 +63,10 @@ ROUTERTOP="$ROOT/.build/release/routertop"
 # --- ports -------------------------------------------------------------------------------------
 port_free() { ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 NEXT_PORT=$((20000 + RANDOM % 20000))
+# Sets PORT to a free port (not in a subshell, so the next call moves on).
 free_port() {
     while ! port_free "$NEXT_PORT"; do NEXT_PORT=$((NEXT_PORT + 1)); done
-    echo "$NEXT_PORT"
+    PORT=$NEXT_PORT
     NEXT_PORT=$((NEXT_PORT + 1))
 }
 wait_for_port() {
@@ -80,7 +81,8 @@ wait_for_port() {
 # --- backends ----------------------------------------------------------------------------------
 BACKEND_PORTS=()
 for i in 1 2 3 4; do
-    port=$(free_port)
+    free_port
+    port=$PORT
     BACKEND_PORTS+=("$port")
     cat > "$WORK/backend$i.conf" <<CONF
 worker_processes 1;
@@ -93,7 +95,7 @@ http {
     keepalive_requests 10000000;
     keepalive_timeout 300s;
     server {
-        listen 127.0.0.1:$port reuseport backlog=4096;
+        listen 127.0.0.1:$port backlog=4096;
         # No queue-length endpoint: routertop counts these replicas locally, as nginx and HAProxy do.
         location = /-/queue-length { return 404; }
         location / { default_type text/plain; return 200 "ok\n"; }
@@ -106,7 +108,8 @@ done
 for port in "${BACKEND_PORTS[@]}"; do wait_for_port "$port"; done
 
 # --- proxies -----------------------------------------------------------------------------------
-NGINX_PORT=$(free_port)
+free_port
+NGINX_PORT=$PORT
 {
     echo "worker_processes 1;"
     echo "daemon off;"
@@ -132,11 +135,12 @@ NGINX_PORT=$(free_port)
     echo "}"
 } > "$WORK/nginx-lb.conf"
 
-HAPROXY_PORT=$(free_port)
+free_port
+HAPROXY_PORT=$PORT
 {
     echo "global"
     echo "    nbthread 1"
-    echo "    maxconn 20000"
+    echo "    maxconn 4096"
     echo "defaults"
     echo "    mode http"
     echo "    timeout connect 5s"
@@ -153,7 +157,8 @@ HAPROXY_PORT=$(free_port)
     for port in "${BACKEND_PORTS[@]}"; do echo "    server b$i 127.0.0.1:$port maxconn $LIMIT"; i=$((i + 1)); done
 } > "$WORK/haproxy.cfg"
 
-ROUTERTOP_PORT=$(free_port)
+free_port
+ROUTERTOP_PORT=$PORT
 {
     for port in "${BACKEND_PORTS[@]}"; do
         echo "[[replica]]"
@@ -196,8 +201,8 @@ measure() {
         rps+=("$(awk '/^Requests\/sec:/ { print $2 }' <<<"$out")")
         p50+=("$(to_ms "$(awk '$1 == "50%" { print $2 }' <<<"$out")")")
         p99+=("$(to_ms "$(awk '$1 == "99%" { print $2 }' <<<"$out")")")
-        errors=$((errors + $(awk '/Non-2xx or 3xx responses:/ { print $NF }' <<<"$out" | tail -1 | sed 's/^$/0/')))
-        errors=$((errors + $(awk -F'[ ,]+' '/Socket errors:/ { print $4 + $6 + $8 + $10 }' <<<"$out" | sed 's/^$/0/')))
+        errors=$((errors + $(awk '/Non-2xx or 3xx responses:/ { n = $NF } END { print n + 0 }' <<<"$out")))
+        errors=$((errors + $(awk -F'[ ,]+' '/Socket errors:/ { n = $5 + $7 + $9 + $11 } END { print n + 0 }' <<<"$out")))
     done
     sleep 1.5
     mapfile -t after < <(access_counts)
