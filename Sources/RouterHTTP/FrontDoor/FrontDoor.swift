@@ -14,6 +14,9 @@ final class FrontDoor {
     private let tagPrefix: String
     private(set) var tally = ClientTally()
     private var connections: [ObjectIdentifier: FrontDoorHandler] = [:]
+    /// Requests with a timeout, oldest first.
+    private var deadlines = CircularBuffer<(deadline: NIODeadline, exchange: ProxyExchange)>()
+    private var sweep: Scheduled<Void>?
     /// True while shutting down: connections close after their answer.
     var draining = false
 
@@ -46,9 +49,31 @@ final class FrontDoor {
         exchange.requestTag = "\(tagPrefix)-\(id.rawValue)"
         // A shed request is already finished here.
         guard !exchange.finished, let requestTimeout else { return }
-        let admission = self.admission
-        exchange.timeout = eventLoop.assumeIsolated().scheduleTask(in: requestTimeout) {
-            admission.cancel(id, reason: .requestTimeout)
+        // Every request has the same timeout, so admission order is deadline order: one queue and
+        // one timer for all, instead of a timer per request.
+        deadlines.append((NIODeadline.now() + requestTimeout, exchange))
+        if sweep == nil { scheduleSweep() }
+    }
+
+    private func scheduleSweep() {
+        guard let first = deadlines.first else { return }
+        sweep = eventLoop.assumeIsolated().scheduleTask(deadline: first.deadline) { [self] in
+            sweep = nil
+            let now = NIODeadline.now()
+            while let (deadline, exchange) = deadlines.first, deadline <= now || exchange.finished {
+                deadlines.removeFirst()
+                if !exchange.finished, let id = exchange.requestID {
+                    admission.cancel(id, reason: .requestTimeout)
+                }
+            }
+            scheduleSweep()
+        }
+    }
+
+    /// Drops finished requests from the front of the deadline queue, so it stays short.
+    private func trimDeadlines() {
+        while let (_, exchange) = deadlines.first, exchange.finished {
+            deadlines.removeFirst()
         }
     }
 
@@ -70,9 +95,9 @@ final class FrontDoor {
 
     private func finish(_ exchange: ProxyExchange, _ result: RequestResult) {
         exchange.finished = true
-        exchange.timeout?.cancel()
-        exchange.timeout = nil
         exchange.activeCall = nil
+        exchange.releaseBody()
+        trimDeadlines()
         let client = exchange.client
         switch result {
         case .completed:

@@ -3,17 +3,22 @@ import NIOHTTP1
 
 /// One client connection of the front door: reads requests, writes the answers streamed to it.
 ///
-/// NIO's pipelining handler in front of it keeps one request in progress per connection.
+/// It answers one request at a time and holds pipelined requests until the answer before them
+/// ended. It does this itself rather than with NIO's pipelining handler, which stops and restarts
+/// reading around every request (two `epoll_ctl` calls per request).
 final class FrontDoorHandler: ChannelInboundHandler, RemovableChannelHandler {
     typealias InboundIn = HTTPServerRequestPart
     typealias OutboundOut = HTTPServerResponsePart
 
     private let door: FrontDoor
     private var context: ChannelHandlerContext?
-    private var current: ProxyExchange?
-    private var keepAlive = true
-    /// True between the request head and the end of its response.
-    private var busy = false
+    /// The request whose parts are still arriving.
+    private var inbound: ProxyExchange?
+    /// The request whose answer has not ended yet.
+    private var outstanding: ProxyExchange?
+    /// Parts of pipelined requests that wait for the answer before them.
+    private var queued = CircularBuffer<HTTPServerRequestPart>()
+    private static let maxQueuedParts = 1024
 
     init(door: FrontDoor) {
         self.door = door
@@ -30,28 +35,54 @@ final class FrontDoorHandler: ChannelInboundHandler, RemovableChannelHandler {
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        switch unwrapInboundIn(data) {
+        let part = unwrapInboundIn(data)
+        guard queued.isEmpty, handle(part) else {
+            guard queued.count < Self.maxQueuedParts else {
+                context.close(promise: nil)
+                return
+            }
+            queued.append(part)
+            return
+        }
+    }
+
+    /// Handles one part; false when it must wait for the answer in progress.
+    private func handle(_ part: HTTPServerRequestPart) -> Bool {
+        switch part {
         case .head(let head):
+            guard outstanding == nil else { return false }
             let exchange = ProxyExchange(head: head, client: self)
-            current = exchange
-            keepAlive = head.isKeepAlive
-            busy = true
+            inbound = exchange
+            outstanding = exchange
             door.admit(exchange)
-        case .body(let part):
-            guard let current, !current.finished else { return }
-            current.receivedBody(part)
+        case .body(let body):
+            guard let inbound else { return true }
+            if !inbound.finished { inbound.receivedBody(body) }
         case .end:
-            guard let current, !current.finished else { return }
-            current.receivedEnd()
+            guard let inbound else { return true }
+            self.inbound = nil
+            if !inbound.finished { inbound.receivedEnd() }
+        }
+        return true
+    }
+
+    /// Called when an answer ended: the next pipelined request may start.
+    private func answerEnded(_ exchange: ProxyExchange) {
+        guard outstanding === exchange else { return }
+        outstanding = nil
+        while let part = queued.first, handle(part) {
+            queued.removeFirst()
         }
     }
 
     func channelInactive(context: ChannelHandlerContext) {
-        if let current, !current.finished, !current.responseEnded {
-            current.client = nil
-            door.clientGone(current)
+        if let outstanding, !outstanding.finished, !outstanding.responseEnded {
+            outstanding.client = nil
+            door.clientGone(outstanding)
         }
-        current = nil
+        outstanding = nil
+        inbound = nil
+        queued.removeAll()
         door.closed(self)
         context.fireChannelInactive()
     }
@@ -65,7 +96,7 @@ final class FrontDoorHandler: ChannelInboundHandler, RemovableChannelHandler {
         var head = head
         HopByHopHeaders.strip(&head.headers)
         head.version = exchange.head.version
-        if !keepAlive {
+        if !exchange.keepAlive {
             head.headers.add(name: "connection", value: "close")
         } else if exchange.head.version.minor == 0 {
             head.headers.add(name: "connection", value: "keep-alive")
@@ -84,10 +115,11 @@ final class FrontDoorHandler: ChannelInboundHandler, RemovableChannelHandler {
 
     func sendEnd(for exchange: ProxyExchange) {
         guard let context else { return }
-        busy = false
         exchange.responseEnded = true
-        if keepAlive && !door.draining {
+        // A request body the replica did not wait for would be read as the next request: close.
+        if exchange.keepAlive && exchange.bodyComplete && !door.draining {
             context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
+            answerEnded(exchange)
         } else {
             let channel = context.channel
             context.writeAndFlush(wrapOutboundOut(.end(nil))).whenComplete { _ in channel.close(promise: nil) }
@@ -102,14 +134,14 @@ final class FrontDoorHandler: ChannelInboundHandler, RemovableChannelHandler {
             return
         }
         exchange.responseStarted = true
-        busy = false
+        exchange.responseEnded = true
         let body = "\(status.code) \(status.reasonPhrase): \(message)\n"
         var headers = HTTPHeaders()
         headers.add(name: "content-type", value: "text/plain; charset=utf-8")
         headers.add(name: "content-length", value: String(body.utf8.count))
         if let retryAfter { headers.add(name: "retry-after", value: String(retryAfter)) }
-        // The rest of an unread request body would be taken for the next request: close instead.
-        let closing = !keepAlive || !exchange.bodyComplete || door.draining
+        // The rest of an unread request body would be read as the next request: close instead.
+        let closing = !exchange.keepAlive || !exchange.bodyComplete || door.draining
         if closing { headers.add(name: "connection", value: "close") }
         let head = HTTPResponseHead(version: exchange.head.version, status: status, headers: headers)
         context.write(wrapOutboundOut(.head(head)), promise: nil)
@@ -120,11 +152,12 @@ final class FrontDoorHandler: ChannelInboundHandler, RemovableChannelHandler {
             context.writeAndFlush(wrapOutboundOut(.end(nil))).whenComplete { _ in channel.close(promise: nil) }
         } else {
             context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
+            answerEnded(exchange)
         }
     }
 
     func closeIfIdle() {
-        if !busy { close() }
+        if outstanding == nil { close() }
     }
 
     func close() {

@@ -24,11 +24,14 @@ final class ProxyExchange {
     weak var client: FrontDoorHandler?
     /// The upstream call carrying the request now, which takes body parts that arrive late.
     var activeCall: UpstreamCall?
-    var timeout: Scheduled<Void>?
+
+    /// Whether the client keeps the connection open after this answer.
+    let keepAlive: Bool
 
     init(head: HTTPRequestHead, client: FrontDoorHandler) {
         self.head = head
         self.client = client
+        self.keepAlive = head.isKeepAlive
     }
 
     /// Whether the request may be sent again after a replica started on it (RFC 9110 §9.2.2).
@@ -53,6 +56,11 @@ final class ProxyExchange {
         let made = HTTPRequestHead(version: .http1_1, method: head.method, uri: head.uri, headers: headers)
         forwarded = made
         return made
+    }
+
+    /// Frees the kept body once the request ended; it is not sent again.
+    func releaseBody() {
+        bodyParts = []
     }
 
     func receivedBody(_ part: ByteBuffer) {

@@ -72,7 +72,10 @@ public final class ProxyServer: Sendable {
                 .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
                 .childChannelInitializer { channel in
                     channel.eventLoop.makeCompletedFuture {
-                        try channel.pipeline.syncOperations.configureHTTPServerPipeline(withErrorHandling: true)
+                        // Pipelined requests are held by the front door handler itself.
+                        try channel.pipeline.syncOperations.configureHTTPServerPipeline(
+                            withPipeliningAssistance: false, withErrorHandling: true,
+                            withOutboundHeaderValidation: false)
                         try channel.pipeline.syncOperations.addHandler(FrontDoorHandler(door: host.value.frontDoor))
                     }
                 }
