@@ -46,7 +46,7 @@ final class FrontDoor {
             finish(exchange, result)
         }
         exchange.requestID = id
-        exchange.requestTag = "\(tagPrefix)-\(id.rawValue)"
+        exchange.tagPrefix = tagPrefix
         // A shed request is already finished here.
         guard !exchange.finished, let requestTimeout else { return }
         // Every request has the same timeout, so admission order is deadline order: one queue and

@@ -12,29 +12,28 @@ enum HopByHopHeaders {
     /// - Returns: whether the message was chunked, so the next hop can frame the body again.
     @discardableResult
     static func strip(_ headers: inout HTTPHeaders) -> Bool {
+        // Most messages carry one or two of these at most: find them first, in one pass that only
+        // looks closer at names of a matching length, and remove only what was found.
+        var found: [String] = []
         var chunked = false
-        var listed: [Substring] = []
-        var any = false
         for (name, value) in headers {
-            switch name.count {
+            switch name.utf8.count {
             case 2, 7, 10, 16, 17, 18, 19:
-                // Only the lengths of the fixed names; cheap filter for the common case.
-                if fixed.contains(where: { $0.caseInsensitiveEquals(name) }) {
-                    any = true
-                    if "connection".caseInsensitiveEquals(name) {
-                        listed.append(contentsOf: value.split(separator: ",").map { $0.trimmingSpaces() })
+                guard let match = fixed.first(where: { $0.caseInsensitiveEquals(name) }) else { continue }
+                found.append(match)
+                if match == "connection" {
+                    for listed in value.split(separator: ",") {
+                        let token = listed.trimmingSpaces()
+                        if !token.isEmpty { found.append(String(token)) }
                     }
-                    if "transfer-encoding".caseInsensitiveEquals(name), value.lowercased().contains("chunked") {
-                        chunked = true
-                    }
+                } else if match == "transfer-encoding", value.lowercased().contains("chunked") {
+                    chunked = true
                 }
             default:
-                break
+                continue
             }
         }
-        guard any else { return false }
-        for name in fixed { headers.remove(name: name) }
-        for name in listed where !name.isEmpty { headers.remove(name: String(name)) }
+        for name in found { headers.remove(name: name) }
         return chunked
     }
 }

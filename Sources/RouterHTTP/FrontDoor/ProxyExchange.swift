@@ -12,8 +12,8 @@ final class ProxyExchange {
     private(set) var bodyParts: [ByteBuffer] = []
     private(set) var bodyComplete = false
     var requestID: RequestID?
-    /// The `X-Request-Id` sent to replicas when the client gave none.
-    var requestTag = ""
+    /// Makes the `X-Request-Id` sent to replicas when the client gave none, unique per process.
+    var tagPrefix = ""
     /// True once any part of a response was written to the client.
     var responseStarted = false
     /// True once the whole response was handed to the client connection.
@@ -51,7 +51,7 @@ final class ProxyExchange {
         let chunked = HopByHopHeaders.strip(&headers)
         if chunked { headers.add(name: "transfer-encoding", value: "chunked") }
         if !headers.contains(name: "x-request-id") {
-            headers.add(name: "x-request-id", value: requestTag)
+            headers.add(name: "x-request-id", value: "\(tagPrefix)-\(requestID?.rawValue ?? 0)")
         }
         let made = HTTPRequestHead(version: .http1_1, method: head.method, uri: head.uri, headers: headers)
         forwarded = made

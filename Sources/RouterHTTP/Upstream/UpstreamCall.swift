@@ -14,6 +14,8 @@ final class UpstreamCall: Cancellable, UpstreamResponseReceiver {
     private var rejection: Int??
     private var starting = true
     private var deferred = false
+    /// True when something was written to the client since the last flush.
+    private var unflushed = false
 
     init(exchange: ProxyExchange, pool: UpstreamPool, upstreamHead: HTTPRequestHead,
          finished: @escaping (SendOutcome) -> Void) {
@@ -81,15 +83,18 @@ final class UpstreamCall: Cancellable, UpstreamResponseReceiver {
             return
         }
         exchange.client?.sendHead(head, for: exchange)
+        unflushed = true
     }
 
     func upstreamBody(_ body: ByteBuffer) {
         guard rejection == nil else { return }
         exchange.client?.sendBody(body, for: exchange)
+        unflushed = true
     }
 
     func upstreamReadComplete() {
-        guard rejection == nil else { return }
+        guard unflushed else { return }
+        unflushed = false
         exchange.client?.flush()
     }
 
@@ -101,6 +106,7 @@ final class UpstreamCall: Cancellable, UpstreamResponseReceiver {
         if let rejection {
             report(.rejected(queueLength: rejection))
         } else {
+            unflushed = false
             exchange.client?.sendEnd(for: exchange)
             report(.completed)
         }
