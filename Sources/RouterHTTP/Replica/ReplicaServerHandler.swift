@@ -127,7 +127,10 @@ final class ReplicaServerHandler: ChannelInboundHandler, RemovableChannelHandler
                 return
             }
             state.served += 1
-            respond(head, status: .ok, body: "ok \(head.uri)\n", context: context)
+            // Echoed so a caller can see the id the router attached.
+            var echo = HTTPHeaders()
+            if let id = head.headers.first(name: "x-request-id") { echo.add(name: "x-request-id", value: id) }
+            respond(head, status: .ok, body: "ok \(head.uri)\n", extraHeaders: echo, context: context)
         }
     }
 
