@@ -33,9 +33,11 @@ public final class ProxyServer: Sendable {
     ///
     /// - Throws: `ProxyStartupError` naming the bad input (an unresolvable host, a duplicate
     ///   replica, a port in use).
+    /// - Parameter snapshotInterval: how often the dashboard's snapshot is published (taken on the
+    ///   router's loop, so a service with no screen can take it rarely).
     public static func start(
         _ configuration: ProxyConfiguration, eventLoop: any EventLoop,
-        logger: Logger = Logger(label: "routertop.proxy")
+        logger: Logger = Logger(label: "routertop.proxy"), snapshotInterval: Duration = .milliseconds(100)
     ) throws(ProxyStartupError) -> ProxyServer {
         var seen: Set<ReplicaAddress> = []
         var resolved: [(ReplicaSpec, SocketAddress)] = []
@@ -53,7 +55,7 @@ public final class ProxyServer: Sendable {
         let made: LiveRouter
         do {
             let resolvedReplicas = resolved
-            made = try LiveRouter(eventLoop: eventLoop) { scheduler in
+            made = try LiveRouter(eventLoop: eventLoop, publishEvery: snapshotInterval) { scheduler in
                 // Replicas were checked for duplicates above, so adding them cannot fail.
                 try! ProxyHost(configuration: configuration, resolved: resolvedReplicas, scheduler: scheduler,
                                logger: logger)

@@ -35,7 +35,8 @@ enum ProxyMode {
         let server: ProxyServer
         do {
             server = try ProxyServer.start(configuration, eventLoop: group.next(),
-                                           logger: Logger(label: "routertop.router"))
+                                           logger: Logger(label: "routertop.router"),
+                                           snapshotInterval: options.headless ? .seconds(1) : .milliseconds(100))
         } catch {
             try? group.syncShutdownGracefully()
             failStartup(error.message)
