@@ -14,7 +14,6 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-collections", from: "1.6.0"),
         .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.2.0"),
         .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
-        .package(url: "https://github.com/pointfreeco/swift-clocks", from: "1.1.1"),
         .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.1"),
     ],
     targets: [
@@ -73,7 +72,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "RouterBenchmarks",
-            dependencies: ["RouterEngine"],
+            dependencies: ["RouterEngine", .product(name: "Logging", package: "swift-log")],
             path: "Benchmarks/RouterBenchmarks"
         ),
         .executableTarget(
@@ -86,7 +85,10 @@ let package = Package(
             dependencies: [
                 "RouterEngine",
                 "RouterRuntime",
-                .product(name: "Clocks", package: "swift-clocks"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "PropertyBased", package: "swift-property-based"),
             ]
         ),

@@ -16,7 +16,16 @@ struct RoutertopCommand: ParsableCommand {
             With no arguments, routertop runs a simulated fleet and shows it live. Settings come from \
             Ray Serve's environment variables; a flag wins over its variable.
             """,
-        subcommands: [SimulateCommand.self, ReplicaCommand.self]
+        subcommands: [WatchCommand.self, SimulateCommand.self, ReplicaCommand.self],
+        defaultSubcommand: WatchCommand.self
+    )
+}
+
+/// `routertop watch` (the default): runs the router and shows it live.
+struct WatchCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "watch",
+        abstract: "Run the router (a simulated fleet unless told otherwise) and show it live (the default)."
     )
 
     @OptionGroup var settings: SettingOptions

@@ -29,6 +29,8 @@ public struct Screen: Equatable, Sendable {
     public mutating func put(_ text: String, x: Int, y: Int, role: StyleRole, maxWidth: Int? = nil) -> Int {
         guard y >= 0, y < size.rows, x < size.columns else { return 0 }
         let limit = min(maxWidth ?? Int.max, size.columns - max(x, 0))
+        if limit <= 0 { return 0 }
+        if let written = putASCII(text, x: x, y: y, role: role, limit: limit) { return written }
         var column = x
         var written = 0
         for character in text {
@@ -42,10 +44,36 @@ public struct Screen: Equatable, Sendable {
         return written
     }
 
+    /// The fast path for plain ASCII text (almost every frame's text): no grapheme breaking.
+    /// Returns nil when `text` holds anything else, leaving the general path to handle it.
+    private mutating func putASCII(_ text: String, x: Int, y: Int, role: StyleRole, limit: Int) -> Int? {
+        var text = text
+        return text.withUTF8 { bytes -> Int? in
+            for byte in bytes where byte >= 0x80 { return nil }
+            let count = min(bytes.count, limit)
+            let start = y * size.columns
+            var written = 0
+            while written < count {
+                let column = x + written
+                if column >= 0 {
+                    let byte = bytes[written]
+                    let character = byte < 0x20 || byte == 0x7F ? "?" : Character(Unicode.Scalar(byte))
+                    cells[start + column] = Cell(character, role)
+                }
+                written += 1
+            }
+            return written
+        }
+    }
+
     /// Fills a rectangle with one cell.
     public mutating func fill(x: Int, y: Int, width: Int, height: Int, with cell: Cell) {
-        for row in max(y, 0)..<min(y + height, size.rows) {
-            for column in max(x, 0)..<max(min(x + width, size.columns), max(x, 0)) {
+        // Empty or off-screen rectangles are fine: the ranges must never be reversed.
+        let top = max(y, 0), bottom = min(y + max(height, 0), size.rows)
+        let left = max(x, 0), right = min(x + max(width, 0), size.columns)
+        guard top < bottom, left < right else { return }
+        for row in top..<bottom {
+            for column in left..<right {
                 cells[row * size.columns + column] = cell
             }
         }

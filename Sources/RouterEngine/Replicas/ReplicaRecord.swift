@@ -12,6 +12,8 @@ final class ReplicaRecord {
     var recoveryTimer: (any Cancellable)?
     var recoveryDelay: Duration = .milliseconds(500)
     var inFlight = 0
+    /// A locally counted replica that refused work is taken as full until then.
+    var refusedUntil: EngineTime?
     var routed = 0
     var completed = 0
     var rejected = 0

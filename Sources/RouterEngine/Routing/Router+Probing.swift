@@ -5,9 +5,16 @@ extension Router {
 
     /// The queue length the router may trust for `replica` now, if any.
     func trustedLength(of replica: ReplicaRecord) -> Int? {
-        if replica.countsLocally { return replica.inFlight }
+        if replica.countsLocally { return localLength(of: replica) }
         guard replica.state == .healthy, let entry = replica.cache, isFresh(entry) else { return nil }
         return entry.length
+    }
+
+    /// The router's own count for a replica without a probe endpoint; after it refused work, full
+    /// for one probe deadline, since nothing else would tell the router when it has room again.
+    func localLength(of replica: ReplicaRecord) -> Int {
+        guard let until = replica.refusedUntil, now < until else { return replica.inFlight }
+        return max(replica.inFlight, replica.info.maxOngoingRequests)
     }
 
     /// Among candidates with a trusted length below their maximum, the one with the lowest.
@@ -31,7 +38,7 @@ extension Router {
         for candidate in task.pair where candidate.isRoutable {
             let length: Int?
             if candidate.countsLocally {
-                length = candidate.inFlight
+                length = localLength(of: candidate)
             } else if let entry = candidate.cache, entry.learnedAt >= task.probesStartedAt || isFresh(entry) {
                 length = entry.length
             } else {
@@ -65,8 +72,8 @@ extension Router {
         if let waiter { probe.waiters.append(waiter) }
         replica.probe = probe
         let deadline = ProbeDeadline.duration(attempt: attemptIndex, settings: settings)
-        probe.timer = scheduler.schedule(after: deadline) { [unowned self, replica, probe] in
-            probeTimedOut(replica, probe)
+        probe.timer = scheduler.schedule(after: deadline) { [weak self, replica, probe] in
+            self?.probeTimedOut(replica, probe)
         }
         probe.handle = replica.connection.probeQueueLength { [weak self, replica, probe] answer in
             self?.probeAnswered(replica, probe, answer)
@@ -126,9 +133,9 @@ extension Router {
         guard replica.recoveryTimer == nil, !replica.countsLocally else { return }
         let delay = replica.recoveryDelay
         replica.recoveryDelay = min(delay * 2, .seconds(10))
-        replica.recoveryTimer = scheduler.schedule(after: delay) { [unowned self, replica] in
+        replica.recoveryTimer = scheduler.schedule(after: delay) { [weak self, replica] in
             replica.recoveryTimer = nil
-            guard replica.state == .unavailable, replicasByID[replica.id] === replica else { return }
+            guard let self, replica.state == .unavailable, replicasByID[replica.id] === replica else { return }
             if replica.probe == nil { probe(replica, waiter: nil, attemptIndex: 0) }
             scheduleRecoveryProbe(replica)
         }

@@ -44,8 +44,8 @@ extension Router {
         if atFront { pendingQueue.prepend(request) } else { pendingQueue.append(request) }
         if let timeout = options.routingTimeout {
             let id = request.id
-            request.timeoutTimer = scheduler.schedule(after: timeout) { [unowned self] in
-                if requests[id]?.isPending == true { cancel(id, reason: .routingTimeout) }
+            request.timeoutTimer = scheduler.schedule(after: timeout) { [weak self] in
+                if self?.requests[id]?.isPending == true { self?.cancel(id, reason: .routingTimeout) }
             }
         }
     }
@@ -89,6 +89,7 @@ extension Router {
             replica.rejected += 1
             let length = queueLength ?? replica.info.maxOngoingRequests
             replica.cache = QueueLengthEntry(length: length, learnedAt: now, issuedAt: now)
+            if replica.countsLocally { replica.refusedUntil = now + .clampedSeconds(settings.probeDeadline) }
             // A refusal is safe to retry (the replica never started the work) and does not use up a re-route.
             enqueue(request, atFront: true)
             ensureTasks()

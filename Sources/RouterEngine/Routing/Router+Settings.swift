@@ -37,7 +37,7 @@ extension Router {
             task.lastWait = wait
             let wakeAt = startedAt + effectiveSleep(wait, afterFailedAttempt: task.failedAttempts)
             task.wakeAt = max(wakeAt, now)
-            task.sleepTimer = scheduler.schedule(at: max(wakeAt, now)) { [unowned self, task] in wake(task) }
+            task.sleepTimer = scheduler.schedule(at: max(wakeAt, now)) { [weak self, task] in self?.wake(task) }
         }
     }
 }

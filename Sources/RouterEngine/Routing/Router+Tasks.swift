@@ -68,6 +68,19 @@ extension Router {
         if walkTiers(task) { drive(task) }
     }
 
+    /// One routing decision on the cache path: walk the tiers, draw a pair from each, and take the
+    /// lowest trusted length below its maximum. Assigns nothing; exists to measure the decision alone.
+    @_spi(Benchmarks)
+    public func decideFromCache() -> ReplicaID? {
+        var pair: [ReplicaRecord] = []
+        pair.reserveCapacity(2)
+        for tier in tiers {
+            pickPair(from: tier, into: &pair)
+            if let chosen = chooseFromCache(pair) { return chosen.id }
+        }
+        return nil
+    }
+
     /// Two distinct replicas drawn uniformly from `tier` (one when it has one).
     func pickPair(from tier: [ReplicaRecord], into pair: inout [ReplicaRecord]) {
         pair.removeAll(keepingCapacity: true)
@@ -123,7 +136,7 @@ extension Router {
         let wakeAt = now + effectiveSleep(wait, afterFailedAttempt: task.failedAttempts)
         task.sleepStartedAt = now
         task.wakeAt = wakeAt
-        task.sleepTimer = scheduler.schedule(at: wakeAt) { [unowned self, task] in wake(task) }
+        task.sleepTimer = scheduler.schedule(at: wakeAt) { [weak self, task] in self?.wake(task) }
     }
 
     func effectiveSleep(_ wait: Duration, afterFailedAttempt attempt: Int) -> Duration {

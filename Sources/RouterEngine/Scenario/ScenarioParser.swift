@@ -10,11 +10,16 @@ public enum ScenarioParser {
 
     /// Reads and parses the scenario at `path`.
     public static func load(path: String) throws(ScenarioError) -> Scenario {
-        let text: String
-        do {
-            text = try String(contentsOfFile: path, encoding: .utf8)
-        } catch {
-            throw ScenarioError(file: path, line: 0, reason: "cannot read the file (\(error.localizedDescription))")
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+            throw ScenarioError(file: path, line: 0, reason: "no such file")
+        }
+        guard !isDirectory.boolValue else { throw ScenarioError(file: path, line: 0, reason: "is a directory, not a scenario file") }
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw ScenarioError(file: path, line: 0, reason: "the file cannot be read (check its permissions)")
+        }
+        guard let text = String(data: data, encoding: .utf8) else {
+            throw ScenarioError(file: path, line: 0, reason: "the file is not UTF-8 text")
         }
         return try parse(text, file: path)
     }

@@ -8,14 +8,17 @@ public enum ScenarioRunner {
     /// Runs `scenario` with `settings` (the file's `[router]` values already applied by the caller,
     /// see `settings(for:base:flags:)`).
     ///
-    /// - Parameter observe: called after every event on the timeline, for checks that must hold at
-    ///   every instant.
+    /// - Parameters:
+    ///   - observe: called after every event on the timeline, for checks that must hold at every
+    ///     instant.
+    ///   - maxSteps: stops the run after this many events (a guard for tests of random fleets).
     public static func run(
         _ scenario: Scenario,
         settings: RouterSettings,
         legacyBackoff: Bool? = nil,
         logger: Logger = Logger(label: "routertop.simulate", factory: { _ in SwiftLogNoOpLogHandler() }),
-        observe: ((Router) -> Void)? = nil
+        observe: ((Router) -> Void)? = nil,
+        maxSteps: Int = .max
     ) -> ScenarioReport {
         var options = scenario.options
         if let legacyBackoff { options.legacyBackoff = legacyBackoff }
@@ -32,10 +35,16 @@ public enum ScenarioRunner {
         }
         let end = EngineTime.zero + scenario.duration
         host.start(until: end)
-        while scheduler.step(limit: end) { observe?(host.router) }
+        var steps = 0
+        while steps < maxSteps, scheduler.step(limit: end) {
+            steps += 1
+            observe?(host.router)
+        }
         // Past the end no request arrives; let those still in the router finish or fail.
         let drainEnd = end + drainLimit
-        while host.router.totals.pending + host.router.totals.running > 0, scheduler.step(limit: drainEnd) {
+        while steps < maxSteps, host.router.totals.pending + host.router.totals.running > 0,
+              scheduler.step(limit: drainEnd) {
+            steps += 1
             observe?(host.router)
         }
         return report(for: host.router, scenario: scenario)

@@ -45,9 +45,9 @@ public final class LoadGenerator {
         let gap = arrival == .poisson ? random.exponential(mean: mean) : mean
         let at = scheduler.now + .clampedSeconds(gap)
         if let stopAt, at >= stopAt { return }
-        nextArrival = scheduler.schedule(at: at) { [unowned self] in
-            submit()
-            scheduleNext()
+        nextArrival = scheduler.schedule(at: at) { [weak self] in
+            self?.submit()
+            self?.scheduleNext()
         }
     }
 }

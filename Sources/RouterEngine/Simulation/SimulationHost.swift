@@ -31,8 +31,8 @@ public final class SimulationHost: RouterHost {
         self.load = LoadGenerator(
             requestsPerSecond: fleet.load.requestsPerSecond, arrival: fleet.load.arrival,
             scheduler: scheduler, random: SeededRandom(seed: seeds.next())
-        ) { [unowned router] in
-            router.submit { _ in }
+        ) { [weak router] in
+            router?.submit { _ in }
         }
         self.seeds = seeds
         self.template = fleet.replicas.first
@@ -134,9 +134,9 @@ public final class SimulationHost: RouterHost {
         faultTimers[id]?.cancel()
         faultTimers[id] = nil
         if let duration, fault != .kill {
-            faultTimers[id] = scheduler.schedule(after: duration) { [unowned self] in
-                faultTimers[id] = nil
-                _ = recover(id, by: "schedule")
+            faultTimers[id] = scheduler.schedule(after: duration) { [weak self] in
+                self?.faultTimers[id] = nil
+                _ = self?.recover(id, by: "schedule")
             }
         }
         return .done("\(id) \(words)")

@@ -2,6 +2,7 @@
 struct RateCounter {
     private var buckets: [Int]
     private var currentSecond: Int64 = 0
+    private var firstSecond: Int64?
     private var head = 0
 
     init(seconds: Int = 31) {
@@ -10,6 +11,7 @@ struct RateCounter {
 
     mutating func record(at time: EngineTime, count: Int = 1) {
         roll(to: time)
+        if firstSecond == nil { firstSecond = currentSecond }
         buckets[head] += count
     }
 
@@ -19,10 +21,12 @@ struct RateCounter {
         return Double(buckets[(head + buckets.count - 1) % buckets.count])
     }
 
-    /// The mean per second over the last `seconds` complete seconds.
+    /// The mean per second over the last `seconds` complete seconds (fewer when counting began
+    /// more recently).
     mutating func average(over seconds: Int, at time: EngineTime) -> Double {
         roll(to: time)
-        let window = min(seconds, buckets.count - 1)
+        let counted = firstSecond.map { Int(currentSecond - $0) } ?? 0
+        let window = min(seconds, buckets.count - 1, counted)
         guard window > 0 else { return 0 }
         var sum = 0
         for back in 1...window { sum += buckets[(head + buckets.count - back) % buckets.count] }

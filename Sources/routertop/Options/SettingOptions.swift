@@ -4,22 +4,22 @@ import RouterEngine
 /// The router's settings as command-line flags. Each is kept as text so it is checked by the same
 /// validator as the environment variable it overrides.
 struct SettingOptions: ParsableArguments {
-    @Option(name: .customLong("initial-backoff-s"), help: "Initial retry backoff in seconds (RAY_SERVE_ROUTER_RETRY_INITIAL_BACKOFF_S, default 0.025).")
+    @Option(name: .customLong("initial-backoff-s"), parsing: .unconditional, help: "Initial retry backoff in seconds (RAY_SERVE_ROUTER_RETRY_INITIAL_BACKOFF_S, default 0.025).")
     var initialBackoff: String?
 
-    @Option(name: .customLong("backoff-multiplier"), help: "Retry backoff multiplier (RAY_SERVE_ROUTER_RETRY_BACKOFF_MULTIPLIER, default 2).")
+    @Option(name: .customLong("backoff-multiplier"), parsing: .unconditional, help: "Retry backoff multiplier (RAY_SERVE_ROUTER_RETRY_BACKOFF_MULTIPLIER, default 2).")
     var backoffMultiplier: String?
 
-    @Option(name: .customLong("max-backoff-s"), help: "Maximum retry backoff in seconds (RAY_SERVE_ROUTER_RETRY_MAX_BACKOFF_S, default 0.5).")
+    @Option(name: .customLong("max-backoff-s"), parsing: .unconditional, help: "Maximum retry backoff in seconds (RAY_SERVE_ROUTER_RETRY_MAX_BACKOFF_S, default 0.5).")
     var maxBackoff: String?
 
-    @Option(name: .customLong("probe-deadline-s"), help: "Queue-length probe deadline in seconds (RAY_SERVE_QUEUE_LENGTH_RESPONSE_DEADLINE_S, default 0.1).")
+    @Option(name: .customLong("probe-deadline-s"), parsing: .unconditional, help: "Queue-length probe deadline in seconds (RAY_SERVE_QUEUE_LENGTH_RESPONSE_DEADLINE_S, default 0.1).")
     var probeDeadline: String?
 
-    @Option(name: .customLong("max-probe-deadline-s"), help: "Maximum probe deadline in seconds (RAY_SERVE_MAX_QUEUE_LENGTH_RESPONSE_DEADLINE_S, default 1).")
+    @Option(name: .customLong("max-probe-deadline-s"), parsing: .unconditional, help: "Maximum probe deadline in seconds (RAY_SERVE_MAX_QUEUE_LENGTH_RESPONSE_DEADLINE_S, default 1).")
     var maxProbeDeadline: String?
 
-    @Option(name: .customLong("cache-timeout-s"), help: "Queue-length cache TTL in seconds (RAY_SERVE_QUEUE_LENGTH_CACHE_TIMEOUT_S, default 10).")
+    @Option(name: .customLong("cache-timeout-s"), parsing: .unconditional, help: "Queue-length cache TTL in seconds (RAY_SERVE_QUEUE_LENGTH_CACHE_TIMEOUT_S, default 10).")
     var cacheTimeout: String?
 
     /// The flags that were given, by setting.
@@ -34,9 +34,9 @@ struct SettingOptions: ParsableArguments {
 
 /// The display's settings as command-line flags.
 struct DisplayOptions: ParsableArguments {
-    @Option(name: .customLong("refresh-ms"), help: "Dashboard refresh interval in milliseconds, 50 to 10000 (ROUTERTOP_REFRESH_MS, default 500).")
+    @Option(name: .customLong("refresh-ms"), parsing: .unconditional, help: "Dashboard refresh interval in milliseconds, 50 to 10000 (ROUTERTOP_REFRESH_MS, default 500).")
     var refreshMilliseconds: String?
 
-    @Option(name: .customLong("theme"), help: "Colour theme: a name in themes/ or a path (ROUTERTOP_THEME, default 'default').")
+    @Option(name: .customLong("theme"), parsing: .unconditional, help: "Colour theme: a name in themes/ or a path (ROUTERTOP_THEME, default 'default').")
     var theme: String?
 }

@@ -47,10 +47,7 @@ struct ProxyOptions: ParsableArguments {
     }
 }
 
-/// `--listen HOST:PORT`, shared by the router and `routertop replica`.
-///
-/// One type for both, because the root command parses its options anywhere on the command line:
-/// a subcommand gets the value through this shared group.
+/// `--listen HOST:PORT`, shared by the router and `routertop replica` so both read it alike.
 struct ListenOption: ParsableArguments {
     @Option(help: ArgumentHelp(
         "Listen on HOST:PORT (port 0 picks a free one). For the router, this forwards real HTTP traffic (proxy mode).",

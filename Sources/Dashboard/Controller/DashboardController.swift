@@ -1,0 +1,139 @@
+import RouterEngine
+
+/// The dashboard's model and update loop: turns keys into state changes and router commands,
+/// and renders the state with the latest snapshot into a `Screen`.
+///
+/// Used only on the UI thread (it is not `Sendable`); command results arrive on any thread
+/// through a lock-protected inbox and show on the next frame.
+public final class DashboardController {
+    private let control: any RouterControl
+    private let configuration: DashboardConfiguration
+    private var state: DashboardState
+    private let inbox = CommandInbox()
+    private var lastSnapshot: RouterSnapshot?
+    /// The theme `t` tried last, so a refused theme file is stepped over on the next press.
+    private var lastTriedTheme: String?
+    /// The status line's message and the router time it first showed at, so it can fade.
+    private var statusShown: (status: DashboardState.Status, at: EngineTime)?
+    /// How long a status message stays, in router time (it stays while the display is paused).
+    static let statusLifetime: Duration = .seconds(10)
+    public private(set) var theme: Theme
+
+    public init(control: any RouterControl, configuration: DashboardConfiguration, theme: Theme) {
+        self.control = control
+        self.configuration = configuration
+        self.theme = theme
+        self.state = DashboardState(refreshMilliseconds: configuration.refreshMilliseconds)
+    }
+
+    /// True once the operator asked to quit.
+    public var wantsQuit: Bool { state.wantsQuit }
+
+    /// The refresh interval now, in milliseconds (`<` and `>` change it).
+    public var refreshMilliseconds: Int { state.refreshMilliseconds }
+
+    /// True while the display is frozen (`p`); the router keeps running.
+    public var isPaused: Bool { state.isPaused }
+
+    /// True while the parameter editor is open.
+    public var isEditing: Bool { state.editor != nil }
+
+    /// The editor's form while it is open.
+    public var editorForm: ParameterForm? { state.editor }
+
+    /// Handles one key.
+    public func handle(_ key: Key) {
+        let snapshot = displayedSnapshot()
+        let effects = state.handle(key, snapshot: snapshot, readOnly: configuration.readOnly)
+        for effect in effects { perform(effect, snapshot: snapshot) }
+    }
+
+    /// The whole frame at `size`, from the latest snapshot (or the frozen one while paused).
+    public func render(size: TerminalSize) -> Screen {
+        applyDeliveries()
+        let snapshot = state.pausedSnapshot ?? control.latestSnapshot()
+        lastSnapshot = snapshot
+        expireStatus(now: snapshot.time)
+        var renderer = FrameRenderer(
+            snapshot: snapshot, configuration: configuration, themeName: theme.name
+        )
+        return renderer.render(size: size, state: &state)
+    }
+
+    private func expireStatus(now: EngineTime) {
+        guard let status = state.status else {
+            statusShown = nil
+            return
+        }
+        guard let shown = statusShown, shown.status == status else {
+            statusShown = (status, now)
+            return
+        }
+        if now - shown.at > Self.statusLifetime {
+            state.status = nil
+            statusShown = nil
+        }
+    }
+
+    private func displayedSnapshot() -> RouterSnapshot {
+        if let paused = state.pausedSnapshot { return paused }
+        if let lastSnapshot { return lastSnapshot }
+        let latest = control.latestSnapshot()
+        lastSnapshot = latest
+        return latest
+    }
+
+    private func perform(_ effect: DashboardEffect, snapshot: RouterSnapshot) {
+        switch effect {
+        case .send(let command, let what):
+            state.status = DashboardState.Status(text: "\(what): sent", kind: .info)
+            let inbox = self.inbox
+            control.perform(command, by: configuration.origin) { @Sendable result in
+                inbox.deliver(result, for: what)
+            }
+        case .export(let settings):
+            switch SettingsExporter.export(settings, to: configuration.exportDirectory) {
+            case .success(let path):
+                state.status = DashboardState.Status(text: "settings exported to \(path)", kind: .done)
+                state.notice("settings exported to \(path)", kind: .info, at: snapshot.time)
+            case .failure(let error):
+                state.status = DashboardState.Status(
+                    text: "export refused: \(error.path): \(error.reason)", kind: .refused
+                )
+            }
+        case .nextTheme:
+            switchTheme(at: snapshot.time)
+        }
+    }
+
+    private func switchTheme(at time: EngineTime) {
+        let names = Theme.available(in: configuration.themeSearchDirectories)
+        guard !names.isEmpty else {
+            state.status = DashboardState.Status(text: "no other theme: no theme files were found", kind: .refused)
+            return
+        }
+        let current = names.firstIndex(of: lastTriedTheme ?? theme.name)
+        let next = names[current.map { ($0 + 1) % names.count } ?? 0]
+        lastTriedTheme = next
+        do {
+            theme = try Theme.load(next, searchDirectories: configuration.themeSearchDirectories)
+            let summary = theme.summary.map { ": \($0)" } ?? ""
+            state.status = DashboardState.Status(text: "theme \(theme.name)\(summary)", kind: .info)
+        } catch {
+            state.status = DashboardState.Status(text: "theme refused: \(error)", kind: .refused)
+            state.notice("theme refused: \(error)", kind: .warning, at: time)
+        }
+    }
+
+    private func applyDeliveries() {
+        for delivery in inbox.drain() {
+            switch delivery.result {
+            case .done(let message):
+                let text = message.isEmpty ? "\(delivery.what): done" : "\(delivery.what): \(message)"
+                state.status = DashboardState.Status(text: text, kind: .done)
+            case .refused(let reason):
+                state.status = DashboardState.Status(text: "\(delivery.what) refused: \(reason)", kind: .refused)
+            }
+        }
+    }
+}

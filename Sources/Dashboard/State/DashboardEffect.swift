@@ -1,0 +1,11 @@
+import RouterEngine
+
+/// What a key asks the controller to do beyond changing the state.
+enum DashboardEffect: Equatable {
+    /// Send a command to the router; `what` names it in the status line.
+    case send(RouterCommand, what: String)
+    /// Write the live settings to a file.
+    case export(RouterSettings)
+    /// Switch to the next theme.
+    case nextTheme
+}

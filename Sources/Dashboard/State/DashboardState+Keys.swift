@@ -1,0 +1,234 @@
+import RouterEngine
+
+/// Key handling: `update(model, key) -> (model, effects)` with the snapshot on screen as context.
+extension DashboardState {
+    /// The delay `w` gives a replica's probes: longer than the default probe deadline (0.1 s), so
+    /// probes time out and the deadline doubling shows, but shorter than the 1 s maximum.
+    static let slowProbeDelay: Duration = .milliseconds(300)
+    /// The refresh intervals `<` and `>` step through, in milliseconds.
+    static let refreshSteps = [50, 100, 200, 250, 500, 1000, 2000, 5000, 10_000]
+
+    mutating func handle(_ key: Key, snapshot: RouterSnapshot, readOnly: Bool) -> [DashboardEffect] {
+        if key == .resize { return [] }
+        if key == .function(10) {
+            wantsQuit = true
+            return []
+        }
+        if editor != nil { return handleEditor(key, snapshot: snapshot, readOnly: readOnly) }
+        if showHelp {
+            switch key {
+            case .character("q"): wantsQuit = true
+            case .escape, .character("?"), .function(1), .enter: showHelp = false
+            default: break
+            }
+            return []
+        }
+        if filterEditing, handleFilter(key) { return [] }
+        return handleMain(key, snapshot: snapshot, readOnly: readOnly)
+    }
+
+    private mutating func handleFilter(_ key: Key) -> Bool {
+        switch key {
+        case .enter:
+            filterEditing = false
+        case .escape:
+            filter = ""
+            filterEditing = false
+        case .backspace:
+            if !filter.isEmpty { filter.removeLast() }
+        case .delete:
+            filter = ""
+        case .character(let character) where !character.isNewline:
+            filter.append(character)
+            tableScroll = 0
+        default:
+            return false
+        }
+        return true
+    }
+
+    private mutating func handleMain(_ key: Key, snapshot: RouterSnapshot, readOnly: Bool) -> [DashboardEffect] {
+        switch key {
+        case .character("q"):
+            wantsQuit = true
+        case .character("?"), .function(1):
+            showHelp = true
+        case .character("e"), .function(4):
+            if readOnly { return refuse("read-only: editing parameters is refused") }
+            editor = ParameterForm(base: snapshot.settings)
+        case .up, .character("k"): scroll(by: -1)
+        case .down, .character("j"): scroll(by: 1)
+        case .pageUp: scroll(by: -pageRows)
+        case .pageDown: scroll(by: pageRows)
+        case .home: scroll(by: -Int.max / 2)
+        case .end: scroll(by: Int.max / 2)
+        case .tab: if view == .main { focus = Panel(rawValue: (focus.rawValue + 1) % Panel.allCases.count)! }
+        case .backTab:
+            if view == .main {
+                focus = Panel(rawValue: (focus.rawValue + Panel.allCases.count - 1) % Panel.allCases.count)!
+            }
+        case .enter:
+            if view == .main, let id = selectedID, visibleOrder.contains(id) { view = .detail(id) }
+        case .escape:
+            if view != .main {
+                view = .main
+            } else if !filter.isEmpty {
+                filter = ""
+            } else {
+                status = nil
+            }
+        case .character("s"), .function(6):
+            sort = sort.next()
+            status = Status(text: "sorted by \(sort.column.longTitle)", kind: .info)
+        case .character("S"):
+            sort.descending.toggle()
+        case .character("/"):
+            filterEditing = true
+            view = .main
+        case .character("p"), .character(" "):
+            if pausedSnapshot == nil {
+                pausedSnapshot = snapshot
+            } else {
+                pausedSnapshot = nil
+            }
+        case .character("t"), .function(9):
+            return [.nextTheme]
+        case .character("<"):
+            changeRefresh(faster: true)
+        case .character(">"):
+            changeRefresh(faster: false)
+        case .character("z"):
+            if readOnly { return refuse("read-only: undo is refused") }
+            return [.send(.undoSettings, what: "undo")]
+        case .character("E"):
+            return [.export(snapshot.settings)]
+        case .character(let character):
+            return fleetKey(character, snapshot: snapshot, readOnly: readOnly)
+        default:
+            break
+        }
+        return []
+    }
+
+    private var pageRows: Int {
+        view == .main && focus != .replicas ? panelPageRows : tablePageRows
+    }
+
+    private mutating func scroll(by offset: Int) {
+        switch (view, focus) {
+        case (.detail, _), (.main, .replicas): moveSelection(by: offset)
+        case (.main, .timers): timersScroll = max(0, timersScroll.addingClamped(offset))
+        // Down goes towards the newest line, which is at the bottom.
+        case (.main, .events): eventsScroll = max(0, eventsScroll.addingClamped(-offset))
+        }
+    }
+
+    private mutating func changeRefresh(faster: Bool) {
+        let steps = Self.refreshSteps
+        let next = faster
+            ? steps.last(where: { $0 < refreshMilliseconds })
+            : steps.first(where: { $0 > refreshMilliseconds })
+        guard let next else {
+            let limit = faster ? "fastest" : "slowest"
+            status = Status(text: "refresh is already the \(limit) allowed (\(refreshMilliseconds) ms)", kind: .refused)
+            return
+        }
+        refreshMilliseconds = next
+        status = Status(text: "refresh every \(next) ms", kind: .info)
+    }
+
+    /// The keys that change the simulated fleet.
+    private mutating func fleetKey(_ character: Character, snapshot: RouterSnapshot, readOnly: Bool) -> [DashboardEffect] {
+        let names: [Character: String] = [
+            "+": "more load", "-": "less load", "a": "add replica", "d": "remove replica",
+            "u": "make unavailable", "x": "kill", "w": "slow probes", "f": "saturate", "r": "recover",
+        ]
+        guard let name = names[character] else { return [] }
+        if readOnly { return refuse("read-only: \(name) is refused") }
+        guard snapshot.mode == .simulated else {
+            return refuse("\(name) works only on the simulated fleet; this router is a \(snapshot.mode)")
+        }
+        switch character {
+        case "+", "-":
+            guard let load = snapshot.simulation?.requestsPerSecond else {
+                return refuse("\(name): the simulated load is not known yet")
+            }
+            guard let next = Self.nextLoad(load, up: character == "+") else {
+                return refuse("the load is already 0 requests per second")
+            }
+            return [.send(.setLoad(requestsPerSecond: next), what: "load \(Format.decimal(next, places: 0))/s")]
+        case "a":
+            return [.send(.addReplica(address: nil), what: name)]
+        default:
+            break
+        }
+        guard let id = targetReplica else { return refuse("\(name): no replica is selected") }
+        let command: RouterCommand = switch character {
+        case "d": .removeReplica(id)
+        case "u": .injectFault(id, .unavailable)
+        case "x": .injectFault(id, .kill)
+        case "w": .injectFault(id, .slowProbe(delay: Self.slowProbeDelay))
+        case "f": .injectFault(id, .saturate)
+        default: .recover(id)
+        }
+        return [.send(command, what: "\(name) \(id)")]
+    }
+
+    /// The load one `+` or `-` away: a quarter more or less, at least one request per second.
+    static func nextLoad(_ load: Double, up: Bool) -> Double? {
+        let current = max(load, 0)
+        if up { return max((current * 1.25).rounded(), current + 1) }
+        if current <= 0 { return nil }
+        return max(min((current / 1.25).rounded(), current - 1), 0)
+    }
+
+    private mutating func refuse(_ text: String) -> [DashboardEffect] {
+        status = Status(text: text, kind: .refused)
+        return []
+    }
+
+    private mutating func handleEditor(_ key: Key, snapshot: RouterSnapshot, readOnly: Bool) -> [DashboardEffect] {
+        guard var form = editor else { return [] }
+        defer { if editor != nil { editor = form } }
+        switch key {
+        case .escape:
+            editor = nil
+            status = Status(text: "edit cancelled; nothing changed", kind: .info)
+        case .enter:
+            let validation = form.validate()
+            guard let settings = validation.settings else {
+                let first = ParameterForm.fields.first { validation.errors[$0] != nil }
+                let why = first.flatMap { key in validation.errors[key].map { "\(key.label) \($0.reason)" } } ?? "invalid"
+                status = Status(text: "not applied: \(why)", kind: .refused)
+                return []
+            }
+            if readOnly {
+                editor = nil
+                return refuse("read-only: editing parameters is refused")
+            }
+            editor = nil
+            if settings == snapshot.settings {
+                status = Status(text: "nothing to apply: the form equals the live settings", kind: .info)
+                return []
+            }
+            return [.send(.applySettings(settings), what: "apply settings")]
+        case .up, .backTab: form.moveFocus(by: -1)
+        case .down, .tab: form.moveFocus(by: 1)
+        case .backspace: form.deleteBackward()
+        case .delete: form.clearField()
+        case .character(let character) where !character.isNewline:
+            // Control characters (Ctrl-U) clear the field; anything else is typed and validated.
+            if character == "\u{15}" { form.clearField() } else { form.type(character) }
+        default:
+            break
+        }
+        return []
+    }
+}
+
+extension Int {
+    func addingClamped(_ other: Int) -> Int {
+        let (sum, overflow) = addingReportingOverflow(other)
+        return overflow ? (other > 0 ? .max : .min) : sum
+    }
+}

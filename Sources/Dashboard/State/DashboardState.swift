@@ -1,0 +1,92 @@
+import RouterEngine
+
+/// Everything the dashboard remembers between frames apart from the router's own data: the
+/// model of the Elm-style loop. Keys change it (`handle`), frames read it (`FrameRenderer`).
+struct DashboardState {
+    enum View: Equatable {
+        case main
+        case detail(ReplicaID)
+    }
+
+    /// The panel that arrows and page keys scroll in the main view.
+    enum Panel: Int, CaseIterable {
+        case replicas, timers, events
+    }
+
+    /// A line under the panels: the result of the last command or key.
+    struct Status: Equatable {
+        enum Kind { case info, done, refused }
+        var text: String
+        var kind: Kind
+    }
+
+    var view: View = .main
+    var showHelp = false
+    var editor: ParameterForm?
+    var filterEditing = false
+    var filter = ""
+    var sort = ReplicaSort()
+    var focus: Panel = .replicas
+    var selectedID: ReplicaID?
+    var selectedIndex = 0
+    var tableScroll = 0
+    var timersScroll = 0
+    /// Lines scrolled back from the newest event; 0 follows the log.
+    var eventsScroll = 0
+    var pausedSnapshot: RouterSnapshot?
+    var refreshMilliseconds: Int
+    var status: Status?
+    var wantsQuit = false
+    /// The dashboard's own notices (a refused theme, an export), merged into the event log.
+    var notices: [RouterEvent] = []
+
+    /// What the last frame showed, so keys act on what the operator sees.
+    var visibleOrder: [ReplicaID] = []
+    var tablePageRows = 10
+    var panelPageRows = 5
+
+    init(refreshMilliseconds: Int) {
+        self.refreshMilliseconds = refreshMilliseconds
+    }
+
+    var isPaused: Bool { pausedSnapshot != nil }
+
+    /// The replica the keys act on: the selected row, or the one in the detail view.
+    var targetReplica: ReplicaID? {
+        if case .detail(let id) = view { return id }
+        return selectedID
+    }
+
+    mutating func notice(_ text: String, kind: RouterEvent.Kind, at time: EngineTime) {
+        notices.append(RouterEvent(time: time, kind: kind, message: text))
+        if notices.count > 50 { notices.removeFirst(notices.count - 50) }
+    }
+
+    /// Keeps the selection on the same replica after the order changed, or on the same row when
+    /// that replica is gone; keeps the selected row in view.
+    mutating func reconcileSelection(order: [ReplicaID], pageRows: Int) {
+        visibleOrder = order
+        tablePageRows = max(pageRows, 1)
+        guard !order.isEmpty else {
+            selectedIndex = 0
+            tableScroll = 0
+            return
+        }
+        if let id = selectedID, let index = order.firstIndex(of: id) {
+            selectedIndex = index
+        } else {
+            selectedIndex = min(max(selectedIndex, 0), order.count - 1)
+            selectedID = order[selectedIndex]
+        }
+        if selectedIndex < tableScroll { tableScroll = selectedIndex }
+        if selectedIndex >= tableScroll + tablePageRows { tableScroll = selectedIndex - tablePageRows + 1 }
+        tableScroll = min(max(tableScroll, 0), max(order.count - tablePageRows, 0))
+    }
+
+    mutating func moveSelection(by offset: Int) {
+        guard !visibleOrder.isEmpty else { return }
+        selectedIndex = min(max(selectedIndex + offset, 0), visibleOrder.count - 1)
+        selectedID = visibleOrder[selectedIndex]
+        if case .detail = view { view = .detail(visibleOrder[selectedIndex]) }
+    }
+}

@@ -1,0 +1,99 @@
+import RouterEngine
+
+/// The parameter editor's form: one text per setting, checked as it is typed by the shared
+/// `SettingsValidator`, and the wait sequence it would produce.
+public struct ParameterForm: Equatable, Sendable {
+    /// The fields in the order the form shows them.
+    public static let fields: [RouterSettingKey] = RouterSettingKey.allCases
+    public static let previewAttempts = 10
+
+    /// The live settings when the form was opened; fields that differ are pending.
+    public let base: RouterSettings
+    public private(set) var texts: [RouterSettingKey: String]
+    public var focus: RouterSettingKey
+
+    public init(base: RouterSettings) {
+        self.base = base
+        self.texts = Dictionary(uniqueKeysWithValues: Self.fields.map { ($0, SettingText.format(base[$0])) })
+        self.focus = Self.fields[0]
+    }
+
+    public func text(_ key: RouterSettingKey) -> String { texts[key] ?? "" }
+
+    public mutating func setText(_ text: String, for key: RouterSettingKey) { texts[key] = text }
+
+    public mutating func type(_ character: Character) { texts[focus, default: ""].append(character) }
+
+    public mutating func deleteBackward() {
+        if texts[focus]?.isEmpty == false { texts[focus]?.removeLast() }
+    }
+
+    public mutating func clearField() { texts[focus] = "" }
+
+    public mutating func moveFocus(by offset: Int) {
+        let index = Self.fields.firstIndex(of: focus) ?? 0
+        let count = Self.fields.count
+        focus = Self.fields[((index + offset) % count + count) % count]
+    }
+
+    /// Whether the field's text differs from the live value it was opened with.
+    public func isPending(_ key: RouterSettingKey) -> Bool {
+        switch SettingText.number(text(key)) {
+        case .success(let value): value != base[key]
+        case .failure: true
+        }
+    }
+
+    /// The outcome of checking the whole form.
+    public struct Validation: Equatable, Sendable {
+        /// Why each refused field is refused.
+        public var errors: [RouterSettingKey: ConfigurationError]
+        /// The settings the form describes, when every field is accepted.
+        public var settings: RouterSettings?
+
+        public var isValid: Bool { settings != nil }
+    }
+
+    /// Checks each field alone, then the whole, with the one shared validator.
+    public func validate() -> Validation {
+        var errors: [RouterSettingKey: ConfigurationError] = [:]
+        var settings = base
+        for key in Self.fields {
+            do {
+                settings[key] = try SettingsValidator.value(text(key), for: key, subject: key.label)
+            } catch {
+                errors[key] = error
+            }
+        }
+        guard errors.isEmpty else { return Validation(errors: errors, settings: nil) }
+        do {
+            try SettingsValidator.validate(settings, subject: { $0.label })
+        } catch {
+            let key = Self.fields.first { $0.label == error.subject } ?? focus
+            return Validation(errors: [key: error], settings: nil)
+        }
+        return Validation(errors: [:], settings: settings)
+    }
+
+    /// One column of the preview: the wait after attempt `attempt` fails, and the total waited
+    /// before `attempt` began.
+    public struct PreviewStep: Equatable, Sendable {
+        public var attempt: Int
+        public var waitSeconds: Double
+        public var cumulativeBeforeSeconds: Double
+    }
+
+    /// The waits the form would produce for attempts 1 to 10; nil while the form is refused.
+    public func preview(legacy: Bool = false) -> [PreviewStep]? {
+        guard let settings = validate().settings else { return nil }
+        let policy = settings.backoffPolicy(legacy: legacy)
+        var cumulative = 0.0
+        var steps: [PreviewStep] = []
+        for attempt in 1...Self.previewAttempts {
+            let wait = policy.waitSeconds(afterFailedAttempt: attempt)
+            steps.append(PreviewStep(attempt: attempt, waitSeconds: wait, cumulativeBeforeSeconds: cumulative))
+            cumulative += wait
+        }
+        return steps
+    }
+}

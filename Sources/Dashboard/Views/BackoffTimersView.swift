@@ -1,0 +1,131 @@
+import RouterEngine
+
+/// Routing tasks in backoff with a countdown each, then the attempts distribution.
+///
+/// Countdowns come from the snapshot's time and each task's wake-up time, never from the frame
+/// count, so they stay right at any refresh interval and while paused.
+enum BackoffTimersView {
+    static func draw(
+        _ canvas: inout Canvas, in rect: Rect, snapshot: RouterSnapshot, scroll: inout Int, focused: Bool
+    ) {
+        guard rect.height > 0, rect.width > 0 else { return }
+        let retries = snapshot.retries
+        let sep = canvas.glyphs.separator
+        let title = "Backoff \(snapshot.backoffTimers.count) tasks" + sep
+            + "failed attempts \(Format.count(retries.failedAttempts))" + sep
+            + "sleeps \(Format.count(retries.backoffSleeps))" + sep
+            + "reroutes \(Format.count(retries.reroutes))" + sep
+            + "warnings \(Format.count(retries.warnings))"
+        canvas.rule(title, in: rect, role: .panelBorder, titleRole: focused ? .panelTitle : .tableHeader)
+        let content = rect.height - 1
+        guard content > 0 else { return }
+        let buckets = snapshot.attemptsHistogram.filter { $0.requests > 0 }.sorted { $0.attempts < $1.attempts }
+        let distributionRows: Int
+        if content >= 6, buckets.count > 1 {
+            distributionRows = min(buckets.count + 1, content / 2)
+        } else {
+            distributionRows = content >= 2 ? 1 : 0
+        }
+        let timers = snapshot.backoffTimers
+        let timerRows = content - distributionRows
+        scroll = min(scroll, max(timers.count - timerRows, 0))
+        if timers.isEmpty, timerRows > 0 {
+            canvas.put("no routing task is in backoff", in: rect, row: 1, column: 1, role: .tableDim)
+        }
+        for row in 0..<max(timerRows, 0) {
+            let index = scroll + row
+            guard index < timers.count else { break }
+            let isLastRow = row == timerRows - 1 && index < timers.count - 1
+            if isLastRow {
+                canvas.put("+\(timers.count - index) more (Tab, then arrows to scroll)", in: rect, row: 1 + row,
+                           column: 1, role: .tableDim)
+                break
+            }
+            drawTimer(&canvas, timers[index], now: snapshot.time, x: rect.x, y: rect.y + 1 + row, width: rect.width)
+        }
+        if distributionRows > 0 {
+            // The distribution follows the timers closely instead of sitting at the panel's foot.
+            let used = max(min(timers.count - scroll, timerRows), 1)
+            let gap = timerRows - used > 0 ? 1 : 0
+            drawDistribution(&canvas, buckets, in: rect, firstRow: 1 + used + gap, rows: distributionRows)
+        }
+    }
+
+    private static func drawTimer(
+        _ canvas: inout Canvas, _ timer: BackoffTimerSnapshot, now: EngineTime, x: Int, y: Int, width: Int
+    ) {
+        var column = x + 1
+        let right = x + width
+        func put(_ text: String, _ role: StyleRole, width: Int) {
+            guard column < right else { return }
+            canvas.put(text, x: column, y: y, role: role, maxWidth: min(width, right - column))
+            column += width + 1
+        }
+        let request = timer.requestID.map(\.description) ?? "task-\(timer.taskID)"
+        put(request, .backoffRequest, width: 11)
+        put("#\(timer.failedAttempts + 1)", .backoffAttempt, width: 4)
+        let waitRole: StyleRole = timer.wait == .zero ? .backoffImmediate : .backoffWait
+        put("wait " + Format.duration(timer.wait, micro: "us"), waitRole, width: 11)
+        guard let wakeAt = timer.wakeAt else {
+            put("probing", .backoffProbing, width: 8)
+            put(Format.duration(now - timer.inBackoffSince, micro: "us") + " in backoff", .tableDim, width: 20)
+            return
+        }
+        let remaining = max(wakeAt - now, .zero)
+        let total = timer.wait > .zero ? timer.wait : remaining
+        let fraction = total > .zero ? remaining.secondsValue / total.secondsValue : 0
+        // A fixed slot for the time left keeps the bars of every line the same width.
+        let leftWidth = 11
+        let barWidth = min(max(right - column - leftWidth - 1, 0), 20)
+        if barWidth >= 3 {
+            Bar.draw(&canvas, x: column, y: y, width: barWidth, fraction: fraction,
+                     role: .backoffCountdown, emptyRole: .backoffElapsed)
+            column += barWidth + 1
+        }
+        let leftText = Format.duration(remaining, micro: "us") + " left"
+        canvas.putRight(leftText, right: min(column + leftWidth, right), y: y,
+                        width: min(leftWidth, max(right - column, 0)),
+                        role: .backoffCountdown)
+    }
+
+    private static func drawDistribution(
+        _ canvas: inout Canvas, _ buckets: [AttemptBucket], in rect: Rect, firstRow: Int, rows: Int
+    ) {
+        guard rows > 0 else { return }
+        if buckets.isEmpty {
+            canvas.put("attempts per request: none assigned yet", in: rect, row: firstRow, column: 1, role: .histogramLabel)
+            return
+        }
+        if rows == 1 {
+            var line = "attempts per request:"
+            for bucket in buckets { line += " \(bucket.attempts):\(Format.count(bucket.requests))" }
+            canvas.put(line, in: rect, row: firstRow, column: 1, role: .histogramLabel)
+            return
+        }
+        canvas.put("attempts per request", in: rect, row: firstRow, column: 1, role: .histogramLabel)
+        let lines = rows - 1
+        // The last line gathers every bucket that does not get a line of its own.
+        var shown: [(label: String, requests: Int)] = []
+        for (index, bucket) in buckets.enumerated() {
+            if index < lines - 1 || buckets.count <= lines {
+                shown.append((String(bucket.attempts), bucket.requests))
+            } else {
+                let rest = buckets[index...].reduce(0) { $0 + $1.requests }
+                shown.append((canvas.glyphs.ascii ? ">=\(bucket.attempts)" : "≥\(bucket.attempts)", rest))
+                break
+            }
+        }
+        let top = max(shown.map(\.requests).max() ?? 1, 1)
+        for (offset, entry) in shown.enumerated() {
+            let y = rect.y + firstRow + 1 + offset
+            let label = entry.label
+            canvas.putRight(label, right: rect.x + 5, y: y, width: 4, role: .histogramLabel)
+            let count = Format.count(entry.requests)
+            let barWidth = max(rect.width - 8 - count.count, 0)
+            Bar.draw(&canvas, x: rect.x + 6, y: y, width: barWidth, fraction: Double(entry.requests) / Double(top),
+                     role: .histogramBar, emptyRole: .normal, blankEmpty: true)
+            let countX = rect.x + 7 + barWidth
+            canvas.put(count, x: countX, y: y, role: .histogramLabel, maxWidth: rect.maxX - countX)
+        }
+    }
+}

@@ -1,0 +1,103 @@
+import RouterEngine
+
+/// The parameter editor modal: the six fields with their reasons, and the wait preview.
+enum EditorView {
+    static let labelWidth = 23
+    static let fieldWidth = 12
+
+    static func draw(_ canvas: inout Canvas, in area: Rect, form: ParameterForm, legacy: Bool) {
+        let validation = form.validate()
+        let fields = ParameterForm.fields
+        let width = min(area.width, 120)
+        let inner = width - 2
+        let reasonColumn = 1 + labelWidth + fieldWidth + 3
+        let reasonsBeside = inner - reasonColumn >= 30
+        // The rows the modal would like, in the order they are dropped from the bottom.
+        let focusedError = validation.errors[form.focus] ?? fields.lazy.compactMap { validation.errors[$0] }.first
+        let errorLines = focusedError.map { TextWrap.lines(errorText($0), width: inner - 2) } ?? []
+        let wanted = fields.count + (errorLines.isEmpty ? 0 : errorLines.count + 1) + 4 + 2 + 2
+        let box = area.centered(width: width, height: min(wanted, area.height))
+        canvas.box(box, title: "Edit router parameters" + (legacy ? " (legacy backoff)" : ""))
+        let inside = box.inset(by: 1)
+        guard inside.height > 0 else { return }
+
+        var row = 0
+        for key in fields {
+            guard row < inside.height - 1 else { break }
+            let focused = key == form.focus
+            let error = validation.errors[key]
+            let labelRole: StyleRole = focused ? .editFocus : .editLabel
+            canvas.put(key.label, in: inside, row: row, column: 1, role: labelRole)
+            let text = form.text(key)
+            let fieldRole: StyleRole = error != nil ? .editError : (form.isPending(key) ? .editPending : .editField)
+            let fieldX = inside.x + 1 + labelWidth
+            let fieldBox = min(fieldWidth + 2, max(inside.maxX - fieldX, 0))
+            canvas.fill(Rect(x: fieldX, y: inside.y + row, width: fieldBox, height: 1),
+                        role: focused ? .editFocus : .editField)
+            let shown = focused ? String(text.suffix(fieldWidth - 1)) + "_" : String(text.prefix(fieldWidth))
+            canvas.put(shown, x: fieldX + 1, y: inside.y + row, role: focused ? .editFocus : fieldRole,
+                       maxWidth: min(fieldWidth, inside.maxX - fieldX - 1))
+            if let error {
+                if reasonsBeside {
+                    canvas.put(error.reason, in: inside, row: row, column: reasonColumn, role: .editError)
+                } else {
+                    canvas.put("!", in: inside, row: row, column: labelWidth + fieldWidth + 3, role: .editError)
+                }
+            } else if form.isPending(key) {
+                canvas.put("changed", in: inside, row: row, column: reasonColumn, role: .editPending)
+            }
+            row += 1
+        }
+        let helpRow = inside.height - 1
+        canvas.put("Enter apply" + canvas.glyphs.separator + "Esc cancel" + canvas.glyphs.separator
+                   + "Tab/arrows field" + canvas.glyphs.separator + "Bksp delete, Del clear",
+                   in: inside, row: helpRow, column: 1, role: .tableDim)
+        if !errorLines.isEmpty, row < helpRow {
+            if row + 1 + errorLines.count < helpRow { row += 1 }
+            for line in errorLines where row < helpRow {
+                canvas.put(line, in: inside, row: row, column: 1, role: .editError)
+                row += 1
+            }
+        }
+        if row + 4 <= helpRow {
+            drawPreview(&canvas, in: inside, row: row + 1, form: form, legacy: legacy, rows: min(3, helpRow - row - 1))
+        }
+    }
+
+    private static func errorText(_ error: ConfigurationError) -> String {
+        "refused: \(error.subject) = \(error.value.isEmpty ? "(empty)" : error.value) \(error.reason); "
+            + "the form cannot be applied"
+    }
+
+    private static func drawPreview(
+        _ canvas: inout Canvas, in inside: Rect, row: Int, form: ParameterForm, legacy: Bool, rows: Int
+    ) {
+        guard rows > 0 else { return }
+        guard let steps = form.preview(legacy: legacy) else {
+            canvas.put("preview: waits appear when every field is accepted", in: inside, row: row, column: 1,
+                       role: .tableDim)
+            return
+        }
+        let labels = ["attempt", "wait after (ms)", "waited before (ms)"]
+        let labelWidth = 19
+        let columns = steps.map { step in
+            [String(step.attempt), Format.milliseconds(step.waitSeconds), Format.milliseconds(step.cumulativeBeforeSeconds)]
+        }
+        var x = 1 + labelWidth
+        for (lineIndex, label) in labels.enumerated() where lineIndex < rows {
+            canvas.put(label, in: inside, row: row + lineIndex, column: 1, role: lineIndex == 0 ? .editLabel : .editPreview)
+        }
+        for column in columns {
+            let width = max(column.map(\.count).max() ?? 1, 3) + 2
+            guard x + width <= inside.width else {
+                canvas.put(canvas.glyphs.ellipsis, in: inside, row: row, column: x, role: .tableDim)
+                break
+            }
+            for (lineIndex, value) in column.enumerated() where lineIndex < rows {
+                canvas.putRight(value, right: inside.x + x + width, y: inside.y + row + lineIndex, width: width,
+                                role: lineIndex == 0 ? .editLabel : .editPreview)
+            }
+            x += width
+        }
+    }
+}

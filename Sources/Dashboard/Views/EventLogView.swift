@@ -1,0 +1,81 @@
+import RouterEngine
+
+/// The event log: newest at the bottom, scrollable back in time.
+enum EventLogView {
+    /// The router's events and the dashboard's own notices, in time order.
+    static func merged(_ events: [RouterEvent], _ notices: [RouterEvent]) -> [RouterEvent] {
+        guard !notices.isEmpty else { return events }
+        var result: [RouterEvent] = []
+        result.reserveCapacity(events.count + notices.count)
+        var i = 0, j = 0
+        while i < events.count || j < notices.count {
+            if j >= notices.count || (i < events.count && events[i].time <= notices[j].time) {
+                result.append(events[i])
+                i += 1
+            } else {
+                result.append(notices[j])
+                j += 1
+            }
+        }
+        return result
+    }
+
+    static func draw(
+        _ canvas: inout Canvas, in rect: Rect, events: [RouterEvent], title: String, scroll: inout Int, focused: Bool
+    ) {
+        guard rect.height > 0 else { return }
+        let rows = rect.height - 1
+        scroll = min(scroll, max(events.count - rows, 0))
+        var heading = title
+        if scroll > 0 { heading += canvas.glyphs.separator + "\(scroll) newer below" }
+        canvas.rule(heading, in: rect, role: .panelBorder, titleRole: focused ? .panelTitle : .tableHeader)
+        guard rows > 0 else { return }
+        if events.isEmpty {
+            canvas.put("no events yet", in: rect, row: 1, column: 1, role: .tableDim)
+            return
+        }
+        // Newest last; a long message wraps onto up to three lines. Only the events that fit are
+        // wrapped, newest first, then drawn top-down (cutting the top of the oldest if needed).
+        let messageColumn = 21
+        let messageWidth = rect.width - messageColumn - 1
+        var blocks: [(event: RouterEvent, lines: [String])] = []
+        var used = 0
+        var index = events.count - scroll - 1
+        while index >= 0, used < rows {
+            let event = events[index]
+            let lines = messageWidth > 8 ? TextWrap.lines(event.message, width: messageWidth) : [event.message]
+            blocks.append((event, lines))
+            used += lines.count
+            index -= 1
+        }
+        var skip = max(used - rows, 0)
+        var y = rect.y + 1
+        for (event, lines) in blocks.reversed() {
+            let messageRole: StyleRole = event.kind == .warning ? .eventWarning : .normal
+            for (offset, line) in lines.enumerated() {
+                if skip > 0 {
+                    skip -= 1
+                    continue
+                }
+                if offset == 0 {
+                    var x = rect.x + 1
+                    x += canvas.put(Format.timestamp(event.time), x: x, y: y, role: .eventTime, maxWidth: rect.maxX - x) + 1
+                    canvas.put(event.kind.rawValue, x: x, y: y, role: role(event.kind), maxWidth: rect.maxX - x)
+                }
+                let x = rect.x + messageColumn
+                if x < rect.maxX { canvas.put(line, x: x, y: y, role: messageRole, maxWidth: rect.maxX - x) }
+                y += 1
+            }
+        }
+    }
+
+    static func role(_ kind: RouterEvent.Kind) -> StyleRole {
+        switch kind {
+        case .replica: .eventReplica
+        case .fault: .eventFault
+        case .settings: .eventSettings
+        case .warning: .eventWarning
+        case .info: .eventInfo
+        }
+    }
+}

@@ -1,0 +1,100 @@
+import RouterEngine
+
+/// Composes one frame: layout, header, body, status, footer and any overlay.
+struct FrameRenderer {
+    let snapshot: RouterSnapshot
+    let configuration: DashboardConfiguration
+    let themeName: String
+
+    static func tooSmallMessage(ascii: Bool) -> String {
+        let size = FrameLayout.minimumSize
+        return "terminal too small (need \(size.columns)\(ascii ? "x" : "×")\(size.rows))"
+    }
+
+    mutating func render(size: TerminalSize, state: inout DashboardState) -> Screen {
+        var canvas = Canvas(size: size, ascii: configuration.ascii)
+        guard size.columns >= FrameLayout.minimumSize.columns, size.rows >= FrameLayout.minimumSize.rows else {
+            // One line when it fits; on a very narrow terminal the words wrap rather than vanish.
+            let message = Self.tooSmallMessage(ascii: configuration.ascii)
+            let lines = message.count <= size.columns
+                ? [message] : TextWrap.lines(message, width: max(size.columns, 1), maxLines: size.rows)
+            for (row, line) in lines.enumerated() {
+                canvas.put(line, x: 0, y: row, role: .tooSmall)
+            }
+            return canvas.screen
+        }
+        // One filter pass and one sort per frame; everything below reads `order`.
+        let order = ReplicaOrdering.order(snapshot.replicas, sort: state.sort, filter: state.filter)
+        let layout = FrameLayout(size: size, readOnly: configuration.readOnly, wantedTableRows: order.count + 2)
+        var ids: [ReplicaID] = []
+        ids.reserveCapacity(order.count)
+        for index in order { ids.append(snapshot.replicas[index].id) }
+        state.reconcileSelection(order: ids, pageRows: layout.table.height - 2)
+        state.panelPageRows = max((layout.events?.height ?? layout.timers?.height ?? 2) - 1, 1)
+
+        HeaderView.draw(&canvas, in: layout.header, snapshot: snapshot, paused: state.isPaused,
+                        readOnly: configuration.readOnly, refreshMilliseconds: state.refreshMilliseconds,
+                        themeName: themeName)
+        if let banner = layout.banner {
+            canvas.fill(banner, role: .bannerReadOnly)
+            canvas.put(" READ-ONLY: watching only; edits, faults and replica changes are refused", in: banner, row: 0,
+                       role: .bannerReadOnly)
+        }
+        let events = EventLogView.merged(snapshot.events, state.notices)
+        switch state.view {
+        case .main:
+            drawMain(&canvas, layout: layout, order: order, events: events, state: &state)
+        case .detail(let id):
+            DetailView.draw(&canvas, in: layout.body, snapshot: snapshot, id: id, position: ids.firstIndex(of: id),
+                            count: ids.count, events: events)
+        }
+        drawStatus(&canvas, layout: layout, state: state)
+        if state.showHelp {
+            HelpOverlay.draw(&canvas, in: layout.body, simulated: snapshot.mode == .simulated,
+                             readOnly: configuration.readOnly)
+        }
+        if let form = state.editor {
+            EditorView.draw(&canvas, in: canvas.bounds, form: form, legacy: snapshot.legacyBackoff)
+        }
+        return canvas.screen
+    }
+
+    private func drawMain(
+        _ canvas: inout Canvas, layout: FrameLayout, order: [Int], events: [RouterEvent], state: inout DashboardState
+    ) {
+        ReplicaTableView.draw(&canvas, in: layout.table, snapshot: snapshot, order: order, state: state,
+                              focused: state.focus == .replicas)
+        if let timers = layout.timers {
+            BackoffTimersView.draw(&canvas, in: timers, snapshot: snapshot, scroll: &state.timersScroll,
+                                   focused: state.focus == .timers)
+        }
+        if let eventsRect = layout.events {
+            EventLogView.draw(&canvas, in: eventsRect, events: events, title: "Events", scroll: &state.eventsScroll,
+                              focused: state.focus == .events)
+        }
+    }
+
+    private func drawStatus(_ canvas: inout Canvas, layout: FrameLayout, state: DashboardState) {
+        let keys = KeyHelp.footer(for: state, simulated: snapshot.mode == .simulated, readOnly: configuration.readOnly)
+        // Without a status row, a message takes the footer's place until it is cleared.
+        if let statusRect = layout.status {
+            drawStatusLine(&canvas, in: statusRect, state: state)
+            KeyHelp.drawFooter(&canvas, in: layout.footer, keys: keys)
+        } else if state.status != nil {
+            drawStatusLine(&canvas, in: layout.footer, state: state)
+        } else {
+            KeyHelp.drawFooter(&canvas, in: layout.footer, keys: keys)
+        }
+    }
+
+    private func drawStatusLine(_ canvas: inout Canvas, in rect: Rect, state: DashboardState) {
+        guard let status = state.status else { return }
+        let role: StyleRole = switch status.kind {
+        case .info: .statusInfo
+        case .done: .statusDone
+        case .refused: .statusRefused
+        }
+        canvas.fill(rect, role: role)
+        canvas.put(" " + status.text, in: rect, row: 0, role: role)
+    }
+}

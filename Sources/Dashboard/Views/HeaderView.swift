@@ -1,0 +1,49 @@
+import RouterEngine
+
+/// The header: what the router is doing now, and the live backoff parameters.
+enum HeaderView {
+    static func draw(
+        _ canvas: inout Canvas, in rect: Rect, snapshot: RouterSnapshot, paused: Bool, readOnly: Bool,
+        refreshMilliseconds: Int, themeName: String
+    ) {
+        canvas.fill(rect, role: .headerLabel)
+        var first = SegmentLine()
+        first.add(0, ("routertop", .headerTitle))
+        if paused { first.add(0, (" PAUSED ", .headerPaused)) }
+        if readOnly { first.add(0, (" READ-ONLY ", .bannerReadOnly)) }
+        first.add(3, (snapshot.mode.description, .headerValue))
+        first.add(5, ("up ", .headerLabel), (Format.clock(snapshot.time.seconds), .headerValue))
+        first.add(1, ("in ", .headerLabel), (Format.rate(snapshot.rateIn), .headerValue),
+                  (" out ", .headerLabel), (Format.rate(snapshot.rateOut), .headerValue))
+        first.add(1, ("pending ", .headerLabel), (Format.count(snapshot.totals.pending), .headerValue))
+        first.add(2, ("tasks ", .headerLabel),
+                  ("\(snapshot.routingTasks)/\(snapshot.maxRoutingTasks)", .headerValue))
+        first.add(2, ("in backoff ", .headerLabel), (String(snapshot.tasksInBackoff), .backoffWait))
+        first.add(4, ("fulfil p50 ", .headerLabel), (Format.duration(snapshot.fulfillment.p50), .headerValue),
+                  (" p99 ", .headerLabel), (Format.duration(snapshot.fulfillment.p99), .headerValue))
+        first.draw(&canvas, in: rect, row: 0)
+
+        guard rect.height >= 2 else { return }
+        let live = snapshot.settings, start = snapshot.startupSettings
+        func value(_ key: RouterSettingKey, _ text: String) -> (String, StyleRole) {
+            live[key] == start[key] ? (text, .headerValue) : (text + canvas.glyphs.changedMark, .headerChanged)
+        }
+        var second = SegmentLine()
+        second.add(0, ("backoff ", .headerLabel),
+                   value(.initialBackoff, Format.setting(live.initialBackoff) + "s"),
+                   (" " + canvas.glyphs.times, .headerLabel),
+                   value(.backoffMultiplier, Format.setting(live.backoffMultiplier)),
+                   (" max ", .headerLabel), value(.maxBackoff, Format.setting(live.maxBackoff) + "s"))
+        if snapshot.legacyBackoff { second.add(0, ("legacy: first retry sleeps", .headerChanged)) }
+        second.add(1, ("probe ", .headerLabel), value(.probeDeadline, Format.setting(live.probeDeadline) + "s"),
+                   (" max ", .headerLabel), value(.maxProbeDeadline, Format.setting(live.maxProbeDeadline) + "s"))
+        second.add(2, ("cache TTL ", .headerLabel), value(.cacheTimeout, Format.setting(live.cacheTimeout) + "s"))
+        if snapshot.settingsChanged { second.add(1, ("* changed since start", .headerChanged)) }
+        if let simulation = snapshot.simulation {
+            second.add(1, ("load ", .headerLabel), (Format.rate(simulation.requestsPerSecond), .headerValue))
+        }
+        second.add(4, ("refresh ", .headerLabel), ("\(refreshMilliseconds)ms", .headerValue))
+        second.add(5, ("theme ", .headerLabel), (themeName, .headerValue))
+        second.draw(&canvas, in: rect, row: 1)
+    }
+}

@@ -1,0 +1,171 @@
+import RouterEngine
+
+/// The replica table: a title rule, column headings and one row per visible replica.
+enum ReplicaTableView {
+    struct PlacedColumn {
+        var column: ReplicaColumn
+        var x: Int
+        var width: Int
+    }
+
+    /// Chooses the columns that fit `width`, most important first, shown in their natural order.
+    static func columns(for replicas: [ReplicaSnapshot], width: Int) -> [PlacedColumn] {
+        var idWidth = 7, locationWidth = 9, faultWidth = 5
+        for replica in replicas {
+            idWidth = max(idWidth, replica.id.rawValue.utf8.count)
+            locationWidth = max(locationWidth, replica.node.utf8.count + replica.zone.utf8.count + 1)
+            if let fault = replica.fault { faultWidth = max(faultWidth, fault.utf8.count) }
+        }
+        func columnWidth(_ column: ReplicaColumn) -> Int {
+            switch column {
+            case .id: min(idWidth, 24)
+            case .location: min(locationWidth, 24)
+            case .fault: min(faultWidth, 30)
+            default: column.baseWidth
+            }
+        }
+        var chosen = Set<ReplicaColumn>()
+        var used = 1
+        for column in ReplicaColumn.allCases.sorted(by: { $0.priority < $1.priority }) {
+            let needed = columnWidth(column) + (chosen.isEmpty ? 0 : 1)
+            if used + needed <= width {
+                chosen.insert(column)
+                used += needed
+            }
+        }
+        var placed: [PlacedColumn] = []
+        var x = 1
+        for column in ReplicaColumn.allCases where chosen.contains(column) {
+            placed.append(PlacedColumn(column: column, x: x, width: columnWidth(column)))
+            x += columnWidth(column) + 1
+        }
+        return placed
+    }
+
+    static func draw(
+        _ canvas: inout Canvas, in rect: Rect, snapshot: RouterSnapshot, order: [Int], state: DashboardState,
+        focused: Bool
+    ) {
+        guard rect.height > 0 else { return }
+        let replicas = snapshot.replicas
+        var title = "Replicas \(order.count)"
+        if order.count != replicas.count { title += " of \(replicas.count)" }
+        let arrow = state.sort.descending ? canvas.glyphs.sortDescending : canvas.glyphs.sortAscending
+        title += canvas.glyphs.separator + "sort " + state.sort.column.longTitle + " " + arrow
+        let pageRows = max(rect.height - 2, 0)
+        if order.count > pageRows, pageRows > 0 {
+            let last = min(state.tableScroll + pageRows, order.count)
+            title += canvas.glyphs.separator + "rows \(state.tableScroll + 1)-\(last)"
+        }
+        canvas.rule(title, in: rect, role: .panelBorder, titleRole: focused ? .panelTitle : .tableHeader)
+        if state.filterEditing || !state.filter.isEmpty {
+            let filterText = " filter: " + state.filter + (state.filterEditing ? "_" : "") + " "
+            let x = rect.x + min(rect.width - 1, max(title.count + 6, rect.width - filterText.count - 1))
+            canvas.put(filterText, x: x, y: rect.y, role: .filterText, maxWidth: rect.maxX - x)
+        }
+        guard rect.height > 1 else { return }
+        let columns = columns(for: replicas, width: rect.width)
+        let headerY = rect.y + 1
+        canvas.fill(Rect(x: rect.x, y: headerY, width: rect.width, height: 1), role: .tableHeader)
+        for placed in columns {
+            let role: StyleRole = placed.column == state.sort.column ? .tableSorted : .tableHeader
+            var text = placed.column.title
+            if placed.column == state.sort.column { text += arrow }
+            if placed.column.alignsRight {
+                canvas.putRight(text, right: rect.x + placed.x + placed.width, y: headerY, width: placed.width, role: role)
+            } else {
+                canvas.put(text, x: rect.x + placed.x, y: headerY, role: role, maxWidth: placed.width)
+            }
+        }
+        if order.isEmpty, rect.height > 2 {
+            let why = replicas.isEmpty ? "no replicas" : "no replica matches the filter \"\(state.filter)\""
+            canvas.put(why, in: rect, row: 2, column: 1, role: .tableDim)
+            return
+        }
+        for row in 0..<pageRows {
+            let position = state.tableScroll + row
+            guard position < order.count else { break }
+            let replica = replicas[order[position]]
+            let selected = position == state.selectedIndex
+            drawRow(&canvas, replica: replica, columns: columns, x: rect.x, y: rect.y + 2 + row,
+                    width: rect.width, selected: selected)
+        }
+    }
+
+    private static func drawRow(
+        _ canvas: inout Canvas, replica: ReplicaSnapshot, columns: [PlacedColumn], x: Int, y: Int, width: Int,
+        selected: Bool
+    ) {
+        let base: StyleRole = selected ? .tableSelected : .tableRow
+        canvas.fill(Rect(x: x, y: y, width: width, height: 1), role: base)
+        if selected { canvas.put(canvas.glyphs.selectionMark, x: x, y: y, role: base, maxWidth: 1) }
+        for placed in columns {
+            let left = x + placed.x
+            func text(_ value: String, _ role: StyleRole) {
+                let shown: StyleRole = selected ? base : role
+                if placed.column.alignsRight {
+                    canvas.putRight(value, right: left + placed.width, y: y, width: placed.width, role: shown)
+                } else {
+                    canvas.put(value, x: left, y: y, role: shown, maxWidth: placed.width)
+                }
+            }
+            switch placed.column {
+            case .id: text(replica.id.rawValue, .tableRow)
+            case .location: text(replica.node + "/" + replica.zone, .tableDim)
+            case .state:
+                let mark = replica.fault == nil ? "" : "!"
+                text(replica.state.rawValue + mark, replica.fault == nil ? stateRole(replica.state) : .stateFault)
+            case .queue:
+                let figure = "\(replica.queueLength)/\(replica.maxOngoingRequests)"
+                let barWidth = placed.width - 6
+                let limit = max(replica.maxOngoingRequests, 1)
+                let fraction = Double(replica.queueLength) / Double(limit)
+                Bar.draw(&canvas, x: left, y: y, width: barWidth, fraction: fraction,
+                         role: queueRole(fraction), emptyRole: .queueEmpty)
+                canvas.putRight(figure, right: left + placed.width, y: y, width: 5,
+                                role: selected ? base : queueRole(fraction))
+            case .source: text(replica.queueSource.rawValue, sourceRole(replica.queueSource))
+            case .inFlight: text(String(replica.inFlight), .tableRow)
+            case .routed: text(Format.count(replica.routed), .tableRow)
+            case .rejected: text(Format.count(replica.rejected), replica.rejected > 0 ? .queueHigh : .tableRow)
+            case .probeTimeouts:
+                text(Format.count(replica.probeTimeouts), replica.probeTimeouts > 0 ? .queueHigh : .tableRow)
+            case .retries: text(Format.count(replica.retriesAttributed), .tableRow)
+            case .probeRTT: text(Format.duration(replica.probeRTT, micro: "us"), .tableRow)
+            case .cacheAge: text(Format.duration(replica.cacheAge, micro: "us"), .tableDim)
+            case .p99: text(Format.duration(replica.latencyP99, micro: "us"), .tableRow)
+            case .rate:
+                let sparkWidth = placed.width - 6
+                Sparkline.draw(&canvas, x: left, y: y, width: sparkWidth, values: replica.rateHistory,
+                               role: selected ? base : .rateSparkline)
+                canvas.putRight(Format.decimal(replica.rate, places: 1), right: left + placed.width, y: y,
+                                width: 5, role: selected ? base : .tableRow)
+            case .fault: text(replica.fault ?? "", .stateFault)
+            }
+        }
+    }
+
+    static func stateRole(_ state: ReplicaState) -> StyleRole {
+        switch state {
+        case .healthy: .stateHealthy
+        case .unavailable: .stateUnavailable
+        case .dead: .stateDead
+        case .draining: .stateDraining
+        }
+    }
+
+    static func queueRole(_ fraction: Double) -> StyleRole {
+        if fraction >= 1 { return .queueFull }
+        if fraction >= 0.8 { return .queueHigh }
+        if fraction >= 0.5 { return .queueMedium }
+        return .queueLow
+    }
+
+    static func sourceRole(_ source: QueueLengthSource) -> StyleRole {
+        switch source {
+        case .probe: .sourceProbe
+        case .cache: .sourceCache
+        case .local: .sourceLocal
+        }
+    }
+}

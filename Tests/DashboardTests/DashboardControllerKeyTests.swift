@@ -1,0 +1,204 @@
+import Dashboard
+import Foundation
+import RouterEngine
+import Testing
+
+@Suite("Keys send the right commands")
+struct KeyHandlingTests {
+    private let size = TerminalSize(columns: 120, rows: 40)
+
+    /// A dashboard with the third replica selected.
+    private func dashboard(_ control: FakeRouterControl, readOnly: Bool = false) -> DashboardController {
+        let dashboard = Fixtures.controller(control, readOnly: readOnly)
+        _ = dashboard.render(size: size)
+        dashboard.handle(.down)
+        dashboard.handle(.character("j"))
+        return dashboard
+    }
+
+    @Test("fleet keys act on the selected replica", arguments: [
+        (Character("u"), RouterCommand.injectFault(ReplicaID("replica-2"), .unavailable)),
+        (Character("x"), RouterCommand.injectFault(ReplicaID("replica-2"), .kill)),
+        (Character("w"), RouterCommand.injectFault(ReplicaID("replica-2"), .slowProbe(delay: .milliseconds(300)))),
+        (Character("f"), RouterCommand.injectFault(ReplicaID("replica-2"), .saturate)),
+        (Character("r"), RouterCommand.recover(ReplicaID("replica-2"))),
+        (Character("d"), RouterCommand.removeReplica(ReplicaID("replica-2"))),
+        (Character("a"), RouterCommand.addReplica(address: nil)),
+        (Character("+"), RouterCommand.setLoad(requestsPerSecond: 125)),
+        (Character("-"), RouterCommand.setLoad(requestsPerSecond: 80)),
+        (Character("z"), RouterCommand.undoSettings),
+    ])
+    func fleetKeys(key: Character, command: RouterCommand) {
+        let control = FakeRouterControl(Fixtures.snapshot())
+        dashboard(control).handle(.character(key))
+        #expect(control.commands == [command])
+    }
+
+    @Test("in the detail view the keys act on the replica shown; k moves to the previous one")
+    func detailKeys() {
+        let control = FakeRouterControl(Fixtures.snapshot())
+        let dashboard = dashboard(control)
+        dashboard.handle(.enter)
+        dashboard.handle(.character("k"))
+        #expect(dashboard.render(size: size).contains("Replica replica-1"))
+        dashboard.handle(.character("u"))
+        #expect(control.commands == [.injectFault(ReplicaID("replica-1"), .unavailable)])
+    }
+
+    @Test("read-only refuses every change with a banner and sends nothing")
+    func readOnly() {
+        let control = FakeRouterControl(Fixtures.snapshot())
+        let dashboard = dashboard(control, readOnly: true)
+        for key in "uxwfrda+-z" {
+            dashboard.handle(.character(key))
+            #expect(dashboard.render(size: size).contains("read-only:"), "key \(key)")
+        }
+        dashboard.handle(.character("e"))
+        #expect(!dashboard.isEditing)
+        #expect(dashboard.render(size: size).contains("read-only: editing parameters is refused"))
+        #expect(control.commands.isEmpty)
+        dashboard.handle(.character("p"))
+        #expect(dashboard.isPaused, "watching keys still work")
+    }
+
+    @Test("fleet keys are refused in proxy mode, with the reason")
+    func proxyMode() {
+        let control = FakeRouterControl(Fixtures.snapshot(mode: .proxy(listen: "0.0.0.0:8080")))
+        let dashboard = dashboard(control)
+        for key in "uxwfrda+-" {
+            dashboard.handle(.character(key))
+        }
+        #expect(control.commands.isEmpty)
+        #expect(dashboard.render(size: size).contains("works only on the simulated fleet; this router is a proxy on 0.0.0.0:8080"))
+        dashboard.handle(.character("z"))
+        #expect(control.commands == [.undoSettings], "undo is not a fleet key")
+    }
+
+    @Test("command results show on the next frame, refusals with their reason")
+    func results() {
+        let control = FakeRouterControl(Fixtures.snapshot())
+        control.setReply(.refused("replica-2 is already dead"))
+        let dashboard = dashboard(control)
+        dashboard.handle(.character("x"))
+        #expect(dashboard.render(size: size).contains("kill replica-2 refused: replica-2 is already dead"))
+        control.setReply(.done("replica-2 recovered"))
+        dashboard.handle(.character("r"))
+        #expect(dashboard.render(size: size).contains("recover replica-2: replica-2 recovered"))
+    }
+
+    @Test("results delivered from another thread are picked up")
+    func resultsFromAnotherThread() async {
+        final class LateControl: RouterControl {
+            let snapshot = Fixtures.snapshot()
+            func latestSnapshot() -> RouterSnapshot { snapshot }
+            func perform(_ command: RouterCommand, by origin: CommandOrigin, completion: @escaping @Sendable (CommandResult) -> Void) {
+                Thread.detachNewThread { completion(.refused("late and refused")) }
+            }
+        }
+        let dashboard = DashboardController(control: LateControl(), configuration: Fixtures.configuration(), theme: .plain)
+        dashboard.handle(.character("a"))
+        // Look once more after every wait, so a test run that starves this task cannot make the
+        // deadline pass between the delivery and the look.
+        let deadline = ContinuousClock.now + .seconds(30)
+        var shown = false
+        while true {
+            shown = dashboard.render(size: size).contains("add replica refused: late and refused")
+            if shown || ContinuousClock.now >= deadline { break }
+            await Task.yield()
+        }
+        #expect(shown)
+    }
+
+    @Test("q and F10 quit; q inside the editor is typed, not quit")
+    func quit() {
+        let dashboard = Fixtures.controller(FakeRouterControl(Fixtures.snapshot()))
+        dashboard.handle(.character("e"))
+        dashboard.handle(.character("q"))
+        #expect(!dashboard.wantsQuit)
+        #expect(dashboard.editorForm?.text(.initialBackoff) == "0.025q")
+        dashboard.handle(.function(10))
+        #expect(dashboard.wantsQuit)
+        let other = Fixtures.controller(FakeRouterControl(Fixtures.snapshot()))
+        other.handle(.character("q"))
+        #expect(other.wantsQuit)
+    }
+
+    @Test("< and > step the refresh interval and refuse to leave 50…10000 ms")
+    func refresh() {
+        let dashboard = Fixtures.controller(FakeRouterControl(Fixtures.snapshot()))
+        #expect(dashboard.refreshMilliseconds == 500)
+        dashboard.handle(.character("<"))
+        #expect(dashboard.refreshMilliseconds == 250)
+        for _ in 0..<10 { dashboard.handle(.character("<")) }
+        #expect(dashboard.refreshMilliseconds == 50)
+        #expect(dashboard.render(size: size).contains("refresh is already the fastest allowed (50 ms)"))
+        for _ in 0..<20 { dashboard.handle(.character(">")) }
+        #expect(dashboard.refreshMilliseconds == 10_000)
+    }
+
+    @Test("E exports the live settings as environment lines and shows the path")
+    func export() throws {
+        let directory = NSTemporaryDirectory() + "routertop-export-\(UInt64.random(in: 0...UInt64.max))"
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        var settings = RouterSettings.defaults
+        settings.maxBackoff = 2
+        let dashboard = Fixtures.controller(FakeRouterControl(Fixtures.snapshot(settings: settings)), exportDirectory: directory)
+        dashboard.handle(.character("E"))
+        let files = try FileManager.default.contentsOfDirectory(atPath: directory)
+        #expect(files.count == 1)
+        let path = directory + "/" + files[0]
+        let text = try String(contentsOfFile: path, encoding: .utf8)
+        for line in settings.environmentLines { #expect(text.contains(line + "\n")) }
+        #expect(text.contains("RAY_SERVE_ROUTER_RETRY_MAX_BACKOFF_S=2\n"))
+        let screen = dashboard.render(size: TerminalSize(columns: 200, rows: 40))
+        #expect(screen.contains("settings exported to \(path)"))
+    }
+
+    @Test("E into a folder that does not exist says why")
+    func exportRefused() {
+        let dashboard = Fixtures.controller(FakeRouterControl(Fixtures.snapshot()), exportDirectory: "/nonexistent-routertop-dir")
+        dashboard.handle(.character("E"))
+        #expect(dashboard.render(size: TerminalSize(columns: 200, rows: 40)).contains("export refused: /nonexistent-routertop-dir/"))
+    }
+
+    @Test("t switches to the next theme in themes/, in name order")
+    func themes() {
+        let dashboard = Fixtures.controller(FakeRouterControl(Fixtures.snapshot()))
+        let names = Theme.available(in: [Fixtures.themesDirectory])
+        var seen: [String] = []
+        for _ in names {
+            dashboard.handle(.character("t"))
+            seen.append(dashboard.theme.name)
+        }
+        #expect(seen == names)
+        dashboard.handle(.function(9))
+        #expect(dashboard.theme.name == names[0])
+    }
+
+    @Test("+ at zero load starts at one request per second; - at zero is refused")
+    func loadSteps() {
+        let zero = Fixtures.snapshot()
+        var snapshot = zero
+        snapshot.simulation = SimulationStatus(requestsPerSecond: 0, arrival: .poisson)
+        let control = FakeRouterControl(snapshot)
+        let dashboard = Fixtures.controller(control)
+        dashboard.handle(.character("-"))
+        #expect(control.commands.isEmpty)
+        #expect(dashboard.render(size: size).contains("the load is already 0"))
+        dashboard.handle(.character("+"))
+        #expect(control.commands == [.setLoad(requestsPerSecond: 1)])
+    }
+
+    @Test("a status message fades after ten seconds of router time")
+    func statusFades() {
+        let control = FakeRouterControl(Fixtures.snapshot(time: .seconds(100)))
+        let dashboard = Fixtures.controller(control)
+        dashboard.handle(.character("a"))
+        #expect(dashboard.render(size: size).contains("add replica: done"))
+        control.setSnapshot(Fixtures.snapshot(time: .seconds(109)))
+        #expect(dashboard.render(size: size).contains("add replica: done"))
+        control.setSnapshot(Fixtures.snapshot(time: .seconds(111)))
+        #expect(!dashboard.render(size: size).contains("add replica: done"))
+    }
+}

@@ -1,0 +1,91 @@
+import Foundation
+import Testing
+
+/// `routertop simulate` and start-up validation, driven through the built binary.
+struct SimulateCommandTests {
+    static let root = URL(fileURLWithPath: #filePath)
+        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    static let binary = root.appendingPathComponent(".build/debug/routertop").path
+
+    struct Outcome {
+        var status: Int32
+        var output: String
+        var errors: String
+    }
+
+    static func run(_ arguments: [String], environment: [String: String] = [:]) throws -> Outcome {
+        guard FileManager.default.isExecutableFile(atPath: binary) else {
+            throw CocoaError(.fileNoSuchFile, userInfo: [NSLocalizedDescriptionKey: "build routertop first (swift build): \(binary) is missing"])
+        }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: binary)
+        process.arguments = arguments
+        process.currentDirectoryURL = root
+        var merged = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("RAY_SERVE_") && !$0.key.hasPrefix("ROUTERTOP_") }
+        merged.merge(environment) { $1 }
+        process.environment = merged
+        let output = Pipe()
+        let errors = Pipe()
+        process.standardOutput = output
+        process.standardError = errors
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+        let outData = output.fileHandleForReading.readDataToEndOfFile()
+        let errData = errors.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return Outcome(
+            status: process.terminationStatus,
+            output: String(decoding: outData, as: UTF8.self),
+            errors: String(decoding: errData, as: UTF8.self)
+        )
+    }
+
+    @Test func theSameScenarioGivesByteIdenticalJSON() throws {
+        let first = try Self.run(["simulate", "--scenario", "Scenarios/faults.toml", "--json"])
+        let second = try Self.run(["simulate", "--scenario", "Scenarios/faults.toml", "--json"])
+        #expect(first.status == 0)
+        #expect(first.output == second.output)
+        let object = try JSONSerialization.jsonObject(with: Data(first.output.utf8)) as? [String: Any]
+        for key in ["admitted", "completed", "failed", "pending", "running", "fulfillment_ms", "attempts_histogram",
+                    "backoff_waits_ms", "replicas", "params"] {
+            #expect(object?[key] != nil, "missing \(key)")
+        }
+    }
+
+    @Test func theReadableTableNamesEveryReplica() throws {
+        let result = try Self.run(["simulate", "--scenario", "Scenarios/faults.toml"])
+        #expect(result.status == 0)
+        for id in ["r1", "r2", "r3", "r4", "r5", "r6"] { #expect(result.output.contains("\n\(id) ")) }
+        #expect(result.output.contains("conserved yes"))
+    }
+
+    @Test(arguments: [
+        ("RAY_SERVE_ROUTER_RETRY_BACKOFF_MULTIPLIER", "0.5"),
+        ("RAY_SERVE_ROUTER_RETRY_INITIAL_BACKOFF_S", "nan"),
+        ("RAY_SERVE_QUEUE_LENGTH_CACHE_TIMEOUT_S", "10s"),
+        ("ROUTERTOP_REFRESH_MS", "5"),
+    ])
+    func aBadVariableStopsWithStatus2AndOneLineNamingIt(variable: String, value: String) throws {
+        let result = try Self.run(["simulate", "--scenario", "Scenarios/faults.toml"], environment: [variable: value])
+        #expect(result.status == 2)
+        #expect(result.output.isEmpty)
+        let lines = result.errors.split(separator: "\n")
+        #expect(lines.count == 1)
+        #expect(lines.first?.hasPrefix("routertop: \(variable)=\(value) ") == true)
+    }
+
+    @Test func aBadFlagIsNamedAsTheFlag() throws {
+        let result = try Self.run(["simulate", "--scenario", "Scenarios/faults.toml", "--max-backoff-s", "-1"])
+        #expect(result.status == 2)
+        #expect(result.errors == "routertop: --max-backoff-s=-1 is negative; it must be a finite number ≥ the initial backoff\n")
+    }
+
+    @Test func aMalformedScenarioNamesTheFileAndLine() throws {
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("routertop-bad-\(UUID().uuidString).toml")
+        try "seed = 1\nduration_s = 5\n\n[[events]]\nat_s = 1\naction = \"explode\"\n".write(to: file, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(at: file) }
+        let result = try Self.run(["simulate", "--scenario", file.path])
+        #expect(result.status == 2)
+        #expect(result.errors.hasPrefix("routertop: \(file.path):6: action 'explode' is unknown"))
+    }
+}

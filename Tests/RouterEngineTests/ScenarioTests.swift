@@ -1,0 +1,97 @@
+import Foundation
+import Testing
+@testable import RouterEngine
+
+struct ScenarioTests {
+    static let scenarios = URL(fileURLWithPath: #filePath)
+        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        .appendingPathComponent("Scenarios")
+
+    static func path(_ name: String) -> String { scenarios.appendingPathComponent(name).path }
+
+    static func json(_ report: ScenarioReport) throws -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .prettyPrinted]
+        return String(decoding: try encoder.encode(report), as: UTF8.self)
+    }
+
+    static func run(_ name: String, legacy: Bool = false, seed: UInt64? = nil) throws -> ScenarioReport {
+        var scenario = try ScenarioParser.load(path: path(name))
+        if let seed { scenario.seed = seed }
+        let settings = try ScenarioRunner.settings(for: scenario, base: .defaults)
+        return ScenarioRunner.run(scenario, settings: settings, legacyBackoff: legacy)
+    }
+
+    @Test(arguments: ["steady.toml", "burst.toml", "faults.toml", "near-capacity.toml"])
+    func shippedScenariosRunAndLoseNothing(name: String) throws {
+        let report = try Self.run(name)
+        #expect(report.conserved)
+        #expect(report.admitted > 1000)
+        #expect(report.pending == 0 && report.running == 0)
+        #expect(report.admitted == report.completed + report.failed.values.reduce(0, +))
+    }
+
+    @Test func identicalSeedsGiveIdenticalJSON() throws {
+        let first = try Self.json(Self.run("faults.toml"))
+        let second = try Self.json(Self.run("faults.toml"))
+        #expect(first == second)
+        let other = try Self.json(Self.run("faults.toml", seed: 99))
+        #expect(other != first)
+    }
+
+    @Test func theFaultScenarioKillsOneReplicaAndLosesNoRequest() throws {
+        let report = try Self.run("faults.toml")
+        #expect(report.replicas.first { $0.id == "r4" }?.finalState == "dead")
+        #expect(report.replicas.filter { $0.id != "r4" }.allSatisfy { $0.finalState == "healthy" })
+        #expect(report.failed.values.reduce(0, +) == 0)
+        #expect(report.retries.reroutes >= 1)
+        #expect(report.replicas.first { $0.id == "r5" }!.probeTimeouts > 0)
+        #expect(report.params.initialBackoffS == 0.01)
+    }
+
+    @Test func theFirstRetryNeverSleepsUnderTheDefaultPolicy() throws {
+        let current = try Self.run("near-capacity.toml")
+        #expect(current.backoffWaitsByAttemptMs["1"] == nil)
+        #expect(current.backoffWaitsByAttemptMs["2"] == [25])
+        let legacy = try Self.run("near-capacity.toml", legacy: true)
+        #expect(legacy.backoffWaitsByAttemptMs["1"] == [25])
+        #expect(current.fulfillmentMs.p50 < legacy.fulfillmentMs.p50)
+    }
+
+    @Test(arguments: [
+        ("seed = 1\nduration_s = 10\nspeed = 3\n", 3, "unknown key 'speed' in the top level"),
+        ("seed = 1\n", 1, "the scenario needs duration_s"),
+        ("duration_s = 10\n[[events]]\nat_s = 1\naction = \"explode\"\n", 4, "action 'explode' is unknown"),
+        ("duration_s = 10\n[[events]]\nat_s = 11\naction = \"dead\"\nreplica = \"r1\"\n", 3, "at_s = 11 is after the end"),
+        ("duration_s = 10\n[[events]]\nat_s = 1\naction = \"dead\"\nreplica = \"ghost\"\n", 5, "there is no replica 'ghost'"),
+        ("duration_s = 10\n[router]\ninitial_backoff_s = -1\n", 3, "initial_backoff_s=-1 is negative"),
+        ("duration_s = 10\n[router]\nmax_backoff_s = 0.01\n", 1, "max_backoff_s=0.01 is below the initial backoff"),
+        ("duration_s = 10\n[[replicas]]\nid = \"a\"\nnode = \"n\"\nzone = \"z\"\nservice_time_ms = { distribution = \"gamma\", mean = 3 }\n", 6, "distribution 'gamma' is unknown"),
+        ("duration_s = 10\n[[replicas]]\nid = \"a\"\nnode = \"n\"\n", 2, "[replicas] #1 needs zone"),
+        ("duration_s = 10\n[load]\nrate_rps = \"fast\"\n", 3, "rate_rps must be a number"),
+        ("duration_s = = 10\n", 1, "could not determine value type"),
+    ])
+    func malformedFilesNameTheLineAndReason(text: String, line: Int, reason: String) {
+        do {
+            let scenario = try ScenarioParser.parse(text, file: "bad.toml")
+            _ = try ScenarioRunner.settings(for: scenario, base: .defaults)
+            Issue.record("accepted: \(text)")
+        } catch let error as ScenarioError {
+            #expect(error.file == "bad.toml")
+            #expect(error.line == line)
+            #expect(error.reason.contains(reason))
+            #expect(error.description.hasPrefix("bad.toml:\(line): "))
+        } catch let error as ConfigurationError {
+            #expect(line == 1)
+            #expect(error.description.hasPrefix(reason))
+        } catch {
+            Issue.record("unexpected error \(error)")
+        }
+    }
+
+    @Test func anUnreadableFileIsNamed() {
+        #expect(throws: ScenarioError(file: "/nonexistent/x.toml", line: 0, reason: "no such file")) {
+            try ScenarioParser.load(path: "/nonexistent/x.toml")
+        }
+    }
+}

@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# Installs the Debian packages routertop needs to build and test: the ncursesw headers and tmux
+# (the end-to-end tests drive the dashboard through it). Does nothing when they are present.
+set -euo pipefail
+
+needed=(libncursesw5-dev tmux)
+missing=()
+for package in "${needed[@]}"; do
+    dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+if ! command -v apt-get >/dev/null 2>&1; then
+    echo "routertop needs these packages, and this system has no apt-get: ${missing[*]}" >&2
+    exit 1
+fi
+sudo=""
+if [ "$(id -u)" -ne 0 ]; then
+    command -v sudo >/dev/null 2>&1 || { echo "installing ${missing[*]} needs root (or sudo)" >&2; exit 1; }
+    sudo="sudo"
+fi
+echo "installing ${missing[*]}" >&2
+$sudo apt-get update -qq
+DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}" >/dev/null
