@@ -107,6 +107,23 @@ struct ProxyCommandTests {
         try await fixture.shutdown()
     }
 
+    @Test("a large answer streams through whole")
+    func largeAnswer() async throws {
+        let replica = ReplicaServerConfiguration(maxOngoing: 5, serviceTime: .milliseconds(1))
+        let fixture = try await ProxyFixture.start([replica])
+        do {
+            let response = try #require(try await fixture.send(path: "/blob?bytes=8000000").response)
+            let size = response.body.utf8.count
+            #expect(response.complete)
+            #expect(size == 8_000_000)
+            try await fixture.expectConserved()
+        } catch {
+            try await fixture.shutdown()
+            throw error
+        }
+        try await fixture.shutdown()
+    }
+
     @Test("replica fault switches over HTTP")
     func faultEndpoint() async throws {
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)

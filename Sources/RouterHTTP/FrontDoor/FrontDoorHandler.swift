@@ -87,6 +87,14 @@ final class FrontDoorHandler: ChannelInboundHandler, RemovableChannelHandler {
         context.fireChannelInactive()
     }
 
+    func channelWritabilityChanged(context: ChannelHandlerContext) {
+        if context.channel.isWritable { outstanding?.activeCall?.clientWritable() }
+        context.fireChannelWritabilityChanged()
+    }
+
+    /// False while the client's connection holds more unsent bytes than its high-water mark.
+    var isWritable: Bool { context?.channel.isWritable ?? true }
+
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
         context.close(promise: nil)
     }

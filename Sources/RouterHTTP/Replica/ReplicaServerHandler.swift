@@ -127,10 +127,36 @@ final class ReplicaServerHandler: ChannelInboundHandler, RemovableChannelHandler
                 return
             }
             state.served += 1
+            if let text = Self.parameter("bytes", in: Self.split(head.uri).query), let size = Int(text), size >= 0 {
+                sendBlob(head, size: min(size, 1 << 30), context: context)
+                return
+            }
             // Echoed so a caller can see the id the router attached.
             var echo = HTTPHeaders()
             if let id = head.headers.first(name: "x-request-id") { echo.add(name: "x-request-id", value: id) }
             respond(head, status: .ok, body: "ok \(head.uri)\n", extraHeaders: echo, context: context)
+        }
+    }
+
+    /// A body of `size` bytes in 64 KiB parts, for streaming tests (`?bytes=N`).
+    private func sendBlob(_ request: HTTPRequestHead, size: Int, context: ChannelHandlerContext) {
+        var headers = HTTPHeaders()
+        headers.add(name: "content-type", value: "application/octet-stream")
+        headers.add(name: "content-length", value: String(size))
+        context.write(wrapOutboundOut(.head(HTTPResponseHead(version: request.version, status: .ok, headers: headers))),
+                      promise: nil)
+        let part = ByteBuffer(repeating: UInt8(ascii: "x"), count: 65_536)
+        var left = size
+        while left > 0 {
+            let count = min(left, part.readableBytes)
+            context.write(wrapOutboundOut(.body(.byteBuffer(part.getSlice(at: 0, length: count)!))), promise: nil)
+            left -= count
+        }
+        if request.isKeepAlive {
+            context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
+        } else {
+            let channel = context.channel
+            context.writeAndFlush(wrapOutboundOut(.end(nil))).whenComplete { _ in channel.close(promise: nil) }
         }
     }
 

@@ -16,6 +16,8 @@ final class UpstreamCall: Cancellable, UpstreamResponseReceiver {
     private var deferred = false
     /// True when something was written to the client since the last flush.
     private var unflushed = false
+    /// True while the upstream is not read because the client cannot take more yet.
+    private var readingPaused = false
 
     init(exchange: ProxyExchange, pool: UpstreamPool, upstreamHead: HTTPRequestHead,
          finished: @escaping (SendOutcome) -> Void) {
@@ -88,8 +90,24 @@ final class UpstreamCall: Cancellable, UpstreamResponseReceiver {
 
     func upstreamBody(_ body: ByteBuffer) {
         guard rejection == nil else { return }
-        exchange.client?.sendBody(body, for: exchange)
+        guard let client = exchange.client else { return }
+        client.sendBody(body, for: exchange)
         unflushed = true
+        if !client.isWritable, !readingPaused, let connection {
+            // Pause first: the flush may make the client writable again at once (and say so).
+            readingPaused = true
+            connection.setReading(false)
+            unflushed = false
+            client.flush()
+            if client.isWritable { clientWritable() }
+        }
+    }
+
+    /// The client drained what it was sent: read on.
+    func clientWritable() {
+        guard readingPaused, let connection else { return }
+        readingPaused = false
+        connection.setReading(true)
     }
 
     func upstreamReadComplete() {
@@ -121,6 +139,10 @@ final class UpstreamCall: Cancellable, UpstreamResponseReceiver {
         let connection = self.connection
         self.connection = nil
         connection?.receiver = nil
+        if readingPaused {
+            readingPaused = false
+            connection?.setReading(true)
+        }
         if exchange.activeCall === self { exchange.activeCall = nil }
         return connection
     }

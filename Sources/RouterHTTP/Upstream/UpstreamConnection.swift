@@ -74,6 +74,13 @@ final class UpstreamConnection: ChannelInboundHandler, RemovableChannelHandler {
         context?.flush()
     }
 
+    /// Stops or resumes reading the response, so a slow client holds the replica back instead of
+    /// the router buffering the whole answer.
+    func setReading(_ reading: Bool) {
+        guard let context, let options = context.channel.syncOptions else { return }
+        try? options.setOption(ChannelOptions.autoRead, value: reading)
+    }
+
     /// Closes the connection; a receiver still attached is detached first and hears nothing.
     func close() {
         receiver = nil
