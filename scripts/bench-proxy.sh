@@ -61,8 +61,16 @@ echo "building routertop (release)"
 ROUTERTOP="$ROOT/.build/release/routertop"
 
 # --- ports -------------------------------------------------------------------------------------
-port_free() { ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
-NEXT_PORT=$((20000 + RANDOM % 20000))
+# A port is free when nothing listens on it and no socket uses it as its local port.
+port_free() {
+    if command -v ss >/dev/null; then
+        [[ -z $(ss -Htan "( sport = :$1 )" 2>/dev/null) ]]
+    else
+        ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null
+    fi
+}
+# Below the usual ephemeral range (32768 and up), so outgoing connections do not take our ports.
+NEXT_PORT=$((15000 + RANDOM % 15000))
 # Sets PORT to a free port (not in a subshell, so the next call moves on).
 free_port() {
     while ! port_free "$NEXT_PORT"; do NEXT_PORT=$((NEXT_PORT + 1)); done
