@@ -107,6 +107,22 @@ struct ProxyCommandTests {
         try await fixture.shutdown()
     }
 
+    @Test("a request that does not parse gets 400 and a closed connection")
+    func malformedRequest() async throws {
+        let replica = ReplicaServerConfiguration(maxOngoing: 5, serviceTime: .milliseconds(1))
+        let fixture = try await ProxyFixture.start([replica])
+        do {
+            let text = try await RawExchange.send("GET / HTTP/1.1\r\nHost x\r\n\r\n", port: fixture.proxy.port,
+                                                  on: fixture.clientGroup)
+            #expect(text.hasPrefix("HTTP/1.1 400 Bad Request"))
+            #expect(try await fixture.proxy.totals().get().admitted == 0)
+        } catch {
+            try await fixture.shutdown()
+            throw error
+        }
+        try await fixture.shutdown()
+    }
+
     @Test("a large answer streams through whole")
     func largeAnswer() async throws {
         let replica = ReplicaServerConfiguration(maxOngoing: 5, serviceTime: .milliseconds(1))

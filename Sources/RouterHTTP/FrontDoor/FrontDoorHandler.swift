@@ -95,8 +95,20 @@ final class FrontDoorHandler: ChannelInboundHandler, RemovableChannelHandler {
     /// False while the client's connection holds more unsent bytes than its high-water mark.
     var isWritable: Bool { context?.channel.isWritable ?? true }
 
+    /// A request that does not parse gets 400 when no answer is in progress, then the connection
+    /// closes (NIO's protocol error handler does the same; doing it here saves a pipeline hop).
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
-        context.close(promise: nil)
+        guard error is HTTPParserError, outstanding == nil else {
+            context.close(promise: nil)
+            return
+        }
+        var headers = HTTPHeaders()
+        headers.add(name: "connection", value: "close")
+        headers.add(name: "content-length", value: "0")
+        let head = HTTPResponseHead(version: .http1_1, status: .badRequest, headers: headers)
+        context.write(wrapOutboundOut(.head(head)), promise: nil)
+        let channel = context.channel
+        context.writeAndFlush(wrapOutboundOut(.end(nil))).whenComplete { _ in channel.close(promise: nil) }
     }
 
     func sendHead(_ head: HTTPResponseHead, for exchange: ProxyExchange) {

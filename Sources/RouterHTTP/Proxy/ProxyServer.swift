@@ -74,9 +74,9 @@ public final class ProxyServer: Sendable {
                 .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
                 .childChannelInitializer { channel in
                     channel.eventLoop.makeCompletedFuture {
-                        // Pipelined requests are held by the front door handler itself.
+                        // Pipelined requests and parse errors are handled by the front door handler itself.
                         try channel.pipeline.syncOperations.configureHTTPServerPipeline(
-                            withPipeliningAssistance: false, withErrorHandling: true,
+                            withPipeliningAssistance: false, withErrorHandling: false,
                             withOutboundHeaderValidation: false)
                         try channel.pipeline.syncOperations.addHandler(FrontDoorHandler(door: host.value.frontDoor))
                     }
