@@ -55,17 +55,28 @@ final class FrontDoor {
         if sweep == nil { scheduleSweep() }
     }
 
+    /// Wakes at the earliest deadline, and at least every `compactEvery`: each wake cancels the
+    /// requests past their deadline and drops the finished ones, so one slow request at the front
+    /// cannot pin the finished requests behind it in memory.
     private func scheduleSweep() {
-        guard let first = deadlines.first else { return }
-        sweep = eventLoop.assumeIsolated().scheduleTask(deadline: first.deadline) { [self] in
+        guard let first = deadlines.first, let requestTimeout else { return }
+        let compactEvery = TimeAmount.nanoseconds(min(max(requestTimeout.nanoseconds / 8, 10_000_000), 1_000_000_000))
+        let wake = min(first.deadline, NIODeadline.now() + compactEvery)
+        sweep = eventLoop.assumeIsolated().scheduleTask(deadline: wake) { [self] in
             sweep = nil
             let now = NIODeadline.now()
-            while let (deadline, exchange) = deadlines.first, deadline <= now || exchange.finished {
-                deadlines.removeFirst()
-                if !exchange.finished, let id = exchange.requestID {
-                    admission.cancel(id, reason: .requestTimeout)
+            var kept = CircularBuffer<(deadline: NIODeadline, exchange: ProxyExchange)>(initialCapacity: deadlines.count)
+            var expired: [RequestID] = []
+            for entry in deadlines where !entry.exchange.finished {
+                if entry.deadline <= now, let id = entry.exchange.requestID {
+                    expired.append(id)
+                } else {
+                    kept.append(entry)
                 }
             }
+            deadlines = kept
+            // Cancelling finishes requests, which trims the queue: do it after the rebuild.
+            for id in expired { admission.cancel(id, reason: .requestTimeout) }
             scheduleSweep()
         }
     }
