@@ -1,4 +1,5 @@
 import ArgumentParser
+import Dashboard
 import Foundation
 import Logging
 import NIOCore
@@ -47,7 +48,10 @@ struct WatchCommand: ParsableCommand {
         do {
             startup = try StartupConfiguration.resolve(
                 environment: environment,
-                flags: .init(router: settings.texts, refreshMilliseconds: display.refreshMilliseconds, theme: display.theme)
+                flags: .init(
+                    router: settings.texts, refreshMilliseconds: display.refreshMilliseconds, theme: display.theme,
+                    readOnly: display.readOnly
+                )
             )
         } catch {
             failStartup(error.description)
@@ -75,7 +79,15 @@ struct WatchCommand: ParsableCommand {
             host.start()
             return host
         }
-        defer { live.stop() }
-        StatusLines.run(control: live, every: .milliseconds(Int64(max(startup.refreshMilliseconds, 1000))))
+        defer {
+            live.stop()
+            // Stop the loop while the router is still referenced: its timers hold unowned references to it.
+            withExtendedLifetime(live) { try? group.syncShutdownGracefully() }
+        }
+        var dashboard = DashboardConfiguration(refreshMilliseconds: startup.refreshMilliseconds)
+        dashboard.readOnly = startup.readOnly
+        dashboard.ascii = display.ascii
+        let status = TerminalDashboard.run(control: live, configuration: dashboard, themeName: startup.theme)
+        if status != 0 { throw ExitCode(status) }
     }
 }

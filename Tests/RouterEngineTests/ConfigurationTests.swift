@@ -69,6 +69,8 @@ struct ConfigurationTests {
         ("ROUTERTOP_REFRESH_MS", "100.5", "is not a whole number"),
         ("ROUTERTOP_REFRESH_MS", "", "is empty"),
         ("ROUTERTOP_THEME", "", "is empty"),
+        ("ROUTERTOP_READONLY", "maybe", "is not a switch"),
+        ("ROUTERTOP_READONLY", "", "is empty"),
     ])
     func invalidValueStopsWithItsName(variable: String, value: String, problem: String) {
         do {
@@ -100,6 +102,14 @@ struct ConfigurationTests {
     func integersAndDecimalsAreAccepted(text: String) throws {
         let value = try SettingsValidator.value(text, for: .initialBackoff, subject: "x")
         #expect(value == Double(text))
+    }
+
+    @Test func readOnlyComesFromTheFlagOrTheVariable() throws {
+        #expect(try StartupConfiguration.resolve(environment: [:]).readOnly == false)
+        #expect(try StartupConfiguration.resolve(environment: ["ROUTERTOP_READONLY": "1"]).readOnly)
+        #expect(try StartupConfiguration.resolve(environment: ["ROUTERTOP_READONLY": "true"]).readOnly)
+        #expect(try StartupConfiguration.resolve(environment: ["ROUTERTOP_READONLY": "0"]).readOnly == false)
+        #expect(try StartupConfiguration.resolve(environment: [:], flags: .init(readOnly: true)).readOnly)
     }
 
     @Test func environmentLinesReadBack() throws {

@@ -7,15 +7,21 @@ public struct StartupConfiguration: Equatable, Sendable {
     public static let refreshRange = 50...10_000
     public static let themeVariable = "ROUTERTOP_THEME"
     public static let themeFlag = "theme"
+    public static let readOnlyVariable = "ROUTERTOP_READONLY"
 
     public var router: RouterSettings
     public var refreshMilliseconds: Int
     public var theme: String
+    /// Shows everything and refuses every change.
+    public var readOnly: Bool
 
-    public init(router: RouterSettings = .defaults, refreshMilliseconds: Int = 500, theme: String = "default") {
+    public init(
+        router: RouterSettings = .defaults, refreshMilliseconds: Int = 500, theme: String = "default", readOnly: Bool = false
+    ) {
         self.router = router
         self.refreshMilliseconds = refreshMilliseconds
         self.theme = theme
+        self.readOnly = readOnly
     }
 
     /// Values typed on the command line, as text, so they are checked by the same rules as the
@@ -24,11 +30,17 @@ public struct StartupConfiguration: Equatable, Sendable {
         public var router: [RouterSettingKey: String]
         public var refreshMilliseconds: String?
         public var theme: String?
+        /// `--readonly` was given.
+        public var readOnly: Bool
 
-        public init(router: [RouterSettingKey: String] = [:], refreshMilliseconds: String? = nil, theme: String? = nil) {
+        public init(
+            router: [RouterSettingKey: String] = [:], refreshMilliseconds: String? = nil, theme: String? = nil,
+            readOnly: Bool = false
+        ) {
             self.router = router
             self.refreshMilliseconds = refreshMilliseconds
             self.theme = theme
+            self.readOnly = readOnly
         }
     }
 
@@ -64,7 +76,24 @@ public struct StartupConfiguration: Equatable, Sendable {
         } else {
             theme = "default"
         }
-        return StartupConfiguration(router: router, refreshMilliseconds: refresh, theme: theme)
+        var readOnly = flags.readOnly
+        if !readOnly, let text = environment[readOnlyVariable] {
+            readOnly = try switchValue(text, subject: readOnlyVariable)
+        }
+        return StartupConfiguration(router: router, refreshMilliseconds: refresh, theme: theme, readOnly: readOnly)
+    }
+
+    /// Reads an on/off variable: 1, true, yes or on; 0, false, no or off.
+    public static func switchValue(_ text: String, subject: String) throws(ConfigurationError) -> Bool {
+        switch text.lowercased() {
+        case "1", "true", "yes", "on": return true
+        case "0", "false", "no", "off": return false
+        default:
+            throw ConfigurationError(
+                subject: subject, value: text, problem: text.isEmpty ? "is empty" : "is not a switch",
+                allowed: "1, true, yes or on (or 0, false, no or off)"
+            )
+        }
     }
 
     /// Checks a refresh interval in milliseconds.

@@ -39,4 +39,10 @@ struct DisplayOptions: ParsableArguments {
 
     @Option(name: .customLong("theme"), parsing: .unconditional, help: "Colour theme: a name in themes/ or a path (ROUTERTOP_THEME, default 'default').")
     var theme: String?
+
+    @Flag(name: .customLong("readonly"), help: "Show everything and refuse every change (ROUTERTOP_READONLY=1).")
+    var readOnly = false
+
+    @Flag(help: "Draw bars, sparklines and borders in plain ASCII (automatic when the locale is not UTF-8).")
+    var ascii = false
 }
