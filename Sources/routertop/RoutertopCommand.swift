@@ -57,7 +57,8 @@ struct WatchCommand: ParsableCommand {
             failStartup(error.description)
         }
         if proxy.isRequested {
-            ProxyMode.run(proxy, startup: startup, logFile: logFile, seed: seed, legacyBackoff: legacyBackoff)
+            ProxyMode.run(proxy, startup: startup, display: display, logFile: logFile, seed: seed,
+                          legacyBackoff: legacyBackoff)
         }
         let logPath = logFile ?? defaultLogPath(environment: environment)
         do {

@@ -1,3 +1,4 @@
+import Dashboard
 import Foundation
 import Logging
 import NIOCore
@@ -10,7 +11,8 @@ import RouterRuntime
 enum ProxyMode {
     /// Starts the proxy and runs until SIGINT or SIGTERM; start-up errors exit 2 with one line.
     static func run(
-        _ options: ProxyOptions, startup: StartupConfiguration, logFile: String?, seed: UInt64?, legacyBackoff: Bool
+        _ options: ProxyOptions, startup: StartupConfiguration, display: DisplayOptions, logFile: String?,
+        seed: UInt64?, legacyBackoff: Bool
     ) -> Never {
         let configuration: ProxyConfiguration
         switch options.configuration(settings: startup.router, legacyBackoff: legacyBackoff, seed: seed) {
@@ -44,19 +46,24 @@ enum ProxyMode {
         logger.info("routertop proxy listening on \(ListenAddress(host: configuration.listenHost, port: server.port))")
 
         let grace = configuration.requestTimeout ?? .seconds(30)
-        let stopped = DispatchSemaphore(value: 0)
-        let signals = SignalWaiter { number in
-            logger.info("signal \(number): finishing the requests in flight (up to \(grace.secondsValue) s)")
-            server.shutdown(grace: grace).whenComplete { _ in stopped.signal() }
-        }
-        if !options.headless {
-            // The live view draws `server.live`; until it runs here, plain status lines stand in.
-            Thread.detachNewThread {
-                StatusLines.run(control: server.live, every: .milliseconds(Int64(max(startup.refreshMilliseconds, 1000))))
+        var status: Int32 = 0
+        if options.headless {
+            let stopped = DispatchSemaphore(value: 0)
+            let signals = SignalWaiter { number in
+                logger.info("signal \(number): finishing the requests in flight (up to \(grace.secondsValue) s)")
+                server.shutdown(grace: grace).whenComplete { _ in stopped.signal() }
             }
+            stopped.wait()
+            withExtendedLifetime(signals) {}
+        } else {
+            // The dashboard owns the terminal and the stop signals; the proxy stops after it closes.
+            var dashboard = DashboardConfiguration(refreshMilliseconds: startup.refreshMilliseconds)
+            dashboard.readOnly = startup.readOnly
+            dashboard.ascii = display.ascii
+            status = TerminalDashboard.run(control: server.live, configuration: dashboard, themeName: startup.theme)
+            logger.info("dashboard closed: finishing the requests in flight (up to \(grace.secondsValue) s)")
+            try? server.shutdown(grace: grace).wait()
         }
-        stopped.wait()
-        withExtendedLifetime(signals) {}
         if let totals = try? server.totals().wait(), let tally = try? server.tally().wait() {
             let failed = totals.failed.sorted { $0.key.rawValue < $1.key.rawValue }.map { "\($0.key.rawValue)=\($0.value)" }
             logger.info("""
@@ -66,6 +73,6 @@ enum ProxyMode {
                 """)
         }
         try? group.syncShutdownGracefully()
-        exit(0)
+        exit(status)
     }
 }
