@@ -17,7 +17,7 @@ struct RoutertopCommand: ParsableCommand {
             With no arguments, routertop runs a simulated fleet and shows it live. Settings come from \
             Ray Serve's environment variables; a flag wins over its variable.
             """,
-        subcommands: [WatchCommand.self, SimulateCommand.self],
+        subcommands: [WatchCommand.self, SimulateCommand.self, ReplicaCommand.self],
         defaultSubcommand: WatchCommand.self
     )
 }
@@ -31,6 +31,7 @@ struct WatchCommand: ParsableCommand {
 
     @OptionGroup var settings: SettingOptions
     @OptionGroup var display: DisplayOptions
+    @OptionGroup(title: "Proxy mode (real HTTP traffic)") var proxy: ProxyOptions
 
     @Option(help: "Seed of the simulated fleet's randomness (default: random).")
     var seed: UInt64?
@@ -54,6 +55,10 @@ struct WatchCommand: ParsableCommand {
             )
         } catch {
             failStartup(error.description)
+        }
+        if proxy.isRequested {
+            ProxyMode.run(proxy, startup: startup, display: display, logFile: logFile, seed: seed,
+                          legacyBackoff: legacyBackoff)
         }
         let logPath = logFile ?? defaultLogPath(environment: environment)
         do {

@@ -1,0 +1,114 @@
+import Logging
+import NIOCore
+import RouterEngine
+import RouterRuntime
+
+extension Router: RequestAdmission {}
+
+/// The router host of proxy mode: owns the router, the HTTP replicas and the front door, and
+/// carries out the dashboard's commands.
+///
+/// Runs on the router's event loop, like everything it owns.
+public final class ProxyHost: RouterHost {
+    public let router: Router
+    let frontDoor: FrontDoor
+    private let mode: RouterMode
+    private let eventLoop: any EventLoop
+    private let probePath: String
+    private var connections: [ReplicaID: HTTPReplicaConnection] = [:]
+
+    /// - Parameter resolved: each configured replica with the socket address resolved up front.
+    init(configuration: ProxyConfiguration, resolved: [(ReplicaSpec, SocketAddress)],
+         scheduler: EventLoopScheduler, logger: Logger) throws(RouterError) {
+        eventLoop = scheduler.eventLoop
+        probePath = configuration.probePath
+        mode = .proxy(listen: configuration.listenDescription)
+        router = Router(settings: configuration.settings, options: configuration.options, scheduler: scheduler,
+                        random: configuration.seed.map(SeededRandom.init(seed:)) ?? .fromSystem(), logger: logger)
+        frontDoor = FrontDoor(admission: router, eventLoop: eventLoop, requestTimeout: configuration.requestTimeout)
+        for (spec, socketAddress) in resolved {
+            try add(spec, socketAddress: socketAddress)
+        }
+    }
+
+    /// What the front door's clients saw so far.
+    public var tally: ClientTally { frontDoor.tally }
+
+    public func snapshot() -> RouterSnapshot {
+        router.snapshot(mode: mode)
+    }
+
+    public func perform(_ command: RouterCommand, by origin: CommandOrigin) -> CommandResult {
+        switch command {
+        case .applySettings(let settings):
+            do throws(ConfigurationError) {
+                try router.apply(settings, by: origin)
+                return .done("settings applied")
+            } catch {
+                return .refused(error.description)
+            }
+        case .undoSettings:
+            return router.undoSettings(by: origin) == nil ? .refused("there is no settings change to undo")
+                : .done("settings restored")
+        case .setLoad:
+            return .refused("the load is real traffic in proxy mode; it cannot be set from here")
+        case .injectFault, .recover:
+            return .refused("faults are injected into simulated replicas only; use the replica's own fault endpoint")
+        case .addReplica(let address):
+            return addReplica(address, by: origin)
+        case .removeReplica(let id):
+            do throws(RouterError) {
+                try router.removeReplica(id)
+                connections[id]?.closeIdleConnections()
+                connections[id] = nil
+                return .done("\(id) removed by \(origin)")
+            } catch {
+                return .refused(error.description)
+            }
+        case .drainReplica(let id):
+            do throws(RouterError) {
+                try router.drainReplica(id)
+                return .done("\(id) draining by \(origin)")
+            } catch {
+                return .refused(error.description)
+            }
+        }
+    }
+
+    private func addReplica(_ text: String?, by origin: CommandOrigin) -> CommandResult {
+        guard let text, !text.isEmpty else {
+            return .refused("give the replica's URL, such as http://127.0.0.1:9001")
+        }
+        let address: ReplicaAddress
+        switch ReplicaAddress.parse(text) {
+        case .failure(let error): return .refused(error.description)
+        case .success(let parsed): address = parsed
+        }
+        let socketAddress: SocketAddress
+        do {
+            socketAddress = try SocketAddress.makeAddressResolvingHost(address.host, port: address.port)
+        } catch {
+            return .refused("cannot resolve the host of \(address): \(error)")
+        }
+        do throws(RouterError) {
+            try add(ReplicaSpec(address: address), socketAddress: socketAddress)
+            return .done("\(address.replicaName) added by \(origin)")
+        } catch {
+            return .refused(error.description)
+        }
+    }
+
+    private func add(_ spec: ReplicaSpec, socketAddress: SocketAddress) throws(RouterError) {
+        let id = ReplicaID(spec.address.replicaName)
+        let connection = HTTPReplicaConnection(address: spec.address, socketAddress: socketAddress,
+                                               probePath: probePath, eventLoop: eventLoop)
+        let info = ReplicaInfo(id: id, node: spec.node, zone: spec.zone, maxOngoingRequests: spec.maxOngoingRequests)
+        try router.addReplica(info, connection: connection)
+        connections[id] = connection
+    }
+
+    /// Closes every idle upstream connection (at shutdown).
+    func closeUpstreamConnections() {
+        for connection in connections.values { connection.closeIdleConnections() }
+    }
+}

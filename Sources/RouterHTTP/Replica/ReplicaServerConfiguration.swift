@@ -1,0 +1,52 @@
+/// How a `ReplicaServer` behaves: its capacity, its service time and its probe endpoint.
+public struct ReplicaServerConfiguration: Sendable, Equatable {
+    /// Requests it works on at once; more are refused with 503.
+    public var maxOngoing: Int
+    /// Time each request takes.
+    public var serviceTime: Duration
+    /// Extra time drawn uniformly from zero to this, per request.
+    public var jitter: Duration
+    /// The path of the queue-length endpoint.
+    public var queueLengthPath: String
+    /// When false the queue-length endpoint answers 404, like a service that has none.
+    public var answersQueueLength: Bool
+
+    public init(
+        maxOngoing: Int = 5,
+        serviceTime: Duration = .milliseconds(20),
+        jitter: Duration = .zero,
+        queueLengthPath: String = "/-/queue-length",
+        answersQueueLength: Bool = true
+    ) {
+        self.maxOngoing = maxOngoing
+        self.serviceTime = serviceTime
+        self.jitter = jitter
+        self.queueLengthPath = queueLengthPath
+        self.answersQueueLength = answersQueueLength
+    }
+}
+
+/// Faults switched on in a `ReplicaServer`, through its fault endpoint or its API.
+public struct ReplicaServerFaults: Sendable, Equatable {
+    /// Probe answers wait this long.
+    public var slowProbe: Duration?
+    /// Probes answer 503.
+    public var unavailable = false
+    /// Work requests are taken, and after their service time the connection closes with no answer.
+    public var drop = false
+    /// Work requests get their response head and part of the body, then the connection closes.
+    public var truncate = false
+
+    public init(slowProbe: Duration? = nil, unavailable: Bool = false, drop: Bool = false, truncate: Bool = false) {
+        self.slowProbe = slowProbe
+        self.unavailable = unavailable
+        self.drop = drop
+        self.truncate = truncate
+    }
+}
+
+/// Header a replica sets on a 503 that means "full, try another": the router routes the request again.
+public enum ReplicaHeaders {
+    public static let rejected = "x-replica-rejected"
+    public static let queueLength = "x-replica-queue-length"
+}

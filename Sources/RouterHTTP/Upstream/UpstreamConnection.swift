@@ -1,0 +1,90 @@
+import NIOCore
+import NIOHTTP1
+
+/// Receives one response from an upstream connection.
+protocol UpstreamResponseReceiver: AnyObject {
+    func upstreamHead(_ head: HTTPResponseHead)
+    func upstreamBody(_ body: ByteBuffer)
+    /// The end of a batch of reads: a good moment to flush what was passed on.
+    func upstreamReadComplete()
+    func upstreamEnd()
+    /// The connection closed or failed before the response ended.
+    func upstreamClosed()
+}
+
+/// One keep-alive HTTP/1.1 connection to a replica, carrying one exchange at a time.
+final class UpstreamConnection: ChannelInboundHandler, RemovableChannelHandler {
+    typealias InboundIn = HTTPClientResponsePart
+    typealias OutboundOut = HTTPClientRequestPart
+
+    /// Who gets the response now; nil while the connection is idle.
+    var receiver: (any UpstreamResponseReceiver)?
+    weak var pool: UpstreamPool?
+    private(set) var isOpen = true
+    /// False once the replica said it will close the connection after this response.
+    private(set) var reusable = true
+    private var context: ChannelHandlerContext?
+
+    func handlerAdded(context: ChannelHandlerContext) {
+        self.context = context
+    }
+
+    func handlerRemoved(context: ChannelHandlerContext) {
+        self.context = nil
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        switch unwrapInboundIn(data) {
+        case .head(let head):
+            if !head.isKeepAlive { reusable = false }
+            receiver?.upstreamHead(head)
+        case .body(let body):
+            receiver?.upstreamBody(body)
+        case .end:
+            let receiver = self.receiver
+            self.receiver = nil
+            receiver?.upstreamEnd()
+        }
+    }
+
+    func channelReadComplete(context: ChannelHandlerContext) {
+        receiver?.upstreamReadComplete()
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        isOpen = false
+        reusable = false
+        pool?.forget(self)
+        let receiver = self.receiver
+        self.receiver = nil
+        receiver?.upstreamClosed()
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        reusable = false
+        context.close(promise: nil)
+    }
+
+    func write(_ part: HTTPClientRequestPart) {
+        guard let context else { return }
+        context.write(wrapOutboundOut(part), promise: nil)
+    }
+
+    func flush() {
+        context?.flush()
+    }
+
+    /// Stops or resumes reading the response, so a slow client holds the replica back instead of
+    /// the router buffering the whole answer.
+    func setReading(_ reading: Bool) {
+        guard let context, let options = context.channel.syncOptions else { return }
+        try? options.setOption(ChannelOptions.autoRead, value: reading)
+    }
+
+    /// Closes the connection; a receiver still attached is detached first and hears nothing.
+    func close() {
+        receiver = nil
+        reusable = false
+        context?.close(promise: nil)
+    }
+}

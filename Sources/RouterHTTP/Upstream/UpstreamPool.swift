@@ -1,0 +1,80 @@
+import NIOCore
+import NIOHTTP1
+import NIOPosix
+
+/// Keep-alive connections to one replica, all on the router's event loop.
+final class UpstreamPool {
+    let address: SocketAddress
+    let eventLoop: any EventLoop
+    private var idle: [UpstreamConnection] = []
+    private let maxIdle: Int
+    private let connectTimeout: TimeAmount
+
+    init(address: SocketAddress, eventLoop: any EventLoop, maxIdle: Int = 1024,
+         connectTimeout: TimeAmount = .seconds(2)) {
+        self.address = address
+        self.eventLoop = eventLoop
+        self.maxIdle = maxIdle
+        self.connectTimeout = connectTimeout
+    }
+
+    /// Hands over an idle connection, or opens one; `done` runs on the loop, possibly at once.
+    func acquire(_ done: @escaping (Result<UpstreamConnection, any Error>) -> Void) {
+        while let connection = idle.popLast() {
+            if connection.isOpen {
+                done(.success(connection))
+                return
+            }
+        }
+        ClientBootstrap(group: eventLoop)
+            .channelOption(.socketOption(.tcp_nodelay), value: 1)
+            .connectTimeout(connectTimeout)
+            .channelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.addHTTPClientHandlers(enableOutboundHeaderValidation: false)
+                    try channel.pipeline.syncOperations.addHandler(UpstreamConnection())
+                }
+            }
+            .connect(to: address)
+            .assumeIsolated()
+            .whenComplete { [weak self] result in
+                switch result {
+                case .failure(let error):
+                    done(.failure(error))
+                case .success(let channel):
+                    do {
+                        let connection = try channel.pipeline.syncOperations.handler(type: UpstreamConnection.self)
+                        connection.pool = self
+                        done(.success(connection))
+                    } catch {
+                        channel.close(promise: nil)
+                        done(.failure(error))
+                    }
+                }
+            }
+    }
+
+    /// Takes a connection back after a complete exchange.
+    func release(_ connection: UpstreamConnection) {
+        connection.receiver = nil
+        guard connection.isOpen, connection.reusable, idle.count < maxIdle else {
+            connection.close()
+            return
+        }
+        idle.append(connection)
+    }
+
+    /// Drops a connection that closed.
+    func forget(_ connection: UpstreamConnection) {
+        if let index = idle.firstIndex(where: { $0 === connection }) {
+            idle.remove(at: index)
+        }
+    }
+
+    /// Closes every idle connection.
+    func closeIdle() {
+        let connections = idle
+        idle.removeAll()
+        for connection in connections { connection.close() }
+    }
+}

@@ -1,0 +1,80 @@
+import ArgumentParser
+import Foundation
+import NIOCore
+import NIOPosix
+import RouterHTTP
+
+/// `routertop replica`: a small real HTTP replica for demos, tests and benchmarks.
+struct ReplicaCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "replica",
+        abstract: "Run a small HTTP replica that the router can probe and forward to.",
+        discussion: """
+            Serves any path after its service time, answers GET /-/queue-length with \
+            {"queue_length": N, "max_ongoing_requests": M}, and refuses work beyond its maximum with 503. \
+            Faults: POST /-/fault/slow-probe?ms=N, /-/fault/unavailable, /-/fault/drop (take work, close \
+            without answering), /-/fault/truncate (answer half, then close), /-/fault/crash (exit), \
+            /-/fault/recover.
+            """
+    )
+
+    @OptionGroup var listenOption: ListenOption
+
+    @Option(name: .customLong("max-ongoing"), help: "Requests worked on at once; more get 503 (default 5).")
+    var maxOngoing: String = "5"
+
+    @Option(name: .customLong("service-ms"), help: "Milliseconds each request takes (default 20).")
+    var serviceMilliseconds: String = "20"
+
+    @Option(name: .customLong("jitter-ms"), help: "Extra milliseconds drawn uniformly from 0 to this, per request (default 0).")
+    var jitterMilliseconds: String = "0"
+
+    @Option(name: .customLong("probe-path"), help: "Path of the queue-length endpoint (default /-/queue-length).")
+    var probePath: String = "/-/queue-length"
+
+    @Flag(name: .customLong("no-queue-length-endpoint"), help: "Answer 404 on the queue-length endpoint, like a service without one.")
+    var noQueueLengthEndpoint = false
+
+    func run() throws {
+        guard let listen = listenOption.listen else { failStartup("replica needs --listen HOST:PORT") }
+        let address: ListenAddress
+        switch ListenAddress.parse(listen, flag: "--listen") {
+        case .failure(let error): failStartup(error.message)
+        case .success(let parsed): address = parsed
+        }
+        let configuration = ReplicaServerConfiguration(
+            maxOngoing: whole(maxOngoing, flag: "--max-ongoing", atLeast: 1),
+            serviceTime: .milliseconds(whole(serviceMilliseconds, flag: "--service-ms", atLeast: 0)),
+            jitter: .milliseconds(whole(jitterMilliseconds, flag: "--jitter-ms", atLeast: 0)),
+            queueLengthPath: checkedProbePath(),
+            answersQueueLength: !noQueueLengthEndpoint
+        )
+        let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+        let server: ReplicaServer
+        do {
+            server = try ReplicaServer.start(host: address.host, port: address.port, configuration: configuration,
+                                             eventLoop: group.next()).wait()
+        } catch {
+            failStartup("--listen=\(listen) cannot be bound (\(error)); is the port in use?")
+        }
+        let line = "routertop replica listening on \(ListenAddress(host: address.host, port: server.port))\n"
+        FileHandle.standardError.write(Data(line.utf8))
+        let signals = SignalWaiter { _ in _ = server.stop() }
+        // A crash through the fault endpoint closes the listener too: the process ends either way.
+        try? server.closeFuture.wait()
+        withExtendedLifetime(signals) {}
+        try? group.syncShutdownGracefully()
+    }
+
+    private func checkedProbePath() -> String {
+        guard probePath.hasPrefix("/") else { failStartup("--probe-path=\(probePath) is not a path; it must start with /") }
+        return probePath
+    }
+
+    private func whole(_ text: String, flag: String, atLeast minimum: Int) -> Int {
+        guard let value = Int(text), value >= minimum, value <= 10_000_000 else {
+            failStartup("\(flag)=\(text) is not a whole number from \(minimum) to 10000000")
+        }
+        return value
+    }
+}

@@ -1,0 +1,82 @@
+import Foundation
+import Testing
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+@Suite("routertop as an HTTP router (built binary)", .serialized)
+struct ProxyHeadlessTests {
+    let directory: URL
+
+    init() throws {
+        directory = FileManager.default.temporaryDirectory.appendingPathComponent("routertop-e2e-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+    }
+
+    @Test("headless: forwards to replicas, logs to a file, stops cleanly on SIGTERM")
+    func headlessRoundTrip() throws {
+        try #require(FileManager.default.isExecutableFile(atPath: RoutertopBinary.path), "build routertop first")
+        var started: [RoutertopProcess] = []
+        defer { for process in started { process.stop() } }
+        var replicaPorts: [Int] = []
+        for index in 0..<2 {
+            let replica = try RoutertopProcess(
+                ["replica", "--listen", "127.0.0.1:0", "--max-ongoing", "5", "--service-ms", "5"],
+                directory: directory, name: "replica\(index)")
+            started.append(replica)
+            replicaPorts.append(try #require(waitFor { listeningPort(in: replica.standardError) }))
+        }
+        let logFile = directory.appendingPathComponent("proxy.log")
+        let proxy = try RoutertopProcess(
+            ["--listen", "127.0.0.1:0", "--headless", "--log-file", logFile.path]
+                + replicaPorts.flatMap { ["--replica", "http://127.0.0.1:\($0)"] },
+            directory: directory, name: "proxy")
+        started.append(proxy)
+        let log = { (try? String(contentsOf: logFile, encoding: .utf8)) ?? "" }
+        let port = try #require(waitFor { listeningPort(in: log()) })
+
+        for index in 0..<20 {
+            let answer = httpGet(port: port, path: "/e2e/\(index)")
+            #expect(answer?.status == 200)
+            #expect(answer?.body == "ok /e2e/\(index)\n")
+        }
+        proxy.signal(SIGTERM)
+        #expect(proxy.waitForExit() == 0)
+        #expect(log().contains("stopped: admitted=20 completed=20 failed=[] pending=0 running=0 conserved=true"))
+        #expect(proxy.standardError.isEmpty, "headless with --log-file writes nothing to stderr")
+    }
+
+    @Test("bad input stops start-up with status 2 and one line naming it", arguments: [
+        (["--listen", "127.0.0.1:0", "--replica", "htp://x"], "htp://x"),
+        (["--listen", "127.0.0.1:0", "--replica", "http://127.0.0.1:1", "--replica", "http://127.0.0.1:1"],
+         "given twice"),
+        (["--listen", "127.0.0.1:0", "--replicas", "/no/such/replicas.toml"], "/no/such/replicas.toml"),
+        (["--listen", "127.0.0.1", "--replica", "http://127.0.0.1:1"], "--listen=127.0.0.1"),
+        (["--listen", "127.0.0.1:0", "--replica", "http://127.0.0.1:1", "--max-reroutes=-1"], "--max-reroutes=-1"),
+    ])
+    func badInput(arguments: [String], named: String) throws {
+        try #require(FileManager.default.isExecutableFile(atPath: RoutertopBinary.path), "build routertop first")
+        let process = try RoutertopProcess(arguments + ["--headless"], directory: directory, name: "bad")
+        defer { process.stop() }
+        #expect(process.waitForExit() == 2)
+        let lines = process.standardError.split(separator: "\n")
+        #expect(lines.count == 1, "\(lines)")
+        #expect(process.standardError.contains(named))
+    }
+
+    @Test("a port in use stops start-up with status 2")
+    func portInUse() throws {
+        try #require(FileManager.default.isExecutableFile(atPath: RoutertopBinary.path), "build routertop first")
+        let replica = try RoutertopProcess(["replica", "--listen", "127.0.0.1:0"], directory: directory, name: "busy")
+        defer { replica.stop() }
+        let port = try #require(waitFor { listeningPort(in: replica.standardError) })
+        let proxy = try RoutertopProcess(
+            ["--listen", "127.0.0.1:\(port)", "--replica", "http://127.0.0.1:\(port)", "--headless"],
+            directory: directory, name: "proxy-busy")
+        defer { proxy.stop() }
+        #expect(proxy.waitForExit() == 2)
+        #expect(proxy.standardError.contains("already in use"), "\(proxy.standardError)")
+    }
+}

@@ -1,0 +1,267 @@
+#!/usr/bin/env bash
+# Benchmarks routertop's HTTP proxy against nginx and HAProxy on loopback.
+#
+# Four identical nginx backends answer a small 200. The same wrk load is run, in turn, against the
+# backends directly (round-robin over wrk runs), nginx (random two least_conn), HAProxy
+# (balance random(2)) and routertop (release build, headless). Each proxy gets one worker or thread
+# and the same per-backend limit. Each measurement is repeated and the median reported.
+#
+# Usage: scripts/bench-proxy.sh [--duration 15s] [--connections 64] [--repeat 3] [--limit 32]
+# Needs: apt-get (installs nginx, haproxy and wrk when missing), a Swift toolchain.
+set -euo pipefail
+
+DURATION=15s
+CONNECTIONS=64
+REPEAT=3
+LIMIT=32
+while [[ $# -gt 0 ]]; do
+    case "$1" in
+        --duration) DURATION=$2; shift 2 ;;
+        --connections) CONNECTIONS=$2; shift 2 ;;
+        --repeat) REPEAT=$2; shift 2 ;;
+        --limit) LIMIT=$2; shift 2 ;;
+        -h|--help) sed -n '2,12p' "$0"; exit 0 ;;
+        *) echo "bench-proxy: unknown argument $1" >&2; exit 2 ;;
+    esac
+done
+
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/bench-proxy.XXXXXX")
+PIDS=()
+
+cleanup() {
+    local pid
+    for pid in "${PIDS[@]}"; do
+        kill -TERM "$pid" 2>/dev/null || true
+    done
+    for pid in "${PIDS[@]}"; do
+        wait "$pid" 2>/dev/null || true
+    done
+    echo "configs and logs: $WORK"
+}
+trap cleanup EXIT
+
+# --- tools -------------------------------------------------------------------------------------
+missing=()
+command -v nginx >/dev/null || [[ -x /usr/sbin/nginx ]] || missing+=(nginx)
+command -v haproxy >/dev/null || [[ -x /usr/sbin/haproxy ]] || missing+=(haproxy)
+command -v wrk >/dev/null || missing+=(wrk)
+if [[ ${#missing[@]} -gt 0 ]]; then
+    SUDO=""
+    [[ $(id -u) -ne 0 ]] && SUDO=sudo
+    echo "installing ${missing[*]}"
+    $SUDO apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${missing[@]}" >/dev/null
+fi
+NGINX=$(command -v nginx || echo /usr/sbin/nginx)
+HAPROXY=$(command -v haproxy || echo /usr/sbin/haproxy)
+
+echo "building routertop (release)"
+(cd "$ROOT" && swift build -c release --product routertop >/dev/null)
+ROUTERTOP="$ROOT/.build/release/routertop"
+
+# --- ports -------------------------------------------------------------------------------------
+# A port is free when nothing listens on it and no socket uses it as its local port.
+port_free() {
+    if command -v ss >/dev/null; then
+        [[ -z $(ss -Htan "( sport = :$1 )" 2>/dev/null) ]]
+    else
+        ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null
+    fi
+}
+# Below the usual ephemeral range (32768 and up), so outgoing connections do not take our ports.
+NEXT_PORT=$((15000 + RANDOM % 15000))
+# Sets PORT to a free port (not in a subshell, so the next call moves on).
+free_port() {
+    while ! port_free "$NEXT_PORT"; do NEXT_PORT=$((NEXT_PORT + 1)); done
+    PORT=$NEXT_PORT
+    NEXT_PORT=$((NEXT_PORT + 1))
+}
+wait_for_port() {
+    local port=$1 tries=0
+    until (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; do
+        tries=$((tries + 1))
+        if [[ $tries -gt 200 ]]; then echo "bench-proxy: nothing listens on port $port" >&2; exit 1; fi
+        sleep 0.05
+    done
+}
+
+# --- backends ----------------------------------------------------------------------------------
+BACKEND_PORTS=()
+for i in 1 2 3 4; do
+    free_port
+    port=$PORT
+    BACKEND_PORTS+=("$port")
+    cat > "$WORK/backend$i.conf" <<CONF
+worker_processes 1;
+daemon off;
+pid $WORK/backend$i.pid;
+error_log $WORK/backend$i.error.log warn;
+events { worker_connections 4096; }
+http {
+    access_log $WORK/backend$i.access.log combined buffer=256k flush=1s;
+    keepalive_requests 10000000;
+    keepalive_timeout 300s;
+    server {
+        listen 127.0.0.1:$port backlog=4096;
+        # No queue-length endpoint: routertop counts these replicas locally, as nginx and HAProxy do.
+        location = /-/queue-length { return 404; }
+        location / { default_type text/plain; return 200 "ok\n"; }
+    }
+}
+CONF
+    "$NGINX" -p "$WORK" -c "$WORK/backend$i.conf" 2>>"$WORK/backend$i.error.log" &
+    PIDS+=($!)
+done
+for port in "${BACKEND_PORTS[@]}"; do wait_for_port "$port"; done
+
+# --- proxies -----------------------------------------------------------------------------------
+free_port
+NGINX_PORT=$PORT
+{
+    echo "worker_processes 1;"
+    echo "daemon off;"
+    echo "pid $WORK/nginx-lb.pid;"
+    echo "error_log $WORK/nginx-lb.error.log warn;"
+    echo "events { worker_connections 8192; }"
+    echo "http {"
+    echo "    access_log off;"
+    echo "    upstream backends {"
+    echo "        random two least_conn;"
+    for port in "${BACKEND_PORTS[@]}"; do echo "        server 127.0.0.1:$port max_conns=$LIMIT;"; done
+    echo "        keepalive 256;"
+    echo "    }"
+    echo "    server {"
+    echo "        listen 127.0.0.1:$NGINX_PORT backlog=4096;"
+    echo "        keepalive_requests 10000000;"
+    echo "        location / {"
+    echo "            proxy_pass http://backends;"
+    echo "            proxy_http_version 1.1;"
+    echo "            proxy_set_header Connection \"\";"
+    echo "        }"
+    echo "    }"
+    echo "}"
+} > "$WORK/nginx-lb.conf"
+
+free_port
+HAPROXY_PORT=$PORT
+{
+    echo "global"
+    echo "    nbthread 1"
+    echo "    maxconn 4096"
+    echo "defaults"
+    echo "    mode http"
+    echo "    timeout connect 5s"
+    echo "    timeout client 60s"
+    echo "    timeout server 60s"
+    echo "    option http-keep-alive"
+    echo "frontend fe"
+    echo "    bind 127.0.0.1:$HAPROXY_PORT"
+    echo "    default_backend be"
+    echo "backend be"
+    echo "    balance random(2)"
+    echo "    http-reuse always"
+    i=1
+    for port in "${BACKEND_PORTS[@]}"; do echo "    server b$i 127.0.0.1:$port maxconn $LIMIT"; i=$((i + 1)); done
+} > "$WORK/haproxy.cfg"
+
+free_port
+ROUTERTOP_PORT=$PORT
+{
+    for port in "${BACKEND_PORTS[@]}"; do
+        echo "[[replica]]"
+        echo "url = \"http://127.0.0.1:$port\""
+        echo "max_ongoing_requests = $LIMIT"
+        echo
+    done
+} > "$WORK/replicas.toml"
+
+# --- measuring ---------------------------------------------------------------------------------
+access_counts() {
+    local i
+    for i in 1 2 3 4; do
+        if [[ -f "$WORK/backend$i.access.log" ]]; then wc -l < "$WORK/backend$i.access.log"; else echo 0; fi
+    done
+}
+
+to_ms() {
+    # wrk prints 512.00us, 1.23ms or 1.02s
+    awk -v v="$1" 'BEGIN {
+        if (v ~ /us$/) { sub(/us$/, "", v); printf "%.3f", v / 1000 }
+        else if (v ~ /ms$/) { sub(/ms$/, "", v); printf "%.3f", v }
+        else if (v ~ /s$/) { sub(/s$/, "", v); printf "%.3f", v * 1000 }
+        else { printf "%s", v } }'
+}
+
+median() { printf '%s\n' "$@" | sort -g | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }'; }
+
+declare -A RPS P50 P99 ERRORS SHARE
+
+measure() {
+    local name=$1 url=$2
+    wrk -t1 -c"$CONNECTIONS" -d2s "$url" >/dev/null 2>&1 || true   # warm-up, not counted
+    sleep 1.5   # let the backends flush their access logs
+    local before after rps=() p50=() p99=() errors=0 out run
+    mapfile -t before < <(access_counts)
+    for run in $(seq "$REPEAT"); do
+        out=$(wrk -t1 -c"$CONNECTIONS" -d"$DURATION" --latency "$url")
+        echo "$out" > "$WORK/wrk-$name-$run.txt"
+        rps+=("$(awk '/^Requests\/sec:/ { print $2 }' <<<"$out")")
+        p50+=("$(to_ms "$(awk '$1 == "50%" { print $2 }' <<<"$out")")")
+        p99+=("$(to_ms "$(awk '$1 == "99%" { print $2 }' <<<"$out")")")
+        errors=$((errors + $(awk '/Non-2xx or 3xx responses:/ { n = $NF } END { print n + 0 }' <<<"$out")))
+        errors=$((errors + $(awk -F'[ ,]+' '/Socket errors:/ { n = $5 + $7 + $9 + $11 } END { print n + 0 }' <<<"$out")))
+    done
+    sleep 1.5
+    mapfile -t after < <(access_counts)
+    local total=0 i shares=""
+    for i in 0 1 2 3; do total=$((total + after[i] - before[i])); done
+    for i in 0 1 2 3; do
+        shares+="$(awk -v d=$((after[i] - before[i])) -v t="$total" 'BEGIN { printf "%.1f%%", t ? 100 * d / t : 0 }') "
+    done
+    RPS[$name]=$(median "${rps[@]}")
+    P50[$name]=$(median "${p50[@]}")
+    P99[$name]=$(median "${p99[@]}")
+    ERRORS[$name]=$errors
+    SHARE[$name]=$shares
+    printf '  %-10s %10.0f req/s  p50 %7.3f ms  p99 %7.3f ms  errors %d  share %s\n' \
+        "$name" "${RPS[$name]}" "${P50[$name]}" "${P99[$name]}" "$errors" "$shares"
+}
+
+echo "load: wrk -t1 -c$CONNECTIONS -d$DURATION --latency, $REPEAT runs each (median); per-backend limit $LIMIT"
+echo "machine: $(nproc) CPUs; $("$NGINX" -v 2>&1 | head -1); $("$HAPROXY" -v | head -1 | cut -d' ' -f1-3)"
+
+# The backends directly: wrk cannot spread over four ports, so it hits one of them (the floor of
+# what a proxy adds is the difference to this line).
+measure direct "http://127.0.0.1:${BACKEND_PORTS[0]}/"
+
+"$NGINX" -p "$WORK" -c "$WORK/nginx-lb.conf" 2>>"$WORK/nginx-lb.error.log" &
+NGINX_PID=$!
+PIDS+=("$NGINX_PID")
+wait_for_port "$NGINX_PORT"
+measure nginx "http://127.0.0.1:$NGINX_PORT/"
+kill -TERM "$NGINX_PID"; wait "$NGINX_PID" 2>/dev/null || true
+
+"$HAPROXY" -f "$WORK/haproxy.cfg" -db >"$WORK/haproxy.log" 2>&1 &
+HAPROXY_PID=$!
+PIDS+=("$HAPROXY_PID")
+wait_for_port "$HAPROXY_PORT"
+measure haproxy "http://127.0.0.1:$HAPROXY_PORT/"
+kill -TERM "$HAPROXY_PID"; wait "$HAPROXY_PID" 2>/dev/null || true
+
+"$ROUTERTOP" --listen "127.0.0.1:$ROUTERTOP_PORT" --replicas "$WORK/replicas.toml" --headless \
+    --log-file "$WORK/routertop.log" &
+ROUTERTOP_PID=$!
+PIDS+=("$ROUTERTOP_PID")
+wait_for_port "$ROUTERTOP_PORT"
+measure routertop "http://127.0.0.1:$ROUTERTOP_PORT/"
+kill -TERM "$ROUTERTOP_PID"; wait "$ROUTERTOP_PID" 2>/dev/null || true
+tail -1 "$WORK/routertop.log"
+
+echo
+printf 'routertop/nginx:   throughput %.2fx, p99 %.2fx\n' \
+    "$(awk -v a="${RPS[routertop]}" -v b="${RPS[nginx]}" 'BEGIN { print a / b }')" \
+    "$(awk -v a="${P99[routertop]}" -v b="${P99[nginx]}" 'BEGIN { print a / b }')"
+printf 'routertop/HAProxy: throughput %.2fx, p99 %.2fx\n' \
+    "$(awk -v a="${RPS[routertop]}" -v b="${RPS[haproxy]}" 'BEGIN { print a / b }')" \
+    "$(awk -v a="${P99[routertop]}" -v b="${P99[haproxy]}" 'BEGIN { print a / b }')"
