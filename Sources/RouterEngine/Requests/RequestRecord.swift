@@ -12,7 +12,8 @@ final class RequestRecord {
     let onFinish: (RequestResult) -> Void
     var phase: Phase = .pending
     var reroutes = 0
-    var timeoutTimer: (any Cancellable)?
+    /// When it fails for want of a replica, while it waits.
+    var routingDeadline: EngineTime?
     var sendHandle: (any Cancellable)?
 
     init(id: RequestID, admittedAt: EngineTime, payload: AnyObject?, onFinish: @escaping (RequestResult) -> Void) {

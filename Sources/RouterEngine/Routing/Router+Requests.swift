@@ -26,7 +26,6 @@ extension Router {
         switch request.phase {
         case .pending:
             totals.pending -= 1
-            request.timeoutTimer?.cancel()
         case .running(let replica, _):
             request.sendHandle?.cancel()
             totals.running -= 1
@@ -43,10 +42,36 @@ extension Router {
         totals.pending += 1
         if atFront { pendingQueue.prepend(request) } else { pendingQueue.append(request) }
         if let timeout = options.routingTimeout {
-            let id = request.id
-            request.timeoutTimer = scheduler.schedule(after: timeout) { [weak self] in
-                if self?.requests[id]?.isPending == true { self?.cancel(id, reason: .routingTimeout) }
-            }
+            let deadline = now + timeout
+            request.routingDeadline = deadline
+            routingDeadlines.append((deadline, request))
+            if routingDeadlineTimer == nil { armRoutingDeadlineTimer(at: deadline) }
+        }
+    }
+
+    /// Deadlines are appended in the order requests start waiting, and every wait is equally long,
+    /// so the queue is in deadline order: one timer, for its head, serves every waiting request.
+    private func armRoutingDeadlineTimer(at deadline: EngineTime) {
+        routingDeadlineTimer = scheduler.schedule(at: deadline) { [weak self] in
+            self?.routingDeadlinesPassed()
+        }
+    }
+
+    private func routingDeadlinesPassed() {
+        routingDeadlineTimer = nil
+        while let (deadline, request) = routingDeadlines.first, deadline <= now {
+            routingDeadlines.removeFirst()
+            if request.isPending, request.routingDeadline == deadline { cancel(request.id, reason: .routingTimeout) }
+        }
+        dropSettledRoutingDeadlines()
+        if let (deadline, _) = routingDeadlines.first { armRoutingDeadlineTimer(at: deadline) }
+    }
+
+    /// Drops deadlines at the head whose requests no longer wait, so that finished requests (and
+    /// what they carry) are not kept alive until their deadline.
+    func dropSettledRoutingDeadlines() {
+        while let (deadline, request) = routingDeadlines.first, request.routingDeadline != deadline {
+            routingDeadlines.removeFirst()
         }
     }
 
@@ -60,8 +85,8 @@ extension Router {
     }
 
     func dispatch(_ request: RequestRecord, to replica: ReplicaRecord) {
-        request.timeoutTimer?.cancel()
-        request.timeoutTimer = nil
+        request.routingDeadline = nil
+        dropSettledRoutingDeadlines()
         request.phase = .running(replica, since: now)
         totals.pending -= 1
         totals.running += 1
@@ -132,8 +157,8 @@ extension Router {
 
     func finish(_ request: RequestRecord, _ result: RequestResult) {
         request.phase = .finished
-        request.timeoutTimer?.cancel()
-        request.timeoutTimer = nil
+        request.routingDeadline = nil
+        dropSettledRoutingDeadlines()
         requests[request.id] = nil
         switch result {
         case .completed: totals.completed += 1

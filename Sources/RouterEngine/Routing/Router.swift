@@ -66,6 +66,8 @@ public final class Router {
     var routableCount = 0
 
     var pendingQueue = Deque<RequestRecord>()
+    var routingDeadlines = Deque<(deadline: EngineTime, request: RequestRecord)>()
+    var routingDeadlineTimer: (any Cancellable)?
     var requests: [RequestID: RequestRecord] = [:]
     var lastRequestNumber: UInt64 = 0
     public internal(set) var totals = RequestTotals()
