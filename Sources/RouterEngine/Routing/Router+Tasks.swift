@@ -72,11 +72,10 @@ extension Router {
     /// lowest trusted length below its maximum. Assigns nothing; exists to measure the decision alone.
     @_spi(Benchmarks)
     public func decideFromCache() -> ReplicaID? {
-        var pair: [ReplicaRecord] = []
-        pair.reserveCapacity(2)
+        // The same reuse of a pair buffer as a routing task's, so the figure is the decision's alone.
         for tier in tiers {
-            pickPair(from: tier, into: &pair)
-            if let chosen = chooseFromCache(pair) { return chosen.id }
+            pickPair(from: tier, into: &benchmarkPair)
+            if let chosen = chooseFromCache(benchmarkPair) { return chosen.id }
         }
         return nil
     }

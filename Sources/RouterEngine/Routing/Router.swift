@@ -73,6 +73,7 @@ public final class Router {
     public internal(set) var totals = RequestTotals()
 
     var tasks: [Int: RoutingTask] = [:]
+    var benchmarkPair: [ReplicaRecord] = []
     var lastTaskID = 0
 
     var fulfillmentWindow = LatencyWindow(significantDigits: .three)
