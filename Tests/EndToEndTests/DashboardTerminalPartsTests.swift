@@ -75,7 +75,15 @@ struct DashboardTerminalPartsTests {
             currentDirectory: elsewhere, executablePath: bin.appendingPathComponent("routertop").path
         )
         #expect(directories.first == URL(fileURLWithPath: elsewhere).appendingPathComponent("themes").path)
-        #expect(directories.last.map { URL(fileURLWithPath: $0).resolvingSymlinksInPath().path }
+        #expect(directories.count == 3)
+        #expect(URL(fileURLWithPath: directories[1]).resolvingSymlinksInPath().path
             == root.appendingPathComponent("themes").resolvingSymlinksInPath().path)
+    }
+
+    @Test func anInstalledExecutableLooksInShare() {
+        let directories = ThemeDirectories.searchDirectories(
+            currentDirectory: "/nonexistent", executablePath: "/nonexistent/prefix/bin/routertop"
+        )
+        #expect(directories == ["/nonexistent/themes", "/nonexistent/prefix/share/routertop/themes"])
     }
 }

@@ -1,6 +1,7 @@
 import Foundation
 
-/// Where themes are looked up: `./themes`, then the `themes` folder nearest above the executable.
+/// Where themes are looked up: `./themes`, then the `themes` folder nearest above the executable,
+/// then `share/routertop/themes` beside an installed executable's `bin` folder.
 ///
 /// Walking up from the executable lets `.build/debug/routertop`, run from any directory, find the
 /// repository's themes.
@@ -10,8 +11,14 @@ enum ThemeDirectories {
         executablePath: String? = ThemeDirectories.executablePath()
     ) -> [String] {
         var directories = [URL(fileURLWithPath: currentDirectory).appendingPathComponent("themes").path]
-        if let executablePath, let found = nearestThemes(above: URL(fileURLWithPath: executablePath)) {
-            if !directories.contains(found) { directories.append(found) }
+        if let executablePath {
+            let executable = URL(fileURLWithPath: executablePath).resolvingSymlinksInPath()
+            if let found = nearestThemes(above: executable), !directories.contains(found) {
+                directories.append(found)
+            }
+            let installed = executable.deletingLastPathComponent().deletingLastPathComponent()
+                .appendingPathComponent("share/routertop/themes").path
+            if !directories.contains(installed) { directories.append(installed) }
         }
         return directories
     }
