@@ -1,7 +1,7 @@
 import NIOCore
 import NIOHTTP1
 import RouterEngine
-import RouterHTTP
+@testable import RouterHTTP
 import Testing
 
 @Suite("proxy end to end on loopback", .serialized)
@@ -121,6 +121,29 @@ struct ProxyServerTests {
             #expect(get.status == .badGateway)
             let totals = try await fixture.proxy.totals().get()
             #expect(totals.failed[.replicaError] == 2)
+            #expect(try await fixture.proxy.withRouter { $0.retryTotals.reroutes }.get() == 3)
+            try await fixture.expectConserved()
+        } catch {
+            try await fixture.shutdown()
+            throw error
+        }
+        try await fixture.shutdown()
+    }
+
+    @Test("a PUT with a body too large to keep is not routed again after its replica failed")
+    func largeBodyIsNotResent() async throws {
+        let replica = ReplicaServerConfiguration(maxOngoing: 5, serviceTime: .milliseconds(5))
+        let fixture = try await ProxyFixture.start([replica, replica]) { configuration in
+            configuration.settings.cacheTimeout = 0
+        }
+        do {
+            let large = String(repeating: "x", count: ProxyExchange.keptBodyLimit + 1)
+            #expect(try await fixture.send(.PUT, path: "/blob/1", body: large).status == .ok)
+            for server in fixture.replicas { try await server.setFaults(ReplicaServerFaults(drop: true)).get() }
+            #expect(try await fixture.send(.PUT, path: "/blob/2", body: large).status == .badGateway)
+            #expect(try await fixture.proxy.withRouter { $0.retryTotals.reroutes }.get() == 0)
+            // A body that fits is kept, so the same PUT is routed again until the re-routes run out.
+            #expect(try await fixture.send(.PUT, path: "/blob/3", body: "small").status == .badGateway)
             #expect(try await fixture.proxy.withRouter { $0.retryTotals.reroutes }.get() == 3)
             try await fixture.expectConserved()
         } catch {

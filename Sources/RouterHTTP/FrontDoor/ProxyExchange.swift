@@ -4,12 +4,20 @@ import RouterEngine
 
 /// One client request on its way through the router: what arrived, and what reached the client.
 ///
-/// It is the payload the router hands to the replica connection it chose. The request body is
-/// kept until the request ends, so a request can be routed again after a replica failed.
+/// It is the payload the router hands to the replica connection it chose. The request body streams
+/// to the replica as it arrives; a copy of up to `keptBodyLimit` bytes is kept until the request
+/// ends, so that it can be routed again after a replica failed. A larger body is not kept, and its
+/// request is not routed again once any of it was sent (the client gets a 502 instead).
 final class ProxyExchange {
+    /// The most request-body bytes kept for routing a request again.
+    static let keptBodyLimit = 1 << 20
+
     let head: HTTPRequestHead
-    /// Body parts received so far.
+    /// Body parts received so far, while they fit in `keptBodyLimit`.
     private(set) var bodyParts: [ByteBuffer] = []
+    private var keptBytes = 0
+    /// True once the body outgrew `keptBodyLimit`: what was sent cannot be sent again.
+    private(set) var bodyDiscarded = false
     private(set) var bodyComplete = false
     var requestID: RequestID?
     /// Makes the `X-Request-Id` sent to replicas when the client gave none, unique per process.
@@ -63,9 +71,26 @@ final class ProxyExchange {
         bodyParts = []
     }
 
+    /// Whether another replica could be sent this request from the start.
+    var canBeSentAgain: Bool { !bodyDiscarded }
+
     func receivedBody(_ part: ByteBuffer) {
-        bodyParts.append(part)
-        activeCall?.forwardBody(part)
+        keptBytes += part.readableBytes
+        guard let activeCall else {
+            // No replica has it yet: it must be kept to be sent at all.
+            bodyParts.append(part)
+            return
+        }
+        activeCall.forwardBody(part)
+        if !bodyDiscarded { bodyParts.append(part) }
+        bodyWasSent()
+    }
+
+    /// Called once what was kept went to a replica: beyond the limit it is not kept any longer.
+    func bodyWasSent() {
+        guard !bodyDiscarded, keptBytes > Self.keptBodyLimit else { return }
+        bodyDiscarded = true
+        bodyParts = []
     }
 
     func receivedEnd() {

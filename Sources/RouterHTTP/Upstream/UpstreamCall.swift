@@ -47,6 +47,12 @@ final class UpstreamCall: Cancellable, UpstreamResponseReceiver {
     }
 
     private func attach(_ connection: UpstreamConnection) {
+        guard exchange.canBeSentAgain else {
+            // An earlier replica took part of a body too large to keep: it cannot be sent again.
+            pool.release(connection)
+            report(.failedMidResponse(retryable: false))
+            return
+        }
         self.connection = connection
         connection.receiver = self
         exchange.activeCall = self
@@ -54,6 +60,7 @@ final class UpstreamCall: Cancellable, UpstreamResponseReceiver {
         for part in exchange.bodyParts {
             connection.write(.body(.byteBuffer(part)))
         }
+        exchange.bodyWasSent()
         if exchange.bodyComplete {
             connection.write(.end(nil))
             requestEnded = true
@@ -132,7 +139,9 @@ final class UpstreamCall: Cancellable, UpstreamResponseReceiver {
 
     func upstreamClosed() {
         _ = detach()
-        report(.failedMidResponse(retryable: exchange.isIdempotent && !exchange.responseStarted))
+        report(.failedMidResponse(
+            retryable: exchange.isIdempotent && !exchange.responseStarted && exchange.canBeSentAgain
+        ))
     }
 
     private func detach() -> UpstreamConnection? {
