@@ -17,6 +17,19 @@ struct RoutingTests {
         #expect(full.received.isEmpty)
     }
 
+    @Test func requestsWaitForReplicasAndAnAddedReplicaWakesThem() {
+        let harness = RouterHarness(options: Router.Options(routingTimeout: nil))
+        harness.submit()
+        harness.submit()
+        harness.run(for: .seconds(1))
+        #expect(harness.router.totals.pending == 2)
+        #expect(harness.router.snapshot(mode: .simulated).routingTasks == 0)
+        let replica = harness.add("late", max: 5)
+        harness.settle()
+        #expect(replica.received == [RequestID(1), RequestID(2)])
+        #expect(harness.router.totals.pending == 0)
+    }
+
     @Test func requestsAreServedOldestFirst() {
         let harness = RouterHarness(options: Router.Options(routingTimeout: nil))
         let replica = harness.add("r1", max: 1)
