@@ -11,6 +11,7 @@ public final class DashboardController {
     private var state: DashboardState
     private let inbox = CommandInbox()
     private var lastSnapshot: RouterSnapshot?
+    private var sampler = SecondSampler()
     /// The theme `t` tried last, so a refused theme file is stepped over on the next press.
     private var lastTriedTheme: String?
     /// The status line's message and the router time it first showed at, so it can fade.
@@ -51,7 +52,7 @@ public final class DashboardController {
     /// The whole frame at `size`, from the latest snapshot (or the frozen one while paused).
     public func render(size: TerminalSize) -> Screen {
         applyDeliveries()
-        let snapshot = state.pausedSnapshot ?? control.latestSnapshot()
+        let snapshot = sampler.apply(to: state.pausedSnapshot ?? control.latestSnapshot())
         lastSnapshot = snapshot
         expireStatus(now: snapshot.time)
         var renderer = FrameRenderer(

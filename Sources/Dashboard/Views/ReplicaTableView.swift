@@ -117,13 +117,19 @@ enum ReplicaTableView {
                 text(replica.state.rawValue + mark, replica.fault == nil ? stateRole(replica.state) : .stateFault)
             case .queue:
                 let figure = "\(replica.queueLength)/\(replica.maxOngoingRequests)"
-                let barWidth = placed.width - 6
                 let limit = max(replica.maxOngoingRequests, 1)
+                // One cell a slot when the slots fit: a change of one request redraws one cell,
+                // where eighths would redraw two.
+                let barWidth = limit <= placed.width - 6 ? limit : placed.width - 6
                 let fraction = Double(replica.queueLength) / Double(limit)
                 Bar.draw(&canvas, x: left, y: y, width: barWidth, fraction: fraction,
-                         role: queueRole(fraction), emptyRole: .queueEmpty)
+                         role: queueRole(fraction), emptyRole: .queueEmpty, zones: queueRole)
+                // The bar's tip carries the level's colour; the figure is coloured only when the
+                // queue is full, so the bar, the figure and the in-flight count beside it are
+                // mostly written without a colour switch between them.
+                let figureRole: StyleRole = fraction >= 1 ? .queueFull : .tableRow
                 canvas.putRight(figure, right: left + placed.width, y: y, width: 5,
-                                role: selected ? base : queueRole(fraction))
+                                role: selected ? base : figureRole)
             case .source: text(replica.queueSource.rawValue, sourceRole(replica.queueSource))
             case .inFlight: text(String(replica.inFlight), .tableRow)
             case .routed: text(Format.count(replica.routed), .tableRow)

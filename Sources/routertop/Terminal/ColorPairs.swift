@@ -24,13 +24,17 @@ struct ColorPairs {
         self.terminalDefaults = terminalDefaults
     }
 
-    /// The pair to draw `foreground` on `background` with; 0 is the terminal's default pair.
+    /// The pair to draw `foreground` on `background` with; 0 (the terminal's default pair) only
+    /// when the terminal has no pair left.
+    ///
+    /// The terminal's own colours get a pair of their own rather than pair 0: curses turns "pair 0
+    /// and no attribute" into a full attribute reset (`sgr0`, six bytes on xterm) on top of the
+    /// colour change, at every switch back to plain text; with a real pair it sends the colour only.
     mutating func pair(foreground: TerminalColor, background: TerminalColor) -> Int16 {
         let combination = Combination(
             foreground: index(foreground, fallback: Int16(COLOR_WHITE)),
             background: index(background, fallback: Int16(COLOR_BLACK))
         )
-        if combination.foreground == -1 && combination.background == -1 { return 0 }
         if let pair = allocated[combination] { return pair }
         guard nextPair < pairLimit else { return 0 }
         let pair = Int16(nextPair)
