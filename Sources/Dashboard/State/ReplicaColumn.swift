@@ -2,7 +2,9 @@ import RouterEngine
 
 /// A column of the replica table; every one can be sorted on, shown or not depending on width.
 public enum ReplicaColumn: Int, CaseIterable, Sendable {
-    case id, location, state, queue, source, inFlight, routed, rejected, probeTimeouts, retries
+    // In flight comes right after the queue figure: both change at every refresh, and curses
+    // reaches a cell within a few columns with a short relative move instead of a full address.
+    case id, location, state, queue, inFlight, source, routed, rejected, probeTimeouts, retries
     case probeRTT, cacheAge, p99, rate, fault
 
     public var title: String {

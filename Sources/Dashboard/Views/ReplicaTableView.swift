@@ -118,11 +118,14 @@ enum ReplicaTableView {
             case .queue:
                 let figure = "\(replica.queueLength)/\(replica.maxOngoingRequests)"
                 let limit = max(replica.maxOngoingRequests, 1)
+                let track = placed.width - 6
                 // One cell a slot when the slots fit: a change of one request redraws one cell,
-                // where eighths would redraw two.
-                let barWidth = limit <= placed.width - 6 ? limit : placed.width - 6
+                // where eighths would redraw two. The slots end where the track ends, next to
+                // the figure, so that curses reaches the figure from the bar's tip with a short
+                // relative move (it addresses the cursor in full beyond 7 columns).
+                let barWidth = limit <= track ? limit : track
                 let fraction = Double(replica.queueLength) / Double(limit)
-                Bar.draw(&canvas, x: left, y: y, width: barWidth, fraction: fraction,
+                Bar.draw(&canvas, x: left + track - barWidth, y: y, width: barWidth, fraction: fraction,
                          role: queueRole(fraction), emptyRole: .queueEmpty, zones: queueRole)
                 // The bar's tip carries the level's colour; the figure is coloured only when the
                 // queue is full, so the bar, the figure and the in-flight count beside it are
@@ -142,10 +145,13 @@ enum ReplicaTableView {
             case .p99: text(Format.duration(replica.latencyP99, micro: "us"), .tableRow)
             case .rate:
                 let sparkWidth = placed.width - 6
-                Sparkline.draw(&canvas, x: left, y: y, width: sparkWidth, values: replica.rateHistory,
-                               role: selected ? base : .rateSparkline)
+                // The rate is the chart's newest value: the chart, the gap and the figure share
+                // one colour, so the row needs no colour switch between them.
+                let rateRole: StyleRole = selected ? base : .rateSparkline
+                canvas.fill(Rect(x: left, y: y, width: placed.width, height: 1), role: rateRole)
+                Sparkline.draw(&canvas, x: left, y: y, width: sparkWidth, values: replica.rateHistory, role: rateRole)
                 canvas.putRight(Format.count(Int(replica.rate.rounded())), right: left + placed.width, y: y,
-                                width: 5, role: selected ? base : .tableRow)
+                                width: 5, role: rateRole)
             case .fault: text(replica.fault ?? "", .stateFault)
             }
         }
