@@ -1,7 +1,7 @@
 import RouterEngine
 
-/// Holds each replica's cumulative counters and latencies, the retry totals and the attempts
-/// distribution at their value from the start of the current second of router time, so they move
+/// Holds each replica's cumulative counters and latencies, the retry totals, the attempts
+/// distribution and the fulfilment percentiles at their value from the start of the current second of router time, so they move
 /// once a second, together with the rates and the rate history, instead of on every refresh.
 ///
 /// What an operator must see move at every refresh (state, queue length and its source, in flight,
@@ -49,6 +49,7 @@ struct SecondSampler {
     private var held: [ReplicaID: Held] = [:]
     private var attemptsHistogram: [AttemptBucket] = []
     private var retries: RetryTotals?
+    private var fulfillment: LatencySummary?
 
     /// `snapshot` with the held figures in place; takes a new sample when router time entered
     /// another whole second (or went back, as after a restart), and for a replica seen first.
@@ -60,11 +61,13 @@ struct SecondSampler {
             for replica in snapshot.replicas { held[replica.id] = Held(replica) }
             attemptsHistogram = snapshot.attemptsHistogram
             retries = snapshot.retries
+            fulfillment = snapshot.fulfillment
             return snapshot
         }
         var result = snapshot
         result.attemptsHistogram = attemptsHistogram
         if let retries { result.retries = retries }
+        if let fulfillment { result.fulfillment = fulfillment }
         for index in result.replicas.indices {
             let id = result.replicas[index].id
             if let sample = held[id] {
