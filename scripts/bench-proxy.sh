@@ -7,6 +7,9 @@
 # and the same per-backend limit. Each measurement is repeated and the median reported.
 #
 # Usage: scripts/bench-proxy.sh [--duration 15s] [--connections 64] [--repeat 3] [--limit 32]
+#                               [--swiftc-flag FLAG]...
+# --swiftc-flag builds routertop with an extra compiler flag (repeatable, in its own build folder),
+# for example -enforce-exclusivity=unchecked or -cross-module-optimization.
 # Needs: apt-get (installs nginx, haproxy and wrk when missing), a Swift toolchain.
 set -euo pipefail
 
@@ -14,13 +17,15 @@ DURATION=15s
 CONNECTIONS=64
 REPEAT=3
 LIMIT=32
+SWIFTC_FLAGS=()
 while [[ $# -gt 0 ]]; do
     case "$1" in
         --duration) DURATION=$2; shift 2 ;;
         --connections) CONNECTIONS=$2; shift 2 ;;
         --repeat) REPEAT=$2; shift 2 ;;
         --limit) LIMIT=$2; shift 2 ;;
-        -h|--help) sed -n '2,12p' "$0"; exit 0 ;;
+        --swiftc-flag) SWIFTC_FLAGS+=(-Xswiftc "$2"); shift 2 ;;
+        -h|--help) sed -n '2,15p' "$0"; exit 0 ;;
         *) echo "bench-proxy: unknown argument $1" >&2; exit 2 ;;
     esac
 done
@@ -56,9 +61,12 @@ fi
 NGINX=$(command -v nginx || echo /usr/sbin/nginx)
 HAPROXY=$(command -v haproxy || echo /usr/sbin/haproxy)
 
-echo "building routertop (release)"
-(cd "$ROOT" && swift build -c release --product routertop >/dev/null)
-ROUTERTOP="$ROOT/.build/release/routertop"
+SCRATCH="$ROOT/.build"
+# Extra flags change every module, so they get their own build folder and leave the usual one alone.
+[[ ${#SWIFTC_FLAGS[@]} -gt 0 ]] && SCRATCH="$ROOT/.build/bench-flags"
+echo "building routertop (release${SWIFTC_FLAGS[*]:+, ${SWIFTC_FLAGS[*]}})"
+(cd "$ROOT" && swift build -c release --product routertop --scratch-path "$SCRATCH" "${SWIFTC_FLAGS[@]}" >/dev/null)
+ROUTERTOP="$SCRATCH/release/routertop"
 
 # --- ports -------------------------------------------------------------------------------------
 # A port is free when nothing listens on it and no socket uses it as its local port.

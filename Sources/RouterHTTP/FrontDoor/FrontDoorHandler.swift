@@ -76,10 +76,11 @@ final class FrontDoorHandler: ChannelInboundHandler, RemovableChannelHandler {
     }
 
     func channelInactive(context: ChannelHandlerContext) {
-        if let outstanding, !outstanding.finished, !outstanding.responseEnded {
+        if let outstanding {
             outstanding.client = nil
-            door.clientGone(outstanding)
+            if !outstanding.finished, !outstanding.responseEnded { door.clientGone(outstanding) }
         }
+        inbound?.client = nil
         outstanding = nil
         inbound = nil
         queued.removeAll()

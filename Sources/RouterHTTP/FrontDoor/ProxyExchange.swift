@@ -29,7 +29,10 @@ final class ProxyExchange {
     /// True once the router reported how the request ended.
     var finished = false
     /// The client connection the answer goes to; nil once it closed.
-    weak var client: FrontDoorHandler?
+    ///
+    /// Strong rather than weak: it is read several times per request, and a weak load costs atomic
+    /// operations each time. The connection clears it when it closes, which also breaks the cycle.
+    var client: FrontDoorHandler?
     /// The upstream call carrying the request now, which takes body parts that arrive late.
     var activeCall: UpstreamCall?
 

@@ -27,11 +27,13 @@ public final class HTTPReplicaConnection: ReplicaConnection {
     }
 
     public func send(_ request: DispatchedRequest, _ finished: @escaping (SendOutcome) -> Void) -> (any Cancellable)? {
-        guard let exchange = request.payload as? ProxyExchange else {
+        // An exact type check instead of `as?`, which goes through the runtime's dynamic cast.
+        guard let payload = request.payload, type(of: payload) == ProxyExchange.self else {
             // Only the front door submits to HTTP replicas; anything else cannot be carried.
             pool.eventLoop.assumeIsolated().execute { finished(.failedBeforeResponse) }
             return nil
         }
+        let exchange = unsafeDowncast(payload, to: ProxyExchange.self)
         let call = UpstreamCall(exchange: exchange, pool: pool, upstreamHead: upstreamHead(for: exchange),
                                 finished: finished)
         call.start()

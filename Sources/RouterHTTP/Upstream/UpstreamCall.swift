@@ -28,7 +28,13 @@ final class UpstreamCall: Cancellable, UpstreamResponseReceiver {
     }
 
     func start() {
-        pool.acquire { [self] result in
+        // `starting` stays true while attaching, so a failure found now is reported later.
+        if let connection = pool.takeIdle() {
+            attach(connection)
+            starting = false
+            return
+        }
+        pool.connect { [self] result in
             switch result {
             case .failure:
                 // Nothing reached the replica. Reported as a refusal: it costs no re-route, and the

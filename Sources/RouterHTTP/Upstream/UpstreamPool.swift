@@ -20,12 +20,23 @@ final class UpstreamPool {
 
     /// Hands over an idle connection, or opens one; `done` runs on the loop, possibly at once.
     func acquire(_ done: @escaping (Result<UpstreamConnection, any Error>) -> Void) {
-        while let connection = idle.popLast() {
-            if connection.isOpen {
-                done(.success(connection))
-                return
-            }
+        if let connection = takeIdle() {
+            done(.success(connection))
+            return
         }
+        connect(done)
+    }
+
+    /// An idle open connection, if there is one: the hot path, with no closure to allocate.
+    func takeIdle() -> UpstreamConnection? {
+        while let connection = idle.popLast() {
+            if connection.isOpen { return connection }
+        }
+        return nil
+    }
+
+    /// Opens a new connection; `done` runs on the loop once it is connected or failed.
+    func connect(_ done: @escaping (Result<UpstreamConnection, any Error>) -> Void) {
         ClientBootstrap(group: eventLoop)
             .channelOption(.socketOption(.tcp_nodelay), value: 1)
             .connectTimeout(connectTimeout)
