@@ -71,7 +71,7 @@ struct ProxyCommandTests {
     func pipelining() async throws {
         let replica = ReplicaServerConfiguration(maxOngoing: 5, serviceTime: .milliseconds(2))
         let fixture = try await ProxyFixture.start([replica, replica])
-        do {
+        try await fixture.run {
             let raw = "GET /a HTTP/1.1\r\nHost: x\r\n\r\nGET /b HTTP/1.1\r\nHost: x\r\n\r\n"
                 + "GET /c HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
             let text = try await RawExchange.send(raw, port: fixture.proxy.port, on: fixture.clientGroup)
@@ -80,18 +80,14 @@ struct ProxyCommandTests {
             let c = try #require(text.range(of: "ok /c"))
             #expect(a.lowerBound < b.lowerBound && b.lowerBound < c.lowerBound)
             try await fixture.expectConserved()
-        } catch {
-            try await fixture.shutdown()
-            throw error
         }
-        try await fixture.shutdown()
     }
 
     @Test("an X-Request-Id is added when absent and kept when present; hop-by-hop headers stop at the router")
     func requestIDs() async throws {
         let replica = ReplicaServerConfiguration(maxOngoing: 5, serviceTime: .milliseconds(2))
         let fixture = try await ProxyFixture.start([replica])
-        do {
+        try await fixture.run {
             let added = try #require(try await fixture.send().response)
             let id = try #require(added.headers.first(name: "x-request-id"))
             #expect(!id.isEmpty)
@@ -100,44 +96,32 @@ struct ProxyCommandTests {
             #expect(kept.headers.first(name: "x-request-id") == "client-42")
             #expect(kept.headers.first(name: "connection") == "close")
             try await fixture.expectConserved()
-        } catch {
-            try await fixture.shutdown()
-            throw error
         }
-        try await fixture.shutdown()
     }
 
     @Test("a request that does not parse gets 400 and a closed connection")
     func malformedRequest() async throws {
         let replica = ReplicaServerConfiguration(maxOngoing: 5, serviceTime: .milliseconds(1))
         let fixture = try await ProxyFixture.start([replica])
-        do {
+        try await fixture.run {
             let text = try await RawExchange.send("GET / HTTP/1.1\r\nHost x\r\n\r\n", port: fixture.proxy.port,
                                                   on: fixture.clientGroup)
             #expect(text.hasPrefix("HTTP/1.1 400 Bad Request"))
             #expect(try await fixture.proxy.totals().get().admitted == 0)
-        } catch {
-            try await fixture.shutdown()
-            throw error
         }
-        try await fixture.shutdown()
     }
 
     @Test("a large answer streams through whole")
     func largeAnswer() async throws {
         let replica = ReplicaServerConfiguration(maxOngoing: 5, serviceTime: .milliseconds(1))
         let fixture = try await ProxyFixture.start([replica])
-        do {
+        try await fixture.run {
             let response = try #require(try await fixture.send(path: "/blob?bytes=8000000").response)
             let size = response.body.utf8.count
             #expect(response.complete)
             #expect(size == 8_000_000)
             try await fixture.expectConserved()
-        } catch {
-            try await fixture.shutdown()
-            throw error
         }
-        try await fixture.shutdown()
     }
 
     @Test("replica fault switches over HTTP")

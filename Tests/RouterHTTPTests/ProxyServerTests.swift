@@ -10,7 +10,7 @@ struct ProxyServerTests {
     func fiveHundredConcurrent() async throws {
         let replica = ReplicaServerConfiguration(maxOngoing: 10, serviceTime: .milliseconds(5))
         let fixture = try await ProxyFixture.start([replica, replica, replica])
-        do {
+        try await fixture.run {
             let outcomes = try await fixture.sendConcurrently(500)
             #expect(outcomes.count == 500)
             #expect(outcomes.allSatisfy { $0.status == .ok })
@@ -23,11 +23,7 @@ struct ProxyServerTests {
             let totals = try await fixture.proxy.totals().get()
             let tally = try await fixture.proxy.tally().get()
             #expect(totals.completed == 500, "\(totals) \(tally)")
-        } catch {
-            try await fixture.shutdown()
-            throw error
         }
-        try await fixture.shutdown()
     }
 
     @Test("a replica with a full queue gets nothing until it has room")
@@ -38,7 +34,7 @@ struct ProxyServerTests {
         let fixture = try await ProxyFixture.start([slow, fast]) { configuration in
             configuration.settings.cacheTimeout = 0
         }
-        do {
+        try await fixture.run {
             // Fill the slow replica directly, behind the router's back.
             let port = fixture.replicas[0].port
             let group = fixture.clientGroup
@@ -60,18 +56,14 @@ struct ProxyServerTests {
                 return (try await fixture.replicaSnapshot(0)?.routed ?? 0) > 0
             }
             try await fixture.expectConserved()
-        } catch {
-            try await fixture.shutdown()
-            throw error
         }
-        try await fixture.shutdown()
     }
 
     @Test("a replica killed mid-run costs no client a failed GET")
     func killedReplica() async throws {
         let replica = ReplicaServerConfiguration(maxOngoing: 5, serviceTime: .milliseconds(30))
         let fixture = try await ProxyFixture.start([replica, replica, replica])
-        do {
+        try await fixture.run {
             let outcomes = try await withThrowingTaskGroup(of: TestOutcome.self) { group in
                 for index in 0..<300 {
                     group.addTask { try await fixture.send(path: "/kill/\(index)") }
@@ -96,11 +88,7 @@ struct ProxyServerTests {
             // It is kept (static replicas are never removed) but no longer trusted.
             let snapshot = try await fixture.replicaSnapshot(1)
             #expect(snapshot != nil)
-        } catch {
-            try await fixture.shutdown()
-            throw error
         }
-        try await fixture.shutdown()
     }
 
     @Test("a POST whose replica dies while working on it gets 502 at once; a GET after its re-routes")
@@ -110,7 +98,7 @@ struct ProxyServerTests {
             // Keep both in play: no cache, so a refusal or failure does not steer the test.
             configuration.settings.cacheTimeout = 0
         }
-        do {
+        try await fixture.run {
             for server in fixture.replicas { try await server.setFaults(ReplicaServerFaults(drop: true)).get() }
             let post = try await fixture.send(.POST, path: "/orders", body: "{\"item\": 1}")
             #expect(post.status == .badGateway)
@@ -123,11 +111,7 @@ struct ProxyServerTests {
             #expect(totals.failed[.replicaError] == 2)
             #expect(try await fixture.proxy.withRouter { $0.retryTotals.reroutes }.get() == 3)
             try await fixture.expectConserved()
-        } catch {
-            try await fixture.shutdown()
-            throw error
         }
-        try await fixture.shutdown()
     }
 
     @Test("a PUT with a body too large to keep is not routed again after its replica failed")
@@ -136,7 +120,7 @@ struct ProxyServerTests {
         let fixture = try await ProxyFixture.start([replica, replica]) { configuration in
             configuration.settings.cacheTimeout = 0
         }
-        do {
+        try await fixture.run {
             let large = String(repeating: "x", count: ProxyExchange.keptBodyLimit + 1)
             #expect(try await fixture.send(.PUT, path: "/blob/1", body: large).status == .ok)
             for server in fixture.replicas { try await server.setFaults(ReplicaServerFaults(drop: true)).get() }
@@ -146,11 +130,7 @@ struct ProxyServerTests {
             #expect(try await fixture.send(.PUT, path: "/blob/3", body: "small").status == .badGateway)
             #expect(try await fixture.proxy.withRouter { $0.retryTotals.reroutes }.get() == 3)
             try await fixture.expectConserved()
-        } catch {
-            try await fixture.shutdown()
-            throw error
         }
-        try await fixture.shutdown()
     }
 
     @Test("a GET whose replica dies while working on it is routed again")
@@ -161,7 +141,7 @@ struct ProxyServerTests {
             // Enough re-routes that a run of bad draws cannot exhaust them.
             configuration.options.maxReroutes = 30
         }
-        do {
+        try await fixture.run {
             try await fixture.replicas[0].setFaults(ReplicaServerFaults(drop: true)).get()
             for index in 0..<20 {
                 #expect(try await fixture.send(.GET, path: "/orders/\(index)").status == .ok)
@@ -169,28 +149,20 @@ struct ProxyServerTests {
             #expect(try await fixture.proxy.withRouter { $0.retryTotals.reroutes }.get() > 0)
             #expect(try await fixture.replicas[1].served().get() == 20)
             try await fixture.expectConserved()
-        } catch {
-            try await fixture.shutdown()
-            throw error
         }
-        try await fixture.shutdown()
     }
 
     @Test("a replica that fails after its answer started: the client's connection is cut")
     func truncatedAnswer() async throws {
         let replica = ReplicaServerConfiguration(maxOngoing: 5, serviceTime: .milliseconds(5))
         let fixture = try await ProxyFixture.start([replica])
-        do {
+        try await fixture.run {
             try await fixture.replicas[0].setFaults(ReplicaServerFaults(truncate: true)).get()
             let outcome = try await fixture.send(.GET, path: "/big")
             #expect(outcome.response?.complete == false)
             try await fixture.expectConserved()
             #expect(try await fixture.proxy.tally().get().abortedMidResponse == 1)
-        } catch {
-            try await fixture.shutdown()
-            throw error
         }
-        try await fixture.shutdown()
     }
 
     @Test("a full pending queue answers 503 with Retry-After")
@@ -199,7 +171,7 @@ struct ProxyServerTests {
         let fixture = try await ProxyFixture.start([replica]) { configuration in
             configuration.options.maxPendingRequests = 3
         }
-        do {
+        try await fixture.run {
             let outcomes = try await fixture.sendConcurrently(20)
             let shed = outcomes.compactMap(\.response).filter { $0.status == .serviceUnavailable }
             #expect(!shed.isEmpty)
@@ -207,11 +179,7 @@ struct ProxyServerTests {
             #expect(outcomes.filter { $0.status == .ok }.count >= 4)
             try await fixture.expectConserved()
             #expect(try await fixture.proxy.totals().get().failed[.shed] == shed.count)
-        } catch {
-            try await fixture.shutdown()
-            throw error
         }
-        try await fixture.shutdown()
     }
 
     @Test("no replica found within the routing timeout answers 503")
@@ -220,7 +188,7 @@ struct ProxyServerTests {
         let fixture = try await ProxyFixture.start([replica]) { configuration in
             configuration.options.routingTimeout = .milliseconds(300)
         }
-        do {
+        try await fixture.run {
             async let first = fixture.send(path: "/first")
             try await poll("the only replica to be full") { try await fixture.replicas[0].ongoing().get() == 1 }
             let second = try await fixture.send(path: "/second")
@@ -228,11 +196,7 @@ struct ProxyServerTests {
             #expect(try await first.status == .ok)
             try await fixture.expectConserved()
             #expect(try await fixture.proxy.totals().get().failed[.routingTimeout] == 1)
-        } catch {
-            try await fixture.shutdown()
-            throw error
         }
-        try await fixture.shutdown()
     }
 
     @Test("a request over the request timeout answers 504")
@@ -241,31 +205,23 @@ struct ProxyServerTests {
         let fixture = try await ProxyFixture.start([replica]) { configuration in
             configuration.requestTimeout = .milliseconds(200)
         }
-        do {
+        try await fixture.run {
             #expect(try await fixture.send().status == .gatewayTimeout)
             try await fixture.expectConserved()
-        } catch {
-            try await fixture.shutdown()
-            throw error
         }
-        try await fixture.shutdown()
     }
 
     @Test("a client that leaves cancels its request")
     func clientGone() async throws {
         let replica = ReplicaServerConfiguration(maxOngoing: 5, serviceTime: .seconds(1))
         let fixture = try await ProxyFixture.start([replica])
-        do {
+        try await fixture.run {
             try await TestHTTPClient.sendAndLeave(port: fixture.proxy.port, on: fixture.clientGroup)
             try await poll("the request to be cancelled") {
                 try await fixture.proxy.totals().get().failed[.cancelled] == 1
             }
             try await fixture.expectConserved()
-        } catch {
-            try await fixture.shutdown()
-            throw error
         }
-        try await fixture.shutdown()
     }
 
     @Test("a replica without the probe endpoint is counted locally")
@@ -273,7 +229,7 @@ struct ProxyServerTests {
         let replica = ReplicaServerConfiguration(maxOngoing: 5, serviceTime: .milliseconds(5),
                                                  answersQueueLength: false)
         let fixture = try await ProxyFixture.start([replica, replica])
-        do {
+        try await fixture.run {
             let outcomes = try await fixture.sendConcurrently(50)
             #expect(outcomes.allSatisfy { $0.status == .ok })
             for index in 0..<2 {
@@ -283,10 +239,6 @@ struct ProxyServerTests {
             }
             for server in fixture.replicas { #expect(try await server.probesAnswered().get() == 0) }
             try await fixture.expectConserved()
-        } catch {
-            try await fixture.shutdown()
-            throw error
         }
-        try await fixture.shutdown()
     }
 }

@@ -87,6 +87,17 @@ final class ProxyFixture: Sendable {
         #expect(totals.failed[.cancelled, default: 0] == tally.clientGone, sourceLocation: sourceLocation)
     }
 
+    /// Runs a test's body, then shuts everything down, also when the body throws.
+    func run(_ body: () async throws -> Void) async throws {
+        do {
+            try await body()
+        } catch {
+            try await shutdown()
+            throw error
+        }
+        try await shutdown()
+    }
+
     func shutdown() async throws {
         try await proxy.shutdown(grace: .seconds(2)).get()
         for replica in replicas { try? await replica.stop().get() }
