@@ -94,12 +94,13 @@ let package = Package(
         ),
         .testTarget(
             name: "DashboardTests",
-            dependencies: ["Dashboard", "RouterEngine"]
+            dependencies: ["Dashboard", "RouterEngine", .product(name: "Logging", package: "swift-log")]
         ),
         .testTarget(
             name: "RouterHTTPTests",
             dependencies: [
                 "RouterHTTP",
+                .product(name: "Logging", package: "swift-log"),
                 "RouterEngine",
                 "RouterRuntime",
                 .product(name: "NIOCore", package: "swift-nio"),

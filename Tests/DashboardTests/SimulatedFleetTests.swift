@@ -1,4 +1,5 @@
 import Dashboard
+import Logging
 import RouterEngine
 import Testing
 
@@ -12,7 +13,10 @@ struct SimulatedFleetTests {
         let host: SimulationHost
 
         init() {
-            host = SimulationHost(fleet: .standard, settings: .defaults, scheduler: scheduler, seed: 7)
+            host = SimulationHost(
+                fleet: .standard, settings: .defaults, scheduler: scheduler, seed: 7,
+                logger: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() })
+            )
             host.start()
         }
 

@@ -1,3 +1,4 @@
+import Logging
 import NIOCore
 import NIOHTTP1
 import NIOPosix
@@ -40,7 +41,10 @@ final class ProxyFixture: Sendable {
         }
         configure(&configuration)
         let proxyGroup = MultiThreadedEventLoopGroup(numberOfThreads: 1)
-        let proxy = try ProxyServer.start(configuration, eventLoop: proxyGroup.next())
+        let proxy = try ProxyServer.start(
+            configuration, eventLoop: proxyGroup.next(),
+            logger: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() })
+        )
         return ProxyFixture(proxyGroup: proxyGroup, replicaGroup: replicaGroup,
                             clientGroup: MultiThreadedEventLoopGroup(numberOfThreads: 2), replicas: servers,
                             proxy: proxy)
