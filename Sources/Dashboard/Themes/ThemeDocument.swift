@@ -1,4 +1,5 @@
 import TOMLKit
+import RouterEngine
 
 /// One theme file, parsed and checked, before `extends` is resolved.
 struct ThemeDocument {
@@ -66,8 +67,8 @@ struct ThemeDocument {
             problems.append(("extends", "extends is empty; it must name another theme"))
         }
         // TOMLKit iterates keys sorted, not in file order: report the problem nearest the top.
-        let locator = ThemeLineLocator(text: text)
-        let located = problems.map { (line: locator.line(of: $0.path), reason: $0.reason) }
+        let lines = TOMLLineIndex(text: text)
+        let located = problems.map { (line: lines.line(ofPath: $0.path), reason: $0.reason) }
         if let first = located.min(by: { ($0.line ?? .max) < ($1.line ?? .max) }) {
             throw ThemeError(file: file, line: first.line, reason: first.reason)
         }

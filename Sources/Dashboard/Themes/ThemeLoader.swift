@@ -1,4 +1,5 @@
 import Foundation
+import RouterEngine
 
 /// Resolves a theme and the chain of themes it extends.
 struct ThemeLoader {
@@ -57,7 +58,7 @@ struct ThemeLoader {
             do {
                 parentPath = try locate(parent, besides: path)
             } catch {
-                let line = ThemeLineLocator(text: text).line(of: "extends")
+                let line = TOMLLineIndex(text: text).line(ofPath: "extends")
                 throw ThemeError(file: path, line: line, reason: "extends \"\(parent)\": \(error.reason)")
             }
             let (parentRoles, parentSummary) = try resolve(path: parentPath, requested: parent)

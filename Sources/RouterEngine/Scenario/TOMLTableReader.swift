@@ -16,7 +16,7 @@ struct TOMLTableReader {
     private var isArrayTable: Bool { section == "replicas" || section == "events" }
 
     func error(_ key: String?, _ reason: String) -> ScenarioError {
-        ScenarioError(file: file, line: lines.line(section: section, index: index, key: key), reason: reason)
+        ScenarioError(file: file, line: lines.line(table: section, index: index, key: key) ?? 1, reason: reason)
     }
 
     func nested(_ key: String, _ table: TOMLTable, section: String, index: Int) -> TOMLTableReader {

@@ -1,4 +1,5 @@
 import TOMLKit
+import RouterEngine
 
 /// Reads a replica list in TOML: one `[[replica]]` table per replica, with `url` and optionally
 /// `node`, `zone` and `max_ongoing_requests`.
@@ -14,34 +15,34 @@ public enum ReplicaFile {
 
     /// Parses the text of a replica file; errors read `NAME:LINE: what is wrong`.
     public static func parse(_ text: String, name: String) -> Result<[ReplicaSpec], ProxyStartupError> {
-        let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
         let table: TOMLTable
         do {
             table = try TOMLTable(string: text)
         } catch let error as TOMLParseError {
             let line = error.source.begin.line
+            let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
             let shown = line >= 1 && line <= lines.count ? " (\(lines[line - 1].trimmingCharacters()))" : ""
             return .failure(ProxyStartupError("\(name):\(line): malformed TOML: \(error.description)\(shown)"))
         } catch {
             return .failure(ProxyStartupError("\(name): malformed TOML: \(error)"))
         }
+        let lines = TOMLLineIndex(text: text)
         for key in table.keys where key != "replica" {
             return .failure(ProxyStartupError(
-                "\(name):\(lineOf(key: key, in: lines) ?? 1): unknown key \"\(key)\"; expected [[replica]] tables"))
+                "\(name):\(lines.line(ofPath: key) ?? 1): unknown key \"\(key)\"; expected [[replica]] tables"))
         }
         guard let entries = table["replica"]?.array else {
             if table["replica"] != nil {
                 return .failure(ProxyStartupError(
-                    "\(name):\(lineOf(key: "replica", in: lines) ?? 1): \"replica\" must be an array of tables ([[replica]])"))
+                    "\(name):\(lines.line(ofPath: "replica") ?? 1): \"replica\" must be an array of tables ([[replica]])"))
             }
             return .failure(ProxyStartupError("\(name): no [[replica]] tables; each needs at least url = \"http://HOST:PORT\""))
         }
         var specs: [ReplicaSpec] = []
         var seen: Set<ReplicaAddress> = []
         for (index, entry) in entries.enumerated() {
-            let header = headerLine(number: index, in: lines)
             func refuse(_ key: String?, _ why: String) -> Result<[ReplicaSpec], ProxyStartupError> {
-                let line = key.flatMap { lineOf(key: $0, in: lines, from: header ?? 0) } ?? header ?? 1
+                let line = lines.line(table: "replica", index: index, key: key) ?? 1
                 return .failure(ProxyStartupError("\(name):\(line): replica \(index + 1) \(why)"))
             }
             guard let replica = entry.table else { return refuse(nil, "is not a table") }
@@ -77,27 +78,6 @@ public enum ReplicaFile {
         }
         guard !specs.isEmpty else { return .failure(ProxyStartupError("\(name): no [[replica]] tables")) }
         return .success(specs)
-    }
-
-    /// The 1-based line of the `number`-th (0-based) `[[replica]]` header.
-    private static func headerLine(number: Int, in lines: [Substring]) -> Int? {
-        var seen = 0
-        for (index, line) in lines.enumerated() where line.trimmingCharacters().hasPrefix("[[") {
-            if seen == number { return index + 1 }
-            seen += 1
-        }
-        return nil
-    }
-
-    /// The 1-based line where `key = ...` is set, at or after line `from` (1-based), within one table.
-    private static func lineOf(key: String, in lines: [Substring], from: Int = 0) -> Int? {
-        for index in max(from, 0)..<lines.count {
-            let line = lines[index].trimmingCharacters()
-            if index + 1 > from, from > 0, line.hasPrefix("[") { return nil }
-            if line.hasPrefix(key), line.dropFirst(key.count).trimmingCharacters().hasPrefix("=") { return index + 1 }
-            if line.hasPrefix("[[\(key)]]") || line.hasPrefix("[\(key)]") { return index + 1 }
-        }
-        return nil
     }
 }
 
