@@ -19,20 +19,9 @@ public final class VirtualScheduler: EngineScheduler {
         return timer
     }
 
-    /// The deadline of the next live timer, if any.
-    public var nextDeadline: EngineTime? {
-        dropCancelled()
-        return queue.peek?.deadline
-    }
-
     /// Fires every timer due up to and including `end`, then leaves the clock at `end`.
     public func run(until end: EngineTime) {
-        while let next = queue.peek, next.deadline <= end {
-            queue.pop()
-            guard let action = next.timer.take() else { continue }
-            now = next.deadline
-            action()
-        }
+        while step(limit: end) {}
         if end > now { now = end }
     }
 
@@ -53,26 +42,6 @@ public final class VirtualScheduler: EngineScheduler {
         }
         return false
     }
-
-    /// Fires timers until none is left or `limit` is reached; returns whether it went idle.
-    @discardableResult
-    public func runUntilIdle(limit: EngineTime = EngineTime(nanoseconds: .max)) -> Bool {
-        while let next = queue.peek {
-            if next.deadline > limit {
-                now = Swift.max(now, limit)
-                return false
-            }
-            queue.pop()
-            guard let action = next.timer.take() else { continue }
-            now = next.deadline
-            action()
-        }
-        return true
-    }
-
-    private func dropCancelled() {
-        while let next = queue.peek, next.timer.isCancelled { queue.pop() }
-    }
 }
 
 private final class VirtualTimer: Cancellable {
@@ -81,8 +50,6 @@ private final class VirtualTimer: Cancellable {
     init(action: @escaping () -> Void) {
         self.action = action
     }
-
-    var isCancelled: Bool { action == nil }
 
     func cancel() { action = nil }
 
