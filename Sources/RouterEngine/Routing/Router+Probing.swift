@@ -19,32 +19,29 @@ extension Router {
 
     /// Among candidates with a trusted length below their maximum, the one with the lowest.
     func chooseFromCache(_ candidates: [ReplicaRecord]) -> ReplicaRecord? {
-        var best: ReplicaRecord?
-        var bestLength = Int.max
-        for candidate in candidates {
-            guard let length = trustedLength(of: candidate),
-                  length < candidate.info.maxOngoingRequests, length < bestLength else { continue }
-            best = candidate
-            bestLength = length
-        }
-        return best
+        lowest(of: candidates, length: trustedLength(of:))
     }
 
     /// After the task's probes: the lowest accepted length, using what the probes wrote into the
     /// cache (and what other tasks have sent since), even when the cache TTL is zero.
     func chooseAfterProbes(_ task: RoutingTask) -> ReplicaRecord? {
+        lowest(of: task.pair) { candidate in
+            guard candidate.isRoutable else { return nil }
+            if candidate.countsLocally { return localLength(of: candidate) }
+            guard let entry = candidate.cache, entry.learnedAt >= task.probesStartedAt || isFresh(entry) else {
+                return nil
+            }
+            return entry.length
+        }
+    }
+
+    /// The candidate with the lowest known length below its maximum; the first of equals.
+    private func lowest(of candidates: [ReplicaRecord], length: (ReplicaRecord) -> Int?) -> ReplicaRecord? {
         var best: ReplicaRecord?
         var bestLength = Int.max
-        for candidate in task.pair where candidate.isRoutable {
-            let length: Int?
-            if candidate.countsLocally {
-                length = localLength(of: candidate)
-            } else if let entry = candidate.cache, entry.learnedAt >= task.probesStartedAt || isFresh(entry) {
-                length = entry.length
-            } else {
-                length = nil
-            }
-            guard let length, length < candidate.info.maxOngoingRequests, length < bestLength else { continue }
+        for candidate in candidates {
+            guard let length = length(candidate),
+                  length < candidate.info.maxOngoingRequests, length < bestLength else { continue }
             best = candidate
             bestLength = length
         }
