@@ -18,6 +18,23 @@ extension Router {
         return previous
     }
 
+    /// Carries out an operator's `.applySettings` or `.undoSettings`, the same for every host.
+    public func performSettingsCommand(_ command: RouterCommand, by origin: CommandOrigin) -> CommandResult {
+        switch command {
+        case .applySettings(let newSettings):
+            do {
+                try apply(newSettings, by: origin)
+                return .done("settings applied")
+            } catch {
+                return .refused(error.description)
+            }
+        case .undoSettings:
+            return undoSettings(by: origin) == nil ? .refused("no parameter change to undo") : .done("undone")
+        default:
+            return .refused("not a settings command")
+        }
+    }
+
     private func replaceSettings(with newSettings: RouterSettings, by origin: CommandOrigin, verb: String) {
         let changes = RouterSettingKey.allCases.compactMap { key -> String? in
             guard settings[key] != newSettings[key] else { return nil }

@@ -56,15 +56,8 @@ public final class SimulationHost: RouterHost {
 
     public func perform(_ command: RouterCommand, by origin: CommandOrigin) -> CommandResult {
         switch command {
-        case .applySettings(let settings):
-            do {
-                try router.apply(settings, by: origin)
-                return .done("settings applied")
-            } catch {
-                return .refused(error.description)
-            }
-        case .undoSettings:
-            return router.undoSettings(by: origin) == nil ? .refused("no parameter change to undo") : .done("undone")
+        case .applySettings, .undoSettings:
+            return router.performSettingsCommand(command, by: origin)
         case .setLoad(let rate):
             return setLoad(rate, by: origin.description)
         case .addReplica(let address):

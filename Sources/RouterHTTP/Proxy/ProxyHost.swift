@@ -40,16 +40,8 @@ public final class ProxyHost: RouterHost {
 
     public func perform(_ command: RouterCommand, by origin: CommandOrigin) -> CommandResult {
         switch command {
-        case .applySettings(let settings):
-            do throws(ConfigurationError) {
-                try router.apply(settings, by: origin)
-                return .done("settings applied")
-            } catch {
-                return .refused(error.description)
-            }
-        case .undoSettings:
-            return router.undoSettings(by: origin) == nil ? .refused("there is no settings change to undo")
-                : .done("settings restored")
+        case .applySettings, .undoSettings:
+            return router.performSettingsCommand(command, by: origin)
         case .setLoad:
             return .refused("the load is real traffic in proxy mode; it cannot be set from here")
         case .injectFault, .recover:
