@@ -236,6 +236,7 @@ extension Router {
     }
 
     func endTask(_ task: RoutingTask) {
+        if task.machine.probingToken != 0 { traceProbesAbandoned(by: task) }
         if !task.machine.isEnded { _ = task.machine.handle(.capLowered) }
         task.timer?.cancel()
         task.timer = nil

@@ -72,6 +72,16 @@ extension Router {
         }
     }
 
+    /// A task that ends while its probes are out will not hear them: its attempt says so.
+    func traceProbesAbandoned(by task: RoutingTask) {
+        guard let count = task.request.trace?.attempts.count, count > 0,
+              task.request.trace?.attempts[count - 1].task == task.id else { return }
+        for index in task.request.trace!.attempts[count - 1].candidates.indices
+        where task.request.trace!.attempts[count - 1].candidates[index].probe.map({ $0.outcome == nil }) == true {
+            task.request.trace!.attempts[count - 1].candidates[index].probe?.outcome = "abandoned"
+        }
+    }
+
     func traceChoice(_ chosen: ReplicaRecord?, for task: RoutingTask) {
         guard let count = task.request.trace?.attempts.count, count > 0 else { return }
         task.request.trace?.attempts[count - 1].choice = chosen?.id.rawValue

@@ -99,7 +99,8 @@ public struct TraceCandidate: Codable, Sendable, Equatable {
 /// A probe an attempt waited for.
 public struct TraceProbe: Codable, Sendable, Equatable {
     public var deadlineMs: Double
-    /// `length`, `timeout`, `unavailable`, `dead`, `unsupported` or `replica_left`; nil while out.
+    /// `length`, `timeout`, `unavailable`, `dead`, `unsupported`, `replica_left`, or `abandoned`
+    /// (the task ended first); nil while out.
     public var outcome: String?
     public var length: Int?
     public var roundTripMs: Double?
