@@ -76,6 +76,14 @@ struct RoutingTaskStateMachineTests {
         #expect(alone.isEnded)
     }
 
+    @Test func aRequestLeavingBetweenAttemptsStartsAnotherSearchOrEndsTheTask() {
+        var machine = RoutingTaskStateMachine()
+        #expect(machine.handle(.requestLeft(othersWaiting: true)) == .attempt)
+        #expect(machine.state == .ready)
+        #expect(machine.handle(.requestLeft(othersWaiting: false)) == .end)
+        #expect(machine.isEnded)
+    }
+
     @Test func aFailedAttemptSleepsItsWaitAndWakingAttemptsAgain() {
         var machine = sleeping(failed: 3, at: .ms(25))
         #expect(machine.sleep == .init(failedAttempts: 3, startedAt: .ms(25), wait: .ms(50), wakeAt: .ms(75)))

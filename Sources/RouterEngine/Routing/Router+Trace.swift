@@ -116,3 +116,11 @@ extension Router {
         change(&task.request.trace!.attempts[count - 1].candidates[index])
     }
 }
+
+extension RequestTrace {
+    mutating func finish(outcome: String, replica: String?, atMs: Double) {
+        self.outcome = outcome
+        self.replica = replica
+        self.finishedMs = atMs
+    }
+}

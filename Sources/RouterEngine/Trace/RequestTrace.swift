@@ -19,12 +19,6 @@ public struct RequestTrace: Codable, Sendable, Equatable {
         self.admittedMs = admittedMs
     }
 
-    mutating func finish(outcome: String, replica: String?, atMs: Double) {
-        self.outcome = outcome
-        self.replica = replica
-        self.finishedMs = atMs
-    }
-
     enum CodingKeys: String, CodingKey {
         case request, attempts, sends, outcome, replica
         case admittedMs = "admitted_ms"
