@@ -3,8 +3,9 @@ import RouterEngine
 /// The parameter editor's form: one text per setting, checked as it is typed by the shared
 /// `SettingsValidator`, and the wait sequence it would produce.
 public struct ParameterForm: Equatable, Sendable {
-    /// The fields in the order the form shows them.
-    public static let fields: [RouterSettingKey] = RouterSettingKey.allCases
+    /// The fields in the order the form shows them: the backoff, probe and cache settings (the
+    /// model matching timeout is set at start, by variable, flag or scenario file).
+    public static let fields: [RouterSettingKey] = RouterSettingKey.allCases.filter { $0 != .modelMatchingTimeout }
     public static let previewAttempts = 10
 
     /// The live settings when the form was opened; fields that differ are pending.

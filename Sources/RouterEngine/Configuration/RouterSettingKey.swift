@@ -6,6 +6,7 @@ public enum RouterSettingKey: String, CaseIterable, Sendable, Codable {
     case probeDeadline
     case maxProbeDeadline
     case cacheTimeout
+    case modelMatchingTimeout
 
     /// Ray Serve's environment variable for this setting.
     public var environmentVariable: String {
@@ -16,6 +17,7 @@ public enum RouterSettingKey: String, CaseIterable, Sendable, Codable {
         case .probeDeadline: "RAY_SERVE_QUEUE_LENGTH_RESPONSE_DEADLINE_S"
         case .maxProbeDeadline: "RAY_SERVE_MAX_QUEUE_LENGTH_RESPONSE_DEADLINE_S"
         case .cacheTimeout: "RAY_SERVE_QUEUE_LENGTH_CACHE_TIMEOUT_S"
+        case .modelMatchingTimeout: "RAY_SERVE_MULTIPLEXED_MODEL_ID_MATCHING_TIMEOUT_S"
         }
     }
 
@@ -28,6 +30,7 @@ public enum RouterSettingKey: String, CaseIterable, Sendable, Codable {
         case .probeDeadline: "probe-deadline-s"
         case .maxProbeDeadline: "max-probe-deadline-s"
         case .cacheTimeout: "cache-timeout-s"
+        case .modelMatchingTimeout: "model-matching-timeout-s"
         }
     }
 
@@ -40,6 +43,7 @@ public enum RouterSettingKey: String, CaseIterable, Sendable, Codable {
         case .probeDeadline: "probe_deadline_s"
         case .maxProbeDeadline: "max_probe_deadline_s"
         case .cacheTimeout: "cache_timeout_s"
+        case .modelMatchingTimeout: "model_matching_timeout_s"
         }
     }
 
@@ -52,13 +56,14 @@ public enum RouterSettingKey: String, CaseIterable, Sendable, Codable {
         case .probeDeadline: "probe deadline (s)"
         case .maxProbeDeadline: "max probe deadline (s)"
         case .cacheTimeout: "cache TTL (s)"
+        case .modelMatchingTimeout: "model match timeout (s)"
         }
     }
 
     /// What values are allowed, in words.
     public var allowed: String {
         switch self {
-        case .initialBackoff, .cacheTimeout: "a finite number ≥ 0"
+        case .initialBackoff, .cacheTimeout, .modelMatchingTimeout: "a finite number ≥ 0"
         case .backoffMultiplier: "a finite number ≥ 1"
         case .maxBackoff: "a finite number ≥ the initial backoff"
         case .probeDeadline, .maxProbeDeadline: "a finite number > 0"

@@ -9,6 +9,8 @@ public struct RouterSettings: Equatable, Hashable, Sendable, Codable {
     public var probeDeadline: Double
     public var maxProbeDeadline: Double
     public var cacheTimeout: Double
+    /// How long a request for a model prefers the replicas holding it (drawn between this and twice it).
+    public var modelMatchingTimeout: Double
 
     public init(
         initialBackoff: Double = 0.025,
@@ -16,7 +18,8 @@ public struct RouterSettings: Equatable, Hashable, Sendable, Codable {
         maxBackoff: Double = 0.5,
         probeDeadline: Double = 0.1,
         maxProbeDeadline: Double = 1.0,
-        cacheTimeout: Double = 10.0
+        cacheTimeout: Double = 10.0,
+        modelMatchingTimeout: Double = 1.0
     ) {
         self.initialBackoff = initialBackoff
         self.backoffMultiplier = backoffMultiplier
@@ -24,6 +27,7 @@ public struct RouterSettings: Equatable, Hashable, Sendable, Codable {
         self.probeDeadline = probeDeadline
         self.maxProbeDeadline = maxProbeDeadline
         self.cacheTimeout = cacheTimeout
+        self.modelMatchingTimeout = modelMatchingTimeout
     }
 
     public static let defaults = RouterSettings()
@@ -38,6 +42,7 @@ public struct RouterSettings: Equatable, Hashable, Sendable, Codable {
             case .probeDeadline: probeDeadline
             case .maxProbeDeadline: maxProbeDeadline
             case .cacheTimeout: cacheTimeout
+            case .modelMatchingTimeout: modelMatchingTimeout
             }
         }
         set {
@@ -48,6 +53,7 @@ public struct RouterSettings: Equatable, Hashable, Sendable, Codable {
             case .probeDeadline: probeDeadline = newValue
             case .maxProbeDeadline: maxProbeDeadline = newValue
             case .cacheTimeout: cacheTimeout = newValue
+            case .modelMatchingTimeout: modelMatchingTimeout = newValue
             }
         }
     }

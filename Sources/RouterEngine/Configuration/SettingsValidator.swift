@@ -72,7 +72,7 @@ public enum SettingsValidator {
         }
         guard value.isFinite else { throw refuse("is not finite") }
         switch key {
-        case .initialBackoff, .maxBackoff, .cacheTimeout:
+        case .initialBackoff, .maxBackoff, .cacheTimeout, .modelMatchingTimeout:
             if value < 0 { throw refuse("is negative") }
         case .backoffMultiplier:
             if value < 1 { throw refuse("is below 1") }

@@ -13,8 +13,9 @@ public protocol ReplicaConnection: AnyObject {
 /// A replica's answer to a queue-length probe.
 public enum ProbeAnswer: Equatable, Sendable {
     /// The number of requests the replica is working on or holding, and the most it takes at once
-    /// when it says so (its own limit wins over the configured one).
-    case queueLength(Int, maxOngoingRequests: Int? = nil)
+    /// when it says so (its own limit wins over the configured one), and the models it holds when
+    /// it reports them (multiplexing).
+    case queueLength(Int, maxOngoingRequests: Int? = nil, models: [String]? = nil)
     /// The replica cannot answer for now: keep it, but do not trust its cached length.
     case unavailable
     /// The replica is gone for good.
@@ -43,12 +44,15 @@ public struct DispatchedRequest {
     public var id: RequestID
     /// How many times the request was routed before this one.
     public var reroutes: Int
+    /// The model the request asks for, if any.
+    public var model: String?
     /// What the host attached to the request (an HTTP exchange, for example).
     public var payload: AnyObject?
 
-    public init(id: RequestID, reroutes: Int, payload: AnyObject?) {
+    public init(id: RequestID, reroutes: Int, model: String? = nil, payload: AnyObject?) {
         self.id = id
         self.reroutes = reroutes
+        self.model = model
         self.payload = payload
     }
 }

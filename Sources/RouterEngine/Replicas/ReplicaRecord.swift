@@ -26,6 +26,12 @@ final class ReplicaRecord {
     var latency = LatencyWindow()
     var rate = RateCounter()
     var fault: String?
+    /// The models its last probe answer said it holds (multiplexing).
+    var models: [String] = []
+    /// Models that appeared in its reports, over its life: the loads the router saw.
+    var modelLoadsSeen = 0
+    /// Requests routed to it for each model it holds, while it holds it.
+    var modelUse: [String: Int] = [:]
 
     init(info: ReplicaInfo, connection: any ReplicaConnection) {
         self.info = info

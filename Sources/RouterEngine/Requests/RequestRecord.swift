@@ -10,6 +10,10 @@ final class RequestRecord {
     let id: RequestID
     let admittedAt: EngineTime
     let payload: AnyObject?
+    /// The model it asks for (multiplexed routing); nil routes by locality.
+    let model: String?
+    /// How long it prefers the replicas holding its model, drawn at admission between T and 2T.
+    var matchingTimeout: Duration = .zero
     let onFinish: (RequestResult) -> Void
     var phase: Phase = .pending
     var reroutes = 0
@@ -21,9 +25,13 @@ final class RequestRecord {
     /// Why it went where it did; nil when the router keeps no traces.
     var trace: RequestTrace?
 
-    init(id: RequestID, admittedAt: EngineTime, payload: AnyObject?, onFinish: @escaping (RequestResult) -> Void) {
+    init(
+        id: RequestID, admittedAt: EngineTime, model: String? = nil, payload: AnyObject?,
+        onFinish: @escaping (RequestResult) -> Void
+    ) {
         self.id = id
         self.admittedAt = admittedAt
+        self.model = model
         self.payload = payload
         self.onFinish = onFinish
     }
@@ -44,6 +52,11 @@ struct RequestRouting {
     var attempts = 0
     /// When it first failed, for the backoff panel.
     var inBackoffSince: EngineTime = .zero
+    /// Whether an attempt over the holders of its model found nothing: later ones within the
+    /// matching timeout draw from the replicas with the fewest models.
+    var triedHolders = false
+    /// Whether, past the matching timeout, an attempt over the fewest-models set found nothing.
+    var triedFewestAfterTimeout = false
     /// When its last failed attempt (or refusal) happened: its next attempt waits the backoff from then.
     var failedAt: EngineTime = .zero
 }
@@ -55,12 +68,4 @@ enum LocalityTier: Int, Comparable {
     case all
 
     static func < (lhs: LocalityTier, rhs: LocalityTier) -> Bool { lhs.rawValue < rhs.rawValue }
-
-    var traceName: TraceTier {
-        switch self {
-        case .node: .node
-        case .zone: .zone
-        case .all: .all
-        }
-    }
 }

@@ -86,8 +86,9 @@ extension Router {
         }
         if replicasByID[replica.id] === replica, replica.state != .dead {
             switch answer {
-            case .queueLength(let length, let reportedMax):
+            case .queueLength(let length, let reportedMax, let models):
                 if let reportedMax { adopt(reportedMax, for: replica) }
+                if let models { adoptModelReport(models, for: replica) }
                 if replica.cache.map({ probe.issuedAt >= $0.issuedAt }) ?? true {
                     replica.cache = QueueLengthEntry(length: max(length, 0), learnedAt: now, issuedAt: probe.issuedAt)
                 }

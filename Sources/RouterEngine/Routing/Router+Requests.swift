@@ -1,8 +1,11 @@
 extension Router {
     /// Admits a request. `onFinish` is called exactly once: when a replica completes it, or when it
     /// fails with a reason (possibly before `submit` returns, when the pending queue is full).
+    /// A request with a `model` is routed to replicas holding it (multiplexing); one without routes by locality.
     @discardableResult
-    public func submit(payload: AnyObject? = nil, onFinish: @escaping (RequestResult) -> Void) -> RequestID {
+    public func submit(
+        model: String? = nil, payload: AnyObject? = nil, onFinish: @escaping (RequestResult) -> Void
+    ) -> RequestID {
         lastRequestNumber += 1
         let id = RequestID(lastRequestNumber)
         totals.admitted += 1
@@ -18,7 +21,12 @@ extension Router {
             onFinish(.failed(.shed))
             return id
         }
-        let request = RequestRecord(id: id, admittedAt: now, payload: payload, onFinish: onFinish)
+        let request = RequestRecord(id: id, admittedAt: now, model: model, payload: payload, onFinish: onFinish)
+        if model != nil, options.multiplexRouting {
+            // Uniform between T and 2T, as Ray draws it, from the router's seeded randomness.
+            let base = settings.modelMatchingTimeout
+            request.matchingTimeout = .clampedSeconds(base + base * random.unit())
+        }
         if isTracing { request.trace = RequestTrace(request: id.rawValue, admittedMs: traceMilliseconds(now)) }
         requests[id] = request
         enqueue(request)
@@ -122,8 +130,11 @@ extension Router {
         replica.routed += 1
         replica.rate.record(at: now)
         cacheSent(to: replica)
+        if let model = request.model { countModelSend(model, to: replica) }
         traceSend(request, to: replica, routedFor: searched)
-        let dispatched = DispatchedRequest(id: request.id, reroutes: request.reroutes, payload: request.payload)
+        let dispatched = DispatchedRequest(
+            id: request.id, reroutes: request.reroutes, model: request.model, payload: request.payload
+        )
         request.sendHandle = replica.connection.send(dispatched) { [weak self, request, replica] outcome in
             self?.sendFinished(request, on: replica, outcome)
         }

@@ -59,9 +59,18 @@ extension Router {
                 continue
             }
             let request = task.request
-            let (tier, candidates) = nextTier(for: request)
-            task.tier = tier
-            pickPair(from: candidates, into: &task.pair)
+            if let model = routingModel(of: request) {
+                task.tier = multiplexTier(for: request, model: model, into: &task.candidates)
+                if task.candidates.isEmpty {
+                    task.pair.removeAll(keepingCapacity: true)
+                } else {
+                    pickPair(from: task.candidates, into: &task.pair)
+                }
+            } else {
+                let (tier, candidates) = nextTier(for: request)
+                task.tier = CandidateTier(tier)
+                pickPair(from: candidates, into: &task.pair)
+            }
             task.considered = task.pair
             request.routing.attempts += 1
             traceAttemptStarted(task)
@@ -85,7 +94,7 @@ extension Router {
                 return
             }
             traceChoice(nil, for: task)
-            guard tier < .all else {
+            guard task.tier.isFreeLocalTry else {
                 attemptFailed(task)
                 return
             }
@@ -124,10 +133,10 @@ extension Router {
             return
         }
         traceChoice(nil, for: task)
-        guard task.tier == .all, task.request.isPending, task.request.claimedBy == task.id else {
+        guard !task.tier.isFreeLocalTry, task.request.isPending, task.request.claimedBy == task.id else {
             // A local tier that found nothing costs no backoff; an attempt for a request that has
             // left the queue meanwhile counts for none.
-            if task.tier < .all, task.request.isPending, task.request.claimedBy == task.id {
+            if task.tier.isFreeLocalTry, task.request.isPending, task.request.claimedBy == task.id {
                 advanceTier(of: task.request)
             }
             attempt(task)
@@ -160,13 +169,15 @@ extension Router {
         pair.append(tier[second])
     }
 
-    /// Hands `replica` to the oldest waiting request. Returns false when none was waiting (the task ended).
+    /// Hands `replica` to the oldest request waiting for the model it was chosen for, else to the
+    /// oldest waiting request. Returns false when none was waiting (the task ended).
     func assign(_ replica: ReplicaRecord, for task: RoutingTask) -> Bool {
-        guard let request = oldestPending() else {
+        guard let index = recipientIndex(for: task) else {
             perform(task.machine.handle(.capLowered), for: task)
             return false
         }
-        pendingQueue.removeFirst()
+        let request = pendingQueue[index]
+        if index == 0 { pendingQueue.removeFirst() } else { pendingQueue.remove(at: index) }
         let waited = now - request.admittedAt
         fulfillmentWindow.record(waited, at: now)
         _ = fulfillmentAll.record(UInt64(max(waited.nanosecondsClamped / 1000, 0)))
@@ -194,6 +205,7 @@ extension Router {
     /// sleeps the backoff wait.
     func attemptFailed(_ task: RoutingTask) {
         let request = task.request
+        noteFailedMultiplexAttempt(task)
         request.routing.failedAttempts += 1
         let failed = request.routing.failedAttempts
         retries.failedAttempts += 1

@@ -62,7 +62,7 @@ extension Router {
 
     func traceProbeAnswer(_ answer: ProbeAnswer, of replica: ReplicaRecord, for task: RoutingTask, roundTrip: Duration) {
         switch answer {
-        case .queueLength(let length, _):
+        case .queueLength(let length, _, _):
             traceProbe(of: replica, for: task, outcome: "length", length: length, roundTrip: roundTrip)
         case .unavailable:
             traceProbe(of: replica, for: task, outcome: "unavailable", length: nil, roundTrip: roundTrip)
@@ -94,7 +94,8 @@ extension Router {
     func traceChoice(_ chosen: ReplicaRecord?, for task: RoutingTask) {
         guard let count = task.request.trace?.attempts.count, count > 0 else { return }
         task.request.trace?.attempts[count - 1].choice = chosen?.id.rawValue
-        if chosen != nil, let served = oldestPending(), served !== task.request {
+        if chosen != nil, let index = recipientIndex(for: task), pendingQueue[index] !== task.request {
+            let served = pendingQueue[index]
             task.request.trace?.attempts[count - 1].handedTo = served.id.rawValue
         }
     }

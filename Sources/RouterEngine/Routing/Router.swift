@@ -26,6 +26,9 @@ public final class Router {
         public var eventCapacity: Int
         /// How many finished requests' decision traces the router keeps (0 keeps none).
         public var traceCapacity: Int
+        /// Whether a request's model steers its routing (Ray's multiplexing); when false, requests
+        /// for models route by locality like any other (for side-by-side measurement).
+        public var multiplexRouting: Bool
 
         public init(
             locality: Locality = Locality(node: "node-a", zone: "zone-1"),
@@ -36,7 +39,8 @@ public final class Router {
             maxRoutingTasksCap: Int = 50,
             warnEveryFailedAttempts: Int = 50,
             eventCapacity: Int = 500,
-            traceCapacity: Int = 1000
+            traceCapacity: Int = 1000,
+            multiplexRouting: Bool = true
         ) {
             self.locality = locality
             self.legacyBackoff = legacyBackoff
@@ -47,6 +51,7 @@ public final class Router {
             self.warnEveryFailedAttempts = warnEveryFailedAttempts
             self.eventCapacity = eventCapacity
             self.traceCapacity = traceCapacity
+            self.multiplexRouting = multiplexRouting
         }
     }
 
@@ -74,6 +79,11 @@ public final class Router {
     var requests: [RequestID: RequestRecord] = [:]
     var lastRequestNumber: UInt64 = 0
     public internal(set) var totals = RequestTotals()
+
+    /// Models sent to the fewest-models set before any replica reported holding them (Ray's
+    /// fallback match set), bounded by `fallbackMatchCapacity`.
+    var modelFallbackMatch: Set<String> = []
+    var modelTally = ModelTally()
 
     var tasks: [Int: RoutingTask] = [:]
     var benchmarkPair: [ReplicaRecord] = []

@@ -48,5 +48,6 @@ extension Router.Options: Equatable {
             && lhs.maxPendingRequests == rhs.maxPendingRequests && lhs.routingTimeout == rhs.routingTimeout
             && lhs.maxReroutes == rhs.maxReroutes && lhs.maxRoutingTasksCap == rhs.maxRoutingTasksCap
             && lhs.warnEveryFailedAttempts == rhs.warnEveryFailedAttempts && lhs.eventCapacity == rhs.eventCapacity
+            && lhs.multiplexRouting == rhs.multiplexRouting
     }
 }

@@ -65,9 +65,11 @@ public enum ScenarioParser {
         }
 
         var load = SimulationStatus(requestsPerSecond: 0, arrival: .poisson)
+        var models: ModelDistribution?
         if let table = try table(root, "load", top) {
             let reader = top.nested("load", table, section: "load", index: 0)
-            try reader.checkKeys(["rate_rps", "arrival"])
+            try reader.checkKeys(["rate_rps", "arrival", "models"])
+            models = try readModels(reader)
             load.requestsPerSecond = try reader.number("rate_rps", atLeast: 0) ?? 0
             if let arrival = try reader.string("arrival") {
                 guard let process = ArrivalProcess(rawValue: arrival) else {
@@ -89,12 +91,13 @@ public enum ScenarioParser {
 
         return Scenario(
             seed: UInt64(seed), duration: .clampedSeconds(durationSeconds), settingOverrides: overrides,
-            options: options, fleet: FleetSpec(replicas: replicas, load: load), events: events
+            options: options, fleet: FleetSpec(replicas: replicas, load: load, models: models), events: events
         )
     }
 
     static let replicaKeys: Set<String> = [
         "id", "node", "zone", "max_ongoing_requests", "service_time_ms", "probe_rtt_ms", "answers_probes",
+        "max_models", "model_load_ms",
     ]
 
     private static func readRouter(
@@ -102,6 +105,7 @@ public enum ScenarioParser {
     ) throws(ScenarioError) {
         var allowed: Set<String> = [
             "node", "zone", "prefer_local", "legacy_backoff", "routing_timeout_s", "max_reroutes", "max_pending",
+            "multiplex",
         ]
         allowed.formUnion(RouterSettingKey.allCases.map(\.fileKey))
         try reader.checkKeys(allowed)
@@ -112,6 +116,7 @@ public enum ScenarioParser {
         if let zone = try reader.string("zone") { options.locality.zone = zone }
         if let preferLocal = try reader.bool("prefer_local") { options.locality.preferLocal = preferLocal }
         if let legacy = try reader.bool("legacy_backoff") { options.legacyBackoff = legacy }
+        if let multiplex = try reader.bool("multiplex") { options.multiplexRouting = multiplex }
         if let timeout = try reader.number("routing_timeout_s", atLeast: 0) {
             options.routingTimeout = timeout == 0 ? nil : .clampedSeconds(timeout)
         }
@@ -127,12 +132,19 @@ public enum ScenarioParser {
         let answersProbes = try reader.bool("answers_probes") ?? true
         let rtt = try reader.number("probe_rtt_ms", atLeast: 0) ?? 1
         let serviceTime = try readServiceTime(reader)
+        let maxModels = try reader.integer("max_models", in: 1...10_000)
+        let modelLoad = try reader.number("model_load_ms", atLeast: 0)
+        if modelLoad != nil, maxModels == nil {
+            throw reader.error("model_load_ms", "model_load_ms needs max_models (how many models the replica holds)")
+        }
         return SimulatedReplicaSpec(
             info: ReplicaInfo(
                 id: ReplicaID(id), node: node, zone: zone, maxOngoingRequests: maxOngoing, answersProbes: answersProbes
             ),
             serviceTime: serviceTime,
-            probeRTT: .clampedSeconds(rtt / 1000)
+            probeRTT: .clampedSeconds(rtt / 1000),
+            maxModels: maxModels,
+            modelLoad: .clampedSeconds((modelLoad ?? 0) / 1000)
         )
     }
 
@@ -170,6 +182,57 @@ public enum ScenarioParser {
             return .logNormal(meanMilliseconds: mean, sigma: sigma)
         default:
             throw reader.error(key, "distribution '\(distribution)' is unknown; it must be constant, exponential or lognormal")
+        }
+    }
+
+    /// `models = { count = 20, distribution = "zipf", s = 1.1 }`, `{ count = 5, distribution =
+    /// "uniform" }`, or a list of weights, one per model.
+    private static func readModels(_ reader: TOMLTableReader) throws(ScenarioError) -> ModelDistribution? {
+        let key = "models"
+        guard let value = reader.table[key] else { return nil }
+        if let array = value.array {
+            var weights: [Double] = []
+            for element in array {
+                guard let weight = element.double ?? element.int.map(Double.init) else {
+                    throw reader.error(key, "every weight in models must be a number")
+                }
+                weights.append(weight)
+            }
+            guard weights.count <= 100_000, let distribution = ModelDistribution(weights: weights) else {
+                throw reader.error(key, "models weights must be at most 100000 finite numbers ≥ 0, at least one above 0")
+            }
+            return distribution
+        }
+        guard let table = value.table else {
+            throw reader.error(key, "models must be a table such as { count = 20, distribution = \"zipf\", s = 1.1 } or a list of weights")
+        }
+        let inner = TOMLTableReader(table: table, section: reader.section, index: reader.index, lines: reader.lines, file: reader.file)
+        for innerKey in inner.table.keys.sorted() where !["count", "distribution", "s"].contains(innerKey) {
+            throw reader.error(key, "unknown key '\(innerKey)' in models; known keys: count, distribution, s")
+        }
+        func located<T>(_ body: () throws(ScenarioError) -> T) throws(ScenarioError) -> T {
+            do {
+                return try body()
+            } catch {
+                throw reader.error(key, "models: \(error.reason)")
+            }
+        }
+        guard let count = try located({ () throws(ScenarioError) in try inner.integer("count", in: 1...100_000) }) else {
+            throw reader.error(key, "models needs a count (how many models)")
+        }
+        let distribution = try located { () throws(ScenarioError) in try inner.string("distribution") } ?? "zipf"
+        switch distribution {
+        case "zipf":
+            let s = try located { () throws(ScenarioError) in try inner.number("s", atLeast: 0) } ?? 1
+            guard let zipf = ModelDistribution.zipf(count: count, s: s) else {
+                throw reader.error(key, "models: s = \(SettingText.format(s)) gives weights that do not add up; use a smaller s")
+            }
+            return zipf
+        case "uniform":
+            if inner.has("s") { throw reader.error(key, "models: s applies to the zipf distribution only") }
+            return ModelDistribution(weights: Array(repeating: 1, count: count))
+        default:
+            throw reader.error(key, "models distribution '\(distribution)' is unknown; it must be zipf or uniform")
         }
     }
 

@@ -17,6 +17,8 @@ public struct ScenarioReport: Equatable, Sendable, Codable {
     public var retries: Retries
     public var replicas: [Replica]
     public var params: Params
+    /// Model hit rate, loads and latencies split by hit and miss; nil when the load asks for no models.
+    public var models: Models?
 
     /// Latency percentiles in milliseconds.
     public struct Percentiles: Equatable, Sendable, Codable {
@@ -55,7 +57,7 @@ public struct ScenarioReport: Equatable, Sendable, Codable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case seed, admitted, completed, failed, pending, running, conserved, retries, replicas, params
+        case seed, admitted, completed, failed, pending, running, conserved, retries, replicas, params, models
         case durationS = "duration_s"
         case legacyBackoff = "legacy_backoff"
         case fulfillmentMs = "fulfillment_ms"

@@ -17,6 +17,7 @@ public enum ScenarioRunner {
         _ scenario: Scenario,
         settings: RouterSettings,
         legacyBackoff: Bool? = nil,
+        multiplexRouting: Bool? = nil,
         logger: Logger = Logger(label: "routertop.simulate", factory: { _ in SwiftLogNoOpLogHandler() }),
         observe: ((Router) -> Void)? = nil,
         maxSteps: Int = .max,
@@ -24,6 +25,7 @@ public enum ScenarioRunner {
     ) -> ScenarioReport {
         var options = scenario.options
         if let legacyBackoff { options.legacyBackoff = legacyBackoff }
+        if let multiplexRouting { options.multiplexRouting = multiplexRouting }
         // A run hands its traces to `trace` as they finish; it keeps none of its own.
         options.traceCapacity = 0
         let scheduler = VirtualScheduler()
@@ -52,7 +54,14 @@ public enum ScenarioRunner {
             steps += 1
             observe?(host.router)
         }
-        return report(for: host.router, scenario: scenario)
+        var report = report(for: host.router, scenario: scenario)
+        if let log = host.modelLog {
+            report.models = ScenarioReport.Models(
+                log: log, caches: host.replicas.keys.sorted().compactMap { host.replicas[$0]?.modelCache },
+                multiplexRouting: host.router.options.multiplexRouting
+            )
+        }
+        return report
     }
 
     /// The settings a scenario runs with: the base (defaults and environment), then the file's

@@ -3,11 +3,20 @@ public struct SimulatedReplicaSpec: Equatable, Sendable {
     public var info: ReplicaInfo
     public var serviceTime: ServiceTimeDistribution
     public var probeRTT: Duration
+    /// The most models it holds at once (multiplexing); nil serves any model without loading.
+    public var maxModels: Int?
+    /// How long it takes to load a model it does not hold.
+    public var modelLoad: Duration
 
-    public init(info: ReplicaInfo, serviceTime: ServiceTimeDistribution, probeRTT: Duration) {
+    public init(
+        info: ReplicaInfo, serviceTime: ServiceTimeDistribution, probeRTT: Duration, maxModels: Int? = nil,
+        modelLoad: Duration = .zero
+    ) {
         self.info = info
         self.serviceTime = serviceTime
         self.probeRTT = probeRTT
+        self.maxModels = maxModels
+        self.modelLoad = modelLoad
     }
 }
 
@@ -15,10 +24,13 @@ public struct SimulatedReplicaSpec: Equatable, Sendable {
 public struct FleetSpec: Equatable, Sendable {
     public var replicas: [SimulatedReplicaSpec]
     public var load: SimulationStatus
+    /// The models the load asks for; nil sends requests without a model.
+    public var models: ModelDistribution?
 
-    public init(replicas: [SimulatedReplicaSpec], load: SimulationStatus) {
+    public init(replicas: [SimulatedReplicaSpec], load: SimulationStatus, models: ModelDistribution? = nil) {
         self.replicas = replicas
         self.load = load
+        self.models = models
     }
 
     /// The fleet routertop shows when started with no arguments: eight replicas on two nodes in two

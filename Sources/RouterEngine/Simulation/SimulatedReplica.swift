@@ -7,6 +7,14 @@ public final class SimulatedReplica: ReplicaConnection {
     /// The most requests it works on at once; it refuses more, as a Ray Serve replica does.
     public var capacity: Int
     public private(set) var faults = Faults()
+    /// The models it holds, when it serves multiplexed models; nil serves any model at once.
+    public private(set) var modelCache: ModelCache?
+    /// How long loading a model it lacks takes, on top of the request's service time.
+    public var modelLoad: Duration = .zero
+    /// When each model it is loading is ready; requests for it wait until then.
+    private var loadingUntil: [String: EngineTime] = [:]
+    /// Told of each request it starts, and whether its model was loaded already.
+    var onModelUse: ((RequestID, Bool) -> Void)?
     private let scheduler: any EngineScheduler
     private var random: SeededRandom
     private var running: [RequestID: Running] = [:]
@@ -46,6 +54,12 @@ public final class SimulatedReplica: ReplicaConnection {
         self.random = random
     }
 
+    /// Makes it hold at most `maxModels` models, each taking `load` to load on first use.
+    public func serveModels(max maxModels: Int, load: Duration) {
+        modelCache = ModelCache(capacity: maxModels)
+        modelLoad = load
+    }
+
     /// Requests it is working on now.
     public var ongoing: Int { running.count }
 
@@ -58,7 +72,8 @@ public final class SimulatedReplica: ReplicaConnection {
                 answer(.unavailable)
             } else {
                 answer(.queueLength(
-                    faults.saturated ? max(capacity, running.count) : running.count, maxOngoingRequests: capacity
+                    faults.saturated ? max(capacity, running.count) : running.count, maxOngoingRequests: capacity,
+                    models: modelCache?.models
                 ))
             }
         }
@@ -73,12 +88,35 @@ public final class SimulatedReplica: ReplicaConnection {
             let length = max(capacity, running.count)
             return scheduler.schedule(after: .zero) { finished(.rejected(queueLength: length)) }
         }
-        let timer = scheduler.schedule(after: serviceTime.sample(&random)) { [self] in
+        let service = serviceTime.sample(&random) + modelDelay(for: request)
+        let timer = scheduler.schedule(after: service) { [self] in
             guard let done = running.removeValue(forKey: id) else { return }
             done.finished(.completed)
         }
         running[id] = Running(timer: timer, finished: finished)
         return RunningRequest(replica: self, id: id)
+    }
+
+    /// The wait for the request's model: none when held and ready, the rest of its load when it is
+    /// loading, a whole load when it is not held (which may evict the least recently used).
+    private func modelDelay(for request: DispatchedRequest) -> Duration {
+        guard let model = request.model, var cache = modelCache else { return .zero }
+        let use = cache.use(model)
+        modelCache = cache
+        if let evicted = use.evicted { loadingUntil[evicted] = nil }
+        let now = scheduler.now
+        let delay: Duration
+        if use.loaded {
+            loadingUntil[model] = now + modelLoad
+            delay = modelLoad
+        } else if let ready = loadingUntil[model], ready > now {
+            delay = ready - now
+        } else {
+            loadingUntil[model] = nil
+            delay = .zero
+        }
+        onModelUse?(request.id, !use.loaded)
+        return delay
     }
 
     /// Makes its probes fail (`.unavailable`) until recovered.

@@ -12,6 +12,8 @@ public final class SimulationHost: RouterHost {
     private var template: SimulatedReplicaSpec?
     private var lastAddedNumber = 0
     private var loadStarted = false
+    /// What happened to requests for models; nil when the load asks for none.
+    public let modelLog: ModelServiceLog?
 
     public init(
         fleet: FleetSpec,
@@ -28,11 +30,32 @@ public final class SimulationHost: RouterHost {
         )
         self.router = router
         self.scheduler = scheduler
+        let modelLog = fleet.models.map { _ in ModelServiceLog() }
+        self.modelLog = modelLog
+        // Drawn only when the load asks for models, so a fleet without models keeps the seeds it always had.
+        var modelRandom = SeededRandom(seed: 0)
+        let loadRandom = SeededRandom(seed: seeds.next())
+        if fleet.models != nil { modelRandom = SeededRandom(seed: seeds.next()) }
         self.load = LoadGenerator(
             requestsPerSecond: fleet.load.requestsPerSecond, arrival: fleet.load.arrival,
-            scheduler: scheduler, random: SeededRandom(seed: seeds.next())
-        ) { [weak router] in
-            router?.submit { _ in }
+            scheduler: scheduler, random: loadRandom
+        ) { [weak router, models = fleet.models] in
+            guard let router else { return }
+            guard let models, let modelLog else {
+                router.submit { _ in }
+                return
+            }
+            // The id the router hands out next: logged before submit, which may route at once.
+            let id = RequestID(router.lastRequestNumber + 1)
+            modelLog.admit(id, at: router.now)
+            router.submit(model: models.sample(&modelRandom)) { [weak router] result in
+                guard let router else { return }
+                if case .completed = result {
+                    modelLog.finished(id, completed: true, at: router.now)
+                } else {
+                    modelLog.finished(id, completed: false, at: router.now)
+                }
+            }
         }
         self.seeds = seeds
         self.template = fleet.replicas.first
@@ -85,6 +108,11 @@ public final class SimulationHost: RouterHost {
             id: spec.info.id, capacity: spec.info.maxOngoingRequests, serviceTime: spec.serviceTime,
             probeRTT: spec.probeRTT, scheduler: scheduler, random: SeededRandom(seed: seeds.next())
         )
+        if let maxModels = spec.maxModels { replica.serveModels(max: maxModels, load: spec.modelLoad) }
+        if let modelLog {
+            let scheduler = self.scheduler
+            replica.onModelUse = { id, hit in modelLog.served(id, hit: hit, at: scheduler.now) }
+        }
         do {
             try router.addReplica(spec.info, connection: replica)
         } catch {

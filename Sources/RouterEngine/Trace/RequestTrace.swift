@@ -36,6 +36,10 @@ public enum TraceTier: String, Codable, Sendable, Equatable {
     case node
     case zone
     case all
+    /// The replicas holding the request's model.
+    case model
+    /// The replicas holding the fewest models.
+    case fewestModels = "fewest_models"
 }
 
 /// One routing attempt: where it drew candidates from, what it knew of each, what it chose.

@@ -42,7 +42,7 @@ final class FrontDoor {
 
     func admit(_ exchange: ProxyExchange) {
         tally.received += 1
-        let id = admission.submit(payload: exchange) { [self] result in
+        let id = admission.submit(model: MultiplexedModelHeader.model(in: exchange.head.headers), payload: exchange) { [self] result in
             finish(exchange, result)
         }
         exchange.requestID = id

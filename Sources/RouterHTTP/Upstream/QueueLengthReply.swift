@@ -1,13 +1,14 @@
 import RouterEngine
 
-/// Reads a replica's queue-length reply: `{"queue_length": N, "max_ongoing_requests": M}`.
+/// Reads a replica's queue-length reply: `{"queue_length": N, "max_ongoing_requests": M}`, and
+/// `"multiplexed_model_ids": [...]` when it serves multiplexed models.
 enum QueueLengthReply {
     /// The probe answer: the queue length, and the replica's own maximum when it reports a valid one;
     /// nil when the body does not hold a whole number under `queue_length`.
     static func answer(in body: [UInt8]) -> ProbeAnswer? {
         guard let length = queueLength(in: body) else { return nil }
         let reported = wholeNumber(named: "max_ongoing_requests", in: body).flatMap { $0 >= 1 ? $0 : nil }
-        return .queueLength(length, maxOngoingRequests: reported)
+        return .queueLength(length, maxOngoingRequests: reported, models: ModelIDsReply.modelIDs(in: body))
     }
 
     /// The queue length, or nil when the body does not hold a whole number under `queue_length`.

@@ -20,6 +20,7 @@ enum ScenarioReportText {
         lines.append("waits (ms) \(waits.isEmpty ? "none slept" : waits.joined(separator: ", "))")
         let r = report.retries
         lines.append("retries    failed attempts \(r.failedAttempts)  backoff sleeps \(r.backoffSleeps)  re-routes \(r.reroutes)  warnings \(r.warnings)")
+        if let models = report.models { lines += modelLines(models) }
         let p = report.params
         lines.append("params     initial \(SettingText.format(p.initialBackoffS)) s  multiplier \(SettingText.format(p.backoffMultiplier))  max \(SettingText.format(p.maxBackoffS)) s  probe deadline \(SettingText.format(p.probeDeadlineS)) s (max \(SettingText.format(p.maxProbeDeadlineS)) s)  cache TTL \(SettingText.format(p.cacheTimeoutS)) s")
         lines.append("")
@@ -33,5 +34,23 @@ enum ScenarioReportText {
             }.joined(separator: "  "))
         }
         return lines.joined(separator: "\n")
+    }
+
+    private static func modelLines(_ models: ScenarioReport.Models) -> [String] {
+        let routing = models.multiplexRouting ? "multiplex-aware" : "plain power of two choices"
+        func split(_ name: String, _ value: ScenarioReport.Models.Split) -> String {
+            name + String(
+                format: " p50 %.3f ms  p99 %.3f ms (hit p99 %.3f ms, miss p99 %.3f ms)",
+                value.all.p50, value.all.p99, value.hit.p99, value.miss.p99
+            )
+        }
+        return [
+            "models     routing \(routing)  " + String(
+                format: "hit rate %.1f %%  hits %d  misses %d  loads %d  evictions %d",
+                models.hitRate * 100, models.hits, models.misses, models.loads, models.evictions
+            ),
+            split("model e2e ", models.endToEndMs),
+            split("model wait", models.fulfillmentMs),
+        ]
     }
 }

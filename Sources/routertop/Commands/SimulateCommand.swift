@@ -22,6 +22,9 @@ struct SimulateCommand: ParsableCommand {
     @Flag(help: "Sleep before the first retry too (the legacy policy, for comparison only).")
     var legacyBackoff = false
 
+    @Flag(help: "Route requests for models by plain power of two choices, ignoring which replica holds which model (for comparison).")
+    var noMultiplex = false
+
     @Option(help: "Override the scenario's seed.")
     var seed: UInt64?
 
@@ -65,6 +68,7 @@ struct SimulateCommand: ParsableCommand {
         }
         let report = ScenarioRunner.run(
             loaded, settings: effective, legacyBackoff: legacyBackoff ? true : nil,
+            multiplexRouting: noMultiplex ? false : nil,
             trace: writer.map { writer in { writer.write($0) } }
         )
         if let writer {

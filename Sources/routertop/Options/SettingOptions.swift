@@ -22,11 +22,15 @@ struct SettingOptions: ParsableArguments {
     @Option(name: .customLong("cache-timeout-s"), parsing: .unconditional, help: "Queue-length cache TTL in seconds (RAY_SERVE_QUEUE_LENGTH_CACHE_TIMEOUT_S, default 10).")
     var cacheTimeout: String?
 
+    @Option(name: .customLong("model-matching-timeout-s"), parsing: .unconditional, help: "How long a request for a model prefers replicas holding it, in seconds; each request draws between this and twice it (RAY_SERVE_MULTIPLEXED_MODEL_ID_MATCHING_TIMEOUT_S, default 1).")
+    var modelMatchingTimeout: String?
+
     /// The flags that were given, by setting.
     var texts: [RouterSettingKey: String] {
         let pairs: [(RouterSettingKey, String?)] = [
             (.initialBackoff, initialBackoff), (.backoffMultiplier, backoffMultiplier), (.maxBackoff, maxBackoff),
             (.probeDeadline, probeDeadline), (.maxProbeDeadline, maxProbeDeadline), (.cacheTimeout, cacheTimeout),
+            (.modelMatchingTimeout, modelMatchingTimeout),
         ]
         return Dictionary(uniqueKeysWithValues: pairs.compactMap { key, text in text.map { (key, $0) } })
     }

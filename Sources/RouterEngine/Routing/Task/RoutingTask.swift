@@ -6,8 +6,10 @@ final class RoutingTask {
     /// The request it searches for: its tiers and backoff count drive the attempts.
     var request: RequestRecord
     var timer: (any Cancellable)?
-    /// The tier the current attempt draws from; a failed attempt over `.all` costs backoff.
-    var tier: LocalityTier = .all
+    /// The tier the current attempt draws from; a failed attempt costs backoff unless it was a local try.
+    var tier: CandidateTier = .all
+    /// The current attempt's candidate set, when multiplexing built one (reused between attempts).
+    var candidates: [ReplicaRecord] = []
     var pair: [ReplicaRecord] = []
     /// The candidates of the current attempt, for attributing a failed attempt to them.
     var considered: [ReplicaRecord] = []

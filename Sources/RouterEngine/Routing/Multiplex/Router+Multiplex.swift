@@ -1,0 +1,116 @@
+extension Router {
+    /// The most models the router remembers having sent to the fewest-models set before any
+    /// replica reported them; beyond it a model is treated as never seen (counted).
+    static let fallbackMatchCapacity = 10_000
+
+    /// The candidate set of the next attempt for a request with `model`, as Ray's multiplexed
+    /// routing builds it, written into `candidates`.
+    ///
+    /// Within the request's matching timeout: the replicas holding the model, until an attempt over
+    /// them found nothing; the fewest-models set when none holds it the first time the router sees
+    /// that (a later request waits, with an empty set, for the report of the replica the first one
+    /// went to) or when the holders were tried. Past the timeout: the fewest-models set once, then all.
+    func multiplexTier(for request: RequestRecord, model: String, into candidates: inout [ReplicaRecord]) -> CandidateTier {
+        candidates.removeAll(keepingCapacity: true)
+        if now - request.admittedAt < request.matchingTimeout {
+            if !request.routing.triedHolders {
+                collectHolders(of: model, into: &candidates)
+                if !candidates.isEmpty {
+                    modelFallbackMatch.remove(model)
+                    return .model
+                }
+                if modelFallbackMatch.contains(model) { return .model }
+            }
+            rememberFallback(model)
+            collectFewestModels(into: &candidates)
+            return .fewestModels
+        }
+        if !request.routing.triedFewestAfterTimeout {
+            collectFewestModels(into: &candidates)
+            return .fewestModels
+        }
+        candidates.append(contentsOf: allTier)
+        return .all
+    }
+
+    /// The model that steers the request's routing: its own, unless multiplexed routing is off.
+    func routingModel(of request: RequestRecord) -> String? {
+        options.multiplexRouting ? request.model : nil
+    }
+
+    /// A failed multiplexing attempt uses up its tier for the request.
+    func noteFailedMultiplexAttempt(_ task: RoutingTask) {
+        let request = task.request
+        guard routingModel(of: request) != nil else { return }
+        switch task.tier {
+        case .model:
+            request.routing.triedHolders = true
+        case .fewestModels where now - request.admittedAt >= request.matchingTimeout:
+            request.routing.triedFewestAfterTimeout = true
+        default:
+            break
+        }
+    }
+
+    /// The routable replicas whose last report holds `model`.
+    func collectHolders(of model: String, into candidates: inout [ReplicaRecord]) {
+        for replica in allTier where replica.models.contains(model) { candidates.append(replica) }
+    }
+
+    /// The routable replicas holding the fewest models (by their last reports).
+    func collectFewestModels(into candidates: inout [ReplicaRecord]) {
+        var fewest = Int.max
+        for replica in allTier { fewest = min(fewest, replica.models.count) }
+        for replica in allTier where replica.models.count == fewest { candidates.append(replica) }
+    }
+
+    private func rememberFallback(_ model: String) {
+        guard !modelFallbackMatch.contains(model) else { return }
+        guard modelFallbackMatch.count < Self.fallbackMatchCapacity else {
+            modelTally.fallbacksNotRemembered += 1
+            return
+        }
+        modelFallbackMatch.insert(model)
+    }
+
+    /// The index in the pending queue of the request a replica found by `task` goes to: the oldest
+    /// waiting for the model it was chosen for, else the oldest waiting.
+    func recipientIndex(for task: RoutingTask) -> Int? {
+        guard oldestPending() != nil else { return nil }
+        if let model = routingModel(of: task.request) {
+            for index in pendingQueue.indices {
+                let request = pendingQueue[index]
+                if request.isPending, request.model == model { return index }
+            }
+        }
+        return 0
+    }
+
+    /// Takes a replica's report of the models it holds; models new to it count as loads.
+    func adoptModelReport(_ models: [String], for replica: ReplicaRecord) {
+        let report = Array(models.prefix(Self.modelReportLimit))
+        if models.count > report.count { modelTally.reportsTruncated += 1 }
+        for model in report where !replica.models.contains(model) {
+            replica.modelLoadsSeen += 1
+            modelTally.loadsSeen += 1
+            modelTally.loadRate.record(at: now)
+        }
+        replica.models = report
+        replica.modelUse = replica.modelUse.filter { report.contains($0.key) }
+    }
+
+    /// The most models of one replica's report the router keeps.
+    static let modelReportLimit = 256
+
+    /// Counts a request for a model sent to `replica`: a hit when its last report holds the model.
+    func countModelSend(_ model: String, to replica: ReplicaRecord) {
+        let hit = replica.models.contains(model)
+        if hit {
+            modelTally.hits += 1
+            replica.modelUse[model, default: 0] += 1
+        } else {
+            modelTally.misses += 1
+        }
+        modelTally.record(model, hit: hit, at: now)
+    }
+}
