@@ -8,11 +8,7 @@ public final class SimulatedReplica: ReplicaConnection {
     public var capacity: Int
     public private(set) var faults = Faults()
     /// The models it holds, when it serves multiplexed models; nil serves any model at once.
-    public private(set) var modelCache: ModelCache?
-    /// How long loading a model it lacks takes, on top of the request's service time.
-    public var modelLoad: Duration = .zero
-    /// When each model it is loading is ready; requests for it wait until then.
-    private var loadingUntil: [String: EngineTime] = [:]
+    public private(set) var modelLoader: ModelLoader?
     /// Told of each request it starts, and whether its model was loaded already.
     var onModelUse: ((RequestID, Bool) -> Void)?
     private let scheduler: any EngineScheduler
@@ -56,9 +52,11 @@ public final class SimulatedReplica: ReplicaConnection {
 
     /// Makes it hold at most `maxModels` models, each taking `load` to load on first use.
     public func serveModels(max maxModels: Int, load: Duration) {
-        modelCache = ModelCache(capacity: maxModels)
-        modelLoad = load
+        modelLoader = ModelLoader(maxModels: maxModels, loadTime: load)
     }
+
+    /// Its model cache (loads and evictions), when it serves multiplexed models.
+    public var modelCache: ModelCache? { modelLoader?.cache }
 
     /// Requests it is working on now.
     public var ongoing: Int { running.count }
@@ -73,7 +71,7 @@ public final class SimulatedReplica: ReplicaConnection {
             } else {
                 answer(.queueLength(
                     faults.saturated ? max(capacity, running.count) : running.count, maxOngoingRequests: capacity,
-                    models: modelCache?.models
+                    models: modelLoader?.models
                 ))
             }
         }
@@ -97,26 +95,13 @@ public final class SimulatedReplica: ReplicaConnection {
         return RunningRequest(replica: self, id: id)
     }
 
-    /// The wait for the request's model: none when held and ready, the rest of its load when it is
-    /// loading, a whole load when it is not held (which may evict the least recently used).
+    /// The wait for the request's model (none when it serves no models), noted as a hit or a miss.
     private func modelDelay(for request: DispatchedRequest) -> Duration {
-        guard let model = request.model, var cache = modelCache else { return .zero }
-        let use = cache.use(model)
-        modelCache = cache
-        if let evicted = use.evicted { loadingUntil[evicted] = nil }
-        let now = scheduler.now
-        let delay: Duration
-        if use.loaded {
-            loadingUntil[model] = now + modelLoad
-            delay = modelLoad
-        } else if let ready = loadingUntil[model], ready > now {
-            delay = ready - now
-        } else {
-            loadingUntil[model] = nil
-            delay = .zero
-        }
-        onModelUse?(request.id, !use.loaded)
-        return delay
+        guard let model = request.model, var loader = modelLoader else { return .zero }
+        let (wait, hit) = loader.use(model, now: .nanoseconds(scheduler.now.nanoseconds))
+        modelLoader = loader
+        onModelUse?(request.id, hit)
+        return wait
     }
 
     /// Makes its probes fail (`.unavailable`) until recovered.

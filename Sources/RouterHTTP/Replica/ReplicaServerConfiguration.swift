@@ -10,19 +10,27 @@ public struct ReplicaServerConfiguration: Sendable, Equatable {
     public var queueLengthPath: String
     /// When false the queue-length endpoint answers 404, like a service that has none.
     public var answersQueueLength: Bool
+    /// The most models it holds at once (multiplexing); nil serves every model without loading.
+    public var maxModels: Int?
+    /// How long loading a model it does not hold takes, on top of the service time.
+    public var modelLoad: Duration
 
     public init(
         maxOngoing: Int = 5,
         serviceTime: Duration = .milliseconds(20),
         jitter: Duration = .zero,
         queueLengthPath: String = "/-/queue-length",
-        answersQueueLength: Bool = true
+        answersQueueLength: Bool = true,
+        maxModels: Int? = nil,
+        modelLoad: Duration = .zero
     ) {
         self.maxOngoing = maxOngoing
         self.serviceTime = serviceTime
         self.jitter = jitter
         self.queueLengthPath = queueLengthPath
         self.answersQueueLength = answersQueueLength
+        self.maxModels = maxModels
+        self.modelLoad = modelLoad
     }
 }
 

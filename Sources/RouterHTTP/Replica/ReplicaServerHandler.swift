@@ -57,9 +57,7 @@ final class ReplicaServerHandler: ChannelInboundHandler, RemovableChannelHandler
             respond(head, status: .serviceUnavailable, body: "unavailable\n", context: context)
             return
         }
-        let reply = { [state] in
-            "{\"queue_length\": \(state.ongoing), \"max_ongoing_requests\": \(state.configuration.maxOngoing)}"
-        }
+        let reply = { [state] in state.queueLengthReply() }
         guard let delay = state.faults.slowProbe else {
             respond(head, status: .ok, body: reply(), contentType: "application/json", context: context)
             return
@@ -115,7 +113,8 @@ final class ReplicaServerHandler: ChannelInboundHandler, RemovableChannelHandler
             return
         }
         state.ongoing += 1
-        context.eventLoop.assumeIsolated().scheduleTask(in: state.drawServiceTime()) { [self, state] in
+        let modelWait = state.modelWait(for: MultiplexedModelHeader.model(in: head.headers))
+        context.eventLoop.assumeIsolated().scheduleTask(in: state.drawServiceTime() + modelWait) { [self, state] in
             state.ongoing -= 1
             guard !state.crashed else { return }
             if state.faults.drop {

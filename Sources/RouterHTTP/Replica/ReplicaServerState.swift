@@ -1,4 +1,5 @@
 import NIOCore
+import RouterEngine
 
 /// What one replica server knows: its work in progress, its faults, its connections.
 ///
@@ -13,9 +14,51 @@ final class ReplicaServerState {
     var crashed = false
     var connections: [ObjectIdentifier: any Channel] = [:]
     var listener: (any Channel)?
+    /// The models it holds, when it serves multiplexed models.
+    var models: ModelLoader?
 
     init(configuration: ReplicaServerConfiguration) {
         self.configuration = configuration
+        models = configuration.maxModels.map { ModelLoader(maxModels: $0, loadTime: configuration.modelLoad) }
+    }
+
+    /// How long a request for `model` waits for it to be loaded (loading it, evicting the least
+    /// recently used beyond the limit); zero without a model or when it serves none.
+    func modelWait(for model: String?) -> TimeAmount {
+        guard let model, var loader = models else { return .zero }
+        let now = Duration.nanoseconds(Int64(clamping: NIODeadline.now().uptimeNanoseconds))
+        let wait = loader.use(model, now: now).wait
+        models = loader
+        return .nanoseconds(wait.nanosecondsClampedForNIO)
+    }
+
+    /// The probe answer's body: its length and limit, and its models when it serves any.
+    func queueLengthReply() -> String {
+        var reply = "{\"queue_length\": \(ongoing), \"max_ongoing_requests\": \(configuration.maxOngoing)"
+        if let models {
+            let ids = models.models.map(Self.jsonString).joined(separator: ", ")
+            reply += ", \"multiplexed_model_ids\": [\(ids)]"
+        }
+        return reply + "}"
+    }
+
+    private static func jsonString(_ text: String) -> String {
+        var escaped = "\""
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\"": escaped += "\\\""
+            case "\\": escaped += "\\\\"
+            case "\n": escaped += "\\n"
+            case "\t": escaped += "\\t"
+            default:
+                if scalar.value < 0x20 {
+                    escaped += "\\u00" + (scalar.value < 0x10 ? "0" : "") + String(scalar.value, radix: 16)
+                } else {
+                    escaped.unicodeScalars.append(scalar)
+                }
+            }
+        }
+        return escaped + "\""
     }
 
     /// The time one request takes, jitter included.

@@ -14,7 +14,10 @@ struct ReplicaCommand: ParsableCommand {
             {"queue_length": N, "max_ongoing_requests": M}, and refuses work beyond its maximum with 503. \
             Faults: POST /-/fault/slow-probe?ms=N, /-/fault/unavailable, /-/fault/drop (take work, close \
             without answering), /-/fault/truncate (answer half, then close), /-/fault/crash (exit), \
-            /-/fault/recover.
+            /-/fault/recover. With --max-models it serves multiplexed models: a request's \
+            serve_multiplexed_model_id header names its model, loaded on first use (--model-load-ms), the \
+            least recently used evicted beyond the limit, and the probe answer lists the models held \
+            under "multiplexed_model_ids".
             """
     )
 
@@ -32,6 +35,12 @@ struct ReplicaCommand: ParsableCommand {
     @Option(name: .customLong("probe-path"), help: "Path of the queue-length endpoint (default /-/queue-length).")
     var probePath: String = "/-/queue-length"
 
+    @Option(name: .customLong("max-models"), help: "Serve multiplexed models, holding at most this many at once (default: no models).")
+    var maxModels: String?
+
+    @Option(name: .customLong("model-load-ms"), help: "Milliseconds loading a model it does not hold takes (default 0; needs --max-models).")
+    var modelLoadMilliseconds: String?
+
     @Flag(name: .customLong("no-queue-length-endpoint"), help: "Answer 404 on the queue-length endpoint, like a service without one.")
     var noQueueLengthEndpoint = false
 
@@ -47,8 +56,13 @@ struct ReplicaCommand: ParsableCommand {
             serviceTime: .milliseconds(whole(serviceMilliseconds, flag: "--service-ms", atLeast: 0)),
             jitter: .milliseconds(whole(jitterMilliseconds, flag: "--jitter-ms", atLeast: 0)),
             queueLengthPath: checkedProbePath(),
-            answersQueueLength: !noQueueLengthEndpoint
+            answersQueueLength: !noQueueLengthEndpoint,
+            maxModels: maxModels.map { whole($0, flag: "--max-models", atLeast: 1) },
+            modelLoad: .milliseconds(modelLoadMilliseconds.map { whole($0, flag: "--model-load-ms", atLeast: 0) } ?? 0)
         )
+        if modelLoadMilliseconds != nil, maxModels == nil {
+            failStartup("--model-load-ms needs --max-models (how many models the replica holds)")
+        }
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         let server: ReplicaServer
         do {

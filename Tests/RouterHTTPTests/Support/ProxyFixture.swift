@@ -50,8 +50,10 @@ final class ProxyFixture: Sendable {
                             proxy: proxy)
     }
 
-    func send(_ method: HTTPMethod = .GET, path: String = "/", body: String? = nil) async throws -> TestOutcome {
-        try await TestHTTPClient.send(method, port: proxy.port, path: path, body: body, on: clientGroup)
+    func send(
+        _ method: HTTPMethod = .GET, path: String = "/", body: String? = nil, headers: [(String, String)] = []
+    ) async throws -> TestOutcome {
+        try await TestHTTPClient.send(method, port: proxy.port, path: path, body: body, headers: headers, on: clientGroup)
     }
 
     /// Sends `count` requests at once and returns what each client got.

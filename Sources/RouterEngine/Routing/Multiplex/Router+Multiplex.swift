@@ -1,4 +1,9 @@
 extension Router {
+    /// The models `id` said it holds in its last probe answer; nil when there is no such replica.
+    public func replicaModels(_ id: ReplicaID) -> [String]? {
+        replicasByID[id]?.models
+    }
+
     /// The most models the router remembers having sent to the fewest-models set before any
     /// replica reported them; beyond it a model is treated as never seen (counted).
     static let fallbackMatchCapacity = 10_000
