@@ -102,6 +102,9 @@ extension DashboardState {
             return [.send(.undoSettings, what: "undo")]
         case .character("E"):
             return [.export(snapshot.settings)]
+        case .character("m"):
+            view = view == .models ? .main : .models
+            modelsScroll = 0
         case .character(let character):
             return fleetKey(character, snapshot: snapshot, readOnly: readOnly)
         default:
@@ -117,6 +120,7 @@ extension DashboardState {
     private mutating func scroll(by offset: Int) {
         switch (view, focus) {
         case (.detail, _), (.main, .replicas): moveSelection(by: offset)
+        case (.models, _): modelsScroll = max(0, modelsScroll.addingClamped(offset))
         case (.main, .timers): timersScroll = max(0, timersScroll.addingClamped(offset))
         // Down goes towards the newest line, which is at the bottom.
         case (.main, .events): eventsScroll = max(0, eventsScroll.addingClamped(-offset))

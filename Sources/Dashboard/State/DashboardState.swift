@@ -6,6 +6,8 @@ struct DashboardState {
     enum View: Equatable {
         case main
         case detail(ReplicaID)
+        /// Every model asked for or held: its replicas, request rate and hits.
+        case models
     }
 
     /// The panel that arrows and page keys scroll in the main view.
@@ -31,6 +33,7 @@ struct DashboardState {
     var selectedIndex = 0
     var tableScroll = 0
     var timersScroll = 0
+    var modelsScroll = 0
     /// Lines scrolled back from the newest event; 0 follows the log.
     var eventsScroll = 0
     var pausedSnapshot: RouterSnapshot?

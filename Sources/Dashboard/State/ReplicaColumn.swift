@@ -6,6 +6,8 @@ public enum ReplicaColumn: Int, CaseIterable, Sendable {
     // reaches a cell within a few columns with a short relative move instead of a full address.
     case id, location, state, queue, inFlight, source, routed, rejected, probeTimeouts, retries
     case probeRTT, cacheAge, p99, rate, fault
+    /// The models it holds and the one it serves most; shown only when some replica reports models.
+    case models
 
     public var title: String {
         switch self {
@@ -24,6 +26,7 @@ public enum ReplicaColumn: Int, CaseIterable, Sendable {
         case .p99: "p99"
         case .rate: "rate"
         case .fault: "fault"
+        case .models: "models"
         }
     }
 
@@ -45,6 +48,7 @@ public enum ReplicaColumn: Int, CaseIterable, Sendable {
         case .p99: "request p99"
         case .rate: "rate"
         case .fault: "fault"
+        case .models: "models held"
         }
     }
 
@@ -72,16 +76,17 @@ public enum ReplicaColumn: Int, CaseIterable, Sendable {
         case .queue: 2
         case .inFlight: 3
         case .routed: 4
-        case .source: 5
-        case .location: 6
-        case .rejected: 7
-        case .retries: 8
-        case .probeTimeouts: 9
-        case .p99: 10
-        case .probeRTT: 11
-        case .rate: 12
-        case .cacheAge: 13
-        case .fault: 14
+        case .models: 5
+        case .source: 6
+        case .location: 7
+        case .rejected: 8
+        case .retries: 9
+        case .probeTimeouts: 10
+        case .p99: 11
+        case .probeRTT: 12
+        case .rate: 13
+        case .cacheAge: 14
+        case .fault: 15
         }
     }
 
@@ -103,6 +108,7 @@ public enum ReplicaColumn: Int, CaseIterable, Sendable {
         case .p99: 6
         case .rate: 14
         case .fault: 16
+        case .models: 14
         }
     }
 }

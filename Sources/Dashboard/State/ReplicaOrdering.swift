@@ -60,6 +60,7 @@ enum ReplicaOrdering {
         case .cacheAge: return replica.cacheAge?.secondsValue ?? -1
         case .p99: return replica.latencyP99?.secondsValue ?? -1
         case .rate: return replica.rate.isFinite ? replica.rate : -1
+        case .models: return Double(replica.models?.models.count ?? -1)
         default: return 0
         }
     }

@@ -49,6 +49,9 @@ enum DetailView {
               ("  p99 ", .headerLabel), (Format.duration(replica.latencyP99), .headerValue),
               ("  rate ", .headerLabel), (Format.rate(replica.rate), .headerValue),
               ("  max ongoing ", .headerLabel), (String(replica.maxOngoingRequests), .headerValue)])
+        if let models = replica.models {
+            line([("models ", .headerLabel), (ModelsText.list(models), .headerValue)])
+        }
         if row + 1 < rect.height {
             canvas.put("rate, one value a second (last \(min(replica.rateHistory.count, rect.width - 2))s)",
                        in: rect, row: row, column: 1, role: .headerLabel)

@@ -47,6 +47,8 @@ struct FrameRenderer {
         case .detail(let id):
             DetailView.draw(&canvas, in: layout.body, snapshot: snapshot, id: id, position: ids.firstIndex(of: id),
                             count: ids.count, events: events)
+        case .models:
+            ModelsView.draw(&canvas, in: layout.body, figures: snapshot.models, scroll: &state.modelsScroll)
         }
         drawStatus(&canvas, layout: layout, state: state)
         if state.showHelp {

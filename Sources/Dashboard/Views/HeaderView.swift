@@ -21,6 +21,10 @@ enum HeaderView {
         first.add(2, ("in backoff ", .headerLabel), (String(snapshot.tasksInBackoff), .backoffWait))
         first.add(4, ("fulfil p50 ", .headerLabel), (Format.duration(snapshot.fulfillment.p50), .headerValue),
                   (" p99 ", .headerLabel), (Format.duration(snapshot.fulfillment.p99), .headerValue))
+        if let models = snapshot.models, models.requestRate > 0 || models.hits + models.misses > 0 {
+            first.add(3, ("models hit ", .headerLabel), (ModelsText.hitRate(models.hitRate), .headerValue),
+                      (" loads ", .headerLabel), (Format.rate(models.loadRate), .headerValue))
+        }
         first.draw(&canvas, in: rect, row: 0)
 
         guard rect.height >= 2 else { return }

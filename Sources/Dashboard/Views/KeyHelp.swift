@@ -15,6 +15,7 @@ enum KeyHelp {
         Entry(keys: "PgUp PgDn", action: "page"),
         Entry(keys: "Tab", action: "next panel to scroll"),
         Entry(keys: "Enter", action: "replica detail"),
+        Entry(keys: "m", action: "models view (multiplexing)"),
         Entry(keys: "Esc", action: "back / clear filter"),
         Entry(keys: "s F6", action: "next sort column"),
         Entry(keys: "S", action: "reverse sort"),
@@ -47,6 +48,8 @@ enum KeyHelp {
         var keys: [(String, String)] = [("q", "quit"), ("?", "help")]
         if case .detail = state.view {
             keys += [("Esc", "back"), ("j k", "prev/next replica")]
+        } else if state.view == .models {
+            keys += [("Esc m", "back"), ("j k", "scroll")]
         } else {
             keys += [("Enter", "detail"), ("s S", "sort"), ("/", "filter"), ("Tab", "panel")]
         }

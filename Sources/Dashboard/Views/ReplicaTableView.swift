@@ -26,7 +26,9 @@ enum ReplicaTableView {
         }
         var chosen = Set<ReplicaColumn>()
         var used = 1
-        for column in ReplicaColumn.allCases.sorted(by: { $0.priority < $1.priority }) {
+        let anyModels = replicas.contains { $0.models != nil }
+        for column in ReplicaColumn.allCases.sorted(by: { $0.priority < $1.priority })
+        where column != .models || anyModels {
             let needed = columnWidth(column) + (chosen.isEmpty ? 0 : 1)
             if used + needed <= width {
                 chosen.insert(column)
@@ -153,6 +155,7 @@ enum ReplicaTableView {
                 canvas.putRight(Format.count(Int(replica.rate.rounded())), right: left + placed.width, y: y,
                                 width: 5, role: rateRole)
             case .fault: text(replica.fault ?? "", .stateFault)
+            case .models: text(ModelsText.cell(replica.models), .tableRow)
             }
         }
     }

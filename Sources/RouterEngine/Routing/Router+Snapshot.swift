@@ -16,7 +16,7 @@ extension Router {
                     wakeAt: sleep?.wakeAt
                 )
             }
-        return RouterSnapshot(
+        var snapshot = RouterSnapshot(
             time: now,
             mode: mode,
             settings: settings,
@@ -37,6 +37,8 @@ extension Router {
             events: eventLog.recent(eventLimit),
             simulation: simulation
         )
+        snapshot.models = modelFigures()
+        return snapshot
     }
 
     /// Requests by the number of routing attempts they needed, fewest first.
@@ -76,7 +78,7 @@ extension Router {
             source = .local
         }
         let latency = replica.latency.summary(at: now, refresh: .seconds(1))
-        return ReplicaSnapshot(
+        var snapshot = ReplicaSnapshot(
             id: replica.id,
             node: replica.info.node,
             zone: replica.info.zone,
@@ -98,5 +100,7 @@ extension Router {
             rateHistory: replica.rate.history(at: now),
             fault: replica.fault
         )
+        snapshot.models = replicaModels(of: replica)
+        return snapshot
     }
 }

@@ -28,6 +28,8 @@ public struct RouterSnapshot: Sendable {
     public var events: [RouterEvent]
     /// The simulated load, when the fleet is simulated.
     public var simulation: SimulationStatus?
+    /// Multiplexed routing figures; nil until a request names a model or a replica reports one.
+    public var models: ModelFigures?
 
     /// True when the live backoff or probe settings differ from the start values.
     public var settingsChanged: Bool { settings != startupSettings }
@@ -166,6 +168,8 @@ public struct ReplicaSnapshot: Equatable, Sendable {
     public var rateHistory: [Double]
     /// A fault injected into a simulated replica, in words.
     public var fault: String?
+    /// The models it reported holding; nil when it never reported any.
+    public var models: ReplicaModels?
 
     public init(
         id: ReplicaID,

@@ -1,0 +1,70 @@
+import Dashboard
+import RouterEngine
+import Testing
+
+@Suite("Models on screen")
+struct ModelsScreenTests {
+    static func snapshotWithModels() -> RouterSnapshot {
+        var snapshot = Fixtures.snapshot(replicas: 4)
+        snapshot.replicas[0].models = ReplicaModels(models: ["llama-a", "llama-b", "lora-7"], mostUsed: "lora-7", loads: 5)
+        snapshot.replicas[1].models = ReplicaModels(models: ["llama-a"], mostUsed: nil, loads: 1)
+        snapshot.models = ModelFigures(
+            hits: 96, misses: 4, loads: 6, requestRate: 40, loadRate: 0.5,
+            models: [
+                ModelEntry(name: "lora-7", holders: [snapshot.replicas[0].id], requests: 70, hits: 69, rate: 30),
+                ModelEntry(name: "llama-a", holders: [snapshot.replicas[0].id, snapshot.replicas[1].id], requests: 30, hits: 27, rate: 10),
+                ModelEntry(name: "cold-9", holders: [], requests: 0, hits: 0, rate: 0),
+            ]
+        )
+        return snapshot
+    }
+
+    @Test("the table's models column shows how many each holds and the most used; the header the hit rate")
+    func columnAndHeader() {
+        let snapshot = Self.snapshotWithModels()
+        let screen = Fixtures.controller(FakeRouterControl(snapshot)).render(size: TerminalSize(columns: 160, rows: 40))
+        #expect(screen.row(0).contains("models hit 96% loads 0.5/s"))
+        #expect(screen.contains("models"))
+        let first = screen.rows(containing: snapshot.replicas[0].id.rawValue + " ").first ?? ""
+        #expect(first.contains("3 lora-7"))
+        let second = screen.rows(containing: snapshot.replicas[1].id.rawValue + " ").first ?? ""
+        #expect(second.contains("1 llama-a"))
+    }
+
+    @Test("without models the table and the header are as before")
+    func noModelsNoColumn() {
+        let screen = Fixtures.controller(FakeRouterControl(Fixtures.snapshot(replicas: 4)))
+            .render(size: TerminalSize(columns: 160, rows: 40))
+        #expect(!screen.row(0).contains("models hit"))
+        #expect(!screen.contains("models "))
+    }
+
+    @Test("m opens the models view: each model with its rate, hits and holders; Esc goes back")
+    func modelsView() {
+        let snapshot = Self.snapshotWithModels()
+        let dashboard = Fixtures.controller(FakeRouterControl(snapshot))
+        let size = TerminalSize(columns: 120, rows: 30)
+        dashboard.handle(.character("m"))
+        let screen = dashboard.render(size: size)
+        #expect(screen.contains("Models 3"))
+        let lora = screen.rows(containing: "lora-7").first ?? ""
+        #expect(lora.contains("30.0/s") && lora.contains("70") && lora.contains("99%"))
+        #expect(lora.contains(snapshot.replicas[0].id.rawValue))
+        let llama = screen.rows(containing: "llama-a").first ?? ""
+        #expect(llama.contains(snapshot.replicas[0].id.rawValue + " " + snapshot.replicas[1].id.rawValue))
+        #expect((screen.rows(containing: "cold-9").first ?? "").contains("none"))
+        dashboard.handle(.escape)
+        #expect(!dashboard.render(size: size).contains("Models 3"))
+    }
+
+    @Test("the replica detail lists every model it holds")
+    func detail() {
+        let snapshot = Self.snapshotWithModels()
+        let dashboard = Fixtures.controller(FakeRouterControl(snapshot))
+        let size = TerminalSize(columns: 120, rows: 30)
+        _ = dashboard.render(size: size)
+        dashboard.handle(.enter)
+        let screen = dashboard.render(size: size)
+        #expect(screen.contains("models llama-a, llama-b, lora-7; most used lora-7; 5 loads seen"))
+    }
+}
