@@ -92,9 +92,7 @@ public final class SimulationHost: RouterHost {
 
     /// Changes the offered load.
     public func setLoad(_ rate: Double, by who: String) -> CommandResult {
-        guard rate.isFinite, rate >= 0, rate <= 1_000_000 else {
-            return .refused("load \(rate) req/s is out of range; it must be from 0 to 1000000")
-        }
+        if let problem = LoadRate.problem(rate) { return .refused(problem) }
         let old = load.requestsPerSecond
         load.setRate(rate)
         if !loadStarted { start() }

@@ -5,9 +5,25 @@ import Glibc
 import Darwin
 #endif
 
-/// On a crash while the screen is up, restores the terminal before the crash report is seen.
+/// On a crash, or any other signal whose default action ends the process (Ctrl-\ sends SIGQUIT),
+/// restores the terminal before the process ends, so the shell is never left in the alternate
+/// screen, raw and with the cursor hidden.
 enum FatalSignals {
-    static let handled: [Int32] = [SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGABRT, SIGTRAP]
+    /// Faults, and the signals that end a process by default without being a request to stop
+    /// (SIGINT, SIGTERM and SIGHUP are `StopSignals`, which quit in order). SIGKILL and SIGSTOP
+    /// cannot be caught; SIGPIPE is ignored instead.
+    static var handled: [Int32] {
+        var signals: [Int32] = [
+            SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGABRT, SIGTRAP, SIGSYS,
+            SIGQUIT, SIGUSR1, SIGUSR2, SIGALRM, SIGVTALRM, SIGPROF, SIGXCPU, SIGXFSZ,
+        ]
+        #if os(Linux)
+        signals += [SIGSTKFLT, SIGPWR, SIGIO]
+        #endif
+        let realTime = rt_sigrtmin()
+        if realTime > 0 { signals += Array(realTime...rt_sigrtmax()) }
+        return signals
+    }
 
     /// Installs the handlers; call once curses has started.
     static func install() {
@@ -22,5 +38,11 @@ enum FatalSignals {
                 raise(signo)
             }
         }
+    }
+
+    /// A write to a closed pipe or socket then fails with EPIPE where it happens, instead of ending
+    /// the process with the screen still up.
+    static func ignoreBrokenPipes() {
+        signal(SIGPIPE, SIG_IGN)
     }
 }

@@ -33,6 +33,7 @@ enum TerminalDashboard {
             configuration.ascii = true
         }
 
+        FatalSignals.ignoreBrokenPipes()
         StopSignals.install()
         let capture = StderrCapture.start(temporaryDirectory: environment["TMPDIR"] ?? "/tmp")
         // Runs last: standard error comes back only after the terminal has been restored.
