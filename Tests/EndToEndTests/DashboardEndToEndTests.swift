@@ -140,12 +140,14 @@ struct DashboardEndToEndTests {
     /// Runs the dashboard so that its pid, its exit status and the terminal modes after it ended
     /// can be read, then sends it `signal` once the table is up.
     private func signalDashboard(_ signal: String) async throws -> (status: Int32?, modes: String)? {
-        try await signalDashboard(signal) { _ in }
+        try await signalDashboard(signal, afterExit: nil)
     }
 
-    /// As above; `afterExit` sees the pane once the program has ended.
+    /// As above; `afterExit`, when given, sees the pane after the program ended while the shell
+    /// that ran it still holds the pane open (tmux shows no cursor on a dead pane), then the shell
+    /// is let go.
     private func signalDashboard(
-        _ signal: String, afterExit: (TmuxSession) throws -> Void
+        _ signal: String, afterExit: ((TmuxSession) throws -> Void)?
     ) async throws -> (status: Int32?, modes: String)? {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("routertop-e2e-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
@@ -153,19 +155,29 @@ struct DashboardEndToEndTests {
         let pidFile = folder.appendingPathComponent("pid")
         let statusFile = folder.appendingPathComponent("status")
         let modesFile = folder.appendingPathComponent("modes")
+        let heldFile = folder.appendingPathComponent("held")
+        let hold = afterExit == nil ? "" : "; touch \(heldFile.path); read held"
         // The shell writes its pid and becomes routertop, so the signal goes to routertop itself.
         guard let tmux = try startDashboard(
             prefix: "sh -c 'echo $$ > \(pidFile.path); exec \"$@\"' sh ",
-            suffix: "; echo $? > \(statusFile.path); stty -a > \(modesFile.path)"
+            suffix: "; echo $? > \(statusFile.path); stty -a > \(modesFile.path)\(hold)"
         ) else { return nil }
         defer { tmux.kill() }
         guard try await waitForReplicaTable(tmux) != nil else { return nil }
         let pid = try String(contentsOf: pidFile, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
         #expect(try CommandRun.run("/bin/kill", ["-\(signal)", pid]).status == 0)
+        if let afterExit {
+            let deadline = ContinuousClock.now + .seconds(20)
+            while !FileManager.default.fileExists(atPath: heldFile.path) && ContinuousClock.now < deadline {
+                try await Task.sleep(for: .milliseconds(50))
+            }
+            try #require(FileManager.default.fileExists(atPath: heldFile.path), "routertop did not end after SIG\(signal)")
+            try afterExit(tmux)
+            try tmux.press("Enter")
+        }
         guard try await tmux.waitForExit() != nil else { return nil }
         // endwin left the alternate screen: the dashboard is gone from the pane.
         #expect(!Self.isReplicaTable(try tmux.capture()))
-        try afterExit(tmux)
         let status = Int32(try String(contentsOf: statusFile, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines))
         return (status, try String(contentsOf: modesFile, encoding: .utf8))
     }

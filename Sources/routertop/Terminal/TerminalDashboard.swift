@@ -12,7 +12,14 @@ enum TerminalDashboard {
     ///   - themeName: a theme name from the search directories, or a path to a theme file.
     /// - Returns: 0 after a normal quit or a stop signal; 2 when the theme is bad, there is no
     ///   terminal, or curses cannot drive it (an unknown `TERM`).
+    ///   A signal such as SIGQUIT ends the process by that signal once the terminal is restored.
     static func run(control: any RouterControl, configuration: DashboardConfiguration, themeName: String) -> Int32 {
+        let status = runScreen(control: control, configuration: configuration, themeName: themeName)
+        if let signo = StopSignals.endingSignal { FatalSignals.endProcess(by: signo) }
+        return status
+    }
+
+    private static func runScreen(control: any RouterControl, configuration: DashboardConfiguration, themeName: String) -> Int32 {
         let environment = ProcessInfo.processInfo.environment
         var configuration = configuration
         configuration.origin = OperatorOrigin.from(environment: environment)
