@@ -57,10 +57,7 @@ enum FuzzMain {
         var argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>? = .allocate(capacity: arguments.count + 1)
         for (index, argument) in arguments.enumerated() { argv![index] = strdup(argument) }
         argv![arguments.count] = nil
-        return LLVMFuzzerRunDriver(&argc, &argv) { data, size in
-            selectedTarget?.run(UnsafeRawBufferPointer(start: data, count: size))
-            return 0
-        }
+        return LLVMFuzzerRunDriver(&argc, &argv) { data, size in fuzzOneInput(data, size) }
     }
     #endif
 }
@@ -68,3 +65,13 @@ enum FuzzMain {
 /// The target chosen on the command line, for libFuzzer's C callback, which cannot capture it.
 /// Written once before fuzzing starts, read on the one fuzzing thread.
 nonisolated(unsafe) var selectedTarget: FuzzTarget?
+
+#if FUZZING
+/// libFuzzer's entry point for one input. Its driver refers to this symbol even when started
+/// through `LLVMFuzzerRunDriver`, so it must exist; both run the selected target.
+@_cdecl("LLVMFuzzerTestOneInput")
+func fuzzOneInput(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
+    selectedTarget?.run(UnsafeRawBufferPointer(start: data, count: size))
+    return 0
+}
+#endif

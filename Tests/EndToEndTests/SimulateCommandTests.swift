@@ -50,6 +50,21 @@ struct SimulateCommandTests {
                     "backoff_waits_ms", "replicas", "params"] {
             #expect(object?[key] != nil, "missing \(key)")
         }
+        // Identical output means something only if the output follows the input: another seed and
+        // another scenario must each give another result.
+        let otherSeed = try Self.run(["simulate", "--scenario", "Scenarios/faults.toml", "--json", "--seed", "99"])
+        #expect(otherSeed.status == 0)
+        #expect(otherSeed.output != first.output)
+        let seeded = try JSONSerialization.jsonObject(with: Data(otherSeed.output.utf8)) as? [String: Any]
+        #expect(seeded?["seed"] as? Int == 99)
+        #expect(seeded?["admitted"] as? Int != object?["admitted"] as? Int, "a Poisson load with another seed admits another count")
+        let otherScenario = try Self.run(["simulate", "--scenario", "Scenarios/burst.toml", "--json"])
+        #expect(otherScenario.status == 0)
+        let burst = try JSONSerialization.jsonObject(with: Data(otherScenario.output.utf8)) as? [String: Any]
+        let replicaIDs = { (report: [String: Any]?) in ((report?["replicas"] as? [[String: Any]]) ?? []).compactMap { $0["id"] as? String } }
+        #expect(replicaIDs(object) == ["r1", "r2", "r3", "r4", "r5", "r6"])
+        #expect(replicaIDs(burst) != replicaIDs(object))
+        #expect(burst?["admitted"] as? Int != object?["admitted"] as? Int)
     }
 
     @Test func theReadableTableNamesEveryReplica() throws {

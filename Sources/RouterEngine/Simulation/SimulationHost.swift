@@ -47,6 +47,15 @@ public final class SimulationHost: RouterHost {
         load.start(until: end)
     }
 
+    /// Ends a finished run: no more arrivals, and every simulated request still in progress is
+    /// dropped, so the router, its fleet and their timers can be freed.
+    public func stop() {
+        load.stop()
+        for replica in replicas.values { replica.abandonAll() }
+        for timer in faultTimers.values { timer.cancel() }
+        faultTimers.removeAll()
+    }
+
     public func snapshot() -> RouterSnapshot {
         router.snapshot(
             mode: .simulated,
