@@ -14,7 +14,7 @@ test: deps
 	swift build --build-tests
 	swift test --skip-build
 	scripts/fuzz.sh replay
-	scripts/check-file-inputs.py --mutations 15
+	scripts/check-file-inputs.py --mutations 10
 
 # Fuzzes every parser of outside input for FUZZ_SECONDS each (libFuzzer and AddressSanitizer, in
 # .build-fuzz), then drives the real binary over file inputs and their mutations.

@@ -27,10 +27,12 @@ KINDS = {
     "replicas": lambda path: ["--listen", "127.0.0.1:0", "--replicas", path, "--headless", "--node", ""],
     "theme": lambda path: ["--theme", path],
 }
+# What status 2 may say: the file refused with its line, or (replica and theme files) the file
+# accepted and start-up stopped at the next step.
 REFUSAL = {
-    "scenario": re.compile(r"^routertop: .+:\d+: .+$"),
-    "replicas": re.compile(r"^routertop: .+$"),
-    "theme": re.compile(r"^routertop: .+$"),
+    "scenario": re.compile(r"^routertop: [^:]+:\d+: .+$"),
+    "replicas": re.compile(r"^routertop: ([^:]+(:\d+)?: .+|--node= is empty; it must be a name)$"),
+    "theme": re.compile(r"^routertop: (theme [^,]+(, line \d+)?: .+|standard input and output are not a terminal.+)$"),
 }
 TOKENS = [b"[", b"]", b"[[", b"]]", b"=", b"\"", b"'", b"\"\"\"", b"#", b"\n", b".", b"{", b"}", b",",
           b"\xc3\xa9", b"\x00", b"\xff", b"3e9", b"-1", b"1e308", b"nan", b"inf", b"0", b"86400",
