@@ -48,7 +48,7 @@ for target in "${targets[@]}"; do
     leaks=1
     [ "$target" = scenario ] && leaks=0
     # -timeout: an input taking longer than 10 s counts as a hang and fails the run.
-    if LSAN_OPTIONS="suppressions=$PWD/scripts/lsan-suppressions.txt" \
+    if ASAN_OPTIONS="detect_leaks=$leaks" LSAN_OPTIONS="suppressions=$PWD/scripts/lsan-suppressions.txt" \
         "$binary" "$target" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=4096 -max_len=8192 \
         -detect_leaks=$leaks \
         -artifact_prefix="$crashes/" -print_final_stats=1 "$work" "Fuzz/Corpus/$target" >"$log" 2>&1; then

@@ -12,7 +12,9 @@ enum FrontDoorTarget {
         guard let mode = bytes.first else { return }
         let admission = InstantAdmission(shedAtOnce: mode % 3 == 0)
         let channel = EmbeddedChannel()
-        let door = FrontDoor(admission: admission, eventLoop: channel.eventLoop, requestTimeout: .seconds(60))
+        // No request timeout: its sweep timer would stay queued on the embedded loop, which never
+        // runs it, and keep the door alive after the input.
+        let door = FrontDoor(admission: admission, eventLoop: channel.eventLoop, requestTimeout: nil)
         do {
             try channel.pipeline.syncOperations.configureHTTPServerPipeline(
                 withPipeliningAssistance: false, withErrorHandling: false, withOutboundHeaderValidation: false)
