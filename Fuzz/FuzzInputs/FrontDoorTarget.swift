@@ -33,9 +33,18 @@ enum FrontDoorTarget {
         if mode % 3 == 1 { admission.finishAll(.failed(.routingTimeout)) }
         drain(channel)
         _ = try? channel.finish()
+        // A close the handler started finishes in tasks on the loop, which an embedded loop runs
+        // only when told.
+        channel.embeddedEventLoop.run()
+        // Once the connection is gone every request it admitted must have been called off: one
+        // still waiting would be a request the router keeps for a client that left.
+        let forgotten = admission.waitingCount
+        admission.finishAll(.failed(.cancelled))
+        precondition(forgotten == 0, "\(forgotten) requests still in the router after their connection closed")
     }
 
     private static func drain(_ channel: EmbeddedChannel) {
+        channel.embeddedEventLoop.run()
         while (try? channel.readOutbound(as: HTTPServerResponsePart.self)) ?? nil != nil {}
         while (try? channel.readOutbound(as: IOData.self)) ?? nil != nil {}
     }
@@ -65,6 +74,8 @@ final class InstantAdmission: RequestAdmission {
     func cancel(_ id: RequestID, reason: FailureReason) {
         waiting.removeValue(forKey: id)?(.failed(reason))
     }
+
+    var waitingCount: Int { waiting.count }
 
     func finishAll(_ result: RequestResult) {
         let all = waiting
