@@ -5,8 +5,9 @@
 # ones. At the end it checks that
 #   - the clients' tally equals the router's counters (from its exit summary),
 #   - no GET failed (every GET ran while at least one replica was healthy),
-#   - the router's open descriptors came back to their idle count plus at most a full connection
-#     pool, and its RSS to within 32 MB of where it was after a short warm-up.
+#   - no client connection is left open, the router's other descriptors are back to their idle
+#     count, its pool of connections to the replicas is bounded, and its RSS is within 32 MB of
+#     where it was after a short warm-up.
 #
 #   scripts/soak.sh [--binary PATH] [--seconds N] [--seed S]
 #
@@ -86,6 +87,7 @@ def fault(index, name, query=""):
 for i in range(REPLICAS):
     start_replica(i)
 router_port = free_port()
+replica_ports = set(ports)
 log = os.path.join(folder, "router.log")
 router = subprocess.Popen(
     [binary, "--listen", f"127.0.0.1:{router_port}", "--headless", "--log-file", log]
@@ -99,6 +101,39 @@ def rss_kb(pid):
 
 def fds(pid):
     return len(os.listdir(f"/proc/{pid}/fd"))
+
+def socket_ports():
+    """inode -> (local port, remote port) for every TCP socket on the machine."""
+    table = {}
+    for name in ("/proc/net/tcp", "/proc/net/tcp6"):
+        try:
+            lines = open(name).read().splitlines()[1:]
+        except OSError:
+            continue
+        for line in lines:
+            fields = line.split()
+            local, remote, inode = fields[1], fields[2], fields[9]
+            table[inode] = (int(local.rsplit(":", 1)[1], 16), int(remote.rsplit(":", 1)[1], 16))
+    return table
+
+def fd_kinds(pid):
+    """The router's descriptors by kind: client connections, upstream connections, and the rest."""
+    ports = socket_ports()
+    kinds = {"clients": 0, "upstream": 0, "other": 0}
+    for fd in os.listdir(f"/proc/{pid}/fd"):
+        try:
+            target = os.readlink(f"/proc/{pid}/fd/{fd}")
+        except OSError:
+            continue
+        match = re.match(r"socket:\[(\d+)\]", target)
+        local, remote = ports.get(match.group(1), (0, 0)) if match else (0, 0)
+        if local == router_port and remote != 0:
+            kinds["clients"] += 1
+        elif remote in replica_ports:
+            kinds["upstream"] += 1
+        else:
+            kinds["other"] += 1
+    return kinds
 
 tally = {"get_ok": 0, "post_ok": 0, "abandoned": 0, "slow_ok": 0}
 statuses = {}
@@ -196,7 +231,7 @@ def chaos():
 
 chaos_log = []
 time.sleep(0.5)
-cold_rss, cold_fds = rss_kb(router.pid), fds(router.pid)
+cold_rss, cold_fds, cold_kinds = rss_kb(router.pid), fds(router.pid), fd_kinds(router.pid)
 workers = 24
 threads = [threading.Thread(target=client, args=(rate / workers, seed * 100 + i)) for i in range(workers)]
 threads += [threading.Thread(target=awkward_client, args=(seed * 1000 + i,)) for i in range(4)]
@@ -220,8 +255,8 @@ for index in range(REPLICAS):
 for t in threads: t.join()
 # The router closes connections its clients left; give it a moment to see them all.
 deadline = time.monotonic() + 10
-while fds(router.pid) > cold_fds + REPLICAS * (MAX_ONGOING + 2) and time.monotonic() < deadline: time.sleep(0.1)
-end_rss, end_fds = rss_kb(router.pid), fds(router.pid)
+while fd_kinds(router.pid)["clients"] > 0 and time.monotonic() < deadline: time.sleep(0.1)
+end_rss, end_fds, end_kinds = rss_kb(router.pid), fds(router.pid), fd_kinds(router.pid)
 router.send_signal(signal.SIGTERM)
 router_status = router.wait(timeout=60)
 for process in replicas.values():
@@ -250,7 +285,10 @@ print(f"  clients: sent {sent}, answered 200 {ok} (GET {tally['get_ok']}, POST {
 print(f"  router: admitted {admitted}, completed {completed}, failed {failed}, answered {answered}, "
       f"conserved {match.group(6)}, exit {router_status}")
 print(f"  router RSS: idle {cold_rss / 1024:.1f} MB, after warm-up {start_rss / 1024:.1f} MB, peak {peak_rss / 1024:.1f} MB, "
-      f"end {end_rss / 1024:.1f} MB; descriptors: idle {cold_fds}, after warm-up {start_fds}, peak {peak_fds}, end {end_fds}")
+      f"end {end_rss / 1024:.1f} MB")
+print(f"  router descriptors: idle {cold_fds}, after warm-up {start_fds}, peak {peak_fds}, end {end_fds} "
+      f"(end: {end_kinds['clients']} client connections, {end_kinds['upstream']} pooled upstream, "
+      f"{end_kinds['other']} other; idle: {cold_kinds['other']} other)")
 problems = []
 if admitted != sent: problems.append(f"router admitted {admitted}, clients sent {sent}")
 if answered != ok or completed != ok:
@@ -259,10 +297,14 @@ if failed.get("cancelled", 0) != tally["abandoned"]:
     problems.append(f"{tally['abandoned']} clients left early, router counted {failed.get('cancelled', 0)} cancelled")
 if get_failures: problems.append(f"{len(get_failures)} GETs failed while healthy replicas remained")
 if match.group(6) != "true": problems.append("the router's counters are not conserved")
-# Bounds: descriptors at most the idle count plus a full pool of connections to each replica
-# (one per request slot, and one for probes), and RSS within 32 MB of the warmed-up figure.
-fd_bound = cold_fds + REPLICAS * (MAX_ONGOING + 2)
-if end_fds > fd_bound: problems.append(f"descriptors {end_fds} at the end, above the bound {fd_bound}")
+# Bounds: no client connection left, descriptors other than sockets to the replicas back to their
+# idle count (2 to spare), pooled upstream connections at most two per request slot (sends the
+# replica refused and probes use the pool too), and RSS within 32 MB of the warmed-up figure.
+if end_kinds["clients"]: problems.append(f"{end_kinds['clients']} client connections still open")
+if end_kinds["other"] > cold_kinds["other"] + 2:
+    problems.append(f"descriptors other than upstream connections: {cold_kinds['other']} -> {end_kinds['other']}")
+if end_kinds["upstream"] > 2 * REPLICAS * MAX_ONGOING:
+    problems.append(f"{end_kinds['upstream']} pooled upstream connections, above {2 * REPLICAS * MAX_ONGOING}")
 if end_rss > start_rss + 32 * 1024: problems.append(f"RSS grew by {(end_rss - start_rss) / 1024:.0f} MB")
 if router_status != 0: problems.append(f"router exited {router_status}")
 for problem in problems: print("  FAIL " + problem)
