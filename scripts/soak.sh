@@ -41,7 +41,7 @@ while args:
 if not os.access(binary, os.X_OK):
     sys.exit(f"soak: {binary} is not built (swift build --product routertop)")
 rng = random.Random(seed)
-REPLICAS, MAX_ONGOING, SERVICE_MS, JITTER_MS = 4, 4, 40, 20
+REPLICAS, MAX_ONGOING, SERVICE_MS, JITTER_MS = 4, 4, 80, 40
 # Capacity per replica: MAX_ONGOING / mean service time; 80 % of the fleet's.
 capacity = REPLICAS * MAX_ONGOING / ((SERVICE_MS + JITTER_MS / 2) / 1000)
 rate = 0.8 * capacity
@@ -232,7 +232,7 @@ def chaos():
 chaos_log = []
 time.sleep(0.5)
 cold_rss, cold_fds, cold_kinds = rss_kb(router.pid), fds(router.pid), fd_kinds(router.pid)
-workers = 24
+workers = 32
 threads = [threading.Thread(target=client, args=(rate / workers, seed * 100 + i)) for i in range(workers)]
 threads += [threading.Thread(target=awkward_client, args=(seed * 1000 + i,)) for i in range(4)]
 for t in threads: t.start()
@@ -278,6 +278,7 @@ get_failures = [f for f in failures if f[0] == "GET"]
 elapsed = time.monotonic() - started_at
 print(f"soak: {elapsed:.0f} s, {seconds:.0f} s of load at {rate:.0f} req/s offered "
       f"(80 % of {capacity:.0f}), binary {binary}")
+print(f"  achieved {sent / (seconds + 3):.0f} req/s from the clients over the load phase")
 print(f"  chaos: " + ", ".join(f"{a} {chaos_log.count(a)}" for a in sorted(set(chaos_log))))
 print(f"  clients: sent {sent}, answered 200 {ok} (GET {tally['get_ok']}, POST {tally['post_ok']}, "
       f"slow {tally['slow_ok']}), left early {tally['abandoned']}, failed {len(failures)} "
