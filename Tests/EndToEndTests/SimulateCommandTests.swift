@@ -95,6 +95,20 @@ struct SimulateCommandTests {
         #expect(result.errors == "routertop: --max-backoff-s=-1 is negative; it must be a finite number ≥ the initial backoff\n")
     }
 
+    @Test func controlCharactersFromTheFileAreEscapedInTheOneLineError() throws {
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("routertop-esc-\(UUID().uuidString).toml")
+        // A quoted key holding an escape sequence that would clear the screen, and a form feed.
+        try "duration_s = 5\n\"a\\u001b[2J\\fb\" = 1\n".write(to: file, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(at: file) }
+        let result = try Self.run(["simulate", "--scenario", file.path])
+        #expect(result.status == 2)
+        #expect(!result.errors.unicodeScalars.contains { $0.value < 0x20 && $0 != "\n" })
+        #expect(result.errors.split(separator: "\n").count == 1)
+        #expect(result.errors.hasPrefix("routertop: \(file.path):"))
+        #expect(result.errors.hasSuffix(": unknown key 'a\\e[2J\\u{C}b' in the top level; "
+            + "known keys: duration_s, events, load, replicas, router, seed\n"))
+    }
+
     @Test func aMalformedScenarioNamesTheFileAndLine() throws {
         let file = FileManager.default.temporaryDirectory.appendingPathComponent("routertop-bad-\(UUID().uuidString).toml")
         try "seed = 1\nduration_s = 5\n\n[[events]]\nat_s = 1\naction = \"explode\"\n".write(to: file, atomically: true, encoding: .utf8)

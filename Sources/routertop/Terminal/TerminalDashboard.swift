@@ -67,6 +67,6 @@ enum TerminalDashboard {
     }
 
     private static func printError(_ line: String) {
-        FileHandle.standardError.write(Data((line + "\n").utf8))
+        FileHandle.standardError.write(Data((oneLine(line) + "\n").utf8))
     }
 }
