@@ -11,7 +11,8 @@
 #
 #   scripts/soak.sh [--binary PATH] [--seconds N] [--seed S]
 #
-# Uses the release build when there is one (swift build -c release), else the debug build.
+# Uses the release build when there is one (swift build -c release --product routertop), else the
+# debug build.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 binary=.build/release/routertop

@@ -16,6 +16,12 @@ enum FuzzMain {
             FileHandle.standardError.write(Data("usage: FuzzInputs TARGET [CORPUS...]; targets: \(names)\n".utf8))
             exit(2)
         }
+        #if !DEBUG
+        if target == .theme || target == .http {
+            FileHandle.standardError.write(Data("FuzzInputs: the \(target.rawValue) target needs a debug build\n".utf8))
+            exit(2)
+        }
+        #endif
         selectedTarget = target
         arguments.remove(at: 1)
         #if FUZZING

@@ -15,7 +15,10 @@ enum FuzzTarget: String, CaseIterable {
         case .theme: FileTargets.theme(bytes)
         case .environment: ValueTargets.environment(bytes)
         case .editor: ValueTargets.editor(bytes)
-        case .http: FrontDoorTarget.run(bytes)
+        case .http:
+            #if DEBUG
+            FrontDoorTarget.run(bytes)
+            #endif
         }
     }
 }
