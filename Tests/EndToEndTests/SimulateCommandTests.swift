@@ -95,6 +95,25 @@ struct SimulateCommandTests {
         #expect(result.errors == "routertop: --max-backoff-s=-1 is negative; it must be a finite number ≥ the initial backoff\n")
     }
 
+    /// `[é]` made the TOML library's parser abort the process (SIGABRT) in all three readers.
+    @Test(arguments: ["scenario", "replicas", "theme"])
+    func aTableNameTheTOMLParserAbortedOnIsRefusedWithFileAndLine(kind: String) throws {
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("routertop-abort-\(UUID().uuidString).toml")
+        try Data([0x5B, 0xC3, 0xA9, 0x5D, 0x0A]).write(to: file)
+        defer { try? FileManager.default.removeItem(at: file) }
+        let arguments = switch kind {
+        case "scenario": ["simulate", "--scenario", file.path]
+        case "replicas": ["--listen", "127.0.0.1:0", "--replicas", file.path, "--headless"]
+        default: ["--theme", file.path]
+        }
+        let result = try Self.run(arguments)
+        #expect(result.status == 2)
+        let place = kind == "theme" ? "theme \(file.path), line 1" : "\(file.path):1"
+        #expect(result.errors.hasPrefix("routertop: \(place): "), "\(result.errors)")
+        #expect(result.errors.contains("a table name must start with a letter, a digit, - or _, or be quoted; found 'é'"))
+        #expect(result.errors.split(separator: "\n").count == 1)
+    }
+
     @Test func controlCharactersFromTheFileAreEscapedInTheOneLineError() throws {
         let file = FileManager.default.temporaryDirectory.appendingPathComponent("routertop-esc-\(UUID().uuidString).toml")
         // A quoted key holding an escape sequence that would clear the screen, and a form feed.
