@@ -80,6 +80,22 @@ let package = Package(
             dependencies: ["Dashboard", "RouterEngine"],
             path: "Benchmarks/DashboardBenchmarks"
         ),
+        .target(name: "CFuzzDriver", path: "Fuzz/CFuzzDriver"),
+        // Built normally it replays the committed corpora (`make test`); built with
+        // `-sanitize=fuzzer,address -DFUZZING` it is a libFuzzer binary (`make fuzz`).
+        .executableTarget(
+            name: "FuzzInputs",
+            dependencies: [
+                "RouterEngine",
+                "RouterHTTP",
+                "Dashboard",
+                "CFuzzDriver",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOEmbedded", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
+            path: "Fuzz/FuzzInputs"
+        ),
         .testTarget(
             name: "RouterEngineTests",
             dependencies: [

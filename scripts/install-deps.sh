@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Installs the Debian packages routertop needs to build and test: the ncursesw headers and tmux
-# (the end-to-end tests drive the dashboard through it). Does nothing when they are present.
+# (the end-to-end tests drive the dashboard through it) and python3 (the file-input check and the
+# soak script). Does nothing when they are present.
 set -euo pipefail
 
-needed=(libncursesw5-dev tmux)
+needed=(libncursesw5-dev tmux python3)
 missing=()
 for package in "${needed[@]}"; do
     dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")

@@ -23,9 +23,9 @@ extension ProxyOptions {
         if let replicaFile {
             let text: String
             do {
-                text = try String(contentsOfFile: replicaFile, encoding: .utf8)
+                text = try TOMLDocument.read(path: replicaFile)
             } catch {
-                throw ProxyStartupError("--replicas=\(replicaFile) cannot be read (\(Self.reason(error))); it must be a readable TOML file")
+                throw ProxyStartupError("\(replicaFile):\(error.line): \(error.reason); --replicas needs a readable TOML file")
             }
             replicas += try ReplicaFile.parse(text, name: replicaFile).get()
         }
@@ -86,20 +86,5 @@ extension ProxyOptions {
             }
             return value
         }
-    }
-
-    private static func reason(_ error: any Error) -> String {
-        let nsError = error as NSError
-        if let underlying = nsError.userInfo[NSUnderlyingErrorKey] as? NSError, underlying.domain == NSPOSIXErrorDomain {
-            return String(cString: strerror(Int32(underlying.code)))
-        }
-        if nsError.domain == NSCocoaErrorDomain {
-            switch nsError.code {
-            case NSFileReadNoSuchFileError: return "no such file"
-            case NSFileReadNoPermissionError: return "permission denied"
-            default: break
-            }
-        }
-        return nsError.localizedDescription
     }
 }
