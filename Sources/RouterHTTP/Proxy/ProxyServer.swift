@@ -74,6 +74,8 @@ public final class ProxyServer: Sendable {
                 .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
                 .childChannelInitializer { channel in
                     channel.eventLoop.makeCompletedFuture {
+                        // At the limit the connection is closed at once (and counted), before any byte is read.
+                        guard host.value.frontDoor.acceptsConnection() else { throw ConnectionRefused() }
                         // Pipelined requests and parse errors are handled by the front door handler itself.
                         try channel.pipeline.syncOperations.configureHTTPServerPipeline(
                             withPipeliningAssistance: false, withErrorHandling: false,
@@ -89,6 +91,12 @@ public final class ProxyServer: Sendable {
         }
         return ProxyServer(live: live, localAddress: listener.localAddress!, eventLoop: eventLoop,
                            listener: listener, host: host)
+    }
+
+    /// The front door's limits and counters.
+    public func figures() -> EventLoopFuture<ProxyFigures> {
+        let host = self.host
+        return eventLoop.submit { host.value.frontDoor.figures }
     }
 
     /// What the clients saw so far.
@@ -149,3 +157,6 @@ public final class ProxyServer: Sendable {
         return "\(error)"
     }
 }
+
+/// A connection accepted over the connection limit; NIO closes it.
+private struct ConnectionRefused: Error {}

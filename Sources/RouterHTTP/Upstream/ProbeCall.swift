@@ -6,13 +6,11 @@ import RouterEngine
 final class ProbeCall: Cancellable, UpstreamResponseReceiver {
     private let pool: UpstreamPool
     private let head: HTTPRequestHead
-    private var answer: ((ProbeAnswer) -> Void)?
+    private let answer: (ProbeAnswer) -> Void
     private var connection: UpstreamConnection?
     private var status: HTTPResponseStatus?
     private var body: [UInt8] = []
-    /// True while `start` runs, so an answer found then is delivered later, never inside the call.
-    private var starting = true
-    private var deferred = false
+    private var report = CallReport<ProbeAnswer>()
     private static let maxBody = 4096
 
     init(pool: UpstreamPool, path: String, hostHeader: String, answer: @escaping (ProbeAnswer) -> Void) {
@@ -25,12 +23,13 @@ final class ProbeCall: Cancellable, UpstreamResponseReceiver {
     }
 
     func start() {
+        defer { report.startReturned() }
         pool.acquire { [self] result in
             switch result {
             case .failure:
                 deliver(.unavailable)
             case .success(let connection):
-                guard answer != nil else {
+                guard report.isOpen else {
                     pool.release(connection)
                     return
                 }
@@ -41,11 +40,10 @@ final class ProbeCall: Cancellable, UpstreamResponseReceiver {
                 connection.flush()
             }
         }
-        starting = false
     }
 
     func cancel() {
-        answer = nil
+        guard report.cancel() else { return }
         connection?.close()
         connection = nil
     }
@@ -61,7 +59,9 @@ final class ProbeCall: Cancellable, UpstreamResponseReceiver {
 
     func upstreamReadComplete() {}
 
-    func upstreamEnd() {
+    func upstreamWritable() {}
+
+    func upstreamEnd(trailers: HTTPHeaders?) {
         if let connection { pool.release(connection) }
         connection = nil
         switch status {
@@ -80,18 +80,15 @@ final class ProbeCall: Cancellable, UpstreamResponseReceiver {
     }
 
     private func deliver(_ result: ProbeAnswer) {
-        guard answer != nil, !deferred else { return }
-        if starting {
-            deferred = true
-            pool.eventLoop.assumeIsolated().execute { [self] in
-                // A cancel in between silences the answer.
-                guard let answer else { return }
-                self.answer = nil
-                answer(result)
-            }
-        } else if let answer {
-            self.answer = nil
+        switch report.outcome(result) {
+        case .ignore:
+            return
+        case .reportNow(let result):
             answer(result)
+        case .reportLater:
+            pool.eventLoop.assumeIsolated().execute { [self] in
+                if let result = report.deferredTurn() { answer(result) }
+            }
         }
     }
 }
