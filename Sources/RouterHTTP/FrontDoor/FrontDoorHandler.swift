@@ -331,6 +331,8 @@ final class FrontDoorHandler: ChannelDuplexHandler, RemovableChannelHandler {
     func fail(_ exchange: ProxyExchange, status: HTTPResponseStatus, message: String, retryAfter: Int? = nil) {
         guard let context else { return }
         guard !exchange.responseStarted else {
+            // What was passed on goes out first, so the client sees an answer cut short.
+            context.flush()
             close()
             return
         }

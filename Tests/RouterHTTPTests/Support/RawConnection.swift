@@ -1,0 +1,119 @@
+import NIOCore
+import NIOPosix
+
+/// A client connection that sends and receives raw bytes, for what a well-behaved client never does.
+final class RawConnection: Sendable {
+    let channel: any Channel
+    private let collector: NIOLoopBound<RawCollector>
+
+    private init(channel: any Channel, collector: NIOLoopBound<RawCollector>) {
+        self.channel = channel
+        self.collector = collector
+    }
+
+    static func open(port: Int, on group: any EventLoopGroup) async throws -> RawConnection {
+        let eventLoop = group.next()
+        let collector = try await eventLoop.submit { NIOLoopBound(RawCollector(), eventLoop: eventLoop) }.get()
+        let channel = try await ClientBootstrap(group: eventLoop)
+            .channelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture { try channel.pipeline.syncOperations.addHandler(collector.value) }
+            }
+            .connect(host: "127.0.0.1", port: port)
+            .get()
+        return RawConnection(channel: channel, collector: collector)
+    }
+
+    func send(_ text: String) async throws {
+        try await channel.writeAndFlush(ByteBuffer(string: text))
+    }
+
+    /// Everything received so far.
+    func received() async throws -> String {
+        let collector = self.collector
+        return try await channel.eventLoop.submit { collector.value.text }.get()
+    }
+
+    var isClosed: Bool {
+        get async throws {
+            let collector = self.collector
+            return try await channel.eventLoop.submit { collector.value.closed }.get()
+        }
+    }
+
+    func close() async {
+        try? await channel.close()
+    }
+}
+
+private final class RawCollector: ChannelInboundHandler {
+    typealias InboundIn = ByteBuffer
+    var text = ""
+    var closed = false
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        text += String(buffer: unwrapInboundIn(data))
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        closed = true
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        context.close(promise: nil)
+    }
+}
+
+/// A replica that answers every request with the same bytes, for answers `ReplicaServer` never
+/// gives (chunked, with trailers, malformed); the probe path gets 404, so it is counted locally.
+final class CannedReplica: Sendable {
+    let channel: any Channel
+    var port: Int { channel.localAddress?.port ?? 0 }
+
+    private init(channel: any Channel) {
+        self.channel = channel
+    }
+
+    static func start(answer: String, on group: any EventLoopGroup) async throws -> CannedReplica {
+        let channel = try await ServerBootstrap(group: group)
+            .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+            .childChannelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.addHandler(CannedAnswerer(answer: answer))
+                }
+            }
+            .bind(host: "127.0.0.1", port: 0)
+            .get()
+        return CannedReplica(channel: channel)
+    }
+
+    func stop() async {
+        try? await channel.close()
+    }
+}
+
+private final class CannedAnswerer: ChannelInboundHandler {
+    typealias InboundIn = ByteBuffer
+    typealias OutboundOut = ByteBuffer
+    private let answer: String
+    private var buffered = ""
+
+    init(answer: String) {
+        self.answer = answer
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        buffered += String(buffer: unwrapInboundIn(data))
+        // One request at a time, without a body: a head ends with an empty line.
+        while let end = buffered.range(of: "\r\n\r\n") {
+            let head = buffered[..<end.lowerBound]
+            buffered = String(buffered[end.upperBound...])
+            let reply = head.contains("/-/queue-length")
+                ? "HTTP/1.1 404 Not Found\r\ncontent-length: 0\r\n\r\n" : answer
+            context.writeAndFlush(wrapOutboundOut(ByteBuffer(string: reply)), promise: nil)
+        }
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        context.close(promise: nil)
+    }
+}
