@@ -165,3 +165,17 @@ struct FrontDoorPartsTests {
         #expect(headers.map(\.name) == ["Host", "Content-Length"])
     }
 }
+
+@Suite("proxy start-up warnings")
+struct StartupWarningTests {
+    @Test("a probe deadline no probe can meet is warned about; the defaults are not")
+    func impossibleProbeDeadline() {
+        #expect(ProxyConfiguration().startupWarnings.isEmpty)
+        var configuration = ProxyConfiguration()
+        configuration.settings.probeDeadline = 1e-9
+        configuration.settings.maxProbeDeadline = 1e-9
+        let warnings = configuration.startupWarnings
+        #expect(warnings.count == 1)
+        #expect(warnings.first?.contains("every probe will time out") == true)
+    }
+}

@@ -32,6 +32,7 @@ public final class ProxyHost: RouterHost {
             allowConnect: configuration.allowConnect)
         frontDoor = FrontDoor(admission: router, eventLoop: eventLoop, requestTimeout: configuration.requestTimeout,
                               limits: limits)
+        for warning in configuration.startupWarnings { router.record(.warning, warning) }
         for (spec, socketAddress) in resolved {
             try add(spec, socketAddress: socketAddress)
         }

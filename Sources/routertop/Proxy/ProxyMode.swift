@@ -43,6 +43,7 @@ enum ProxyMode {
             try? group.syncShutdownGracefully()
             failStartup(error.message)
         }
+        for warning in configuration.startupWarnings { logger.warning("\(warning)") }
         logger.info("routertop proxy listening on \(ListenAddress(host: configuration.listenHost, port: server.port))")
 
         let grace = configuration.requestTimeout ?? .seconds(30)
