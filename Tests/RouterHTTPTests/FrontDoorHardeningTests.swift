@@ -266,4 +266,50 @@ struct FrontDoorHardeningTests {
             #expect(outcome.response?.body == "ok /base/items/1?x=2\n")
         }
     }
+
+    @Test("Transfer-Encoding: gzip, chunked keeps gzip both ways, with the chunks framed intact")
+    func gzipChunkedKept() async throws {
+        let group = MultiThreadedEventLoopGroup.singleton
+        let canned = try await CannedReplica.start(answer:
+            "HTTP/1.1 200 OK\r\ntransfer-encoding: gzip, chunked\r\n\r\n4\r\nzzzz\r\n0\r\n\r\n", on: group)
+        let fixture = try await ProxyFixture.start([]) { configuration in
+            configuration.replicas = [ReplicaSpec(address: ReplicaAddress(host: "127.0.0.1", port: canned.port))]
+        }
+        try await fixture.run {
+            let client = try await RawConnection.open(port: fixture.proxy.port, on: fixture.clientGroup)
+            try await client.send("""
+                POST /z HTTP/1.1\r\nhost: a\r\ntransfer-encoding: gzip, chunked\r\n\r\n3\r\nabc\r\n0\r\n\r\n
+                """)
+            try await poll("the answer's last chunk") { try await client.received().hasSuffix("0\r\n\r\n") }
+            let answer = try await client.received().lowercased()
+            #expect(answer.contains("transfer-encoding: gzip, chunked\r\n"), "\(answer)")
+            #expect(answer.hasSuffix("\r\n\r\n4\r\nzzzz\r\n0\r\n\r\n"), "\(answer)")
+            let request = canned.received.lowercased()
+            #expect(request.contains("transfer-encoding: gzip, chunked\r\n"), "\(request)")
+            #expect(request.hasSuffix("\r\n\r\n3\r\nabc\r\n0\r\n\r\n"), "\(request)")
+            await client.close()
+            try await fixture.expectConserved()
+        }
+        await canned.stop()
+    }
+
+    @Test("trailers pass from the client to the replica")
+    func trailersToReplica() async throws {
+        let group = MultiThreadedEventLoopGroup.singleton
+        let canned = try await CannedReplica.start(answer: "HTTP/1.1 200 OK\r\ncontent-length: 2\r\n\r\nok", on: group)
+        let fixture = try await ProxyFixture.start([]) { configuration in
+            configuration.replicas = [ReplicaSpec(address: ReplicaAddress(host: "127.0.0.1", port: canned.port))]
+        }
+        try await fixture.run {
+            let client = try await RawConnection.open(port: fixture.proxy.port, on: fixture.clientGroup)
+            try await client.send("""
+                POST /t HTTP/1.1\r\nhost: a\r\ntransfer-encoding: chunked\r\n\r\n3\r\nabc\r\n0\r\nx-sum: 7\r\n\r\n
+                """)
+            try await poll("the answer") { try await client.received().hasSuffix("ok") }
+            #expect(canned.received.lowercased().hasSuffix("0\r\nx-sum: 7\r\n\r\n"), "\(canned.received)")
+            await client.close()
+            try await fixture.expectConserved()
+        }
+        await canned.stop()
+    }
 }

@@ -282,15 +282,22 @@ final class FrontDoorHandler: ChannelDuplexHandler, RemovableChannelHandler {
     func sendHead(_ head: HTTPResponseHead, for exchange: ProxyExchange) {
         guard let context else { return }
         var head = head
-        let chunked = HopByHopHeaders.strip(&head.headers)
+        let codings = head.headers.contains(name: "transfer-encoding")
+            ? ChunkedFraming.extraCodings(in: head.headers) : nil
+        HopByHopHeaders.strip(&head.headers)
         head.version = exchange.head.version
-        if exchange.head.version.minor == 0, exchange.keepAlive, !head.headers.contains(name: "content-length"),
-           Self.mayHaveBody(head.status, exchange.head.method) {
-            // An HTTP/1.0 client cannot take a chunked answer, and a body of unknown length ends
-            // only when the connection does.
-            exchange.closeAfterAnswer = true
-        } else if chunked, exchange.head.version.minor >= 1 {
-            head.headers.add(name: "transfer-encoding", value: "chunked")
+        // Framed here, not by NIO's encoder (which knows only plain `chunked`).
+        if Self.mayHaveBody(head.status, exchange.head.method), !head.headers.contains(name: "content-length") {
+            if exchange.head.version.minor == 0 {
+                // An HTTP/1.0 client cannot take a chunked answer: a body of unknown length ends
+                // only when the connection does.
+                exchange.closeAfterAnswer = true
+            } else if let codings {
+                head.headers.add(name: "transfer-encoding", value: codings)
+                exchange.responseFramedByHand = true
+            } else {
+                head.headers.add(name: "transfer-encoding", value: "chunked")
+            }
         }
         if !exchange.keepAlive || exchange.closeAfterAnswer {
             head.headers.add(name: "connection", value: "close")
@@ -307,7 +314,15 @@ final class FrontDoorHandler: ChannelDuplexHandler, RemovableChannelHandler {
     }
 
     func sendBody(_ body: ByteBuffer, for exchange: ProxyExchange) {
-        context?.write(wrapOutboundOut(.body(.byteBuffer(body))), promise: nil)
+        guard let context else { return }
+        guard exchange.responseFramedByHand else {
+            context.write(wrapOutboundOut(.body(.byteBuffer(body))), promise: nil)
+            return
+        }
+        let (size, bytes, end) = ChunkedFraming.chunk(body, allocator: context.channel.allocator)
+        context.write(wrapOutboundOut(.body(.byteBuffer(size))), promise: nil)
+        context.write(wrapOutboundOut(.body(.byteBuffer(bytes))), promise: nil)
+        context.write(wrapOutboundOut(.body(.byteBuffer(end))), promise: nil)
     }
 
     func flush() {
@@ -317,6 +332,12 @@ final class FrontDoorHandler: ChannelDuplexHandler, RemovableChannelHandler {
     func sendEnd(for exchange: ProxyExchange, trailers: HTTPHeaders? = nil) {
         guard let context else { return }
         exchange.responseEnded = true
+        var trailers = trailers
+        if exchange.responseFramedByHand {
+            context.write(wrapOutboundOut(.body(.byteBuffer(
+                ChunkedFraming.lastChunk(trailers: trailers, allocator: context.channel.allocator)))), promise: nil)
+            trailers = nil
+        }
         // A request body the replica did not wait for would be read as the next request: close.
         if exchange.keepAlive && !exchange.closeAfterAnswer && exchange.bodyComplete && !door.draining {
             context.writeAndFlush(wrapOutboundOut(.end(trailers)), promise: nil)

@@ -77,9 +77,12 @@ public final class ProxyServer: Sendable {
                         // At the limit the connection is closed at once (and counted), before any byte is read.
                         guard host.value.frontDoor.acceptsConnection() else { throw ConnectionRefused() }
                         // Pipelined requests and parse errors are handled by the front door handler itself.
+                        // The front door frames answers itself, so codings like `gzip, chunked` survive.
+                        var encoder = HTTPResponseEncoder.Configuration()
+                        encoder.automaticallySetFramingHeaders = false
                         try channel.pipeline.syncOperations.configureHTTPServerPipeline(
                             withPipeliningAssistance: false, withErrorHandling: false,
-                            withOutboundHeaderValidation: false)
+                            withOutboundHeaderValidation: false, withEncoderConfiguration: encoder)
                         try channel.pipeline.syncOperations.addHandler(FrontDoorHandler(door: host.value.frontDoor))
                     }
                 }

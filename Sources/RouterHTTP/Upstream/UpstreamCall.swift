@@ -62,10 +62,10 @@ final class UpstreamCall: Cancellable, UpstreamResponseReceiver {
         exchange.sendContinueIfAwaited()
         connection.write(.head(upstreamHead))
         for part in exchange.bodyParts {
-            connection.write(.body(.byteBuffer(part)))
+            writeBody(part, on: connection)
         }
         if exchange.bodyComplete, state.requestEnded() {
-            connection.write(.end(exchange.trailers))
+            writeEnd(on: connection)
         }
         connection.flush()
         exchange.bodyWasSent(upstreamWritable: connection.isWritable)
@@ -76,14 +76,35 @@ final class UpstreamCall: Cancellable, UpstreamResponseReceiver {
 
     func forwardBody(_ part: ByteBuffer) {
         guard let connection, state.sendsRequest else { return }
-        connection.write(.body(.byteBuffer(part)))
+        writeBody(part, on: connection)
         connection.flush()
     }
 
     func forwardEnd() {
         guard let connection, state.requestEnded() else { return }
-        connection.write(.end(exchange.trailers))
+        writeEnd(on: connection)
         connection.flush()
+    }
+
+    private func writeBody(_ part: ByteBuffer, on connection: UpstreamConnection) {
+        guard exchange.requestFramedByHand else {
+            connection.write(.body(.byteBuffer(part)))
+            return
+        }
+        let (size, bytes, end) = ChunkedFraming.chunk(part, allocator: connection.allocator)
+        connection.write(.body(.byteBuffer(size)))
+        connection.write(.body(.byteBuffer(bytes)))
+        connection.write(.body(.byteBuffer(end)))
+    }
+
+    private func writeEnd(on connection: UpstreamConnection) {
+        guard exchange.requestFramedByHand else {
+            connection.write(.end(exchange.trailers))
+            return
+        }
+        connection.write(.body(.byteBuffer(ChunkedFraming.lastChunk(trailers: exchange.trailers,
+                                                                    allocator: connection.allocator))))
+        connection.write(.end(nil))
     }
 
     func cancel() {

@@ -81,6 +81,8 @@ final class UpstreamConnection: ChannelInboundHandler, RemovableChannelHandler {
         context.write(wrapOutboundOut(part), promise: nil)
     }
 
+    var allocator: ByteBufferAllocator { context?.channel.allocator ?? ByteBufferAllocator() }
+
     func flush() {
         context?.flush()
     }

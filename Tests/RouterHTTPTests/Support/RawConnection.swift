@@ -1,5 +1,6 @@
 import NIOCore
 import NIOPosix
+import Synchronization
 
 /// A client connection that sends and receives raw bytes, for what a well-behaved client never does.
 final class RawConnection: Sendable {
@@ -67,24 +68,35 @@ private final class RawCollector: ChannelInboundHandler {
 /// gives (chunked, with trailers, malformed); the probe path gets 404, so it is counted locally.
 final class CannedReplica: Sendable {
     let channel: any Channel
+    private let log: Log
     var port: Int { channel.localAddress?.port ?? 0 }
 
-    private init(channel: any Channel) {
+    /// Every byte the replica received, on all connections.
+    final class Log: Sendable {
+        let text = Mutex("")
+    }
+
+    private init(channel: any Channel, log: Log) {
         self.channel = channel
+        self.log = log
     }
 
     static func start(answer: String, on group: any EventLoopGroup) async throws -> CannedReplica {
+        let log = Log()
         let channel = try await ServerBootstrap(group: group)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .childChannelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
-                    try channel.pipeline.syncOperations.addHandler(CannedAnswerer(answer: answer))
+                    try channel.pipeline.syncOperations.addHandler(CannedAnswerer(answer: answer, log: log))
                 }
             }
             .bind(host: "127.0.0.1", port: 0)
             .get()
-        return CannedReplica(channel: channel)
+        return CannedReplica(channel: channel, log: log)
     }
+
+    /// What it received so far.
+    var received: String { log.text.withLock { $0 } }
 
     func stop() async {
         try? await channel.close()
@@ -95,18 +107,36 @@ private final class CannedAnswerer: ChannelInboundHandler {
     typealias InboundIn = ByteBuffer
     typealias OutboundOut = ByteBuffer
     private let answer: String
+    private let log: CannedReplica.Log
     private var buffered = ""
 
-    init(answer: String) {
+    init(answer: String, log: CannedReplica.Log) {
         self.answer = answer
+        self.log = log
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        buffered += String(buffer: unwrapInboundIn(data))
-        // One request at a time, without a body: a head ends with an empty line.
+        let text = String(buffer: unwrapInboundIn(data))
+        log.text.withLock { $0 += text }
+        buffered += text
+        // One request at a time: a head ends with an empty line, a chunked body with the last chunk.
         while let end = buffered.range(of: "\r\n\r\n") {
             let head = buffered[..<end.lowerBound]
-            buffered = String(buffered[end.upperBound...])
+            var rest = buffered[end.upperBound...]
+            if head.lowercased().contains("transfer-encoding") {
+                // The last chunk is `0` on a line of its own, then trailers, then an empty line.
+                let body = "\r\n" + rest
+                guard let last = body.range(of: "\r\n0\r\n") else { return }
+                let after = body[last.upperBound...]
+                if after.hasPrefix("\r\n") {
+                    rest = Substring(after.dropFirst(2))
+                } else if let end = after.range(of: "\r\n\r\n") {
+                    rest = after[end.upperBound...]
+                } else {
+                    return
+                }
+            }
+            buffered = String(rest)
             let reply = head.contains("/-/queue-length")
                 ? "HTTP/1.1 404 Not Found\r\ncontent-length: 0\r\n\r\n" : answer
             context.writeAndFlush(wrapOutboundOut(ByteBuffer(string: reply)), promise: nil)
