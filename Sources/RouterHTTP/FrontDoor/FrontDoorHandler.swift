@@ -53,7 +53,8 @@ final class FrontDoorHandler: ChannelDuplexHandler, RemovableChannelHandler {
     func handlerAdded(context: ChannelHandlerContext) {
         self.context = context
         door.opened(self)
-        armTimer(at: wait.deadline)
+        // Never later than the shorter timeout from now: a deadline set later is never missed.
+        if case .checkAgain(let deadline) = wait.check(at: .now()) { armTimer(at: deadline) }
     }
 
     func handlerRemoved(context: ChannelHandlerContext) {
