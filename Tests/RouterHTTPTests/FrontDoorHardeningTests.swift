@@ -194,6 +194,11 @@ struct FrontDoorHardeningTests {
             try await poll("the third connection to be closed") { try await third.isClosed }
             #expect(try await third.received().isEmpty)
             #expect(try await fixture.proxy.figures().get().refusedConnections == 1)
+            // The dashboard's snapshot carries the same figures.
+            try await poll("the refusal in the published snapshot") {
+                fixture.proxy.live.latestSnapshot().proxy?.refusedConnections == 1
+            }
+            #expect(fixture.proxy.live.latestSnapshot().proxy?.maxConnections == 2)
             try await first.send("GET / HTTP/1.1\r\nhost: a\r\n\r\n")
             try await poll("an answer on an admitted connection") {
                 statusLines(try await first.received()).first?.hasPrefix("HTTP/1.1 200") == true
