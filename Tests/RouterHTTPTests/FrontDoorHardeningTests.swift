@@ -4,6 +4,7 @@ import NIOPosix
 import RouterEngine
 @testable import RouterHTTP
 import Foundation
+import Synchronization
 import Testing
 
 /// Counts the responses in raw HTTP text by their status lines.
@@ -316,5 +317,41 @@ struct FrontDoorHardeningTests {
             try await fixture.expectConserved()
         }
         await canned.stop()
+    }
+
+    @Test("a body for a replica that reads nothing stops the client instead of filling the router's memory")
+    func bodyBackPressureFromReplica() async throws {
+        let sink = try await SinkReplica.start(on: MultiThreadedEventLoopGroup.singleton)
+        let fixture = try await ProxyFixture.start([]) { configuration in
+            configuration.replicas = [ReplicaSpec(address: ReplicaAddress(host: "127.0.0.1", port: sink.port))]
+        }
+        try await fixture.run {
+            let megabytes = 256
+            let client = try await RawConnection.open(port: fixture.proxy.port, on: fixture.clientGroup)
+            try await client.send("POST /upload HTTP/1.1\r\nhost: a\r\ncontent-length: \(megabytes << 20)\r\n\r\n")
+            let sent = Mutex(0)
+            let channel = client.channel
+            let pump = Task {
+                let chunk = ByteBuffer(repeating: UInt8(ascii: "x"), count: 1 << 20)
+                for _ in 0..<megabytes {
+                    try await channel.writeAndFlush(chunk)
+                    sent.withLock { $0 += 1 }
+                }
+            }
+            // The upload stalls once the buffers between client and replica are full.
+            var last = -1
+            try await poll("the upload to stall", timeout: .seconds(30), every: .milliseconds(500)) {
+                let now = sent.withLock { $0 }
+                defer { last = now }
+                return now == last
+            }
+            let stalledAt = sent.withLock { $0 }
+            // Kernel buffers on loopback hold a few MiB each way; the router itself holds at most
+            // its high-water marks. Without back-pressure the router would take all 256 MiB.
+            #expect(stalledAt < 64, "the client sent \(stalledAt) MiB before it was held back")
+            pump.cancel()
+            await client.close()
+        }
+        await sink.stop()
     }
 }

@@ -147,3 +147,55 @@ private final class CannedAnswerer: ChannelInboundHandler {
         context.close(promise: nil)
     }
 }
+
+/// A replica that answers probes with 404 and takes a request's head, then reads nothing more and
+/// never answers: its connection's buffers fill, as with a replica that reads a body slowly.
+final class SinkReplica: Sendable {
+    let channel: any Channel
+    var port: Int { channel.localAddress?.port ?? 0 }
+
+    private init(channel: any Channel) {
+        self.channel = channel
+    }
+
+    static func start(on group: any EventLoopGroup) async throws -> SinkReplica {
+        let channel = try await ServerBootstrap(group: group)
+            .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+            .childChannelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture { try channel.pipeline.syncOperations.addHandler(Sink()) }
+            }
+            .bind(host: "127.0.0.1", port: 0)
+            .get()
+        return SinkReplica(channel: channel)
+    }
+
+    func stop() async {
+        try? await channel.close()
+    }
+}
+
+private final class Sink: ChannelInboundHandler {
+    typealias InboundIn = ByteBuffer
+    typealias OutboundOut = ByteBuffer
+    private var buffered = ""
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        buffered += String(buffer: unwrapInboundIn(data))
+        while let end = buffered.range(of: "\r\n\r\n") {
+            let head = buffered[..<end.lowerBound]
+            buffered = String(buffered[end.upperBound...])
+            guard head.contains("/-/queue-length") else {
+                // A request: stop reading for good.
+                buffered = ""
+                context.channel.setOption(ChannelOptions.autoRead, value: false).whenComplete { _ in }
+                return
+            }
+            context.writeAndFlush(wrapOutboundOut(ByteBuffer(string: "HTTP/1.1 404 Not Found\r\ncontent-length: 0\r\n\r\n")),
+                                  promise: nil)
+        }
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        context.close(promise: nil)
+    }
+}
