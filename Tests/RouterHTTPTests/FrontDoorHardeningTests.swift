@@ -256,6 +256,22 @@ struct FrontDoorHardeningTests {
         }
     }
 
+    @Test("with --allow-connect, CONNECT is admitted and reaches a replica as a plain request")
+    func connectAllowed() async throws {
+        let fixture = try await ProxyFixture.start([fast]) { configuration in
+            configuration.allowConnect = true
+        }
+        try await fixture.run {
+            let client = try await RawConnection.open(port: fixture.proxy.port, on: fixture.clientGroup)
+            try await client.send("CONNECT example.com:443 HTTP/1.1\r\nhost: example.com:443\r\n\r\n")
+            try await poll("the replica to take it") { try await fixture.replicas[0].served().get() == 1 }
+            #expect(try await fixture.proxy.totals().get().admitted == 1)
+            #expect(try await fixture.proxy.figures().get().connectRefusals == 0)
+            await client.close()
+            try await fixture.expectConserved()
+        }
+    }
+
     @Test("an absolute-form target reaches a replica with a base path as that path")
     func absoluteFormWithBasePath() async throws {
         let based = ReplicaServerConfiguration(maxOngoing: 5, serviceTime: .milliseconds(1),
@@ -270,6 +286,11 @@ struct FrontDoorHardeningTests {
         try await fixture.run {
             let outcome = try await fixture.send(path: "http://example.com/items/1?x=2")
             #expect(outcome.response?.body == "ok /base/items/1?x=2\n")
+            // `OPTIONS *` asks about the server as a whole: for a replica with a base path, that path.
+            let client = try await RawConnection.open(port: fixture.proxy.port, on: fixture.clientGroup)
+            try await client.send("OPTIONS * HTTP/1.1\r\nhost: a\r\nconnection: close\r\n\r\n")
+            try await poll("the connection to close") { try await client.isClosed }
+            #expect(try await client.received().hasSuffix("\r\n\r\nok /base\n"))
         }
     }
 
