@@ -179,3 +179,49 @@ struct StartupWarningTests {
         #expect(warnings.first?.contains("every probe will time out") == true)
     }
 }
+
+@Suite("probe call state")
+struct ProbeCallStateTests {
+    @Test("a reply's status and body make the answer, once")
+    func answers() {
+        var ok = ProbeCallState()
+        ok.head(.ok)
+        ok.body(Array("{\"queue_length\": ".utf8))
+        ok.body(Array("3}".utf8))
+        let three = ok.ended()
+        #expect(three == .queueLength(3))
+        let again = ok.closed()
+        #expect(again == nil, "answered twice")
+
+        var missing = ProbeCallState()
+        missing.head(.notFound)
+        let unsupported = missing.ended()
+        #expect(unsupported == .unsupported)
+
+        var failing = ProbeCallState()
+        failing.head(.serviceUnavailable)
+        let unavailable = failing.ended()
+        #expect(unavailable == .unavailable)
+    }
+
+    @Test("closed mid-body: unavailable, and the end that never comes changes nothing")
+    func closedMidBody() {
+        var state = ProbeCallState()
+        state.head(.ok)
+        state.body(Array("{\"queue_len".utf8))
+        let closed = state.closed()
+        #expect(closed == .unavailable)
+        let ended = state.ended()
+        #expect(ended == nil)
+    }
+
+    @Test("a body past the limit is cut, not grown")
+    func bodyLimit() {
+        var state = ProbeCallState()
+        state.head(.ok)
+        state.body(Array("{\"queue_length\": 5}".utf8))
+        state.body([UInt8](repeating: 32, count: ProbeCallState.maxBody))
+        let answer = state.ended()
+        #expect(answer == .queueLength(5))
+    }
+}

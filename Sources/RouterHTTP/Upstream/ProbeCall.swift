@@ -3,15 +3,15 @@ import NIOHTTP1
 import RouterEngine
 
 /// One queue-length probe of an HTTP replica.
+///
+/// What it heard is `ProbeCallState` and when it reports is `CallReport`; this class does the I/O.
 final class ProbeCall: Cancellable, UpstreamResponseReceiver {
     private let pool: UpstreamPool
     private let head: HTTPRequestHead
     private let answer: (ProbeAnswer) -> Void
     private var connection: UpstreamConnection?
-    private var status: HTTPResponseStatus?
-    private var body: [UInt8] = []
+    private var state = ProbeCallState()
     private var report = CallReport<ProbeAnswer>()
-    private static let maxBody = 4096
 
     init(pool: UpstreamPool, path: String, hostHeader: String, answer: @escaping (ProbeAnswer) -> Void) {
         self.pool = pool
@@ -27,7 +27,7 @@ final class ProbeCall: Cancellable, UpstreamResponseReceiver {
         pool.acquire { [self] result in
             switch result {
             case .failure:
-                deliver(.unavailable)
+                if let answer = state.closed() { deliver(answer) }
             case .success(let connection):
                 guard report.isOpen else {
                     pool.release(connection)
@@ -49,12 +49,11 @@ final class ProbeCall: Cancellable, UpstreamResponseReceiver {
     }
 
     func upstreamHead(_ head: HTTPResponseHead) {
-        status = head.status
+        state.head(head.status)
     }
 
     func upstreamBody(_ body: ByteBuffer) {
-        guard self.body.count + body.readableBytes <= Self.maxBody else { return }
-        self.body.append(contentsOf: body.readableBytesView)
+        state.body(body.readableBytesView)
     }
 
     func upstreamReadComplete() {}
@@ -64,19 +63,12 @@ final class ProbeCall: Cancellable, UpstreamResponseReceiver {
     func upstreamEnd(trailers: HTTPHeaders?) {
         if let connection { pool.release(connection) }
         connection = nil
-        switch status {
-        case .ok:
-            deliver(QueueLengthReply.queueLength(in: body).map(ProbeAnswer.queueLength) ?? .unavailable)
-        case .notFound:
-            deliver(.unsupported)
-        default:
-            deliver(.unavailable)
-        }
+        if let answer = state.ended() { deliver(answer) }
     }
 
     func upstreamClosed() {
         connection = nil
-        deliver(.unavailable)
+        if let answer = state.closed() { deliver(answer) }
     }
 
     private func deliver(_ result: ProbeAnswer) {
