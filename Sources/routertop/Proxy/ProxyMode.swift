@@ -43,7 +43,13 @@ enum ProxyMode {
             try? group.syncShutdownGracefully()
             failStartup(error.message)
         }
+        for warning in configuration.startupWarnings { logger.warning("\(warning)") }
         logger.info("routertop proxy listening on \(ListenAddress(host: configuration.listenHost, port: server.port))")
+        logger.info("""
+            limits: header timeout \(configuration.headerTimeout.secondsValue) s, idle timeout \
+            \(configuration.idleTimeout.secondsValue) s, \(configuration.maxConnections) connections, \
+            \(configuration.bodyBudgetBytes >> 20) MiB of request bodies
+            """)
 
         let grace = configuration.requestTimeout ?? .seconds(30)
         var status: Int32 = 0
@@ -64,12 +70,16 @@ enum ProxyMode {
             logger.info("dashboard closed: finishing the requests in flight (up to \(grace.secondsValue) s)")
             try? server.shutdown(grace: grace).wait()
         }
-        if let totals = try? server.totals().wait(), let tally = try? server.tally().wait() {
+        if let totals = try? server.totals().wait(), let tally = try? server.tally().wait(),
+           let figures = try? server.figures().wait() {
             let failed = totals.failed.sorted { $0.key.rawValue < $1.key.rawValue }.map { "\($0.key.rawValue)=\($0.value)" }
             logger.info("""
                 stopped: admitted=\(totals.admitted) completed=\(totals.completed) failed=[\(failed.joined(separator: " "))] \
                 pending=\(totals.pending) running=\(totals.running) conserved=\(totals.isConserved) \
-                client_answers=\(tally.answered)
+                client_answers=\(tally.answered) refused_connections=\(figures.refusedConnections) \
+                header_timeouts=\(figures.headerTimeouts) idle_timeouts=\(figures.idleTimeouts) \
+                body_budget_refusals=\(figures.bodyBudgetRefusals) bad_requests=\(figures.malformedRequests) \
+                connect_refusals=\(figures.connectRefusals)
                 """)
         }
         try? group.syncShutdownGracefully()

@@ -49,6 +49,19 @@ extension ProxyOptions {
         if let requestTimeout {
             configuration.requestTimeout = .seconds(try number(requestTimeout, flag: "--request-timeout-s", above: 0))
         }
+        if let headerTimeout {
+            configuration.headerTimeout = .seconds(try number(headerTimeout, flag: "--header-timeout-s", above: 0))
+        }
+        if let idleTimeout {
+            configuration.idleTimeout = .seconds(try number(idleTimeout, flag: "--idle-timeout-s", above: 0))
+        }
+        if let maxConnections {
+            configuration.maxConnections = try whole(maxConnections, flag: "--max-connections", atLeast: 1)
+        }
+        if let bodyBudget {
+            configuration.bodyBudgetBytes = try whole(bodyBudget, flag: "--body-budget-mb", atLeast: 1) << 20
+        }
+        configuration.allowConnect = allowConnect
         if let probePath {
             guard probePath.hasPrefix("/"), !probePath.contains(" ") else {
                 throw ProxyStartupError("--probe-path=\(probePath) is not a path; it must start with / and have no spaces")
