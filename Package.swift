@@ -17,9 +17,11 @@ let package = Package(
         .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.1"),
     ],
     targets: [
+        .target(name: "RouterAPI"),
         .target(
             name: "RouterEngine",
             dependencies: [
+                "RouterAPI",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Histogram", package: "hdrhistogram-swift"),
                 .product(name: "TOMLKit", package: "TOMLKit"),
@@ -50,7 +52,7 @@ let package = Package(
         .target(
             name: "Dashboard",
             dependencies: [
-                "RouterEngine",
+                "RouterAPI",
                 .product(name: "TOMLKit", package: "TOMLKit"),
             ]
         ),
@@ -92,6 +94,7 @@ let package = Package(
                 .product(name: "PropertyBased", package: "swift-property-based"),
             ]
         ),
+        .testTarget(name: "RouterAPITests", dependencies: ["RouterAPI"]),
         .testTarget(
             name: "DashboardTests",
             dependencies: ["Dashboard", "RouterEngine", .product(name: "Logging", package: "swift-log")]

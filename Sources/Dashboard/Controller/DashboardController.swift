@@ -1,4 +1,5 @@
-import RouterEngine
+import Foundation
+import RouterAPI
 
 /// The dashboard's model and update loop: turns keys into state changes and router commands,
 /// and renders the state with the latest snapshot into a `Screen`.
@@ -12,6 +13,8 @@ public final class DashboardController {
     private let inbox = CommandInbox()
     private var lastSnapshot: RouterSnapshot?
     private var sampler = SecondSampler()
+    /// The newest settings event already seen, so a change by someone else shows once as a banner.
+    private var lastSettingsEvent: UInt64?
     /// The theme `t` tried last, so a refused theme file is stepped over on the next press.
     private var lastTriedTheme: String?
     /// The status line's message and the router time it first showed at, so it can fade.
@@ -52,13 +55,28 @@ public final class DashboardController {
     /// The whole frame at `size`, from the latest snapshot (or the frozen one while paused).
     public func render(size: TerminalSize) -> Screen {
         applyDeliveries()
+        state.connection = control.connection
+        state.connectionText = state.connection.text(now: Date())
         let snapshot = sampler.apply(to: state.pausedSnapshot ?? control.latestSnapshot())
+        announceOthersChanges(in: snapshot)
         lastSnapshot = snapshot
         expireStatus(now: snapshot.time)
         var renderer = FrameRenderer(
             snapshot: snapshot, configuration: configuration, themeName: theme.name
         )
         return renderer.render(size: size, state: &state)
+    }
+
+    /// A settings change made by another operator shows in the status line, once.
+    private func announceOthersChanges(in snapshot: RouterSnapshot) {
+        let changes = snapshot.events.filter { $0.kind == .settings }
+        guard let newest = changes.last?.sequence else { return }
+        defer { lastSettingsEvent = newest }
+        guard let seen = lastSettingsEvent else { return }
+        let mine = " by \(configuration.origin)"
+        for event in changes where event.sequence > seen && !event.message.hasSuffix(mine) {
+            state.status = DashboardState.Status(text: event.message, kind: .info)
+        }
     }
 
     private func expireStatus(now: EngineTime) {

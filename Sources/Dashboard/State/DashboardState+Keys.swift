@@ -1,4 +1,4 @@
-import RouterEngine
+import RouterAPI
 
 /// Key handling: `update(model, key) -> (model, effects)` with the snapshot on screen as context.
 extension DashboardState {

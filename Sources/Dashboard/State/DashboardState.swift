@@ -1,4 +1,4 @@
-import RouterEngine
+import RouterAPI
 
 /// Everything the dashboard remembers between frames apart from the router's own data: the
 /// model of the Elm-style loop. Keys change it (`handle`), frames read it (`FrameRenderer`).
@@ -37,6 +37,9 @@ struct DashboardState {
     var refreshMilliseconds: Int
     var status: Status?
     var wantsQuit = false
+    /// How the router is reached, and the words the header shows for it ("" in process).
+    var connection: ConnectionState = .inProcess
+    var connectionText = ""
     /// The dashboard's own notices (a refused theme, an export), merged into the event log.
     var notices: [RouterEvent] = []
 

@@ -1,4 +1,4 @@
-import RouterEngine
+import RouterAPI
 
 /// Composes one frame: layout, header, body, status, footer and any overlay.
 struct FrameRenderer {
@@ -34,7 +34,7 @@ struct FrameRenderer {
 
         HeaderView.draw(&canvas, in: layout.header, snapshot: snapshot, paused: state.isPaused,
                         readOnly: configuration.readOnly, refreshMilliseconds: state.refreshMilliseconds,
-                        themeName: themeName)
+                        themeName: themeName, connection: (state.connectionText, state.connection.isStale))
         if let banner = layout.banner {
             canvas.fill(banner, role: .bannerReadOnly)
             canvas.put(" READ-ONLY: watching only; edits, faults and replica changes are refused", in: banner, row: 0,

@@ -64,6 +64,13 @@ public final class ProxyHost: RouterHost {
             } catch {
                 return .refused(error.description)
             }
+        case .undrainReplica(let id):
+            do throws(RouterError) {
+                try router.undrainReplica(id)
+                return .done("\(id) undrained by \(origin)")
+            } catch {
+                return .refused(error.description)
+            }
         }
     }
 

@@ -4,7 +4,7 @@
 /// `wait(1) = 0`, `wait(k) = min(initial × multiplier^(k−2), max)` for `k ≥ 2`.
 /// The legacy policy, kept only for side-by-side measurement, also sleeps before the first retry:
 /// `wait(k) = min(initial × multiplier^(k−1), max)`.
-public struct BackoffPolicy: Equatable, Sendable {
+public struct BackoffPolicy: Equatable, Sendable, Codable {
     public var initial: Double
     public var multiplier: Double
     public var maximum: Double
