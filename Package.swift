@@ -50,6 +50,27 @@ let package = Package(
             ]
         ),
         .target(
+            name: "RouterControlServer",
+            dependencies: [
+                "RouterAPI",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ]
+        ),
+        .target(
+            name: "RouterAttach",
+            dependencies: [
+                "RouterAPI",
+                "RouterControlServer",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ]
+        ),
+        .target(
             name: "Dashboard",
             dependencies: [
                 "RouterAPI",
@@ -63,6 +84,8 @@ let package = Package(
                 "RouterEngine",
                 "RouterRuntime",
                 "RouterHTTP",
+                "RouterControlServer",
+                "RouterAttach",
                 "Dashboard",
                 "CNcursesw",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -95,6 +118,16 @@ let package = Package(
             ]
         ),
         .testTarget(name: "RouterAPITests", dependencies: ["RouterAPI"]),
+        .testTarget(
+            name: "RouterControlServerTests",
+            dependencies: [
+                "RouterControlServer", "RouterAttach", "RouterEngine", "RouterRuntime",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ]
+        ),
         .testTarget(
             name: "DashboardTests",
             dependencies: ["Dashboard", "RouterEngine", .product(name: "Logging", package: "swift-log")]

@@ -11,7 +11,8 @@ import RouterRuntime
 enum ProxyMode {
     /// Starts the proxy and runs until SIGINT or SIGTERM; start-up errors exit 2 with one line.
     static func run(
-        _ options: ProxyOptions, startup: StartupConfiguration, display: DisplayOptions, logFile: String?,
+        _ options: ProxyOptions, startup: StartupConfiguration, display: DisplayOptions, control: ControlOptions,
+        logFile: String?,
         seed: UInt64?, legacyBackoff: Bool
     ) -> Never {
         let configuration: ProxyConfiguration
@@ -44,6 +45,9 @@ enum ProxyMode {
             failStartup(error.message)
         }
         logger.info("routertop proxy listening on \(ListenAddress(host: configuration.listenHost, port: server.port))")
+        let controlSetup = ControlSetup.start(control, control: server.live, defaultName: String(server.port),
+                                              environment: ProcessInfo.processInfo.environment,
+                                              logger: Logger(label: "routertop.control"))
 
         let grace = configuration.requestTimeout ?? .seconds(30)
         var status: Int32 = 0
@@ -72,6 +76,7 @@ enum ProxyMode {
                 client_answers=\(tally.answered)
                 """)
         }
+        controlSetup.stop()
         try? group.syncShutdownGracefully()
         exit(status)
     }

@@ -1,0 +1,68 @@
+import Foundation
+import NIOCore
+import RouterAPI
+
+/// Answers the control API's endpoints for one router: reads from its latest snapshot, changes
+/// through its commands. Holds no state of its own beyond the metrics exporter.
+public final class ControlService: Sendable {
+    let control: any RouterControl
+    let metrics: RouterMetrics?
+
+    public init(control: any RouterControl, metrics: RouterMetrics? = nil) {
+        self.control = control
+        self.metrics = metrics
+    }
+
+    /// The answer to a request that is not a stream, on `eventLoop`.
+    func respond(
+        to endpoint: ControlEndpoint, body: Data, caller: ControlCaller, on eventLoop: any EventLoop
+    ) -> EventLoopFuture<ControlResponse> {
+        if endpoint.isWrite {
+            return perform(endpoint, body: body, caller: caller, on: eventLoop)
+        }
+        if !body.isEmpty {
+            return eventLoop.makeSucceededFuture(.problem(400, "\(endpoint.request.method) \(endpoint.request.target) takes no body"))
+        }
+        let snapshot = control.latestSnapshot()
+        switch endpoint {
+        case .snapshot:
+            return eventLoop.makeSucceededFuture(.json(snapshot))
+        case .getSettings:
+            return eventLoop.makeSucceededFuture(.json(snapshot.settings))
+        case .events(let after):
+            return eventLoop.makeSucceededFuture(.json(EventsReply.after(after, in: snapshot)))
+        case .metrics:
+            guard let metrics else { return eventLoop.makeSucceededFuture(.problem(404, "this router exports no metrics")) }
+            let text = metrics.exposition(for: snapshot)
+            return eventLoop.makeSucceededFuture(ControlResponse(
+                status: 200, contentType: "text/plain; version=0.0.4; charset=utf-8", body: text
+            ))
+        case .trace, .traces:
+            return eventLoop.makeSucceededFuture(.problem(501, "decision traces are not recorded by this build of the router"))
+        default:
+            return eventLoop.makeSucceededFuture(.problem(500, "\(endpoint.request.target) is not answered here"))
+        }
+    }
+
+    private func perform(
+        _ endpoint: ControlEndpoint, body: Data, caller: ControlCaller, on eventLoop: any EventLoop
+    ) -> EventLoopFuture<ControlResponse> {
+        let command: RouterCommand
+        switch ControlCommands.command(for: endpoint, body: body, settings: control.latestSnapshot().settings) {
+        case .failure(let problem): return eventLoop.makeSucceededFuture(.problem(problem))
+        case .success(let parsed): command = parsed
+        }
+        let promise = eventLoop.makePromise(of: ControlResponse.self)
+        control.perform(command, by: caller.origin) { @Sendable result in
+            let status: Int
+            switch result {
+            case .done: status = 200
+            case .refused:
+                // A settings change the router refused is bad input, like one refused here.
+                if case .applySettings = command { status = 400 } else { status = 409 }
+            }
+            promise.succeed(.json(CommandReply(result), status: status))
+        }
+        return promise.futureResult
+    }
+}

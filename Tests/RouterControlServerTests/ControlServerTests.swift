@@ -1,0 +1,160 @@
+import Foundation
+import Logging
+import NIOConcurrencyHelpers
+import NIOCore
+import NIOPosix
+import RouterAttach
+@testable import RouterControlServer
+import RouterEngine
+import RouterRuntime
+import Testing
+
+/// The control API over a real Unix socket, in process: a simulated router, the server, and the
+/// attach client.
+@Suite struct ControlServerTests {
+    final class Fixture {
+        let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+        let live: LiveRouter
+        let server: ControlServer
+        let directory: String
+
+        init() throws {
+            directory = NSTemporaryDirectory() + "routertop-test-\(UUID().uuidString.prefix(8))"
+            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: false,
+                                                    attributes: [.posixPermissions: 0o700])
+            live = try LiveRouter(eventLoop: group.next(), publishEvery: .milliseconds(20),
+                                  virtualTimeTick: .milliseconds(10)) { scheduler in
+                let host = SimulationHost(fleet: .standard, settings: .defaults, scheduler: scheduler, seed: 3,
+                                          logger: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() }))
+                host.start()
+                return host
+            }
+            server = try ControlServer.start(service: ControlService(control: live, metrics: RouterMetrics()),
+                                             socketPath: directory + "/test.sock", admin: nil, group: group).get()
+        }
+
+        var target: AttachTarget { .unixSocket(path: server.socketPath) }
+
+        func send(_ method: String, _ path: String, _ body: String = "") throws -> (status: Int, body: String) {
+            let client = ControlClient(target: target, group: group)
+            let (status, bytes) = try client.send(method: method, target: path, body: Array(body.utf8)).wait()
+            return (status, String(decoding: bytes, as: UTF8.self))
+        }
+
+        deinit {
+            server.stop()
+            live.stop()
+            withExtendedLifetime(live) { try? group.syncShutdownGracefully() }
+            try? FileManager.default.removeItem(atPath: directory)
+        }
+    }
+
+    static func poll(timeout: Duration = .seconds(10), _ condition: () -> Bool) -> Bool {
+        let clock = ContinuousClock()
+        let deadline = clock.now + timeout
+        while clock.now < deadline {
+            if condition() { return true }
+            Thread.sleep(forTimeInterval: 0.01)
+        }
+        return condition()
+    }
+
+    @Test func theSocketIsPrivateAndAnswersSnapshots() throws {
+        let fixture = try Fixture()
+        let attributes = try FileManager.default.attributesOfItem(atPath: fixture.server.socketPath)
+        #expect((attributes[.posixPermissions] as? Int) == 0o600)
+        let (status, body) = try fixture.send("GET", "/v1/snapshot")
+        #expect(status == 200)
+        let snapshot = try JSONDecoder().decode(RouterSnapshot.self, from: Data(body.utf8))
+        #expect(snapshot.mode == .simulated)
+        #expect(snapshot.replicas.count == FleetSpec.standard.replicas.count)
+    }
+
+    @Test func aBadSettingIsRefusedWithTheEditorsReasonAndChangesNothing() throws {
+        let fixture = try Fixture()
+        let before = fixture.live.latestSnapshot().settings
+        let (status, body) = try fixture.send("PUT", "/v1/settings", #"{"backoff_multiplier": 3, "max_backoff_s": -1}"#)
+        #expect(status == 400)
+        #expect(body.contains("max_backoff_s=-1 is negative; it must be a finite number ≥ the initial backoff"), "\(body)")
+        #expect(fixture.live.latestSnapshot().settings == before)
+        #expect(try fixture.send("GET", "/v1/settings").body.contains(#""backoff_multiplier":2"#))
+    }
+
+    @Test func aChangeIsMadeInThePeersNameAndSeenInTheEvents() throws {
+        let fixture = try Fixture()
+        let (status, body) = try fixture.send("PUT", "/v1/settings", #"{"backoff_multiplier": 3}"#)
+        #expect(status == 200, "\(body)")
+        #expect(Self.poll { fixture.live.latestSnapshot().settings.backoffMultiplier == 3 })
+        let login = PeerLogin.name(of: getuid())
+        let events = try JSONDecoder().decode(EventsReply.self, from: Data(try fixture.send("GET", "/v1/events?after=0").body.utf8))
+        let change = try #require(events.events.last { $0.kind == .settings })
+        #expect(change.message == "set: backoff multiplier 2 → 3 by \(login)")
+        let later = try JSONDecoder().decode(EventsReply.self, from: Data(try fixture.send("GET", "/v1/events?after=\(change.sequence)").body.utf8))
+        #expect(!later.events.contains { $0.sequence <= change.sequence })
+        #expect(try fixture.send("POST", "/v1/settings/undo").status == 200)
+        #expect(Self.poll { fixture.live.latestSnapshot().settings.backoffMultiplier == 2 })
+    }
+
+    @Test func anAttachedClientStreamsAndCommands() throws {
+        let fixture = try Fixture()
+        let remote = try RemoteRouter.attach(to: fixture.target, group: fixture.group, intervalMilliseconds: 50,
+                                             claimedAddress: "203.0.113.9", readOnly: false)
+        defer { remote.stop() }
+        #expect(Self.poll { remote.received.snapshots >= 3 })
+        #expect(remote.connection == .connected(address: fixture.server.socketPath))
+        let id = try #require(remote.latestSnapshot().replicas.first?.id)
+        let result = NIOLockedValueBox<CommandResult?>(nil)
+        remote.perform(.drainReplica(id), by: CommandOrigin(user: "ignored")) { outcome in
+            result.withLockedValue { $0 = outcome }
+        }
+        #expect(Self.poll { result.withLockedValue { $0 } != nil })
+        #expect(result.withLockedValue { $0 } == .done("done"))
+        #expect(Self.poll { remote.latestSnapshot().replicas.first { $0.id == id }?.state == .draining })
+        #expect(remote.latestSnapshot().events.contains { $0.message.contains("drained by the operator") })
+    }
+
+    @Test func aReadOnlyClientIsRefusedByTheServerToo() throws {
+        let fixture = try Fixture()
+        let remote = try RemoteRouter.attach(to: fixture.target, group: fixture.group, intervalMilliseconds: 50,
+                                             claimedAddress: nil, readOnly: true)
+        defer { remote.stop() }
+        let result = NIOLockedValueBox<CommandResult?>(nil)
+        remote.perform(.undoSettings, by: CommandOrigin(user: "x")) { outcome in result.withLockedValue { $0 = outcome } }
+        #expect(Self.poll { result.withLockedValue { $0 } != nil })
+        #expect(result.withLockedValue { $0 } == .refused("this client attached read-only"))
+    }
+
+    @Test func aLiveSocketIsNeverTakenOverButAStaleOneIsReplaced() throws {
+        let fixture = try Fixture()
+        let second = ControlServer.start(service: ControlService(control: fixture.live), socketPath: fixture.server.socketPath,
+                                         admin: nil, group: fixture.group)
+        guard case .failure(let problem) = second else { Issue.record("a live socket was taken over"); return }
+        #expect(problem.description.hasPrefix("another router is live on the control socket"))
+        #expect(try fixture.send("GET", "/v1/settings").status == 200)
+
+        let stale = fixture.directory + "/stale.sock"
+        let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
+        var address = sockaddr_un()
+        address.sun_family = sa_family_t(AF_UNIX)
+        withUnsafeMutableBytes(of: &address.sun_path) { $0.copyBytes(from: Array(stale.utf8) + [0]) }
+        let bound = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
+        }
+        close(fd)
+        #expect(bound == 0)
+        #expect(ControlSocketGuard.occupant(of: stale) == .stale)
+        let replacing = try ControlServer.start(service: ControlService(control: fixture.live), socketPath: stale,
+                                                admin: nil, group: fixture.group).get()
+        defer { replacing.stop() }
+        #expect(ControlSocketGuard.occupant(of: stale) == .live)
+    }
+
+    @Test func unknownEndpointsAndFieldsAreNamed() throws {
+        let fixture = try Fixture()
+        let missing = try fixture.send("GET", "/v1/nope")
+        #expect(missing.status == 404)
+        let unknown = try fixture.send("POST", "/v1/replicas", #"{"address": "x"}"#)
+        #expect(unknown.status == 400)
+        #expect(unknown.body.contains(#"unknown field \"address\"; the fields are url"#), "\(unknown.body)")
+    }
+}
