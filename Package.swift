@@ -150,7 +150,10 @@ let package = Package(
         ),
         .testTarget(
             name: "EndToEndTests",
-            dependencies: ["routertop"]
+            dependencies: [
+                "routertop", "RouterAPI", "RouterAttach",
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ]
         ),
     ],
     swiftLanguageModes: [.v6]

@@ -55,6 +55,8 @@ public final class ControlServer: Sendable {
                 .bind(unixDomainSocketPath: socketPath, cleanupExistingSocketFile: false).wait()
             channels.append(unix)
             chmod(socketPath, 0o600)
+        } catch let error as IOError where error.errnoCode == EADDRINUSE {
+            return .failure(ControlStartupError("another router bound the control socket \(socketPath) first", isTaken: true))
         } catch {
             return .failure(ControlStartupError("the control socket \(socketPath) cannot be bound (\(error))"))
         }

@@ -32,6 +32,8 @@ public enum ControlCommands {
             }
         case .recover(let id):
             return (.recover(id), Data())
+        case .stopRouting:
+            return (.stop, Data())
         }
     }
 
@@ -52,6 +54,7 @@ public enum ControlCommands {
         case .drain(let id): return noBody(.drainReplica(id))
         case .undrain(let id): return noBody(.undrainReplica(id))
         case .recover(let id): return noBody(.recover(id))
+        case .stop: return noBody(.stopRouting)
         case .addReplica:
             return StrictJSON.object(body, fields: ["url"]).flatMap { object in
                 guard let url = object["url"] else { return .success(.addReplica(address: nil)) }

@@ -20,6 +20,8 @@ public enum ControlEndpoint: Equatable, Sendable {
     case recover(ReplicaID)
     /// Simulated fleet: the synthetic load.
     case setLoad
+    /// Stop the router's process, finishing what is in flight.
+    case stop
     case trace(requestID: String)
     case traces(last: Int)
     case metrics
@@ -34,7 +36,7 @@ public enum ControlEndpoint: Equatable, Sendable {
     public var isWrite: Bool {
         switch self {
         case .snapshot, .snapshots, .getSettings, .events, .trace, .traces, .metrics: false
-        case .putSettings, .undoSettings, .addReplica, .drain, .undrain, .remove, .fault, .recover, .setLoad: true
+        case .putSettings, .undoSettings, .addReplica, .drain, .undrain, .remove, .fault, .recover, .setLoad, .stop: true
         }
     }
 
@@ -100,6 +102,8 @@ public enum ControlEndpoint: Equatable, Sendable {
                 return .failure(Problem(status: 400, message: "after=\(text) is not an event number (a whole number ≥ 0)"))
             }
             return only("GET", .events(after: after))
+        case ["v1", "stop"]:
+            return only("POST", .stop)
         case ["v1", "load"]:
             return only("POST", .setLoad)
         case ["v1", "replicas"]:
@@ -144,6 +148,7 @@ public enum ControlEndpoint: Equatable, Sendable {
         case .fault(let id): return ("POST", "/v1/replicas/\(escaped(id))/fault")
         case .recover(let id): return ("POST", "/v1/replicas/\(escaped(id))/recover")
         case .setLoad: return ("POST", "/v1/load")
+        case .stop: return ("POST", "/v1/stop")
         case .trace(let id): return ("GET", "/v1/trace/\(id)")
         case .traces(let last): return ("GET", "/v1/traces?last=\(last)")
         case .metrics: return ("GET", "/metrics")

@@ -37,6 +37,9 @@ public enum RouterCommand: Equatable, Sendable, Codable {
     case injectFault(ReplicaID, SimulatedFault)
     /// Simulated fleet only: undo every fault of a replica.
     case recover(ReplicaID)
+    /// Stop the router's process (finishing what is in flight); answered by a router that runs as
+    /// a service of its own, not by one embedded in a dashboard.
+    case stopRouting
 }
 
 /// A fault the simulated fleet can inject.

@@ -7,10 +7,17 @@ import RouterAPI
 public final class ControlService: Sendable {
     let control: any RouterControl
     let metrics: RouterMetrics?
+    /// Stops the router's process (`POST /v1/stop`); nil where the router's life belongs to a
+    /// dashboard in the same process.
+    let stop: (@Sendable (CommandOrigin) -> CommandResult)?
 
-    public init(control: any RouterControl, metrics: RouterMetrics? = nil) {
+    public init(
+        control: any RouterControl, metrics: RouterMetrics? = nil,
+        stop: (@Sendable (CommandOrigin) -> CommandResult)? = nil
+    ) {
         self.control = control
         self.metrics = metrics
+        self.stop = stop
     }
 
     /// The answer to a request that is not a stream, on `eventLoop`.
@@ -51,6 +58,11 @@ public final class ControlService: Sendable {
         switch ControlCommands.command(for: endpoint, body: body, settings: control.latestSnapshot().settings) {
         case .failure(let problem): return eventLoop.makeSucceededFuture(.problem(problem))
         case .success(let parsed): command = parsed
+        }
+        if command == .stopRouting, let stop {
+            let result = stop(caller.origin)
+            if case .done = result { return eventLoop.makeSucceededFuture(.json(CommandReply(result))) }
+            return eventLoop.makeSucceededFuture(.json(CommandReply(result), status: 409))
         }
         let promise = eventLoop.makePromise(of: ControlResponse.self)
         control.perform(command, by: caller.origin) { @Sendable result in

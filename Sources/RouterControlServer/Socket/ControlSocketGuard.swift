@@ -29,7 +29,8 @@ public enum ControlSocketGuard {
             return .success(())
         case .live:
             return .failure(ControlStartupError(
-                "another router is live on the control socket \(path); choose another --name or --control, or attach to it"
+                "another router is live on the control socket \(path); choose another --name or --control, or attach to it",
+                isTaken: true
             ))
         case .other:
             return .failure(ControlStartupError("the control socket path \(path) holds a file that is not a socket"))

@@ -64,6 +64,8 @@ public final class ProxyHost: RouterHost {
             } catch {
                 return .refused(error.description)
             }
+        case .stopRouting:
+            return .refused("this router stops with SIGINT or SIGTERM, or from the dashboard of its own process")
         case .undrainReplica(let id):
             do throws(RouterError) {
                 try router.undrainReplica(id)
@@ -97,7 +99,7 @@ public final class ProxyHost: RouterHost {
         }
     }
 
-    private func add(_ spec: ReplicaSpec, socketAddress: SocketAddress) throws(RouterError) {
+    func add(_ spec: ReplicaSpec, socketAddress: SocketAddress) throws(RouterError) {
         let id = ReplicaID(spec.address.replicaName)
         let connection = HTTPReplicaConnection(address: spec.address, socketAddress: socketAddress,
                                                probePath: probePath, eventLoop: eventLoop)

@@ -15,30 +15,32 @@ struct ControlSetup {
     /// - Parameter defaultName: the name when `--name` is not given.
     static func start(
         _ options: ControlOptions, control: any RouterControl, defaultName: String, environment: [String: String],
-        logger: Logger
+        logger: Logger, stop: (@Sendable (CommandOrigin) -> CommandResult)? = nil
     ) -> ControlSetup {
-        var path = socketPath(options, defaultName: defaultName, environment: environment)
-        if options.name == nil, options.control == nil {
-            // Only the implicit name moves aside for a live router; a name the operator chose never does.
-            var number = 2
-            while ControlSocketGuard.occupant(of: path) == .live, number < 100 {
-                path = ControlSocketPath.path(name: "\(defaultName)-\(number)", environment: environment)
-                number += 1
-            }
-        }
+        let implicit = options.name == nil && options.control == nil
         let admin = adminListener(options, environment: environment)
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
-        let service = ControlService(control: control, metrics: RouterMetrics())
-        switch ControlServer.start(service: service, socketPath: path, admin: admin, group: group) {
-        case .failure(let problem):
-            try? group.syncShutdownGracefully()
-            failStartup(problem.description)
-        case .success(let server):
-            logger.info("control API on \(path); attach with: routertop attach \(path)")
-            if let address = server.adminAddress {
-                logger.info("control API and metrics on http://\(address.ipAddress ?? admin?.host ?? ""):\(address.port ?? 0)")
+        let service = ControlService(control: control, metrics: RouterMetrics(), stop: stop)
+        var path = socketPath(options, defaultName: defaultName, environment: environment)
+        var number = 2
+        while true {
+            switch ControlServer.start(service: service, socketPath: path, admin: admin, group: group) {
+            case .success(let server):
+                logger.info("control API on \(path); attach with: routertop attach \(path)")
+                if let address = server.adminAddress {
+                    logger.info("control API and metrics on http://\(address.ipAddress ?? admin?.host ?? ""):\(address.port ?? 0)")
+                }
+                return ControlSetup(server: server, group: group)
+            case .failure(let problem):
+                // Only the implicit name moves aside for another router; a name the operator chose never does.
+                if implicit, number < 100, problem.isTaken {
+                    path = ControlSocketPath.path(name: "\(defaultName)-\(number)", environment: environment)
+                    number += 1
+                    continue
+                }
+                try? group.syncShutdownGracefully()
+                failStartup(problem.description)
             }
-            return ControlSetup(server: server, group: group)
         }
     }
 
