@@ -85,13 +85,20 @@ public final class ControlServer: Sendable {
     private static func bootstrap(
         service: ControlService, listener: ControlHTTPHandler.Listener, group: any EventLoopGroup
     ) -> ServerBootstrap {
-        ServerBootstrap(group: group)
+        let budget = ConnectionBudget()
+        return ServerBootstrap(group: group)
             .serverChannelOption(.backlog, value: 64)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             // One snapshot waits at most: the streamer skips a tick while the channel is not writable.
             .childChannelOption(.writeBufferWaterMark, value: .init(low: 32 * 1024, high: 64 * 1024))
             .childChannelInitializer { channel in
-                channel.eventLoop.makeCompletedFuture {
+                guard budget.take() else {
+                    return channel.eventLoop.makeCompletedFuture {
+                        try channel.pipeline.syncOperations.addHandler(OverLimitHandler())
+                    }
+                }
+                channel.closeFuture.whenComplete { _ in budget.release() }
+                return channel.eventLoop.makeCompletedFuture {
                     try channel.pipeline.syncOperations.configureHTTPServerPipeline(withErrorHandling: true)
                     try channel.pipeline.syncOperations.addHandler(ControlHTTPHandler(service: service, listener: listener))
                 }

@@ -18,7 +18,7 @@ import Testing
         let server: ControlServer
         let directory: String
 
-        init() throws {
+        init(admin: ControlServer.AdminListener? = nil) throws {
             directory = NSTemporaryDirectory() + "routertop-test-\(UUID().uuidString.prefix(8))"
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: false,
                                                     attributes: [.posixPermissions: 0o700])
@@ -30,7 +30,7 @@ import Testing
                 return host
             }
             server = try ControlServer.start(service: ControlService(control: live, metrics: RouterMetrics()),
-                                             socketPath: directory + "/test.sock", admin: nil, group: group).get()
+                                             socketPath: directory + "/test.sock", admin: admin, group: group).get()
         }
 
         var target: AttachTarget { .unixSocket(path: server.socketPath) }
@@ -147,6 +147,49 @@ import Testing
                                                 admin: nil, group: fixture.group).get()
         defer { replacing.stop() }
         #expect(ControlSocketGuard.occupant(of: stale) == .live)
+    }
+
+    @Test func overTCPReadsOnLoopbackNeedNoTokenAndWritesNeedOne() throws {
+        let token = "0123456789abcdef-token"
+        let fixture = try Fixture(admin: .init(host: "127.0.0.1", port: 0, tokens: .single(token, label: "ci")))
+        let port = try #require(fixture.server.adminAddress?.port)
+        let client = { (headers: [(String, String)]) in
+            ControlClient(target: .tcp(host: "127.0.0.1", port: port), group: fixture.group, headers: headers)
+        }
+        let read = try client([]).send(method: "GET", target: "/v1/settings").wait()
+        #expect(read.status == 200)
+        let metrics = try client([]).send(method: "GET", target: "/metrics").wait()
+        #expect(metrics.status == 200)
+        #expect(String(decoding: metrics.body, as: UTF8.self).contains("# TYPE serve_num_scheduling_tasks gauge"))
+
+        let body = Array(#"{"backoff_multiplier": 3}"#.utf8)
+        let anonymous = try client([]).send(method: "PUT", target: "/v1/settings", body: body).wait()
+        #expect(anonymous.status == 401)
+        let wrong = try client([("authorization", "Bearer \(token)x")]).send(method: "PUT", target: "/v1/settings", body: body).wait()
+        #expect(wrong.status == 401)
+        #expect(fixture.live.latestSnapshot().settings.backoffMultiplier == 2)
+        let allowed = try client([("authorization", "Bearer \(token)")]).send(method: "PUT", target: "/v1/settings", body: body).wait()
+        #expect(allowed.status == 200)
+        #expect(Self.poll { fixture.live.latestSnapshot().events.contains { $0.message == "set: backoff multiplier 2 → 3 by ci from 127.0.0.1" } })
+    }
+
+    @Test func connectionsAreBoundedAndTheOneOverTheLimitIsTold() throws {
+        let fixture = try Fixture()
+        let client = ControlClient(target: fixture.target, group: fixture.group)
+        let lines = NIOLockedValueBox(0)
+        var streams: [any Channel] = []
+        defer { streams.forEach { $0.close(promise: nil) } }
+        for _ in 0..<ConnectionBudget.limit {
+            streams.append(try client.stream(target: "/v1/snapshots?interval_ms=1000", onLine: { _ in
+                lines.withLockedValue { $0 += 1 }
+            }, onClose: { _ in }).wait())
+        }
+        #expect(Self.poll { lines.withLockedValue { $0 } >= ConnectionBudget.limit }, "every stream got its first snapshot")
+        let refused = try client.send(method: "GET", target: "/v1/settings").wait()
+        #expect(refused.status == 503)
+        #expect(String(decoding: refused.body, as: UTF8.self).contains("at most \(ConnectionBudget.limit) connections"))
+        streams.removeLast().close(promise: nil)
+        #expect(Self.poll { (try? client.send(method: "GET", target: "/v1/settings").wait())?.status == 200 })
     }
 
     @Test func unknownEndpointsAndFieldsAreNamed() throws {
