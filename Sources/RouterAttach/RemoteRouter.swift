@@ -114,6 +114,14 @@ public final class RemoteRouter: RouterControl, Sendable {
         }
     }
 
+    public func traces(limit: Int, completion: @escaping @Sendable (RequestTraceLog) -> Void) {
+        let last = min(max(limit, 1), ControlEndpoint.maxTraces)
+        client.send(method: "GET", target: ControlEndpoint.traces(last: last).request.target).whenComplete { result in
+            let log = (try? result.get()).flatMap { try? JSONDecoder().decode(RequestTraceLog.self, from: Data($0.body)) }
+            completion(log ?? RequestTraceLog(capacity: 0, evicted: 0, traces: []))
+        }
+    }
+
     /// Closes the stream and stops reconnecting.
     public func stop() {
         let stream = state.withLockedValue { state -> (any Channel)? in

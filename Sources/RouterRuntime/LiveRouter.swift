@@ -94,6 +94,11 @@ public final class LiveRouter: RouterControl, Sendable {
         }
     }
 
+    public func traces(limit: Int, completion: @escaping @Sendable (RequestTraceLog) -> Void) {
+        let host = self.host
+        eventLoop.execute { completion(host.value.recentTraces(limit: limit)) }
+    }
+
     /// Runs `body` on the loop with the host, for wiring that needs it (tests, the proxy).
     public func withHost<T: Sendable>(_ body: @escaping @Sendable (any RouterHost) -> T) -> EventLoopFuture<T> {
         let host = self.host

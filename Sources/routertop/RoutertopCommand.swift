@@ -5,6 +5,7 @@ import Logging
 import NIOCore
 import NIOPosix
 import RouterEngine
+import RouterControlServer
 import RouterRuntime
 
 /// routertop: a live view of a power-of-two-choices request router.
@@ -86,8 +87,10 @@ struct WatchCommand: ParsableCommand {
             // Stop the loop while the router is still referenced: its timers hold unowned references to it.
             withExtendedLifetime(live) { try? group.syncShutdownGracefully() }
         }
+        let metrics = RouterMetrics()
+        _ = live.withHost { host in (host as? SimulationHost)?.router.traceSink = { metrics.observe($0) } }
         let control = ControlSetup.start(controlOptions, control: live, defaultName: "default", environment: environment,
-                                         logger: Logger(label: "routertop.control"))
+                                         logger: Logger(label: "routertop.control"), metrics: metrics)
         defer { control.stop() }
         var dashboard = DashboardConfiguration(refreshMilliseconds: startup.refreshMilliseconds)
         dashboard.readOnly = startup.readOnly

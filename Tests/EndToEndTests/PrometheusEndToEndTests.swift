@@ -27,7 +27,9 @@ struct PrometheusEndToEndTests {
         let log = directory.appendingPathComponent("router.log")
         let router = try RoutertopProcess(
             ["--listen", "127.0.0.1:0", "--headless", "--replica", "http://127.0.0.1:\(replicaPort)", "--control", socket,
-             "--admin-listen", "127.0.0.1:\(adminPort)", "--log-file", log.path],
+             "--admin-listen", "127.0.0.1:\(adminPort)", "--log-file", log.path,
+             // No cache: every decision probes, so the probe histogram has figures too.
+             "--cache-timeout-s", "0"],
             directory: directory, name: "router")
         defer { router.stop() }
         let readLog = { (try? String(contentsOf: log, encoding: .utf8)) ?? "" }
@@ -72,6 +74,8 @@ struct PrometheusEndToEndTests {
         #expect(query("serve_num_scheduling_tasks") == 0)
         #expect(query(#"routertop_replica_state{state="healthy"}"#) == 1)
         #expect(query(#"routertop_setting{name="backoff_multiplier"}"#) == 2)
-        #expect(query("serve_request_router_fulfillment_time_ms_count") != nil)
+        #expect(query(#"routertop_setting{name="cache_timeout_s"}"#) == 0)
+        #expect(query("serve_request_router_fulfillment_time_ms_count") == Double(requests), "one fulfilment per request")
+        #expect(query("routertop_probe_duration_seconds_count").map { $0 > 0 } == true)
     }
 }

@@ -52,6 +52,37 @@ struct SimulateCommandTests {
         }
     }
 
+    @Test func theTraceFileFollowsEveryRequestAndIsDeterministic() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("routertop-trace-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let first = directory.appendingPathComponent("first.jsonl").path
+        let second = directory.appendingPathComponent("second.jsonl").path
+        let run = try Self.run(["simulate", "--scenario", "Scenarios/faults.toml", "--json", "--trace", first])
+        #expect(run.status == 0)
+        #expect(try Self.run(["simulate", "--scenario", "Scenarios/faults.toml", "--trace", second]).status == 0)
+        let text = try String(contentsOfFile: first, encoding: .utf8)
+        #expect(text == (try String(contentsOfFile: second, encoding: .utf8)))
+        let report = try #require(try JSONSerialization.jsonObject(with: Data(run.output.utf8)) as? [String: Any])
+        let lines = text.split(separator: "\n")
+        #expect(lines.count == report["admitted"] as? Int)
+        var requeued = 0
+        for line in lines {
+            let trace = try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
+            #expect(trace["request"] is Int && trace["admitted_ms"] is Double && trace["outcome"] is String)
+            let sends = trace["sends"] as? [[String: Any]] ?? []
+            requeued += sends.filter { $0["requeue"] != nil }.count
+        }
+        // r4 dies with requests on it: their traces show the re-route.
+        #expect(requeued > 0)
+    }
+
+    @Test func anUnwritableTraceFileStopsWithStatus2() throws {
+        let result = try Self.run(["simulate", "--scenario", "Scenarios/faults.toml", "--trace", "/nonexistent/dir/t.jsonl"])
+        #expect(result.status == 2)
+        #expect(result.errors == "routertop: --trace /nonexistent/dir/t.jsonl: cannot create the file\n")
+    }
+
     @Test func theReadableTableNamesEveryReplica() throws {
         let result = try Self.run(["simulate", "--scenario", "Scenarios/faults.toml"])
         #expect(result.status == 0)

@@ -192,6 +192,23 @@ import Testing
         #expect(Self.poll { (try? client.send(method: "GET", target: "/v1/settings").wait())?.status == 200 })
     }
 
+    @Test func decisionTracesAreServed() throws {
+        let fixture = try Fixture()
+        #expect(Self.poll { fixture.live.latestSnapshot().totals.completed > 20 })
+        let (status, body) = try fixture.send("GET", "/v1/traces?last=5")
+        #expect(status == 200)
+        let log = try JSONDecoder().decode(RequestTraceLog.self, from: Data(body.utf8))
+        #expect(log.traces.count == 5)
+        let last = try #require(log.traces.last)
+        let one = try fixture.send("GET", "/v1/trace/req-\(last.request)")
+        #expect(one.status == 200)
+        #expect(try JSONDecoder().decode(RequestTrace.self, from: Data(one.body.utf8)) == last)
+        let missing = try fixture.send("GET", "/v1/trace/req-999999999")
+        #expect(missing.status == 404)
+        #expect(missing.body.contains("has no trace: the router keeps the traces of its last 1000 finished requests"))
+        #expect(try fixture.send("GET", "/v1/trace/banana").status == 400)
+    }
+
     @Test func unknownEndpointsAndFieldsAreNamed() throws {
         let fixture = try Fixture()
         let missing = try fixture.send("GET", "/v1/nope")

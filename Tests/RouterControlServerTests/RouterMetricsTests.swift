@@ -89,6 +89,26 @@ import Testing
         #expect(Self.value("routertop_probe_duration_seconds_count", in: text) == 1)
     }
 
+    @Test func aTraceFeedsTheDistributions() {
+        var trace = RequestTrace(request: 7, admittedMs: 10)
+        var first = TraceAttempt(number: 1, tier: .all, startedMs: 10, task: 1, candidates: [])
+        first.waitMs = 0
+        var second = TraceAttempt(number: 2, tier: .all, startedMs: 10, task: 1, candidates: [TraceCandidate(replica: "r1", maxOngoingRequests: 5)])
+        second.candidates[0].probe = TraceProbe(deadlineMs: 100)
+        second.candidates[0].probe?.roundTripMs = 4
+        second.waitMs = 25
+        trace.attempts = [first, second]
+        trace.sends = [TraceSend(replica: "r1", atMs: 47)]
+        let metrics = RouterMetrics()
+        metrics.observe(trace)
+        let text = String(decoding: metrics.exposition(for: Self.snapshot()), as: UTF8.self)
+        #expect(Self.value(#"serve_request_router_fulfillment_time_ms_bucket{le="50.0"}"#, in: text) == 1)
+        #expect(Self.value(#"serve_request_router_fulfillment_time_ms_bucket{le="20.0"}"#, in: text) == 0)
+        #expect(Self.value("routertop_backoff_wait_seconds_count", in: text) == 1, "the immediate first retry is not a sleep")
+        #expect(Self.value("routertop_backoff_wait_seconds_sum", in: text) == 0.025)
+        #expect(Self.value("routertop_probe_duration_seconds_count", in: text) == 1)
+    }
+
     @Test func countersMoveByTheDifferenceAndLeftReplicasDisappear() throws {
         let metrics = RouterMetrics()
         var snapshot = Self.snapshot()

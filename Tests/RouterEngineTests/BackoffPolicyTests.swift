@@ -18,11 +18,18 @@ struct BackoffPolicyTests {
     @Test(arguments: [
         (RouterSettings(initialBackoff: 0.1, backoffMultiplier: 1, maxBackoff: 0.1), [0.0, 100, 100, 100]),
         (RouterSettings(initialBackoff: 0.01, backoffMultiplier: 1.5, maxBackoff: 1), [0.0, 10, 15, 22.5]),
-        (RouterSettings(initialBackoff: 0, backoffMultiplier: 2, maxBackoff: 0), [0.0, 0, 0, 0]),
+        (RouterSettings(initialBackoff: 0, backoffMultiplier: 2, maxBackoff: 0), [0.0, 1, 1, 1]),
     ])
     func customPolicies(settings: RouterSettings, expected: [Double]) {
         let waits = settings.backoffPolicy().waits(count: expected.count).map { ($0.millisecondsValue * 1000).rounded() / 1000 }
         #expect(waits == expected)
+    }
+
+    @Test func zeroWaitsFromTheSecondRetryOnAreTheOneMillisecondFloorInEveryPolicy() {
+        let zero = BackoffPolicy(initial: 0, multiplier: 2, maximum: 0.5)
+        #expect(zero.waits(count: 4) == [.zero, .milliseconds(1), .milliseconds(1), .milliseconds(1)])
+        let legacyZero = BackoffPolicy(initial: 0, multiplier: 2, maximum: 0.5, legacy: true)
+        #expect(legacyZero.waits(count: 3) == [.zero, .milliseconds(1), .milliseconds(1)])
     }
 
     @Test func hugeAttemptCountsAndMultipliersSaturateAtTheMaximum() {

@@ -28,7 +28,61 @@ struct ConservationPropertyTests {
         }
     }
 
-    static func randomScenario(seed: UInt64, replicas: Int, faults: Int, rate: Double) -> Scenario {
+    /// Random adds, removals, deaths, unavailability, refusals (saturation) and slow probes, with
+    /// probes in flight: after every step no routing task waits on a replica that has left, no task
+    /// waits longer than a probe deadline or a backoff wait, and when every routable replica has room
+    /// a pending request is assigned within one probe deadline plus the backoff.
+    @Test func churnWithProbesInFlightNeverStrandsARequest() async {
+        await propertyCheck(
+            count: 30,
+            input: Gen.int(in: 0...1_000_000), Gen.int(in: 1...6), Gen.int(in: 4...16), Gen.int(in: 20...600)
+        ) { seed, replicaCount, faultCount, rate in
+            let scenario = Self.randomScenario(
+                seed: UInt64(seed), replicas: replicaCount, faults: faultCount, rate: Double(rate), churn: true
+            )
+            var strandedWaits = 0
+            var overlongWaits = 0
+            var lateAssignments = 0
+            var roomSince: EngineTime?
+            var lastRouted = 0
+            let report = ScenarioRunner.run(scenario, settings: .defaults, observe: { router in
+                let now = router.now
+                let settings = router.settings
+                for task in router.tasks.values {
+                    switch task.machine.state {
+                    case .probing(_, let awaiting, let since):
+                        if awaiting.contains(where: { router.replicasByID[$0]?.isRoutable != true }) { strandedWaits += 1 }
+                        if now - since > .clampedSeconds(settings.maxProbeDeadline) { overlongWaits += 1 }
+                    case .sleeping(let sleep):
+                        if sleep.wakeAt - now > .clampedSeconds(max(settings.maxBackoff, BackoffPolicy.spinFloorSeconds)) {
+                            overlongWaits += 1
+                        }
+                    case .ready, .ended:
+                        break
+                    }
+                }
+                let routed = router.replicas.reduce(0) { $0 + $1.routed }
+                let routable = router.replicas.filter(\.isRoutable)
+                let allHaveRoom = !routable.isEmpty && routable.allSatisfy { replica in
+                    replica.state == .healthy && replica.fault == nil && replica.inFlight < replica.info.maxOngoingRequests
+                }
+                if routed != lastRouted || router.totals.pending == 0 || !allHaveRoom {
+                    roomSince = allHaveRoom && router.totals.pending > 0 ? now : nil
+                } else if roomSince == nil {
+                    roomSince = now
+                }
+                lastRouted = routed
+                let bound = Duration.clampedSeconds(settings.maxProbeDeadline + settings.maxBackoff) + .milliseconds(20)
+                if let since = roomSince, now - since > bound { lateAssignments += 1 }
+            }, maxSteps: 2_000_000)
+            #expect(strandedWaits == 0)
+            #expect(overlongWaits == 0)
+            #expect(lateAssignments == 0)
+            #expect(report.conserved && report.pending == 0 && report.running == 0)
+        }
+    }
+
+    static func randomScenario(seed: UInt64, replicas: Int, faults: Int, rate: Double, churn: Bool = false) -> Scenario {
         var random = SeededRandom(seed: seed)
         let specs = (0..<replicas).map { index in
             SimulatedReplicaSpec(
@@ -52,7 +106,20 @@ struct ConservationPropertyTests {
             { .removeReplica($0) },
             { .recover($0) },
             { _ in .setBackoff([.initialBackoff: Double(random.below(50)) / 1000, .maxBackoff: 0.5]) },
-        ]
+        ] + (churn ? [
+            { _ in
+                .addReplica(SimulatedReplicaSpec(
+                    info: ReplicaInfo(
+                        id: ReplicaID("added-\(random.below(1_000_000))"), node: "node-\(random.below(3))",
+                        zone: "zone-\(random.below(2))", maxOngoingRequests: 1 + random.below(8)
+                    ),
+                    serviceTime: .exponential(meanMilliseconds: 5 + Double(random.below(80))),
+                    probeRTT: .milliseconds(random.below(20))
+                ))
+            },
+            { .fault($0, .slowProbe(delay: .milliseconds(200 + random.below(2000))), duration: .seconds(1 + random.below(3))) },
+            { .fault($0, .saturate, duration: .seconds(1 + random.below(3))) },
+        ] : [])
         let events = (0..<faults).map { _ in
             let target = ReplicaID("r\(random.below(replicas))")
             return ScenarioEvent(at: .milliseconds(random.below(10_000)), action: actions[random.below(actions.count)](target))

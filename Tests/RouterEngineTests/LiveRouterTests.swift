@@ -51,5 +51,23 @@ struct LiveRouterTests {
         #expect(live.latestSnapshot().settings.initialBackoff == 0.01)
         #expect(live.latestSnapshot().events.contains { $0.message.contains("initial backoff (s) 0.025 → 0.01 by test") })
     }
-}
 
+    @Test func keepsTheTracesOfTheLastThousandRequestsBehindTheControlSeam() throws {
+        let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+        defer { try? group.syncShutdownGracefully() }
+        let live = try LiveRouter(eventLoop: group.next(), publishEvery: .milliseconds(20), virtualTimeTick: .milliseconds(10)) {
+            Self.simulation(on: $0)
+        }
+        defer { live.stop() }
+        #expect(Self.poll(timeout: .seconds(60)) { live.latestSnapshot().totals.completed > 1_100 })
+        let log = NIOLockedValueBox<RequestTraceLog?>(nil)
+        let control: any RouterControl = live
+        control.traces(limit: 5_000) { traces in log.withLockedValue { $0 = traces } }
+        #expect(Self.poll { log.withLockedValue { $0 } != nil })
+        let traces = try #require(log.withLockedValue { $0 })
+        #expect(traces.capacity == 1_000)
+        #expect(traces.traces.count == 1_000)
+        #expect(traces.evicted > 0)
+        #expect(traces.traces.allSatisfy { $0.outcome != nil && $0.finishedMs != nil })
+    }
+}

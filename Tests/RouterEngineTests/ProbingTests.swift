@@ -50,7 +50,9 @@ struct ProbingTests {
     }
 
     @Test func theProbeDeadlineDoublesPerAttemptUpToItsMaximum() {
-        let harness = RouterHarness(options: Router.Options(routingTimeout: nil))
+        let harness = RouterHarness(options: Router.Options(
+            locality: Locality(node: "node-a", zone: "zone-1", preferLocal: false), routingTimeout: nil
+        ))
         let replica = harness.add("r1", hangs: true)
         harness.submit()
         harness.run(for: .seconds(3))

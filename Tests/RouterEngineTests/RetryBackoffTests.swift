@@ -4,7 +4,10 @@ import Testing
 /// Retry timing on virtual time, measured by when each probe of an always-full replica goes out.
 struct RetryBackoffTests {
     private func fullReplicaHarness(legacy: Bool = false) -> (RouterHarness, ScriptedReplica) {
-        let harness = RouterHarness(options: Router.Options(legacyBackoff: legacy, routingTimeout: nil))
+        // No locality tiers: every attempt draws from all replicas and counts for backoff.
+        let harness = RouterHarness(options: Router.Options(
+            locality: Locality(node: "node-a", zone: "zone-1", preferLocal: false), legacyBackoff: legacy, routingTimeout: nil
+        ))
         let replica = harness.add("r1", max: 1) { .queueLength(1) }
         // Let the probe made when the replica joined answer first, so attempt 1 sends its own.
         harness.settle()

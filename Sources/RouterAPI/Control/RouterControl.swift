@@ -13,6 +13,16 @@ public protocol RouterControl: AnyObject, Sendable {
         _ command: RouterCommand, by origin: CommandOrigin,
         completion: @escaping @Sendable (CommandResult) -> Void
     )
+
+    /// The decision traces of the most recently finished requests (at most `limit`), from any thread.
+    func traces(limit: Int, completion: @escaping @Sendable (RequestTraceLog) -> Void)
+}
+
+extension RouterControl {
+    /// A control without a router behind it keeps no traces.
+    public func traces(limit: Int, completion: @escaping @Sendable (RequestTraceLog) -> Void) {
+        completion(RequestTraceLog(capacity: 0, evicted: 0, traces: []))
+    }
 }
 
 extension RouterControl {

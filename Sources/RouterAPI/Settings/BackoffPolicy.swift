@@ -4,11 +4,16 @@
 /// `wait(1) = 0`, `wait(k) = min(initial × multiplier^(k−2), max)` for `k ≥ 2`.
 /// The legacy policy, kept only for side-by-side measurement, also sleeps before the first retry:
 /// `wait(k) = min(initial × multiplier^(k−1), max)`.
+/// From the second failed attempt on, a zero wait is taken as `spinFloor`, so a full fleet cannot
+/// spin the loop without time passing; every reader of the sequence (router, editor, reports) sees it.
 public struct BackoffPolicy: Equatable, Sendable, Codable {
     public var initial: Double
     public var multiplier: Double
     public var maximum: Double
     public var legacy: Bool
+
+    /// The shortest wait after failed attempt 2 and later, in seconds.
+    public static let spinFloorSeconds = 0.001
 
     public init(initial: Double, multiplier: Double, maximum: Double, legacy: Bool = false) {
         self.initial = initial
@@ -24,7 +29,8 @@ public struct BackoffPolicy: Equatable, Sendable, Codable {
         if exponent < 0 { return 0 }
         // pow saturates to +infinity instead of overflowing, and min() then picks the maximum.
         let grown = initial * Double.pow(multiplier, exponent)
-        return Swift.min(grown.isNaN ? maximum : grown, maximum)
+        let wait = Swift.min(grown.isNaN ? maximum : grown, maximum)
+        return k >= 2 && !(wait > 0) ? Self.spinFloorSeconds : wait
     }
 
     /// The wait after failed attempt `k`, as a duration.

@@ -44,11 +44,32 @@ public final class ControlService: Sendable {
             return eventLoop.makeSucceededFuture(ControlResponse(
                 status: 200, contentType: "text/plain; version=0.0.4; charset=utf-8", body: text
             ))
-        case .trace, .traces:
-            return eventLoop.makeSucceededFuture(.problem(501, "decision traces are not recorded by this build of the router"))
+        case .traces(let last):
+            let promise = eventLoop.makePromise(of: ControlResponse.self)
+            control.traces(limit: last) { log in promise.succeed(.json(log)) }
+            return promise.futureResult
+        case .trace(let requestID):
+            guard let number = Self.requestNumber(requestID) else {
+                return eventLoop.makeSucceededFuture(.problem(400, "\(requestID) is not a request id; it must be like req-12 or 12"))
+            }
+            let promise = eventLoop.makePromise(of: ControlResponse.self)
+            control.traces(limit: .max) { log in
+                if let trace = log.traces.last(where: { $0.request == number }) {
+                    promise.succeed(.json(trace))
+                } else {
+                    promise.succeed(.problem(404, "req-\(number) has no trace: the router keeps the traces of its last "
+                        + "\(log.capacity) finished requests (\(log.evicted) dropped so far), and none of one still in the router"))
+                }
+            }
+            return promise.futureResult
         default:
             return eventLoop.makeSucceededFuture(.problem(500, "\(endpoint.request.target) is not answered here"))
         }
+    }
+
+    /// `req-12` or `12`.
+    static func requestNumber(_ text: String) -> UInt64? {
+        UInt64(text.hasPrefix("req-") ? String(text.dropFirst(4)) : text)
     }
 
     private func perform(

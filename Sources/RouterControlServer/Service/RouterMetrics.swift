@@ -152,3 +152,23 @@ public final class RouterMetrics: Sendable {
         }
     }
 }
+
+extension RouterMetrics {
+    /// Records what a finished request's decision trace shows: its fulfilment time (admission to
+    /// its first replica), each backoff sleep, and each probe answered during its attempts.
+    public func observe(_ trace: RequestTrace) {
+        if let firstSend = trace.sends.first {
+            observe(.fulfilled(after: .microseconds(Int64(((firstSend.atMs - trace.admittedMs) * 1000).rounded()))))
+        }
+        for attempt in trace.attempts {
+            if let wait = attempt.waitMs, wait > 0 {
+                observe(.backoffWait(.microseconds(Int64((wait * 1000).rounded()))))
+            }
+            for candidate in attempt.candidates {
+                if let roundTrip = candidate.probe?.roundTripMs {
+                    observe(.probeAnswered(after: .microseconds(Int64((roundTrip * 1000).rounded()))))
+                }
+            }
+        }
+    }
+}

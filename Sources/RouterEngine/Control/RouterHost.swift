@@ -8,4 +8,13 @@ public protocol RouterHost: AnyObject {
 
     /// Carries out an operator's command, or says why not.
     func perform(_ command: RouterCommand, by origin: CommandOrigin) -> CommandResult
+
+    /// The decision traces of the most recently finished requests, at most `limit`.
+    func recentTraces(limit: Int) -> RequestTraceLog
+}
+
+extension RouterHost {
+    public func recentTraces(limit: Int) -> RequestTraceLog {
+        RequestTraceLog(capacity: 0, evicted: 0, traces: [])
+    }
 }

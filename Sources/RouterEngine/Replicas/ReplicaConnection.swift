@@ -12,8 +12,9 @@ public protocol ReplicaConnection: AnyObject {
 
 /// A replica's answer to a queue-length probe.
 public enum ProbeAnswer: Equatable, Sendable {
-    /// The number of requests the replica is working on or holding.
-    case queueLength(Int)
+    /// The number of requests the replica is working on or holding, and the most it takes at once
+    /// when it says so (its own limit wins over the configured one).
+    case queueLength(Int, maxOngoingRequests: Int? = nil)
     /// The replica cannot answer for now: keep it, but do not trust its cached length.
     case unavailable
     /// The replica is gone for good.

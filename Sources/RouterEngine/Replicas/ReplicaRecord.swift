@@ -1,6 +1,9 @@
 /// The router's working state for one replica. Lives on the router's scheduler.
 final class ReplicaRecord {
+    /// Its description; `maxOngoingRequests` is the effective maximum (the replica's own, once reported).
     var info: ReplicaInfo
+    /// The maximum it was configured with, used until it reports its own.
+    let configuredMax: Int
     let connection: any ReplicaConnection
     var state: ReplicaState = .healthy
     /// Set when the operator removed it: it takes no new work and is forgotten once idle.
@@ -26,6 +29,7 @@ final class ReplicaRecord {
 
     init(info: ReplicaInfo, connection: any ReplicaConnection) {
         self.info = info
+        self.configuredMax = info.maxOngoingRequests
         self.connection = connection
         self.countsLocally = !info.answersProbes
     }
@@ -49,11 +53,13 @@ struct QueueLengthEntry {
 /// A probe on its way: at most one per replica. Tasks that need the same answer wait on it together.
 final class ProbeInFlight {
     let issuedAt: EngineTime
+    let deadline: Duration
     var timer: (any Cancellable)?
     var handle: (any Cancellable)?
     var waiters: [(task: RoutingTask, token: Int)] = []
 
-    init(issuedAt: EngineTime) {
+    init(issuedAt: EngineTime, deadline: Duration) {
         self.issuedAt = issuedAt
+        self.deadline = deadline
     }
 }

@@ -1,6 +1,7 @@
 /// The router's working state for one admitted request that has not finished.
 final class RequestRecord {
     enum Phase {
+        /// Waiting in the pending queue for a replica.
         case pending
         case running(ReplicaRecord, since: EngineTime)
         case finished
@@ -12,9 +13,13 @@ final class RequestRecord {
     let onFinish: (RequestResult) -> Void
     var phase: Phase = .pending
     var reroutes = 0
-    /// When it fails for want of a replica, while it waits.
-    var routingDeadline: EngineTime?
+    /// Where its search for a replica stands; kept across re-queues, so the tiers are walked once.
+    var routing = RequestRouting()
+    /// The task searching on its behalf; 0 when none is.
+    var claimedBy = 0
     var sendHandle: (any Cancellable)?
+    /// Why it went where it did; nil when the router keeps no traces.
+    var trace: RequestTrace?
 
     init(id: RequestID, admittedAt: EngineTime, payload: AnyObject?, onFinish: @escaping (RequestResult) -> Void) {
         self.id = id
@@ -26,5 +31,36 @@ final class RequestRecord {
     var isPending: Bool {
         if case .pending = phase { return true }
         return false
+    }
+}
+
+/// One request's progress through the locality tiers and the backoff schedule.
+struct RequestRouting {
+    /// The next tier to draw from: own node and own zone are tried once each, then all replicas.
+    var nextTier: LocalityTier = .node
+    /// Attempts over all replicas that found nothing, plus refusals; drives the backoff.
+    var failedAttempts = 0
+    /// Attempts of any tier so far, for the trace.
+    var attempts = 0
+    /// When it first failed, for the backoff panel.
+    var inBackoffSince: EngineTime = .zero
+    /// When its last failed attempt (or refusal) happened: its next attempt waits the backoff from then.
+    var failedAt: EngineTime = .zero
+}
+
+/// The candidate sets of Ray's locality routing, in the order a request tries them.
+enum LocalityTier: Int, Comparable {
+    case node
+    case zone
+    case all
+
+    static func < (lhs: LocalityTier, rhs: LocalityTier) -> Bool { lhs.rawValue < rhs.rawValue }
+
+    var traceName: TraceTier {
+        switch self {
+        case .node: .node
+        case .zone: .zone
+        case .all: .all
+        }
     }
 }

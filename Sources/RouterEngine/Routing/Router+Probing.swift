@@ -22,13 +22,13 @@ extension Router {
         lowest(of: candidates, length: trustedLength(of:))
     }
 
-    /// After the task's probes: the lowest accepted length, using what the probes wrote into the
+    /// After an attempt's probes: the lowest accepted length, using what the probes wrote into the
     /// cache (and what other tasks have sent since), even when the cache TTL is zero.
-    func chooseAfterProbes(_ task: RoutingTask) -> ReplicaRecord? {
-        lowest(of: task.pair) { candidate in
+    func chooseAfterProbes(_ pair: [ReplicaRecord], probesStartedAt: EngineTime) -> ReplicaRecord? {
+        lowest(of: pair) { candidate in
             guard candidate.isRoutable else { return nil }
             if candidate.countsLocally { return localLength(of: candidate) }
-            guard let entry = candidate.cache, entry.learnedAt >= task.probesStartedAt || isFresh(entry) else {
+            guard let entry = candidate.cache, entry.learnedAt >= probesStartedAt || isFresh(entry) else {
                 return nil
             }
             return entry.length
@@ -65,10 +65,10 @@ extension Router {
             if let waiter { inFlight.waiters.append(waiter) }
             return
         }
-        let probe = ProbeInFlight(issuedAt: now)
+        let deadline = ProbeDeadline.duration(attempt: attemptIndex, settings: settings)
+        let probe = ProbeInFlight(issuedAt: now, deadline: deadline)
         if let waiter { probe.waiters.append(waiter) }
         replica.probe = probe
-        let deadline = ProbeDeadline.duration(attempt: attemptIndex, settings: settings)
         probe.timer = scheduler.schedule(after: deadline) { [weak self, replica, probe] in
             self?.probeTimedOut(replica, probe)
         }
@@ -86,7 +86,8 @@ extension Router {
         }
         if replicasByID[replica.id] === replica, replica.state != .dead {
             switch answer {
-            case .queueLength(let length):
+            case .queueLength(let length, let reportedMax):
+                if let reportedMax { adopt(reportedMax, for: replica) }
                 if replica.cache.map({ probe.issuedAt >= $0.issuedAt }) ?? true {
                     replica.cache = QueueLengthEntry(length: max(length, 0), learnedAt: now, issuedAt: probe.issuedAt)
                 }
@@ -105,7 +106,13 @@ extension Router {
                 }
             }
         }
-        if isCurrent { resumeWaiters(of: probe) }
+        guard isCurrent else { return }
+        let waiters = probe.waiters
+        probe.waiters = []
+        for (task, token) in waiters where token == task.machine.probingToken {
+            traceProbeAnswer(answer, of: replica, for: task, roundTrip: now - probe.issuedAt)
+            perform(task.machine.handle(.probeAnswered(replica.id, token: token)), for: task)
+        }
     }
 
     func probeTimedOut(_ replica: ReplicaRecord, _ probe: ProbeInFlight) {
@@ -113,16 +120,21 @@ extension Router {
         replica.probe = nil
         replica.probeTimeouts += 1
         probe.handle?.cancel()
-        resumeWaiters(of: probe)
-    }
-
-    private func resumeWaiters(of probe: ProbeInFlight) {
         let waiters = probe.waiters
         probe.waiters = []
-        for (task, token) in waiters where task.token == token && !task.ended && task.awaitingProbes > 0 {
-            task.awaitingProbes -= 1
-            if task.awaitingProbes == 0 { probesResolved(task) }
+        for (task, token) in waiters where token == task.machine.probingToken {
+            traceProbe(of: replica, for: task, outcome: "timeout", length: nil, roundTrip: nil)
+            perform(task.machine.handle(.probeTimedOut(replica.id, token: token)), for: task)
         }
+    }
+
+    /// The replica's own `max_ongoing_requests` wins over the configured one; a difference is
+    /// logged once per value the replica reports.
+    private func adopt(_ reportedMax: Int, for replica: ReplicaRecord) {
+        guard reportedMax >= 1, reportedMax != replica.info.maxOngoingRequests else { return }
+        replica.info.maxOngoingRequests = reportedMax
+        guard reportedMax != replica.configuredMax else { return }
+        record(.warning, "\(replica.id) reports max_ongoing_requests \(reportedMax), configured \(replica.configuredMax); using \(reportedMax)")
     }
 
     /// An unavailable replica is probed again with backoff (0.5 s doubling to 10 s) until it answers.

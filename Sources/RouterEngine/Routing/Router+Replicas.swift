@@ -18,7 +18,9 @@ extension Router {
         replica.recoveryTimer?.cancel()
         record(.replica, "\(id) removed")
         rebuildTiers()
+        releaseWaits(on: replica)
         forgetIfIdle(replica)
+        trimTasks()
     }
 
     /// Lets a replica finish its work while it takes no new requests.
@@ -62,35 +64,54 @@ extension Router {
             break
         }
         rebuildTiers()
+        if !replica.isRoutable {
+            releaseWaits(on: replica)
+            if state == .dead { rerouteRunning(on: replica) }
+            trimTasks()
+        }
         ensureTasks()
     }
 
     func rebuildTiers() {
-        let routable = replicas.filter(\.isRoutable)
-        routableCount = routable.count
-        guard !routable.isEmpty else {
-            tiers = []
-            return
+        allTier = replicas.filter(\.isRoutable)
+        nodeTier = allTier.filter { $0.info.node == options.locality.node }
+        zoneTier = allTier.filter { $0.info.zone == options.locality.zone }
+    }
+
+    /// A replica that left routing releases every routing task waiting on its probe at once: for
+    /// them it is as if the probe had timed out, and the attempt goes on with the other candidates.
+    func releaseWaits(on replica: ReplicaRecord) {
+        guard let probe = replica.probe else { return }
+        probe.timer?.cancel()
+        probe.handle?.cancel()
+        replica.probe = nil
+        let waiters = probe.waiters
+        probe.waiters = []
+        for (task, token) in waiters where token == task.machine.probingToken {
+            traceProbe(of: replica, for: task, outcome: "replica_left", length: nil, roundTrip: nil)
+            perform(task.machine.handle(.replicaRemoved(replica.id)), for: task)
         }
-        guard options.locality.preferLocal else {
-            tiers = [routable]
-            return
+    }
+
+    /// Requests running on a dead replica will never be answered: they are routed again now.
+    private func rerouteRunning(on replica: ReplicaRecord) {
+        let victims = requests.values.filter { request in
+            if case .running(let target, _) = request.phase { return target === replica }
+            return false
+        }.sorted { $0.id < $1.id }
+        for request in victims {
+            request.sendHandle?.cancel()
+            request.sendHandle = nil
+            totals.running -= 1
+            replica.inFlight -= 1
+            traceSendEnded(request, outcome: "replica_died", requeue: "reroute")
+            reroute(request)
         }
-        let sameNode = routable.filter { $0.info.node == options.locality.node }
-        let sameZone = routable.filter { $0.info.zone == options.locality.zone }
-        // A tier equal to the one before it (same size, and each is a subset of the next) adds nothing.
-        var built: [[ReplicaRecord]] = []
-        for tier in [sameNode, sameZone, routable] where !tier.isEmpty && tier.count != built.last?.count {
-            built.append(tier)
-        }
-        tiers = built
     }
 
     func forgetIfIdle(_ replica: ReplicaRecord) {
         guard replica.isLeaving, replica.inFlight == 0, replicasByID[replica.id] === replica else { return }
-        replica.probe?.timer?.cancel()
-        replica.probe?.handle?.cancel()
-        replica.probe = nil
+        releaseWaits(on: replica)
         replica.recoveryTimer?.cancel()
         replicasByID[replica.id] = nil
         replicas.removeAll { $0 === replica }

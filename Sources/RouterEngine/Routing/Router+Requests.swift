@@ -10,12 +10,18 @@ extension Router {
         guard totals.pending < options.maxPendingRequests else {
             totals.failed[.shed, default: 0] += 1
             finishedRate.record(at: now)
+            if isTracing {
+                var trace = RequestTrace(request: id.rawValue, admittedMs: traceMilliseconds(now))
+                trace.finish(outcome: FailureReason.shed.rawValue, replica: nil, atMs: traceMilliseconds(now))
+                keep(trace)
+            }
             onFinish(.failed(.shed))
             return id
         }
         let request = RequestRecord(id: id, admittedAt: now, payload: payload, onFinish: onFinish)
+        if isTracing { request.trace = RequestTrace(request: id.rawValue, admittedMs: traceMilliseconds(now)) }
         requests[id] = request
-        enqueue(request, atFront: false)
+        enqueue(request)
         ensureTasks()
         return id
     }
@@ -29,6 +35,7 @@ extension Router {
         case .running(let replica, _):
             request.sendHandle?.cancel()
             totals.running -= 1
+            traceSendEnded(request, outcome: reason.rawValue, requeue: nil)
             releaseSlot(on: replica)
             forgetIfIdle(replica)
         case .finished:
@@ -37,21 +44,44 @@ extension Router {
         finish(request, .failed(reason))
     }
 
-    func enqueue(_ request: RequestRecord, atFront: Bool) {
+    /// Puts a request in the pending queue at its place by admission, ahead of every request
+    /// admitted after it. One whose routing deadline (counted from admission) has passed fails.
+    func enqueue(_ request: RequestRecord) {
+        if let timeout = options.routingTimeout, request.admittedAt + timeout <= now {
+            request.phase = .pending
+            totals.pending += 1
+            cancel(request.id, reason: .routingTimeout)
+            return
+        }
         request.phase = .pending
         totals.pending += 1
-        if atFront { pendingQueue.prepend(request) } else { pendingQueue.append(request) }
-        if let timeout = options.routingTimeout {
-            let deadline = now + timeout
-            request.routingDeadline = deadline
-            routingDeadlines.append((deadline, request))
-            if routingDeadlineTimer == nil { armRoutingDeadlineTimer(at: deadline) }
+        if let last = pendingQueue.last, last.id > request.id {
+            pendingQueue.insert(request, at: insertionIndex(of: request.id))
+        } else {
+            pendingQueue.append(request)
         }
+        armRoutingDeadline(for: request)
     }
 
-    /// Deadlines are appended in the order requests start waiting, and every wait is equally long,
-    /// so the queue is in deadline order: one timer, for its head, serves every waiting request.
-    private func armRoutingDeadlineTimer(at deadline: EngineTime) {
+    /// The first position whose request was admitted after `id` (the queue is in admission order).
+    private func insertionIndex(of id: RequestID) -> Int {
+        var low = 0
+        var high = pendingQueue.count
+        while low < high {
+            let middle = (low + high) / 2
+            if pendingQueue[middle].id < id { low = middle + 1 } else { high = middle }
+        }
+        return low
+    }
+
+    /// Every request waits at most the same routing timeout from its admission, and the queue is in
+    /// admission order: one timer, for the oldest waiting request, serves them all.
+    private func armRoutingDeadline(for request: RequestRecord) {
+        guard let timeout = options.routingTimeout else { return }
+        let deadline = request.admittedAt + timeout
+        if routingDeadlineTimer != nil, routingDeadlineArmedAt <= deadline { return }
+        routingDeadlineTimer?.cancel()
+        routingDeadlineArmedAt = deadline
         routingDeadlineTimer = scheduler.schedule(at: deadline) { [weak self] in
             self?.routingDeadlinesPassed()
         }
@@ -59,20 +89,11 @@ extension Router {
 
     private func routingDeadlinesPassed() {
         routingDeadlineTimer = nil
-        while let (deadline, request) = routingDeadlines.first, deadline <= now {
-            routingDeadlines.removeFirst()
-            if request.isPending, request.routingDeadline == deadline { cancel(request.id, reason: .routingTimeout) }
+        guard let timeout = options.routingTimeout else { return }
+        while let oldest = oldestPending(), oldest.admittedAt + timeout <= now {
+            cancel(oldest.id, reason: .routingTimeout)
         }
-        dropSettledRoutingDeadlines()
-        if let (deadline, _) = routingDeadlines.first { armRoutingDeadlineTimer(at: deadline) }
-    }
-
-    /// Drops deadlines at the head whose requests no longer wait, so that finished requests (and
-    /// what they carry) are not kept alive until their deadline.
-    func dropSettledRoutingDeadlines() {
-        while let (deadline, request) = routingDeadlines.first, request.routingDeadline != deadline {
-            routingDeadlines.removeFirst()
-        }
+        if let oldest = oldestPending() { armRoutingDeadline(for: oldest) }
     }
 
     /// The oldest request still waiting, dropping finished ones from the front of the queue.
@@ -84,16 +105,24 @@ extension Router {
         return nil
     }
 
-    func dispatch(_ request: RequestRecord, to replica: ReplicaRecord) {
-        request.routingDeadline = nil
-        dropSettledRoutingDeadlines()
+    /// The oldest waiting request that no routing task searches for yet.
+    func oldestUnclaimed() -> RequestRecord? {
+        _ = oldestPending()
+        for request in pendingQueue where request.isPending && request.claimedBy == 0 {
+            return request
+        }
+        return nil
+    }
+
+    func dispatch(_ request: RequestRecord, to replica: ReplicaRecord, routedFor searched: RequestRecord) {
         request.phase = .running(replica, since: now)
         totals.pending -= 1
         totals.running += 1
         replica.inFlight += 1
         replica.routed += 1
         replica.rate.record(at: now)
-        adjustCache(of: replica, by: 1)
+        cacheSent(to: replica)
+        traceSend(request, to: replica, routedFor: searched)
         let dispatched = DispatchedRequest(id: request.id, reroutes: request.reroutes, payload: request.payload)
         request.sendHandle = replica.connection.send(dispatched) { [weak self, request, replica] outcome in
             self?.sendFinished(request, on: replica, outcome)
@@ -102,6 +131,8 @@ extension Router {
 
     func sendFinished(_ request: RequestRecord, on replica: ReplicaRecord, _ outcome: SendOutcome) {
         guard case .running(let target, let since) = request.phase, target === replica else { return }
+        // Between phases: each way below finishes it or puts it back, and it no longer runs here.
+        request.phase = .finished
         request.sendHandle = nil
         totals.running -= 1
         releaseSlot(on: replica)
@@ -109,62 +140,98 @@ extension Router {
         case .completed:
             replica.completed += 1
             replica.latency.record(now - since, at: now)
+            traceSendEnded(request, outcome: "completed", requeue: nil)
             finish(request, .completed(replica.id))
         case .rejected(let queueLength):
             replica.rejected += 1
-            let length = queueLength ?? replica.info.maxOngoingRequests
-            replica.cache = QueueLengthEntry(length: length, learnedAt: now, issuedAt: now)
-            if replica.countsLocally { replica.refusedUntil = now + .clampedSeconds(settings.probeDeadline) }
-            // A refusal is safe to retry (the replica never started the work) and does not use up a re-route.
-            enqueue(request, atFront: true)
-            ensureTasks()
+            traceSendEnded(request, outcome: "refused", requeue: "refused")
+            refused(request, by: replica, queueLength: queueLength)
         case .failedBeforeResponse:
+            traceSendEnded(request, outcome: "failed_before_response", requeue: "reroute")
             reroute(request)
         case .failedMidResponse(let retryable):
+            traceSendEnded(request, outcome: "failed_mid_response", requeue: retryable ? "reroute" : nil)
             if retryable { reroute(request) } else { finish(request, .failed(.replicaError)) }
         case .replicaDied:
+            traceSendEnded(request, outcome: "replica_died", requeue: "reroute")
             setState(replica, .dead, because: "died with requests on it")
             reroute(request)
         }
         forgetIfIdle(replica)
     }
 
-    private func reroute(_ request: RequestRecord) {
+    /// A refusal is a failed attempt: the replica is taken as full (stamped now), and the request
+    /// goes back to its place and waits the backoff before its next attempt. It is safe to retry
+    /// (the replica never started the work) and does not use up a re-route.
+    private func refused(_ request: RequestRecord, by replica: ReplicaRecord, queueLength: Int?) {
+        let length = max(queueLength ?? 0, replica.info.maxOngoingRequests)
+        replica.cache = QueueLengthEntry(length: length, learnedAt: now, issuedAt: now)
+        if replica.countsLocally { replica.refusedUntil = now + .clampedSeconds(settings.probeDeadline) }
+        request.routing.failedAttempts += 1
+        let failed = request.routing.failedAttempts
+        retries.failedAttempts += 1
+        if failed == 1 { request.routing.inBackoffSince = now }
+        request.routing.failedAt = now
+        enqueue(request)
+        ensureTasks()
+    }
+
+    /// Rerouted requests keep their place by admission, and their routing deadline.
+    func reroute(_ request: RequestRecord) {
         guard request.reroutes < options.maxReroutes else {
             finish(request, .failed(.replicaError))
             return
         }
         request.reroutes += 1
         retries.reroutes += 1
-        enqueue(request, atFront: true)
+        enqueue(request)
         ensureTasks()
     }
 
     private func releaseSlot(on replica: ReplicaRecord) {
         replica.inFlight -= 1
-        adjustCache(of: replica, by: -1)
+        cacheCompleted(on: replica)
     }
 
-    /// Sends add one to a fresh entry and completions subtract one (never below zero); no entry is
-    /// created. An entry learned at this very moment counts as fresh even with a zero TTL, so tasks
-    /// resumed by one probe answer see each other's sends.
-    func adjustCache(of replica: ReplicaRecord, by delta: Int) {
+    /// A send makes the entry (its fresh value, or 0 when there is none) + 1, stamped now, so a
+    /// replica under steady traffic is routed from the cache without waiting for probes.
+    func cacheSent(to replica: ReplicaRecord) {
+        guard !replica.countsLocally else { return }
+        let base = replica.cache.flatMap { isFresh($0) || $0.learnedAt == now ? $0.length : nil } ?? 0
+        replica.cache = QueueLengthEntry(length: base + 1, learnedAt: now, issuedAt: now, adjusted: true)
+    }
+
+    /// A completion decrements a fresh entry (never below zero) and stamps it now; an expired entry
+    /// stays expired. An entry learned at this very moment counts as fresh even with a zero TTL.
+    func cacheCompleted(on replica: ReplicaRecord) {
         guard var entry = replica.cache, entry.learnedAt == now || isFresh(entry) else { return }
-        entry.length = max(entry.length + delta, 0)
+        entry.length = max(entry.length - 1, 0)
+        entry.learnedAt = now
         entry.adjusted = true
         replica.cache = entry
     }
 
     func finish(_ request: RequestRecord, _ result: RequestResult) {
+        let wasClaimedBy = request.claimedBy
         request.phase = .finished
-        request.routingDeadline = nil
-        dropSettledRoutingDeadlines()
+        request.claimedBy = 0
         requests[request.id] = nil
         switch result {
         case .completed: totals.completed += 1
         case .failed(let reason): totals.failed[reason, default: 0] += 1
         }
         finishedRate.record(at: now)
+        if var trace = request.trace {
+            switch result {
+            case .completed(let replica):
+                trace.finish(outcome: "completed", replica: replica.rawValue, atMs: traceMilliseconds(now))
+            case .failed(let reason):
+                trace.finish(outcome: reason.rawValue, replica: nil, atMs: traceMilliseconds(now))
+            }
+            request.trace = nil
+            keep(trace)
+        }
         request.onFinish(result)
+        if wasClaimedBy != 0, let task = tasks[wasClaimedBy] { requestLeft(task) }
     }
 }

@@ -46,15 +46,17 @@ extension Router {
         rearmSleepingTasks()
     }
 
+    /// A sleeping task is re-timed from the start of its sleep, and reports the wait it now sleeps.
     private func rearmSleepingTasks() {
         for task in tasks.values.sorted(by: { $0.id < $1.id }) {
-            guard let startedAt = task.sleepStartedAt else { continue }
-            task.sleepTimer?.cancel()
-            let wait = backoff.wait(afterFailedAttempt: task.failedAttempts)
-            task.lastWait = wait
-            let wakeAt = startedAt + effectiveSleep(wait, afterFailedAttempt: task.failedAttempts)
-            task.wakeAt = max(wakeAt, now)
-            task.sleepTimer = scheduler.schedule(at: max(wakeAt, now)) { [weak self, task] in self?.wake(task) }
+            guard let before = task.machine.sleep else { continue }
+            let action = task.machine.handle(.settingsChanged(backoff, now: now))
+            if let after = task.machine.sleep, after.wait != before.wait {
+                countSleep(afterFailedAttempt: before.failedAttempts, wait: before.wait, by: -1)
+                countSleep(afterFailedAttempt: after.failedAttempts, wait: after.wait, by: 1)
+                traceWait(after.wait, for: task)
+            }
+            perform(action, for: task)
         }
     }
 }

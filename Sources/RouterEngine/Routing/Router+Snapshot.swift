@@ -2,16 +2,18 @@ extension Router {
     /// Everything the dashboard draws, taken now. Cheap enough to take several times a second.
     public func snapshot(mode: RouterMode, simulation: SimulationStatus? = nil, eventLimit: Int = 200) -> RouterSnapshot {
         let timers = tasks.values
-            .filter { $0.failedAttempts > 0 }
-            .sorted { ($0.inBackoffSince ?? now, $0.id) < ($1.inBackoffSince ?? now, $1.id) }
+            .filter { $0.request.isPending && $0.request.routing.failedAttempts > 0 }
+            .sorted { ($0.request.routing.inBackoffSince, $0.id) < ($1.request.routing.inBackoffSince, $1.id) }
             .map { task in
-                BackoffTimerSnapshot(
+                let routing = task.request.routing
+                let sleep = task.machine.sleep
+                return BackoffTimerSnapshot(
                     taskID: task.id,
-                    requestID: task.searchRequest,
-                    failedAttempts: task.failedAttempts,
-                    wait: task.lastWait,
-                    inBackoffSince: task.inBackoffSince ?? now,
-                    wakeAt: task.wakeAt
+                    requestID: task.request.id,
+                    failedAttempts: routing.failedAttempts,
+                    wait: sleep?.wait ?? backoff.wait(afterFailedAttempt: routing.failedAttempts),
+                    inBackoffSince: routing.inBackoffSince,
+                    wakeAt: sleep?.wakeAt
                 )
             }
         return RouterSnapshot(
@@ -51,14 +53,14 @@ extension Router {
     public var backoffWaitsSlept: [Duration] {
         var seen = Set<Int64>()
         return sleptWaits.keys.sorted()
-            .flatMap { (sleptWaits[$0] ?? []).sorted() }
+            .flatMap { (sleptWaits[$0] ?? [:]).keys.sorted() }
             .filter { seen.insert($0).inserted }
             .map { Duration.nanoseconds($0) }
     }
 
     /// The waits slept after each failed-attempt number.
     public var backoffWaitsByAttempt: [Int: [Duration]] {
-        sleptWaits.mapValues { $0.sorted().map { Duration.nanoseconds($0) } }
+        sleptWaits.filter { !$0.value.isEmpty }.mapValues { $0.keys.sorted().map { Duration.nanoseconds($0) } }
     }
 
     public var retryTotals: RetryTotals { retries }

@@ -1,79 +1,147 @@
 import Histogram
 
 extension Router {
-    /// Starts routing tasks until there are `min(pending, min(cap, 2 × replicas))` of them.
+    /// Starts routing tasks until there are `min(pending, min(cap, 2 × replicas))` of them, each
+    /// claiming the oldest waiting request that no task searches for yet.
     func ensureTasks() {
-        while tasks.count < targetTaskCount {
+        while tasks.count < targetTaskCount, let request = oldestUnclaimed() {
             lastTaskID += 1
-            let task = RoutingTask(id: lastTaskID)
+            let task = RoutingTask(id: lastTaskID, request: request)
+            request.claimedBy = task.id
             tasks[task.id] = task
-            drive(task)
+            if !sleepIfBackingOff(task) { attempt(task) }
         }
     }
 
-    /// Runs a task's search until it has to wait for probes or a backoff, or has nothing left to do.
-    func drive(_ task: RoutingTask) {
-        while !task.ended {
-            guard totals.pending > 0, tasks.count <= targetTaskCount, !tiers.isEmpty else {
-                endTask(task)
+    /// Ends tasks beyond the number the queue and replica set allow, newest first.
+    func trimTasks() {
+        guard tasks.count > targetTaskCount else { return }
+        for task in tasks.values.sorted(by: { $0.id > $1.id }) where tasks.count > targetTaskCount {
+            perform(task.machine.handle(.capLowered), for: task)
+        }
+    }
+
+    /// Carries out what the task's state machine asked for.
+    func perform(_ action: RoutingTaskStateMachine.Action, for task: RoutingTask) {
+        switch action {
+        case .none:
+            break
+        case .attempt:
+            attempt(task)
+        case .choose(let probesStartedAt):
+            choose(for: task, probesStartedAt: probesStartedAt)
+        case .wake(let deadline):
+            task.timer?.cancel()
+            task.timer = scheduler.schedule(at: deadline) { [weak self, task] in
+                task.timer = nil
+                self?.perform(task.machine.handle(.woke), for: task)
+            }
+        case .end:
+            endTask(task)
+        }
+    }
+
+    /// Attempts, one after the other, until the task has to wait for probes or a backoff, or ends.
+    func attempt(_ task: RoutingTask) {
+        while !task.machine.isEnded {
+            guard tasks.count <= targetTaskCount, routableCount > 0 else {
+                perform(task.machine.handle(.capLowered), for: task)
                 return
             }
-            if task.searchRequest == nil {
-                task.searchRequest = oldestPending()?.id
-                task.searchStartedAt = now
+            guard task.request.isPending, task.request.claimedBy == task.id else {
+                guard let next = oldestUnclaimed() else {
+                    perform(task.machine.handle(.capLowered), for: task)
+                    return
+                }
+                task.request = next
+                next.claimedBy = task.id
+                if sleepIfBackingOff(task) { return }
+                continue
             }
-            task.token &+= 1
-            task.tierIndex = 0
-            task.considered.removeAll(keepingCapacity: true)
-            guard walkTiers(task) else { return }
-        }
-    }
-
-    /// One attempt, from the task's current tier on. Walking the tiers costs no backoff; only an
-    /// attempt that found nothing in any tier counts as failed. Returns true when it assigned a
-    /// replica, false when the task now waits (for probes or a backoff) or ended.
-    func walkTiers(_ task: RoutingTask) -> Bool {
-        while task.tierIndex < tiers.count {
-            pickPair(from: tiers[task.tierIndex], into: &task.pair)
-            task.considered.append(contentsOf: task.pair)
+            let request = task.request
+            let (tier, candidates) = nextTier(for: request)
+            task.tier = tier
+            pickPair(from: candidates, into: &task.pair)
+            task.considered = task.pair
+            request.routing.attempts += 1
+            traceAttemptStarted(task)
             if let chosen = chooseFromCache(task.pair) {
                 for candidate in task.pair where candidate !== chosen && needsBackgroundProbe(candidate) {
                     probe(candidate, waiter: nil, attemptIndex: 0)
                 }
-                return assign(chosen, for: task)
+                traceChoice(chosen, for: task)
+                guard assign(chosen, for: task) else { return }
+                _ = task.machine.handle(.assigned)
+                continue
             }
             let toProbe = task.pair.filter(needsProbe)
             if !toProbe.isEmpty {
-                task.awaitingProbes = toProbe.count
-                task.probesStartedAt = now
+                _ = task.machine.handle(.probesSent(toProbe.map(\.id), at: now))
+                let token = task.machine.probingToken
                 for candidate in toProbe {
-                    probe(candidate, waiter: (task, task.token), attemptIndex: task.failedAttempts)
+                    probe(candidate, waiter: (task, token), attemptIndex: request.routing.failedAttempts)
+                    traceProbeSent(to: candidate, for: task)
                 }
-                // A probe cannot answer re-entrantly, so the task is now waiting.
-                return false
+                return
             }
-            task.tierIndex += 1
+            traceChoice(nil, for: task)
+            guard tier < .all else {
+                attemptFailed(task)
+                return
+            }
+            advanceTier(of: request)
         }
-        attemptFailed(task)
-        return false
     }
 
-    /// Called when every probe of the task's current attempt has answered or timed out.
-    func probesResolved(_ task: RoutingTask) {
-        if let chosen = chooseAfterProbes(task) {
-            if assign(chosen, for: task) { drive(task) }
+    /// The tier of the request's next attempt: its own node, then its own zone, until each has
+    /// failed once (empty tiers skipped), then all replicas.
+    func nextTier(for request: RequestRecord) -> (LocalityTier, [ReplicaRecord]) {
+        if options.locality.preferLocal {
+            while request.routing.nextTier < .all {
+                let candidates = request.routing.nextTier == .node ? nodeTier : zoneTier
+                if !candidates.isEmpty { return (request.routing.nextTier, candidates) }
+                advanceTier(of: request)
+            }
+        }
+        return (.all, allTier)
+    }
+
+    /// A local tier that found nothing is not tried again for this request (an attempt that found a
+    /// replica but handed it to an older request used up nothing).
+    func advanceTier(of request: RequestRecord) {
+        switch request.routing.nextTier {
+        case .node: request.routing.nextTier = .zone
+        case .zone, .all: request.routing.nextTier = .all
+        }
+    }
+
+    /// Every probe of the task's attempt has answered, timed out or left.
+    func choose(for task: RoutingTask, probesStartedAt: EngineTime) {
+        if let chosen = chooseAfterProbes(task.pair, probesStartedAt: probesStartedAt) {
+            traceChoice(chosen, for: task)
+            guard assign(chosen, for: task) else { return }
+            perform(task.machine.handle(.assigned), for: task)
             return
         }
-        task.tierIndex += 1
-        if walkTiers(task) { drive(task) }
+        traceChoice(nil, for: task)
+        guard task.tier == .all, task.request.isPending, task.request.claimedBy == task.id else {
+            // A local tier that found nothing costs no backoff; an attempt for a request that has
+            // left the queue meanwhile counts for none.
+            if task.tier < .all, task.request.isPending, task.request.claimedBy == task.id {
+                advanceTier(of: task.request)
+            }
+            attempt(task)
+            return
+        }
+        attemptFailed(task)
     }
 
-    /// One routing decision on the cache path: walk the tiers, draw a pair from each, and take the
+    /// One routing decision on the cache path: the tiers in order, a pair from each, and the
     /// lowest trusted length below its maximum. Assigns nothing; exists to measure the decision alone.
     @_spi(Benchmarks)
     public func decideFromCache() -> ReplicaID? {
         // The same reuse of a pair buffer as a routing task's, so the figure is the decision's alone.
-        for tier in tiers {
+        for tier in [nodeTier, zoneTier, allTier] where !tier.isEmpty {
             pickPair(from: tier, into: &benchmarkPair)
             if let chosen = chooseFromCache(benchmarkPair) { return chosen.id }
         }
@@ -92,68 +160,87 @@ extension Router {
         pair.append(tier[second])
     }
 
-    /// Hands `replica` to the oldest waiting request. Returns false when no request was waiting.
+    /// Hands `replica` to the oldest waiting request. Returns false when none was waiting (the task ended).
     func assign(_ replica: ReplicaRecord, for task: RoutingTask) -> Bool {
         guard let request = oldestPending() else {
-            endTask(task)
+            perform(task.machine.handle(.capLowered), for: task)
             return false
         }
         pendingQueue.removeFirst()
         let waited = now - request.admittedAt
         fulfillmentWindow.record(waited, at: now)
         _ = fulfillmentAll.record(UInt64(max(waited.nanosecondsClamped / 1000, 0)))
-        attemptCounts[task.failedAttempts + 1, default: 0] += 1
-        task.failedAttempts = 0
-        task.inBackoffSince = nil
-        task.searchRequest = nil
-        task.lastWait = .zero
-        dispatch(request, to: replica)
+        attemptCounts[request.routing.failedAttempts + 1, default: 0] += 1
+        let claimant = request.claimedBy
+        request.claimedBy = 0
+        dispatch(request, to: replica, routedFor: task.request)
+        if claimant != 0, claimant != task.id, let other = tasks[claimant] {
+            requestLeft(other)
+        }
         return true
     }
 
+    /// Tells the task whose request left the queue; it searches for another or ends.
+    func requestLeft(_ task: RoutingTask) {
+        let othersWaiting = tasks.count <= targetTaskCount && oldestUnclaimed() != nil
+        perform(task.machine.handle(.requestLeft(othersWaiting: othersWaiting)), for: task)
+    }
+
+    /// An attempt over all replicas found nothing: the request's failed attempts grow and the task
+    /// sleeps the backoff wait.
     func attemptFailed(_ task: RoutingTask) {
-        task.failedAttempts += 1
+        let request = task.request
+        request.routing.failedAttempts += 1
+        let failed = request.routing.failedAttempts
         retries.failedAttempts += 1
-        if task.inBackoffSince == nil { task.inBackoffSince = now }
+        if failed == 1 { request.routing.inBackoffSince = now }
+        request.routing.failedAt = now
         var attributed: [ReplicaRecord] = []
         for candidate in task.considered where !attributed.contains(where: { $0 === candidate }) {
             candidate.retriesAttributed += 1
             attributed.append(candidate)
         }
-        if task.failedAttempts % options.warnEveryFailedAttempts == 0 {
+        if failed % options.warnEveryFailedAttempts == 0 {
             retries.warnings += 1
-            let request = task.searchRequest.map(String.init(describing:)) ?? "a request"
-            let spent = SettingText.format(((now - task.searchStartedAt).secondsValue * 1000).rounded() / 1000)
-            record(.warning, "\(request) has no replica after \(task.failedAttempts) attempts (\(spent) s)")
+            let spent = SettingText.format(((now - request.admittedAt).secondsValue * 1000).rounded() / 1000)
+            record(.warning, "\(request.id) has no replica after \(failed) attempts (\(spent) s)")
         }
-        let wait = backoff.wait(afterFailedAttempt: task.failedAttempts)
-        task.lastWait = wait
-        if wait > .zero {
-            retries.backoffSleeps += 1
-            sleptWaits[task.failedAttempts, default: []].insert(wait.nanosecondsClamped)
-        }
-        let wakeAt = now + effectiveSleep(wait, afterFailedAttempt: task.failedAttempts)
-        task.sleepStartedAt = now
-        task.wakeAt = wakeAt
-        task.sleepTimer = scheduler.schedule(at: wakeAt) { [weak self, task] in self?.wake(task) }
+        sleep(task, afterFailedAttempt: failed, failedAt: now)
     }
 
-    func effectiveSleep(_ wait: Duration, afterFailedAttempt attempt: Int) -> Duration {
-        wait == .zero && attempt >= 2 ? Self.spinGuard : wait
+    /// A task that claims a request still in its backoff (after a refusal, or a failed attempt of a
+    /// task that has ended) sleeps the rest of that wait. Returns true when it sleeps.
+    func sleepIfBackingOff(_ task: RoutingTask) -> Bool {
+        let routing = task.request.routing
+        guard routing.failedAttempts > 0,
+              routing.failedAt + backoff.wait(afterFailedAttempt: routing.failedAttempts) > now else { return false }
+        sleep(task, afterFailedAttempt: routing.failedAttempts, failedAt: routing.failedAt)
+        return true
     }
 
-    func wake(_ task: RoutingTask) {
-        task.sleepTimer = nil
-        task.sleepStartedAt = nil
-        task.wakeAt = nil
-        drive(task)
+    private func sleep(_ task: RoutingTask, afterFailedAttempt failed: Int, failedAt: EngineTime) {
+        let wait = backoff.wait(afterFailedAttempt: failed)
+        countSleep(afterFailedAttempt: failed, wait: wait, by: 1)
+        traceWait(wait, for: task)
+        perform(task.machine.handle(.attemptFailed(failedAttempts: failed, wait: wait, at: failedAt, now: now)), for: task)
+    }
+
+    /// Counts (or, with `by: -1`, uncounts) a backoff sleep, so a re-timed sleep is reported with
+    /// the wait it sleeps now.
+    func countSleep(afterFailedAttempt failed: Int, wait: Duration, by delta: Int) {
+        guard wait > .zero else { return }
+        retries.backoffSleeps += delta
+        let nanos = wait.nanosecondsClamped
+        let count = (sleptWaits[failed]?[nanos] ?? 0) + delta
+        sleptWaits[failed, default: [:]][nanos] = count > 0 ? count : nil
     }
 
     func endTask(_ task: RoutingTask) {
-        guard !task.ended else { return }
-        task.ended = true
-        task.sleepTimer?.cancel()
-        task.sleepTimer = nil
+        if task.machine.probingToken != 0 { traceProbesAbandoned(by: task) }
+        if !task.machine.isEnded { _ = task.machine.handle(.capLowered) }
+        task.timer?.cancel()
+        task.timer = nil
+        if task.request.claimedBy == task.id { task.request.claimedBy = 0 }
         tasks[task.id] = nil
     }
 }

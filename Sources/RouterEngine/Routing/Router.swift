@@ -24,6 +24,8 @@ public final class Router {
         /// A warning is logged every this many failed attempts of one search.
         public var warnEveryFailedAttempts: Int
         public var eventCapacity: Int
+        /// How many finished requests' decision traces the router keeps (0 keeps none).
+        public var traceCapacity: Int
 
         public init(
             locality: Locality = Locality(node: "node-a", zone: "zone-1"),
@@ -33,7 +35,8 @@ public final class Router {
             maxReroutes: Int = 3,
             maxRoutingTasksCap: Int = 50,
             warnEveryFailedAttempts: Int = 50,
-            eventCapacity: Int = 500
+            eventCapacity: Int = 500,
+            traceCapacity: Int = 1000
         ) {
             self.locality = locality
             self.legacyBackoff = legacyBackoff
@@ -43,12 +46,9 @@ public final class Router {
             self.maxRoutingTasksCap = maxRoutingTasksCap
             self.warnEveryFailedAttempts = warnEveryFailedAttempts
             self.eventCapacity = eventCapacity
+            self.traceCapacity = traceCapacity
         }
     }
-
-    /// A zero backoff after the immediate first retry would spin the loop without time passing;
-    /// such a retry waits this long instead.
-    static let spinGuard: Duration = .milliseconds(1)
 
     let scheduler: any EngineScheduler
     var random: SeededRandom
@@ -61,13 +61,16 @@ public final class Router {
 
     var replicas: [ReplicaRecord] = []
     var replicasByID: [ReplicaID: ReplicaRecord] = [:]
-    /// Routable replicas by locality: own node, own zone, all (empty tiers left out).
-    var tiers: [[ReplicaRecord]] = []
-    var routableCount = 0
+    /// Routable replicas by locality: own node, own zone, all (a tier may be empty).
+    var nodeTier: [ReplicaRecord] = []
+    var zoneTier: [ReplicaRecord] = []
+    var allTier: [ReplicaRecord] = []
+    var routableCount: Int { allTier.count }
 
+    /// Waiting requests in admission order (finished ones are dropped lazily from the front).
     var pendingQueue = Deque<RequestRecord>()
-    var routingDeadlines = Deque<(deadline: EngineTime, request: RequestRecord)>()
     var routingDeadlineTimer: (any Cancellable)?
+    var routingDeadlineArmedAt: EngineTime = .zero
     var requests: [RequestID: RequestRecord] = [:]
     var lastRequestNumber: UInt64 = 0
     public internal(set) var totals = RequestTotals()
@@ -80,11 +83,16 @@ public final class Router {
     var fulfillmentAll = Histogram<UInt64>(highestTrackableValue: 3_600_000_000, numberOfSignificantValueDigits: .three)
     var attemptCounts: [Int: Int] = [:]
     var retries = RetryTotals()
-    /// The distinct waits slept after each failed-attempt number.
-    var sleptWaits: [Int: Set<Int64>] = [:]
+    /// How many sleeps of each wait (in nanoseconds) followed each failed-attempt number.
+    var sleptWaits: [Int: [Int64: Int]] = [:]
     var admittedRate = RateCounter(seconds: 11)
     var finishedRate = RateCounter(seconds: 11)
     var eventLog: EventLog
+    /// The decision traces of the last `options.traceCapacity` finished requests, oldest first.
+    var traces = Deque<RequestTrace>()
+    var tracesEvicted = 0
+    /// Receives every finished request's trace, in the order requests finish (`simulate --trace`).
+    public var traceSink: ((RequestTrace) -> Void)?
 
     public init(
         settings: RouterSettings,

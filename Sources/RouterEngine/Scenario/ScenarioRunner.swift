@@ -12,21 +12,26 @@ public enum ScenarioRunner {
     ///   - observe: called after every event on the timeline, for checks that must hold at every
     ///     instant.
     ///   - maxSteps: stops the run after this many events (a guard for tests of random fleets).
+    ///   - trace: receives every request's decision trace as it finishes (deterministic order).
     public static func run(
         _ scenario: Scenario,
         settings: RouterSettings,
         legacyBackoff: Bool? = nil,
         logger: Logger = Logger(label: "routertop.simulate", factory: { _ in SwiftLogNoOpLogHandler() }),
         observe: ((Router) -> Void)? = nil,
-        maxSteps: Int = .max
+        maxSteps: Int = .max,
+        trace: ((RequestTrace) -> Void)? = nil
     ) -> ScenarioReport {
         var options = scenario.options
         if let legacyBackoff { options.legacyBackoff = legacyBackoff }
+        // A run hands its traces to `trace` as they finish; it keeps none of its own.
+        options.traceCapacity = 0
         let scheduler = VirtualScheduler()
         let host = SimulationHost(
             fleet: scenario.fleet, settings: settings, options: options,
             scheduler: scheduler, seed: scenario.seed, logger: logger
         )
+        host.router.traceSink = trace
         let origin = CommandOrigin(user: "scenario")
         for event in scenario.events {
             scheduler.schedule(at: .zero + event.at) {

@@ -57,7 +57,9 @@ public final class SimulatedReplica: ReplicaConnection {
             } else if faults.unavailable {
                 answer(.unavailable)
             } else {
-                answer(.queueLength(faults.saturated ? max(capacity, running.count) : running.count))
+                answer(.queueLength(
+                    faults.saturated ? max(capacity, running.count) : running.count, maxOngoingRequests: capacity
+                ))
             }
         }
     }

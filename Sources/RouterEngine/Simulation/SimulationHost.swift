@@ -54,6 +54,10 @@ public final class SimulationHost: RouterHost {
         )
     }
 
+    public func recentTraces(limit: Int) -> RequestTraceLog {
+        router.recentTraces(limit: limit)
+    }
+
     public func perform(_ command: RouterCommand, by origin: CommandOrigin) -> CommandResult {
         switch command {
         case .applySettings, .undoSettings:

@@ -38,6 +38,10 @@ public final class ProxyHost: RouterHost {
         router.snapshot(mode: mode)
     }
 
+    public func recentTraces(limit: Int) -> RequestTraceLog {
+        router.recentTraces(limit: limit)
+    }
+
     public func perform(_ command: RouterCommand, by origin: CommandOrigin) -> CommandResult {
         switch command {
         case .applySettings, .undoSettings:

@@ -71,6 +71,12 @@ public final class ReplicaServer: Sendable {
         return eventLoop.submit { state.value.served }
     }
 
+    /// Work requests refused as full (503 with `x-replica-rejected`) so far.
+    public func rejected() -> EventLoopFuture<Int> {
+        let state = self.state
+        return eventLoop.submit { state.value.rejected }
+    }
+
     /// Queue-length probes answered so far.
     public func probesAnswered() -> EventLoopFuture<Int> {
         let state = self.state

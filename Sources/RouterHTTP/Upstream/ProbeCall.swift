@@ -66,7 +66,7 @@ final class ProbeCall: Cancellable, UpstreamResponseReceiver {
         connection = nil
         switch status {
         case .ok:
-            deliver(QueueLengthReply.queueLength(in: body).map(ProbeAnswer.queueLength) ?? .unavailable)
+            deliver(QueueLengthReply.answer(in: body) ?? .unavailable)
         case .notFound:
             deliver(.unsupported)
         default:

@@ -1,8 +1,22 @@
+import RouterEngine
+
 /// Reads a replica's queue-length reply: `{"queue_length": N, "max_ongoing_requests": M}`.
 enum QueueLengthReply {
+    /// The probe answer: the queue length, and the replica's own maximum when it reports a valid one;
+    /// nil when the body does not hold a whole number under `queue_length`.
+    static func answer(in body: [UInt8]) -> ProbeAnswer? {
+        guard let length = queueLength(in: body) else { return nil }
+        let reported = wholeNumber(named: "max_ongoing_requests", in: body).flatMap { $0 >= 1 ? $0 : nil }
+        return .queueLength(length, maxOngoingRequests: reported)
+    }
+
     /// The queue length, or nil when the body does not hold a whole number under `queue_length`.
     static func queueLength(in body: [UInt8]) -> Int? {
-        let key = Array("\"queue_length\"".utf8)
+        wholeNumber(named: "queue_length", in: body)
+    }
+
+    private static func wholeNumber(named name: String, in body: [UInt8]) -> Int? {
+        let key = Array("\"\(name)\"".utf8)
         guard let start = firstIndex(of: key, in: body) else { return nil }
         var index = start + key.count
         func skipSpaces() {

@@ -25,6 +25,9 @@ struct SimulateCommand: ParsableCommand {
     @Option(help: "Override the scenario's seed.")
     var seed: UInt64?
 
+    @Option(help: ArgumentHelp("Write every request's decision trace to FILE, one JSON object a line.", valueName: "FILE"))
+    var trace: String?
+
     @OptionGroup var settings: SettingOptions
 
     func run() throws {
@@ -52,7 +55,25 @@ struct SimulateCommand: ParsableCommand {
         } catch {
             failStartup(error.description)
         }
-        let report = ScenarioRunner.run(loaded, settings: effective, legacyBackoff: legacyBackoff ? true : nil)
+        var writer: TraceFileWriter?
+        if let trace {
+            do {
+                writer = try TraceFileWriter(path: trace)
+            } catch {
+                failStartup(error.description)
+            }
+        }
+        let report = ScenarioRunner.run(
+            loaded, settings: effective, legacyBackoff: legacyBackoff ? true : nil,
+            trace: writer.map { writer in { writer.write($0) } }
+        )
+        if let writer {
+            do {
+                try writer.close()
+            } catch {
+                failStartup(error.description)
+            }
+        }
         if json {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]

@@ -5,6 +5,7 @@ import NIOConcurrencyHelpers
 import NIOCore
 import NIOPosix
 import RouterEngine
+import RouterControlServer
 import RouterHTTP
 import RouterRuntime
 
@@ -63,9 +64,12 @@ enum ProxyMode {
             server.shutdown(grace: grace).whenComplete { _ in stopped.signal() }
             return true
         }
+        let metrics = RouterMetrics()
+        // Distributions come from each finished request's decision trace.
+        _ = server.withRouter { router in router.traceSink = { metrics.observe($0) } }
         let controlSetup = ControlSetup.start(
             control, control: server.live, defaultName: String(server.port),
-            environment: ProcessInfo.processInfo.environment, logger: Logger(label: "routertop.control"),
+            environment: ProcessInfo.processInfo.environment, logger: Logger(label: "routertop.control"), metrics: metrics,
             stop: { origin in
                 stop("stop asked by \(origin)") ? .done("stopping: finishing the requests in flight") : .refused("already stopping")
             }

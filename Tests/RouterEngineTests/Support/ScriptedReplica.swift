@@ -8,12 +8,15 @@ final class ScriptedReplica: ReplicaConnection {
     var probeRTT: Duration
     var probeAnswer: () -> ProbeAnswer
     var hangs = false
+    /// When true, it refuses every request at once, as a full replica does.
+    var refuses = false
     /// When each probe was sent.
     private(set) var probeTimes: [EngineTime] = []
     /// Requests sent to it and not yet finished, oldest first.
     private(set) var open: [(request: DispatchedRequest, finish: (SendOutcome) -> Void)] = []
-    /// Every request ever sent to it, in order.
+    /// Every request ever sent to it, in order, and when.
     private(set) var received: [RequestID] = []
+    private(set) var receivedTimes: [EngineTime] = []
     private(set) var probesInFlight = 0
     private(set) var maxProbesInFlight = 0
 
@@ -37,6 +40,11 @@ final class ScriptedReplica: ReplicaConnection {
 
     func send(_ request: DispatchedRequest, _ finished: @escaping (SendOutcome) -> Void) -> (any Cancellable)? {
         received.append(request.id)
+        receivedTimes.append(scheduler.now)
+        if refuses {
+            scheduler.schedule(after: .zero) { finished(.rejected(queueLength: nil)) }
+            return nil
+        }
         open.append((request, finished))
         return nil
     }

@@ -1,0 +1,118 @@
+extension Router {
+    /// Whether the router records decision traces at all.
+    var isTracing: Bool { options.traceCapacity > 0 || traceSink != nil }
+
+    /// The traces of the most recent finished requests, oldest first (at most `limit`).
+    public func recentTraces(limit: Int = .max) -> RequestTraceLog {
+        RequestTraceLog(capacity: options.traceCapacity, evicted: tracesEvicted, traces: Array(traces.suffix(limit)))
+    }
+
+    func traceMilliseconds(_ time: EngineTime) -> Double {
+        (Double(time.nanoseconds) / 1000).rounded() / 1000
+    }
+
+    func traceMilliseconds(_ duration: Duration) -> Double {
+        (Double(duration.nanosecondsClamped) / 1000).rounded() / 1000
+    }
+
+    /// Keeps a finished request's trace: hands it to the sink and the bounded log.
+    func keep(_ trace: RequestTrace) {
+        traceSink?(trace)
+        guard options.traceCapacity > 0 else { return }
+        if traces.count >= options.traceCapacity {
+            traces.removeFirst()
+            tracesEvicted += 1
+        }
+        traces.append(trace)
+    }
+
+    func traceAttemptStarted(_ task: RoutingTask) {
+        let request = task.request
+        guard request.trace != nil else { return }
+        let candidates = task.pair.map { replica in
+            var candidate = TraceCandidate(replica: replica.id.rawValue, maxOngoingRequests: replica.info.maxOngoingRequests)
+            if replica.countsLocally {
+                candidate.localLength = localLength(of: replica)
+            } else if let entry = replica.cache {
+                candidate.cacheLength = entry.length
+                candidate.cacheAgeMs = traceMilliseconds(now - entry.learnedAt)
+            }
+            return candidate
+        }
+        request.trace?.attempts.append(TraceAttempt(
+            number: request.routing.attempts, tier: task.tier.traceName, startedMs: traceMilliseconds(now),
+            task: task.id, candidates: candidates
+        ))
+    }
+
+    /// Notes the probe a candidate of the task's attempt now waits for.
+    func traceProbeSent(to replica: ReplicaRecord, for task: RoutingTask) {
+        guard let deadline = replica.probe?.deadline else { return }
+        updateCandidate(replica, of: task) { $0.probe = TraceProbe(deadlineMs: traceMilliseconds(deadline)) }
+    }
+
+    func traceProbeAnswer(_ answer: ProbeAnswer, of replica: ReplicaRecord, for task: RoutingTask, roundTrip: Duration) {
+        switch answer {
+        case .queueLength(let length, _):
+            traceProbe(of: replica, for: task, outcome: "length", length: length, roundTrip: roundTrip)
+        case .unavailable:
+            traceProbe(of: replica, for: task, outcome: "unavailable", length: nil, roundTrip: roundTrip)
+        case .dead:
+            traceProbe(of: replica, for: task, outcome: "dead", length: nil, roundTrip: roundTrip)
+        case .unsupported:
+            traceProbe(of: replica, for: task, outcome: "unsupported", length: nil, roundTrip: roundTrip)
+        }
+    }
+
+    func traceProbe(of replica: ReplicaRecord, for task: RoutingTask, outcome: String, length: Int?, roundTrip: Duration?) {
+        updateCandidate(replica, of: task) { candidate in
+            candidate.probe?.outcome = outcome
+            candidate.probe?.length = length
+            candidate.probe?.roundTripMs = roundTrip.map(traceMilliseconds)
+        }
+    }
+
+    /// A task that ends while its probes are out will not hear them: its attempt says so.
+    func traceProbesAbandoned(by task: RoutingTask) {
+        guard let count = task.request.trace?.attempts.count, count > 0,
+              task.request.trace?.attempts[count - 1].task == task.id else { return }
+        for index in task.request.trace!.attempts[count - 1].candidates.indices
+        where task.request.trace!.attempts[count - 1].candidates[index].probe.map({ $0.outcome == nil }) == true {
+            task.request.trace!.attempts[count - 1].candidates[index].probe?.outcome = "abandoned"
+        }
+    }
+
+    func traceChoice(_ chosen: ReplicaRecord?, for task: RoutingTask) {
+        guard let count = task.request.trace?.attempts.count, count > 0 else { return }
+        task.request.trace?.attempts[count - 1].choice = chosen?.id.rawValue
+        if chosen != nil, let served = oldestPending(), served !== task.request {
+            task.request.trace?.attempts[count - 1].handedTo = served.id.rawValue
+        }
+    }
+
+    func traceWait(_ wait: Duration, for task: RoutingTask) {
+        guard let count = task.request.trace?.attempts.count, count > 0 else { return }
+        task.request.trace?.attempts[count - 1].waitMs = traceMilliseconds(wait)
+    }
+
+    func traceSend(_ request: RequestRecord, to replica: ReplicaRecord, routedFor searched: RequestRecord) {
+        guard request.trace != nil else { return }
+        var send = TraceSend(replica: replica.id.rawValue, atMs: traceMilliseconds(now))
+        if searched !== request { send.foundFor = searched.id.rawValue }
+        request.trace?.sends.append(send)
+    }
+
+    func traceSendEnded(_ request: RequestRecord, outcome: String, requeue: String?) {
+        guard let count = request.trace?.sends.count, count > 0 else { return }
+        request.trace?.sends[count - 1].outcome = outcome
+        request.trace?.sends[count - 1].endedMs = traceMilliseconds(now)
+        request.trace?.sends[count - 1].requeue = requeue
+    }
+
+    private func updateCandidate(_ replica: ReplicaRecord, of task: RoutingTask, _ change: (inout TraceCandidate) -> Void) {
+        guard let count = task.request.trace?.attempts.count, count > 0,
+              let index = task.request.trace?.attempts[count - 1].candidates.firstIndex(where: { $0.replica == replica.id.rawValue })
+        else { return }
+        change(&task.request.trace!.attempts[count - 1].candidates[index])
+    }
+}

@@ -1,0 +1,56 @@
+import Foundation
+import Testing
+@testable import RouterEngine
+
+/// Decision traces: what they record, their bound, and their determinism.
+struct RequestTraceTests {
+    @Test func aTraceFollowsARequestFromAdmissionThroughARefusalToItsOutcome() throws {
+        let harness = RouterHarness(options: Router.Options(
+            locality: Locality(node: "node-a", zone: "zone-1", preferLocal: false), routingTimeout: nil
+        ))
+        let refusing = harness.add("refusing", max: 5) { .queueLength(0) }
+        harness.settle()
+        let id = harness.submit()
+        harness.settle()
+        refusing.probeAnswer = { .queueLength(5) }
+        refusing.finishOldest(.rejected(queueLength: 5))
+        harness.settle()
+        let accepting = harness.add("accepting", max: 5, rtt: .ms(2))
+        harness.run(for: .ms(50))
+        accepting.finishAll()
+        harness.settle()
+        #expect(harness.results.byID[id] == .completed("accepting"))
+        let trace = try #require(harness.router.recentTraces().traces.first)
+        #expect(trace.request == 1 && trace.admittedMs == 0 && trace.outcome == "completed" && trace.replica == "accepting")
+        #expect(trace.sends.map(\.replica) == ["refusing", "accepting"])
+        #expect(trace.sends.map(\.outcome) == ["refused", "completed"])
+        #expect(trace.sends.first?.requeue == "refused")
+        #expect(trace.attempts.first?.choice == "refusing")
+        #expect(trace.attempts.first?.candidates.first?.cacheLength == 0)
+        #expect(trace.attempts.map(\.tier).allSatisfy { $0 == .all })
+    }
+
+    @Test func theLogKeepsOnlyTheMostRecentTracesAndCountsTheRest() {
+        let harness = RouterHarness(options: Router.Options(routingTimeout: nil, traceCapacity: 3))
+        let replica = harness.add("r1", max: 100)
+        for _ in 0..<5 { harness.submit() }
+        harness.settle()
+        replica.finishAll()
+        harness.settle()
+        let log = harness.router.recentTraces()
+        #expect(log.traces.map(\.request) == [3, 4, 5])
+        #expect(log.evicted == 2 && log.capacity == 3)
+        #expect(harness.router.recentTraces(limit: 1).traces.map(\.request) == [5])
+    }
+
+    @Test func aScenarioGivesTheSameTracesEveryRun() throws {
+        let scenario = try ScenarioParser.load(path: ScenarioTests.path("faults.toml"))
+        var first: [RequestTrace] = []
+        var second: [RequestTrace] = []
+        _ = ScenarioRunner.run(scenario, settings: .defaults, trace: { first.append($0) })
+        _ = ScenarioRunner.run(scenario, settings: .defaults, trace: { second.append($0) })
+        #expect(first.count > 1000)
+        #expect(first == second)
+        #expect(first.allSatisfy { $0.outcome != nil })
+    }
+}
