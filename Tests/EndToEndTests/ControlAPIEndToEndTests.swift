@@ -139,6 +139,43 @@ struct ControlAPIEndToEndTests {
         #expect(output.split(separator: "\n").count == 1 && output.contains(message), "\(output)")
     }
 
+    @Test func namedSocketsArePrivateListedNeverTakenOverAndReplacedWhenStale() throws {
+        try #require(FileManager.default.isExecutableFile(atPath: RoutertopBinary.path), "build routertop first")
+        let runtime = directory.appendingPathComponent("runtime").path
+        try FileManager.default.createDirectory(atPath: runtime, withIntermediateDirectories: false,
+                                                attributes: [.posixPermissions: 0o700])
+        let environment = "XDG_RUNTIME_DIR=\(runtime)"
+        func router(_ name: String) throws -> RoutertopProcess {
+            try RoutertopProcess.external("/usr/bin/env", [environment, RoutertopBinary.path, "--listen", "127.0.0.1:0", "--headless",
+                                                         "--replica", "http://127.0.0.1:1", "--name", "e2e",
+                                                         "--log-file", directory.appendingPathComponent("\(name).log").path],
+                                          directory: directory, name: name)
+        }
+        let socket = runtime + "/routertop/e2e.sock"
+        let first = try router("first")
+        defer { first.stop() }
+        #expect(waitFor { FileManager.default.fileExists(atPath: socket) ? true : nil } == true)
+        let folder = try FileManager.default.attributesOfItem(atPath: runtime + "/routertop")
+        #expect(folder[.posixPermissions] as? Int == 0o700)
+        #expect(try FileManager.default.attributesOfItem(atPath: socket)[.posixPermissions] as? Int == 0o600)
+        let list = try CommandRun.run("/usr/bin/env", [environment, RoutertopBinary.path, "list"])
+        #expect(list.standardOutput == "e2e\t\(socket)\n")
+
+        let second = try router("second")
+        defer { second.stop() }
+        #expect(second.waitForExit() == 2)
+        #expect(second.standardError.contains("another router is live on the control socket \(socket)"))
+        #expect(ControlAPI(socket: socket).settings() != nil, "the first router still answers")
+
+        first.signal(SIGKILL)
+        _ = first.waitForExit()
+        let stale = try CommandRun.run("/usr/bin/env", [environment, RoutertopBinary.path, "list"])
+        #expect(stale.standardOutput.hasPrefix("e2e\t\(socket)\t(stale"))
+        let third = try router("third")
+        defer { third.stop() }
+        #expect(waitFor { ControlAPI(socket: socket).settings() != nil ? true : nil } == true, "a stale socket is replaced")
+    }
+
     @Test func attachingToNothingNamesWhatWasTried() throws {
         try #require(FileManager.default.isExecutableFile(atPath: RoutertopBinary.path), "build routertop first")
         let missing = directory.appendingPathComponent("nobody.sock").path
