@@ -19,11 +19,13 @@ public final class ControlServer: Sendable {
     /// The TCP address, when `--admin-listen` was given (the real port when 0 was asked for).
     public let adminAddress: SocketAddress?
     private let channels: [any Channel]
+    private let budget: ConnectionBudget
 
-    private init(socketPath: String, adminAddress: SocketAddress?, channels: [any Channel]) {
+    private init(socketPath: String, adminAddress: SocketAddress?, channels: [any Channel], budget: ConnectionBudget) {
         self.socketPath = socketPath
         self.adminAddress = adminAddress
         self.channels = channels
+        self.budget = budget
     }
 
     /// Where the TCP listener binds, and the tokens that allow writes on it.
@@ -49,9 +51,10 @@ public final class ControlServer: Sendable {
         service: ControlService, socketPath: String, admin: AdminListener?, group: any EventLoopGroup
     ) -> Result<ControlServer, ControlStartupError> {
         if case .failure(let problem) = ControlSocketGuard.prepare(path: socketPath) { return .failure(problem) }
+        let budget = ConnectionBudget()
         var channels: [any Channel] = []
         do {
-            let unix = try bootstrap(service: service, listener: .unixSocket, group: group)
+            let unix = try bootstrap(service: service, listener: .unixSocket, group: group, budget: budget)
                 .bind(unixDomainSocketPath: socketPath, cleanupExistingSocketFile: false).wait()
             channels.append(unix)
             chmod(socketPath, 0o600)
@@ -63,7 +66,7 @@ public final class ControlServer: Sendable {
         var adminAddress: SocketAddress?
         if let admin {
             do {
-                let tcp = try bootstrap(service: service, listener: .tcp(tokens: admin.tokens), group: group)
+                let tcp = try bootstrap(service: service, listener: .tcp(tokens: admin.tokens), group: group, budget: budget)
                     .bind(host: admin.host, port: admin.port).wait()
                 channels.append(tcp)
                 adminAddress = tcp.localAddress
@@ -73,31 +76,32 @@ public final class ControlServer: Sendable {
                 return .failure(ControlStartupError("--admin-listen=\(admin.host):\(admin.port) cannot be bound (\(error))"))
             }
         }
-        return .success(ControlServer(socketPath: socketPath, adminAddress: adminAddress, channels: channels))
+        return .success(ControlServer(socketPath: socketPath, adminAddress: adminAddress, channels: channels, budget: budget))
     }
 
-    /// Closes the listeners and removes the socket file.
+    /// Closes the listeners and every connection, and removes the socket file.
     public func stop() {
         for channel in channels { try? channel.close().wait() }
+        budget.closeAll()
         unlink(socketPath)
     }
 
     private static func bootstrap(
-        service: ControlService, listener: ControlHTTPHandler.Listener, group: any EventLoopGroup
+        service: ControlService, listener: ControlHTTPHandler.Listener, group: any EventLoopGroup,
+        budget: ConnectionBudget
     ) -> ServerBootstrap {
-        let budget = ConnectionBudget()
-        return ServerBootstrap(group: group)
+        ServerBootstrap(group: group)
             .serverChannelOption(.backlog, value: 64)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             // One snapshot waits at most: the streamer skips a tick while the channel is not writable.
             .childChannelOption(.writeBufferWaterMark, value: .init(low: 32 * 1024, high: 64 * 1024))
             .childChannelInitializer { channel in
-                guard budget.take() else {
+                guard budget.take(channel) else {
                     return channel.eventLoop.makeCompletedFuture {
                         try channel.pipeline.syncOperations.addHandler(OverLimitHandler())
                     }
                 }
-                channel.closeFuture.whenComplete { _ in budget.release() }
+                channel.closeFuture.whenComplete { _ in budget.release(channel) }
                 return channel.eventLoop.makeCompletedFuture {
                     try channel.pipeline.syncOperations.configureHTTPServerPipeline(withErrorHandling: true)
                     try channel.pipeline.syncOperations.addHandler(ControlHTTPHandler(service: service, listener: listener))

@@ -113,6 +113,26 @@ import Testing
         #expect(remote.latestSnapshot().events.contains { $0.message.contains("drained by the operator") })
     }
 
+    @Test func aLostRouterIsShownStaleAndReconnectedWithTheLastScreenKept() throws {
+        let fixture = try Fixture()
+        let remote = try RemoteRouter.attach(to: fixture.target, group: fixture.group, intervalMilliseconds: 50,
+                                             claimedAddress: nil, readOnly: false)
+        defer { remote.stop() }
+        #expect(Self.poll { remote.received.snapshots >= 2 })
+        fixture.server.stop()
+        #expect(Self.poll {
+            if case .reconnecting = remote.connection { return true }
+            return false
+        })
+        let kept = remote.latestSnapshot()
+        #expect(kept.replicas.count == FleetSpec.standard.replicas.count, "the last screen stays")
+        let again = try ControlServer.start(service: ControlService(control: fixture.live),
+                                            socketPath: fixture.server.socketPath, admin: nil, group: fixture.group).get()
+        defer { again.stop() }
+        #expect(Self.poll { remote.connection == .connected(address: fixture.server.socketPath) })
+        #expect(Self.poll { remote.latestSnapshot().time > kept.time })
+    }
+
     @Test func aReadOnlyClientIsRefusedByTheServerToo() throws {
         let fixture = try Fixture()
         let remote = try RemoteRouter.attach(to: fixture.target, group: fixture.group, intervalMilliseconds: 50,

@@ -5,22 +5,28 @@ import NIOCore
 /// the limit is answered 503 and closed, and counted.
 final class ConnectionBudget: Sendable {
     static let limit = 64
-    private let counts = NIOLockedValueBox((open: 0, refused: 0))
+    private let counts = NIOLockedValueBox((open: [ObjectIdentifier: any Channel](), refused: 0))
 
     /// Takes a place for a new connection; false when every place is taken.
-    func take() -> Bool {
+    func take(_ channel: any Channel) -> Bool {
         counts.withLockedValue { counts in
-            guard counts.open < Self.limit else {
+            guard counts.open.count < Self.limit else {
                 counts.refused += 1
                 return false
             }
-            counts.open += 1
+            counts.open[ObjectIdentifier(channel)] = channel
             return true
         }
     }
 
-    func release() {
-        counts.withLockedValue { $0.open -= 1 }
+    func release(_ channel: any Channel) {
+        _ = counts.withLockedValue { $0.open.removeValue(forKey: ObjectIdentifier(channel)) }
+    }
+
+    /// Closes every open connection (the server stops; streams end so clients notice).
+    func closeAll() {
+        let open = counts.withLockedValue { Array($0.open.values) }
+        for channel in open { channel.close(promise: nil) }
     }
 
     /// Connections refused at the limit, over the server's life.
