@@ -52,7 +52,8 @@ public enum ControlSocketGuard {
         return canConnect(path) ? .live : .stale
     }
 
-    /// Opens a connection to the Unix socket at `path` and closes it again.
+    /// Opens a connection to the Unix socket at `path` and closes it again, without waiting: a
+    /// router whose backlog is full (it is busy, or stopped) counts as live.
     public static func canConnect(_ path: String) -> Bool {
         #if canImport(Glibc)
         let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
@@ -61,6 +62,7 @@ public enum ControlSocketGuard {
         #endif
         guard fd >= 0 else { return false }
         defer { close(fd) }
+        _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK)
         var address = sockaddr_un()
         address.sun_family = sa_family_t(AF_UNIX)
         let bytes = Array(path.utf8)
@@ -74,7 +76,7 @@ public enum ControlSocketGuard {
                 connect(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size))
             }
         }
-        return result == 0
+        return result == 0 || errno == EAGAIN || errno == EINPROGRESS
     }
 
     private static func prepareDirectory(_ directory: String, forDefaultPlace: Bool) -> ControlStartupError? {
