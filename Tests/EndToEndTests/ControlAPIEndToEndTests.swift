@@ -77,6 +77,26 @@ struct ControlAPIEndToEndTests {
         #expect(httpGet(port: port, path: "/edited")?.status == 200)
     }
 
+    @Test(.enabled(if: TmuxSession.isAvailable, "tmux drives the dashboards"))
+    func anAttachedDashboardInjectsFaultsIntoTheSimulatedFleet() async throws {
+        try #require(FileManager.default.isExecutableFile(atPath: RoutertopBinary.path), "build routertop first")
+        let socket = directory.appendingPathComponent("fleet.sock").path
+        let fleet = try TmuxSession(columns: 120, rows: 36, command: "\(TmuxSession.quote(RoutertopBinary.path)) --seed 3 "
+            + "--control \(TmuxSession.quote(socket)) --log-file \(TmuxSession.quote(directory.appendingPathComponent("fleet.log").path))")
+        defer { fleet.kill() }
+        try await fleet.waitForScreen("the simulated fleet") { $0.contains("simulated fleet") && $0.contains(" r1 ") }
+        let attached = try TmuxSession(columns: 120, rows: 36, command: "\(TmuxSession.quote(RoutertopBinary.path)) attach \(TmuxSession.quote(socket))")
+        defer { attached.kill() }
+        try await attached.waitForScreen("the fleet, attached") { $0.contains("connected") && $0.contains(" r1 ") }
+        try attached.press("u")  // the selected replica, r1
+        try await fleet.waitForScreen("r1 unavailable in the fleet's own dashboard") { screen in
+            screen.split(separator: "\n").contains { $0.contains(" r1 ") && $0.contains("unavailable") }
+        }
+        try attached.press("q")
+        #expect(try await attached.waitForExit() == 0, "q on a simulated fleet detaches at once")
+        #expect(ControlAPI(socket: socket).snapshot()?.replicas.first { $0.id.rawValue == "r1" }?.state == .unavailable)
+    }
+
     @Test func headlessSIGHUPAppliesTheReplicaFileAndABadSettingChangesNothing() throws {
         try #require(FileManager.default.isExecutableFile(atPath: RoutertopBinary.path), "build routertop first")
         let (one, onePort) = try replica("one")
@@ -106,6 +126,10 @@ struct ControlAPIEndToEndTests {
         #expect(refused.status == 400)
         #expect(refused.body.contains("max_probe_deadline_s=0 is zero; it must be a finite number > 0"), "\(refused.body)")
         #expect(api.settings() == before)
+
+        let figures = waitFor(.seconds(20)) { readLog().split(separator: "\n").first { $0.contains(" req/s, failed ") } }
+        let line = try #require(figures, "every 10 s a headless router logs its figures")
+        #expect(line.contains("pending 0, tasks 0/2, in backoff 0, fulfilment p50 "), "\(line)")
 
         router.signal(SIGTERM)
         #expect(router.waitForExit() == 0)
