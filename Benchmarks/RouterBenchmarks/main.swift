@@ -20,11 +20,13 @@ final class InstantReplica: ReplicaConnection {
 
 let quiet = Logger(label: "bench", factory: { _ in SwiftLogNoOpLogHandler() })
 
-func makeRouter(replicas: Int, cacheTimeout: Double) -> (Router, VirtualScheduler) {
+func makeRouter(replicas: Int, cacheTimeout: Double, traceCapacity: Int = 1000) -> (Router, VirtualScheduler) {
     let scheduler = VirtualScheduler()
     let router = Router(
         settings: RouterSettings(cacheTimeout: cacheTimeout),
-        options: Router.Options(locality: Locality(node: "node-0", zone: "zone-0"), routingTimeout: nil),
+        options: Router.Options(
+            locality: Locality(node: "node-0", zone: "zone-0"), routingTimeout: nil, traceCapacity: traceCapacity
+        ),
         scheduler: scheduler, random: SeededRandom(seed: 42), logger: quiet
     )
     for index in 0..<replicas {
@@ -60,8 +62,8 @@ for replicas in [8, 128, 1024] {
     precondition(sink > 0)
 }
 /// Admit, route, dispatch and complete one request at a time, `count` times.
-func requestCycles(_ label: String, replicas: Int, cacheTimeout: Double, count: Int) {
-    let (router, scheduler) = makeRouter(replicas: replicas, cacheTimeout: cacheTimeout)
+func requestCycles(_ label: String, replicas: Int, cacheTimeout: Double, count: Int, traceCapacity: Int = 1000) {
+    let (router, scheduler) = makeRouter(replicas: replicas, cacheTimeout: cacheTimeout, traceCapacity: traceCapacity)
     _ = measure("full request cycle, \(label), \(replicas) replicas", operations: count) {
         for _ in 0..<count {
             router.submit { _ in }
@@ -71,6 +73,8 @@ func requestCycles(_ label: String, replicas: Int, cacheTimeout: Double, count: 
 }
 for replicas in [8, 128, 1024] { requestCycles("cache hit", replicas: replicas, cacheTimeout: 1e9, count: 200_000) }
 for replicas in [8, 128, 1024] { requestCycles("probe path", replicas: replicas, cacheTimeout: 0, count: 100_000) }
+// The same cycle without decision traces (a live router keeps the last 1,000 by default).
+requestCycles("cache hit, no traces", replicas: 8, cacheTimeout: 1e9, count: 200_000, traceCapacity: 0)
 
 print("\nSnapshots (taken several times a second by the dashboard)")
 for replicas in [16, 256, 1024] {

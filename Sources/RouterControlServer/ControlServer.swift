@@ -20,12 +20,23 @@ public final class ControlServer: Sendable {
     public let adminAddress: SocketAddress?
     private let channels: [any Channel]
     private let budget: ConnectionBudget
+    /// The socket file's inode once bound: at stop, a file another router put there since is left alone.
+    private let socketInode: ino_t?
 
-    private init(socketPath: String, adminAddress: SocketAddress?, channels: [any Channel], budget: ConnectionBudget) {
+    private init(
+        socketPath: String, adminAddress: SocketAddress?, channels: [any Channel], budget: ConnectionBudget,
+        socketInode: ino_t?
+    ) {
         self.socketPath = socketPath
         self.adminAddress = adminAddress
         self.channels = channels
         self.budget = budget
+        self.socketInode = socketInode
+    }
+
+    private static func inode(of path: String) -> ino_t? {
+        var status = stat()
+        return lstat(path, &status) == 0 ? status.st_ino : nil
     }
 
     /// Where the TCP listener binds, and the tokens that allow writes on it.
@@ -53,11 +64,13 @@ public final class ControlServer: Sendable {
         if case .failure(let problem) = ControlSocketGuard.prepare(path: socketPath) { return .failure(problem) }
         let budget = ConnectionBudget()
         var channels: [any Channel] = []
+        var bound: ino_t?
         do {
             let unix = try bootstrap(service: service, listener: .unixSocket, group: group, budget: budget)
                 .bind(unixDomainSocketPath: socketPath, cleanupExistingSocketFile: false).wait()
             channels.append(unix)
             chmod(socketPath, 0o600)
+            bound = inode(of: socketPath)
         } catch let error as IOError where error.errnoCode == EADDRINUSE {
             return .failure(ControlStartupError("another router bound the control socket \(socketPath) first", isTaken: true))
         } catch {
@@ -76,14 +89,15 @@ public final class ControlServer: Sendable {
                 return .failure(ControlStartupError("--admin-listen=\(admin.host):\(admin.port) cannot be bound (\(error))"))
             }
         }
-        return .success(ControlServer(socketPath: socketPath, adminAddress: adminAddress, channels: channels, budget: budget))
+        return .success(ControlServer(socketPath: socketPath, adminAddress: adminAddress, channels: channels, budget: budget,
+                                      socketInode: bound))
     }
 
     /// Closes the listeners and every connection, and removes the socket file.
     public func stop() {
         for channel in channels { try? channel.close().wait() }
         budget.closeAll()
-        unlink(socketPath)
+        if let socketInode, Self.inode(of: socketPath) == socketInode { unlink(socketPath) }
     }
 
     private static func bootstrap(

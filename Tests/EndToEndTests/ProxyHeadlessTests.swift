@@ -48,6 +48,55 @@ struct ProxyHeadlessTests {
         #expect(proxy.standardError.isEmpty, "headless with --log-file writes nothing to stderr")
     }
 
+    @Test("a replica whose own limit (2) is below the configured 5 takes at most 3 forwards per request")
+    func refusalsAreNeverALoop() throws {
+        try #require(FileManager.default.isExecutableFile(atPath: RoutertopBinary.path), "build routertop first")
+        var started: [RoutertopProcess] = []
+        defer { for process in started { process.stop() } }
+        let replica = try RoutertopProcess(
+            ["replica", "--listen", "127.0.0.1:0", "--max-ongoing", "2", "--service-ms", "200"],
+            directory: directory, name: "small-replica")
+        started.append(replica)
+        let replicaPort = try #require(waitFor { listeningPort(in: replica.standardError) })
+        let logFile = directory.appendingPathComponent("loop-proxy.log")
+        let proxy = try RoutertopProcess(
+            ["--listen", "127.0.0.1:0", "--headless", "--log-file", logFile.path, "--replica", "http://127.0.0.1:\(replicaPort)"],
+            directory: directory, name: "loop-proxy")
+        started.append(proxy)
+        let log = { (try? String(contentsOf: logFile, encoding: .utf8)) ?? "" }
+        let port = try #require(waitFor { listeningPort(in: log()) })
+
+        let statuses = StatusList()
+        DispatchQueue.concurrentPerform(iterations: 20) { index in
+            statuses.append(httpGet(port: port, path: "/loop/\(index)")?.status ?? 0)
+        }
+        #expect(statuses.values.count == 20)
+        #expect(statuses.values.allSatisfy { $0 == 200 })
+        proxy.signal(SIGTERM)
+        #expect(proxy.waitForExit() == 0)
+        replica.signal(SIGTERM)
+        #expect(replica.waitForExit() == 0)
+        let counts = try #require(replica.standardError.split(separator: "\n").last { $0.hasPrefix("routertop replica stopped:") })
+        let served = try #require(Self.count("served", in: counts))
+        let refused = try #require(Self.count("refused", in: counts))
+        #expect(served == 20)
+        #expect(served + refused <= 60, "forwards: \(served + refused)")
+        #expect(log().contains("reports max_ongoing_requests 2, configured 5; using 2"))
+    }
+
+    static func count(_ name: String, in line: Substring) -> Int? {
+        guard let range = line.range(of: "\(name)=") else { return nil }
+        return Int(line[range.upperBound...].prefix { $0.isNumber })
+    }
+
+    /// Statuses collected from concurrent clients.
+    final class StatusList: @unchecked Sendable {
+        private let lock = NSLock()
+        private var list: [Int] = []
+        func append(_ status: Int) { lock.withLock { list.append(status) } }
+        var values: [Int] { lock.withLock { list } }
+    }
+
     @Test("bad input stops start-up with status 2 and one line naming it", arguments: [
         (["--listen", "127.0.0.1:0", "--replica", "htp://x"], "htp://x"),
         (["--listen", "127.0.0.1:0", "--replica", "http://127.0.0.1:1", "--replica", "http://127.0.0.1:1"],

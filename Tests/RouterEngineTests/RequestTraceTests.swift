@@ -43,6 +43,21 @@ struct RequestTraceTests {
         #expect(harness.router.recentTraces(limit: 1).traces.map(\.request) == [5])
     }
 
+    @Test func aRequestThatWaitsForEverKeepsABoundedTrace() throws {
+        let harness = RouterHarness(options: Router.Options(
+            locality: Locality(node: "node-a", zone: "zone-1", preferLocal: false), routingTimeout: nil
+        ))
+        harness.add("full", max: 1) { .queueLength(1) }
+        harness.settle()
+        let id = harness.submit()
+        harness.run(for: .seconds(60))
+        let trace = try #require(harness.router.requests[id]?.trace)
+        #expect(trace.attempts.count == Router.traceEntryLimit)
+        let omitted = try #require(trace.attemptsOmitted)
+        #expect(trace.attempts.first?.number == omitted + 1)
+        #expect(trace.attempts.last?.number == harness.router.requests[id]?.routing.attempts)
+    }
+
     @Test func aScenarioGivesTheSameTracesEveryRun() throws {
         let scenario = try ScenarioParser.load(path: ScenarioTests.path("faults.toml"))
         var first: [RequestTrace] = []

@@ -45,6 +45,26 @@ struct RoutingRulesTests {
         #expect(next.received == [id])
     }
 
+    @Test func requestsRunningOnAReplicaFoundDeadAreRoutedAgainAtOnce() {
+        let harness = RouterHarness(settings: RouterSettings(cacheTimeout: 0), options: Router.Options(locality: Self.everywhere))
+        var answer = ProbeAnswer.queueLength(0)
+        let dying = harness.add("dying", max: 5) { answer }
+        harness.settle()
+        let running = harness.submit()
+        harness.settle()
+        #expect(dying.received == [running])
+        answer = .dead
+        let survivor = harness.add("survivor", max: 5, rtt: .ms(5))
+        harness.run(for: .ms(5))
+        // The next request's probe finds "dying" dead: the request on it goes to the survivor now.
+        let next = harness.submit()
+        harness.run(for: .ms(20))
+        #expect(harness.router.replica("dying")?.state == .dead)
+        #expect(Set(survivor.received) == [running, next])
+        #expect(harness.router.retryTotals.reroutes == 1)
+        #expect(harness.router.totals.running == 2 && harness.router.totals.isConserved)
+    }
+
     // Rule 2: re-queued requests keep their place.
     @Test func reroutedRequestsGoBackInAdmissionOrder() {
         let harness = RouterHarness(options: Router.Options(locality: Self.everywhere, routingTimeout: nil))

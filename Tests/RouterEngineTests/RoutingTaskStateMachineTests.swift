@@ -66,13 +66,22 @@ struct RoutingTaskStateMachineTests {
         #expect(machine.probingToken == 1)
     }
 
-    @Test func aRequestLeavingDuringItsBackoffEndsTheSleep() {
+    @Test func aRequestLeavingDuringTheBackoffLetsTheTaskSleepOnOrEndsIt() {
         var machine = sleeping()
-        #expect(machine.handle(.requestLeft(othersWaiting: true)) == .attempt)
-        #expect(machine.state == .ready)
+        let before = machine.state
+        #expect(machine.handle(.requestLeft(othersWaiting: true)) == .none)
+        #expect(machine.state == before)
         var alone = sleeping()
         #expect(alone.handle(.requestLeft(othersWaiting: false)) == .end)
         #expect(alone.isEnded)
+    }
+
+    @Test func aRequestLeavingBetweenAttemptsStartsAnotherSearchOrEndsTheTask() {
+        var machine = RoutingTaskStateMachine()
+        #expect(machine.handle(.requestLeft(othersWaiting: true)) == .attempt)
+        #expect(machine.state == .ready)
+        #expect(machine.handle(.requestLeft(othersWaiting: false)) == .end)
+        #expect(machine.isEnded)
     }
 
     @Test func aFailedAttemptSleepsItsWaitAndWakingAttemptsAgain() {

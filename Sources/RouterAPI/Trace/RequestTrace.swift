@@ -8,6 +8,9 @@ public struct RequestTrace: Codable, Sendable, Equatable {
     public var attempts: [TraceAttempt] = []
     /// Each time a replica was assigned to it, in order.
     public var sends: [TraceSend] = []
+    /// Earliest attempts and sends left out to keep one trace bounded; nil when none were.
+    public var attemptsOmitted: Int?
+    public var sendsOmitted: Int?
     /// `completed`, or the failure reason; nil while it is in the router.
     public var outcome: String?
     /// The replica that completed it.
@@ -19,15 +22,11 @@ public struct RequestTrace: Codable, Sendable, Equatable {
         self.admittedMs = admittedMs
     }
 
-    package mutating func finish(outcome: String, replica: String?, atMs: Double) {
-        self.outcome = outcome
-        self.replica = replica
-        self.finishedMs = atMs
-    }
-
     enum CodingKeys: String, CodingKey {
         case request, attempts, sends, outcome, replica
         case admittedMs = "admitted_ms"
+        case attemptsOmitted = "attempts_omitted"
+        case sendsOmitted = "sends_omitted"
         case finishedMs = "finished_ms"
     }
 }

@@ -33,12 +33,15 @@ final class ConnectionBudget: Sendable {
     var refused: Int { counts.withLockedValue { $0.refused } }
 }
 
-/// Answers a connection over the limit with 503 and closes it.
+/// Answers a connection over the limit with 503 (once its request begins to arrive) and closes it.
 final class OverLimitHandler: ChannelInboundHandler {
     typealias InboundIn = ByteBuffer
     typealias OutboundOut = ByteBuffer
+    private var answered = false
 
-    func channelActive(context: ChannelHandlerContext) {
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        guard !answered else { return }
+        answered = true
         let body = "{\"error\":\"the control API serves at most \(ConnectionBudget.limit) connections at once; close one and retry\"}\n"
         let text = "HTTP/1.1 503 Service Unavailable\r\ncontent-type: application/json\r\ncontent-length: \(body.utf8.count)\r\n"
             + "connection: close\r\n\r\n" + body

@@ -66,7 +66,10 @@ extension Router {
         rebuildTiers()
         if !replica.isRoutable {
             releaseWaits(on: replica)
-            if state == .dead { rerouteRunning(on: replica) }
+            if state == .dead {
+                rerouteRunning(on: replica)
+                forgetIfIdle(replica)
+            }
             trimTasks()
         }
         ensureTasks()

@@ -173,6 +173,10 @@ extension Router {
         attemptCounts[request.routing.failedAttempts + 1, default: 0] += 1
         let claimant = request.claimedBy
         request.claimedBy = 0
+        if request !== task.request {
+            // The search found a replica: the next one for the request it searched for starts afresh.
+            task.request.routing.failedAttempts = 0
+        }
         dispatch(request, to: replica, routedFor: task.request)
         if claimant != 0, claimant != task.id, let other = tasks[claimant] {
             requestLeft(other)

@@ -1,4 +1,8 @@
 extension Router {
+    /// A trace keeps at most this many attempts and sends (the most recent), so a request that waits
+    /// for ever costs bounded memory.
+    static let traceEntryLimit = 64
+
     /// Whether the router records decision traces at all.
     var isTracing: Bool { options.traceCapacity > 0 || traceSink != nil }
 
@@ -38,6 +42,11 @@ extension Router {
                 candidate.cacheAgeMs = traceMilliseconds(now - entry.learnedAt)
             }
             return candidate
+        }
+        if let count = request.trace?.attempts.count, count >= Self.traceEntryLimit {
+            request.trace?.attempts.removeFirst()
+            let omitted = request.trace?.attemptsOmitted ?? 0
+            request.trace?.attemptsOmitted = omitted + 1
         }
         request.trace?.attempts.append(TraceAttempt(
             number: request.routing.attempts, tier: task.tier.traceName, startedMs: traceMilliseconds(now),
@@ -99,6 +108,11 @@ extension Router {
         guard request.trace != nil else { return }
         var send = TraceSend(replica: replica.id.rawValue, atMs: traceMilliseconds(now))
         if searched !== request { send.foundFor = searched.id.rawValue }
+        if let count = request.trace?.sends.count, count >= Self.traceEntryLimit {
+            request.trace?.sends.removeFirst()
+            let omitted = request.trace?.sendsOmitted ?? 0
+            request.trace?.sendsOmitted = omitted + 1
+        }
         request.trace?.sends.append(send)
     }
 
@@ -114,5 +128,13 @@ extension Router {
               let index = task.request.trace?.attempts[count - 1].candidates.firstIndex(where: { $0.replica == replica.id.rawValue })
         else { return }
         change(&task.request.trace!.attempts[count - 1].candidates[index])
+    }
+}
+
+extension RequestTrace {
+    mutating func finish(outcome: String, replica: String?, atMs: Double) {
+        self.outcome = outcome
+        self.replica = replica
+        self.finishedMs = atMs
     }
 }

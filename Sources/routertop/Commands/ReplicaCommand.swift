@@ -63,6 +63,11 @@ struct ReplicaCommand: ParsableCommand {
         // A crash through the fault endpoint closes the listener too: the process ends either way.
         try? server.closeFuture.wait()
         withExtendedLifetime(signals) {}
+        // What it did, so a test or an operator can count the forwards it received.
+        if let served = try? server.served().wait(), let refused = try? server.rejected().wait(),
+           let probes = try? server.probesAnswered().wait() {
+            FileHandle.standardError.write(Data("routertop replica stopped: served=\(served) refused=\(refused) probes=\(probes)\n".utf8))
+        }
         try? group.syncShutdownGracefully()
     }
 

@@ -114,13 +114,14 @@ struct RoutingTaskStateMachine {
             return .attempt
 
         case (.sleeping, .requestLeft(let othersWaiting)):
-            // The wait belonged to the request that left; another one starts its own search now.
+            // The backoff belongs to the task's search, as in Ray: it sleeps on and then searches for
+            // another request. Waking it now would put every task in step and leave gaps in which
+            // all of them sleep.
             guard othersWaiting else {
                 state = .ended
                 return .end
             }
-            state = .ready
-            return .attempt
+            return .none
 
         case (.sleeping(var sleep), .settingsChanged(let policy, let now)):
             sleep.wait = policy.wait(afterFailedAttempt: sleep.failedAttempts)

@@ -1,0 +1,55 @@
+import Testing
+@testable import RouterEngine
+
+/// The router carrying out the routing task's transitions that need a router to happen.
+struct RoutingTaskTransitionTests {
+    private static let everywhere = Router.Options(
+        locality: Locality(node: "node-a", zone: "zone-1", preferLocal: false), routingTimeout: nil
+    )
+
+    @Test func cancellingTheOnlyWaitingRequestEndsItsSleepingTask() {
+        let harness = RouterHarness(options: Self.everywhere)
+        let replica = harness.add("r1", max: 1) { .queueLength(1) }
+        harness.settle()
+        let id = harness.submit()
+        harness.run(for: .ms(10))
+        #expect(harness.router.tasks.values.first?.machine.sleep?.failedAttempts == 2)
+        harness.router.cancel(id)
+        #expect(harness.router.tasks.isEmpty)
+        replica.probeAnswer = { .queueLength(0) }
+        harness.run(for: .seconds(1))
+        #expect(replica.received.isEmpty)
+        #expect(harness.results.byID[id] == .failed(.cancelled))
+    }
+
+    @Test func aTaskWhoseRequestIsCancelledSleepsOnThenServesTheNextOne() {
+        let harness = RouterHarness(options: Self.everywhere)
+        let replica = harness.add("r1", max: 1) { .queueLength(1) }
+        harness.settle()
+        let first = harness.submit()
+        harness.run(for: .ms(10))
+        let second = harness.submit()
+        harness.settle()
+        // Two tasks now: the first sleeps until 25 ms (failed attempt 2), the second's search began at 10 ms.
+        #expect(harness.router.tasks.count == 2)
+        harness.router.cancel(first)
+        replica.probeAnswer = { .queueLength(0) }
+        #expect(harness.router.tasks.count == 1)
+        harness.run(for: .ms(30))
+        #expect(replica.received == [second])
+    }
+
+    @Test func removingReplicasLowersTheCapAndEndsTasksBeyondItAtOnce() throws {
+        let harness = RouterHarness(options: Self.everywhere)
+        for index in 1...4 { harness.add("r\(index)", max: 1) { .queueLength(1) } }
+        harness.settle()
+        for _ in 0..<20 { harness.submit() }
+        harness.run(for: .ms(10))
+        #expect(harness.router.tasks.count == 8)
+        try harness.router.removeReplica("r1")
+        try harness.router.removeReplica("r2")
+        try harness.router.removeReplica("r3")
+        #expect(harness.router.tasks.count == 2)
+        #expect(harness.router.snapshot(mode: .simulated).maxRoutingTasks == 2)
+    }
+}
