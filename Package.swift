@@ -11,15 +11,19 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
         .package(url: "https://github.com/apple/swift-collections", from: "1.6.0"),
         .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.2.0"),
         .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
         .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.1"),
     ],
     targets: [
+        .target(name: "RouterAPI"),
         .target(
             name: "RouterEngine",
             dependencies: [
+                "RouterAPI",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Histogram", package: "hdrhistogram-swift"),
                 .product(name: "TOMLKit", package: "TOMLKit"),
@@ -48,9 +52,33 @@ let package = Package(
             ]
         ),
         .target(
+            name: "RouterControlServer",
+            dependencies: [
+                "RouterAPI",
+                .product(name: "CoreMetrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ]
+        ),
+        .target(
+            name: "RouterAttach",
+            dependencies: [
+                "RouterAPI",
+                "RouterControlServer",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ]
+        ),
+        .target(
             name: "Dashboard",
             dependencies: [
-                "RouterEngine",
+                "RouterAPI",
                 .product(name: "TOMLKit", package: "TOMLKit"),
             ]
         ),
@@ -61,6 +89,8 @@ let package = Package(
                 "RouterEngine",
                 "RouterRuntime",
                 "RouterHTTP",
+                "RouterControlServer",
+                "RouterAttach",
                 "Dashboard",
                 "CNcursesw",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -108,6 +138,17 @@ let package = Package(
                 .product(name: "PropertyBased", package: "swift-property-based"),
             ]
         ),
+        .testTarget(name: "RouterAPITests", dependencies: ["RouterAPI"]),
+        .testTarget(
+            name: "RouterControlServerTests",
+            dependencies: [
+                "RouterControlServer", "RouterAttach", "RouterEngine", "RouterRuntime",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ]
+        ),
         .testTarget(
             name: "DashboardTests",
             dependencies: ["Dashboard", "RouterEngine", .product(name: "Logging", package: "swift-log")]
@@ -127,7 +168,10 @@ let package = Package(
         ),
         .testTarget(
             name: "EndToEndTests",
-            dependencies: ["routertop"]
+            dependencies: [
+                "routertop", "RouterAPI", "RouterAttach",
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ]
         ),
     ],
     swiftLanguageModes: [.v6]

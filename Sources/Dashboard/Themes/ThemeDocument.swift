@@ -1,5 +1,5 @@
 import TOMLKit
-import RouterEngine
+import RouterAPI
 
 /// One theme file, parsed and checked, before `extends` is resolved.
 struct ThemeDocument {

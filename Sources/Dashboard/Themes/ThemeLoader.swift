@@ -1,5 +1,5 @@
 import Foundation
-import RouterEngine
+import RouterAPI
 
 /// Resolves a theme and the chain of themes it extends.
 struct ThemeLoader {

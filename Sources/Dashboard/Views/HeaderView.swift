@@ -1,16 +1,19 @@
-import RouterEngine
+import RouterAPI
 
 /// The header: what the router is doing now, and the live backoff parameters.
 enum HeaderView {
     static func draw(
         _ canvas: inout Canvas, in rect: Rect, snapshot: RouterSnapshot, paused: Bool, readOnly: Bool,
-        refreshMilliseconds: Int, themeName: String
+        refreshMilliseconds: Int, themeName: String, connection: (text: String, stale: Bool) = ("", false)
     ) {
         canvas.fill(rect, role: .headerLabel)
         var first = SegmentLine()
         first.add(0, ("routertop", .headerTitle))
         if paused { first.add(0, (" PAUSED ", .headerPaused)) }
         if readOnly { first.add(0, (" READ-ONLY ", .bannerReadOnly)) }
+        if !connection.text.isEmpty {
+            first.add(0, (" " + connection.text + " ", connection.stale ? .headerPaused : .headerValue))
+        }
         first.add(3, (snapshot.mode.description, .headerValue))
         first.add(5, ("up ", .headerLabel), (Format.clock(snapshot.time.seconds), .headerValue))
         first.add(1, ("in ", .headerLabel), (Format.rate(snapshot.rateIn), .headerValue),

@@ -80,6 +80,10 @@ public final class SimulationHost: RouterHost {
             return replicaCommand { () throws(RouterError) in try router.removeReplica(id) }
         case .drainReplica(let id):
             return replicaCommand { () throws(RouterError) in try router.drainReplica(id) }
+        case .undrainReplica(let id):
+            return replicaCommand { () throws(RouterError) in try router.undrainReplica(id) }
+        case .stopRouting:
+            return .refused("the simulated fleet stops with its dashboard or its signal")
         case .injectFault(let id, let fault):
             return inject(fault, into: id, for: nil, by: origin.description)
         case .recover(let id):

@@ -77,6 +77,15 @@ public final class ProxyHost: RouterHost {
             } catch {
                 return .refused(error.description)
             }
+        case .stopRouting:
+            return .refused("this router stops with SIGINT or SIGTERM, or from the dashboard of its own process")
+        case .undrainReplica(let id):
+            do throws(RouterError) {
+                try router.undrainReplica(id)
+                return .done("\(id) undrained by \(origin)")
+            } catch {
+                return .refused(error.description)
+            }
         }
     }
 
@@ -103,7 +112,7 @@ public final class ProxyHost: RouterHost {
         }
     }
 
-    private func add(_ spec: ReplicaSpec, socketAddress: SocketAddress) throws(RouterError) {
+    func add(_ spec: ReplicaSpec, socketAddress: SocketAddress) throws(RouterError) {
         let id = ReplicaID(spec.address.replicaName)
         let connection = HTTPReplicaConnection(address: spec.address, socketAddress: socketAddress,
                                                probePath: probePath, eventLoop: eventLoop)

@@ -1,5 +1,5 @@
 /// Everything the dashboard draws, as one immutable value taken at one moment.
-public struct RouterSnapshot: Sendable {
+public struct RouterSnapshot: Sendable, Codable {
     /// When the snapshot was taken, on the engine's timeline.
     public var time: EngineTime
     public var mode: RouterMode
@@ -78,7 +78,7 @@ public struct RouterSnapshot: Sendable {
 }
 
 /// What routertop is routing.
-public enum RouterMode: Equatable, Sendable, CustomStringConvertible {
+public enum RouterMode: Equatable, Sendable, Codable, CustomStringConvertible {
     case simulated
     case proxy(listen: String)
 
@@ -91,7 +91,7 @@ public enum RouterMode: Equatable, Sendable, CustomStringConvertible {
 }
 
 /// The router's own place, which drives the locality tiers.
-public struct Locality: Equatable, Sendable {
+public struct Locality: Equatable, Sendable, Codable {
     public var node: String
     public var zone: String
     /// When false, every attempt draws from all replicas at once.
@@ -105,7 +105,7 @@ public struct Locality: Equatable, Sendable {
 }
 
 /// Request counters. `admitted == completed + failedTotal + pending + running` always holds.
-public struct RequestTotals: Equatable, Sendable {
+public struct RequestTotals: Equatable, Sendable, Codable {
     public var admitted = 0
     public var completed = 0
     public var failed: [FailureReason: Int] = [:]
@@ -121,7 +121,7 @@ public struct RequestTotals: Equatable, Sendable {
 }
 
 /// Percentiles of a latency distribution; nil when nothing was recorded.
-public struct LatencySummary: Equatable, Sendable {
+public struct LatencySummary: Equatable, Sendable, Codable {
     public var count: Int
     public var p50: Duration?
     public var p90: Duration?
@@ -138,7 +138,7 @@ public struct LatencySummary: Equatable, Sendable {
 }
 
 /// One replica as the dashboard shows it.
-public struct ReplicaSnapshot: Equatable, Sendable {
+public struct ReplicaSnapshot: Equatable, Sendable, Codable {
     public var id: ReplicaID
     public var node: String
     public var zone: String
@@ -225,7 +225,7 @@ public enum QueueLengthSource: String, Sendable, Codable {
 }
 
 /// A routing task that failed at least one attempt and has not yet found a replica.
-public struct BackoffTimerSnapshot: Equatable, Sendable {
+public struct BackoffTimerSnapshot: Equatable, Sendable, Codable {
     public var taskID: Int
     /// The oldest request waiting when the task's current search began.
     public var requestID: RequestID?
@@ -255,7 +255,7 @@ public struct BackoffTimerSnapshot: Equatable, Sendable {
 }
 
 /// The number of requests that were assigned after a given number of routing attempts.
-public struct AttemptBucket: Equatable, Sendable {
+public struct AttemptBucket: Equatable, Sendable, Codable {
     public var attempts: Int
     public var requests: Int
 
@@ -269,7 +269,7 @@ public struct AttemptBucket: Equatable, Sendable {
 }
 
 /// Retry counters across the router's life.
-public struct RetryTotals: Equatable, Sendable {
+public struct RetryTotals: Equatable, Sendable, Codable {
     /// Routing attempts that found no replica.
     public var failedAttempts = 0
     /// Backoff sleeps taken (the immediate first retries are not sleeps).
@@ -283,8 +283,8 @@ public struct RetryTotals: Equatable, Sendable {
 }
 
 /// Something an operator should see in the event log.
-public struct RouterEvent: Equatable, Sendable {
-    public enum Kind: String, Sendable {
+public struct RouterEvent: Equatable, Sendable, Codable {
+    public enum Kind: String, Sendable, Codable {
         case replica
         case fault
         case settings
@@ -295,16 +295,19 @@ public struct RouterEvent: Equatable, Sendable {
     public var time: EngineTime
     public var kind: Kind
     public var message: String
+    /// Numbers the router's events from 1, so a client can ask for the ones after those it saw.
+    public var sequence: UInt64
 
-    public init(time: EngineTime, kind: Kind, message: String) {
+    public init(time: EngineTime, kind: Kind, message: String, sequence: UInt64 = 0) {
         self.time = time
         self.kind = kind
         self.message = message
+        self.sequence = sequence
     }
 }
 
 /// The simulated load.
-public struct SimulationStatus: Equatable, Sendable {
+public struct SimulationStatus: Equatable, Sendable, Codable {
     public var requestsPerSecond: Double
     public var arrival: ArrivalProcess
 

@@ -10,7 +10,7 @@ public struct ReplicaID: Hashable, Comparable, Sendable, Codable, CustomStringCo
 }
 
 /// What the router knows of a replica before it talks to it.
-public struct ReplicaInfo: Equatable, Sendable {
+public struct ReplicaInfo: Equatable, Sendable, Codable {
     public var id: ReplicaID
     public var node: String
     public var zone: String

@@ -1,9 +1,12 @@
 /// The dashboard's only view of a router: snapshots out, commands in.
 ///
-/// Narrow on purpose, so a router in another process can later stand behind the same interface.
+/// Narrow on purpose, so a router in another process stands behind the same interface.
 public protocol RouterControl: AnyObject, Sendable {
     /// The most recently published snapshot; cheap, callable from any thread.
     func latestSnapshot() -> RouterSnapshot
+
+    /// Whether the snapshots are live: always for a router in this process.
+    var connection: ConnectionState { get }
 
     /// Asks the router to do something; `completion` says whether it was done, from any thread.
     func perform(
@@ -22,8 +25,12 @@ extension RouterControl {
     }
 }
 
+extension RouterControl {
+    public var connection: ConnectionState { .inProcess }
+}
+
 /// Something an operator asks the router to do.
-public enum RouterCommand: Equatable, Sendable {
+public enum RouterCommand: Equatable, Sendable, Codable {
     /// Replace the live settings (validated again by the router).
     case applySettings(RouterSettings)
     /// Go back to the settings before the last change.
@@ -34,14 +41,19 @@ public enum RouterCommand: Equatable, Sendable {
     case addReplica(address: String?)
     case removeReplica(ReplicaID)
     case drainReplica(ReplicaID)
+    /// Lets a draining replica take requests again.
+    case undrainReplica(ReplicaID)
     /// Simulated fleet only: break a replica on purpose.
     case injectFault(ReplicaID, SimulatedFault)
     /// Simulated fleet only: undo every fault of a replica.
     case recover(ReplicaID)
+    /// Stop the router's process (finishing what is in flight); answered by a router that runs as
+    /// a service of its own, not by one embedded in a dashboard.
+    case stopRouting
 }
 
 /// A fault the simulated fleet can inject.
-public enum SimulatedFault: Equatable, Sendable {
+public enum SimulatedFault: Equatable, Sendable, Codable {
     /// Probes fail until recovered.
     case unavailable
     /// The replica dies: its requests fail and it leaves routing for good.
@@ -53,7 +65,7 @@ public enum SimulatedFault: Equatable, Sendable {
 }
 
 /// Who asked for a command, for the event log.
-public struct CommandOrigin: Equatable, Sendable, CustomStringConvertible {
+public struct CommandOrigin: Equatable, Sendable, Codable, CustomStringConvertible {
     public var user: String
     /// The client's address when the operator came in over SSH.
     public var address: String?
@@ -69,7 +81,7 @@ public struct CommandOrigin: Equatable, Sendable, CustomStringConvertible {
 }
 
 /// Whether a command was carried out.
-public enum CommandResult: Equatable, Sendable {
+public enum CommandResult: Equatable, Sendable, Codable {
     case done(String)
     case refused(String)
 }

@@ -1,5 +1,5 @@
 /// The HTTP front door's limits and what happened at them, for the dashboard (proxy mode only).
-public struct ProxyFigures: Equatable, Sendable {
+public struct ProxyFigures: Codable, Equatable, Sendable {
     /// Client connections open now, and the most allowed at once.
     public var connections = 0
     public var maxConnections = 0

@@ -9,7 +9,7 @@ public struct RequestID: Hashable, Comparable, Sendable, Codable, CustomStringCo
 }
 
 /// Why a request failed. Every failed request has exactly one.
-public enum FailureReason: String, CaseIterable, Sendable, Codable {
+public enum FailureReason: String, CaseIterable, Sendable, Codable, CodingKeyRepresentable {
     /// The replica failed and the request could not be routed again (re-routes exhausted, or unsafe).
     case replicaError = "replica_error"
     /// No replica was found within the routing timeout.
@@ -23,7 +23,7 @@ public enum FailureReason: String, CaseIterable, Sendable, Codable {
 }
 
 /// How a request ended.
-public enum RequestResult: Equatable, Sendable {
+public enum RequestResult: Equatable, Sendable, Codable {
     case completed(ReplicaID)
     case failed(FailureReason)
 }

@@ -28,6 +28,16 @@ public struct RouterSettings: Equatable, Hashable, Sendable, Codable {
 
     public static let defaults = RouterSettings()
 
+    /// In JSON the settings carry the scenario file's keys, so an operator writes one name everywhere.
+    enum CodingKeys: String, CodingKey {
+        case initialBackoff = "initial_backoff_s"
+        case backoffMultiplier = "backoff_multiplier"
+        case maxBackoff = "max_backoff_s"
+        case probeDeadline = "probe_deadline_s"
+        case maxProbeDeadline = "max_probe_deadline_s"
+        case cacheTimeout = "cache_timeout_s"
+    }
+
     /// The value of one setting, by key.
     public subscript(key: RouterSettingKey) -> Double {
         get {

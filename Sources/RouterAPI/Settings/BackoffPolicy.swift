@@ -6,7 +6,7 @@
 /// `wait(k) = min(initial × multiplier^(k−1), max)`.
 /// From the second failed attempt on, a zero wait is taken as `spinFloor`, so a full fleet cannot
 /// spin the loop without time passing; every reader of the sequence (router, editor, reports) sees it.
-public struct BackoffPolicy: Equatable, Sendable {
+public struct BackoffPolicy: Equatable, Sendable, Codable {
     public var initial: Double
     public var multiplier: Double
     public var maximum: Double

@@ -2,7 +2,7 @@
 ///
 /// The timeline is virtual in tests and scenarios and follows a real clock in production;
 /// the engine never reads a wall clock itself.
-public struct EngineTime: Comparable, Hashable, Sendable, CustomStringConvertible {
+public struct EngineTime: Comparable, Hashable, Sendable, Codable, CustomStringConvertible {
     public var nanoseconds: Int64
 
     public init(nanoseconds: Int64) {

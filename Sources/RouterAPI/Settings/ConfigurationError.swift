@@ -2,7 +2,7 @@
 ///
 /// It reads `SUBJECT=VALUE PROBLEM; it must be ALLOWED`, where the subject is what the operator
 /// typed the value into: an environment variable, a flag, a file key or an editor field.
-public struct ConfigurationError: Error, Equatable, Sendable, CustomStringConvertible {
+public struct ConfigurationError: Error, Equatable, Sendable, Codable, CustomStringConvertible {
     public var subject: String
     public var value: String
     public var problem: String
