@@ -4,6 +4,7 @@
 import Dashboard
 #endif
 import Foundation
+import TOMLInput
 import RouterEngine
 import RouterHTTP
 

@@ -1,3 +1,4 @@
+import TOMLInput
 import Foundation
 import TOMLKit
 
