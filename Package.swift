@@ -11,15 +11,22 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
         .package(url: "https://github.com/apple/swift-collections", from: "1.6.0"),
         .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.2.0"),
         .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
         .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.1"),
     ],
     targets: [
+        .target(name: "RouterAPI"),
+        // The one guarded way to read a TOML file, shared by scenario, replica and theme files.
+        .target(name: "TOMLInput", dependencies: [.product(name: "TOMLKit", package: "TOMLKit")]),
         .target(
             name: "RouterEngine",
             dependencies: [
+                "RouterAPI",
+                "TOMLInput",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Histogram", package: "hdrhistogram-swift"),
                 .product(name: "TOMLKit", package: "TOMLKit"),
@@ -40,6 +47,7 @@ let package = Package(
             dependencies: [
                 "RouterEngine",
                 "RouterRuntime",
+                "TOMLInput",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "TOMLKit", package: "TOMLKit"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -48,9 +56,34 @@ let package = Package(
             ]
         ),
         .target(
+            name: "RouterControlServer",
+            dependencies: [
+                "RouterAPI",
+                .product(name: "CoreMetrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ]
+        ),
+        .target(
+            name: "RouterAttach",
+            dependencies: [
+                "RouterAPI",
+                "RouterControlServer",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ]
+        ),
+        .target(
             name: "Dashboard",
             dependencies: [
-                "RouterEngine",
+                "RouterAPI",
+                "TOMLInput",
                 .product(name: "TOMLKit", package: "TOMLKit"),
             ]
         ),
@@ -61,8 +94,11 @@ let package = Package(
                 "RouterEngine",
                 "RouterRuntime",
                 "RouterHTTP",
+                "RouterControlServer",
+                "RouterAttach",
                 "Dashboard",
                 "CNcursesw",
+                "TOMLInput",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -80,16 +116,45 @@ let package = Package(
             dependencies: ["Dashboard", "RouterEngine"],
             path: "Benchmarks/DashboardBenchmarks"
         ),
+        .target(name: "CFuzzDriver", path: "Fuzz/CFuzzDriver"),
+        // Built normally it replays the committed corpora (`make test`); built with
+        // `-sanitize=fuzzer,address -DFUZZING` it is a libFuzzer binary (`make fuzz`).
+        .executableTarget(
+            name: "FuzzInputs",
+            dependencies: [
+                "RouterEngine",
+                "RouterHTTP",
+                "Dashboard",
+                "TOMLInput",
+                "CFuzzDriver",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOEmbedded", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
+            path: "Fuzz/FuzzInputs"
+        ),
         .testTarget(
             name: "RouterEngineTests",
             dependencies: [
                 "RouterEngine",
+                "TOMLInput",
                 "RouterRuntime",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "PropertyBased", package: "swift-property-based"),
+            ]
+        ),
+        .testTarget(name: "RouterAPITests", dependencies: ["RouterAPI"]),
+        .testTarget(
+            name: "RouterControlServerTests",
+            dependencies: [
+                "RouterControlServer", "RouterAttach", "RouterEngine", "RouterRuntime",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
             ]
         ),
         .testTarget(
@@ -106,11 +171,15 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOEmbedded", package: "swift-nio"),
             ]
         ),
         .testTarget(
             name: "EndToEndTests",
-            dependencies: ["routertop"]
+            dependencies: [
+                "routertop", "RouterAPI", "RouterAttach",
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ]
         ),
     ],
     swiftLanguageModes: [.v6]

@@ -5,6 +5,7 @@ import Logging
 import NIOCore
 import NIOPosix
 import RouterEngine
+import RouterControlServer
 import RouterRuntime
 
 /// routertop: a live view of a power-of-two-choices request router.
@@ -17,7 +18,7 @@ struct RoutertopCommand: ParsableCommand {
             With no arguments, routertop runs a simulated fleet and shows it live. Settings come from \
             Ray Serve's environment variables; a flag wins over its variable.
             """,
-        subcommands: [WatchCommand.self, SimulateCommand.self, ReplicaCommand.self],
+        subcommands: [WatchCommand.self, SimulateCommand.self, ReplicaCommand.self, AttachCommand.self, ListCommand.self],
         defaultSubcommand: WatchCommand.self
     )
 }
@@ -32,6 +33,7 @@ struct WatchCommand: ParsableCommand {
     @OptionGroup var settings: SettingOptions
     @OptionGroup var display: DisplayOptions
     @OptionGroup(title: "Proxy mode (real HTTP traffic)") var proxy: ProxyOptions
+    @OptionGroup(title: "Control API") var controlOptions: ControlOptions
 
     @Option(help: "Seed of the simulated fleet's randomness (default: random).")
     var seed: UInt64?
@@ -57,8 +59,8 @@ struct WatchCommand: ParsableCommand {
             failStartup(error.description)
         }
         if proxy.isRequested {
-            ProxyMode.run(proxy, startup: startup, display: display, logFile: logFile, seed: seed,
-                          legacyBackoff: legacyBackoff)
+            ProxyMode.run(proxy, startup: startup, display: display, control: controlOptions, logFile: logFile,
+                          seed: seed, legacyBackoff: legacyBackoff)
         }
         let logPath = logFile ?? defaultLogPath(environment: environment)
         do {
@@ -85,6 +87,11 @@ struct WatchCommand: ParsableCommand {
             // Stop the loop while the router is still referenced: its timers hold unowned references to it.
             withExtendedLifetime(live) { try? group.syncShutdownGracefully() }
         }
+        let metrics = RouterMetrics()
+        _ = live.withHost { host in (host as? SimulationHost)?.router.traceSink = { metrics.observe($0) } }
+        let control = ControlSetup.start(controlOptions, control: live, defaultName: "default", environment: environment,
+                                         logger: Logger(label: "routertop.control"), metrics: metrics)
+        defer { control.stop() }
         var dashboard = DashboardConfiguration(refreshMilliseconds: startup.refreshMilliseconds)
         dashboard.readOnly = startup.readOnly
         dashboard.ascii = display.ascii

@@ -61,17 +61,95 @@ struct KeyHandlingTests {
         #expect(dashboard.isPaused, "watching keys still work")
     }
 
-    @Test("fleet keys are refused in proxy mode, with the reason")
+    @Test("load and fault keys are refused in proxy mode, with the reason")
     func proxyMode() {
         let control = FakeRouterControl(Fixtures.snapshot(mode: .proxy(listen: "0.0.0.0:8080")))
         let dashboard = dashboard(control)
-        for key in "uxwfrda+-" {
+        for key in "uxwfr+-" {
             dashboard.handle(.character(key))
         }
         #expect(control.commands.isEmpty)
         #expect(dashboard.render(size: size).contains("works only on the simulated fleet; this router is a proxy on 0.0.0.0:8080"))
         dashboard.handle(.character("z"))
         #expect(control.commands == [.undoSettings], "undo is not a fleet key")
+    }
+
+    @Test("proxy-mode replicas are removed, drained, undrained and added by URL")
+    func proxyReplicaKeys() {
+        var snapshot = Fixtures.snapshot(mode: .proxy(listen: "0.0.0.0:8080"))
+        let control = FakeRouterControl(snapshot)
+        let dashboard = dashboard(control)
+        _ = dashboard.render(size: size)
+        let selected = ReplicaID("replica-2")
+        dashboard.handle(.character("D"))
+        dashboard.handle(.character("d"))
+        #expect(control.commands == [.drainReplica(selected), .removeReplica(selected)])
+
+        snapshot.replicas[snapshot.replicas.firstIndex { $0.id == selected }!].state = .draining
+        control.setSnapshot(snapshot)
+        _ = dashboard.render(size: size)
+        dashboard.handle(.character("D"))
+        #expect(control.commands.last == .undrainReplica(selected))
+
+        dashboard.handle(.character("a"))
+        #expect(dashboard.render(size: size).contains("replica URL (Enter adds, Esc cancels): _"))
+        for character in "http://127.0.0.1:9009" { dashboard.handle(.character(character)) }
+        dashboard.handle(.enter)
+        #expect(control.commands.last == .addReplica(address: "http://127.0.0.1:9009"))
+    }
+
+    @Test("q on an attached proxy-mode router asks: stop routing, detach, or cancel")
+    func quitPrompt() {
+        let control = FakeRouterControl(Fixtures.snapshot(mode: .proxy(listen: "127.0.0.1:8000")))
+        control.setConnection(.connected(address: "/run/routertop/8000.sock"))
+        let dashboard = dashboard(control)
+        #expect(dashboard.render(size: size).contains(" connected "), "the header says how the router is reached")
+        dashboard.handle(.character("q"))
+        #expect(!dashboard.wantsQuit)
+        #expect(dashboard.render(size: size).contains("s    stop routing: finish what is in flight, then stop"))
+        dashboard.handle(.escape)
+        #expect(!dashboard.wantsQuit)
+        #expect(dashboard.render(size: size).contains("quit cancelled"))
+
+        dashboard.handle(.character("q"))
+        dashboard.handle(.character("s"))
+        #expect(control.commands == [.stopRouting])
+        _ = dashboard.render(size: size)
+        #expect(dashboard.wantsQuit && dashboard.stoppedRouter, "the router said it stops, so the screen closes")
+
+        let detaching = self.dashboard(control)
+        detaching.handle(.character("q"))
+        detaching.handle(.character("d"))
+        #expect(detaching.wantsQuit && !detaching.stoppedRouter)
+    }
+
+    @Test("a settings change made elsewhere shows as a banner; our own does not")
+    func othersChangesAreAnnounced() {
+        var snapshot = Fixtures.snapshot()
+        let control = FakeRouterControl(snapshot)
+        let dashboard = dashboard(control)
+        let sequence = (snapshot.events.last?.sequence ?? 0) + 1
+        snapshot.events.append(RouterEvent(time: snapshot.time, kind: .settings,
+                                           message: "set: backoff multiplier 2 → 3 by alice from 203.0.113.9", sequence: sequence))
+        control.setSnapshot(snapshot)
+        #expect(dashboard.render(size: size).contains(" set: backoff multiplier 2 → 3 by alice from 203.0.113.9"))
+
+        dashboard.handle(.character("z"))
+        snapshot.events.append(RouterEvent(time: snapshot.time, kind: .settings, message: "undo: mine", sequence: sequence + 1))
+        control.setSnapshot(snapshot)
+        #expect(dashboard.render(size: size).contains(" undo: done"), "our own change shows as our command's result, not as a banner")
+    }
+
+    @Test("q quits at once in process, and the header marks a lost connection as stale")
+    func quitInProcessAndStaleHeader() {
+        let control = FakeRouterControl(Fixtures.snapshot(mode: .proxy(listen: "127.0.0.1:8000")))
+        let dashboard = dashboard(control)
+        dashboard.handle(.character("q"))
+        #expect(dashboard.wantsQuit)
+
+        control.setConnection(.reconnecting(address: "x", since: Date(timeIntervalSince1970: 3600)))
+        let attached = self.dashboard(control)
+        #expect(attached.render(size: size).contains("reconnecting since 01:00:00 UTC"))
     }
 
     @Test("command results show on the next frame, refusals with their reason")

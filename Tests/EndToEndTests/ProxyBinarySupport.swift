@@ -19,10 +19,19 @@ final class RoutertopProcess {
     let process = Process()
     let errorFile: URL
 
-    init(_ arguments: [String], directory: URL, name: String) throws {
+    convenience init(_ arguments: [String], directory: URL, name: String) throws {
+        try self.init(executable: RoutertopBinary.path, arguments, directory: directory, name: name)
+    }
+
+    /// Another program a test needs (a Prometheus server), run the same way.
+    static func external(_ executable: String, _ arguments: [String], directory: URL, name: String) throws -> RoutertopProcess {
+        try RoutertopProcess(executable: executable, arguments, directory: directory, name: name)
+    }
+
+    private init(executable: String, _ arguments: [String], directory: URL, name: String) throws {
         errorFile = directory.appendingPathComponent("\(name).stderr")
         _ = FileManager.default.createFile(atPath: errorFile.path, contents: nil)
-        process.executableURL = URL(fileURLWithPath: RoutertopBinary.path)
+        process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
         process.standardOutput = FileHandle.nullDevice
         process.standardError = try FileHandle(forWritingTo: errorFile)

@@ -4,7 +4,7 @@ import Testing
 /// Proxy mode with the dashboard: the built binary in tmux, in front of a real replica.
 @Suite(.enabled(if: TmuxSession.isAvailable, "tmux is not installed; this test drives the dashboard in tmux"))
 struct ProxyDashboardTests {
-    @Test("with --listen the dashboard shows real traffic, and quitting stops the proxy cleanly")
+    @Test("with --listen the dashboard shows real traffic, and q then s stops the router cleanly")
     func dashboardShowsRealTraffic() async throws {
         try #require(FileManager.default.isExecutableFile(atPath: RoutertopBinary.path), "build routertop first")
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("routertop-e2e-\(UUID().uuidString)")
@@ -31,6 +31,8 @@ struct ProxyDashboardTests {
             screen.contains("attempts per request: 1:10")
         }
         try tmux.press("q")
+        try await tmux.waitForScreen("the quit question") { $0.contains("stop routing: finish what is in flight") }
+        try tmux.press("s")
         #expect(try await tmux.waitForExit() == 0)
         #expect(readLog().contains("stopped: admitted=10 completed=10 failed=[] pending=0 running=0 conserved=true"))
     }

@@ -1,4 +1,4 @@
-import RouterEngine
+import RouterAPI
 import Synchronization
 
 /// Command results, delivered on the router's thread and read on the UI thread at the next frame.

@@ -1,4 +1,4 @@
-import RouterEngine
+import RouterAPI
 
 /// How the dashboard is set up at start: refresh, read-only, glyphs, colours, who operates it.
 public struct DashboardConfiguration: Sendable {

@@ -1,4 +1,5 @@
-import RouterEngine
+import Foundation
+import RouterAPI
 
 /// The dashboard's model and update loop: turns keys into state changes and router commands,
 /// and renders the state with the latest snapshot into a `Screen`.
@@ -12,6 +13,11 @@ public final class DashboardController {
     private let inbox = CommandInbox()
     private var lastSnapshot: RouterSnapshot?
     private var sampler = SecondSampler()
+    /// The newest event already seen, so a settings change by someone else shows once as a banner.
+    private var lastSeenEvent: UInt64?
+    /// Settings commands this dashboard sent whose change has not yet shown in the events: those
+    /// changes are ours, every other one is announced.
+    private var ownSettingsChanges = 0
     /// The theme `t` tried last, so a refused theme file is stepped over on the next press.
     private var lastTriedTheme: String?
     /// The status line's message and the router time it first showed at, so it can fade.
@@ -29,6 +35,9 @@ public final class DashboardController {
 
     /// True once the operator asked to quit.
     public var wantsQuit: Bool { state.wantsQuit }
+
+    /// True when the operator quit by stopping the router (`q`, then `s`), rather than detaching.
+    public private(set) var stoppedRouter = false
 
     /// The refresh interval now, in milliseconds (`<` and `>` change it).
     public var refreshMilliseconds: Int { state.refreshMilliseconds }
@@ -52,13 +61,30 @@ public final class DashboardController {
     /// The whole frame at `size`, from the latest snapshot (or the frozen one while paused).
     public func render(size: TerminalSize) -> Screen {
         applyDeliveries()
+        state.connection = control.connection
+        state.connectionText = state.connection.text(now: Date())
         let snapshot = sampler.apply(to: state.pausedSnapshot ?? control.latestSnapshot())
+        announceOthersChanges(in: snapshot)
         lastSnapshot = snapshot
         expireStatus(now: snapshot.time)
         var renderer = FrameRenderer(
             snapshot: snapshot, configuration: configuration, themeName: theme.name
         )
         return renderer.render(size: size, state: &state)
+    }
+
+    /// A settings change made by another operator (or another dashboard) shows in the status line, once.
+    private func announceOthersChanges(in snapshot: RouterSnapshot) {
+        let newest = snapshot.events.last?.sequence ?? 0
+        defer { lastSeenEvent = max(lastSeenEvent ?? 0, newest) }
+        guard let seen = lastSeenEvent else { return }
+        for event in snapshot.events where event.sequence > seen && event.kind == .settings {
+            if ownSettingsChanges > 0 {
+                ownSettingsChanges -= 1
+            } else {
+                state.status = DashboardState.Status(text: event.message, kind: .info)
+            }
+        }
     }
 
     private func expireStatus(now: EngineTime) {
@@ -88,6 +114,10 @@ public final class DashboardController {
         switch effect {
         case .send(let command, let what):
             state.status = DashboardState.Status(text: "\(what): sent", kind: .info)
+            switch command {
+            case .applySettings, .undoSettings: ownSettingsChanges += 1
+            default: break
+            }
             let inbox = self.inbox
             control.perform(command, by: configuration.origin) { @Sendable result in
                 inbox.deliver(result, for: what)
@@ -130,9 +160,16 @@ public final class DashboardController {
         for delivery in inbox.drain() {
             switch delivery.result {
             case .done(let message):
+                if delivery.what == "stop routing", state.stoppingRouter {
+                    stoppedRouter = true
+                    state.wantsQuit = true
+                }
                 let text = message.isEmpty ? "\(delivery.what): done" : "\(delivery.what): \(message)"
                 state.status = DashboardState.Status(text: text, kind: .done)
             case .refused(let reason):
+                if delivery.what == "stop routing" { state.stoppingRouter = false }
+                // A refused change makes no event.
+                if delivery.what == "apply settings" || delivery.what == "undo" { ownSettingsChanges = max(0, ownSettingsChanges - 1) }
                 state.status = DashboardState.Status(text: "\(delivery.what) refused: \(reason)", kind: .refused)
             }
         }

@@ -1,5 +1,5 @@
 import Foundation
-import RouterEngine
+import RouterAPI
 
 /// Writes live settings as environment lines, so the next start can use them.
 enum SettingsExporter {

@@ -1,4 +1,4 @@
-import RouterEngine
+import RouterAPI
 
 /// What a key asks the controller to do beyond changing the state.
 enum DashboardEffect: Equatable {

@@ -1,4 +1,4 @@
-import RouterEngine
+import RouterAPI
 
 /// Key handling: `update(model, key) -> (model, effects)` with the snapshot on screen as context.
 extension DashboardState {
@@ -10,14 +10,16 @@ extension DashboardState {
 
     mutating func handle(_ key: Key, snapshot: RouterSnapshot, readOnly: Bool) -> [DashboardEffect] {
         if key == .resize { return [] }
+        if quitPrompt { return handleQuitPrompt(key, snapshot: snapshot, readOnly: readOnly) }
         if key == .function(10) {
-            wantsQuit = true
+            requestQuit(snapshot: snapshot)
             return []
         }
         if editor != nil { return handleEditor(key, snapshot: snapshot, readOnly: readOnly) }
+        if addressInput != nil { return handleAddressInput(key) }
         if showHelp {
             switch key {
-            case .character("q"): wantsQuit = true
+            case .character("q"): requestQuit(snapshot: snapshot)
             case .escape, .character("?"), .function(1), .enter: showHelp = false
             default: break
             }
@@ -50,7 +52,7 @@ extension DashboardState {
     private mutating func handleMain(_ key: Key, snapshot: RouterSnapshot, readOnly: Bool) -> [DashboardEffect] {
         switch key {
         case .character("q"):
-            wantsQuit = true
+            requestQuit(snapshot: snapshot)
         case .character("?"), .function(1):
             showHelp = true
         case .character("e"), .function(4):
@@ -141,14 +143,87 @@ extension DashboardState {
         status = Status(text: "refresh every \(next) ms", kind: .info)
     }
 
-    /// The keys that change the simulated fleet.
+    /// True when quitting this dashboard would leave a router routing real traffic in another
+    /// process, so `q` asks whether to stop it.
+    private func routesElsewhere(_ snapshot: RouterSnapshot) -> Bool {
+        guard connection != .inProcess, case .proxy = snapshot.mode else { return false }
+        return true
+    }
+
+    private mutating func requestQuit(snapshot: RouterSnapshot) {
+        if routesElsewhere(snapshot) {
+            quitPrompt = true
+            showHelp = false
+        } else {
+            wantsQuit = true
+        }
+    }
+
+    private mutating func handleQuitPrompt(_ key: Key, snapshot: RouterSnapshot, readOnly: Bool) -> [DashboardEffect] {
+        switch key {
+        case .character("s"), .character("S"):
+            quitPrompt = false
+            if readOnly { return refuse("read-only: stopping the router is refused; d detaches") }
+            stoppingRouter = true
+            return [.send(.stopRouting, what: "stop routing")]
+        case .character("d"), .character("D"), .character("q"), .function(10):
+            quitPrompt = false
+            wantsQuit = true
+        default:
+            quitPrompt = false
+            status = Status(text: "quit cancelled: still attached; the router keeps routing", kind: .info)
+        }
+        return []
+    }
+
+    private mutating func handleAddressInput(_ key: Key) -> [DashboardEffect] {
+        guard var text = addressInput else { return [] }
+        switch key {
+        case .escape:
+            addressInput = nil
+            status = Status(text: "add replica cancelled", kind: .info)
+        case .enter:
+            addressInput = nil
+            if text.isEmpty { return refuse("add replica: no URL was typed") }
+            return [.send(.addReplica(address: text), what: "add replica \(text)")]
+        case .backspace:
+            if !text.isEmpty { text.removeLast() }
+            addressInput = text
+        case .delete:
+            addressInput = ""
+        case .character(let character) where !character.isNewline && !character.isWhitespace:
+            if text.count < 256 { text.append(character) }
+            addressInput = text
+        default:
+            break
+        }
+        return []
+    }
+
+    /// `D`: drain the selected replica, or let a draining one take requests again.
+    private mutating func drainKey(snapshot: RouterSnapshot, readOnly: Bool) -> [DashboardEffect] {
+        if readOnly { return refuse("read-only: drain is refused") }
+        guard let id = targetReplica else { return refuse("drain: no replica is selected") }
+        let draining = snapshot.replicas.first { $0.id == id }?.state == .draining
+        return draining ? [.send(.undrainReplica(id), what: "undrain \(id)")] : [.send(.drainReplica(id), what: "drain \(id)")]
+    }
+
+    /// The keys that change the replica set and, on the simulated fleet, its load and faults.
     private mutating func fleetKey(_ character: Character, snapshot: RouterSnapshot, readOnly: Bool) -> [DashboardEffect] {
+        if character == "D" { return drainKey(snapshot: snapshot, readOnly: readOnly) }
         let names: [Character: String] = [
             "+": "more load", "-": "less load", "a": "add replica", "d": "remove replica",
             "u": "make unavailable", "x": "kill", "w": "slow probes", "f": "saturate", "r": "recover",
         ]
         guard let name = names[character] else { return [] }
         if readOnly { return refuse("read-only: \(name) is refused") }
+        if case .proxy = snapshot.mode, character == "a" {
+            addressInput = ""
+            return []
+        }
+        if case .proxy = snapshot.mode, character == "d", let id = targetReplica {
+            return [.send(.removeReplica(id), what: "\(name) \(id)")]
+        }
         guard snapshot.mode == .simulated else {
             return refuse("\(name) works only on the simulated fleet; this router is a \(snapshot.mode)")
         }

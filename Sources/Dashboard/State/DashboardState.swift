@@ -1,4 +1,4 @@
-import RouterEngine
+import RouterAPI
 
 /// Everything the dashboard remembers between frames apart from the router's own data: the
 /// model of the Elm-style loop. Keys change it (`handle`), frames read it (`FrameRenderer`).
@@ -40,6 +40,15 @@ struct DashboardState {
     var refreshMilliseconds: Int
     var status: Status?
     var wantsQuit = false
+    /// `q` on a router that routes real traffic in another process: stop it, detach, or cancel.
+    var quitPrompt = false
+    /// The operator chose to stop the router; the dashboard quits once the router says it stops.
+    var stoppingRouter = false
+    /// The URL typed after `a` on a proxy-mode router; nil when not typing one.
+    var addressInput: String?
+    /// How the router is reached, and the words the header shows for it ("" in process).
+    var connection: ConnectionState = .inProcess
+    var connectionText = ""
     /// The dashboard's own notices (a refused theme, an export), merged into the event log.
     var notices: [RouterEvent] = []
 

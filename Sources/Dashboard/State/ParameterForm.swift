@@ -1,4 +1,4 @@
-import RouterEngine
+import RouterAPI
 
 /// The parameter editor's form: one text per setting, checked as it is typed by the shared
 /// `SettingsValidator`, and the wait sequence it would produce.

@@ -1,4 +1,4 @@
-import RouterEngine
+import RouterAPI
 
 /// A column of the replica table; every one can be sorted on, shown or not depending on width.
 public enum ReplicaColumn: Int, CaseIterable, Sendable {

@@ -1,4 +1,4 @@
-import RouterEngine
+import RouterAPI
 
 /// Filters and sorts the replicas of a snapshot: one pass and one sort per frame.
 enum ReplicaOrdering {

@@ -1,4 +1,4 @@
-import RouterEngine
+import RouterAPI
 
 /// Holds each replica's cumulative counters and latencies, the retry totals, the attempts
 /// distribution and the fulfilment percentiles at their value from the start of the current second of router time, so they move

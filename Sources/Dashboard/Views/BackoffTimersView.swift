@@ -1,4 +1,4 @@
-import RouterEngine
+import RouterAPI
 
 /// Routing tasks in backoff with a countdown each, then the attempts distribution.
 ///

@@ -1,4 +1,4 @@
-import RouterEngine
+import RouterAPI
 
 /// One replica in full: every figure, its rate history across the width, and its events.
 enum DetailView {

@@ -1,4 +1,4 @@
-import RouterEngine
+import RouterAPI
 
 /// The parameter editor modal: the six fields with their reasons, and the wait preview.
 enum EditorView {

@@ -1,4 +1,4 @@
-import RouterEngine
+import RouterAPI
 
 /// The event log: newest at the bottom, scrollable back in time.
 enum EventLogView {

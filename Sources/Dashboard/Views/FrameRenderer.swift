@@ -1,4 +1,4 @@
-import RouterEngine
+import RouterAPI
 
 /// Composes one frame: layout, header, body, status, footer and any overlay.
 struct FrameRenderer {
@@ -34,7 +34,7 @@ struct FrameRenderer {
 
         HeaderView.draw(&canvas, in: layout.header, snapshot: snapshot, paused: state.isPaused,
                         readOnly: configuration.readOnly, refreshMilliseconds: state.refreshMilliseconds,
-                        themeName: themeName)
+                        themeName: themeName, connection: (state.connectionText, state.connection.isStale))
         if let banner = layout.banner {
             canvas.fill(banner, role: .bannerReadOnly)
             canvas.put(" READ-ONLY: watching only; edits, faults and replica changes are refused", in: banner, row: 0,
@@ -57,6 +57,9 @@ struct FrameRenderer {
         }
         if let form = state.editor {
             EditorView.draw(&canvas, in: canvas.bounds, form: form, legacy: snapshot.legacyBackoff)
+        }
+        if state.quitPrompt {
+            QuitPromptView.draw(&canvas, in: layout.body, snapshot: snapshot)
         }
         return canvas.screen
     }
@@ -82,7 +85,7 @@ struct FrameRenderer {
         if let statusRect = layout.status {
             drawStatusLine(&canvas, in: statusRect, state: state)
             KeyHelp.drawFooter(&canvas, in: layout.footer, keys: keys)
-        } else if state.status != nil {
+        } else if state.status != nil || state.addressInput != nil {
             drawStatusLine(&canvas, in: layout.footer, state: state)
         } else {
             KeyHelp.drawFooter(&canvas, in: layout.footer, keys: keys)
@@ -90,6 +93,11 @@ struct FrameRenderer {
     }
 
     private func drawStatusLine(_ canvas: inout Canvas, in rect: Rect, state: DashboardState) {
+        if let typed = state.addressInput {
+            canvas.fill(rect, role: .statusInfo)
+            canvas.put(" replica URL (Enter adds, Esc cancels): \(typed)_", in: rect, row: 0, role: .statusInfo)
+            return
+        }
         guard let status = state.status else { return }
         let role: StyleRole = switch status.kind {
         case .info: .statusInfo

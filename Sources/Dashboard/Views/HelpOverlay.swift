@@ -7,7 +7,7 @@ enum HelpOverlay {
         let perColumn = twoColumns ? (entries.count + 1) / 2 : entries.count
         let notes = [
             readOnly ? "read-only: keys that change the router are refused" : "",
-            simulated ? "" : "fleet keys (+ - a d u x w f r) work only on the simulated fleet",
+            simulated ? "" : "load and fault keys (+ - u x w f r) work only on the simulated fleet",
             "queue source: probe = fresh answer, cache = adjusted cache, local = own count",
         ].filter { !$0.isEmpty }
         let width = twoColumns ? 2 * columnWidth + 4 : min(columnWidth + 4, area.width)

@@ -26,8 +26,9 @@ enum KeyHelp {
         Entry(keys: "z", action: "undo last parameter change", changes: true),
         Entry(keys: "E", action: "export settings to a file"),
         Entry(keys: "+ -", action: "more / less load", fleetOnly: true, changes: true),
-        Entry(keys: "a", action: "add replica", fleetOnly: true, changes: true),
-        Entry(keys: "d", action: "remove selected", fleetOnly: true, changes: true),
+        Entry(keys: "a", action: "add replica (proxy: by URL)", changes: true),
+        Entry(keys: "d", action: "remove selected", changes: true),
+        Entry(keys: "D", action: "drain / undrain selected", changes: true),
         Entry(keys: "u", action: "make it unavailable", fleetOnly: true, changes: true),
         Entry(keys: "x", action: "kill it", fleetOnly: true, changes: true),
         Entry(keys: "w", action: "slow its probes (300ms)", fleetOnly: true, changes: true),
@@ -57,7 +58,8 @@ enum KeyHelp {
         keys += [("p", state.isPaused ? "resume" : "pause"), ("t", "theme"), ("< >", "refresh")]
         if !readOnly {
             keys.append(("z", "undo"))
-            if simulated { keys += [("+ -", "load"), ("u x w f r", "faults"), ("a d", "add/remove")] }
+            if simulated { keys += [("+ -", "load"), ("u x w f r", "faults")] }
+            keys += [("a d D", "add/remove/drain")]
         }
         keys.append(("E", "export"))
         return keys

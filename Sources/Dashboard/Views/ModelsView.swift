@@ -1,4 +1,4 @@
-import RouterEngine
+import RouterAPI
 
 /// The models view: each model asked for or held, busiest first, with its request rate, hit share
 /// and the replicas whose last report holds it.

@@ -1,4 +1,4 @@
-import RouterEngine
+import RouterAPI
 
 /// The replica table: a title rule, column headings and one row per visible replica.
 enum ReplicaTableView {

@@ -1,4 +1,4 @@
-import RouterEngine
+import RouterAPI
 
 /// Short, fixed-vocabulary text for numbers, durations and rates (no Foundation formatters:
 /// these run for every visible cell of every frame).

@@ -1,4 +1,4 @@
-import RouterEngine
+import RouterAPI
 
 /// How models read on the screen: a replica's cell, its full list, the hit rate.
 enum ModelsText {

@@ -54,14 +54,16 @@ public enum ScenarioRunner {
             steps += 1
             observe?(host.router)
         }
-        var report = report(for: host.router, scenario: scenario)
+        var result = report(for: host.router, scenario: scenario)
         if let log = host.modelLog {
-            report.models = ScenarioReport.Models(
+            result.models = ScenarioReport.Models(
                 log: log, caches: host.replicas.keys.sorted().compactMap { host.replicas[$0]?.modelCache },
                 multiplexRouting: host.router.options.multiplexRouting
             )
         }
-        return report
+        host.stop()
+        scheduler.cancelAll()
+        return result
     }
 
     /// The settings a scenario runs with: the base (defaults and environment), then the file's

@@ -70,6 +70,15 @@ public final class SimulationHost: RouterHost {
         load.start(until: end)
     }
 
+    /// Ends a finished run: no more arrivals, and every simulated request still in progress is
+    /// dropped, so the router, its fleet and their timers can be freed.
+    public func stop() {
+        load.stop()
+        for replica in replicas.values { replica.abandonAll() }
+        for timer in faultTimers.values { timer.cancel() }
+        faultTimers.removeAll()
+    }
+
     public func snapshot() -> RouterSnapshot {
         router.snapshot(
             mode: .simulated,
@@ -94,6 +103,10 @@ public final class SimulationHost: RouterHost {
             return replicaCommand { () throws(RouterError) in try router.removeReplica(id) }
         case .drainReplica(let id):
             return replicaCommand { () throws(RouterError) in try router.drainReplica(id) }
+        case .undrainReplica(let id):
+            return replicaCommand { () throws(RouterError) in try router.undrainReplica(id) }
+        case .stopRouting:
+            return .refused("the simulated fleet stops with its dashboard or its signal")
         case .injectFault(let id, let fault):
             return inject(fault, into: id, for: nil, by: origin.description)
         case .recover(let id):
@@ -124,9 +137,7 @@ public final class SimulationHost: RouterHost {
 
     /// Changes the offered load.
     public func setLoad(_ rate: Double, by who: String) -> CommandResult {
-        guard rate.isFinite, rate >= 0, rate <= 1_000_000 else {
-            return .refused("load \(rate) req/s is out of range; it must be from 0 to 1000000")
-        }
+        if let problem = LoadRate.problem(rate) { return .refused(problem) }
         let old = load.requestsPerSecond
         load.setRate(rate)
         if !loadStarted { start() }

@@ -2,6 +2,8 @@
 struct EventLog {
     private(set) var events: [RouterEvent] = []
     private var start = 0
+    /// The sequence number the next event gets; API clients ask for events after one they saw.
+    private var nextSequence: UInt64 = 1
     let capacity: Int
 
     init(capacity: Int) {
@@ -9,6 +11,9 @@ struct EventLog {
     }
 
     mutating func append(_ event: RouterEvent) {
+        var event = event
+        event.sequence = nextSequence
+        nextSequence += 1
         if events.count < capacity {
             events.append(event)
         } else {

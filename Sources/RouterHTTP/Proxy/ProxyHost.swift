@@ -25,7 +25,14 @@ public final class ProxyHost: RouterHost {
         mode = .proxy(listen: configuration.listenDescription)
         router = Router(settings: configuration.settings, options: configuration.options, scheduler: scheduler,
                         random: configuration.seed.map(SeededRandom.init(seed:)) ?? .fromSystem(), logger: logger)
-        frontDoor = FrontDoor(admission: router, eventLoop: eventLoop, requestTimeout: configuration.requestTimeout)
+        let limits = FrontDoorLimits(
+            headerTimeout: .nanoseconds(configuration.headerTimeout.nanosecondsClampedForNIO),
+            idleTimeout: .nanoseconds(configuration.idleTimeout.nanosecondsClampedForNIO),
+            maxConnections: configuration.maxConnections, bodyBudget: configuration.bodyBudgetBytes,
+            allowConnect: configuration.allowConnect)
+        frontDoor = FrontDoor(admission: router, eventLoop: eventLoop, requestTimeout: configuration.requestTimeout,
+                              limits: limits)
+        for warning in configuration.startupWarnings { router.record(.warning, warning) }
         for (spec, socketAddress) in resolved {
             try add(spec, socketAddress: socketAddress)
         }
@@ -35,7 +42,9 @@ public final class ProxyHost: RouterHost {
     public var tally: ClientTally { frontDoor.tally }
 
     public func snapshot() -> RouterSnapshot {
-        router.snapshot(mode: mode)
+        var snapshot = router.snapshot(mode: mode)
+        snapshot.proxy = frontDoor.figures
+        return snapshot
     }
 
     public func recentTraces(limit: Int) -> RequestTraceLog {
@@ -68,6 +77,15 @@ public final class ProxyHost: RouterHost {
             } catch {
                 return .refused(error.description)
             }
+        case .stopRouting:
+            return .refused("this router stops with SIGINT or SIGTERM, or from the dashboard of its own process")
+        case .undrainReplica(let id):
+            do throws(RouterError) {
+                try router.undrainReplica(id)
+                return .done("\(id) undrained by \(origin)")
+            } catch {
+                return .refused(error.description)
+            }
         }
     }
 
@@ -94,7 +112,7 @@ public final class ProxyHost: RouterHost {
         }
     }
 
-    private func add(_ spec: ReplicaSpec, socketAddress: SocketAddress) throws(RouterError) {
+    func add(_ spec: ReplicaSpec, socketAddress: SocketAddress) throws(RouterError) {
         let id = ReplicaID(spec.address.replicaName)
         let connection = HTTPReplicaConnection(address: spec.address, socketAddress: socketAddress,
                                                probePath: probePath, eventLoop: eventLoop)

@@ -1,31 +1,40 @@
 import Dashboard
 import Foundation
 import Logging
+import NIOConcurrencyHelpers
 import NIOCore
 import NIOPosix
 import RouterEngine
+import RouterControlServer
 import RouterHTTP
 import RouterRuntime
 
 /// Runs routertop as an HTTP router: headless (a service), or with the live view.
+///
+/// With the live view, the router runs as a headless process of its own (started on demand, like
+/// tmux's server) and the dashboard attaches to it, so closing the terminal, `^Z` or a crash of
+/// the screen never stops routing.
 enum ProxyMode {
     /// Starts the proxy and runs until SIGINT or SIGTERM; start-up errors exit 2 with one line.
     static func run(
-        _ options: ProxyOptions, startup: StartupConfiguration, display: DisplayOptions, logFile: String?,
-        seed: UInt64?, legacyBackoff: Bool
+        _ options: ProxyOptions, startup: StartupConfiguration, display: DisplayOptions, control: ControlOptions,
+        logFile: String?, seed: UInt64?, legacyBackoff: Bool
     ) -> Never {
         let configuration: ProxyConfiguration
         switch options.configuration(settings: startup.router, legacyBackoff: legacyBackoff, seed: seed) {
         case .failure(let error): failStartup(error.message)
         case .success(let built): configuration = built
         }
-        // Headless logs to standard error unless told otherwise; with a screen, never to the terminal.
-        let logPath = logFile ?? (options.headless ? nil : defaultLogPath(environment: ProcessInfo.processInfo.environment))
-        if let logPath {
+        if !options.headless {
+            AttachedProxy.run(configuration: configuration, startup: startup, display: display, control: control,
+                              logFile: logFile)
+        }
+        // Headless logs to standard error unless told otherwise.
+        if let logFile {
             do {
-                bootstrapLogging(to: try LogSink.file(logPath))
+                bootstrapLogging(to: try LogSink.file(logFile))
             } catch {
-                failStartup("--log-file=\(logPath) cannot be written (\(error.localizedDescription)); it must be a writable file path")
+                failStartup("--log-file=\(logFile) cannot be written (\(error.localizedDescription)); it must be a writable file path")
             }
         } else {
             bootstrapLogging(to: .standardError)
@@ -38,41 +47,61 @@ enum ProxyMode {
         do {
             server = try ProxyServer.start(configuration, eventLoop: group.next(),
                                            logger: Logger(label: "routertop.router"),
-                                           snapshotInterval: options.headless ? .seconds(1) : .milliseconds(100))
+                                           snapshotInterval: .milliseconds(250))
         } catch {
             try? group.syncShutdownGracefully()
             failStartup(error.message)
         }
-        logger.info("routertop proxy listening on \(ListenAddress(host: configuration.listenHost, port: server.port))")
+        let listen = ListenAddress(host: configuration.listenHost, port: server.port)
+        for warning in configuration.startupWarnings { logger.warning("\(warning)") }
+        logger.info("routertop proxy listening on \(listen)")
+        logger.info("""
+            limits: header timeout \(configuration.headerTimeout.secondsValue) s, idle timeout \
+            \(configuration.idleTimeout.secondsValue) s, \(configuration.maxConnections) connections, \
+            \(configuration.bodyBudgetBytes >> 20) MiB of request bodies
+            """)
 
         let grace = configuration.requestTimeout ?? .seconds(30)
-        var status: Int32 = 0
-        if options.headless {
-            let stopped = DispatchSemaphore(value: 0)
-            let signals = SignalWaiter { number in
-                logger.info("signal \(number): finishing the requests in flight (up to \(grace.secondsValue) s)")
-                server.shutdown(grace: grace).whenComplete { _ in stopped.signal() }
-            }
-            stopped.wait()
-            withExtendedLifetime(signals) {}
-        } else {
-            // The dashboard owns the terminal and the stop signals; the proxy stops after it closes.
-            var dashboard = DashboardConfiguration(refreshMilliseconds: startup.refreshMilliseconds)
-            dashboard.readOnly = startup.readOnly
-            dashboard.ascii = display.ascii
-            status = TerminalDashboard.run(control: server.live, configuration: dashboard, themeName: startup.theme)
-            logger.info("dashboard closed: finishing the requests in flight (up to \(grace.secondsValue) s)")
-            try? server.shutdown(grace: grace).wait()
+        let stopped = DispatchSemaphore(value: 0)
+        let stopping = NIOLockedValueBox(false)
+        let stop: @Sendable (String) -> Bool = { why in
+            guard stopping.withLockedValue({ was in defer { was = true }; return !was }) else { return false }
+            logger.info("\(why): finishing the requests in flight (up to \(grace.secondsValue) s)")
+            server.shutdown(grace: grace).whenComplete { _ in stopped.signal() }
+            return true
         }
-        if let totals = try? server.totals().wait(), let tally = try? server.tally().wait() {
+        let metrics = RouterMetrics()
+        // Distributions come from each finished request's decision trace.
+        _ = server.withRouter { router in router.traceSink = { metrics.observe($0) } }
+        let controlSetup = ControlSetup.start(
+            control, control: server.live, defaultName: String(server.port),
+            environment: ProcessInfo.processInfo.environment, logger: Logger(label: "routertop.control"), metrics: metrics,
+            stop: { origin in
+                stop("stop asked by \(origin)") ? .done("stopping: finishing the requests in flight") : .refused("already stopping")
+            }
+        )
+        let signals = SignalWaiter { number in _ = stop("signal \(number)") }
+        let hangups = HangupWaiter {
+            ReplicaReload.reread(options.replicaFile, server: server, logger: logger)
+        }
+        let statistics = HeadlessStatistics.start(live: server.live, on: group.next(), logger: logger)
+        stopped.wait()
+        statistics.cancel()
+        withExtendedLifetime((signals, hangups)) {}
+        if let totals = try? server.totals().wait(), let tally = try? server.tally().wait(),
+           let figures = try? server.figures().wait() {
             let failed = totals.failed.sorted { $0.key.rawValue < $1.key.rawValue }.map { "\($0.key.rawValue)=\($0.value)" }
             logger.info("""
                 stopped: admitted=\(totals.admitted) completed=\(totals.completed) failed=[\(failed.joined(separator: " "))] \
                 pending=\(totals.pending) running=\(totals.running) conserved=\(totals.isConserved) \
-                client_answers=\(tally.answered)
+                client_answers=\(tally.answered) refused_connections=\(figures.refusedConnections) \
+                header_timeouts=\(figures.headerTimeouts) idle_timeouts=\(figures.idleTimeouts) \
+                body_budget_refusals=\(figures.bodyBudgetRefusals) bad_requests=\(figures.malformedRequests) \
+                connect_refusals=\(figures.connectRefusals)
                 """)
         }
+        controlSetup.stop()
         try? group.syncShutdownGracefully()
-        exit(status)
+        exit(0)
     }
 }

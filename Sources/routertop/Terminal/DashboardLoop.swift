@@ -10,6 +10,8 @@ enum DashboardLoop {
         var nextTick = clock.now
         while StopSignals.received == nil {
             painter.paint(controller.render(size: session.size), theme: controller.theme)
+            // A command's answer can end the session (the router said it stops).
+            if controller.wantsQuit { return }
             let now = clock.now
             if now >= nextTick {
                 nextTick = now + .milliseconds(controller.refreshMilliseconds)

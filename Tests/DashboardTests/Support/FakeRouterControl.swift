@@ -9,6 +9,7 @@ final class FakeRouterControl: RouterControl {
         var snapshot: RouterSnapshot
         var commands: [(RouterCommand, CommandOrigin)] = []
         var reply: CommandResult = .done("")
+        var connection: ConnectionState = .inProcess
     }
 
     private let state: Mutex<State>
@@ -24,6 +25,9 @@ final class FakeRouterControl: RouterControl {
     func setReply(_ reply: CommandResult) { state.withLock { $0.reply = reply } }
 
     func latestSnapshot() -> RouterSnapshot { state.withLock { $0.snapshot } }
+
+    var connection: ConnectionState { state.withLock { $0.connection } }
+    func setConnection(_ connection: ConnectionState) { state.withLock { $0.connection = connection } }
 
     func perform(_ command: RouterCommand, by origin: CommandOrigin, completion: @escaping @Sendable (CommandResult) -> Void) {
         let reply = state.withLock { state -> CommandResult in

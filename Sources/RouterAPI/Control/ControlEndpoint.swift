@@ -1,0 +1,157 @@
+import Foundation
+
+/// One endpoint of the control API, parsed from a request's method and target.
+///
+/// Shared by the server, which answers it, and the attach client, which builds requests from it.
+public enum ControlEndpoint: Equatable, Sendable {
+    case snapshot
+    /// A stream of snapshots, one JSON line every `intervalMilliseconds`.
+    case snapshots(intervalMilliseconds: Int)
+    case getSettings
+    case putSettings
+    case undoSettings
+    case events(after: UInt64)
+    case addReplica
+    case drain(ReplicaID)
+    case undrain(ReplicaID)
+    case remove(ReplicaID)
+    /// Simulated fleet: inject a fault into a replica, or clear its faults.
+    case fault(ReplicaID)
+    case recover(ReplicaID)
+    /// Simulated fleet: the synthetic load.
+    case setLoad
+    /// Stop the router's process, finishing what is in flight.
+    case stop
+    case trace(requestID: String)
+    case traces(last: Int)
+    case metrics
+
+    /// The smallest and largest snapshot stream interval, and the one used when none is given.
+    public static let streamIntervals = 50...60_000
+    public static let defaultStreamInterval = 500
+    /// The most traces one request returns.
+    public static let maxTraces = 1000
+
+    /// True when the endpoint changes the router; only callers allowed to write may use it.
+    public var isWrite: Bool {
+        switch self {
+        case .snapshot, .snapshots, .getSettings, .events, .trace, .traces, .metrics: false
+        case .putSettings, .undoSettings, .addReplica, .drain, .undrain, .remove, .fault, .recover, .setLoad, .stop: true
+        }
+    }
+
+    /// Why a request names no endpoint: the HTTP status and a sentence naming the problem.
+    public struct Problem: Error, Equatable, Sendable {
+        public var status: Int
+        public var message: String
+
+        public init(status: Int, message: String) {
+            self.status = status
+            self.message = message
+        }
+    }
+
+    /// Parses a request line's method and target (`/v1/events?after=12`).
+    public static func parse(method: String, target: String) -> Result<ControlEndpoint, Problem> {
+        let parts = target.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false)
+        let path = String(parts.first ?? "")
+        var query: [String: String] = [:]
+        if parts.count > 1 {
+            for pair in parts[1].split(separator: "&") {
+                let kv = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+                let name = String(kv[0]).removingPercentEncoding ?? String(kv[0])
+                let value = kv.count > 1 ? (String(kv[1]).removingPercentEncoding ?? String(kv[1])) : ""
+                query[name] = value
+            }
+        }
+        let segments = path.split(separator: "/", omittingEmptySubsequences: true).map {
+            String($0).removingPercentEncoding ?? String($0)
+        }
+        func only(_ allowed: String, _ endpoint: ControlEndpoint) -> Result<ControlEndpoint, Problem> {
+            guard method == allowed else {
+                return .failure(Problem(status: 405, message: "\(method) is not allowed on \(path); use \(allowed)"))
+            }
+            return .success(endpoint)
+        }
+        func number(_ name: String, default value: Int, in range: ClosedRange<Int>) -> Result<Int, Problem> {
+            guard let text = query[name] else { return .success(value) }
+            guard let parsed = Int(text), range.contains(parsed) else {
+                return .failure(Problem(
+                    status: 400,
+                    message: "\(name)=\(text) is not a whole number from \(range.lowerBound) to \(range.upperBound)"
+                ))
+            }
+            return .success(parsed)
+        }
+        switch segments {
+        case ["metrics"]:
+            return only("GET", .metrics)
+        case ["v1", "snapshot"]:
+            return only("GET", .snapshot)
+        case ["v1", "snapshots"]:
+            return number("interval_ms", default: defaultStreamInterval, in: streamIntervals)
+                .flatMap { only("GET", .snapshots(intervalMilliseconds: $0)) }
+        case ["v1", "settings"]:
+            if method == "PUT" { return .success(.putSettings) }
+            return only("GET", .getSettings)
+        case ["v1", "settings", "undo"]:
+            return only("POST", .undoSettings)
+        case ["v1", "events"]:
+            guard let text = query["after"] else { return only("GET", .events(after: 0)) }
+            guard let after = UInt64(text) else {
+                return .failure(Problem(status: 400, message: "after=\(text) is not an event number (a whole number ≥ 0)"))
+            }
+            return only("GET", .events(after: after))
+        case ["v1", "stop"]:
+            return only("POST", .stop)
+        case ["v1", "load"]:
+            return only("POST", .setLoad)
+        case ["v1", "replicas"]:
+            return only("POST", .addReplica)
+        case let s where s.count == 3 && s[0] == "v1" && s[1] == "replicas":
+            return only("DELETE", .remove(ReplicaID(s[2])))
+        case let s where s.count == 4 && s[0] == "v1" && s[1] == "replicas":
+            let id = ReplicaID(s[2])
+            switch s[3] {
+            case "drain": return only("POST", .drain(id))
+            case "undrain": return only("POST", .undrain(id))
+            case "fault": return only("POST", .fault(id))
+            case "recover": return only("POST", .recover(id))
+            default: break
+            }
+        case let s where s.count == 3 && s[0] == "v1" && s[1] == "trace":
+            return only("GET", .trace(requestID: s[2]))
+        case ["v1", "traces"]:
+            return number("last", default: 20, in: 1...maxTraces).flatMap { only("GET", .traces(last: $0)) }
+        default:
+            break
+        }
+        return .failure(Problem(status: 404, message: "no endpoint \(method) \(path); see GET /v1/snapshot and the README's API table"))
+    }
+
+    /// The method and target that reach this endpoint, for a client.
+    public var request: (method: String, target: String) {
+        func escaped(_ id: ReplicaID) -> String {
+            id.rawValue.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed.subtracting(["/"])) ?? id.rawValue
+        }
+        switch self {
+        case .snapshot: return ("GET", "/v1/snapshot")
+        case .snapshots(let interval): return ("GET", "/v1/snapshots?interval_ms=\(interval)")
+        case .getSettings: return ("GET", "/v1/settings")
+        case .putSettings: return ("PUT", "/v1/settings")
+        case .undoSettings: return ("POST", "/v1/settings/undo")
+        case .events(let after): return ("GET", "/v1/events?after=\(after)")
+        case .addReplica: return ("POST", "/v1/replicas")
+        case .drain(let id): return ("POST", "/v1/replicas/\(escaped(id))/drain")
+        case .undrain(let id): return ("POST", "/v1/replicas/\(escaped(id))/undrain")
+        case .remove(let id): return ("DELETE", "/v1/replicas/\(escaped(id))")
+        case .fault(let id): return ("POST", "/v1/replicas/\(escaped(id))/fault")
+        case .recover(let id): return ("POST", "/v1/replicas/\(escaped(id))/recover")
+        case .setLoad: return ("POST", "/v1/load")
+        case .stop: return ("POST", "/v1/stop")
+        case .trace(let id): return ("GET", "/v1/trace/\(id)")
+        case .traces(let last): return ("GET", "/v1/traces?last=\(last)")
+        case .metrics: return ("GET", "/metrics")
+        }
+    }
+}

@@ -1,0 +1,87 @@
+/// The dashboard's only view of a router: snapshots out, commands in.
+///
+/// Narrow on purpose, so a router in another process stands behind the same interface.
+public protocol RouterControl: AnyObject, Sendable {
+    /// The most recently published snapshot; cheap, callable from any thread.
+    func latestSnapshot() -> RouterSnapshot
+
+    /// Whether the snapshots are live: always for a router in this process.
+    var connection: ConnectionState { get }
+
+    /// Asks the router to do something; `completion` says whether it was done, from any thread.
+    func perform(
+        _ command: RouterCommand, by origin: CommandOrigin,
+        completion: @escaping @Sendable (CommandResult) -> Void
+    )
+
+    /// The decision traces of the most recently finished requests (at most `limit`), from any thread.
+    func traces(limit: Int, completion: @escaping @Sendable (RequestTraceLog) -> Void)
+}
+
+extension RouterControl {
+    /// A control without a router behind it keeps no traces.
+    public func traces(limit: Int, completion: @escaping @Sendable (RequestTraceLog) -> Void) {
+        completion(RequestTraceLog(capacity: 0, evicted: 0, traces: []))
+    }
+}
+
+extension RouterControl {
+    public var connection: ConnectionState { .inProcess }
+}
+
+/// Something an operator asks the router to do.
+public enum RouterCommand: Equatable, Sendable, Codable {
+    /// Replace the live settings (validated again by the router).
+    case applySettings(RouterSettings)
+    /// Go back to the settings before the last change.
+    case undoSettings
+    /// Simulated fleet only: the synthetic load.
+    case setLoad(requestsPerSecond: Double)
+    /// Add a replica: a simulated one, or the HTTP replica at `address`.
+    case addReplica(address: String?)
+    case removeReplica(ReplicaID)
+    case drainReplica(ReplicaID)
+    /// Lets a draining replica take requests again.
+    case undrainReplica(ReplicaID)
+    /// Simulated fleet only: break a replica on purpose.
+    case injectFault(ReplicaID, SimulatedFault)
+    /// Simulated fleet only: undo every fault of a replica.
+    case recover(ReplicaID)
+    /// Stop the router's process (finishing what is in flight); answered by a router that runs as
+    /// a service of its own, not by one embedded in a dashboard.
+    case stopRouting
+}
+
+/// A fault the simulated fleet can inject.
+public enum SimulatedFault: Equatable, Sendable, Codable {
+    /// Probes fail until recovered.
+    case unavailable
+    /// The replica dies: its requests fail and it leaves routing for good.
+    case kill
+    /// Probes answer only after `delay`.
+    case slowProbe(delay: Duration)
+    /// The replica reports itself full and refuses new work.
+    case saturate
+}
+
+/// Who asked for a command, for the event log.
+public struct CommandOrigin: Equatable, Sendable, Codable, CustomStringConvertible {
+    public var user: String
+    /// The client's address when the operator came in over SSH.
+    public var address: String?
+
+    public init(user: String, address: String? = nil) {
+        self.user = user
+        self.address = address
+    }
+
+    public var description: String {
+        address.map { "\(user) from \($0)" } ?? user
+    }
+}
+
+/// Whether a command was carried out.
+public enum CommandResult: Equatable, Sendable, Codable {
+    case done(String)
+    case refused(String)
+}

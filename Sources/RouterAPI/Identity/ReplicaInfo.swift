@@ -1,0 +1,40 @@
+/// A replica's name.
+public struct ReplicaID: Hashable, Comparable, Sendable, Codable, CustomStringConvertible, ExpressibleByStringLiteral {
+    public var rawValue: String
+
+    public init(_ rawValue: String) { self.rawValue = rawValue }
+    public init(stringLiteral value: String) { self.rawValue = value }
+
+    public var description: String { rawValue }
+    public static func < (lhs: ReplicaID, rhs: ReplicaID) -> Bool { lhs.rawValue < rhs.rawValue }
+}
+
+/// What the router knows of a replica before it talks to it.
+public struct ReplicaInfo: Equatable, Sendable, Codable {
+    public var id: ReplicaID
+    public var node: String
+    public var zone: String
+    public var maxOngoingRequests: Int
+    /// Whether the replica answers queue-length probes; if not, the router counts its requests itself.
+    public var answersProbes: Bool
+
+    public init(id: ReplicaID, node: String, zone: String, maxOngoingRequests: Int = 5, answersProbes: Bool = true) {
+        self.id = id
+        self.node = node
+        self.zone = zone
+        self.maxOngoingRequests = maxOngoingRequests
+        self.answersProbes = answersProbes
+    }
+}
+
+/// Whether a replica takes requests.
+public enum ReplicaState: String, Sendable, Codable, CaseIterable {
+    /// Routable, and its cached queue length is trusted.
+    case healthy
+    /// Its probes fail for now: still a candidate, but its cache entry is not trusted.
+    case unavailable
+    /// Removed from routing for good.
+    case dead
+    /// Finishing its work; takes no new requests.
+    case draining
+}

@@ -1,0 +1,36 @@
+import Foundation
+
+/// A `PUT /v1/settings` body: any subset of the settings under the scenario file's keys,
+/// validated as a whole over the live settings by the one validator.
+public enum SettingsPatch {
+    /// The live settings with the body's values, or a 400 problem naming the first bad field
+    /// with the same reason the editor shows.
+    public static func apply(_ body: Data, over base: RouterSettings) -> Result<RouterSettings, ControlEndpoint.Problem> {
+        let keys = RouterSettingKey.allCases
+        let object: [String: Any]
+        switch StrictJSON.object(body, fields: keys.map(\.fileKey)) {
+        case .failure(let problem): return .failure(problem)
+        case .success(let parsed): object = parsed
+        }
+        if object.isEmpty {
+            return .failure(ControlEndpoint.Problem(
+                status: 400, message: "the body names no setting; give any of \(keys.map(\.fileKey).joined(separator: ", "))"
+            ))
+        }
+        var settings = base
+        do throws(ConfigurationError) {
+            for key in keys {
+                guard let value = object[key.fileKey] else { continue }
+                switch StrictJSON.number(value, field: key.fileKey) {
+                case .failure(let problem): return .failure(problem)
+                case .success(let number):
+                    settings[key] = try SettingsValidator.value(number, for: key, subject: key.fileKey)
+                }
+            }
+            try SettingsValidator.validate(settings, subject: \.fileKey)
+        } catch {
+            return .failure(ControlEndpoint.Problem(status: 400, message: error.description))
+        }
+        return .success(settings)
+    }
+}

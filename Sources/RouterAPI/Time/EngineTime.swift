@@ -1,0 +1,53 @@
+/// A moment on the engine's timeline: nanoseconds since the engine started.
+///
+/// The timeline is virtual in tests and scenarios and follows a real clock in production;
+/// the engine never reads a wall clock itself.
+public struct EngineTime: Comparable, Hashable, Sendable, Codable, CustomStringConvertible {
+    public var nanoseconds: Int64
+
+    public init(nanoseconds: Int64) {
+        self.nanoseconds = nanoseconds
+    }
+
+    public static let zero = EngineTime(nanoseconds: 0)
+
+    public static func seconds(_ seconds: Double) -> EngineTime {
+        EngineTime(nanoseconds: Duration.clampedSeconds(seconds).nanosecondsClamped)
+    }
+
+    public var seconds: Double { Double(nanoseconds) / 1e9 }
+
+    public static func < (lhs: EngineTime, rhs: EngineTime) -> Bool { lhs.nanoseconds < rhs.nanoseconds }
+
+    public static func + (lhs: EngineTime, rhs: Duration) -> EngineTime {
+        let (sum, overflow) = lhs.nanoseconds.addingReportingOverflow(rhs.nanosecondsClamped)
+        return EngineTime(nanoseconds: overflow ? (rhs > .zero ? .max : .min) : sum)
+    }
+
+    public static func - (lhs: EngineTime, rhs: EngineTime) -> Duration {
+        .nanoseconds(lhs.nanoseconds &- rhs.nanoseconds)
+    }
+
+    public var description: String { "\(seconds)s" }
+}
+
+extension Duration {
+    /// The duration in whole nanoseconds, saturating at the limits of `Int64`.
+    public var nanosecondsClamped: Int64 {
+        let (seconds, attoseconds) = components
+        let (scaled, overflow) = seconds.multipliedReportingOverflow(by: 1_000_000_000)
+        if overflow { return seconds > 0 ? .max : .min }
+        let (sum, overflow2) = scaled.addingReportingOverflow(attoseconds / 1_000_000_000)
+        if overflow2 { return seconds > 0 ? .max : .min }
+        return sum
+    }
+
+    /// The duration in seconds as a floating-point number.
+    public var secondsValue: Double {
+        let (seconds, attoseconds) = components
+        return Double(seconds) + Double(attoseconds) / 1e18
+    }
+
+    /// The duration in milliseconds as a floating-point number.
+    public var millisecondsValue: Double { secondsValue * 1000 }
+}

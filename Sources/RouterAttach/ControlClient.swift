@@ -1,0 +1,173 @@
+import Foundation
+import NIOCore
+import NIOHTTP1
+import NIOPosix
+
+/// A small HTTP/1.1 client for the control API: one request per connection, or one stream of lines.
+public struct ControlClient: Sendable {
+    public let target: AttachTarget
+    public let group: any EventLoopGroup
+    /// Headers sent with every request (who the operator is, read-only, a bearer token).
+    public var headers: [(String, String)]
+
+    /// The most a single answer or stream line may hold; a snapshot of thousands of replicas fits.
+    static let maxBodyBytes = 64 * 1024 * 1024
+
+    public init(target: AttachTarget, group: any EventLoopGroup, headers: [(String, String)] = []) {
+        self.target = target
+        self.group = group
+        self.headers = headers
+    }
+
+    /// Sends one request and collects the whole answer: its status and body.
+    public func send(method: String, target path: String, body: [UInt8] = []) -> EventLoopFuture<(status: Int, body: [UInt8])> {
+        let loop = group.next()
+        let promise = loop.makePromise(of: (status: Int, body: [UInt8]).self)
+        connect(on: loop, handler: { ResponseCollector(promise: promise) })
+            .whenComplete { result in
+                switch result {
+                case .failure(let error): promise.fail(error)
+                case .success(let channel): write(method: method, path: path, body: body, to: channel)
+                }
+            }
+        return promise.futureResult
+    }
+
+    /// Opens a stream: `onLine` gets each line of the answer's body, `onClose` once when it ends.
+    public func stream(
+        target path: String, onLine: @escaping @Sendable ([UInt8]) -> Void,
+        onClose: @escaping @Sendable ((any Error)?) -> Void
+    ) -> EventLoopFuture<any Channel> {
+        let loop = group.next()
+        let future = connect(on: loop, handler: { LineStreamReader(onLine: onLine, onClose: onClose) })
+        future.whenSuccess { channel in write(method: "GET", path: path, body: [], to: channel) }
+        future.whenFailure { onClose($0) }
+        return future
+    }
+
+    private func connect<H: ChannelInboundHandler>(
+        on loop: any EventLoop, handler: @escaping @Sendable () -> H
+    ) -> EventLoopFuture<any Channel> where H.InboundIn == HTTPClientResponsePart {
+        let bootstrap = ClientBootstrap(group: loop)
+            .connectTimeout(.seconds(2))
+            .channelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.addHTTPClientHandlers()
+                    try channel.pipeline.syncOperations.addHandler(handler())
+                }
+            }
+        switch target {
+        case .unixSocket(let path): return bootstrap.connect(unixDomainSocketPath: path)
+        case .tcp(let host, let port): return bootstrap.connect(host: host, port: port)
+        }
+    }
+
+    private func write(method: String, path: String, body: [UInt8], to channel: any Channel) {
+        var head = HTTPRequestHead(version: .http1_1, method: HTTPMethod(rawValue: method), uri: path)
+        head.headers.add(name: "host", value: "routertop")
+        head.headers.add(name: "connection", value: "close")
+        head.headers.add(name: "content-length", value: String(body.count))
+        if !body.isEmpty { head.headers.add(name: "content-type", value: "application/json") }
+        for (name, value) in headers { head.headers.add(name: name, value: value) }
+        channel.write(HTTPClientRequestPart.head(head), promise: nil)
+        if !body.isEmpty {
+            channel.write(HTTPClientRequestPart.body(.byteBuffer(channel.allocator.buffer(bytes: body))), promise: nil)
+        }
+        channel.writeAndFlush(HTTPClientRequestPart.end(nil), promise: nil)
+    }
+}
+
+/// An answer that ended early or grew too large.
+public struct ControlClientError: Error, CustomStringConvertible, Sendable {
+    public var description: String
+}
+
+/// Collects one whole answer.
+private final class ResponseCollector: ChannelInboundHandler {
+    typealias InboundIn = HTTPClientResponsePart
+    private let promise: EventLoopPromise<(status: Int, body: [UInt8])>
+    private var status = 0
+    private var body: [UInt8] = []
+    private var finished = false
+
+    init(promise: EventLoopPromise<(status: Int, body: [UInt8])>) { self.promise = promise }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        switch unwrapInboundIn(data) {
+        case .head(let head):
+            status = Int(head.status.code)
+        case .body(let buffer):
+            body.append(contentsOf: buffer.readableBytesView)
+            if body.count > ControlClient.maxBodyBytes {
+                finished = true
+                promise.fail(ControlClientError(description: "the answer is over \(ControlClient.maxBodyBytes) bytes"))
+                context.close(promise: nil)
+            }
+        case .end:
+            if !finished { promise.succeed((status, body)) }
+            finished = true
+            context.close(promise: nil)
+        }
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        if !finished { promise.fail(ControlClientError(description: "the router closed the connection before answering")) }
+        finished = true
+        context.fireChannelInactive()
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        if !finished { promise.fail(error) }
+        finished = true
+        context.close(promise: nil)
+    }
+}
+
+/// Splits a streamed answer into lines.
+private final class LineStreamReader: ChannelInboundHandler {
+    typealias InboundIn = HTTPClientResponsePart
+    private let onLine: @Sendable ([UInt8]) -> Void
+    private let onClose: @Sendable ((any Error)?) -> Void
+    private var partial: [UInt8] = []
+    private var failure: (any Error)?
+
+    init(onLine: @escaping @Sendable ([UInt8]) -> Void, onClose: @escaping @Sendable ((any Error)?) -> Void) {
+        self.onLine = onLine
+        self.onClose = onClose
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        switch unwrapInboundIn(data) {
+        case .head(let head):
+            if head.status != .ok {
+                failure = ControlClientError(description: "the router answered \(head.status.code)")
+                context.close(promise: nil)
+            }
+        case .body(let buffer):
+            var bytes = buffer.readableBytesView[...]
+            while let newline = bytes.firstIndex(of: UInt8(ascii: "\n")) {
+                partial.append(contentsOf: bytes[..<newline])
+                if !partial.isEmpty { onLine(partial) }
+                partial.removeAll(keepingCapacity: true)
+                bytes = bytes[bytes.index(after: newline)...]
+            }
+            partial.append(contentsOf: bytes)
+            if partial.count > ControlClient.maxBodyBytes {
+                failure = ControlClientError(description: "a line is over \(ControlClient.maxBodyBytes) bytes")
+                context.close(promise: nil)
+            }
+        case .end:
+            context.close(promise: nil)
+        }
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        onClose(failure)
+        context.fireChannelInactive()
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        failure = failure ?? error
+        context.close(promise: nil)
+    }
+}

@@ -1,0 +1,167 @@
+import Foundation
+import NIOCore
+import NIOHTTP1
+import RouterAPI
+
+/// Reads control API requests on one connection and answers them, one at a time.
+///
+/// A body over 64 KiB is refused as soon as it is known to be too long, and nothing is done.
+final class ControlHTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
+    typealias InboundIn = HTTPServerRequestPart
+    typealias OutboundOut = HTTPServerResponsePart
+
+    /// Where the connection came from: the Unix socket, or TCP with the configured tokens.
+    enum Listener: Sendable {
+        case unixSocket
+        case tcp(tokens: AdminTokens?)
+    }
+
+    private enum State {
+        case idle
+        case reading(HTTPRequestHead, ByteBuffer)
+        /// The body is too long: the rest is read and dropped, then the problem is answered.
+        case discarding(HTTPRequestHead, ControlEndpoint.Problem)
+        case answering
+        case streaming(SnapshotStreamer)
+    }
+
+    private let service: ControlService
+    private let listener: Listener
+    private var state = State.idle
+    private var login: EventLoopFuture<String>?
+
+    init(service: ControlService, listener: Listener) {
+        self.service = service
+        self.listener = listener
+    }
+
+    func channelActive(context: ChannelHandlerContext) {
+        if case .unixSocket = listener { login = PeerLogin.of(context.channel) }
+        context.fireChannelActive()
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        if case .streaming(let streamer) = state { streamer.stop() }
+        context.fireChannelInactive()
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        switch (unwrapInboundIn(data), state) {
+        case (.head(let head), .idle):
+            if let length = head.headers.first(name: "content-length").flatMap(Int.init), length > StrictJSON.maxBodyBytes {
+                state = .discarding(head, tooLong(length))
+            } else {
+                state = .reading(head, context.channel.allocator.buffer(capacity: 0))
+            }
+        case (.body(var chunk), .reading(let head, var body)):
+            if body.readableBytes + chunk.readableBytes > StrictJSON.maxBodyBytes {
+                state = .discarding(head, tooLong(body.readableBytes + chunk.readableBytes))
+            } else {
+                body.writeBuffer(&chunk)
+                state = .reading(head, body)
+            }
+        case (.end, .reading(let head, let body)):
+            state = .answering
+            dispatch(head, body: Data(body.readableBytesView), context: context)
+        case (.end, .discarding(let head, let problem)):
+            state = .answering
+            write(.problem(problem), keepAlive: false, head: head, context: context)
+        case (.body, .discarding):
+            break
+        default:
+            // A request while another is answered or streamed: HTTP pipelining is not used by clients here.
+            context.close(promise: nil)
+        }
+    }
+
+    private func tooLong(_ bytes: Int) -> ControlEndpoint.Problem {
+        ControlEndpoint.Problem(status: 400, message: "the body is over \(StrictJSON.maxBodyBytes) bytes (\(bytes) or more)")
+    }
+
+    private func dispatch(_ head: HTTPRequestHead, body: Data, context: ChannelHandlerContext) {
+        let endpoint: ControlEndpoint
+        switch ControlEndpoint.parse(method: head.method.rawValue, target: head.uri) {
+        case .failure(let problem):
+            write(.problem(problem), keepAlive: head.isKeepAlive, head: head, context: context)
+            return
+        case .success(let parsed): endpoint = parsed
+        }
+        let loop = context.eventLoop
+        let loginFuture = login ?? loop.makeSucceededFuture("")
+        let listener = self.listener
+        let remote = context.channel.remoteAddress
+        let bound = NIOLoopBound((self, context), eventLoop: loop)
+        loginFuture.whenSuccess { login in
+            let (handler, context) = bound.value
+            let transport: ControlTransport
+            let tokens: AdminTokens?
+            switch listener {
+            case .unixSocket:
+                transport = .unixSocket(login: login)
+                tokens = nil
+            case .tcp(let configured):
+                transport = .tcp(address: remote?.ipAddress ?? "unknown", loopback: remote.map(Self.isLoopback) ?? false)
+                tokens = configured
+            }
+            let decision = AccessPolicy.decide(
+                isWrite: endpoint.isWrite, transport: transport,
+                authorization: head.headers.first(name: "authorization"),
+                claimedAddress: head.headers.first(name: "x-routertop-client-address").flatMap { $0.isEmpty ? nil : $0 },
+                readOnlyClient: head.headers.first(name: "x-routertop-readonly") == "1",
+                tokens: tokens
+            )
+            switch decision {
+            case .deny(let status, let message):
+                handler.write(.problem(status, message), keepAlive: head.isKeepAlive, head: head, context: context)
+            case .allow(let caller):
+                handler.answer(endpoint, body: body, caller: caller, head: head, context: context)
+            }
+        }
+    }
+
+    private func answer(
+        _ endpoint: ControlEndpoint, body: Data, caller: ControlCaller, head: HTTPRequestHead,
+        context: ChannelHandlerContext
+    ) {
+        if case .snapshots(let interval) = endpoint {
+            let streamer = SnapshotStreamer(control: service.control, channel: context.channel,
+                                            interval: .milliseconds(Int64(interval)))
+            state = .streaming(streamer)
+            var headers = HTTPHeaders()
+            headers.add(name: "content-type", value: "application/x-ndjson")
+            headers.add(name: "cache-control", value: "no-store")
+            context.writeAndFlush(wrapOutboundOut(.head(HTTPResponseHead(version: head.version, status: .ok, headers: headers))),
+                                  promise: nil)
+            streamer.start()
+            return
+        }
+        let bound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
+        service.respond(to: endpoint, body: body, caller: caller, on: context.eventLoop).whenSuccess { response in
+            let (handler, context) = bound.value
+            handler.write(response, keepAlive: head.isKeepAlive, head: head, context: context)
+        }
+    }
+
+    private func write(_ response: ControlResponse, keepAlive: Bool, head: HTTPRequestHead, context: ChannelHandlerContext) {
+        var headers = HTTPHeaders()
+        headers.add(name: "content-type", value: response.contentType)
+        headers.add(name: "content-length", value: String(response.body.count))
+        if !keepAlive { headers.add(name: "connection", value: "close") }
+        let status = HTTPResponseStatus(statusCode: response.status)
+        context.write(wrapOutboundOut(.head(HTTPResponseHead(version: head.version, status: status, headers: headers))),
+                      promise: nil)
+        context.write(wrapOutboundOut(.body(.byteBuffer(context.channel.allocator.buffer(bytes: response.body)))),
+                      promise: nil)
+        let done = context.writeAndFlush(wrapOutboundOut(.end(nil)))
+        state = .idle
+        if !keepAlive {
+            let channel = context.channel
+            done.whenComplete { _ in channel.close(promise: nil) }
+        }
+    }
+
+    static func isLoopback(_ address: SocketAddress) -> Bool {
+        guard let ip = address.ipAddress else { return false }
+        return ip.hasPrefix("127.") || ip == "::1" || ip.hasPrefix("::ffff:127.")
+    }
+}

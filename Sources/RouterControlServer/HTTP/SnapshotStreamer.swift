@@ -1,0 +1,50 @@
+import Foundation
+import NIOCore
+import NIOHTTP1
+import RouterAPI
+
+/// Writes the router's latest snapshot as one JSON line every interval, on one connection.
+///
+/// Bounded: a snapshot is written only when the connection can take it; when the client reads
+/// too slowly, that tick's snapshot is skipped and counted, so at most one snapshot waits in
+/// the connection's buffer.
+final class SnapshotStreamer: Sendable {
+    private let control: any RouterControl
+    private let channel: any Channel
+    private let interval: Duration
+    private let task: NIOLoopBoundBox<RepeatedTask?>
+    /// Snapshots skipped because the client had not read the last one yet.
+    let skipped: NIOLoopBoundBox<Int>
+
+    init(control: any RouterControl, channel: any Channel, interval: Duration) {
+        self.control = control
+        self.channel = channel
+        self.interval = interval
+        self.task = NIOLoopBoundBox(nil, eventLoop: channel.eventLoop)
+        self.skipped = NIOLoopBoundBox(0, eventLoop: channel.eventLoop)
+    }
+
+    func start() {
+        let amount = TimeAmount.nanoseconds(interval.nanosecondsClamped)
+        task.value = channel.eventLoop.scheduleRepeatedTask(initialDelay: .zero, delay: amount) { [self] _ in
+            tick()
+        }
+    }
+
+    func stop() {
+        task.value?.cancel()
+        task.value = nil
+    }
+
+    private func tick() {
+        guard channel.isActive else { return stop() }
+        guard channel.isWritable else {
+            skipped.value += 1
+            return
+        }
+        guard var line = try? JSONEncoder().encode(control.latestSnapshot()) else { return }
+        line.append(UInt8(ascii: "\n"))
+        let part = HTTPServerResponsePart.body(.byteBuffer(channel.allocator.buffer(bytes: line)))
+        channel.writeAndFlush(part, promise: nil)
+    }
+}

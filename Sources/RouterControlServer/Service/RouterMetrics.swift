@@ -1,0 +1,197 @@
+import CoreMetrics
+import Prometheus
+import RouterAPI
+import Synchronization
+
+/// The router's Prometheus metrics for `GET /metrics`, kept in one registry per router.
+///
+/// Gauges and counters are brought up to date from the latest snapshot at each scrape, so they
+/// equal the router's own totals; counters move by the difference since the last scrape.
+/// Distributions (fulfilment time, backoff waits, probe durations) are observed as they happen
+/// through `observe(_:)`.
+public final class RouterMetrics: Sendable {
+    /// Ray Serve's default latency buckets, in milliseconds.
+    public static let rayLatencyBucketsMilliseconds: [Double] = [
+        1, 2, 5, 10, 20, 50, 100, 200, 300, 400, 500, 1000, 2000, 5000, 10000, 60000, 120000, 300000, 600000,
+    ]
+    static let secondsBuckets: [Double] = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10]
+
+    /// A metric's name and help text (promtool wants help on every metric).
+    static func named(_ name: String, _ help: String) -> MetricNameDescriptor {
+        MetricNameDescriptor(metricName: name, unitName: "", helpText: help)
+    }
+
+    private struct Seen {
+        var completed = 0
+        var failed: [FailureReason: Int] = [:]
+        var attempts = 0
+        var sleeps = 0
+        var probeTimeouts: [ReplicaID: Int] = [:]
+        var lastSettingsEvent: UInt64 = 0
+        var replicas: Set<ReplicaID> = []
+        var modelHits = 0
+        var modelMisses = 0
+        var modelLoads: [ReplicaID: Int] = [:]
+    }
+
+    private let registry = PrometheusCollectorRegistry()
+    private let seen = Mutex(Seen())
+    private let tasks: Prometheus.Gauge
+    private let tasksInBackoff: Prometheus.Gauge
+    private let requestsCompleted: Prometheus.Counter
+    private let requestsFailed: Prometheus.Counter
+    private let routingAttempts: Prometheus.Counter
+    private let backoffSleeps: Prometheus.Counter
+    private let settingsChanges: Prometheus.Counter
+    /// Observed as they happen, through swift-metrics' facades over the Prometheus histograms.
+    private let fulfillment: CoreMetrics.Recorder
+    private let backoffWait: CoreMetrics.Recorder
+    private let probeDuration: CoreMetrics.Recorder
+
+    public init() {
+        let factory = PrometheusMetricsFactory(registry: registry)
+        tasks = registry.makeGauge(descriptor: Self.named("serve_num_scheduling_tasks", "The number of request scheduling tasks in the router."))
+        tasksInBackoff = registry.makeGauge(descriptor: Self.named("serve_num_scheduling_tasks_in_backoff", "The number of request scheduling tasks in the router that are undergoing backoff."))
+        requestsCompleted = registry.makeCounter(descriptor: Self.named("routertop_requests_total", "Requests that ended, by outcome."), labels: [("outcome", "completed")])
+        requestsFailed = registry.makeCounter(descriptor: Self.named("routertop_requests_total", "Requests that ended, by outcome."), labels: [("outcome", "failed")])
+        for reason in FailureReason.allCases {
+            _ = registry.makeCounter(descriptor: Self.named("routertop_failed_requests_total", "Failed requests, by reason."), labels: [("reason", reason.rawValue)])
+        }
+        routingAttempts = registry.makeCounter(descriptor: Self.named("routertop_routing_attempts_total", "Routing attempts: those that found a replica and those that found none."))
+        backoffSleeps = registry.makeCounter(descriptor: Self.named("routertop_backoff_sleeps_total", "Backoff sleeps taken by routing tasks (immediate first retries are not sleeps)."))
+        settingsChanges = registry.makeCounter(descriptor: Self.named("routertop_settings_changes_total", "Changes and undos of the live settings."))
+        for key in RouterSettingKey.allCases {
+            _ = registry.makeGauge(descriptor: Self.named("routertop_setting", "The live router settings, by scenario-file key."), labels: [("name", key.fileKey)])
+        }
+        let fulfillmentHistogram = registry.makeValueHistogram(descriptor: Self.named("serve_request_router_fulfillment_time_ms", "Time in milliseconds that a request spent waiting in the queue before being assigned to a replica."), buckets: Self.rayLatencyBucketsMilliseconds)
+        let waitHistogram = registry.makeValueHistogram(descriptor: Self.named("routertop_backoff_wait_seconds", "Backoff waits of routing tasks after failed attempts, in seconds."), buckets: Self.secondsBuckets)
+        let probeHistogram = registry.makeValueHistogram(descriptor: Self.named("routertop_probe_duration_seconds", "Round trip of answered queue-length probes, in seconds."), buckets: Self.secondsBuckets)
+        fulfillment = Recorder(label: "serve_request_router_fulfillment_time_ms", dimensions: [], aggregate: true,
+                               handler: fulfillmentHistogram, factory: factory)
+        backoffWait = Recorder(label: "routertop_backoff_wait_seconds", dimensions: [], aggregate: true,
+                               handler: waitHistogram, factory: factory)
+        probeDuration = Recorder(label: "routertop_probe_duration_seconds", dimensions: [], aggregate: true,
+                                 handler: probeHistogram, factory: factory)
+    }
+
+    /// One thing the router did that goes into a distribution.
+    public enum Observation: Sendable {
+        case fulfilled(after: Duration)
+        case backoffWait(Duration)
+        case probeAnswered(after: Duration)
+    }
+
+    /// Records an observation; callable from any thread.
+    public func observe(_ observation: Observation) {
+        switch observation {
+        case .fulfilled(let duration): fulfillment.record(duration.secondsValue * 1000)
+        case .backoffWait(let wait): backoffWait.record(wait.secondsValue)
+        case .probeAnswered(let duration): probeDuration.record(duration.secondsValue)
+        }
+    }
+
+    /// The metrics in Prometheus text format, brought up to date with `snapshot`.
+    func exposition(for snapshot: RouterSnapshot) -> [UInt8] {
+        update(from: snapshot)
+        return registry.emitToBuffer()
+    }
+
+    /// Sets gauges and moves counters to the snapshot's values.
+    func update(from snapshot: RouterSnapshot) {
+        tasks.set(to: Double(snapshot.routingTasks))
+        tasksInBackoff.set(to: Double(snapshot.tasksInBackoff))
+        for key in RouterSettingKey.allCases {
+            registry.makeGauge(descriptor: Self.named("routertop_setting", "The live router settings, by scenario-file key."), labels: [("name", key.fileKey)]).set(to: snapshot.settings[key])
+        }
+        let attempts = snapshot.retries.failedAttempts + snapshot.attemptsHistogram.reduce(0) { $0 + $1.requests }
+        let settingsEvents = snapshot.events.filter { $0.kind == .settings }
+        let present = Set(snapshot.replicas.map(\.id))
+        seen.withLock { seen in
+            requestsCompleted.increment(by: Int64(max(0, snapshot.totals.completed - seen.completed)))
+            seen.completed = max(seen.completed, snapshot.totals.completed)
+            var failedMore = 0
+            for reason in FailureReason.allCases {
+                let now = snapshot.totals.failed[reason] ?? 0
+                let more = max(0, now - (seen.failed[reason] ?? 0))
+                failedMore += more
+                registry.makeCounter(descriptor: Self.named("routertop_failed_requests_total", "Failed requests, by reason."), labels: [("reason", reason.rawValue)]).increment(by: Int64(more))
+                seen.failed[reason] = max(now, seen.failed[reason] ?? 0)
+            }
+            requestsFailed.increment(by: Int64(failedMore))
+            routingAttempts.increment(by: Int64(max(0, attempts - seen.attempts)))
+            seen.attempts = max(seen.attempts, attempts)
+            backoffSleeps.increment(by: Int64(max(0, snapshot.retries.backoffSleeps - seen.sleeps)))
+            seen.sleeps = max(seen.sleeps, snapshot.retries.backoffSleeps)
+            let newChanges = settingsEvents.filter { $0.sequence > seen.lastSettingsEvent }
+            settingsChanges.increment(by: Int64(newChanges.count))
+            seen.lastSettingsEvent = max(seen.lastSettingsEvent, settingsEvents.last?.sequence ?? 0)
+
+            for replica in snapshot.replicas {
+                let name = replica.id.rawValue
+                registry.makeGauge(descriptor: Self.named("serve_request_router_queue_len", "The number of requests on a replica as tracked by the router's queue length cache."), labels: [("replica", name)])
+                    .set(to: Double(replica.queueLength))
+                registry.makeGauge(descriptor: Self.named("routertop_replica_in_flight", "Requests the router sent to a replica and that have not finished."), labels: [("replica", name)])
+                    .set(to: Double(replica.inFlight))
+                for state in ReplicaState.allCases {
+                    registry.makeGauge(descriptor: Self.named("routertop_replica_state", "1 for the state each replica is in, 0 for the others."), labels: [("replica", name), ("state", state.rawValue)])
+                        .set(to: replica.state == state ? 1 : 0)
+                }
+                let timeouts = registry.makeCounter(descriptor: Self.named("routertop_probe_timeouts_total", "Queue-length probes that timed out, by replica."), labels: [("replica", name)])
+                timeouts.increment(by: Int64(max(0, replica.probeTimeouts - (seen.probeTimeouts[replica.id] ?? 0))))
+                seen.probeTimeouts[replica.id] = max(replica.probeTimeouts, seen.probeTimeouts[replica.id] ?? 0)
+            }
+            updateModels(from: snapshot, seen: &seen)
+            for gone in seen.replicas.subtracting(present) { forget(gone) }
+            seen.replicas = present
+        }
+    }
+
+    /// Multiplexing: requests for a model sent to a replica holding it (hit) or not (miss), and
+    /// the loads each replica's reports showed. Present once a request named a model.
+    private func updateModels(from snapshot: RouterSnapshot, seen: inout Seen) {
+        guard let models = snapshot.models else { return }
+        let help = "Requests for a model, by whether the replica they went to held it (hit) or not (miss)."
+        registry.makeCounter(descriptor: Self.named("routertop_model_requests_total", help), labels: [("outcome", "hit")])
+            .increment(by: Int64(max(0, models.hits - seen.modelHits)))
+        registry.makeCounter(descriptor: Self.named("routertop_model_requests_total", help), labels: [("outcome", "miss")])
+            .increment(by: Int64(max(0, models.misses - seen.modelMisses)))
+        seen.modelHits = max(seen.modelHits, models.hits)
+        seen.modelMisses = max(seen.modelMisses, models.misses)
+        for replica in snapshot.replicas {
+            let loads = replica.models?.loads ?? 0
+            registry.makeCounter(descriptor: Self.named("routertop_model_loads_total", "Models that appeared in a replica's reports: the loads the router saw."), labels: [("replica", replica.id.rawValue)])
+                .increment(by: Int64(max(0, loads - (seen.modelLoads[replica.id] ?? 0))))
+            seen.modelLoads[replica.id] = max(loads, seen.modelLoads[replica.id] ?? 0)
+        }
+    }
+
+    /// Drops a replica that left the router, so its series end instead of repeating a stale value.
+    private func forget(_ id: ReplicaID) {
+        let name = id.rawValue
+        registry.unregisterGauge(registry.makeGauge(descriptor: Self.named("serve_request_router_queue_len", "The number of requests on a replica as tracked by the router's queue length cache."), labels: [("replica", name)]))
+        registry.unregisterGauge(registry.makeGauge(descriptor: Self.named("routertop_replica_in_flight", "Requests the router sent to a replica and that have not finished."), labels: [("replica", name)]))
+        for state in ReplicaState.allCases {
+            registry.unregisterGauge(registry.makeGauge(descriptor: Self.named("routertop_replica_state", "1 for the state each replica is in, 0 for the others."), labels: [("replica", name), ("state", state.rawValue)]))
+        }
+    }
+}
+
+extension RouterMetrics {
+    /// Records what a finished request's decision trace shows: its fulfilment time (admission to
+    /// its first replica), each backoff sleep, and each probe answered during its attempts.
+    public func observe(_ trace: RequestTrace) {
+        if let firstSend = trace.sends.first {
+            observe(.fulfilled(after: .microseconds(Int64(((firstSend.atMs - trace.admittedMs) * 1000).rounded()))))
+        }
+        for attempt in trace.attempts {
+            if let wait = attempt.waitMs, wait > 0 {
+                observe(.backoffWait(.microseconds(Int64((wait * 1000).rounded()))))
+            }
+            for candidate in attempt.candidates {
+                if let roundTrip = candidate.probe?.roundTripMs {
+                    observe(.probeAnswered(after: .microseconds(Int64((roundTrip * 1000).rounded()))))
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,12 @@
+extension Router {
+    /// Lets a draining replica take new requests again; it is probed before it is trusted.
+    public func undrainReplica(_ id: ReplicaID) throws(RouterError) {
+        guard let replica = replicasByID[id], !replica.isLeaving else { throw .unknown(id) }
+        guard replica.state == .draining else {
+            throw RouterError("replica \(id) is \(replica.state.rawValue), not draining")
+        }
+        setState(replica, .healthy, because: "undrained by the operator")
+        // Its cache entry is from before the drain: ask again now.
+        if !replica.countsLocally, replica.probe == nil { probe(replica, waiter: nil, attemptIndex: 0) }
+    }
+}

@@ -1,0 +1,58 @@
+import ArgumentParser
+import Dashboard
+import Foundation
+import NIOPosix
+import RouterEngine
+import RouterAttach
+
+/// `routertop attach`: the dashboard for a router running in another process.
+struct AttachCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "attach",
+        abstract: "Show and drive a running router through its control API (a name, a socket path or an http:// URL)."
+    )
+
+    @Argument(help: ArgumentHelp("The router: a NAME from `routertop list`, a socket PATH, or http://HOST:PORT (default: the router called 'default').",
+                                 valueName: "router"))
+    var router: String?
+
+    @OptionGroup var display: DisplayOptions
+
+    func run() throws {
+        let environment = ProcessInfo.processInfo.environment
+        let startup: StartupConfiguration
+        do {
+            startup = try StartupConfiguration.resolve(
+                environment: environment,
+                flags: .init(router: [:], refreshMilliseconds: display.refreshMilliseconds, theme: display.theme,
+                             readOnly: display.readOnly)
+            )
+        } catch {
+            failStartup(error.description)
+        }
+        let target: AttachTarget
+        switch AttachTarget.resolve(router, environment: environment) {
+        case .failure(let error): failStartup(error.description)
+        case .success(let resolved): target = resolved
+        }
+        let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+        defer { try? group.syncShutdownGracefully() }
+        let origin = OperatorOrigin.from(environment: environment)
+        let remote: RemoteRouter
+        do {
+            remote = try RemoteRouter.attach(
+                to: target, group: group, intervalMilliseconds: startup.refreshMilliseconds,
+                claimedAddress: origin.address, readOnly: startup.readOnly,
+                token: environment["ROUTERTOP_ADMIN_TOKEN"].flatMap { $0.isEmpty ? nil : $0 }
+            )
+        } catch {
+            failStartup(error.description)
+        }
+        defer { remote.stop() }
+        var dashboard = DashboardConfiguration(refreshMilliseconds: startup.refreshMilliseconds)
+        dashboard.readOnly = startup.readOnly
+        dashboard.ascii = display.ascii
+        let status = TerminalDashboard.run(control: remote, configuration: dashboard, themeName: startup.theme)
+        if status != 0 { throw ExitCode(status) }
+    }
+}

@@ -1,0 +1,62 @@
+import Foundation
+import NIOPosix
+import RouterAPI
+import RouterAttach
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Talks to a running router's control API from a test.
+final class ControlAPI {
+    let target: AttachTarget
+    private let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+
+    init(_ target: AttachTarget) { self.target = target }
+    convenience init(socket: String) { self.init(.unixSocket(path: socket)) }
+
+    deinit { try? group.syncShutdownGracefully() }
+
+    func send(_ method: String, _ path: String, _ body: String = "", headers: [(String, String)] = []) -> (status: Int, body: String)? {
+        let client = ControlClient(target: target, group: group, headers: headers)
+        guard let (status, bytes) = try? client.send(method: method, target: path, body: Array(body.utf8)).wait() else {
+            return nil
+        }
+        return (status, String(decoding: bytes, as: UTF8.self))
+    }
+
+    func snapshot() -> RouterSnapshot? {
+        guard let (status, body) = send("GET", "/v1/snapshot"), status == 200 else { return nil }
+        return try? JSONDecoder().decode(RouterSnapshot.self, from: Data(body.utf8))
+    }
+
+    func settings() -> RouterSettings? {
+        guard let (status, body) = send("GET", "/v1/settings"), status == 200 else { return nil }
+        return try? JSONDecoder().decode(RouterSettings.self, from: Data(body.utf8))
+    }
+}
+
+/// A TCP port nobody listens on now (bound and released; the test binds it soon after).
+func freeLoopbackPort() -> Int? {
+    #if canImport(Glibc)
+    let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+    #else
+    let fd = socket(AF_INET, SOCK_STREAM, 0)
+    #endif
+    guard fd >= 0 else { return nil }
+    defer { close(fd) }
+    var address = sockaddr_in()
+    address.sin_family = sa_family_t(AF_INET)
+    address.sin_port = 0
+    address.sin_addr.s_addr = inet_addr("127.0.0.1")
+    let bound = withUnsafePointer(to: &address) {
+        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+    }
+    guard bound == 0 else { return nil }
+    var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+    _ = withUnsafeMutablePointer(to: &address) {
+        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) }
+    }
+    return Int(UInt16(bigEndian: address.sin_port))
+}

@@ -1,0 +1,123 @@
+import Foundation
+import RouterAPI
+@testable import RouterControlServer
+import RouterEngine
+import Testing
+
+@Suite struct RouterMetricsTests {
+    /// The value of the sample named exactly `series` (name and labels) in an exposition.
+    static func value(_ series: String, in text: String) -> Double? {
+        for line in text.split(separator: "\n") where line.hasPrefix(series + " ") {
+            return Double(line.dropFirst(series.count + 1))
+        }
+        return nil
+    }
+
+    static func runPromtool(_ text: String) throws -> (status: Int32, output: String) {
+        let promtool = "/usr/bin/promtool"
+        try #require(FileManager.default.isExecutableFile(atPath: promtool), "promtool is installed by scripts/install-deps.sh")
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: promtool)
+        process.arguments = ["check", "metrics"]
+        let input = Pipe(), output = Pipe()
+        process.standardInput = input
+        process.standardOutput = output
+        process.standardError = output
+        try process.run()
+        input.fileHandleForWriting.write(Data(text.utf8))
+        try input.fileHandleForWriting.close()
+        let data = output.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+    }
+
+    static func snapshot() -> RouterSnapshot {
+        var totals = RequestTotals()
+        totals.admitted = 20
+        totals.completed = 15
+        totals.failed = [.shed: 2, .routingTimeout: 1]
+        totals.pending = 2
+        var retries = RetryTotals()
+        retries.failedAttempts = 7
+        retries.backoffSleeps = 4
+        return RouterSnapshot(
+            time: .seconds(3), mode: .simulated, settings: RouterSettings(backoffMultiplier: 3), startupSettings: .defaults,
+            legacyBackoff: false, locality: Locality(node: "n", zone: "z"), totals: totals, routingTasks: 2,
+            maxRoutingTasks: 8, tasksInBackoff: 1, rateIn: 1, rateOut: 1, fulfillment: LatencySummary(),
+            replicas: [
+                ReplicaSnapshot(id: "r1", node: "n", zone: "z", state: .healthy, maxOngoingRequests: 5, queueLength: 3,
+                                queueSource: .probe, inFlight: 2, routed: 10, completed: 8, rejected: 0, probeTimeouts: 2,
+                                retriesAttributed: 0, rate: 1, rateHistory: []),
+                ReplicaSnapshot(id: "r2", node: "n", zone: "z", state: .draining, maxOngoingRequests: 5, queueLength: 0,
+                                queueSource: .local, inFlight: 0, routed: 7, completed: 7, rejected: 1, probeTimeouts: 0,
+                                retriesAttributed: 0, rate: 1, rateHistory: []),
+            ],
+            backoffTimers: [], attemptsHistogram: [AttemptBucket(attempts: 1, requests: 14), AttemptBucket(attempts: 3, requests: 3)],
+            retries: retries,
+            events: [RouterEvent(time: .seconds(1), kind: .settings, message: "set", sequence: 4)]
+        )
+    }
+
+    @Test func theExpositionPassesPromtoolAndMatchesTheSnapshot() throws {
+        let metrics = RouterMetrics()
+        metrics.observe(.fulfilled(after: .milliseconds(3)))
+        metrics.observe(.backoffWait(.milliseconds(25)))
+        metrics.observe(.probeAnswered(after: .milliseconds(2)))
+        let text = String(decoding: metrics.exposition(for: Self.snapshot()), as: UTF8.self)
+        let check = try Self.runPromtool(text)
+        // promtool parses everything; its one lint finding is Ray's own name, kept so Ray's dashboards work.
+        let findings = check.output.split(separator: "\n").filter { !$0.isEmpty }
+        let rayName = "serve_request_router_fulfillment_time_ms metric names should not contain abbreviated units"
+        #expect(check.status == 0 || (check.status == 3 && findings.allSatisfy { $0 == rayName }), "\(check.output)\n\(text)")
+        #expect(Self.value(#"routertop_requests_total{outcome="completed"}"#, in: text) == 15)
+        #expect(Self.value(#"routertop_requests_total{outcome="failed"}"#, in: text) == 3)
+        #expect(Self.value(#"routertop_failed_requests_total{reason="shed"}"#, in: text) == 2)
+        #expect(Self.value(#"routertop_failed_requests_total{reason="cancelled"}"#, in: text) == 0)
+        #expect(Self.value("routertop_routing_attempts_total", in: text) == 24, "7 failed attempts and 17 that found a replica")
+        #expect(Self.value("routertop_backoff_sleeps_total", in: text) == 4)
+        #expect(Self.value("serve_num_scheduling_tasks", in: text) == 2)
+        #expect(Self.value("serve_num_scheduling_tasks_in_backoff", in: text) == 1)
+        #expect(Self.value(#"serve_request_router_queue_len{replica="r1"}"#, in: text) == 3)
+        #expect(Self.value(#"routertop_replica_state{replica="r2",state="draining"}"#, in: text) == 1)
+        #expect(Self.value(#"routertop_replica_state{replica="r2",state="healthy"}"#, in: text) == 0)
+        #expect(Self.value(#"routertop_replica_in_flight{replica="r1"}"#, in: text) == 2)
+        #expect(Self.value(#"routertop_probe_timeouts_total{replica="r1"}"#, in: text) == 2)
+        #expect(Self.value(#"routertop_setting{name="backoff_multiplier"}"#, in: text) == 3)
+        #expect(Self.value("routertop_settings_changes_total", in: text) == 1)
+        #expect(Self.value(#"serve_request_router_fulfillment_time_ms_bucket{le="5.0"}"#, in: text) == 1)
+        #expect(Self.value("routertop_backoff_wait_seconds_count", in: text) == 1)
+        #expect(Self.value("routertop_probe_duration_seconds_count", in: text) == 1)
+    }
+
+    @Test func aTraceFeedsTheDistributions() {
+        var trace = RequestTrace(request: 7, admittedMs: 10)
+        var first = TraceAttempt(number: 1, tier: .all, startedMs: 10, task: 1, candidates: [])
+        first.waitMs = 0
+        var second = TraceAttempt(number: 2, tier: .all, startedMs: 10, task: 1, candidates: [TraceCandidate(replica: "r1", maxOngoingRequests: 5)])
+        second.candidates[0].probe = TraceProbe(deadlineMs: 100)
+        second.candidates[0].probe?.roundTripMs = 4
+        second.waitMs = 25
+        trace.attempts = [first, second]
+        trace.sends = [TraceSend(replica: "r1", atMs: 47)]
+        let metrics = RouterMetrics()
+        metrics.observe(trace)
+        let text = String(decoding: metrics.exposition(for: Self.snapshot()), as: UTF8.self)
+        #expect(Self.value(#"serve_request_router_fulfillment_time_ms_bucket{le="50.0"}"#, in: text) == 1)
+        #expect(Self.value(#"serve_request_router_fulfillment_time_ms_bucket{le="20.0"}"#, in: text) == 0)
+        #expect(Self.value("routertop_backoff_wait_seconds_count", in: text) == 1, "the immediate first retry is not a sleep")
+        #expect(Self.value("routertop_backoff_wait_seconds_sum", in: text) == 0.025)
+        #expect(Self.value("routertop_probe_duration_seconds_count", in: text) == 1)
+    }
+
+    @Test func countersMoveByTheDifferenceAndLeftReplicasDisappear() throws {
+        let metrics = RouterMetrics()
+        var snapshot = Self.snapshot()
+        _ = metrics.exposition(for: snapshot)
+        snapshot.totals.completed = 40
+        snapshot.replicas.removeLast()
+        let text = String(decoding: metrics.exposition(for: snapshot), as: UTF8.self)
+        #expect(Self.value(#"routertop_requests_total{outcome="completed"}"#, in: text) == 40)
+        #expect(Self.value("routertop_settings_changes_total", in: text) == 1, "the same event is counted once")
+        #expect(Self.value(#"routertop_replica_state{replica="r2",state="draining"}"#, in: text) == nil)
+    }
+}
