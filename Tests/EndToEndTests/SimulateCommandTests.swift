@@ -109,6 +109,7 @@ struct SimulateCommandTests {
         ("RAY_SERVE_ROUTER_RETRY_BACKOFF_MULTIPLIER", "0.5"),
         ("RAY_SERVE_ROUTER_RETRY_INITIAL_BACKOFF_S", "nan"),
         ("RAY_SERVE_QUEUE_LENGTH_CACHE_TIMEOUT_S", "10s"),
+        ("RAY_SERVE_MULTIPLEXED_MODEL_ID_MATCHING_TIMEOUT_S", "-1"),
         ("ROUTERTOP_REFRESH_MS", "5"),
     ])
     func aBadVariableStopsWithStatus2AndOneLineNamingIt(variable: String, value: String) throws {
@@ -118,6 +119,15 @@ struct SimulateCommandTests {
         let lines = result.errors.split(separator: "\n")
         #expect(lines.count == 1)
         #expect(lines.first?.hasPrefix("routertop: \(variable)=\(value) ") == true)
+    }
+
+    @Test func theMultiplexScenarioReportsHitRateWithAndWithoutMultiplexAwareRouting() throws {
+        let aware = try Self.run(["simulate", "--scenario", "Scenarios/multiplex.toml"])
+        let plain = try Self.run(["simulate", "--scenario", "Scenarios/multiplex.toml", "--no-multiplex"])
+        #expect(aware.status == 0 && plain.status == 0)
+        #expect(aware.output.contains("models     routing multiplex-aware  hit rate "))
+        #expect(plain.output.contains("models     routing plain power of two choices  hit rate "))
+        #expect(aware.output.contains("model e2e  p50 "))
     }
 
     @Test func aBadFlagIsNamedAsTheFlag() throws {
