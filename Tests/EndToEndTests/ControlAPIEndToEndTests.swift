@@ -89,12 +89,13 @@ struct ControlAPIEndToEndTests {
         defer { attached.kill() }
         try await attached.waitForScreen("the fleet, attached") { $0.contains("connected") && $0.contains(" r1 ") }
         try attached.press("u")  // the selected replica, r1
-        try await fleet.waitForScreen("r1 unavailable in the fleet's own dashboard") { screen in
+        try await fleet.waitForScreen("r1's fault in the fleet's own dashboard") { screen in
             screen.split(separator: "\n").contains { $0.contains(" r1 ") && $0.contains("unavailable") }
         }
         try attached.press("q")
         #expect(try await attached.waitForExit() == 0, "q on a simulated fleet detaches at once")
-        #expect(ControlAPI(socket: socket).snapshot()?.replicas.first { $0.id.rawValue == "r1" }?.state == .unavailable)
+        let r1 = ControlAPI(socket: socket).snapshot()?.replicas.first { $0.id.rawValue == "r1" }
+        #expect(r1?.fault?.contains("unavailable") == true, "the fault stays after the attached dashboard left")
     }
 
     @Test func headlessSIGHUPAppliesTheReplicaFileAndABadSettingChangesNothing() throws {
