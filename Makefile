@@ -1,5 +1,5 @@
 # The two commands a newcomer needs: `make run` and `make test`.
-.PHONY: run test deps build bench clean
+.PHONY: run test deps build bench clean fuzz sanitize soak
 
 deps:
 	@scripts/install-deps.sh
@@ -10,12 +10,38 @@ build: deps
 run: build
 	.build/debug/routertop
 
+# One test at a time: the end-to-end tests wait on real processes and terminals, and on two cores
+# running them side by side starves the rest of the run until their deadlines pass.
 test: deps
 	swift build --build-tests
-	swift test --skip-build
+	swift test --skip-build --no-parallel
+	scripts/fuzz.sh replay
+	scripts/check-file-inputs.py --mutations 10
+
+# Fuzzes every parser of outside input for FUZZ_SECONDS each (libFuzzer and AddressSanitizer, in
+# .build-fuzz), then drives the real binary over file inputs and their mutations.
+FUZZ_SECONDS ?= 60
+fuzz: deps
+	scripts/fuzz.sh $(FUZZ_SECONDS)
+	swift build --product routertop
+	scripts/check-file-inputs.py --mutations 300
+
+# The engine, runtime and HTTP tests under ThreadSanitizer and AddressSanitizer, each in its own
+# scratch path. Leak checking is off for the AddressSanitizer run: tests drop routers with work in
+# flight, and a router's records, tasks and pending timers hold one another (see the README).
+SANITIZED_TESTS = RouterEngineTests|RouterHTTPTests
+sanitize: deps
+	swift build --build-tests --scratch-path .build-tsan --sanitize=thread
+	swift test --skip-build --scratch-path .build-tsan --sanitize=thread --filter '$(SANITIZED_TESTS)'
+	swift build --build-tests --scratch-path .build-asan --sanitize=address
+	ASAN_OPTIONS=detect_leaks=0 swift test --skip-build --scratch-path .build-asan --sanitize=address --filter '$(SANITIZED_TESTS)'
+
+# A two-minute run of the proxy against four flapping replicas on loopback.
+soak: build
+	scripts/soak.sh
 
 bench:
 	swift run -c release RouterBenchmarks
 
 clean:
-	rm -rf .build
+	rm -rf .build .build-fuzz .build-tsan .build-asan

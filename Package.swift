@@ -20,10 +20,13 @@ let package = Package(
     ],
     targets: [
         .target(name: "RouterAPI"),
+        // The one guarded way to read a TOML file, shared by scenario, replica and theme files.
+        .target(name: "TOMLInput", dependencies: [.product(name: "TOMLKit", package: "TOMLKit")]),
         .target(
             name: "RouterEngine",
             dependencies: [
                 "RouterAPI",
+                "TOMLInput",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Histogram", package: "hdrhistogram-swift"),
                 .product(name: "TOMLKit", package: "TOMLKit"),
@@ -44,6 +47,7 @@ let package = Package(
             dependencies: [
                 "RouterEngine",
                 "RouterRuntime",
+                "TOMLInput",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "TOMLKit", package: "TOMLKit"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -79,6 +83,7 @@ let package = Package(
             name: "Dashboard",
             dependencies: [
                 "RouterAPI",
+                "TOMLInput",
                 .product(name: "TOMLKit", package: "TOMLKit"),
             ]
         ),
@@ -93,6 +98,7 @@ let package = Package(
                 "RouterAttach",
                 "Dashboard",
                 "CNcursesw",
+                "TOMLInput",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -110,10 +116,28 @@ let package = Package(
             dependencies: ["Dashboard", "RouterEngine"],
             path: "Benchmarks/DashboardBenchmarks"
         ),
+        .target(name: "CFuzzDriver", path: "Fuzz/CFuzzDriver"),
+        // Built normally it replays the committed corpora (`make test`); built with
+        // `-sanitize=fuzzer,address -DFUZZING` it is a libFuzzer binary (`make fuzz`).
+        .executableTarget(
+            name: "FuzzInputs",
+            dependencies: [
+                "RouterEngine",
+                "RouterHTTP",
+                "Dashboard",
+                "TOMLInput",
+                "CFuzzDriver",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOEmbedded", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
+            path: "Fuzz/FuzzInputs"
+        ),
         .testTarget(
             name: "RouterEngineTests",
             dependencies: [
                 "RouterEngine",
+                "TOMLInput",
                 "RouterRuntime",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -147,6 +171,7 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOEmbedded", package: "swift-nio"),
             ]
         ),
         .testTarget(

@@ -62,6 +62,15 @@ static inline int rt_install_fatal_handler(int signo, void (*handler)(int)) {
     return sigaction(signo, &action, NULL);
 }
 
+/// The real-time signals' range: SIGRTMIN and SIGRTMAX are function-like macros on glibc.
+#ifdef SIGRTMIN
+static inline int rt_sigrtmin(void) { return SIGRTMIN; }
+static inline int rt_sigrtmax(void) { return SIGRTMAX; }
+#else
+static inline int rt_sigrtmin(void) { return 0; }
+static inline int rt_sigrtmax(void) { return -1; }
+#endif
+
 /// Puts the default action back for `signo` (used before re-raising a fatal signal).
 static inline int rt_reset_signal_handler(int signo) {
     struct sigaction action;

@@ -1,3 +1,4 @@
+import Foundation
 import Dashboard
 import RouterEngine
 import Testing
@@ -114,20 +115,53 @@ struct ScreenRenderingTests {
         #expect(!short.contains("Events") && !short.contains("Backoff") && short.contains("replica-3"))
     }
 
-    @Test("no crash at any size from 1×1 to 200×60, in every view")
-    func everySize() {
+    @Test("every size from 1×1 to 200×60 draws the view asked for, or the too-small line", arguments: [
+        ViewAtEverySize(name: "table", keys: [], marks: ["replica-0"], header: true),
+        ViewAtEverySize(name: "detail", keys: [.enter], marks: ["replica-0"], header: true),
+        ViewAtEverySize(name: "help", keys: [.character("?")], marks: ["Help: keys", "quit"], header: true),
+        ViewAtEverySize(name: "editor", keys: [.character("e"), .character("x")],
+                        marks: ["Edit router parameters", "0.025x", "refused"], header: false),
+        ViewAtEverySize(name: "filter", keys: [.character("/"), .character("1")], marks: ["replica-1"], header: true),
+    ])
+    func everySize(_ view: ViewAtEverySize) {
         let control = FakeRouterControl(Fixtures.snapshot(replicas: 40))
-        let views: [[Key]] = [[], [.enter], [.character("?")], [.character("e"), .character("x")], [.character("/"), .character("1")]]
-        for keys in views {
-            let dashboard = Fixtures.controller(control)
-            for key in keys { dashboard.handle(key) }
-            for columns in stride(from: 1, through: 200, by: 3) {
-                for rows in stride(from: 1, through: 60, by: 2) {
-                    let screen = dashboard.render(size: TerminalSize(columns: columns, rows: rows))
-                    #expect(screen.cells.count == columns * rows)
+        let dashboard = Fixtures.controller(control)
+        for key in view.keys { dashboard.handle(key) }
+        let tooSmall = "terminal too small (need 40×10)"
+        for columns in stride(from: 1, through: 200, by: 3) {
+            for rows in stride(from: 1, through: 60, by: 2) {
+                let screen = dashboard.render(size: TerminalSize(columns: columns, rows: rows))
+                #expect(screen.cells.count == columns * rows)
+                let text = (0..<rows).map(screen.row).joined(separator: "\n")
+                if columns < 40 || rows < 10 {
+                    // Only the message, from its start, wrapped or cut to what fits, and nothing else.
+                    let lines = text.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+                    #expect(lines.first.map { tooSmall.hasPrefix($0) } == true, "\(columns)×\(rows): \(text)")
+                    #expect(lines.allSatisfy { tooSmall.contains($0) }, "\(columns)×\(rows): \(text)")
+                } else {
+                    #expect(!text.contains("terminal too small"), "\(view.name) at \(columns)×\(rows)")
+                    for mark in view.marks {
+                        #expect(text.contains(mark), "\(view.name) at \(columns)×\(rows) lacks \(mark):\n\(text)")
+                    }
+                    if view.header {
+                        #expect(screen.row(0).hasPrefix("routertop  "), "\(view.name) at \(columns)×\(rows)")
+                    }
                 }
             }
         }
+    }
+
+    struct ViewAtEverySize: CustomTestStringConvertible, Sendable {
+        var name: String
+        var keys: [Key]
+        var marks: [String]
+        var header: Bool
+        var testDescription: String { name }
+    }
+
+    @Test("no crash at any size in read-only, ASCII, and with no replicas")
+    func everySizeOtherModes() {
+        let control = FakeRouterControl(Fixtures.snapshot(replicas: 40))
         for (readOnly, ascii) in [(true, false), (false, true), (true, true)] {
             let dashboard = Fixtures.controller(control, readOnly: readOnly, ascii: ascii)
             dashboard.handle(.character("?"))

@@ -84,6 +84,11 @@ struct ThemeTests {
         BadTheme(text: "[queue.full]\nfg = 1\ncolour = 2\n", line: 3, reason: "unknown key \"colour\" in role \"queue.full\""),
         BadTheme(text: "name = 3\n", line: 1, reason: "unknown key \"name\""),
         BadTheme(text: "extends = \"nowhere\"\n", line: 1, reason: "extends \"nowhere\": no theme named \"nowhere\""),
+        // Inputs that once made the TOML library abort the process instead of returning an error.
+        BadTheme(text: "[\u{E9}]\n", line: 1, reason: "a table name must start with a letter"),
+        BadTheme(text: "[normal]\nfg = 1\n[[=]]\n", line: 3, reason: "found '='"),
+        BadTheme(text: "description = \"a\\u0000b\"\n[\n", line: 2, reason: "found the control character U+000A"),
+        BadTheme(text: "[normal]\nfg = 1\0\n", line: 2, reason: "NUL character"),
     ]
 
     @Test("a malformed theme names the file, the line and the reason", arguments: badThemes)

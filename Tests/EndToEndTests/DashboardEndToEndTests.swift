@@ -140,21 +140,41 @@ struct DashboardEndToEndTests {
     /// Runs the dashboard so that its pid, its exit status and the terminal modes after it ended
     /// can be read, then sends it `signal` once the table is up.
     private func signalDashboard(_ signal: String) async throws -> (status: Int32?, modes: String)? {
+        try await signalDashboard(signal, afterExit: nil)
+    }
+
+    /// As above; `afterExit`, when given, sees the pane after the program ended while the shell
+    /// that ran it still holds the pane open (tmux shows no cursor on a dead pane), then the shell
+    /// is let go.
+    private func signalDashboard(
+        _ signal: String, afterExit: ((TmuxSession) throws -> Void)?
+    ) async throws -> (status: Int32?, modes: String)? {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("routertop-e2e-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }
         let pidFile = folder.appendingPathComponent("pid")
         let statusFile = folder.appendingPathComponent("status")
         let modesFile = folder.appendingPathComponent("modes")
+        let heldFile = folder.appendingPathComponent("held")
+        let hold = afterExit == nil ? "" : "; touch \(heldFile.path); read held"
         // The shell writes its pid and becomes routertop, so the signal goes to routertop itself.
         guard let tmux = try startDashboard(
             prefix: "sh -c 'echo $$ > \(pidFile.path); exec \"$@\"' sh ",
-            suffix: "; echo $? > \(statusFile.path); stty -a > \(modesFile.path)"
+            suffix: "; echo $? > \(statusFile.path); stty -a > \(modesFile.path)\(hold)"
         ) else { return nil }
         defer { tmux.kill() }
         guard try await waitForReplicaTable(tmux) != nil else { return nil }
         let pid = try String(contentsOf: pidFile, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
         #expect(try CommandRun.run("/bin/kill", ["-\(signal)", pid]).status == 0)
+        if let afterExit {
+            let deadline = ContinuousClock.now + .seconds(20)
+            while !FileManager.default.fileExists(atPath: heldFile.path) && ContinuousClock.now < deadline {
+                try await Task.sleep(for: .milliseconds(50))
+            }
+            try #require(FileManager.default.fileExists(atPath: heldFile.path), "routertop did not end after SIG\(signal)")
+            try afterExit(tmux)
+            try tmux.press("Enter")
+        }
         guard try await tmux.waitForExit() != nil else { return nil }
         // endwin left the alternate screen: the dashboard is gone from the pane.
         #expect(!Self.isReplicaTable(try tmux.capture()))
@@ -179,6 +199,37 @@ struct DashboardEndToEndTests {
         guard let (status, modes) = try await signalDashboard("SEGV") else { return }
         #expect(status == 128 + SIGSEGV)
         #expect(Self.isCooked(modes), "terminal modes after the crash: \(modes)")
+    }
+
+    /// Signals whose default action ends the process (Ctrl-\\ sends SIGQUIT) once left the
+    /// terminal in the alternate screen, raw, with the cursor hidden.
+    @Test(arguments: [("QUIT", SIGQUIT), ("USR1", SIGUSR1), ("USR2", SIGUSR2), ("ALRM", SIGALRM)])
+    func aSignalThatEndsTheProcessRestoresTheTerminalFirst(signal: String, number: Int32) async throws {
+        var cursorShown = ""
+        var alternateScreen = ""
+        guard let (status, modes) = try await signalDashboard(signal, afterExit: { tmux in
+            cursorShown = try tmux.paneFormat("#{cursor_flag}")
+            alternateScreen = try tmux.paneFormat("#{alternate_on}")
+        }) else { return }
+        #expect(status == 128 + number, "it still ends by the signal it got")
+        #expect(Self.isCooked(modes), "terminal modes after SIG\(signal): \(modes)")
+        #expect(cursorShown == "1", "the cursor is visible again")
+        #expect(alternateScreen == "0", "the alternate screen was left")
+    }
+
+    @Test func aBrokenPipeSignalIsIgnored() async throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("routertop-e2e-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let pidFile = folder.appendingPathComponent("pid")
+        guard let tmux = try startDashboard(prefix: "sh -c 'echo $$ > \(pidFile.path); exec \"$@\"' sh ") else { return }
+        defer { tmux.kill() }
+        guard try await waitForReplicaTable(tmux) != nil else { return }
+        let pid = try String(contentsOf: pidFile, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
+        #expect(try CommandRun.run("/bin/kill", ["-PIPE", pid]).status == 0)
+        // Killed by SIGPIPE, the status would be 141 and the q would reach no one.
+        try tmux.press("q")
+        #expect(try await tmux.waitForExit() == 0)
     }
 
     @Test func unknownTerminalTypeExitsTwoNamingIt() async throws {

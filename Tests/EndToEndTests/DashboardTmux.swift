@@ -125,6 +125,12 @@ final class TmuxSession {
         try tmux(["capture-pane", "-p", "-t", "main"])
     }
 
+    /// A tmux format evaluated for the pane, such as `#{cursor_flag}` (1 while the cursor shows)
+    /// or `#{alternate_on}` (1 while the alternate screen is in use).
+    func paneFormat(_ format: String) throws -> String {
+        try tmux(["display-message", "-p", "-t", "main", format]).trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
     /// Sends tmux key names (`Enter`, `Escape`, `BSpace`, `Up`, `F10`, `q`).
     func press(_ keys: String...) throws {
         try tmux(["send-keys", "-t", "main"] + keys)

@@ -104,6 +104,10 @@ struct ProxyHeadlessTests {
         (["--listen", "127.0.0.1:0", "--replicas", "/no/such/replicas.toml"], "/no/such/replicas.toml"),
         (["--listen", "127.0.0.1", "--replica", "http://127.0.0.1:1"], "--listen=127.0.0.1"),
         (["--listen", "127.0.0.1:0", "--replica", "http://127.0.0.1:1", "--max-reroutes=-1"], "--max-reroutes=-1"),
+        (["--listen", "127.0.0.1:0", "--replica", "http://127.0.0.1:1", "--header-timeout-s=0"], "--header-timeout-s=0"),
+        (["--listen", "127.0.0.1:0", "--replica", "http://127.0.0.1:1", "--idle-timeout-s=soon"], "--idle-timeout-s=soon"),
+        (["--listen", "127.0.0.1:0", "--replica", "http://127.0.0.1:1", "--max-connections=0"], "--max-connections=0"),
+        (["--listen", "127.0.0.1:0", "--replica", "http://127.0.0.1:1", "--body-budget-mb=1.5"], "--body-budget-mb=1.5"),
     ])
     func badInput(arguments: [String], named: String) throws {
         try #require(FileManager.default.isExecutableFile(atPath: RoutertopBinary.path), "build routertop first")

@@ -50,6 +50,21 @@ struct SimulateCommandTests {
                     "backoff_waits_ms", "replicas", "params"] {
             #expect(object?[key] != nil, "missing \(key)")
         }
+        // Identical output means something only if the output follows the input: another seed and
+        // another scenario must each give another result.
+        let otherSeed = try Self.run(["simulate", "--scenario", "Scenarios/faults.toml", "--json", "--seed", "99"])
+        #expect(otherSeed.status == 0)
+        #expect(otherSeed.output != first.output)
+        let seeded = try JSONSerialization.jsonObject(with: Data(otherSeed.output.utf8)) as? [String: Any]
+        #expect(seeded?["seed"] as? Int == 99)
+        #expect(seeded?["admitted"] as? Int != object?["admitted"] as? Int, "a Poisson load with another seed admits another count")
+        let otherScenario = try Self.run(["simulate", "--scenario", "Scenarios/burst.toml", "--json"])
+        #expect(otherScenario.status == 0)
+        let burst = try JSONSerialization.jsonObject(with: Data(otherScenario.output.utf8)) as? [String: Any]
+        let replicaIDs = { (report: [String: Any]?) in ((report?["replicas"] as? [[String: Any]]) ?? []).compactMap { $0["id"] as? String } }
+        #expect(replicaIDs(object) == ["r1", "r2", "r3", "r4", "r5", "r6"])
+        #expect(replicaIDs(burst) != replicaIDs(object))
+        #expect(burst?["admitted"] as? Int != object?["admitted"] as? Int)
     }
 
     @Test func theTraceFileFollowsEveryRequestAndIsDeterministic() throws {
@@ -109,6 +124,39 @@ struct SimulateCommandTests {
         let result = try Self.run(["simulate", "--scenario", "Scenarios/faults.toml", "--max-backoff-s", "-1"])
         #expect(result.status == 2)
         #expect(result.errors == "routertop: --max-backoff-s=-1 is negative; it must be a finite number ≥ the initial backoff\n")
+    }
+
+    /// `[é]` made the TOML library's parser abort the process (SIGABRT) in all three readers.
+    @Test(arguments: ["scenario", "replicas", "theme"])
+    func aTableNameTheTOMLParserAbortedOnIsRefusedWithFileAndLine(kind: String) throws {
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("routertop-abort-\(UUID().uuidString).toml")
+        try Data([0x5B, 0xC3, 0xA9, 0x5D, 0x0A]).write(to: file)
+        defer { try? FileManager.default.removeItem(at: file) }
+        let arguments = switch kind {
+        case "scenario": ["simulate", "--scenario", file.path]
+        case "replicas": ["--listen", "127.0.0.1:0", "--replicas", file.path, "--headless"]
+        default: ["--theme", file.path]
+        }
+        let result = try Self.run(arguments)
+        #expect(result.status == 2)
+        let place = kind == "theme" ? "theme \(file.path), line 1" : "\(file.path):1"
+        #expect(result.errors.hasPrefix("routertop: \(place): "), "\(result.errors)")
+        #expect(result.errors.contains("a table name must start with a letter, a digit, - or _, or be quoted; found 'é'"))
+        #expect(result.errors.split(separator: "\n").count == 1)
+    }
+
+    @Test func controlCharactersFromTheFileAreEscapedInTheOneLineError() throws {
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("routertop-esc-\(UUID().uuidString).toml")
+        // A quoted key holding an escape sequence that would clear the screen, and a form feed.
+        try "duration_s = 5\n\"a\\u001b[2J\\fb\" = 1\n".write(to: file, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(at: file) }
+        let result = try Self.run(["simulate", "--scenario", file.path])
+        #expect(result.status == 2)
+        #expect(!result.errors.unicodeScalars.contains { $0.value < 0x20 && $0 != "\n" })
+        #expect(result.errors.split(separator: "\n").count == 1)
+        #expect(result.errors.hasPrefix("routertop: \(file.path):"))
+        #expect(result.errors.hasSuffix(": unknown key 'a\\e[2J\\u{C}b' in the top level; "
+            + "known keys: duration_s, events, load, replicas, router, seed\n"))
     }
 
     @Test func aMalformedScenarioNamesTheFileAndLine() throws {

@@ -71,6 +71,16 @@ struct ScenarioTests {
         ("duration_s = 10\n[[replicas]]\nid = \"a\"\nnode = \"n\"\n", 2, "[replicas] #1 needs zone"),
         ("duration_s = 10\n[load]\nrate_rps = \"fast\"\n", 3, "rate_rps must be a number"),
         ("duration_s = = 10\n", 1, "could not determine value type"),
+        // A constant load this fast once stopped virtual time: the gap between arrivals rounded to zero.
+        ("duration_s = 10\n[load]\nrate_rps = 3e9\narrival = \"constant\"\n", 3,
+         "rate_rps: load 3000000000 req/s is out of range; it must be from 0 to 1000000 req/s"),
+        ("duration_s = 10\n[load]\nrate_rps = 100\n[[events]]\nat_s = 1\naction = \"set_load\"\nrate_rps = 2e6\n", 7,
+         "rate_rps: load 2000000 req/s is out of range"),
+        ("duration_s = 10\n[[events]]\nat_s = 1\naction = \"set_load\"\n", 2, "set_load needs rate_rps"),
+        ("duration_s = 86400\n[load]\nrate_rps = 1000\n", 3, "offers about 86400000 requests"),
+        ("duration_s = 100\n[[events]]\nat_s = 50\naction = \"set_load\"\nrate_rps = 200000\n", 1,
+         "offers about 10000000 requests (rate_rps × duration_s); at most 5000000 can be simulated"),
+        ("[\u{E9}]\nduration_s = 1\n", 1, "a table name must start with a letter, a digit, - or _, or be quoted; found 'é'"),
     ])
     func malformedFilesNameTheLineAndReason(text: String, line: Int, reason: String) {
         do {
@@ -87,6 +97,28 @@ struct ScenarioTests {
             #expect(error.description.hasPrefix(reason))
         } catch {
             Issue.record("unexpected error \(error)")
+        }
+    }
+
+    @Test func aLoadAtTheLimitRunsAndEnds() throws {
+        let text = "duration_s = 0.01\n[load]\nrate_rps = 1000000\narrival = \"constant\"\n"
+            + "[[replicas]]\nid = \"a\"\nnode = \"n\"\nzone = \"z\"\nmax_ongoing_requests = 100000\nservice_time_ms = 0.001\n"
+        let scenario = try ScenarioParser.parse(text, file: "fast.toml")
+        let report = ScenarioRunner.run(scenario, settings: .defaults)
+        #expect(report.admitted == 9_999, "one arrival every microsecond, none at the end")
+        #expect(report.conserved)
+    }
+
+    @Test func theScenarioAndLiveLoadLimitsAreOneRule() {
+        let host = SimulationHost(
+            fleet: FleetSpec(replicas: [], load: .init(requestsPerSecond: 0, arrival: .constant)),
+            settings: .defaults, scheduler: VirtualScheduler(), seed: 1
+        )
+        let over = LoadRate.maximumRequestsPerSecond.nextUp
+        #expect(host.setLoad(over, by: "test") == .refused(LoadRate.problem(over)!))
+        #expect(host.setLoad(LoadRate.maximumRequestsPerSecond, by: "test") == .done("load 1000000 req/s"))
+        #expect(throws: ScenarioError.self) {
+            try ScenarioParser.parse("duration_s = 1\n[load]\nrate_rps = \(over)\n", file: "x.toml")
         }
     }
 

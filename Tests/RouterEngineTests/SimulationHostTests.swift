@@ -51,7 +51,7 @@ struct SimulationHostTests {
     @Test func loadAndReplicaCommands() {
         #expect(host.perform(.setLoad(requestsPerSecond: 50), by: operator_) == .done("load 50 req/s"))
         #expect(host.perform(.setLoad(requestsPerSecond: -1), by: operator_)
-            == .refused("load -1.0 req/s is out of range; it must be from 0 to 1000000"))
+            == .refused("load -1 req/s is out of range; it must be from 0 to 1000000 req/s"))
         #expect(host.perform(.addReplica(address: nil), by: operator_) == .done("added sim-1"))
         #expect(host.perform(.addReplica(address: "http://x"), by: operator_)
             == .refused("the simulated fleet adds simulated replicas, not addresses"))

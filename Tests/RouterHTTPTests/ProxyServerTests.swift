@@ -29,7 +29,8 @@ struct ProxyServerTests {
     @Test("a replica with a full queue gets nothing until it has room")
     func fullReplicaGetsNothing() async throws {
         // Every choice probes (no cache), so the router sees the full replica as full.
-        let slow = ReplicaServerConfiguration(maxOngoing: 2, serviceTime: .milliseconds(400))
+        // Slow enough that it is still full when the 30 routed requests have ended.
+        let slow = ReplicaServerConfiguration(maxOngoing: 2, serviceTime: .milliseconds(1500))
         let fast = ReplicaServerConfiguration(maxOngoing: 10, serviceTime: .milliseconds(5))
         let fixture = try await ProxyFixture.start([slow, fast]) { configuration in
             configuration.settings.cacheTimeout = 0
@@ -42,13 +43,12 @@ struct ProxyServerTests {
             async let direct2 = TestHTTPClient.send(port: port, path: "/direct/2", on: group)
             try await poll("the slow replica to be full") { try await fixture.replicas[0].ongoing().get() == 2 }
             let outcomes = try await fixture.sendConcurrently(30)
+            // The precondition of what follows: the slow replica stayed full the whole time.
             let stillFull = try await fixture.replicas[0].ongoing().get() == 2
+            try #require(stillFull, "the slow replica emptied before the routed requests ended")
             #expect(outcomes.allSatisfy { $0.status == .ok })
-            let routedWhileFull = try await fixture.replicaSnapshot(0)?.routed
-            if stillFull {
-                #expect(routedWhileFull == 0)
-                #expect(try await fixture.replicas[0].served().get() == 0)
-            }
+            #expect(try await fixture.replicaSnapshot(0)?.routed == 0)
+            #expect(try await fixture.replicas[0].served().get() == 0)
             _ = try await (direct1, direct2)
             // With room again, it takes work.
             try await poll("the slow replica to take routed work") {

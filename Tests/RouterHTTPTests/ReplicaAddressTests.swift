@@ -63,6 +63,9 @@ struct ReplicaFileTests {
         ("[[replica]]\nurl = \"http://a:1\"\nmax_ongoing_requests = 0\n", "r.toml:3: replica 1 has max_ongoing_requests"),
         ("[[replica]]\nurl = \"http://a:1\"\nweight = 2\n", "r.toml:3: replica 1 has unknown key \"weight\""),
         ("", "r.toml: no [[replica]] tables"),
+        // Once an abort inside the TOML library rather than an error.
+        ("[[replica]]\nurl = \"http://a:1\"\n[\u{E9}]\n", "r.toml:3: malformed TOML: a table name must start with a letter"),
+        ("[[ =x]]\n", "r.toml:1: malformed TOML: a table name must start"),
     ])
     func refused(text: String, prefix: String) {
         guard case .failure(let error) = ReplicaFile.parse(text, name: "r.toml") else {

@@ -1,3 +1,4 @@
+import TOMLInput
 import TOMLKit
 import RouterAPI
 
@@ -43,11 +44,9 @@ struct ThemeDocument {
     init(text: String, file: String) throws(ThemeError) {
         let table: TOMLTable
         do {
-            table = try TOMLTable(string: text)
-        } catch let error as TOMLParseError {
-            throw ThemeError(file: file, line: error.source.begin.line, reason: error.description)
+            table = try TOMLDocument.parse(text)
         } catch {
-            throw ThemeError(file: file, reason: "\(error)")
+            throw ThemeError(file: file, line: error.line == 0 ? nil : error.line, reason: error.reason)
         }
         var problems: [(path: String, reason: String)] = []
         for (key, value) in table {

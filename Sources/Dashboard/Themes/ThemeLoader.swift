@@ -1,3 +1,4 @@
+import TOMLInput
 import Foundation
 import RouterAPI
 
@@ -44,11 +45,11 @@ struct ThemeLoader {
         }
         chain.append(path)
         defer { chain.removeLast() }
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw ThemeError(file: path, reason: "cannot be read")
-        }
-        guard let text = String(data: data, encoding: .utf8) else {
-            throw ThemeError(file: path, reason: "is not UTF-8 text")
+        let text: String
+        do {
+            text = try TOMLDocument.read(path: path)
+        } catch {
+            throw ThemeError(file: path, line: error.line == 0 ? nil : error.line, reason: error.reason)
         }
         let document = try ThemeDocument(text: text, file: path)
         var roles: [StyleRole: ThemeDocument.PartialAppearance] = [:]

@@ -45,8 +45,33 @@ enum HeaderView {
         if let simulation = snapshot.simulation {
             second.add(1, ("load ", .headerLabel), (Format.rate(simulation.requestsPerSecond), .headerValue))
         }
+        if let proxy = snapshot.proxy { addProxyFigures(proxy, to: &second) }
         second.add(4, ("refresh ", .headerLabel), ("\(refreshMilliseconds)ms", .headerValue))
         second.add(5, ("theme ", .headerLabel), (themeName, .headerValue))
         second.draw(&canvas, in: rect, row: 1)
+    }
+
+    /// The front door's limits, and what was refused or closed at them (only when something was).
+    private static func addProxyFigures(_ proxy: ProxyFigures, to line: inout SegmentLine) {
+        line.add(3, ("conns ", .headerLabel),
+                 ("\(Format.count(proxy.connections))/\(Format.count(proxy.maxConnections))", .headerValue))
+        line.add(3, ("timeouts head ", .headerLabel), (Format.duration(proxy.headerTimeout), .headerValue),
+                 (" idle ", .headerLabel), (Format.duration(proxy.idleTimeout), .headerValue))
+        line.add(3, ("bodies ", .headerLabel),
+                 ("\(mebibytes(proxy.bodyBytesReserved))/\(mebibytes(proxy.bodyBytesLimit))", .headerValue))
+        let atLimits: [(String, Int)] = [
+            ("conn refused ", proxy.refusedConnections), ("head timeouts ", proxy.headerTimeouts),
+            ("idle closed ", proxy.idleTimeouts), ("body 503 ", proxy.bodyBudgetRefusals),
+            ("bad requests ", proxy.malformedRequests), ("CONNECT 405 ", proxy.connectRefusals),
+        ]
+        for (label, count) in atLimits where count > 0 {
+            line.add(3, (label, .headerLabel), (Format.count(count), .headerChanged))
+        }
+    }
+
+    private static func mebibytes(_ bytes: Int) -> String {
+        if bytes == 0 { return "0" }
+        if bytes < 1 << 20 { return "\(max(1, bytes >> 10))K" }
+        return "\(bytes >> 20)M"
     }
 }

@@ -28,6 +28,8 @@ public struct RouterSnapshot: Sendable, Codable {
     public var events: [RouterEvent]
     /// The simulated load, when the fleet is simulated.
     public var simulation: SimulationStatus?
+    /// The HTTP front door's limits and counters, in proxy mode.
+    public var proxy: ProxyFigures?
 
     /// True when the live backoff or probe settings differ from the start values.
     public var settingsChanged: Bool { settings != startupSettings }

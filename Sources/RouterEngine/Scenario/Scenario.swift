@@ -1,5 +1,9 @@
 /// A simulated run on virtual time: a fleet, a load, and events at given moments.
 public struct Scenario: Equatable, Sendable {
+    /// The most requests a scenario may offer over its duration, so every run ends in bounded
+    /// time (about a million requests take a second in a release build).
+    public static let maxOfferedRequests = 5_000_000
+
     public var seed: UInt64
     public var duration: Duration
     /// Settings the file's `[router]` table gives; the rest come from the environment and flags.

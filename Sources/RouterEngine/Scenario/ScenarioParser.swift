@@ -1,3 +1,4 @@
+import TOMLInput
 import Foundation
 import TOMLKit
 
@@ -10,16 +11,11 @@ public enum ScenarioParser {
 
     /// Reads and parses the scenario at `path`.
     public static func load(path: String) throws(ScenarioError) -> Scenario {
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
-            throw ScenarioError(file: path, line: 0, reason: "no such file")
-        }
-        guard !isDirectory.boolValue else { throw ScenarioError(file: path, line: 0, reason: "is a directory, not a scenario file") }
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw ScenarioError(file: path, line: 0, reason: "the file cannot be read (check its permissions)")
-        }
-        guard let text = String(data: data, encoding: .utf8) else {
-            throw ScenarioError(file: path, line: 0, reason: "the file is not UTF-8 text")
+        let text: String
+        do {
+            text = try TOMLDocument.read(path: path)
+        } catch {
+            throw ScenarioError(file: path, line: error.line, reason: error.reason)
         }
         return try parse(text, file: path)
     }
@@ -28,11 +24,9 @@ public enum ScenarioParser {
     public static func parse(_ text: String, file: String) throws(ScenarioError) -> Scenario {
         let root: TOMLTable
         do {
-            root = try TOMLTable(string: text)
-        } catch let error as TOMLParseError {
-            throw ScenarioError(file: file, line: error.source.begin.line, reason: error.description)
+            root = try TOMLDocument.parse(text)
         } catch {
-            throw ScenarioError(file: file, line: 1, reason: "not a TOML document")
+            throw ScenarioError(file: file, line: error.line, reason: error.reason)
         }
         let lines = TOMLLineIndex(text: text)
         let top = TOMLTableReader(table: root, section: "", index: 0, lines: lines, file: file)
@@ -68,7 +62,7 @@ public enum ScenarioParser {
         if let table = try table(root, "load", top) {
             let reader = top.nested("load", table, section: "load", index: 0)
             try reader.checkKeys(["rate_rps", "arrival"])
-            load.requestsPerSecond = try reader.number("rate_rps", atLeast: 0) ?? 0
+            load.requestsPerSecond = try rate(reader)
             if let arrival = try reader.string("arrival") {
                 guard let process = ArrivalProcess(rawValue: arrival) else {
                     throw reader.error("arrival", "arrival '\(arrival)' is unknown; it must be poisson or constant")
@@ -86,6 +80,15 @@ public enum ScenarioParser {
         }
         // Events at the same moment keep their order in the file.
         events = events.enumerated().sorted { ($0.element.at, $0.offset) < ($1.element.at, $1.offset) }.map(\.element)
+        let offered = offeredRequests(initialRate: load.requestsPerSecond, events: events, duration: durationSeconds)
+        guard offered <= Double(Scenario.maxOfferedRequests) else {
+            let line = lines.line(table: "load", key: "rate_rps") ?? lines.line(key: "duration_s") ?? 1
+            throw ScenarioError(
+                file: file, line: line,
+                reason: "the scenario offers about \(SettingText.format(offered.rounded())) requests (rate_rps × duration_s); "
+                    + "at most \(Scenario.maxOfferedRequests) can be simulated, so lower the rate or the duration"
+            )
+        }
 
         return Scenario(
             seed: UInt64(seed), duration: .clampedSeconds(durationSeconds), settingOverrides: overrides,
@@ -226,10 +229,32 @@ public enum ScenarioParser {
             result = .setBackoff(values)
         default:
             try reader.checkKeys(common.union(["rate_rps"]))
-            guard let rate = try reader.number("rate_rps", atLeast: 0) else { throw reader.error(nil, "set_load needs rate_rps") }
-            result = .setLoad(requestsPerSecond: rate)
+            guard reader.has("rate_rps") else { throw reader.error(nil, "set_load needs rate_rps") }
+            result = .setLoad(requestsPerSecond: try rate(reader))
         }
         return ScenarioEvent(at: .clampedSeconds(at), action: result)
+    }
+
+    /// A load rate, checked by the rule live changes also follow.
+    private static func rate(_ reader: TOMLTableReader) throws(ScenarioError) -> Double {
+        guard let rate = try reader.number("rate_rps") else { return 0 }
+        if let problem = LoadRate.problem(rate) { throw reader.error("rate_rps", "rate_rps: \(problem)") }
+        return rate
+    }
+
+    /// The requests the load offers over the whole scenario, following `set_load` events.
+    static func offeredRequests(initialRate: Double, events: [ScenarioEvent], duration: Double) -> Double {
+        var total = 0.0
+        var rate = initialRate
+        var since = 0.0
+        for event in events {
+            guard case .setLoad(let next) = event.action else { continue }
+            let at = event.at.secondsValue
+            total += rate * (at - since)
+            rate = next
+            since = at
+        }
+        return total + rate * max(duration - since, 0)
     }
 
     private static func table(_ root: TOMLTable, _ key: String, _ top: TOMLTableReader) throws(ScenarioError) -> TOMLTable? {

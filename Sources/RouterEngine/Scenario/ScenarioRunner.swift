@@ -52,7 +52,10 @@ public enum ScenarioRunner {
             steps += 1
             observe?(host.router)
         }
-        return report(for: host.router, scenario: scenario)
+        let result = report(for: host.router, scenario: scenario)
+        host.stop()
+        scheduler.cancelAll()
+        return result
     }
 
     /// The settings a scenario runs with: the base (defaults and environment), then the file's

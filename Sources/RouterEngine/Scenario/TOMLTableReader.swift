@@ -1,3 +1,4 @@
+import TOMLInput
 import TOMLKit
 
 /// Reads typed values from one TOML table and turns every problem into an error with a line.

@@ -108,6 +108,14 @@ public final class SimulatedReplica: ReplicaConnection {
         faults.dead = dead
     }
 
+    /// Drops every request in progress without answering it, at the end of a run: each holds the
+    /// router's completion, which holds this replica's record, which holds this replica.
+    public func abandonAll() {
+        let all = running
+        running.removeAll()
+        for (_, request) in all { request.timer.cancel() }
+    }
+
     fileprivate func abandon(_ id: RequestID) {
         running.removeValue(forKey: id)?.timer.cancel()
     }

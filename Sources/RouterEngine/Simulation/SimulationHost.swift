@@ -47,6 +47,15 @@ public final class SimulationHost: RouterHost {
         load.start(until: end)
     }
 
+    /// Ends a finished run: no more arrivals, and every simulated request still in progress is
+    /// dropped, so the router, its fleet and their timers can be freed.
+    public func stop() {
+        load.stop()
+        for replica in replicas.values { replica.abandonAll() }
+        for timer in faultTimers.values { timer.cancel() }
+        faultTimers.removeAll()
+    }
+
     public func snapshot() -> RouterSnapshot {
         router.snapshot(
             mode: .simulated,
@@ -100,9 +109,7 @@ public final class SimulationHost: RouterHost {
 
     /// Changes the offered load.
     public func setLoad(_ rate: Double, by who: String) -> CommandResult {
-        guard rate.isFinite, rate >= 0, rate <= 1_000_000 else {
-            return .refused("load \(rate) req/s is out of range; it must be from 0 to 1000000")
-        }
+        if let problem = LoadRate.problem(rate) { return .refused(problem) }
         let old = load.requestsPerSecond
         load.setRate(rate)
         if !loadStarted { start() }

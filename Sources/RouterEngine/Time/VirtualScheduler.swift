@@ -30,6 +30,13 @@ public final class VirtualScheduler: EngineScheduler {
         run(until: now + duration)
     }
 
+    /// Cancels every timer not yet fired. A pending timer's action often holds its owner (a
+    /// replica record holds its recovery timer, whose action holds the record), so a finished run
+    /// calls this to break those cycles and let the router and its fleet be freed.
+    public func cancelAll() {
+        while let entry = queue.pop() { entry.timer.cancel() }
+    }
+
     /// Fires the next live timer, unless it is due after `limit`; returns whether one fired.
     @discardableResult
     public func step(limit: EngineTime = EngineTime(nanoseconds: .max)) -> Bool {

@@ -1,3 +1,4 @@
+import TOMLInput
 import TOMLKit
 import RouterEngine
 
@@ -17,14 +18,12 @@ public enum ReplicaFile {
     public static func parse(_ text: String, name: String) -> Result<[ReplicaSpec], ProxyStartupError> {
         let table: TOMLTable
         do {
-            table = try TOMLTable(string: text)
-        } catch let error as TOMLParseError {
-            let line = error.source.begin.line
-            let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
-            let shown = line >= 1 && line <= lines.count ? " (\(lines[line - 1].trimmingCharacters()))" : ""
-            return .failure(ProxyStartupError("\(name):\(line): malformed TOML: \(error.description)\(shown)"))
+            table = try TOMLDocument.parse(text)
         } catch {
-            return .failure(ProxyStartupError("\(name): malformed TOML: \(error)"))
+            let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+            let line = error.line
+            let shown = line >= 1 && line <= lines.count ? " (\(lines[line - 1].trimmingCharacters()))" : ""
+            return .failure(ProxyStartupError("\(name):\(line): malformed TOML: \(error.reason)\(shown)"))
         }
         let lines = TOMLLineIndex(text: text)
         for key in table.keys where key != "replica" {

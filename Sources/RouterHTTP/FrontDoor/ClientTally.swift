@@ -19,11 +19,14 @@ public struct ClientTally: Equatable, Sendable {
     public var abortedMidResponse = 0
     /// Requests whose client left before the answer.
     public var clientGone = 0
+    /// Requests called off because their body did not parse (answered 400; cancelled in the router).
+    public var malformedBody = 0
 
     public init() {}
 
     /// Requests not yet ended.
     public var inFlight: Int {
         received - answered - shed - routingTimeouts - badGateway - gatewayTimeouts - abortedMidResponse - clientGone
+            - malformedBody
     }
 }

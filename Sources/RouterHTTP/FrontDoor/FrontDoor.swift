@@ -13,6 +13,11 @@ final class FrontDoor {
     private let retryAfterSeconds: Int
     private let tagPrefix: String
     private(set) var tally = ClientTally()
+    let limits: FrontDoorLimits
+    /// Counters kept at the limits, for the snapshot (the live figures are filled in by `figures`).
+    private var counted = ProxyFigures()
+    /// Request-body bytes reserved by the requests in flight.
+    private(set) var bodyBytesReserved = 0
     private var connections: [ObjectIdentifier: FrontDoorHandler] = [:]
     /// Requests with a timeout, oldest first.
     private var deadlines = CircularBuffer<(deadline: NIODeadline, exchange: ProxyExchange)>()
@@ -21,8 +26,9 @@ final class FrontDoor {
     var draining = false
 
     init(admission: any RequestAdmission, eventLoop: any EventLoop, requestTimeout: Duration?,
-         retryAfterSeconds: Int = 1) {
+         limits: FrontDoorLimits = FrontDoorLimits(), retryAfterSeconds: Int = 1) {
         self.admission = admission
+        self.limits = limits
         self.eventLoop = eventLoop
         self.requestTimeout = requestTimeout.map { .nanoseconds($0.nanosecondsClampedForNIO) }
         self.retryAfterSeconds = retryAfterSeconds
@@ -39,6 +45,43 @@ final class FrontDoor {
 
     /// Client connections open now.
     var connectionCount: Int { connections.count }
+
+    /// Whether a connection just accepted may stay; at the limit it is counted and closed.
+    func acceptsConnection() -> Bool {
+        guard connections.count < limits.maxConnections else {
+            counted.refusedConnections += 1
+            return false
+        }
+        return true
+    }
+
+    /// The limits and what happened at them.
+    var figures: ProxyFigures {
+        var figures = counted
+        figures.connections = connections.count
+        figures.maxConnections = limits.maxConnections
+        figures.headerTimeout = .nanoseconds(limits.headerTimeout.nanoseconds)
+        figures.idleTimeout = .nanoseconds(limits.idleTimeout.nanoseconds)
+        figures.bodyBytesReserved = bodyBytesReserved
+        figures.bodyBytesLimit = limits.bodyBudget
+        return figures
+    }
+
+    func countHeaderTimeout() { counted.headerTimeouts += 1 }
+    func countIdleTimeout() { counted.idleTimeouts += 1 }
+    func countMalformed() { counted.malformedRequests += 1 }
+    func countConnectRefused() { counted.connectRefusals += 1 }
+
+    /// Reserves the body bytes a request may hold; false (counted) when the budget cannot take them.
+    func reserveBody(_ bytes: Int) -> Bool {
+        guard bytes > 0 else { return true }
+        guard bodyBytesReserved + bytes <= limits.bodyBudget else {
+            counted.bodyBudgetRefusals += 1
+            return false
+        }
+        bodyBytesReserved += bytes
+        return true
+    }
 
     func admit(_ exchange: ProxyExchange) {
         tally.received += 1
@@ -94,6 +137,13 @@ final class FrontDoor {
         admission.cancel(id, reason: .cancelled)
     }
 
+    /// The client's request body did not parse: the request is called off and answered 400.
+    func malformedBody(_ exchange: ProxyExchange) {
+        guard !exchange.finished, let id = exchange.requestID else { return }
+        exchange.malformedBody = true
+        admission.cancel(id, reason: .cancelled)
+    }
+
     /// Closes every client connection that has no request in progress (at shutdown).
     func closeIdleConnections() {
         for connection in connections.values { connection.closeIfIdle() }
@@ -108,6 +158,7 @@ final class FrontDoor {
         exchange.finished = true
         exchange.activeCall = nil
         exchange.releaseBody()
+        bodyBytesReserved -= exchange.bodyAllowance
         trimDeadlines()
         let client = exchange.client
         switch result {
@@ -127,6 +178,9 @@ final class FrontDoor {
         case .failed(.requestTimeout):
             tally.gatewayTimeouts += 1
             client?.fail(exchange, status: .gatewayTimeout, message: "request timed out")
+        case .failed(.cancelled) where exchange.malformedBody:
+            tally.malformedBody += 1
+            client?.fail(exchange, status: .badRequest, message: "the request body did not parse")
         case .failed(.cancelled):
             tally.clientGone += 1
             client?.close()

@@ -52,8 +52,12 @@ enum HopByHopHeaders {
                     let end = utf8[start...].firstIndex(of: UInt8(ascii: ",")) ?? utf8.endIndex
                     let token = Substring(value)[start..<end].utf8.trimmingSpaces()
                     start = end == utf8.endIndex ? end : utf8.index(after: end)
+                    // `Host` and `Content-Length` are end to end whatever `Connection` says: removing
+                    // them would lose the target or the framing.
                     guard !token.isEmpty, !token.caseInsensitiveEquals("close".utf8),
-                          !token.caseInsensitiveEquals("keep-alive".utf8) else { continue }
+                          !token.caseInsensitiveEquals("keep-alive".utf8),
+                          !token.caseInsensitiveEquals("host".utf8),
+                          !token.caseInsensitiveEquals("content-length".utf8) else { continue }
                     listed.append(Substring(token))
                 }
             } else if index == transferEncodingIndex, value.lowercased().contains("chunked") {

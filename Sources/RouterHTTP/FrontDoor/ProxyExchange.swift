@@ -5,29 +5,44 @@ import RouterEngine
 /// One client request on its way through the router: what arrived, and what reached the client.
 ///
 /// It is the payload the router hands to the replica connection it chose. The request body streams
-/// to the replica as it arrives; a copy of up to `keptBodyLimit` bytes is kept until the request
-/// ends, so that it can be routed again after a replica failed. A larger body is not kept, and its
-/// request is not routed again once any of it was sent (the client gets a 502 instead).
+/// to the replica as it arrives. Up to `bodyAllowance` bytes of it are held: while no replica has
+/// the request yet (then the client is no longer read until one takes it), and as a copy until the
+/// request ends, so that it can be routed again after a replica failed. A larger body is not kept,
+/// and its request is not routed again once any of it was sent (the client gets a 502 instead).
 final class ProxyExchange {
-    /// The most request-body bytes kept for routing a request again.
+    /// The most request-body bytes held for one request.
     static let keptBodyLimit = 1 << 20
 
     let head: HTTPRequestHead
-    /// Body parts received so far, while they fit in `keptBodyLimit`.
+    /// Bytes of body this request may hold, reserved from the front door's body budget at admission.
+    let bodyAllowance: Int
+    /// Body parts received so far, while they fit in `bodyAllowance`.
     private(set) var bodyParts: [ByteBuffer] = []
     private var keptBytes = 0
-    /// True once the body outgrew `keptBodyLimit`: what was sent cannot be sent again.
+    /// True once the body outgrew `bodyAllowance`: what was sent cannot be sent again.
     private(set) var bodyDiscarded = false
     private(set) var bodyComplete = false
+    /// The trailers that ended the request body, passed on to the replica.
+    private(set) var trailers: HTTPHeaders?
     var requestID: RequestID?
     /// Makes the `X-Request-Id` sent to replicas when the client gave none, unique per process.
     var tagPrefix = ""
-    /// True once any part of a response was written to the client.
+    /// True once any part of a final response was written to the client.
     var responseStarted = false
     /// True once the whole response was handed to the client connection.
     var responseEnded = false
     /// True once the router reported how the request ended.
     var finished = false
+    /// True when the client's request body did not parse: the router calls it off and the client gets 400.
+    var malformedBody = false
+    /// True when the connection must close after this answer (it cannot be framed for the client).
+    var closeAfterAnswer = false
+    /// True when the request body goes to replicas in chunks framed by hand (`gzip, chunked`).
+    private(set) var requestFramedByHand = false
+    /// True when the answer goes to the client in chunks framed by hand.
+    var responseFramedByHand = false
+    /// True when the client sent `Expect: 100-continue` and has not been told to go on yet.
+    private(set) var awaitsContinue: Bool
     /// The client connection the answer goes to; nil once it closed.
     ///
     /// Strong rather than weak: it is read several times per request, and a weak load costs atomic
@@ -43,6 +58,18 @@ final class ProxyExchange {
         self.head = head
         self.client = client
         self.keepAlive = head.isKeepAlive
+        self.bodyAllowance = Self.bodyAllowance(for: head)
+        self.awaitsContinue = head.version.minor >= 1 && head.headers.contains(name: "expect")
+            && head.headers.first(name: "expect")?.lowercased() == "100-continue"
+    }
+
+    /// The body bytes a request may hold: what it declares, up to `keptBodyLimit`; a chunked body
+    /// (length unknown) gets the whole limit.
+    static func bodyAllowance(for head: HTTPRequestHead) -> Int {
+        if let length = head.headers.first(name: "content-length") {
+            return min(Int(length) ?? keptBodyLimit, keptBodyLimit)
+        }
+        return head.headers.contains(name: "transfer-encoding") ? keptBodyLimit : 0
     }
 
     /// Whether the request may be sent again after a replica started on it (RFC 9110 §9.2.2).
@@ -55,18 +82,35 @@ final class ProxyExchange {
 
     private var forwarded: HTTPRequestHead?
 
-    /// The request head as replicas get it: hop-by-hop headers gone, an `X-Request-Id` added.
+    /// The request head as replicas get it: hop-by-hop headers and `Expect` gone (the router
+    /// answers it), an `X-Request-Id` added, the target in origin form.
     func forwardedHead() -> HTTPRequestHead {
         if let forwarded { return forwarded }
         var headers = head.headers
         let chunked = HopByHopHeaders.strip(&headers)
-        if chunked { headers.add(name: "transfer-encoding", value: "chunked") }
+        if chunked {
+            if let codings = ChunkedFraming.extraCodings(in: head.headers) {
+                headers.add(name: "transfer-encoding", value: codings)
+                requestFramedByHand = true
+            } else {
+                headers.add(name: "transfer-encoding", value: "chunked")
+            }
+        }
+        if awaitsContinue || head.headers.contains(name: "expect") { headers.remove(name: "expect") }
         if !headers.contains(name: "x-request-id") {
             headers.add(name: "x-request-id", value: "\(tagPrefix)-\(requestID?.rawValue ?? 0)")
         }
-        let made = HTTPRequestHead(version: .http1_1, method: head.method, uri: head.uri, headers: headers)
+        let made = HTTPRequestHead(version: .http1_1, method: head.method, uri: RequestTarget.originForm(head.uri),
+                                   headers: headers)
         forwarded = made
         return made
+    }
+
+    /// Tells the client to send its body, once: a replica is about to take the request.
+    func sendContinueIfAwaited() {
+        guard awaitsContinue else { return }
+        awaitsContinue = false
+        client?.sendContinue(for: self)
     }
 
     /// Frees the kept body once the request ended; it is not sent again.
@@ -77,27 +121,42 @@ final class ProxyExchange {
     /// Whether another replica could be sent this request from the start.
     var canBeSentAgain: Bool { !bodyDiscarded }
 
-    func receivedBody(_ part: ByteBuffer) {
+    /// Bytes held now: the body kept for a replica, or for sending again.
+    var heldBytes: Int { bodyDiscarded ? 0 : keptBytes }
+
+    /// Takes one part of the request body; returns why the client must not be read for now, if it
+    /// must not: no replica has the request and it holds all it may, or the replica's connection
+    /// has all the unsent body it should hold.
+    func receivedBody(_ part: ByteBuffer) -> ReadHolds {
         keptBytes += part.readableBytes
         guard let activeCall else {
             // No replica has it yet: it must be kept to be sent at all.
             bodyParts.append(part)
-            return
+            return keptBytes < bodyAllowance ? [] : .bodyWaiting
         }
         activeCall.forwardBody(part)
         if !bodyDiscarded { bodyParts.append(part) }
-        bodyWasSent()
+        dropKeptBodyBeyondAllowance()
+        return activeCall.upstreamIsWritable ? [] : .upstreamFull
     }
 
-    /// Called once what was kept went to a replica: beyond the limit it is not kept any longer.
-    func bodyWasSent() {
-        guard !bodyDiscarded, keptBytes > Self.keptBodyLimit else { return }
+    /// Called once what was kept went to a replica: the client may send more, unless the replica's
+    /// connection is full.
+    func bodyWasSent(upstreamWritable: Bool) {
+        dropKeptBodyBeyondAllowance()
+        client?.bodyForwarded(holdForUpstream: !upstreamWritable && !bodyComplete)
+    }
+
+    /// Beyond the allowance the body is not kept any longer (nor sent again).
+    private func dropKeptBodyBeyondAllowance() {
+        guard !bodyDiscarded, keptBytes > bodyAllowance else { return }
         bodyDiscarded = true
         bodyParts = []
     }
 
-    func receivedEnd() {
+    func receivedEnd(trailers: HTTPHeaders?) {
         bodyComplete = true
+        self.trailers = trailers
         activeCall?.forwardEnd()
     }
 }

@@ -1,3 +1,8 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import RouterEngine
 
 /// Everything the proxy needs to start: where to listen, the replicas, and the router's settings.
@@ -14,6 +19,17 @@ public struct ProxyConfiguration: Sendable {
     public var probePath: String
     /// Seed of the router's random choices; nil draws one from the system.
     public var seed: UInt64?
+    /// Time a client may take to send a request head (from its first byte, or from connecting); then 408.
+    public var headerTimeout: Duration = .seconds(10)
+    /// Time a keep-alive client connection may stay without a request before it is closed.
+    public var idleTimeout: Duration = .seconds(60)
+    /// Client connections open at once; more are closed as soon as they are accepted.
+    public var maxConnections: Int = ProxyConfiguration.defaultMaxConnections()
+    /// Request-body bytes held for all requests together (each holds up to 1 MiB); a request whose
+    /// body would take it over gets 503.
+    public var bodyBudgetBytes: Int = 64 << 20
+    /// Whether CONNECT requests are passed to replicas; otherwise they get 405.
+    public var allowConnect = false
 
     public init(
         listenHost: String = "127.0.0.1",
@@ -33,6 +49,16 @@ public struct ProxyConfiguration: Sendable {
         self.requestTimeout = requestTimeout
         self.probePath = probePath
         self.seed = seed
+    }
+
+    /// Half of the descriptors the process may open, less 64 for everything else: each client
+    /// connection may need one to a replica too.
+    public static func defaultMaxConnections() -> Int {
+        var limit = rlimit()
+        guard getrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit) == 0 else { return 10_000 }
+        // No limit (or a huge one) still gets a bound.
+        let descriptors = Int(min(UInt64(limit.rlim_cur), 2_000_000))
+        return max(1, (descriptors - 64) / 2)
     }
 
     /// `HOST:PORT` as the operator wrote it, for the header and messages.

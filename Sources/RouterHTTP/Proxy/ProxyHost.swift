@@ -25,7 +25,14 @@ public final class ProxyHost: RouterHost {
         mode = .proxy(listen: configuration.listenDescription)
         router = Router(settings: configuration.settings, options: configuration.options, scheduler: scheduler,
                         random: configuration.seed.map(SeededRandom.init(seed:)) ?? .fromSystem(), logger: logger)
-        frontDoor = FrontDoor(admission: router, eventLoop: eventLoop, requestTimeout: configuration.requestTimeout)
+        let limits = FrontDoorLimits(
+            headerTimeout: .nanoseconds(configuration.headerTimeout.nanosecondsClampedForNIO),
+            idleTimeout: .nanoseconds(configuration.idleTimeout.nanosecondsClampedForNIO),
+            maxConnections: configuration.maxConnections, bodyBudget: configuration.bodyBudgetBytes,
+            allowConnect: configuration.allowConnect)
+        frontDoor = FrontDoor(admission: router, eventLoop: eventLoop, requestTimeout: configuration.requestTimeout,
+                              limits: limits)
+        for warning in configuration.startupWarnings { router.record(.warning, warning) }
         for (spec, socketAddress) in resolved {
             try add(spec, socketAddress: socketAddress)
         }
@@ -35,7 +42,9 @@ public final class ProxyHost: RouterHost {
     public var tally: ClientTally { frontDoor.tally }
 
     public func snapshot() -> RouterSnapshot {
-        router.snapshot(mode: mode)
+        var snapshot = router.snapshot(mode: mode)
+        snapshot.proxy = frontDoor.figures
+        return snapshot
     }
 
     public func recentTraces(limit: Int) -> RequestTraceLog {

@@ -74,10 +74,15 @@ public final class ProxyServer: Sendable {
                 .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
                 .childChannelInitializer { channel in
                     channel.eventLoop.makeCompletedFuture {
+                        // At the limit the connection is closed at once (and counted), before any byte is read.
+                        guard host.value.frontDoor.acceptsConnection() else { throw ConnectionRefused() }
                         // Pipelined requests and parse errors are handled by the front door handler itself.
+                        // The front door frames answers itself, so codings like `gzip, chunked` survive.
+                        var encoder = HTTPResponseEncoder.Configuration()
+                        encoder.automaticallySetFramingHeaders = false
                         try channel.pipeline.syncOperations.configureHTTPServerPipeline(
                             withPipeliningAssistance: false, withErrorHandling: false,
-                            withOutboundHeaderValidation: false)
+                            withOutboundHeaderValidation: false, withEncoderConfiguration: encoder)
                         try channel.pipeline.syncOperations.addHandler(FrontDoorHandler(door: host.value.frontDoor))
                     }
                 }
@@ -89,6 +94,12 @@ public final class ProxyServer: Sendable {
         }
         return ProxyServer(live: live, localAddress: listener.localAddress!, eventLoop: eventLoop,
                            listener: listener, host: host)
+    }
+
+    /// The front door's limits and counters.
+    public func figures() -> EventLoopFuture<ProxyFigures> {
+        let host = self.host
+        return eventLoop.submit { host.value.frontDoor.figures }
     }
 
     /// What the clients saw so far.
@@ -149,3 +160,6 @@ public final class ProxyServer: Sendable {
         return "\(error)"
     }
 }
+
+/// A connection accepted over the connection limit; NIO closes it.
+private struct ConnectionRefused: Error {}

@@ -47,7 +47,7 @@ public final class HTTPReplicaConnection: ReplicaConnection {
 
     private func upstreamHead(for exchange: ProxyExchange) -> HTTPRequestHead {
         var head = exchange.forwardedHead()
-        if !address.basePath.isEmpty { head.uri = address.basePath + head.uri }
+        if !address.basePath.isEmpty { head.uri = RequestTarget.withBasePath(address.basePath, head.uri) }
         return head
     }
 }

@@ -3,17 +3,15 @@ import NIOHTTP1
 import RouterEngine
 
 /// One queue-length probe of an HTTP replica.
+///
+/// What it heard is `ProbeCallState` and when it reports is `CallReport`; this class does the I/O.
 final class ProbeCall: Cancellable, UpstreamResponseReceiver {
     private let pool: UpstreamPool
     private let head: HTTPRequestHead
-    private var answer: ((ProbeAnswer) -> Void)?
+    private let answer: (ProbeAnswer) -> Void
     private var connection: UpstreamConnection?
-    private var status: HTTPResponseStatus?
-    private var body: [UInt8] = []
-    /// True while `start` runs, so an answer found then is delivered later, never inside the call.
-    private var starting = true
-    private var deferred = false
-    private static let maxBody = 4096
+    private var state = ProbeCallState()
+    private var report = CallReport<ProbeAnswer>()
 
     init(pool: UpstreamPool, path: String, hostHeader: String, answer: @escaping (ProbeAnswer) -> Void) {
         self.pool = pool
@@ -25,12 +23,13 @@ final class ProbeCall: Cancellable, UpstreamResponseReceiver {
     }
 
     func start() {
+        defer { report.startReturned() }
         pool.acquire { [self] result in
             switch result {
             case .failure:
-                deliver(.unavailable)
+                if let answer = state.closed() { deliver(answer) }
             case .success(let connection):
-                guard answer != nil else {
+                guard report.isOpen else {
                     pool.release(connection)
                     return
                 }
@@ -41,57 +40,47 @@ final class ProbeCall: Cancellable, UpstreamResponseReceiver {
                 connection.flush()
             }
         }
-        starting = false
     }
 
     func cancel() {
-        answer = nil
+        guard report.cancel() else { return }
         connection?.close()
         connection = nil
     }
 
     func upstreamHead(_ head: HTTPResponseHead) {
-        status = head.status
+        state.head(head.status)
     }
 
     func upstreamBody(_ body: ByteBuffer) {
-        guard self.body.count + body.readableBytes <= Self.maxBody else { return }
-        self.body.append(contentsOf: body.readableBytesView)
+        state.body(body.readableBytesView)
     }
 
     func upstreamReadComplete() {}
 
-    func upstreamEnd() {
+    func upstreamWritable() {}
+
+    func upstreamEnd(trailers: HTTPHeaders?) {
         if let connection { pool.release(connection) }
         connection = nil
-        switch status {
-        case .ok:
-            deliver(QueueLengthReply.answer(in: body) ?? .unavailable)
-        case .notFound:
-            deliver(.unsupported)
-        default:
-            deliver(.unavailable)
-        }
+        if let answer = state.ended() { deliver(answer) }
     }
 
     func upstreamClosed() {
         connection = nil
-        deliver(.unavailable)
+        if let answer = state.closed() { deliver(answer) }
     }
 
     private func deliver(_ result: ProbeAnswer) {
-        guard answer != nil, !deferred else { return }
-        if starting {
-            deferred = true
-            pool.eventLoop.assumeIsolated().execute { [self] in
-                // A cancel in between silences the answer.
-                guard let answer else { return }
-                self.answer = nil
-                answer(result)
-            }
-        } else if let answer {
-            self.answer = nil
+        switch report.outcome(result) {
+        case .ignore:
+            return
+        case .reportNow(let result):
             answer(result)
+        case .reportLater:
+            pool.eventLoop.assumeIsolated().execute { [self] in
+                if let result = report.deferredTurn() { answer(result) }
+            }
         }
     }
 }

@@ -3,17 +3,17 @@ import NIOHTTP1
 import RouterEngine
 
 /// One attempt to carry a client's request to a replica and stream the answer back.
+///
+/// Its phases are `UpstreamCallState` and when it reports is `CallReport`; this class carries out
+/// what they decide.
 final class UpstreamCall: Cancellable, UpstreamResponseReceiver {
     private let exchange: ProxyExchange
     private let pool: UpstreamPool
     private let upstreamHead: HTTPRequestHead
-    private var finished: ((SendOutcome) -> Void)?
+    private let finished: (SendOutcome) -> Void
     private var connection: UpstreamConnection?
-    private var requestEnded = false
-    /// Set when the replica answered "full": the answer is swallowed and the request goes elsewhere.
-    private var rejection: Int??
-    private var starting = true
-    private var deferred = false
+    private var state = UpstreamCallState()
+    private var report = CallReport<SendOutcome>()
     /// True when something was written to the client since the last flush.
     private var unflushed = false
     /// True while the upstream is not read because the client cannot take more yet.
@@ -28,82 +28,100 @@ final class UpstreamCall: Cancellable, UpstreamResponseReceiver {
     }
 
     func start() {
-        // `starting` stays true while attaching, so a failure found now is reported later.
+        defer { report.startReturned() }
         if let connection = pool.takeIdle() {
-            attach(connection)
-            starting = false
+            connected(connection)
             return
         }
         pool.connect { [self] result in
             switch result {
             case .failure:
-                // Nothing reached the replica. Reported as a refusal: it costs no re-route, and the
-                // router takes the replica as full, so it probes it (and finds it unavailable)
-                // instead of trusting a cached length that says it is idle.
-                report(.rejected(queueLength: nil))
+                if let outcome = state.connectFailed() { deliver(outcome) }
             case .success(let connection):
-                guard finished != nil else {
-                    pool.release(connection)
-                    return
-                }
-                attach(connection)
+                connected(connection)
             }
         }
-        starting = false
     }
 
-    private func attach(_ connection: UpstreamConnection) {
-        guard exchange.canBeSentAgain else {
-            // An earlier replica took part of a body too large to keep: it cannot be sent again.
+    private func connected(_ connection: UpstreamConnection) {
+        switch state.connected(wanted: report.isOpen, canBeSent: exchange.canBeSentAgain) {
+        case .release:
             pool.release(connection)
-            report(.failedMidResponse(retryable: false))
-            return
+        case .releaseAndFail(let outcome):
+            pool.release(connection)
+            deliver(outcome)
+        case .send:
+            send(on: connection)
         }
+    }
+
+    private func send(on connection: UpstreamConnection) {
         self.connection = connection
         connection.receiver = self
         exchange.activeCall = self
+        exchange.sendContinueIfAwaited()
         connection.write(.head(upstreamHead))
         for part in exchange.bodyParts {
-            connection.write(.body(.byteBuffer(part)))
+            writeBody(part, on: connection)
         }
-        exchange.bodyWasSent()
-        if exchange.bodyComplete {
-            connection.write(.end(nil))
-            requestEnded = true
+        if exchange.bodyComplete, state.requestEnded() {
+            writeEnd(on: connection)
         }
         connection.flush()
+        exchange.bodyWasSent(upstreamWritable: connection.isWritable)
     }
 
+    /// False while the replica's connection holds more unsent request body than its high-water mark.
+    var upstreamIsWritable: Bool { connection?.isWritable ?? true }
+
     func forwardBody(_ part: ByteBuffer) {
-        guard let connection, !requestEnded else { return }
-        connection.write(.body(.byteBuffer(part)))
+        guard let connection, state.sendsRequest else { return }
+        writeBody(part, on: connection)
         connection.flush()
     }
 
     func forwardEnd() {
-        guard let connection, !requestEnded else { return }
-        requestEnded = true
-        connection.write(.end(nil))
+        guard let connection, state.requestEnded() else { return }
+        writeEnd(on: connection)
         connection.flush()
     }
 
+    private func writeBody(_ part: ByteBuffer, on connection: UpstreamConnection) {
+        guard exchange.requestFramedByHand else {
+            connection.write(.body(.byteBuffer(part)))
+            return
+        }
+        let (size, bytes, end) = ChunkedFraming.chunk(part, allocator: connection.allocator)
+        connection.write(.body(.byteBuffer(size)))
+        connection.write(.body(.byteBuffer(bytes)))
+        connection.write(.body(.byteBuffer(end)))
+    }
+
+    private func writeEnd(on connection: UpstreamConnection) {
+        guard exchange.requestFramedByHand else {
+            connection.write(.end(exchange.trailers))
+            return
+        }
+        connection.write(.body(.byteBuffer(ChunkedFraming.lastChunk(trailers: exchange.trailers,
+                                                                    allocator: connection.allocator))))
+        connection.write(.end(nil))
+    }
+
     func cancel() {
-        finished = nil
-        detach()?.close()
+        state.cancel()
+        if report.cancel() { detach()?.close() }
     }
 
     func upstreamHead(_ head: HTTPResponseHead) {
-        if head.status == .serviceUnavailable, head.headers.contains(name: ReplicaHeaders.rejected) {
-            rejection = .some(head.headers.first(name: ReplicaHeaders.queueLength).flatMap { Int($0) })
-            return
-        }
+        let refusal: Int?? = head.status == .serviceUnavailable && head.headers.contains(name: ReplicaHeaders.rejected)
+            ? .some(head.headers.first(name: ReplicaHeaders.queueLength).flatMap { Int($0) }) : nil
+        guard state.head(refusedWithQueueLength: refusal) else { return }
         exchange.client?.sendHead(head, for: exchange)
         unflushed = true
     }
 
     func upstreamBody(_ body: ByteBuffer) {
-        guard rejection == nil else { return }
-        guard let client = exchange.client else { return }
+        guard state.passesAnswerOn, let client = exchange.client else { return }
         client.sendBody(body, for: exchange)
         unflushed = true
         if !client.isWritable, !readingPaused, let connection {
@@ -123,31 +141,40 @@ final class UpstreamCall: Cancellable, UpstreamResponseReceiver {
         connection.setReading(true)
     }
 
+    /// The replica's connection sent what it held: the client's body may flow again.
+    func upstreamWritable() {
+        exchange.client?.upstreamDrained()
+    }
+
     func upstreamReadComplete() {
         guard unflushed else { return }
         unflushed = false
         exchange.client?.flush()
     }
 
-    func upstreamEnd() {
-        let requestEnded = self.requestEnded
-        if let connection = detach() {
-            if requestEnded { pool.release(connection) } else { connection.close() }
+    func upstreamEnd(trailers: HTTPHeaders?) {
+        guard let action = state.answerEnded() else { return }
+        let outcome: SendOutcome
+        switch action {
+        case .release(let ended):
+            if let connection = detach() { pool.release(connection) }
+            outcome = ended
+        case .close(let ended):
+            detach()?.close()
+            outcome = ended
         }
-        if let rejection {
-            report(.rejected(queueLength: rejection))
-        } else {
+        if outcome == .completed {
             unflushed = false
-            exchange.client?.sendEnd(for: exchange)
-            report(.completed)
+            exchange.client?.sendEnd(for: exchange, trailers: trailers)
         }
+        deliver(outcome)
     }
 
     func upstreamClosed() {
         _ = detach()
-        report(.failedMidResponse(
-            retryable: exchange.isIdempotent && !exchange.responseStarted && exchange.canBeSentAgain
-        ))
+        guard let outcome = state.closed(idempotent: exchange.isIdempotent, bodyKept: exchange.canBeSentAgain)
+        else { return }
+        deliver(outcome)
     }
 
     private func detach() -> UpstreamConnection? {
@@ -158,22 +185,24 @@ final class UpstreamCall: Cancellable, UpstreamResponseReceiver {
             readingPaused = false
             connection?.setReading(true)
         }
-        if exchange.activeCall === self { exchange.activeCall = nil }
+        if exchange.activeCall === self {
+            exchange.activeCall = nil
+            // A body held back for this replica's connection may flow to the next one.
+            exchange.client?.upstreamDrained()
+        }
         return connection
     }
 
-    private func report(_ outcome: SendOutcome) {
-        guard finished != nil, !deferred else { return }
-        if starting {
-            deferred = true
-            pool.eventLoop.assumeIsolated().execute { [self] in
-                guard let finished else { return }
-                self.finished = nil
-                finished(outcome)
-            }
-        } else if let finished {
-            self.finished = nil
+    private func deliver(_ outcome: SendOutcome) {
+        switch report.outcome(outcome) {
+        case .ignore:
+            return
+        case .reportNow(let outcome):
             finished(outcome)
+        case .reportLater:
+            pool.eventLoop.assumeIsolated().execute { [self] in
+                if let outcome = report.deferredTurn() { finished(outcome) }
+            }
         }
     }
 }

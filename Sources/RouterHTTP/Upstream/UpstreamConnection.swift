@@ -7,7 +7,10 @@ protocol UpstreamResponseReceiver: AnyObject {
     func upstreamBody(_ body: ByteBuffer)
     /// The end of a batch of reads: a good moment to flush what was passed on.
     func upstreamReadComplete()
-    func upstreamEnd()
+    /// The answer ended, with the trailers the replica sent after a chunked body.
+    func upstreamEnd(trailers: HTTPHeaders?)
+    /// The connection sent what it held: more of the request body may be written.
+    func upstreamWritable()
     /// The connection closed or failed before the response ended.
     func upstreamClosed()
 }
@@ -40,16 +43,24 @@ final class UpstreamConnection: ChannelInboundHandler, RemovableChannelHandler {
             receiver?.upstreamHead(head)
         case .body(let body):
             receiver?.upstreamBody(body)
-        case .end:
+        case .end(let trailers):
             let receiver = self.receiver
             self.receiver = nil
-            receiver?.upstreamEnd()
+            receiver?.upstreamEnd(trailers: trailers)
         }
     }
 
     func channelReadComplete(context: ChannelHandlerContext) {
         receiver?.upstreamReadComplete()
     }
+
+    func channelWritabilityChanged(context: ChannelHandlerContext) {
+        if context.channel.isWritable { receiver?.upstreamWritable() }
+        context.fireChannelWritabilityChanged()
+    }
+
+    /// False while more is queued for the replica than the connection's high-water mark.
+    var isWritable: Bool { context?.channel.isWritable ?? true }
 
     func channelInactive(context: ChannelHandlerContext) {
         isOpen = false
@@ -69,6 +80,8 @@ final class UpstreamConnection: ChannelInboundHandler, RemovableChannelHandler {
         guard let context else { return }
         context.write(wrapOutboundOut(part), promise: nil)
     }
+
+    var allocator: ByteBufferAllocator { context?.channel.allocator ?? ByteBufferAllocator() }
 
     func flush() {
         context?.flush()

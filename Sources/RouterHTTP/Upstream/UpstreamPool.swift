@@ -42,7 +42,11 @@ final class UpstreamPool {
             .connectTimeout(connectTimeout)
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
-                    try channel.pipeline.syncOperations.addHTTPClientHandlers(enableOutboundHeaderValidation: false)
+                    // Framing headers are set by the call itself, so codings like `gzip, chunked` survive.
+                    var encoder = HTTPRequestEncoder.Configuration()
+                    encoder.automaticallySetFramingHeaders = false
+                    try channel.pipeline.syncOperations.addHTTPClientHandlers(
+                        enableOutboundHeaderValidation: false, encoderConfiguration: encoder)
                     try channel.pipeline.syncOperations.addHandler(UpstreamConnection())
                 }
             }

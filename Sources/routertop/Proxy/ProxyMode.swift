@@ -53,7 +53,13 @@ enum ProxyMode {
             failStartup(error.message)
         }
         let listen = ListenAddress(host: configuration.listenHost, port: server.port)
+        for warning in configuration.startupWarnings { logger.warning("\(warning)") }
         logger.info("routertop proxy listening on \(listen)")
+        logger.info("""
+            limits: header timeout \(configuration.headerTimeout.secondsValue) s, idle timeout \
+            \(configuration.idleTimeout.secondsValue) s, \(configuration.maxConnections) connections, \
+            \(configuration.bodyBudgetBytes >> 20) MiB of request bodies
+            """)
 
         let grace = configuration.requestTimeout ?? .seconds(30)
         let stopped = DispatchSemaphore(value: 0)
@@ -82,12 +88,16 @@ enum ProxyMode {
         stopped.wait()
         statistics.cancel()
         withExtendedLifetime((signals, hangups)) {}
-        if let totals = try? server.totals().wait(), let tally = try? server.tally().wait() {
+        if let totals = try? server.totals().wait(), let tally = try? server.tally().wait(),
+           let figures = try? server.figures().wait() {
             let failed = totals.failed.sorted { $0.key.rawValue < $1.key.rawValue }.map { "\($0.key.rawValue)=\($0.value)" }
             logger.info("""
                 stopped: admitted=\(totals.admitted) completed=\(totals.completed) failed=[\(failed.joined(separator: " "))] \
                 pending=\(totals.pending) running=\(totals.running) conserved=\(totals.isConserved) \
-                client_answers=\(tally.answered)
+                client_answers=\(tally.answered) refused_connections=\(figures.refusedConnections) \
+                header_timeouts=\(figures.headerTimeouts) idle_timeouts=\(figures.idleTimeouts) \
+                body_budget_refusals=\(figures.bodyBudgetRefusals) bad_requests=\(figures.malformedRequests) \
+                connect_refusals=\(figures.connectRefusals)
                 """)
         }
         controlSetup.stop()

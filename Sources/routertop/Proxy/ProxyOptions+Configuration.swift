@@ -1,3 +1,4 @@
+import TOMLInput
 import Foundation
 import RouterEngine
 import RouterHTTP
@@ -23,9 +24,9 @@ extension ProxyOptions {
         if let replicaFile {
             let text: String
             do {
-                text = try String(contentsOfFile: replicaFile, encoding: .utf8)
+                text = try TOMLDocument.read(path: replicaFile)
             } catch {
-                throw ProxyStartupError("--replicas=\(replicaFile) cannot be read (\(Self.reason(error))); it must be a readable TOML file")
+                throw ProxyStartupError("\(replicaFile):\(error.line): \(error.reason); --replicas needs a readable TOML file")
             }
             replicas += try ReplicaFile.parse(text, name: replicaFile).get()
         }
@@ -49,6 +50,19 @@ extension ProxyOptions {
         if let requestTimeout {
             configuration.requestTimeout = .seconds(try number(requestTimeout, flag: "--request-timeout-s", above: 0))
         }
+        if let headerTimeout {
+            configuration.headerTimeout = .seconds(try number(headerTimeout, flag: "--header-timeout-s", above: 0))
+        }
+        if let idleTimeout {
+            configuration.idleTimeout = .seconds(try number(idleTimeout, flag: "--idle-timeout-s", above: 0))
+        }
+        if let maxConnections {
+            configuration.maxConnections = try whole(maxConnections, flag: "--max-connections", atLeast: 1)
+        }
+        if let bodyBudget {
+            configuration.bodyBudgetBytes = try whole(bodyBudget, flag: "--body-budget-mb", atLeast: 1) << 20
+        }
+        configuration.allowConnect = allowConnect
         if let probePath {
             guard probePath.hasPrefix("/"), !probePath.contains(" ") else {
                 throw ProxyStartupError("--probe-path=\(probePath) is not a path; it must start with / and have no spaces")
@@ -86,20 +100,5 @@ extension ProxyOptions {
             }
             return value
         }
-    }
-
-    private static func reason(_ error: any Error) -> String {
-        let nsError = error as NSError
-        if let underlying = nsError.userInfo[NSUnderlyingErrorKey] as? NSError, underlying.domain == NSPOSIXErrorDomain {
-            return String(cString: strerror(Int32(underlying.code)))
-        }
-        if nsError.domain == NSCocoaErrorDomain {
-            switch nsError.code {
-            case NSFileReadNoSuchFileError: return "no such file"
-            case NSFileReadNoPermissionError: return "permission denied"
-            default: break
-            }
-        }
-        return nsError.localizedDescription
     }
 }

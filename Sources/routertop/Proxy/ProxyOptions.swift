@@ -36,6 +36,21 @@ struct ProxyOptions: ParsableArguments {
     @Option(name: .customLong("probe-path"), help: "The replicas' queue-length endpoint (default /-/queue-length).")
     var probePath: String?
 
+    @Option(name: .customLong("header-timeout-s"), help: "Seconds a client may take to send a request head before 408 (default 10).")
+    var headerTimeout: String?
+
+    @Option(name: .customLong("idle-timeout-s"), help: "Seconds a keep-alive client connection may stay idle before it is closed (default 60).")
+    var idleTimeout: String?
+
+    @Option(name: .customLong("max-connections"), help: "Client connections open at once; more are closed at once (default: half the descriptor limit, less 64).")
+    var maxConnections: String?
+
+    @Option(name: .customLong("body-budget-mb"), help: "MiB of request bodies held for all requests together; over it, 503 (default 64).")
+    var bodyBudget: String?
+
+    @Flag(name: .customLong("allow-connect"), help: "Pass CONNECT requests to replicas instead of answering 405.")
+    var allowConnect = false
+
     @Flag(help: "Run the proxy with no screen, logging to --log-file or standard error; stop with SIGINT or SIGTERM.")
     var headless = false
 
@@ -44,6 +59,7 @@ struct ProxyOptions: ParsableArguments {
         listen != nil || !replicaURLs.isEmpty || replicaFile != nil || headless || routingTimeout != nil
             || node != nil || zone != nil
             || maxReroutes != nil || requestTimeout != nil || maxPending != nil || probePath != nil
+            || headerTimeout != nil || idleTimeout != nil || maxConnections != nil || bodyBudget != nil || allowConnect
     }
 }
 

@@ -6,7 +6,7 @@ import Darwin
 
 /// Stops start-up with exit status 2 and one line on standard error, before anything is drawn.
 func failStartup(_ message: String) -> Never {
-    var line = "routertop: \(message)\n"
+    var line = "routertop: \(oneLine(message))\n"
     line.withUTF8 { bytes in _ = write(2, bytes.baseAddress, bytes.count) }
     exit(2)
 }

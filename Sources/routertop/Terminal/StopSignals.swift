@@ -4,7 +4,8 @@ import Synchronization
 import Glibc
 #endif
 
-/// The last stop signal received (SIGINT, SIGTERM or SIGHUP), or 0; written by the signal handler.
+/// The last stop signal received (SIGINT, SIGTERM, SIGHUP or one of `FatalSignals.external`), or 0;
+/// written by the signal handler.
 ///
 /// The handler only stores atomics and passes the signal on, so it stays async-signal-safe; the UI
 /// loop reads the flag every turn and shuts down in order from its own thread.
@@ -16,9 +17,12 @@ private let receivedStopSignal = Atomic<Int32>(0)
 private let uiThread = Atomic<UInt>(0)
 #endif
 
-/// Turns SIGINT, SIGTERM and SIGHUP into a flag the UI loop polls.
+/// Turns SIGINT, SIGTERM and SIGHUP, and the other signals sent to end the process
+/// (`FatalSignals.external`), into a flag the UI loop polls.
 enum StopSignals {
-    static let handled: [Int32] = [SIGINT, SIGTERM, SIGHUP]
+    /// Requests to stop: the dashboard quits and the process exits 0.
+    static let stopping: [Int32] = [SIGINT, SIGTERM, SIGHUP]
+    static var handled: [Int32] { stopping + FatalSignals.external }
 
     /// Installs the handlers. Call on the UI thread before curses starts, so curses keeps its hands
     /// off these signals.
@@ -46,5 +50,12 @@ enum StopSignals {
     static var received: Int32? {
         let value = receivedStopSignal.load(ordering: .relaxed)
         return value == 0 ? nil : value
+    }
+
+    /// The signal received when it must end the process once the terminal is restored (SIGQUIT
+    /// and the like), rather than let it exit 0.
+    static var endingSignal: Int32? {
+        guard let signo = received, !stopping.contains(signo) else { return nil }
+        return signo
     }
 }

@@ -13,9 +13,19 @@ enum TerminalDashboard {
     /// - Returns: 0 after a normal quit or a stop signal; 2 when the theme is bad, there is no
     ///   terminal, or curses cannot drive it (an unknown `TERM`).
     ///   - ended: called with the controller once the dashboard closed, before returning.
+    ///   A signal such as SIGQUIT ends the process by that signal once the terminal is restored.
     static func run(
         control: any RouterControl, configuration: DashboardConfiguration, themeName: String,
         ended: (DashboardController) -> Void = { _ in }
+    ) -> Int32 {
+        let status = runScreen(control: control, configuration: configuration, themeName: themeName, ended: ended)
+        if let signo = StopSignals.endingSignal { FatalSignals.endProcess(by: signo) }
+        return status
+    }
+
+    private static func runScreen(
+        control: any RouterControl, configuration: DashboardConfiguration, themeName: String,
+        ended: (DashboardController) -> Void
     ) -> Int32 {
         let environment = ProcessInfo.processInfo.environment
         var configuration = configuration
@@ -37,6 +47,7 @@ enum TerminalDashboard {
             configuration.ascii = true
         }
 
+        FatalSignals.ignoreBrokenPipes()
         StopSignals.install()
         let capture = StderrCapture.start(temporaryDirectory: environment["TMPDIR"] ?? "/tmp")
         // Runs last: standard error comes back only after the terminal has been restored.
@@ -64,6 +75,6 @@ enum TerminalDashboard {
     }
 
     private static func printError(_ line: String) {
-        FileHandle.standardError.write(Data((line + "\n").utf8))
+        FileHandle.standardError.write(Data((oneLine(line) + "\n").utf8))
     }
 }

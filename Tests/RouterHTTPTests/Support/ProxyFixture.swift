@@ -88,7 +88,8 @@ final class ProxyFixture: Sendable {
         #expect(totals.failed[.replicaError, default: 0] == tally.badGateway + tally.abortedMidResponse,
                 sourceLocation: sourceLocation)
         #expect(totals.failed[.requestTimeout, default: 0] == tally.gatewayTimeouts, sourceLocation: sourceLocation)
-        #expect(totals.failed[.cancelled, default: 0] == tally.clientGone, sourceLocation: sourceLocation)
+        #expect(totals.failed[.cancelled, default: 0] == tally.clientGone + tally.malformedBody,
+                sourceLocation: sourceLocation)
     }
 
     /// Runs a test's body, then shuts everything down, also when the body throws.

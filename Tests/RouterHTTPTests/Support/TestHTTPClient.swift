@@ -35,15 +35,23 @@ enum TestHTTPClient {
     ) async throws -> TestOutcome {
         let eventLoop = group.next()
         let promise = eventLoop.makePromise(of: TestOutcome.self)
-        let channel = try await ClientBootstrap(group: eventLoop)
-            .channelInitializer { channel in
-                channel.eventLoop.makeCompletedFuture {
-                    try channel.pipeline.syncOperations.addHTTPClientHandlers()
-                    try channel.pipeline.syncOperations.addHandler(ResponseCollector(promise: promise))
+        let channel: any Channel
+        do {
+            channel = try await ClientBootstrap(group: eventLoop)
+                .channelInitializer { channel in
+                    channel.eventLoop.makeCompletedFuture {
+                        try channel.pipeline.syncOperations.addHTTPClientHandlers()
+                        try channel.pipeline.syncOperations.addHandler(ResponseCollector(promise: promise))
+                    }
                 }
-            }
-            .connect(host: "127.0.0.1", port: port)
-            .get()
+                .connect(host: "127.0.0.1", port: port)
+                .get()
+        } catch {
+            // An unfulfilled promise is a fatal error in NIO's debug builds: a failed connect must
+            // fail the test, not crash the whole test process.
+            promise.fail(error)
+            throw error
+        }
         var headers = HTTPHeaders()
         headers.add(name: "host", value: "127.0.0.1:\(port)")
         headers.add(name: "connection", value: "close")

@@ -1,0 +1,24 @@
+/// Every parser of outside input, each fed raw bytes. A target never checks a result: what it
+/// proves is that no input crashes, traps or hangs the parser.
+enum FuzzTarget: String, CaseIterable {
+    case scenario
+    case replicas
+    case theme
+    case environment
+    case editor
+    case http
+
+    func run(_ bytes: UnsafeRawBufferPointer) {
+        switch self {
+        case .scenario: FileTargets.scenario(bytes)
+        case .replicas: FileTargets.replicas(bytes)
+        case .theme: FileTargets.theme(bytes)
+        case .environment: ValueTargets.environment(bytes)
+        case .editor: ValueTargets.editor(bytes)
+        case .http:
+            #if DEBUG
+            FrontDoorTarget.run(bytes)
+            #endif
+        }
+    }
+}

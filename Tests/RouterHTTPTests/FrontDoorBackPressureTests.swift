@@ -1,0 +1,102 @@
+import NIOCore
+import NIOEmbedded
+import NIOHTTP1
+import RouterEngine
+@testable import RouterHTTP
+import Testing
+
+/// Admits every request and leaves it waiting until the test finishes it.
+private final class WaitingAdmission: RequestAdmission {
+    var waiting: [RequestID: (RequestResult) -> Void] = [:]
+    private var next: UInt64 = 0
+
+    func submit(payload: AnyObject?, onFinish: @escaping (RequestResult) -> Void) -> RequestID {
+        next += 1
+        let id = RequestID(next)
+        waiting[id] = onFinish
+        return id
+    }
+
+    func cancel(_ id: RequestID, reason: FailureReason) {
+        finish(id, .failed(reason))
+    }
+
+    func finish(_ id: RequestID, _ result: RequestResult) {
+        waiting.removeValue(forKey: id)?(result)
+    }
+}
+
+/// Counts the reads that reach the socket.
+private final class ReadCounter: ChannelOutboundHandler {
+    typealias OutboundIn = Any
+    var reads = 0
+
+    func read(context: ChannelHandlerContext) {
+        reads += 1
+        context.read()
+    }
+}
+
+@Suite("front door back-pressure (embedded)")
+struct FrontDoorBackPressureTests {
+    private static func connection(limits: FrontDoorLimits = FrontDoorLimits())
+        throws -> (EmbeddedChannel, WaitingAdmission, ReadCounter, FrontDoor) {
+        let loop = EmbeddedEventLoop()
+        let admission = WaitingAdmission()
+        let door = FrontDoor(admission: admission, eventLoop: loop, requestTimeout: nil, limits: limits)
+        let counter = ReadCounter()
+        let channel = EmbeddedChannel(loop: loop)
+        try channel.pipeline.syncOperations.addHandler(counter)
+        try channel.pipeline.syncOperations.addHandler(FrontDoorHandler(door: door))
+        return (channel, admission, counter, door)
+    }
+
+    private static func head(_ method: HTTPMethod, _ uri: String, _ headers: [(String, String)] = []) -> HTTPServerRequestPart {
+        .head(HTTPRequestHead(version: .http1_1, method: method, uri: uri, headers: HTTPHeaders([("host", "a")] + headers)))
+    }
+
+    @Test("a body waiting for a replica is not read past its allowance; its bytes are reserved")
+    func bodyWaitsForReplica() throws {
+        let (channel, _, counter, door) = try Self.connection()
+        channel.read()
+        #expect(counter.reads == 1)
+        try channel.writeInbound(Self.head(.POST, "/upload", [("content-length", String(200 << 20))]))
+        #expect(door.bodyBytesReserved == ProxyExchange.keptBodyLimit)
+        try channel.writeInbound(HTTPServerRequestPart.body(ByteBuffer(repeating: 1, count: 512 << 10)))
+        channel.read()
+        #expect(counter.reads == 2, "under the allowance the client is read on")
+        try channel.writeInbound(HTTPServerRequestPart.body(ByteBuffer(repeating: 1, count: 512 << 10)))
+        channel.read()
+        channel.read()
+        #expect(counter.reads == 2, "at the allowance, with no replica yet, the client is not read")
+        _ = try? channel.finish()
+    }
+
+    @Test("pipelined requests past the byte limit stop reading until the answer before them ends")
+    func pipelineBoundedByBytes() throws {
+        var limits = FrontDoorLimits()
+        limits.maxQueuedBytes = 200
+        let (channel, admission, counter, door) = try Self.connection(limits: limits)
+        try channel.writeInbound(Self.head(.GET, "/0"))
+        try channel.writeInbound(HTTPServerRequestPart.end(nil))
+        for index in 1...4 {
+            try channel.writeInbound(Self.head(.GET, "/\(index)"))
+            try channel.writeInbound(HTTPServerRequestPart.end(nil))
+        }
+        channel.read()
+        #expect(counter.reads == 0, "four queued requests hold more than 200 bytes")
+        #expect(admission.waiting.count == 1)
+        // The first is refused (503, keep-alive): the next one starts and the queue drops under its limit.
+        admission.finish(RequestID(1), .failed(.shed))
+        #expect(admission.waiting.count == 1)
+        #expect(counter.reads == 1, "the read held back goes ahead")
+        let answer = try channel.readOutbound(as: HTTPServerResponsePart.self)
+        guard case .head(let head) = answer else {
+            Issue.record("no answer head: \(String(describing: answer))")
+            return
+        }
+        #expect(head.status == .serviceUnavailable)
+        #expect(door.tally.shed == 1)
+        _ = try? channel.finish()
+    }
+}
