@@ -62,7 +62,8 @@ public final class ControlServer: Sendable {
         service: ControlService, socketPath: String, admin: AdminListener?, group: any EventLoopGroup
     ) -> Result<ControlServer, ControlStartupError> {
         if case .failure(let problem) = ControlSocketGuard.prepare(path: socketPath) { return .failure(problem) }
-        let budget = ConnectionBudget()
+        let metrics = service.metrics
+        let budget = ConnectionBudget(onRefusal: { metrics?.connectionRefused() })
         var channels: [any Channel] = []
         var bound: ino_t?
         do {

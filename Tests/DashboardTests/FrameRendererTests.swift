@@ -115,36 +115,44 @@ struct ScreenRenderingTests {
         #expect(!short.contains("Events") && !short.contains("Backoff") && short.contains("replica-3"))
     }
 
-    @Test("every size from 1×1 to 200×60 draws the view asked for, or the too-small line", arguments: [
+    static let viewsAtEverySize = [
         ViewAtEverySize(name: "table", keys: [], marks: ["replica-0"], header: true),
         ViewAtEverySize(name: "detail", keys: [.enter], marks: ["replica-0"], header: true),
         ViewAtEverySize(name: "help", keys: [.character("?")], marks: ["Help: keys", "quit"], header: true),
         ViewAtEverySize(name: "editor", keys: [.character("e"), .character("x")],
                         marks: ["Edit router parameters", "0.025x", "refused"], header: false),
         ViewAtEverySize(name: "filter", keys: [.character("/"), .character("1")], marks: ["replica-1"], header: true),
-    ])
-    func everySize(_ view: ViewAtEverySize) {
-        let control = FakeRouterControl(Fixtures.snapshot(replicas: 40))
-        let dashboard = Fixtures.controller(control)
-        for key in view.keys { dashboard.handle(key) }
+    ]
+
+    /// One test, the views one after another: as parallel test cases these CPU-bound renders took
+    /// every thread of the test pool and starved the end-to-end tests that poll on it.
+    @Test("every size from 1×1 to 200×60 draws the view asked for, or the too-small line")
+    func everySize() {
         let tooSmall = "terminal too small (need 40×10)"
-        for columns in stride(from: 1, through: 200, by: 3) {
-            for rows in stride(from: 1, through: 60, by: 2) {
-                let screen = dashboard.render(size: TerminalSize(columns: columns, rows: rows))
-                #expect(screen.cells.count == columns * rows)
-                let text = (0..<rows).map(screen.row).joined(separator: "\n")
-                if columns < 40 || rows < 10 {
-                    // Only the message, from its start, wrapped or cut to what fits, and nothing else.
-                    let lines = text.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
-                    #expect(lines.first.map { tooSmall.hasPrefix($0) } == true, "\(columns)×\(rows): \(text)")
-                    #expect(lines.allSatisfy { tooSmall.contains($0) }, "\(columns)×\(rows): \(text)")
-                } else {
-                    #expect(!text.contains("terminal too small"), "\(view.name) at \(columns)×\(rows)")
-                    for mark in view.marks {
-                        #expect(text.contains(mark), "\(view.name) at \(columns)×\(rows) lacks \(mark):\n\(text)")
-                    }
-                    if view.header {
-                        #expect(screen.row(0).hasPrefix("routertop  "), "\(view.name) at \(columns)×\(rows)")
+        // Every fifth width and third height, and the sizes on each side of the 40×10 minimum.
+        let widths = Array(stride(from: 1, through: 200, by: 5)) + [39, 40]
+        let heights = Array(stride(from: 1, through: 60, by: 3)) + [9, 10]
+        for view in Self.viewsAtEverySize {
+            let dashboard = Fixtures.controller(FakeRouterControl(Fixtures.snapshot(replicas: 40)))
+            for key in view.keys { dashboard.handle(key) }
+            for columns in widths {
+                for rows in heights {
+                    let screen = dashboard.render(size: TerminalSize(columns: columns, rows: rows))
+                    #expect(screen.cells.count == columns * rows)
+                    let text = (0..<rows).map(screen.row).joined(separator: "\n")
+                    if columns < 40 || rows < 10 {
+                        // Only the message, from its start, wrapped or cut to what fits, and nothing else.
+                        let lines = text.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+                        #expect(lines.first.map { tooSmall.hasPrefix($0) } == true, "\(columns)×\(rows): \(text)")
+                        #expect(lines.allSatisfy { tooSmall.contains($0) }, "\(columns)×\(rows): \(text)")
+                    } else {
+                        #expect(!text.contains("terminal too small"), "\(view.name) at \(columns)×\(rows)")
+                        for mark in view.marks {
+                            #expect(text.contains(mark), "\(view.name) at \(columns)×\(rows) lacks \(mark):\n\(text)")
+                        }
+                        if view.header {
+                            #expect(screen.row(0).hasPrefix("routertop  "), "\(view.name) at \(columns)×\(rows)")
+                        }
                     }
                 }
             }

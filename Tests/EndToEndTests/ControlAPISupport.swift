@@ -60,3 +60,21 @@ func freeLoopbackPort() -> Int? {
     }
     return Int(UInt16(bigEndian: address.sin_port))
 }
+
+/// Polls `read` until it gives a value or `timeout` passes, sleeping between tries without
+/// holding a thread, so the tests that drive tmux at the same time keep running.
+func eventually<T>(_ timeout: Duration = .seconds(10), _ read: () -> T?) async -> T? {
+    let deadline = ContinuousClock.now + timeout
+    while ContinuousClock.now < deadline {
+        if let value = read() { return value }
+        try? await Task.sleep(for: .milliseconds(20))
+    }
+    return read()
+}
+
+extension RoutertopProcess {
+    /// Waits for the process to end without holding a thread; its exit status, or nil if it still runs.
+    func exit(within timeout: Duration = .seconds(10)) async -> Int32? {
+        await eventually(timeout) { process.isRunning ? nil : process.terminationStatus }
+    }
+}

@@ -12,7 +12,7 @@ import Darwin
 struct PrometheusEndToEndTests {
     static let prometheus = "/usr/bin/prometheus"
 
-    @Test func aPrometheusServerScrapesCountersThatMatchTheRoutersTotals() throws {
+    @Test func aPrometheusServerScrapesCountersThatMatchTheRoutersTotals() async throws {
         try #require(FileManager.default.isExecutableFile(atPath: RoutertopBinary.path), "build routertop first")
         try #require(FileManager.default.isExecutableFile(atPath: Self.prometheus), "scripts/install-deps.sh installs prometheus")
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("routertop-prom-\(UUID().uuidString.prefix(8))")
@@ -21,7 +21,7 @@ struct PrometheusEndToEndTests {
 
         let replica = try RoutertopProcess(["replica", "--listen", "127.0.0.1:0", "--service-ms", "1"], directory: directory, name: "replica")
         defer { replica.stop() }
-        let replicaPort = try #require(waitFor { listeningPort(in: replica.standardError) })
+        let replicaPort = try #require(await eventually { listeningPort(in: replica.standardError) })
         let adminPort = try #require(freeLoopbackPort())
         let socket = directory.appendingPathComponent("router.sock").path
         let log = directory.appendingPathComponent("router.log")
@@ -33,13 +33,13 @@ struct PrometheusEndToEndTests {
             directory: directory, name: "router")
         defer { router.stop() }
         let readLog = { (try? String(contentsOf: log, encoding: .utf8)) ?? "" }
-        let port = try #require(waitFor { listeningPort(in: readLog()) })
-        #expect(waitFor { readLog().contains("metrics on http://127.0.0.1:\(adminPort)") ? true : nil } == true)
+        let port = try #require(await eventually { listeningPort(in: readLog()) })
+        #expect(await eventually { readLog().contains("metrics on http://127.0.0.1:\(adminPort)") ? true : nil } == true)
 
         let requests = 40
         for index in 0..<requests { #expect(httpGet(port: port, path: "/p/\(index)")?.status == 200) }
         let api = ControlAPI(socket: socket)
-        let totals = try #require(waitFor { api.snapshot().flatMap { $0.totals.completed == requests ? $0.totals : nil } })
+        let totals = try #require(await eventually { api.snapshot().flatMap { $0.totals.completed == requests ? $0.totals : nil } })
 
         let webPort = try #require(freeLoopbackPort())
         let configuration = directory.appendingPathComponent("prometheus.yml")
@@ -68,7 +68,7 @@ struct PrometheusEndToEndTests {
             else { return nil }
             return Double(text)
         }
-        let completed = waitFor(.seconds(30)) { query(#"routertop_requests_total{outcome="completed"}"#) }
+        let completed = await eventually(.seconds(30)) { query(#"routertop_requests_total{outcome="completed"}"#) }
         #expect(completed == Double(totals.completed), "Prometheus holds the router's own total")
         #expect(query(#"routertop_requests_total{outcome="failed"}"#) == Double(totals.failedTotal))
         #expect(query("serve_num_scheduling_tasks") == 0)

@@ -209,6 +209,12 @@ import Testing
         #expect(refused.status == 503)
         #expect(String(decoding: refused.body, as: UTF8.self).contains("at most \(ConnectionBudget.limit) connections"))
         streams.removeLast().close(promise: nil)
+        #expect(Self.poll {
+            guard let metrics = try? client.send(method: "GET", target: "/metrics").wait() else { return false }
+            let text = String(decoding: metrics.body, as: UTF8.self)
+            return RouterMetricsTests.value("routertop_control_connections_refused_total", in: text).map { $0 >= 1 } == true
+        }, "the refusal is counted")
+        streams.removeLast().close(promise: nil)
         #expect(Self.poll { (try? client.send(method: "GET", target: "/v1/settings").wait())?.status == 200 })
     }
 

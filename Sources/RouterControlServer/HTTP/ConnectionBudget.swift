@@ -5,11 +5,17 @@ import NIOCore
 /// the limit is answered 503 and closed, and counted.
 final class ConnectionBudget: Sendable {
     static let limit = 64
+    /// Told of each refusal, so the metrics count it.
+    private let onRefusal: @Sendable () -> Void
     private let counts = NIOLockedValueBox((open: [ObjectIdentifier: any Channel](), refused: 0))
+
+    init(onRefusal: @escaping @Sendable () -> Void = {}) {
+        self.onRefusal = onRefusal
+    }
 
     /// Takes a place for a new connection; false when every place is taken.
     func take(_ channel: any Channel) -> Bool {
-        counts.withLockedValue { counts in
+        let taken = counts.withLockedValue { counts in
             guard counts.open.count < Self.limit else {
                 counts.refused += 1
                 return false
@@ -17,6 +23,8 @@ final class ConnectionBudget: Sendable {
             counts.open[ObjectIdentifier(channel)] = channel
             return true
         }
+        if !taken { onRefusal() }
+        return taken
     }
 
     func release(_ channel: any Channel) {

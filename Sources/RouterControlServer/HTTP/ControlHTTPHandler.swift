@@ -125,7 +125,7 @@ final class ControlHTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
     ) {
         if case .snapshots(let interval) = endpoint {
             let streamer = SnapshotStreamer(control: service.control, channel: context.channel,
-                                            interval: .milliseconds(Int64(interval)))
+                                            interval: .milliseconds(Int64(interval)), metrics: service.metrics)
             state = .streaming(streamer)
             var headers = HTTPHeaders()
             headers.add(name: "content-type", value: "application/x-ndjson")

@@ -12,14 +12,16 @@ final class SnapshotStreamer: Sendable {
     private let control: any RouterControl
     private let channel: any Channel
     private let interval: Duration
+    private let metrics: RouterMetrics?
     private let task: NIOLoopBoundBox<RepeatedTask?>
     /// Snapshots skipped because the client had not read the last one yet.
     let skipped: NIOLoopBoundBox<Int>
 
-    init(control: any RouterControl, channel: any Channel, interval: Duration) {
+    init(control: any RouterControl, channel: any Channel, interval: Duration, metrics: RouterMetrics?) {
         self.control = control
         self.channel = channel
         self.interval = interval
+        self.metrics = metrics
         self.task = NIOLoopBoundBox(nil, eventLoop: channel.eventLoop)
         self.skipped = NIOLoopBoundBox(0, eventLoop: channel.eventLoop)
     }
@@ -40,6 +42,7 @@ final class SnapshotStreamer: Sendable {
         guard channel.isActive else { return stop() }
         guard channel.isWritable else {
             skipped.value += 1
+            metrics?.snapshotSkipped()
             return
         }
         guard var line = try? JSONEncoder().encode(control.latestSnapshot()) else { return }

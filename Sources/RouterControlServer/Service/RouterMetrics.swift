@@ -43,6 +43,8 @@ public final class RouterMetrics: Sendable {
     private let routingAttempts: Prometheus.Counter
     private let backoffSleeps: Prometheus.Counter
     private let settingsChanges: Prometheus.Counter
+    private let skippedSnapshots: Prometheus.Counter
+    private let refusedConnections: Prometheus.Counter
     /// Observed as they happen, through swift-metrics' facades over the Prometheus histograms.
     private let fulfillment: CoreMetrics.Recorder
     private let backoffWait: CoreMetrics.Recorder
@@ -60,6 +62,12 @@ public final class RouterMetrics: Sendable {
         routingAttempts = registry.makeCounter(descriptor: Self.named("routertop_routing_attempts_total", "Routing attempts: those that found a replica and those that found none."))
         backoffSleeps = registry.makeCounter(descriptor: Self.named("routertop_backoff_sleeps_total", "Backoff sleeps taken by routing tasks (immediate first retries are not sleeps)."))
         settingsChanges = registry.makeCounter(descriptor: Self.named("routertop_settings_changes_total", "Changes and undos of the live settings."))
+        skippedSnapshots = registry.makeCounter(descriptor: Self.named(
+            "routertop_control_snapshots_skipped_total",
+            "Snapshots a stream skipped because its client had not read the previous one yet."))
+        refusedConnections = registry.makeCounter(descriptor: Self.named(
+            "routertop_control_connections_refused_total",
+            "Control API connections refused because the connection limit was reached."))
         for key in RouterSettingKey.allCases {
             _ = registry.makeGauge(descriptor: Self.named("routertop_setting", "The live router settings, by scenario-file key."), labels: [("name", key.fileKey)])
         }
@@ -80,6 +88,12 @@ public final class RouterMetrics: Sendable {
         case backoffWait(Duration)
         case probeAnswered(after: Duration)
     }
+
+    /// A snapshot stream skipped a tick for a slow client.
+    func snapshotSkipped() { skippedSnapshots.increment() }
+
+    /// A connection was refused at the control API's limit.
+    func connectionRefused() { refusedConnections.increment() }
 
     /// Records an observation; callable from any thread.
     public func observe(_ observation: Observation) {

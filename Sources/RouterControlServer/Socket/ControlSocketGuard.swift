@@ -23,7 +23,7 @@ public enum ControlSocketGuard {
     /// stale socket. Refuses when a live router holds the path.
     public static func prepare(path: String) -> Result<Void, ControlStartupError> {
         let directory = (path as NSString).deletingLastPathComponent
-        if let problem = prepareDirectory(directory, forDefaultPlace: true) { return .failure(problem) }
+        if let problem = prepareDirectory(directory) { return .failure(problem) }
         switch occupant(of: path) {
         case .nothing:
             return .success(())
@@ -79,7 +79,7 @@ public enum ControlSocketGuard {
         return result == 0 || errno == EAGAIN || errno == EINPROGRESS
     }
 
-    private static func prepareDirectory(_ directory: String, forDefaultPlace: Bool) -> ControlStartupError? {
+    private static func prepareDirectory(_ directory: String) -> ControlStartupError? {
         var status = stat()
         if stat(directory, &status) != 0 {
             guard mkdir(directory, 0o700) == 0 || errno == EEXIST else {
