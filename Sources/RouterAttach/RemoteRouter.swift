@@ -48,6 +48,9 @@ public final class RemoteRouter: RouterControl, Sendable {
         if let claimedAddress { headers.append(("x-routertop-client-address", claimedAddress)) }
         if readOnly { headers.append(("x-routertop-readonly", "1")) }
         if let token { headers.append(("authorization", "Bearer \(token)")) }
+        // The journal names the path; a trial started from here reverts when this session's stream drops.
+        headers.append(("x-routertop-via", "attach"))
+        headers.append(("x-routertop-session", UUID().uuidString))
         let client = ControlClient(target: target, group: group, headers: headers)
         let first: RouterSnapshot
         do {

@@ -16,7 +16,7 @@ extension Router {
                     wakeAt: sleep?.wakeAt
                 )
             }
-        return RouterSnapshot(
+        var snapshot = RouterSnapshot(
             time: now,
             mode: mode,
             settings: settings,
@@ -37,6 +37,8 @@ extension Router {
             events: eventLog.recent(eventLimit),
             simulation: simulation
         )
+        snapshot.trial = trialStatus
+        return snapshot
     }
 
     /// Requests by the number of routing attempts they needed, fewest first.
