@@ -104,6 +104,9 @@ extension DashboardState {
             return [.send(.undoSettings, what: "undo")]
         case .character("E"):
             return [.export(snapshot.settings)]
+        case .character("c") where snapshot.trial != nil:
+            if readOnly { return refuse("read-only: confirming a trial is refused") }
+            return [.send(.confirmSettings, what: "confirm trial")]
         case .character(let character):
             return fleetKey(character, snapshot: snapshot, readOnly: readOnly)
         default:
@@ -281,10 +284,20 @@ extension DashboardState {
                 editor = nil
                 return refuse("read-only: editing parameters is refused")
             }
+            let trial: Int?
+            switch form.trialSeconds() {
+            case .failure(let error):
+                status = Status(text: "not applied: \(ParameterForm.trialLabel) \(error.reason)", kind: .refused)
+                return []
+            case .success(let seconds): trial = seconds
+            }
             editor = nil
             if settings == snapshot.settings {
                 status = Status(text: "nothing to apply: the form equals the live settings", kind: .info)
                 return []
+            }
+            if let trial {
+                return [.send(.applySettingsOnTrial(settings, seconds: trial, session: nil), what: "apply on trial (\(trial) s)")]
             }
             return [.send(.applySettings(settings), what: "apply settings")]
         case .up, .backTab: form.moveFocus(by: -1)
