@@ -104,7 +104,8 @@ struct WatchCommand: ParsableCommand {
         var dashboard = DashboardConfiguration(refreshMilliseconds: startup.refreshMilliseconds)
         dashboard.readOnly = startup.readOnly
         dashboard.ascii = display.ascii
-        let status = TerminalDashboard.run(control: live, configuration: dashboard, themeName: startup.theme)
+        let status = TerminalDashboard.run(control: JournaledControl(live, journal: journal.file), configuration: dashboard,
+                                           themeName: startup.theme)
         if status != 0 { throw ExitCode(status) }
     }
 }

@@ -16,6 +16,7 @@ extension DashboardState {
             return []
         }
         if editor != nil { return handleEditor(key, snapshot: snapshot, readOnly: readOnly) }
+        if journalView != nil { return handleJournal(key, snapshot: snapshot, readOnly: readOnly) }
         if addressInput != nil { return handleAddressInput(key) }
         if showHelp {
             switch key {
@@ -104,6 +105,9 @@ extension DashboardState {
             return [.send(.undoSettings, what: "undo")]
         case .character("E"):
             return [.export(snapshot.settings)]
+        case .character("J"):
+            journalView = JournalViewState()
+            return [.loadJournal]
         case .character("c") where snapshot.trial != nil:
             if readOnly { return refuse("read-only: confirming a trial is refused") }
             return [.send(.confirmSettings, what: "confirm trial")]

@@ -16,6 +16,9 @@ public protocol RouterControl: AnyObject, Sendable {
 
     /// The decision traces of the most recently finished requests (at most `limit`), from any thread.
     func traces(limit: Int, completion: @escaping @Sendable (RequestTraceLog) -> Void)
+
+    /// The router's change journal, oldest entry first, from any thread.
+    func journal(completion: @escaping @Sendable (Result<JournalReply, JournalWriteError>) -> Void)
 }
 
 extension RouterControl {
@@ -27,6 +30,13 @@ extension RouterControl {
 
 extension RouterControl {
     public var connection: ConnectionState { .inProcess }
+}
+
+extension RouterControl {
+    /// The router's change journal; a control without one says so.
+    public func journal(completion: @escaping @Sendable (Result<JournalReply, JournalWriteError>) -> Void) {
+        completion(.failure(JournalWriteError("this router keeps no journal")))
+    }
 }
 
 /// Something an operator asks the router to do.
