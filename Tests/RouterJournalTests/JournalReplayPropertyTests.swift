@@ -1,3 +1,4 @@
+import Foundation
 import PropertyBased
 import RouterAPI
 import RouterEngine
@@ -5,16 +6,15 @@ import Testing
 @testable import RouterJournal
 
 /// After any random sequence of changes (valid and invalid sets, undos, trials that are confirmed,
-/// time out or lose their session, reverts to earlier entries), replaying the journal file gives
+/// time out or lose their session, reverts to earlier entries), replaying the journal's lines gives
 /// the live settings, and every applied entry starts from where the one before left off.
+///
+/// The journal is kept in memory and its lines go through the file's JSON encoding: thousands of
+/// fsyncs would only measure the disk (the file itself is tested in `JournalFileTests`).
 struct JournalReplayPropertyTests {
     @Test func replayingTheJournalReproducesTheLiveSettings() async {
         await propertyCheck(count: 60, input: Gen.int(in: 0...1_000_000), Gen.int(in: 1...40)) { seed, steps in
-            let path = JournalFileTests.temporaryPath()
-            guard case .success(let journal) = JournalFile.open(path: path) else {
-                Issue.record("the journal did not open")
-                return
-            }
+            let journal = MemoryJournal()
             let scheduler = VirtualScheduler()
             let router = Router(settings: .defaults, scheduler: scheduler, random: SeededRandom(seed: 1))
             router.journal = journal
@@ -32,7 +32,7 @@ struct JournalReplayPropertyTests {
                 case 4: command = .confirmSettings
                 case 5: command = .endSession("s")
                 default:
-                    let entries = journal.read(after: 0).entries
+                    let entries = journal.entries
                     guard !entries.isEmpty else { continue }
                     let pick = entries[Int(random.next() % UInt64(entries.count))].sequence
                     guard let target = JournalReplay.settings(after: pick, in: entries) else { continue }
@@ -41,7 +41,10 @@ struct JournalReplayPropertyTests {
                 _ = router.performSettingsCommand(command, by: origin)
                 scheduler.advance(by: .seconds(Int64(random.next() % 15)))
             }
-            let entries = JournalReader.read(journal: path).entries
+            let encoder = JSONEncoder()
+            let lines = journal.entries.compactMap { try? encoder.encode($0) }
+            let entries = lines.compactMap { try? JSONDecoder().decode(JournalEntry.self, from: $0) }
+            #expect(entries == journal.entries)
             let replayed = JournalReplay.lastSettings(in: entries)?.change.new.settings ?? .defaults
             #expect(replayed == router.settings)
             var live = RouterSettings.defaults
