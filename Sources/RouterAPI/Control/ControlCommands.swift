@@ -19,8 +19,8 @@ public enum ControlCommands {
         case .revertSettings(_, let entry):
             return (.revertJournal(entry), Data())
         case .endSession:
-            // Sent by no client: the server sees a session end when its stream closes.
-            return (.confirmSettings, Data())
+            // Sent by no client (the server sees a session end when its stream closes): a harmless read.
+            return (.getSettings, Data())
         case .setLoad(let rate):
             return (.setLoad, json(["requests_per_second": rate]))
         case .addReplica(let address):
