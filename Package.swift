@@ -20,6 +20,8 @@ let package = Package(
     ],
     targets: [
         .target(name: "RouterAPI"),
+        // The change journal on disk: what the hosts give the engine to write each change before it takes effect.
+        .target(name: "RouterJournal", dependencies: ["RouterAPI"]),
         // The one guarded way to read a TOML file, shared by scenario, replica and theme files.
         .target(name: "TOMLInput", dependencies: [.product(name: "TOMLKit", package: "TOMLKit")]),
         .target(
@@ -96,6 +98,7 @@ let package = Package(
                 "RouterHTTP",
                 "RouterControlServer",
                 "RouterAttach",
+                "RouterJournal",
                 "Dashboard",
                 "CNcursesw",
                 "TOMLInput",
@@ -147,6 +150,13 @@ let package = Package(
             ]
         ),
         .testTarget(name: "RouterAPITests", dependencies: ["RouterAPI"]),
+        .testTarget(
+            name: "RouterJournalTests",
+            dependencies: [
+                "RouterJournal", "RouterEngine",
+                .product(name: "PropertyBased", package: "swift-property-based"),
+            ]
+        ),
         .testTarget(
             name: "RouterControlServerTests",
             dependencies: [

@@ -48,6 +48,9 @@ public final class RemoteRouter: RouterControl, Sendable {
         if let claimedAddress { headers.append(("x-routertop-client-address", claimedAddress)) }
         if readOnly { headers.append(("x-routertop-readonly", "1")) }
         if let token { headers.append(("authorization", "Bearer \(token)")) }
+        // The journal names the path; a trial started from here reverts when this session's stream drops.
+        headers.append(("x-routertop-via", "attach"))
+        headers.append(("x-routertop-session", UUID().uuidString))
         let client = ControlClient(target: target, group: group, headers: headers)
         let first: RouterSnapshot
         do {
@@ -122,6 +125,16 @@ public final class RemoteRouter: RouterControl, Sendable {
         }
     }
 
+    /// A GET's status and body; status 0 with no body when the router could not be reached.
+    func fetch(_ target: String, completion: @escaping @Sendable (Int, [UInt8]) -> Void) {
+        client.send(method: "GET", target: target).whenComplete { result in
+            switch result {
+            case .success(let answer): completion(answer.status, answer.body)
+            case .failure: completion(0, [])
+            }
+        }
+    }
+
     /// Closes the stream and stops reconnecting.
     public func stop() {
         let stream = state.withLockedValue { state -> (any Channel)? in
@@ -177,3 +190,18 @@ public final class RemoteRouter: RouterControl, Sendable {
         return "\(error)"
     }
 }
+
+extension RemoteRouter {
+    /// The router's journal, through `GET /v1/journal`.
+    public func journal(completion: @escaping @Sendable (Result<JournalReply, JournalWriteError>) -> Void) {
+        fetch(ControlEndpoint.journal(after: 0).request.target) { status, body in
+            if status == 200, let reply = try? JSONDecoder().decode(JournalReply.self, from: Data(body)) {
+                completion(.success(reply))
+            } else {
+                let reason = (try? JSONDecoder().decode(ErrorReply.self, from: Data(body)))?.error ?? "status \(status)"
+                completion(.failure(JournalWriteError(reason)))
+            }
+        }
+    }
+}
+

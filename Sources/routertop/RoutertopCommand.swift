@@ -18,7 +18,10 @@ struct RoutertopCommand: ParsableCommand {
             With no arguments, routertop runs a simulated fleet and shows it live. Settings come from \
             Ray Serve's environment variables; a flag wins over its variable.
             """,
-        subcommands: [WatchCommand.self, SimulateCommand.self, ReplicaCommand.self, AttachCommand.self, ListCommand.self],
+        subcommands: [
+            WatchCommand.self, SimulateCommand.self, ReplicaCommand.self, AttachCommand.self, ListCommand.self,
+            JournalCommand.self,
+        ],
         defaultSubcommand: WatchCommand.self
     )
 }
@@ -34,6 +37,7 @@ struct WatchCommand: ParsableCommand {
     @OptionGroup var display: DisplayOptions
     @OptionGroup(title: "Proxy mode (real HTTP traffic)") var proxy: ProxyOptions
     @OptionGroup(title: "Control API") var controlOptions: ControlOptions
+    @OptionGroup(title: "Change journal") var journalOptions: JournalOptions
 
     @Option(help: "Seed of the simulated fleet's randomness (default: random).")
     var seed: UInt64?
@@ -59,8 +63,8 @@ struct WatchCommand: ParsableCommand {
             failStartup(error.description)
         }
         if proxy.isRequested {
-            ProxyMode.run(proxy, startup: startup, display: display, control: controlOptions, logFile: logFile,
-                          seed: seed, legacyBackoff: legacyBackoff)
+            ProxyMode.run(proxy, startup: startup, display: display, control: controlOptions, journal: journalOptions,
+                          logFile: logFile, seed: seed, legacyBackoff: legacyBackoff)
         }
         let logPath = logFile ?? defaultLogPath(environment: environment)
         do {
@@ -73,12 +77,16 @@ struct WatchCommand: ParsableCommand {
         defer { try? group.syncShutdownGracefully() }
         let seed = self.seed ?? UInt64.random(in: 0...UInt64.max)
         let options = Router.Options(legacyBackoff: legacyBackoff)
-        let routerSettings = startup.router
+        let journal = JournalSetup.open(
+            journalOptions, socketPath: ControlSetup.socketPath(controlOptions, defaultName: "default", environment: environment),
+            startup: startup.router, environment: environment, logger: Logger(label: "routertop.journal"))
+        let routerSettings = journal.settings
         let live = try LiveRouter(eventLoop: group.next(), virtualTimeTick: .milliseconds(10)) { scheduler in
             let host = SimulationHost(
                 fleet: .standard, settings: routerSettings, options: options,
                 scheduler: scheduler, seed: seed, logger: Logger(label: "routertop.router")
             )
+            journal.attach(to: host.router)
             host.start()
             return host
         }
@@ -90,12 +98,14 @@ struct WatchCommand: ParsableCommand {
         let metrics = RouterMetrics()
         _ = live.withHost { host in (host as? SimulationHost)?.router.traceSink = { metrics.observe($0) } }
         let control = ControlSetup.start(controlOptions, control: live, defaultName: "default", environment: environment,
-                                         logger: Logger(label: "routertop.control"), metrics: metrics)
+                                         logger: Logger(label: "routertop.control"), metrics: metrics,
+                                         journal: journal.file)
         defer { control.stop() }
         var dashboard = DashboardConfiguration(refreshMilliseconds: startup.refreshMilliseconds)
         dashboard.readOnly = startup.readOnly
         dashboard.ascii = display.ascii
-        let status = TerminalDashboard.run(control: live, configuration: dashboard, themeName: startup.theme)
+        let status = TerminalDashboard.run(control: JournaledControl(live, journal: journal.file), configuration: dashboard,
+                                           themeName: startup.theme)
         if status != 0 { throw ExitCode(status) }
     }
 }

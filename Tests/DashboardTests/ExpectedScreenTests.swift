@@ -80,6 +80,7 @@ struct ExpectedScreenTests {
         │ probe deadline (s)      0.1                                                  │
         │ max probe deadline (s)  1                                                    │
         │ cache TTL (s)           10                                                   │
+        │ confirm within (s)                    empty: apply for good                  │
         │                                                                              │
         │ refused: max backoff (s) = 0.01 is below the initial backoff 0.025; it must  │
         │ be at least the initial backoff; the form cannot be applied                  │
@@ -90,7 +91,6 @@ struct ExpectedScreenTests {
         │                                                                              │
         │ Enter apply · Esc cancel · Tab/arrows field · Bksp delete, Del clear         │
         └──────────────────────────────────────────────────────────────────────────────┘
-                             10.0.0.5
 
 
         Enter apply  Esc cancel  ↑↓ Tab field  Bksp delete  Del ^U clear field  F10 quit

@@ -139,3 +139,31 @@ struct ParameterEditorTests {
         #expect(form.isPending(.initialBackoff))
     }
 }
+
+/// The editor's trial field: after the settings in the focus order, empty for a normal apply.
+struct ParameterFormTrialTests {
+    @Test func theTrialFieldFollowsTheSettingsAndParsesSeconds() {
+        var form = ParameterForm(base: .defaults)
+        form.moveFocus(by: -1)
+        #expect(form.trialFocused)
+        #expect(form.trialSeconds() == .success(nil))
+        form.type("3")
+        form.type("0")
+        #expect(form.trialSeconds() == .success(30))
+        #expect(form.text(.cacheTimeout) == "10")
+        form.moveFocus(by: 1)
+        #expect(!form.trialFocused)
+        #expect(form.focus == .initialBackoff)
+    }
+
+    @Test func aTrialLengthOutOfRangeIsRefusedWithTheReason() {
+        var form = ParameterForm(base: .defaults)
+        form.moveFocus(by: -1)
+        form.type("0")
+        guard case .failure(let error) = form.trialSeconds() else {
+            Issue.record("a trial of 0 s was accepted")
+            return
+        }
+        #expect(error.reason == "is not a trial length; it must be a whole number of seconds from 1 to 3600, or empty")
+    }
+}

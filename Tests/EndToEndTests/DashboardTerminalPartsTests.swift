@@ -36,8 +36,10 @@ struct DashboardTerminalPartsTests {
         let origin = OperatorOrigin.from(
             environment: ["USER": "ana", "SSH_CLIENT": "203.0.113.7 52144 22"], accountName: "root"
         )
-        #expect(origin == CommandOrigin(user: "ana", address: "203.0.113.7"))
-        #expect(OperatorOrigin.from(environment: ["LOGNAME": "bo"], accountName: nil) == CommandOrigin(user: "bo"))
+        let uid = UInt32(getuid())
+        #expect(origin == CommandOrigin(user: "ana", address: "203.0.113.7", uid: uid, via: .dashboard))
+        #expect(OperatorOrigin.from(environment: ["LOGNAME": "bo"], accountName: nil)
+            == CommandOrigin(user: "bo", uid: uid, via: .dashboard))
         #expect(OperatorOrigin.from(environment: ["USER": ""], accountName: "svc").user == "svc")
         #expect(OperatorOrigin.from(environment: [:], accountName: nil).user == "unknown")
     }

@@ -114,8 +114,10 @@ final class TmuxSession {
             .write(to: configuration, atomically: true, encoding: .utf8)
         // The status is written to a file so a test can read it after the program ended.
         let wrapped = "\(command); echo $? > '\(statusFile.path)'"
+        // State (the change journal) goes to the session's own folder, so no test sees another's changes.
+        let state = TmuxSession.quote(directory.appendingPathComponent("state").path)
         try tmux(["-f", configuration.path, "new-session", "-d", "-s", "main", "-x", "\(columns)", "-y", "\(rows)",
-                  "env LANG=C.UTF-8 LC_ALL=C.UTF-8 sh -c \(TmuxSession.quote(wrapped))"])
+                  "env LANG=C.UTF-8 LC_ALL=C.UTF-8 XDG_STATE_HOME=\(state) sh -c \(TmuxSession.quote(wrapped))"])
     }
 
     deinit { kill() }

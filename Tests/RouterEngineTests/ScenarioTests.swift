@@ -115,8 +115,8 @@ struct ScenarioTests {
             settings: .defaults, scheduler: VirtualScheduler(), seed: 1
         )
         let over = LoadRate.maximumRequestsPerSecond.nextUp
-        #expect(host.setLoad(over, by: "test") == .refused(LoadRate.problem(over)!))
-        #expect(host.setLoad(LoadRate.maximumRequestsPerSecond, by: "test") == .done("load 1000000 req/s"))
+        #expect(host.setLoad(over, by: CommandOrigin(user: "test")) == .refused(LoadRate.problem(over)!))
+        #expect(host.setLoad(LoadRate.maximumRequestsPerSecond, by: CommandOrigin(user: "test")) == .done("load 1000000 req/s"))
         #expect(throws: ScenarioError.self) {
             try ScenarioParser.parse("duration_s = 1\n[load]\nrate_rps = \(over)\n", file: "x.toml")
         }

@@ -11,6 +11,7 @@ public final class DashboardController {
     private let configuration: DashboardConfiguration
     private var state: DashboardState
     private let inbox = CommandInbox()
+    private let journalInbox = JournalInbox()
     private var lastSnapshot: RouterSnapshot?
     private var sampler = SecondSampler()
     /// The newest event already seen, so a settings change by someone else shows once as a banner.
@@ -115,7 +116,8 @@ public final class DashboardController {
         case .send(let command, let what):
             state.status = DashboardState.Status(text: "\(what): sent", kind: .info)
             switch command {
-            case .applySettings, .undoSettings: ownSettingsChanges += 1
+            case .applySettings, .undoSettings, .applySettingsOnTrial, .confirmSettings, .revertSettings:
+                ownSettingsChanges += 1
             default: break
             }
             let inbox = self.inbox
@@ -134,6 +136,9 @@ public final class DashboardController {
             }
         case .nextTheme:
             switchTheme(at: snapshot.time)
+        case .loadJournal:
+            let journalInbox = self.journalInbox
+            control.journal { journalInbox.deliver($0) }
         }
     }
 
@@ -156,7 +161,23 @@ public final class DashboardController {
         }
     }
 
+    /// The status names of the commands that change settings, whose refusal makes no event.
+    static func isSettingsCommand(_ what: String) -> Bool {
+        what == "apply settings" || what == "undo" || what == "confirm trial" || what.hasPrefix("apply on trial")
+            || what.hasPrefix("revert to #")
+    }
+
     private func applyDeliveries() {
+        if let reply = journalInbox.take(), state.journalView != nil {
+            switch reply {
+            case .success(let journal):
+                state.journalView?.entries = journal.entries
+                state.journalView?.problems = journal.problems
+            case .failure(let error):
+                state.journalView?.entries = []
+                state.journalView?.problems = [error.message]
+            }
+        }
         for delivery in inbox.drain() {
             switch delivery.result {
             case .done(let message):
@@ -164,12 +185,16 @@ public final class DashboardController {
                     stoppedRouter = true
                     state.wantsQuit = true
                 }
+                if delivery.what.hasPrefix("revert to #"), state.journalView != nil {
+                    let journalInbox = self.journalInbox
+                    control.journal { journalInbox.deliver($0) }
+                }
                 let text = message.isEmpty ? "\(delivery.what): done" : "\(delivery.what): \(message)"
                 state.status = DashboardState.Status(text: text, kind: .done)
             case .refused(let reason):
                 if delivery.what == "stop routing" { state.stoppingRouter = false }
                 // A refused change makes no event.
-                if delivery.what == "apply settings" || delivery.what == "undo" { ownSettingsChanges = max(0, ownSettingsChanges - 1) }
+                if Self.isSettingsCommand(delivery.what) { ownSettingsChanges = max(0, ownSettingsChanges - 1) }
                 state.status = DashboardState.Status(text: "\(delivery.what) refused: \(reason)", kind: .refused)
             }
         }

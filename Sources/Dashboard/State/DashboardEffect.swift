@@ -8,4 +8,6 @@ enum DashboardEffect: Equatable {
     case export(RouterSettings)
     /// Switch to the next theme.
     case nextTheme
+    /// Fetch the router's change journal for the journal view.
+    case loadJournal
 }

@@ -16,6 +16,7 @@ extension DashboardState {
             return []
         }
         if editor != nil { return handleEditor(key, snapshot: snapshot, readOnly: readOnly) }
+        if journalView != nil { return handleJournal(key, snapshot: snapshot, readOnly: readOnly) }
         if addressInput != nil { return handleAddressInput(key) }
         if showHelp {
             switch key {
@@ -107,6 +108,12 @@ extension DashboardState {
         case .character("m"):
             view = view == .models ? .main : .models
             modelsScroll = 0
+        case .character("J"):
+            journalView = JournalViewState()
+            return [.loadJournal]
+        case .character("c") where snapshot.trial != nil:
+            if readOnly { return refuse("read-only: confirming a trial is refused") }
+            return [.send(.confirmSettings, what: "confirm trial")]
         case .character(let character):
             return fleetKey(character, snapshot: snapshot, readOnly: readOnly)
         default:
@@ -285,10 +292,20 @@ extension DashboardState {
                 editor = nil
                 return refuse("read-only: editing parameters is refused")
             }
+            let trial: Int?
+            switch form.trialSeconds() {
+            case .failure(let error):
+                status = Status(text: "not applied: \(ParameterForm.trialLabel) \(error.reason)", kind: .refused)
+                return []
+            case .success(let seconds): trial = seconds
+            }
             editor = nil
             if settings == snapshot.settings {
                 status = Status(text: "nothing to apply: the form equals the live settings", kind: .info)
                 return []
+            }
+            if let trial {
+                return [.send(.applySettingsOnTrial(settings, seconds: trial, session: nil), what: "apply on trial (\(trial) s)")]
             }
             return [.send(.applySettings(settings), what: "apply settings")]
         case .up, .backTab: form.moveFocus(by: -1)

@@ -46,6 +46,8 @@ struct DashboardState {
     var stoppingRouter = false
     /// The URL typed after `a` on a proxy-mode router; nil when not typing one.
     var addressInput: String?
+    /// The journal view (`J`), while it is open.
+    var journalView: JournalViewState?
     /// How the router is reached, and the words the header shows for it ("" in process).
     var connection: ConnectionState = .inProcess
     var connectionText = ""

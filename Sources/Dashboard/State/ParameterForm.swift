@@ -1,3 +1,4 @@
+import Foundation
 import RouterAPI
 
 /// The parameter editor's form: one text per setting, checked as it is typed by the shared
@@ -12,6 +13,10 @@ public struct ParameterForm: Equatable, Sendable {
     public let base: RouterSettings
     public private(set) var texts: [RouterSettingKey: String]
     public var focus: RouterSettingKey
+    /// "revert unless confirmed within N s": empty applies normally.
+    public private(set) var trialText = ""
+    /// True while the trial field, after the settings, has the focus.
+    public private(set) var trialFocused = false
 
     public init(base: RouterSettings) {
         self.base = base
@@ -23,19 +28,43 @@ public struct ParameterForm: Equatable, Sendable {
 
     public mutating func setText(_ text: String, for key: RouterSettingKey) { texts[key] = text }
 
-    public mutating func type(_ character: Character) { texts[focus, default: ""].append(character) }
+    public mutating func type(_ character: Character) {
+        if trialFocused { trialText.append(character) } else { texts[focus, default: ""].append(character) }
+    }
 
     public mutating func deleteBackward() {
-        if texts[focus]?.isEmpty == false { texts[focus]?.removeLast() }
+        if trialFocused {
+            if !trialText.isEmpty { trialText.removeLast() }
+        } else if texts[focus]?.isEmpty == false {
+            texts[focus]?.removeLast()
+        }
     }
 
-    public mutating func clearField() { texts[focus] = "" }
+    public mutating func clearField() {
+        if trialFocused { trialText = "" } else { texts[focus] = "" }
+    }
 
+    /// Moves through the settings, then the trial field, and around.
     public mutating func moveFocus(by offset: Int) {
-        let index = Self.fields.firstIndex(of: focus) ?? 0
-        let count = Self.fields.count
-        focus = Self.fields[((index + offset) % count + count) % count]
+        let count = Self.fields.count + 1
+        let index = trialFocused ? Self.fields.count : (Self.fields.firstIndex(of: focus) ?? 0)
+        let next = ((index + offset) % count + count) % count
+        trialFocused = next == Self.fields.count
+        if !trialFocused { focus = Self.fields[next] }
     }
+
+    /// The trial's length: nil for a normal apply, or why the field's text is refused.
+    public func trialSeconds() -> Result<Int?, ConfigurationError> {
+        let text = trialText.trimmingCharacters(in: .whitespaces)
+        if text.isEmpty { return .success(nil) }
+        guard let seconds = Int(text), (1...TrialStatus.maxSeconds).contains(seconds) else {
+            return .failure(ConfigurationError(subject: Self.trialLabel, value: text, problem: "is not a trial length",
+                                               allowed: "a whole number of seconds from 1 to \(TrialStatus.maxSeconds), or empty"))
+        }
+        return .success(seconds)
+    }
+
+    public static let trialLabel = "revert unless confirmed within (s)"
 
     /// Whether the field's text differs from the live value it was opened with.
     public func isPending(_ key: RouterSettingKey) -> Bool {

@@ -15,7 +15,7 @@ enum EditorView {
         // The rows the modal would like, in the order they are dropped from the bottom.
         let focusedError = validation.errors[form.focus] ?? fields.lazy.compactMap { validation.errors[$0] }.first
         let errorLines = focusedError.map { TextWrap.lines(errorText($0), width: inner - 2) } ?? []
-        let wanted = fields.count + (errorLines.isEmpty ? 0 : errorLines.count + 1) + 4 + 2 + 2
+        let wanted = fields.count + 1 + (errorLines.isEmpty ? 0 : errorLines.count + 1) + 4 + 2 + 2
         let box = area.centered(width: width, height: min(wanted, area.height))
         canvas.box(box, title: "Edit router parameters" + (legacy ? " (legacy backoff)" : ""))
         let inside = box.inset(by: 1)
@@ -24,7 +24,7 @@ enum EditorView {
         var row = 0
         for key in fields {
             guard row < inside.height - 1 else { break }
-            let focused = key == form.focus
+            let focused = key == form.focus && !form.trialFocused
             let error = validation.errors[key]
             let labelRole: StyleRole = focused ? .editFocus : .editLabel
             canvas.put(key.label, in: inside, row: row, column: 1, role: labelRole)
@@ -48,6 +48,10 @@ enum EditorView {
             }
             row += 1
         }
+        if row < inside.height - 1 {
+            drawTrialField(&canvas, in: inside, row: row, form: form, reasonColumn: reasonColumn)
+            row += 1
+        }
         let helpRow = inside.height - 1
         canvas.put("Enter apply" + canvas.glyphs.separator + "Esc cancel" + canvas.glyphs.separator
                    + "Tab/arrows field" + canvas.glyphs.separator + "Bksp delete, Del clear",
@@ -62,6 +66,25 @@ enum EditorView {
         if row + 4 <= helpRow {
             drawPreview(&canvas, in: inside, row: row + 1, form: form, legacy: legacy, rows: min(3, helpRow - row - 1))
         }
+    }
+
+    /// "revert unless confirmed within N s": empty applies for good.
+    private static func drawTrialField(_ canvas: inout Canvas, in inside: Rect, row: Int, form: ParameterForm,
+                                       reasonColumn: Int) {
+        let focused = form.trialFocused
+        canvas.put("confirm within (s)", in: inside, row: row, column: 1, role: focused ? .editFocus : .editLabel)
+        let fieldX = inside.x + 1 + labelWidth
+        let fieldBox = min(fieldWidth + 2, max(inside.maxX - fieldX, 0))
+        canvas.fill(Rect(x: fieldX, y: inside.y + row, width: fieldBox, height: 1), role: focused ? .editFocus : .editField)
+        let text = form.trialText
+        let shown = focused ? String(text.suffix(fieldWidth - 1)) + "_" : String(text.prefix(fieldWidth))
+        let refused: Bool
+        if case .failure = form.trialSeconds() { refused = true } else { refused = false }
+        canvas.put(shown, x: fieldX + 1, y: inside.y + row, role: focused ? .editFocus : (refused ? .editError : .editField),
+                   maxWidth: min(fieldWidth, inside.maxX - fieldX - 1))
+        let hint = refused ? "a whole number of seconds from 1 to \(TrialStatus.maxSeconds), or empty"
+            : (text.isEmpty ? "empty: apply for good" : "revert unless confirmed (c) within \(text) s")
+        canvas.put(hint, in: inside, row: row, column: reasonColumn, role: refused ? .editError : .tableDim)
     }
 
     private static func errorText(_ error: ConfigurationError) -> String {

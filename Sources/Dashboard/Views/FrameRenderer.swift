@@ -55,6 +55,9 @@ struct FrameRenderer {
             HelpOverlay.draw(&canvas, in: layout.body, simulated: snapshot.mode == .simulated,
                              readOnly: configuration.readOnly)
         }
+        if let journal = state.journalView {
+            JournalView.draw(&canvas, in: layout.body, view: journal)
+        }
         if let form = state.editor {
             EditorView.draw(&canvas, in: canvas.bounds, form: form, legacy: snapshot.legacyBackoff)
         }

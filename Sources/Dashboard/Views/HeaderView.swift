@@ -14,6 +14,7 @@ enum HeaderView {
         if !connection.text.isEmpty {
             first.add(0, (" " + connection.text + " ", connection.stale ? .headerPaused : .headerValue))
         }
+        if let trial = snapshot.trial { first.add(0, (" " + trial.headerText + " ", .headerPaused)) }
         first.add(3, (snapshot.mode.description, .headerValue))
         first.add(5, ("up ", .headerLabel), (Format.clock(snapshot.time.seconds), .headerValue))
         first.add(1, ("in ", .headerLabel), (Format.rate(snapshot.rateIn), .headerValue),

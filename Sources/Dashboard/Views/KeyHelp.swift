@@ -25,6 +25,8 @@ enum KeyHelp {
         Entry(keys: "< >", action: "refresh faster / slower"),
         Entry(keys: "z", action: "undo last parameter change", changes: true),
         Entry(keys: "E", action: "export settings to a file"),
+        Entry(keys: "J", action: "change journal (revert)"),
+        Entry(keys: "c", action: "keep settings on trial", changes: true),
         Entry(keys: "+ -", action: "more / less load", fleetOnly: true, changes: true),
         Entry(keys: "a", action: "add replica (proxy: by URL)", changes: true),
         Entry(keys: "d", action: "remove selected", changes: true),
@@ -43,6 +45,9 @@ enum KeyHelp {
                     ("Del ^U", "clear field"), ("F10", "quit")]
         }
         if state.showHelp { return [("Esc ?", "close help"), ("q", "quit")] }
+        if state.journalView != nil {
+            return [("Esc J", "close"), ("↑↓", "move"), ("/", "filter"), ("Enter", "show whole"), ("R", "revert")]
+        }
         if state.filterEditing {
             return [("type", "filter text"), ("Enter", "keep filter"), ("Esc", "clear filter"), ("↑↓", "move")]
         }

@@ -12,6 +12,15 @@ public enum ControlCommands {
             return (.putSettings, (try? JSONEncoder().encode(settings)) ?? Data())
         case .undoSettings:
             return (.undoSettings, Data())
+        case .applySettingsOnTrial(let settings, let seconds, _):
+            return (.trialSettings(seconds: seconds), (try? JSONEncoder().encode(settings)) ?? Data())
+        case .confirmSettings:
+            return (.confirmSettings, Data())
+        case .revertSettings(_, let entry):
+            return (.revertJournal(entry), Data())
+        case .endSession:
+            // Sent by no client (the server sees a session end when its stream closes): a harmless read.
+            return (.getSettings, Data())
         case .setLoad(let rate):
             return (.setLoad, json(["requests_per_second": rate]))
         case .addReplica(let address):
@@ -49,6 +58,9 @@ public enum ControlCommands {
         switch endpoint {
         case .putSettings:
             return SettingsPatch.apply(body, over: settings).map { .applySettings($0) }
+        case .trialSettings(let seconds):
+            return SettingsPatch.apply(body, over: settings).map { .applySettingsOnTrial($0, seconds: seconds, session: nil) }
+        case .confirmSettings: return noBody(.confirmSettings)
         case .undoSettings: return noBody(.undoSettings)
         case .remove(let id): return noBody(.removeReplica(id))
         case .drain(let id): return noBody(.drainReplica(id))

@@ -25,6 +25,14 @@ public enum ControlEndpoint: Equatable, Sendable {
     case trace(requestID: String)
     case traces(last: Int)
     case metrics
+    /// `PUT /v1/settings?confirm_within_s=N`: settings on trial.
+    case trialSettings(seconds: Int)
+    /// Keep the settings on trial.
+    case confirmSettings
+    /// The journal's entries numbered after `after`.
+    case journal(after: UInt64)
+    /// Go back to the settings just after journal entry `sequence`.
+    case revertJournal(UInt64)
 
     /// The smallest and largest snapshot stream interval, and the one used when none is given.
     public static let streamIntervals = 50...60_000
@@ -35,8 +43,9 @@ public enum ControlEndpoint: Equatable, Sendable {
     /// True when the endpoint changes the router; only callers allowed to write may use it.
     public var isWrite: Bool {
         switch self {
-        case .snapshot, .snapshots, .getSettings, .events, .trace, .traces, .metrics: false
-        case .putSettings, .undoSettings, .addReplica, .drain, .undrain, .remove, .fault, .recover, .setLoad, .stop: true
+        case .snapshot, .snapshots, .getSettings, .events, .trace, .traces, .metrics, .journal: false
+        case .putSettings, .undoSettings, .addReplica, .drain, .undrain, .remove, .fault, .recover, .setLoad, .stop,
+             .trialSettings, .confirmSettings, .revertJournal: true
         }
     }
 
@@ -92,10 +101,27 @@ public enum ControlEndpoint: Equatable, Sendable {
             return number("interval_ms", default: defaultStreamInterval, in: streamIntervals)
                 .flatMap { only("GET", .snapshots(intervalMilliseconds: $0)) }
         case ["v1", "settings"]:
+            if method == "PUT", query["confirm_within_s"] != nil {
+                return number("confirm_within_s", default: 0, in: 1...TrialStatus.maxSeconds)
+                    .map { .trialSettings(seconds: $0) }
+            }
             if method == "PUT" { return .success(.putSettings) }
             return only("GET", .getSettings)
         case ["v1", "settings", "undo"]:
             return only("POST", .undoSettings)
+        case ["v1", "settings", "confirm"]:
+            return only("POST", .confirmSettings)
+        case ["v1", "journal"]:
+            guard let text = query["after"] else { return only("GET", .journal(after: 0)) }
+            guard let after = UInt64(text) else {
+                return .failure(Problem(status: 400, message: "after=\(text) is not a journal number (a whole number ≥ 0)"))
+            }
+            return only("GET", .journal(after: after))
+        case let s where s.count == 4 && s[0] == "v1" && s[1] == "journal" && s[3] == "revert":
+            guard let sequence = UInt64(s[2]), sequence > 0 else {
+                return .failure(Problem(status: 400, message: "\(s[2]) is not a journal entry number (a whole number ≥ 1)"))
+            }
+            return only("POST", .revertJournal(sequence))
         case ["v1", "events"]:
             guard let text = query["after"] else { return only("GET", .events(after: 0)) }
             guard let after = UInt64(text) else {
@@ -152,6 +178,10 @@ public enum ControlEndpoint: Equatable, Sendable {
         case .trace(let id): return ("GET", "/v1/trace/\(id)")
         case .traces(let last): return ("GET", "/v1/traces?last=\(last)")
         case .metrics: return ("GET", "/metrics")
+        case .trialSettings(let seconds): return ("PUT", "/v1/settings?confirm_within_s=\(seconds)")
+        case .confirmSettings: return ("POST", "/v1/settings/confirm")
+        case .journal(let after): return ("GET", "/v1/journal?after=\(after)")
+        case .revertJournal(let sequence): return ("POST", "/v1/journal/\(sequence)/revert")
         }
     }
 }

@@ -16,6 +16,9 @@ public protocol RouterControl: AnyObject, Sendable {
 
     /// The decision traces of the most recently finished requests (at most `limit`), from any thread.
     func traces(limit: Int, completion: @escaping @Sendable (RequestTraceLog) -> Void)
+
+    /// The router's change journal, oldest entry first, from any thread.
+    func journal(completion: @escaping @Sendable (Result<JournalReply, JournalWriteError>) -> Void)
 }
 
 extension RouterControl {
@@ -29,12 +32,28 @@ extension RouterControl {
     public var connection: ConnectionState { .inProcess }
 }
 
+extension RouterControl {
+    /// The router's change journal; a control without one says so.
+    public func journal(completion: @escaping @Sendable (Result<JournalReply, JournalWriteError>) -> Void) {
+        completion(.failure(JournalWriteError("this router keeps no journal")))
+    }
+}
+
 /// Something an operator asks the router to do.
 public enum RouterCommand: Equatable, Sendable, Codable {
     /// Replace the live settings (validated again by the router).
     case applySettings(RouterSettings)
     /// Go back to the settings before the last change.
     case undoSettings
+    /// Replace the live settings on trial: they go back by themselves unless confirmed within
+    /// `seconds`, or when the operator's session (an attached dashboard's stream) ends.
+    case applySettingsOnTrial(RouterSettings, seconds: Int, session: String?)
+    /// Keep the settings on trial.
+    case confirmSettings
+    /// Go back to `settings`, the settings just after journal entry `entry`.
+    case revertSettings(RouterSettings, entry: UInt64)
+    /// An operator's session ended (an attached dashboard's connection dropped).
+    case endSession(String)
     /// Simulated fleet only: the synthetic load.
     case setLoad(requestsPerSecond: Double)
     /// Add a replica: a simulated one, or the HTTP replica at `address`.
@@ -69,10 +88,16 @@ public struct CommandOrigin: Equatable, Sendable, Codable, CustomStringConvertib
     public var user: String
     /// The client's address when the operator came in over SSH.
     public var address: String?
+    /// The operator's uid, when the kernel or the process knows it.
+    public var uid: UInt32?
+    /// The path the command came by, for the journal (nil: the dashboard of this process).
+    public var via: ChangeVia?
 
-    public init(user: String, address: String? = nil) {
+    public init(user: String, address: String? = nil, uid: UInt32? = nil, via: ChangeVia? = nil) {
         self.user = user
         self.address = address
+        self.uid = uid
+        self.via = via
     }
 
     public var description: String {

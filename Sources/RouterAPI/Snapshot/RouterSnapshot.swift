@@ -32,6 +32,8 @@ public struct RouterSnapshot: Sendable, Codable {
     public var proxy: ProxyFigures?
     /// Multiplexed routing figures; nil until a request names a model or a replica reports one.
     public var models: ModelFigures?
+    /// The settings change on trial, when one runs: every dashboard shows its countdown.
+    public var trial: TrialStatus?
 
     /// True when the live backoff or probe settings differ from the start values.
     public var settingsChanged: Bool { settings != startupSettings }
@@ -301,12 +303,15 @@ public struct RouterEvent: Equatable, Sendable, Codable {
     public var message: String
     /// Numbers the router's events from 1, so a client can ask for the ones after those it saw.
     public var sequence: UInt64
+    /// The change this event reports, typed (settings, replica, fault and load changes).
+    public var change: ChangeRecord?
 
-    public init(time: EngineTime, kind: Kind, message: String, sequence: UInt64 = 0) {
+    public init(time: EngineTime, kind: Kind, message: String, sequence: UInt64 = 0, change: ChangeRecord? = nil) {
         self.time = time
         self.kind = kind
         self.message = message
         self.sequence = sequence
+        self.change = change
     }
 }
 

@@ -16,6 +16,8 @@ public struct ControlCaller: Equatable, Sendable {
     public var mayWrite: Bool
     /// Why a write is refused (with `mayWrite` false).
     public var writeRefusal: String
+    /// The client's session (an attached dashboard), whose stream's end reverts a trial it started.
+    public var session: String?
 }
 
 /// Decides who a caller is and whether a request may go on: a pure function of what arrived.

@@ -33,4 +33,10 @@ enum PeerLogin {
         guard let entry = getpwuid(uid), let name = entry.pointee.pw_name else { return "uid \(uid)" }
         return String(cString: name)
     }
+
+    /// The uid of a Unix socket peer's login, for the journal; nil over TCP.
+    static func uid(of login: String, transport: ControlTransport) -> UInt32? {
+        guard case .unixSocket = transport, let entry = getpwnam(login) else { return nil }
+        return UInt32(entry.pointee.pw_uid)
+    }
 }

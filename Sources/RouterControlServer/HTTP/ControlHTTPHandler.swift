@@ -29,6 +29,8 @@ final class ControlHTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
     private let listener: Listener
     private var state = State.idle
     private var login: EventLoopFuture<String>?
+    /// The session of the attached dashboard whose snapshot stream this connection carries.
+    private var streamSession: String?
 
     init(service: ControlService, listener: Listener) {
         self.service = service
@@ -42,6 +44,7 @@ final class ControlHTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
 
     func channelInactive(context: ChannelHandlerContext) {
         if case .streaming(let streamer) = state { streamer.stop() }
+        if let streamSession { service.sessionEnded(streamSession) }
         context.fireChannelInactive()
     }
 
@@ -113,7 +116,10 @@ final class ControlHTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
             switch decision {
             case .deny(let status, let message):
                 handler.write(.problem(status, message), keepAlive: head.isKeepAlive, head: head, context: context)
-            case .allow(let caller):
+            case .allow(var caller):
+                caller.origin.via = head.headers.first(name: "x-routertop-via") == "attach" ? .attach : .api
+                caller.origin.uid = PeerLogin.uid(of: caller.origin.user, transport: transport)
+                caller.session = head.headers.first(name: "x-routertop-session").flatMap { $0.isEmpty ? nil : $0 }
                 handler.answer(endpoint, body: body, caller: caller, head: head, context: context)
             }
         }
@@ -127,6 +133,7 @@ final class ControlHTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
             let streamer = SnapshotStreamer(control: service.control, channel: context.channel,
                                             interval: .milliseconds(Int64(interval)), metrics: service.metrics)
             state = .streaming(streamer)
+            streamSession = caller.session
             var headers = HTTPHeaders()
             headers.add(name: "content-type", value: "application/x-ndjson")
             headers.add(name: "cache-control", value: "no-store")

@@ -10,14 +10,22 @@ public final class ControlService: Sendable {
     /// Stops the router's process (`POST /v1/stop`); nil where the router's life belongs to a
     /// dashboard in the same process.
     let stop: (@Sendable (CommandOrigin) -> CommandResult)?
+    /// The router's change journal, for `GET /v1/journal` and reverts; nil when it keeps none.
+    let journal: (any JournalSource)?
 
     public init(
         control: any RouterControl, metrics: RouterMetrics? = nil,
-        stop: (@Sendable (CommandOrigin) -> CommandResult)? = nil
+        stop: (@Sendable (CommandOrigin) -> CommandResult)? = nil, journal: (any JournalSource)? = nil
     ) {
         self.control = control
         self.metrics = metrics
         self.stop = stop
+        self.journal = journal
+    }
+
+    /// An attached dashboard's stream closed: a trial it started reverts.
+    func sessionEnded(_ session: String) {
+        control.perform(.endSession(session), by: CommandOrigin(user: "router", via: .router)) { _ in }
     }
 
     /// The answer to a request that is not a stream, on `eventLoop`.
@@ -38,6 +46,9 @@ public final class ControlService: Sendable {
             return eventLoop.makeSucceededFuture(.json(snapshot.settings))
         case .events(let after):
             return eventLoop.makeSucceededFuture(.json(EventsReply.after(after, in: snapshot)))
+        case .journal(let after):
+            guard let journal else { return eventLoop.makeSucceededFuture(.problem(404, "this router keeps no journal")) }
+            return eventLoop.makeSucceededFuture(.json(journal.read(after: after)))
         case .metrics:
             guard let metrics else { return eventLoop.makeSucceededFuture(.problem(404, "this router exports no metrics")) }
             let text = metrics.exposition(for: snapshot)
@@ -67,6 +78,20 @@ public final class ControlService: Sendable {
         }
     }
 
+    /// The settings just after journal entry `sequence`, as a revert command, or why there are none.
+    private func revertCommand(to sequence: UInt64, body: Data) -> Result<RouterCommand, ControlEndpoint.Problem> {
+        if case .failure(let problem) = StrictJSON.object(body, fields: []) { return .failure(problem) }
+        guard let journal else { return .failure(.init(status: 404, message: "this router keeps no journal")) }
+        let entries = journal.read(after: 0).entries
+        guard entries.contains(where: { $0.sequence == sequence }) else {
+            return .failure(.init(status: 404, message: "the journal has no entry #\(sequence)"))
+        }
+        guard let settings = JournalReplay.settings(after: sequence, in: entries) else {
+            return .failure(.init(status: 409, message: "no settings change was applied at or before #\(sequence); nothing to revert to"))
+        }
+        return .success(.revertSettings(settings, entry: sequence))
+    }
+
     /// `req-12` or `12`.
     static func requestNumber(_ text: String) -> UInt64? {
         UInt64(text.hasPrefix("req-") ? String(text.dropFirst(4)) : text)
@@ -75,24 +100,38 @@ public final class ControlService: Sendable {
     private func perform(
         _ endpoint: ControlEndpoint, body: Data, caller: ControlCaller, on eventLoop: any EventLoop
     ) -> EventLoopFuture<ControlResponse> {
-        let command: RouterCommand
-        switch ControlCommands.command(for: endpoint, body: body, settings: control.latestSnapshot().settings) {
-        case .failure(let problem): return eventLoop.makeSucceededFuture(.problem(problem))
-        case .success(let parsed): command = parsed
+        var command: RouterCommand
+        if case .revertJournal(let sequence) = endpoint {
+            switch revertCommand(to: sequence, body: body) {
+            case .failure(let problem): return eventLoop.makeSucceededFuture(.problem(problem))
+            case .success(let revert): command = revert
+            }
+        } else {
+            switch ControlCommands.command(for: endpoint, body: body, settings: control.latestSnapshot().settings) {
+            case .failure(let problem): return eventLoop.makeSucceededFuture(.problem(problem))
+            case .success(let parsed): command = parsed
+            }
         }
+        if case .applySettingsOnTrial(let settings, let seconds, _) = command {
+            command = .applySettingsOnTrial(settings, seconds: seconds, session: caller.session)
+        }
+        let sent = command
         if command == .stopRouting, let stop {
             let result = stop(caller.origin)
             if case .done = result { return eventLoop.makeSucceededFuture(.json(CommandReply(result))) }
             return eventLoop.makeSucceededFuture(.json(CommandReply(result), status: 409))
         }
         let promise = eventLoop.makePromise(of: ControlResponse.self)
-        control.perform(command, by: caller.origin) { @Sendable result in
+        control.perform(sent, by: caller.origin) { @Sendable result in
             let status: Int
             switch result {
             case .done: status = 200
             case .refused:
                 // A settings change the router refused is bad input, like one refused here.
-                if case .applySettings = command { status = 400 } else { status = 409 }
+                switch sent {
+                case .applySettings, .applySettingsOnTrial: status = 400
+                default: status = 409
+                }
             }
             promise.succeed(.json(CommandReply(result), status: status))
         }

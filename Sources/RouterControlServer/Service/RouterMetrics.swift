@@ -136,7 +136,8 @@ public final class RouterMetrics: Sendable {
             seen.attempts = max(seen.attempts, attempts)
             backoffSleeps.increment(by: Int64(max(0, snapshot.retries.backoffSleeps - seen.sleeps)))
             seen.sleeps = max(seen.sleeps, snapshot.retries.backoffSleeps)
-            let newChanges = settingsEvents.filter { $0.sequence > seen.lastSettingsEvent }
+            // Confirming a trial keeps the settings as they are: it is not a change.
+            let newChanges = settingsEvents.filter { $0.sequence > seen.lastSettingsEvent && $0.change?.verb != "confirm" }
             settingsChanges.increment(by: Int64(newChanges.count))
             seen.lastSettingsEvent = max(seen.lastSettingsEvent, settingsEvents.last?.sequence ?? 0)
 

@@ -2,47 +2,82 @@ extension Router {
     /// Replaces the live settings. Takes effect at once, also for tasks sleeping now: a sleeping
     /// task wakes at (when it started sleeping + its wait under the new settings), or now if that
     /// moment has passed. Attempt counts are kept.
+    ///
+    /// The change is journaled before it takes effect; one the journal cannot take is refused.
     public func apply(_ newSettings: RouterSettings, by origin: CommandOrigin) throws(ConfigurationError) {
-        try SettingsValidator.validate(newSettings)
-        guard newSettings != settings else { return }
-        settingsUndo.append(settings)
-        if settingsUndo.count > 100 { settingsUndo.removeFirst() }
-        replaceSettings(with: newSettings, by: origin, verb: "set")
+        switch changeSettings(to: newSettings, by: origin, verb: "set") {
+        case .done: return
+        case .refused(let reason):
+            // Invalid settings throw the validator's own error; anything else (a trial, the journal) is named.
+            try SettingsValidator.validate(newSettings)
+            throw ConfigurationError(subject: "settings", value: "", problem: reason, allowed: "changed when no trial runs")
+        }
     }
 
     /// Goes back to the settings before the last change; nil when there is nothing to undo.
     @discardableResult
     public func undoSettings(by origin: CommandOrigin) -> RouterSettings? {
-        guard let previous = settingsUndo.popLast() else { return nil }
-        replaceSettings(with: previous, by: origin, verb: "undo")
+        guard let previous = settingsUndo.last else { return nil }
+        guard case .done = changeSettings(to: previous, by: origin, verb: "undo", remember: false) else { return nil }
+        settingsUndo.removeLast()
         return previous
     }
 
-    /// Carries out an operator's `.applySettings` or `.undoSettings`, the same for every host.
+    /// Carries out an operator's settings command, the same for every host.
     public func performSettingsCommand(_ command: RouterCommand, by origin: CommandOrigin) -> CommandResult {
         switch command {
         case .applySettings(let newSettings):
-            do {
-                try apply(newSettings, by: origin)
-                return .done("settings applied")
-            } catch {
-                return .refused(error.description)
-            }
+            return changeSettings(to: newSettings, by: origin, verb: "set")
         case .undoSettings:
+            if let refusal = trialRefusal(for: origin) { return .refused(refusal) }
             return undoSettings(by: origin) == nil ? .refused("no parameter change to undo") : .done("undone")
+        case .applySettingsOnTrial(let newSettings, let seconds, let session):
+            return applyOnTrial(newSettings, seconds: seconds, session: session, by: origin)
+        case .confirmSettings:
+            return confirmTrial(by: origin)
+        case .revertSettings(let target, let entry):
+            return changeSettings(to: target, by: origin, verb: "revert", note: "back to the settings just after #\(entry)")
+        case .endSession(let session):
+            return endSession(session)
         default:
             return .refused("not a settings command")
         }
     }
 
-    private func replaceSettings(with newSettings: RouterSettings, by origin: CommandOrigin, verb: String) {
-        let changes = RouterSettingKey.allCases.compactMap { key -> String? in
-            guard settings[key] != newSettings[key] else { return nil }
-            return "\(key.label) \(SettingText.format(settings[key])) → \(SettingText.format(newSettings[key]))"
+    /// Validates, journals, then applies: the one path every settings change takes.
+    func changeSettings(
+        to newSettings: RouterSettings, by origin: CommandOrigin, verb: String, note: String? = nil,
+        remember: Bool = true, duringTrial: Bool = false
+    ) -> CommandResult {
+        let change = ChangeRecord(subject: .settings, verb: verb, old: .settings(settings), new: .settings(newSettings))
+        if !duringTrial, let refusal = trialRefusal(for: origin) {
+            _ = journalChange(change, by: origin, result: .refused, reason: refusal, note: note)
+            return .refused(refusal)
         }
+        do {
+            try SettingsValidator.validate(newSettings)
+        } catch {
+            _ = journalChange(change, by: origin, result: .refused, reason: error.description, note: note)
+            return .refused(error.description)
+        }
+        guard newSettings != settings || verb == "confirm" else { return .done("no setting changes") }
+        if let failure = journalChange(change, by: origin, note: note) {
+            return .refused("the journal cannot be written (\(failure.message)); nothing changed")
+        }
+        if remember {
+            settingsUndo.append(settings)
+            if settingsUndo.count > 100 { settingsUndo.removeFirst() }
+        }
+        replaceSettings(with: newSettings, change: change, by: origin, note: note)
+        return .done(verb == "set" ? "settings applied" : "settings \(verb)")
+    }
+
+    private func replaceSettings(with newSettings: RouterSettings, change: ChangeRecord, by origin: CommandOrigin,
+                                 note: String?) {
         settings = newSettings
         backoff = newSettings.backoffPolicy(legacy: options.legacyBackoff)
-        record(.settings, "\(verb): \(changes.joined(separator: ", ")) by \(origin)")
+        let why = note.map { " (\($0))" } ?? ""
+        record(.settings, "\(change.verb): \(change.summary) by \(origin)\(why)", change: change)
         rearmSleepingTasks()
     }
 

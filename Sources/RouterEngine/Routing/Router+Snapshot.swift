@@ -38,6 +38,7 @@ extension Router {
             simulation: simulation
         )
         snapshot.models = modelFigures()
+        snapshot.trial = trialStatus
         return snapshot
     }
 

@@ -103,6 +103,10 @@ public final class Router {
     var tracesEvicted = 0
     /// Receives every finished request's trace, in the order requests finish (`simulate --trace`).
     public var traceSink: ((RequestTrace) -> Void)?
+    /// Where every change is written before it takes effect; provided by the host (nil: none kept).
+    public var journal: (any ChangeJournal)?
+    var trial = SettingsTrial()
+    var trialTimer: (any Cancellable)?
 
     public init(
         settings: RouterSettings,
@@ -132,8 +136,8 @@ public final class Router {
     var maxTaskCount: Int { min(options.maxRoutingTasksCap, 2 * routableCount) }
 
     /// Adds a line to the event log (and to the log file).
-    public func record(_ kind: RouterEvent.Kind, _ message: String) {
-        eventLog.append(RouterEvent(time: now, kind: kind, message: message))
+    public func record(_ kind: RouterEvent.Kind, _ message: String, change: ChangeRecord? = nil) {
+        eventLog.append(RouterEvent(time: now, kind: kind, message: message, change: change))
         switch kind {
         case .warning: logger.warning("\(message)")
         default: logger.info("\(message)")

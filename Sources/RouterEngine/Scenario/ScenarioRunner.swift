@@ -34,7 +34,7 @@ public enum ScenarioRunner {
             scheduler: scheduler, seed: scenario.seed, logger: logger
         )
         host.router.traceSink = trace
-        let origin = CommandOrigin(user: "scenario")
+        let origin = CommandOrigin(user: "scenario", via: .scenario)
         for event in scenario.events {
             scheduler.schedule(at: .zero + event.at) {
                 apply(event.action, to: host, by: origin)
@@ -84,9 +84,9 @@ public enum ScenarioRunner {
         let result: CommandResult
         switch action {
         case .fault(let id, let fault, let duration):
-            result = host.inject(fault, into: id, for: duration, by: origin.description)
+            result = host.inject(fault, into: id, for: duration, by: origin)
         case .recover(let id):
-            result = host.recover(id, by: origin.description)
+            result = host.recover(id, by: origin)
         case .addReplica(let spec):
             result = host.add(spec)
         case .removeReplica(let id):
@@ -96,7 +96,7 @@ public enum ScenarioRunner {
             for (key, value) in values { settings[key] = value }
             result = host.perform(.applySettings(settings), by: origin)
         case .setLoad(let rate):
-            result = host.setLoad(rate, by: origin.description)
+            result = host.setLoad(rate, by: origin)
         }
         if case .refused(let reason) = result {
             host.router.record(.warning, "scenario event refused: \(reason)")

@@ -92,25 +92,25 @@ public final class SimulationHost: RouterHost {
 
     public func perform(_ command: RouterCommand, by origin: CommandOrigin) -> CommandResult {
         switch command {
-        case .applySettings, .undoSettings:
+        case .applySettings, .undoSettings, .applySettingsOnTrial, .confirmSettings, .revertSettings, .endSession:
             return router.performSettingsCommand(command, by: origin)
         case .setLoad(let rate):
-            return setLoad(rate, by: origin.description)
+            return setLoad(rate, by: origin)
         case .addReplica(let address):
             guard address == nil else { return .refused("the simulated fleet adds simulated replicas, not addresses") }
-            return addLikeTemplate(by: origin.description)
+            return addLikeTemplate(by: origin)
         case .removeReplica(let id):
-            return replicaCommand { () throws(RouterError) in try router.removeReplica(id) }
+            return replicaCommand(id, "remove", by: origin) { () throws(RouterError) in try router.removeReplica(id) }
         case .drainReplica(let id):
-            return replicaCommand { () throws(RouterError) in try router.drainReplica(id) }
+            return replicaCommand(id, "drain", by: origin) { () throws(RouterError) in try router.drainReplica(id) }
         case .undrainReplica(let id):
-            return replicaCommand { () throws(RouterError) in try router.undrainReplica(id) }
+            return replicaCommand(id, "undrain", by: origin) { () throws(RouterError) in try router.undrainReplica(id) }
         case .stopRouting:
             return .refused("the simulated fleet stops with its dashboard or its signal")
         case .injectFault(let id, let fault):
-            return inject(fault, into: id, for: nil, by: origin.description)
+            return inject(fault, into: id, for: nil, by: origin)
         case .recover(let id):
-            return recover(id, by: origin.description)
+            return recover(id, by: origin)
         }
     }
 
@@ -136,75 +136,98 @@ public final class SimulationHost: RouterHost {
     }
 
     /// Changes the offered load.
-    public func setLoad(_ rate: Double, by who: String) -> CommandResult {
+    public func setLoad(_ rate: Double, by origin: CommandOrigin) -> CommandResult {
         if let problem = LoadRate.problem(rate) { return .refused(problem) }
         let old = load.requestsPerSecond
+        let change = ChangeRecord(subject: .load, verb: "set", old: .number(old), new: .number(rate))
+        if let refusal = router.journalAndRecord(.info, change, by: origin, words: change.summary) {
+            return .refused(refusal)
+        }
         load.setRate(rate)
         if !loadStarted { start() }
-        router.record(.info, "load \(SettingText.format(old)) → \(SettingText.format(rate)) req/s by \(who)")
         return .done("load \(SettingText.format(rate)) req/s")
     }
 
     /// Breaks a replica on purpose, for `duration` or until recovered.
-    public func inject(_ fault: SimulatedFault, into id: ReplicaID, for duration: Duration?, by who: String) -> CommandResult {
+    public func inject(
+        _ fault: SimulatedFault, into id: ReplicaID, for duration: Duration?, by origin: CommandOrigin
+    ) -> CommandResult {
         guard let replica = replicas[id], router.replica(id) != nil else { return .refused("there is no replica \(id)") }
         guard !replica.faults.dead else { return .refused("replica \(id) is dead") }
         let words: String
         switch fault {
-        case .unavailable:
-            replica.makeUnavailable()
-            words = "unavailable"
-        case .kill:
-            replica.kill()
-            words = "killed"
-        case .slowProbe(let delay):
-            replica.slowProbes(by: delay)
-            words = "slow probes (+\(Int(delay.millisecondsValue.rounded())) ms)"
-        case .saturate:
-            replica.saturate()
-            words = "saturated"
+        case .unavailable: words = "unavailable"
+        case .kill: words = "killed"
+        case .slowProbe(let delay): words = "slow probes (+\(Int(delay.millisecondsValue.rounded())) ms)"
+        case .saturate: words = "saturated"
+        }
+        let span = duration.map { " for \(SettingText.format($0.secondsValue)) s" } ?? ""
+        let change = ChangeRecord(subject: .fault, target: id.rawValue, verb: "inject",
+                                  old: replica.faults.summary.map { .text($0) } ?? .absent, new: .text(words + span))
+        if let refusal = router.journalAndRecord(.fault, change, by: origin, words: "\(id) \(words)\(span)") {
+            return .refused(refusal)
+        }
+        switch fault {
+        case .unavailable: replica.makeUnavailable()
+        case .kill: replica.kill()
+        case .slowProbe(let delay): replica.slowProbes(by: delay)
+        case .saturate: replica.saturate()
         }
         router.setFault(replica.faults.summary, for: id)
-        let span = duration.map { " for \(SettingText.format($0.secondsValue)) s" } ?? ""
-        router.record(.fault, "\(id) \(words)\(span) by \(who)")
         faultTimers[id]?.cancel()
         faultTimers[id] = nil
         if let duration, fault != .kill {
             faultTimers[id] = scheduler.schedule(after: duration) { [weak self] in
                 self?.faultTimers[id] = nil
-                _ = self?.recover(id, by: "schedule")
+                _ = self?.recover(id, by: CommandOrigin(user: "schedule", via: .scenario))
             }
         }
         return .done("\(id) \(words)")
     }
 
     /// Clears a replica's faults (a killed replica stays dead).
-    public func recover(_ id: ReplicaID, by who: String) -> CommandResult {
+    public func recover(_ id: ReplicaID, by origin: CommandOrigin) -> CommandResult {
         guard let replica = replicas[id] else { return .refused("there is no replica \(id)") }
         guard !replica.faults.dead else { return .refused("replica \(id) is dead; it cannot recover") }
-        guard replica.faults.summary != nil else { return .refused("replica \(id) has no fault to recover from") }
+        guard let summary = replica.faults.summary else { return .refused("replica \(id) has no fault to recover from") }
+        let change = ChangeRecord(subject: .fault, target: id.rawValue, verb: "recover", old: .text(summary), new: .absent)
+        if let refusal = router.journalAndRecord(.fault, change, by: origin, words: "\(id) recovered") {
+            return .refused(refusal)
+        }
         replica.recover()
         router.setFault(nil, for: id)
-        router.record(.fault, "\(id) recovered by \(who)")
         return .done("\(id) recovered")
     }
 
-    private func addLikeTemplate(by who: String) -> CommandResult {
+    private func addLikeTemplate(by origin: CommandOrigin) -> CommandResult {
         guard var spec = template else { return .refused("the fleet has no replica to copy") }
         repeat {
             lastAddedNumber += 1
             spec.info.id = ReplicaID("sim-\(lastAddedNumber)")
         } while replicas[spec.info.id] != nil
-        let result = add(spec)
-        if case .done = result { router.record(.replica, "\(spec.info.id) added by \(who)") }
-        return result
+        let change = ChangeRecord(subject: .replica, target: spec.info.id.rawValue, verb: "add", old: .absent,
+                                  new: .text("\(spec.info.node)/\(spec.info.zone), max \(spec.info.maxOngoingRequests)"))
+        if let refusal = router.journalAndRecord(.replica, change, by: origin, words: "\(spec.info.id) added") {
+            return .refused(refusal)
+        }
+        return add(spec)
     }
 
-    private func replicaCommand(_ body: () throws(RouterError) -> Void) -> CommandResult {
+    /// A replica change, journaled before it is tried; one the router then refuses is journaled as refused.
+    private func replicaCommand(
+        _ id: ReplicaID, _ verb: String, by origin: CommandOrigin, _ body: () throws(RouterError) -> Void
+    ) -> CommandResult {
+        guard router.replica(id) != nil else { return .refused("there is no replica \(id)") }
+        let change = ChangeRecord(subject: .replica, target: id.rawValue, verb: verb, old: .text("present"),
+                                  new: .text(verb))
+        if let refusal = router.journalAndRecord(.replica, change, by: origin, words: "\(id) \(verb)") {
+            return .refused(refusal)
+        }
         do {
             try body()
             return .done("done")
         } catch {
+            _ = router.journalChange(change, by: origin, result: .refused, reason: error.description)
             return .refused(error.description)
         }
     }

@@ -9,6 +9,12 @@ extension ProxyHost {
         let present = Set(router.replicaIDs)
         var wanted: [ReplicaID: ReplicaSpec] = [:]
         for spec in specs { wanted[ReplicaID(spec.address.replicaName)] = spec }
+        let change = ChangeRecord(subject: .replica, verb: "reload",
+                                  old: .text(present.map(\.rawValue).sorted().joined(separator: " ")),
+                                  new: .text(wanted.keys.map(\.rawValue).sorted().joined(separator: " ")))
+        if let failure = router.journalChange(change, by: origin) {
+            return "nothing changed: the journal cannot be written (\(failure.message))"
+        }
         var added: [String] = [], removed: [String] = [], refused: [String] = []
         for spec in specs where !present.contains(ReplicaID(spec.address.replicaName)) {
             let id = ReplicaID(spec.address.replicaName)
@@ -37,7 +43,7 @@ extension ProxyHost {
             refused.isEmpty ? nil : "refused \(refused.joined(separator: "; "))",
         ].compactMap { $0 }
         let summary = words.isEmpty ? "no change" : words.joined(separator: "; ")
-        router.record(.replica, "replica file re-read by \(origin): \(summary)")
+        router.record(.replica, "replica file re-read by \(origin): \(summary)", change: change)
         return summary
     }
 }

@@ -15,12 +15,13 @@ struct ControlSetup {
     /// - Parameter defaultName: the name when `--name` is not given.
     static func start(
         _ options: ControlOptions, control: any RouterControl, defaultName: String, environment: [String: String],
-        logger: Logger, metrics: RouterMetrics, stop: (@Sendable (CommandOrigin) -> CommandResult)? = nil
+        logger: Logger, metrics: RouterMetrics, stop: (@Sendable (CommandOrigin) -> CommandResult)? = nil,
+        journal: (any JournalSource)? = nil
     ) -> ControlSetup {
         let implicit = options.name == nil && options.control == nil
         let admin = adminListener(options, environment: environment)
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
-        let service = ControlService(control: control, metrics: metrics, stop: stop)
+        let service = ControlService(control: control, metrics: metrics, stop: stop, journal: journal)
         var path = socketPath(options, defaultName: defaultName, environment: environment)
         var number = 2
         while true {

@@ -18,9 +18,9 @@ enum ProxyMode {
     /// Starts the proxy and runs until SIGINT or SIGTERM; start-up errors exit 2 with one line.
     static func run(
         _ options: ProxyOptions, startup: StartupConfiguration, display: DisplayOptions, control: ControlOptions,
-        logFile: String?, seed: UInt64?, legacyBackoff: Bool
+        journal journalOptions: JournalOptions, logFile: String?, seed: UInt64?, legacyBackoff: Bool
     ) -> Never {
-        let configuration: ProxyConfiguration
+        var configuration: ProxyConfiguration
         switch options.configuration(settings: startup.router, legacyBackoff: legacyBackoff, seed: seed) {
         case .failure(let error): failStartup(error.message)
         case .success(let built): configuration = built
@@ -40,6 +40,12 @@ enum ProxyMode {
             bootstrapLogging(to: .standardError)
         }
         let logger = Logger(label: "routertop.proxy")
+        let environment = ProcessInfo.processInfo.environment
+        let defaultName = configuration.listenPort != 0 ? String(configuration.listenPort) : "proxy-\(getpid())"
+        let journal = JournalSetup.open(
+            journalOptions, socketPath: ControlSetup.socketPath(control, defaultName: defaultName, environment: environment),
+            startup: configuration.settings, environment: environment, logger: Logger(label: "routertop.journal"))
+        configuration.settings = journal.settings
 
         // One thread: the router, the client connections and the replica connections share one loop.
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
@@ -72,13 +78,18 @@ enum ProxyMode {
         }
         let metrics = RouterMetrics()
         // Distributions come from each finished request's decision trace.
-        _ = server.withRouter { router in router.traceSink = { metrics.observe($0) } }
+        // The journal is in place before the control API opens, so no change escapes it.
+        _ = try? server.withRouter { router in
+            router.traceSink = { metrics.observe($0) }
+            journal.attach(to: router)
+        }.wait()
         let controlSetup = ControlSetup.start(
             control, control: server.live, defaultName: String(server.port),
-            environment: ProcessInfo.processInfo.environment, logger: Logger(label: "routertop.control"), metrics: metrics,
+            environment: environment, logger: Logger(label: "routertop.control"), metrics: metrics,
             stop: { origin in
                 stop("stop asked by \(origin)") ? .done("stopping: finishing the requests in flight") : .refused("already stopping")
-            }
+            },
+            journal: journal.file
         )
         let signals = SignalWaiter { number in _ = stop("signal \(number)") }
         let hangups = HangupWaiter {

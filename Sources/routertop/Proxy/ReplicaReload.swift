@@ -22,7 +22,7 @@ enum ReplicaReload {
             return
         }
         server.live.withHost { host in
-            (host as? ProxyHost)?.reload(specs, by: CommandOrigin(user: "SIGHUP")) ?? "not a proxy"
+            (host as? ProxyHost)?.reload(specs, by: CommandOrigin(user: "SIGHUP", uid: UInt32(getuid()), via: .reload)) ?? "not a proxy"
         }.whenSuccess { summary in
             logger.info("SIGHUP: re-read \(file): \(summary)")
         }

@@ -16,7 +16,7 @@ enum OperatorOrigin {
             .split(separator: " ", omittingEmptySubsequences: true)
             .first
             .map(String.init)
-        return CommandOrigin(user: user, address: address)
+        return CommandOrigin(user: user, address: address, uid: UInt32(getuid()), via: .dashboard)
     }
 
     /// The name of the account the process runs as, for sessions started without USER or LOGNAME.

@@ -1,0 +1,55 @@
+import Foundation
+import Logging
+import RouterAPI
+import RouterEngine
+import RouterJournal
+
+/// Opens a live router's journal at start: reports a torn last line, warns of drift, and gives
+/// the settings to start from (the journal's, with `--resume-settings`).
+struct JournalSetup {
+    let file: JournalFile
+    /// The settings the router starts with.
+    let settings: RouterSettings
+    /// Lines for the event log: problems found in the journal, the drift warning.
+    let warnings: [String]
+
+    /// Exits 2 with one line when the journal cannot be opened or its settings no longer validate.
+    static func open(
+        _ options: JournalOptions, socketPath: String, startup: RouterSettings, environment: [String: String],
+        logger: Logger
+    ) -> JournalSetup {
+        if options.journal?.isEmpty == true { failStartup("--journal is empty; it must be a file path") }
+        let path = JournalPath.resolve(explicit: options.journal, socketPath: socketPath, environment: environment)
+        let file: JournalFile
+        switch JournalFile.open(path: path) {
+        case .failure(let error): failStartup(error.message)
+        case .success(let opened): file = opened
+        }
+        var warnings = file.openingProblems.map { "journal: \($0)" }
+        let entries = file.read(after: 0).entries
+        var settings = startup
+        if options.resumeSettings {
+            guard let last = JournalReplay.lastSettings(in: entries), let journaled = last.change.new.settings else {
+                failStartup("--resume-settings: the journal \(path) holds no applied settings change to resume")
+            }
+            do {
+                try SettingsValidator.validate(journaled, subject: \.fileKey)
+            } catch {
+                failStartup("--resume-settings: \(path) entry #\(last.sequence): \(error.description)")
+            }
+            settings = journaled
+            logger.info("resuming the settings of journal entry #\(last.sequence) (\(last.time) by \(last.who.login))")
+        } else if let drift = JournalDrift.find(in: entries, startup: startup) {
+            warnings.append(drift.warning)
+        }
+        for warning in warnings { logger.warning("\(warning)") }
+        logger.info("journal: \(path)")
+        return JournalSetup(file: file, settings: settings, warnings: warnings)
+    }
+
+    /// Gives the router its journal and puts the start-up warnings in its event log; on the router's thread.
+    func attach(to router: Router) {
+        router.journal = file
+        for warning in warnings { router.record(.warning, warning) }
+    }
+}

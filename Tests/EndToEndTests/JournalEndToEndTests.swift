@@ -1,0 +1,127 @@
+import Foundation
+import RouterAPI
+import Testing
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// The change journal on the built binary: changes through the API and an attached dashboard
+/// survive SIGKILL with who and old → new, the restart warns of the drift, `--resume-settings`
+/// brings them back, and a trial over the API reverts by itself.
+@Suite("the change journal (built binary)", .serialized)
+struct JournalEndToEndTests {
+    let directory: URL
+
+    init() throws {
+        directory = FileManager.default.temporaryDirectory.appendingPathComponent("routertop-journal-\(UUID().uuidString.prefix(8))")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true,
+                                                attributes: [.posixPermissions: 0o700])
+    }
+
+    private func router(
+        _ socket: String, journal: String, replicaPort: Int = 9, extra: [String] = [], name: String
+    ) throws -> RoutertopProcess {
+        try RoutertopProcess(["--listen", "127.0.0.1:0", "--headless", "--replica", "http://127.0.0.1:\(replicaPort)",
+                              "--control", socket, "--journal", journal] + extra,
+                             directory: directory, name: name)
+    }
+
+    @Test(.enabled(if: TmuxSession.isAvailable, "tmux drives the attached dashboard"))
+    func changesSurviveSIGKILLWithWhoAndTheRestartWarnsAndResumes() async throws {
+        try #require(FileManager.default.isExecutableFile(atPath: RoutertopBinary.path), "build routertop first")
+        let socket = directory.appendingPathComponent("journaled.sock").path
+        let journal = directory.appendingPathComponent("journaled.journal.jsonl").path
+        let api = ControlAPI(socket: socket)
+        let replica = try RoutertopProcess(["replica", "--listen", "127.0.0.1:0", "--service-ms", "2"],
+                                           directory: directory, name: "replica")
+        defer { replica.stop() }
+        let port = try #require(waitFor { listeningPort(in: replica.standardError) })
+
+        let first = try router(socket, journal: journal, replicaPort: port, name: "first")
+        defer { first.stop() }
+        #expect(waitFor { api.snapshot() } != nil, "the router answers on its socket")
+        let put = api.send("PUT", "/v1/settings", #"{"max_backoff_s": 2}"#)
+        #expect(put?.status == 200)
+
+        let dashboard = try TmuxSession(columns: 120, rows: 36,
+                                        command: "\(TmuxSession.quote(RoutertopBinary.path)) attach \(TmuxSession.quote(socket))")
+        defer { dashboard.kill() }
+        try await dashboard.waitForScreen("the attached dashboard") { $0.contains("connected") }
+        try dashboard.press("e")
+        try await dashboard.waitForScreen("the parameter editor") { $0.contains("initial backoff (s)") }
+        try dashboard.press("DC")
+        try dashboard.type("0.01")
+        try dashboard.press("Enter")
+        #expect(waitFor { api.settings()?.initialBackoff == 0.01 ? true : nil } == true)
+        dashboard.kill()
+
+        first.signal(SIGKILL)
+        #expect(first.waitForExit() != nil)
+
+        let printed = try RoutertopProcess(["journal", "--journal", journal, "--json"], directory: directory, name: "print")
+        #expect(printed.waitForExit() == 0)
+        let lines = try String(contentsOf: directory.appendingPathComponent("print.stderr"), encoding: .utf8)
+        #expect(lines.isEmpty, "the journal reads without problems")
+        let entries = try String(contentsOfFile: journal, encoding: .utf8).split(separator: "\n").map {
+            try JSONDecoder().decode(JournalEntry.self, from: Data($0.utf8))
+        }
+        let login = String(cString: getpwuid(getuid()).pointee.pw_name)
+        try #require(entries.count == 2)
+        #expect(entries[0].who.via == .api)
+        #expect(entries[0].who.login == login)
+        #expect(entries[0].who.uid == UInt32(getuid()))
+        #expect(entries[0].change.old.settings?.maxBackoff == 0.5)
+        #expect(entries[0].change.new.settings?.maxBackoff == 2)
+        #expect(entries[1].who.via == .attach)
+        #expect(entries[1].change.old.settings?.initialBackoff == 0.025)
+        #expect(entries[1].change.new.settings?.initialBackoff == 0.01)
+        #expect(entries.allSatisfy { $0.result == .applied })
+
+        let second = try router(socket, journal: journal, replicaPort: port, name: "second")
+        defer { second.stop() }
+        let warning = waitFor { second.standardError.split(separator: "\n").first { $0.contains("are not in effect") } }
+        #expect(warning?.contains("by \(login) are not in effect: initial backoff (s) 0.01 (now 0.025), max backoff (s) 2 (now 0.5)") == true)
+        #expect(waitFor { api.snapshot()?.events.contains { $0.kind == .warning && $0.message.contains("are not in effect") } == true ? true : nil } == true)
+        #expect(api.settings()?.initialBackoff == 0.025, "without --resume-settings the environment's settings apply")
+        _ = api.send("POST", "/v1/stop")
+        #expect(second.waitForExit(timeout: .seconds(40)) == 0)
+
+        let third = try router(socket, journal: journal, replicaPort: port, extra: ["--resume-settings"], name: "third")
+        defer { third.stop() }
+        #expect(waitFor { api.settings() }?.initialBackoff == 0.01)
+        #expect(api.settings()?.maxBackoff == 2)
+
+        // A trial over the API reverts by itself, journaled with why; reverting to entry 1 is an entry too.
+        let trial = api.send("PUT", "/v1/settings?confirm_within_s=1", #"{"backoff_multiplier": 3}"#)
+        #expect(trial?.status == 200)
+        #expect(api.send("PUT", "/v1/settings?confirm_within_s=5", #"{"backoff_multiplier": 4}"#)?.status == 400)
+        #expect(waitFor { api.settings()?.backoffMultiplier == 2 ? true : nil } == true)
+        let revert = api.send("POST", "/v1/journal/1/revert")
+        #expect(revert?.status == 200)
+        #expect(api.settings()?.initialBackoff == 0.025)
+        #expect(api.settings()?.maxBackoff == 2)
+        let reply = try #require(api.send("GET", "/v1/journal?after=2"))
+        let read = try JSONDecoder().decode(JournalReply.self, from: Data(reply.body.utf8))
+        #expect(read.entries.map(\.change.verb) == ["trial", "trial", "revert", "revert"])
+        #expect(read.entries.map(\.result) == [.applied, .refused, .applied, .applied])
+        #expect(read.entries[2].note == "trial not confirmed within 1 s")
+        #expect(read.entries[3].note == "back to the settings just after #1")
+    }
+
+    @Test func resumingSettingsThatNoLongerValidateExitsTwoWithTheReason() throws {
+        let journal = directory.appendingPathComponent("bad.journal.jsonl").path
+        var settings = RouterSettings.defaults
+        settings.maxBackoff = 0.001
+        let entry = JournalEntry(sequence: 1, time: "2026-12-01T10:14:03.123Z", who: JournalWho(login: "alice", via: .api),
+                                 change: ChangeRecord(subject: .settings, verb: "set", old: .settings(.defaults),
+                                                      new: .settings(settings)), result: .applied)
+        try (String(decoding: try JSONEncoder().encode(entry), as: UTF8.self) + "\n").write(toFile: journal, atomically: true, encoding: .utf8)
+        let socket = directory.appendingPathComponent("bad.sock").path
+        let process = try router(socket, journal: journal, extra: ["--resume-settings"], name: "bad")
+        defer { process.stop() }
+        #expect(process.waitForExit() == 2)
+        #expect(process.standardError.contains("--resume-settings: \(journal) entry #1: max_backoff_s=0.001 is below the initial backoff 0.025"))
+    }
+}
