@@ -33,18 +33,18 @@ struct SettingsTrialTests {
         #expect(journal.entries.map(\.change.verb) == ["trial", "confirm"])
     }
 
-    @Test func notConfirmedTheSettingsComeBackAtTheDeadlineExactly() {
+    @Test func notConfirmedTheSettingsComeBackAtTheDeadlineExactly() throws {
         _ = router.performSettingsCommand(.applySettingsOnTrial(faster, seconds: 30, session: nil), by: alice)
         scheduler.advance(by: .milliseconds(29_999))
         #expect(router.settings == faster)
         scheduler.advance(by: .milliseconds(1))
         #expect(router.settings == .defaults)
-        let revert = try? #require(journal.entries.last)
-        #expect(revert?.change.verb == "revert")
-        #expect(revert?.note == "trial not confirmed within 30 s")
-        #expect(revert?.who.via == .router)
-        #expect(revert?.who.login == "alice")
-        #expect(revert?.change.new.settings == .defaults)
+        let revert = try #require(journal.entries.last)
+        #expect(revert.change.verb == "revert")
+        #expect(revert.note == "trial not confirmed within 30 s")
+        #expect(revert.who.via == .router)
+        #expect(revert.who.login == "alice")
+        #expect(revert.change.new.settings == .defaults)
         #expect(router.performSettingsCommand(.confirmSettings, by: alice)
             == .refused("no settings trial runs; there is nothing to confirm"))
     }
