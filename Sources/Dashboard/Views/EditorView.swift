@@ -53,6 +53,11 @@ enum EditorView {
             row += 1
         }
         let helpRow = inside.height - 1
+        if let reason = errorLines.first, row >= helpRow {
+            // No row is left for the reason: it matters more than the key help, so it takes that row.
+            canvas.put(reason, in: inside, row: helpRow, column: 1, role: .editError)
+            return
+        }
         canvas.put("Enter apply" + canvas.glyphs.separator + "Esc cancel" + canvas.glyphs.separator
                    + "Tab/arrows field" + canvas.glyphs.separator + "Bksp delete, Del clear",
                    in: inside, row: helpRow, column: 1, role: .tableDim)
