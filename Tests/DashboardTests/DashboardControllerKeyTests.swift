@@ -233,6 +233,17 @@ struct KeyHandlingTests {
         #expect(screen.contains("settings exported to \(path)"))
     }
 
+    @Test("E in read-only mode is refused and writes nothing")
+    func exportReadOnly() throws {
+        let directory = NSTemporaryDirectory() + "routertop-export-\(UInt64.random(in: 0...UInt64.max))"
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let dashboard = Fixtures.controller(FakeRouterControl(Fixtures.snapshot()), readOnly: true, exportDirectory: directory)
+        dashboard.handle(.character("E"))
+        #expect(try FileManager.default.contentsOfDirectory(atPath: directory).isEmpty)
+        #expect(dashboard.render(size: TerminalSize(columns: 200, rows: 40)).contains("read-only: export is refused"))
+    }
+
     @Test("E into a folder that does not exist says why")
     func exportRefused() {
         let dashboard = Fixtures.controller(FakeRouterControl(Fixtures.snapshot()), exportDirectory: "/nonexistent-routertop-dir")

@@ -19,6 +19,7 @@ struct DashboardTerminalPartsTests {
 
     @Test(arguments: [
         (UInt32(10), Key.enter), (13, .enter), (27, .escape), (127, .backspace), (8, .backspace), (9, .tab),
+        (21, .character("\u{15}")),  // Ctrl-U, which clears the editor's field
         (UInt32(Character("q").asciiValue!), .character("q")), (0xE9, .character("é")), (0x2192, .character("→")),
     ])
     func charactersDecode(code: UInt32, key: Key) {

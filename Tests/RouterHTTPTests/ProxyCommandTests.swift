@@ -91,6 +91,9 @@ struct ProxyCommandTests {
             let added = try #require(try await fixture.send().response)
             let id = try #require(added.headers.first(name: "x-request-id"))
             #expect(!id.isEmpty)
+            #expect(!id.hasSuffix("-0"), "the id of the request, not a placeholder")
+            let second = try #require(try await fixture.send().response)
+            #expect(second.headers.first(name: "x-request-id").map { $0 != id } == true, "one id per request")
             let kept = try #require(try await TestHTTPClient.send(
                 port: fixture.proxy.port, headers: [("x-request-id", "client-42")], on: fixture.clientGroup).response)
             #expect(kept.headers.first(name: "x-request-id") == "client-42")

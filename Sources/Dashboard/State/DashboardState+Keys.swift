@@ -21,6 +21,8 @@ extension DashboardState {
             switch key {
             case .character("q"): requestQuit(snapshot: snapshot)
             case .escape, .character("?"), .function(1), .enter: showHelp = false
+            case .tab, .right, .character("l"): helpPage = helpPage.next
+            case .backTab, .left: helpPage = helpPage.next.next
             default: break
             }
             return []
@@ -103,6 +105,7 @@ extension DashboardState {
             if readOnly { return refuse("read-only: undo is refused") }
             return [.send(.undoSettings, what: "undo")]
         case .character("E"):
+            if readOnly { return refuse("read-only: export is refused") }
             return [.export(snapshot.settings)]
         case .character(let character):
             return fleetKey(character, snapshot: snapshot, readOnly: readOnly)

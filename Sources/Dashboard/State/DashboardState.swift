@@ -8,6 +8,12 @@ struct DashboardState {
         case detail(ReplicaID)
     }
 
+    enum HelpPage: CaseIterable {
+        case keys, columns, header
+
+        var next: HelpPage { Self.allCases[(Self.allCases.firstIndex(of: self)! + 1) % Self.allCases.count] }
+    }
+
     /// The panel that arrows and page keys scroll in the main view.
     enum Panel: Int, CaseIterable {
         case replicas, timers, events
@@ -22,6 +28,8 @@ struct DashboardState {
 
     var view: View = .main
     var showHelp = false
+    /// The help's page: the keys, the legend of every table column, or of every header figure.
+    var helpPage: HelpPage = .keys
     var editor: ParameterForm?
     var filterEditing = false
     var filter = ""

@@ -50,7 +50,7 @@ struct FrameRenderer {
         }
         drawStatus(&canvas, layout: layout, state: state)
         if state.showHelp {
-            HelpOverlay.draw(&canvas, in: layout.body, simulated: snapshot.mode == .simulated,
+            HelpOverlay.draw(&canvas, in: layout.body, page: state.helpPage, simulated: snapshot.mode == .simulated,
                              readOnly: configuration.readOnly)
         }
         if let form = state.editor {

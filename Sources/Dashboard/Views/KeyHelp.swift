@@ -41,7 +41,9 @@ enum KeyHelp {
             return [("Enter", "apply"), ("Esc", "cancel"), ("↑↓ Tab", "field"), ("Bksp", "delete"),
                     ("Del ^U", "clear field"), ("F10", "quit")]
         }
-        if state.showHelp { return [("Esc ?", "close help"), ("q", "quit")] }
+        if state.showHelp {
+            return [("Esc ?", "close help"), ("Tab", "next page: keys, columns, header"), ("q", "quit")]
+        }
         if state.filterEditing {
             return [("type", "filter text"), ("Enter", "keep filter"), ("Esc", "clear filter"), ("↑↓", "move")]
         }

@@ -114,7 +114,11 @@ enum ReplicaTableView {
             case .location: text(replica.node + "/" + replica.zone, .tableDim)
             case .state:
                 let mark = replica.fault == nil ? "" : "!"
-                text(replica.state.rawValue + mark, replica.fault == nil ? stateRole(replica.state) : .stateFault)
+                if replica.lastProbeTimedOut, replica.state == .healthy {
+                    text("slow \(Format.count(replica.probeTimeouts))" + mark, .stateUnavailable)
+                } else {
+                    text(replica.state.rawValue + mark, replica.fault == nil ? stateRole(replica.state) : .stateFault)
+                }
             case .queue:
                 let figure = "\(replica.queueLength)/\(replica.maxOngoingRequests)"
                 let limit = max(replica.maxOngoingRequests, 1)
@@ -136,11 +140,16 @@ enum ReplicaTableView {
             case .source: text(replica.queueSource.rawValue, sourceRole(replica.queueSource))
             case .inFlight: text(String(replica.inFlight), .tableRow)
             case .routed: text(Format.count(replica.routed), .tableRow)
+            case .errors: text(Format.count(replica.errors), replica.errors > 0 ? .queueFull : .tableRow)
             case .rejected: text(Format.count(replica.rejected), replica.rejected > 0 ? .queueHigh : .tableRow)
+            case .fullAnswers: text(Format.count(replica.fullAnswers), .tableRow)
             case .probeTimeouts:
                 text(Format.count(replica.probeTimeouts), replica.probeTimeouts > 0 ? .queueHigh : .tableRow)
             case .retries: text(Format.count(replica.retriesAttributed), .tableRow)
-            case .probeRTT: text(Format.duration(replica.probeRTT, micro: "us"), .tableRow)
+            case .probeRTT:
+                if replica.lastProbeTimedOut { text("tmo", .queueHigh) } else {
+                    text(Format.duration(replica.probeRTT, micro: "us"), .tableRow)
+                }
             case .cacheAge: text(Format.duration(replica.cacheAge, micro: "us"), .tableDim)
             case .p99: text(Format.duration(replica.latencyP99, micro: "us"), .tableRow)
             case .rate:

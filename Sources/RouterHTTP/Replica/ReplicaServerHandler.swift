@@ -57,6 +57,11 @@ final class ReplicaServerHandler: ChannelInboundHandler, RemovableChannelHandler
             respond(head, status: .serviceUnavailable, body: "unavailable\n", context: context)
             return
         }
+        if state.faults.pageProbe {
+            respond(head, status: .ok, body: "<!doctype html><html><body>It works!</body></html>\n",
+                    contentType: "text/html", context: context)
+            return
+        }
         let reply = { [state] in
             "{\"queue_length\": \(state.ongoing), \"max_ongoing_requests\": \(state.configuration.maxOngoing)}"
         }
@@ -90,6 +95,8 @@ final class ReplicaServerHandler: ChannelInboundHandler, RemovableChannelHandler
             state.faults.drop = true
         case "truncate":
             state.faults.truncate = true
+        case "page-probe":
+            state.faults.pageProbe = true
         case "recover":
             state.faults = ReplicaServerFaults()
         case "crash":
@@ -98,7 +105,7 @@ final class ReplicaServerHandler: ChannelInboundHandler, RemovableChannelHandler
             return
         default:
             respond(head, status: .notFound,
-                    body: "unknown fault \(name); known: slow-probe, unavailable, drop, truncate, crash, recover\n",
+                    body: "unknown fault \(name); known: slow-probe, unavailable, drop, truncate, page-probe, crash, recover\n",
                     context: context)
             return
         }

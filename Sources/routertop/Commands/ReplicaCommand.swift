@@ -13,7 +13,8 @@ struct ReplicaCommand: ParsableCommand {
             Serves any path after its service time, answers GET /-/queue-length with \
             {"queue_length": N, "max_ongoing_requests": M}, and refuses work beyond its maximum with 503. \
             Faults: POST /-/fault/slow-probe?ms=N, /-/fault/unavailable, /-/fault/drop (take work, close \
-            without answering), /-/fault/truncate (answer half, then close), /-/fault/crash (exit), \
+            without answering), /-/fault/truncate (answer half, then close), /-/fault/page-probe (answer probes with a web page), \
+            /-/fault/crash (exit), \
             /-/fault/recover.
             """
     )
