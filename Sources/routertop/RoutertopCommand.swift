@@ -16,8 +16,10 @@ struct RoutertopCommand: ParsableCommand {
         abstract: "Watch and tune a power-of-two-choices request router, live.",
         discussion: """
             With no arguments, routertop runs a simulated fleet and shows it live. Settings come from \
-            Ray Serve's environment variables; a flag wins over its variable.
+            Ray Serve's environment variables; a flag wins over its variable. The options of that default \
+            command (router settings, display, proxy mode, control API) are listed by `routertop watch --help`.
             """,
+        version: RoutertopVersion.text,
         subcommands: [WatchCommand.self, SimulateCommand.self, ReplicaCommand.self, AttachCommand.self, ListCommand.self],
         defaultSubcommand: WatchCommand.self
     )

@@ -254,7 +254,7 @@ struct DashboardEndToEndTests {
         let message = try String(contentsOf: errors, encoding: .utf8)
         #expect(message.split(separator: "\n").count == 1)
         #expect(message.contains("standard input is not a terminal"))
-        #expect(message.contains("routertop simulate --scenario FILE"))
+        #expect(message.contains("routertop simulate --scenario Scenarios/burst.toml"))
         #expect(message.contains("--headless"))
     }
 }

@@ -21,16 +21,16 @@ struct ReplicaCommand: ParsableCommand {
 
     @OptionGroup var listenOption: ListenOption
 
-    @Option(name: .customLong("max-ongoing"), help: "Requests worked on at once; more get 503 (default 5).")
+    @Option(name: .customLong("max-ongoing"), help: "Requests worked on at once; more get 503.")
     var maxOngoing: String = "5"
 
-    @Option(name: .customLong("service-ms"), help: "Milliseconds each request takes (default 20).")
+    @Option(name: .customLong("service-ms"), help: "Milliseconds each request takes.")
     var serviceMilliseconds: String = "20"
 
-    @Option(name: .customLong("jitter-ms"), help: "Extra milliseconds drawn uniformly from 0 to this, per request (default 0).")
+    @Option(name: .customLong("jitter-ms"), help: "Extra milliseconds drawn uniformly from 0 to this, per request.")
     var jitterMilliseconds: String = "0"
 
-    @Option(name: .customLong("probe-path"), help: "Path of the queue-length endpoint (default /-/queue-length).")
+    @Option(name: .customLong("probe-path"), help: "Path of the queue-length endpoint.")
     var probePath: String = "/-/queue-length"
 
     @Flag(name: .customLong("no-queue-length-endpoint"), help: "Answer 404 on the queue-length endpoint, like a service without one.")
