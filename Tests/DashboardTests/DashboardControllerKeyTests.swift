@@ -30,8 +30,38 @@ struct KeyHandlingTests {
     ])
     func fleetKeys(key: Character, command: RouterCommand) {
         let control = FakeRouterControl(Fixtures.snapshot())
-        dashboard(control).handle(.character(key))
+        let dashboard = dashboard(control)
+        dashboard.handle(.character(key))
+        // Remove and kill are destructive: they wait for `y`.
+        if key == "d" || key == "x" { dashboard.handle(.character("y")) }
         #expect(control.commands == [command])
+    }
+
+    @Test("a destructive key asks first: any key but y cancels and changes nothing", arguments: ["d", "x"] as [Character])
+    func destructiveKeysAsk(key: Character) {
+        let control = FakeRouterControl(Fixtures.snapshot())
+        let dashboard = dashboard(control)
+        dashboard.handle(.character(key))
+        #expect(control.commands.isEmpty)
+        #expect(dashboard.render(size: size).contains("replica-2? y confirms, any other key cancels"))
+        dashboard.handle(.character("n"))
+        #expect(control.commands.isEmpty)
+        #expect(dashboard.render(size: size).contains("replica-2: cancelled; nothing changed"))
+    }
+
+    @Test("two quick + presses both count, before the router's answer shows; then the shown load is the base")
+    func quickLoadPresses() {
+        let control = FakeRouterControl(Fixtures.snapshot())
+        let dashboard = dashboard(control)
+        dashboard.handle(.character("+"))
+        dashboard.handle(.character("+"))
+        #expect(control.commands == [.setLoad(requestsPerSecond: 125), .setLoad(requestsPerSecond: 156)])
+        var answered = Fixtures.snapshot()
+        answered.simulation = SimulationStatus(requestsPerSecond: 156, arrival: .poisson)
+        control.setSnapshot(answered)
+        _ = dashboard.render(size: size)
+        dashboard.handle(.character("-"))
+        #expect(control.commands.last == .setLoad(requestsPerSecond: 125))
     }
 
     @Test("in the detail view the keys act on the replica shown; k moves to the previous one")
@@ -82,7 +112,10 @@ struct KeyHandlingTests {
         _ = dashboard.render(size: size)
         let selected = ReplicaID("replica-2")
         dashboard.handle(.character("D"))
+        #expect(control.commands.isEmpty, "drain in proxy mode asks first")
+        dashboard.handle(.character("y"))
         dashboard.handle(.character("d"))
+        dashboard.handle(.character("y"))
         #expect(control.commands == [.drainReplica(selected), .removeReplica(selected)])
 
         snapshot.replicas[snapshot.replicas.firstIndex { $0.id == selected }!].state = .draining
@@ -158,6 +191,7 @@ struct KeyHandlingTests {
         control.setReply(.refused("replica-2 is already dead"))
         let dashboard = dashboard(control)
         dashboard.handle(.character("x"))
+        dashboard.handle(.character("y"))
         #expect(dashboard.render(size: size).contains("kill replica-2 refused: replica-2 is already dead"))
         control.setReply(.done("replica-2 recovered"))
         dashboard.handle(.character("r"))

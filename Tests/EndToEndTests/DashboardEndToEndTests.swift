@@ -92,7 +92,7 @@ struct DashboardEndToEndTests {
 
         try tmux.press("u")  // the selected replica, r1, becomes unavailable
         try await tmux.waitForScreen("r1 unavailable") { Self.row(of: "r1", in: $0)?.contains("unavailable") == true }
-        try tmux.press("Down", "x")  // r2 is killed
+        try tmux.press("Down", "x", "y")  // r2 is killed (x asks first)
         try await tmux.waitForScreen("r2 dead") { screen in
             Self.row(of: "r2", in: screen).map { $0.contains("dead") } ?? !screen.contains(" r2 ")
         }

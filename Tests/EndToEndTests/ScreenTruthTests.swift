@@ -138,7 +138,8 @@ struct ScreenTruthTests {
         defer { scene.stop() }
         try scene.addReplica(["--service-ms", "2"])
         try scene.addReplica(["--service-ms", "2"])
-        try await scene.startProxy()
+        // A 100 ms refresh, so the second is the router's and the screen's, not the refresh interval's.
+        try await scene.startProxy(["--refresh-ms", "100"])
         #expect(scene.send(20, concurrency: 4) == [200: 20])
         try await scene.tmux.waitForScreen("both replicas healthy, the 20 requests on screen") { screen in
             [0, 1].allSatisfy { Self.row(of: scene.name($0), in: screen)?.contains("healthy") == true }

@@ -11,6 +11,7 @@ extension DashboardState {
     mutating func handle(_ key: Key, snapshot: RouterSnapshot, readOnly: Bool) -> [DashboardEffect] {
         if key == .resize { return [] }
         if quitPrompt { return handleQuitPrompt(key, snapshot: snapshot, readOnly: readOnly) }
+        if let confirmation { return answerConfirmation(confirmation, key: key) }
         if key == .function(10) {
             requestQuit(snapshot: snapshot)
             return []
@@ -207,8 +208,34 @@ extension DashboardState {
         return draining ? [.send(.undrainReplica(id), what: "undrain \(id)")] : [.send(.drainReplica(id), what: "drain \(id)")]
     }
 
-    /// The keys that change the replica set and, on the simulated fleet, its load and faults.
+    /// Destructive keys (remove, kill, drain in proxy mode) ask first; `y` carries them out.
     private mutating func fleetKey(_ character: Character, snapshot: RouterSnapshot, readOnly: Bool) -> [DashboardEffect] {
+        let effects = fleetKeyEffects(character, snapshot: snapshot, readOnly: readOnly)
+        let isProxy = if case .proxy = snapshot.mode { true } else { false }
+        let destructive = character == "d" || character == "x" || (character == "D" && isProxy)
+        guard destructive, !effects.isEmpty else { return effects }
+        let what = effects.compactMap { effect -> String? in
+            if case .send(_, let what) = effect { return what }
+            return nil
+        }.joined(separator: ", ")
+        // Undrain gives a replica work back: nothing to lose, so it needs no question.
+        if effects.contains(where: { if case .send(.undrainReplica, _) = $0 { true } else { false } }) { return effects }
+        confirmation = Confirmation(question: what, effects: effects)
+        status = Status(text: "\(what)? y confirms, any other key cancels", kind: .info)
+        return []
+    }
+
+    private mutating func answerConfirmation(_ asked: Confirmation, key: Key) -> [DashboardEffect] {
+        confirmation = nil
+        guard key == .character("y") else {
+            status = Status(text: "\(asked.question): cancelled; nothing changed", kind: .info)
+            return []
+        }
+        return asked.effects
+    }
+
+    /// The keys that change the replica set and, on the simulated fleet, its load and faults.
+    private mutating func fleetKeyEffects(_ character: Character, snapshot: RouterSnapshot, readOnly: Bool) -> [DashboardEffect] {
         if character == "D" { return drainKey(snapshot: snapshot, readOnly: readOnly) }
         let names: [Character: String] = [
             "+": "more load", "-": "less load", "a": "add replica", "d": "remove replica",
@@ -228,12 +255,16 @@ extension DashboardState {
         }
         switch character {
         case "+", "-":
-            guard let load = snapshot.simulation?.requestsPerSecond else {
+            guard let shown = snapshot.simulation?.requestsPerSecond else {
                 return refuse("\(name): the simulated load is not known yet")
             }
+            // A second press before the router's answer shows builds on the load asked for, not
+            // on the one still shown, so two quick presses both count.
+            let load = requestedLoad.flatMap { $0.from == shown ? $0.asked : nil } ?? shown
             guard let next = Self.nextLoad(load, up: character == "+") else {
                 return refuse("the load is already 0 requests per second")
             }
+            requestedLoad = (asked: next, from: shown)
             return [.send(.setLoad(requestsPerSecond: next), what: "load \(Format.decimal(next, places: 0))/s")]
         case "a":
             return [.send(.addReplica(address: nil), what: name)]

@@ -54,6 +54,15 @@ struct DashboardState {
     /// How the router is reached, and the words the header shows for it ("" in process).
     var connection: ConnectionState = .inProcess
     var connectionText = ""
+    /// A destructive key waiting for `y`: what it does, in words, and the effects it would have.
+    struct Confirmation {
+        var question: String
+        var effects: [DashboardEffect]
+    }
+
+    var confirmation: Confirmation?
+    /// The simulated load the last `+` or `-` asked for, and the load shown when it was asked.
+    var requestedLoad: (asked: Double, from: Double)?
     /// The dashboard's own notices (a refused theme, an export), merged into the event log.
     var notices: [RouterEvent] = []
 
