@@ -95,6 +95,7 @@ struct WatchCommand: ParsableCommand {
                                          logger: Logger(label: "routertop.control"), metrics: metrics)
         defer { control.stop() }
         var dashboard = DashboardConfiguration(refreshMilliseconds: startup.refreshMilliseconds)
+        dashboard.exportDirectory = defaultExportDirectory(environment: ProcessInfo.processInfo.environment)
         dashboard.readOnly = startup.readOnly
         dashboard.ascii = display.ascii
         let status = TerminalDashboard.run(control: live, configuration: dashboard, themeName: startup.theme)

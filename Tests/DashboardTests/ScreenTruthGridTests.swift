@@ -79,4 +79,22 @@ struct ScreenTruthGridTests {
         }
         #expect(header.contains("refused at once, the pending queue was full (503)"))
     }
+
+    @Test("the column chooser hides a column for the session, and at 80 columns the freed room goes to the next one")
+    func columnChooser() {
+        let dashboard = Fixtures.controller(FakeRouterControl(Fixtures.snapshot()))
+        let size = TerminalSize(columns: 80, rows: 24)
+        let headings = { (screen: Screen) in screen.rows(containing: "state").first { $0.contains("queue") } ?? "" }
+        let before = headings(dashboard.render(size: size))
+        #expect(before.contains("node/zone") && !before.contains(" rej"))
+        dashboard.handle(.character("C"))
+        #expect(dashboard.render(size: size).contains("[x] node/zone"))
+        dashboard.handle(.down)
+        dashboard.handle(.character(" "))
+        #expect(dashboard.render(size: size).contains("[ ] node/zone"))
+        dashboard.handle(.escape)
+        let after = headings(dashboard.render(size: TerminalSize(columns: 80, rows: 24)))
+        #expect(!after.contains("node/zone"))
+        #expect(after.contains(" rej"), "the room went to the next column by priority")
+    }
 }

@@ -12,6 +12,10 @@ extension DashboardState {
         if key == .resize { return [] }
         if quitPrompt { return handleQuitPrompt(key, snapshot: snapshot, readOnly: readOnly) }
         if let confirmation { return answerConfirmation(confirmation, key: key) }
+        if let cursor = columnChooser {
+            handleColumnChooser(key, cursor: cursor)
+            return []
+        }
         if key == .function(10) {
             requestQuit(snapshot: snapshot)
             return []
@@ -105,6 +109,8 @@ extension DashboardState {
         case .character("z"):
             if readOnly { return refuse("read-only: undo is refused") }
             return [.send(.undoSettings, what: "undo")]
+        case .character("C"):
+            columnChooser = 0
         case .character("E"):
             if readOnly { return refuse("read-only: export is refused") }
             return [.export(snapshot.settings)]
@@ -206,6 +212,22 @@ extension DashboardState {
         guard let id = targetReplica else { return refuse("drain: no replica is selected") }
         let draining = snapshot.replicas.first { $0.id == id }?.state == .draining
         return draining ? [.send(.undrainReplica(id), what: "undrain \(id)")] : [.send(.drainReplica(id), what: "drain \(id)")]
+    }
+
+    /// The column chooser: arrows move, space or Enter shows or hides a column (the id always
+    /// shows), Esc or `C` closes it.
+    private mutating func handleColumnChooser(_ key: Key, cursor: Int) {
+        let all = ReplicaColumn.allCases
+        switch key {
+        case .up, .character("k"): columnChooser = max(cursor - 1, 0)
+        case .down, .character("j"): columnChooser = min(cursor + 1, all.count - 1)
+        case .character(" "), .enter:
+            let column = all[cursor]
+            guard column != .id else { return }
+            if hiddenColumns.remove(column) == nil { hiddenColumns.insert(column) }
+        case .escape, .character("C"), .character("q"): columnChooser = nil
+        default: break
+        }
     }
 
     /// Destructive keys (remove, kill, drain in proxy mode) ask first; `y` carries them out.

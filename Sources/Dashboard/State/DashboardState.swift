@@ -61,6 +61,10 @@ struct DashboardState {
     }
 
     var confirmation: Confirmation?
+    /// Columns the operator turned off in the column chooser (`C`), kept for the session.
+    var hiddenColumns: Set<ReplicaColumn> = []
+    /// The column chooser's cursor while it is open.
+    var columnChooser: Int?
     /// The simulated load the last `+` or `-` asked for, and the load shown when it was asked.
     var requestedLoad: (asked: Double, from: Double)?
     /// The dashboard's own notices (a refused theme, an export), merged into the event log.

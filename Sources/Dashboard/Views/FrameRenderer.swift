@@ -53,6 +53,9 @@ struct FrameRenderer {
             HelpOverlay.draw(&canvas, in: layout.body, page: state.helpPage, simulated: snapshot.mode == .simulated,
                              readOnly: configuration.readOnly)
         }
+        if let cursor = state.columnChooser {
+            ColumnChooserView.draw(&canvas, in: layout.body, hidden: state.hiddenColumns, cursor: cursor)
+        }
         if let form = state.editor {
             EditorView.draw(&canvas, in: canvas.bounds, form: form, legacy: snapshot.legacyBackoff)
         }

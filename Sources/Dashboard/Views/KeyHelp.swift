@@ -19,6 +19,7 @@ enum KeyHelp {
         Entry(keys: "s F6", action: "next sort column"),
         Entry(keys: "S", action: "reverse sort"),
         Entry(keys: "/", action: "filter replicas"),
+        Entry(keys: "C", action: "choose table columns"),
         Entry(keys: "p Space", action: "pause display"),
         Entry(keys: "t F9", action: "next theme"),
         Entry(keys: "< >", action: "refresh faster / slower"),
@@ -40,6 +41,9 @@ enum KeyHelp {
         if state.editor != nil {
             return [("Enter", "apply"), ("Esc", "cancel"), ("↑↓ Tab", "field"), ("Bksp", "delete"),
                     ("Del ^U", "clear field"), ("F10", "quit")]
+        }
+        if state.columnChooser != nil {
+            return [("↑↓", "column"), ("Space", "show/hide"), ("Esc C", "close")]
         }
         if state.showHelp {
             return [("Esc ?", "close help"), ("Tab", "next page: keys, columns, header"), ("q", "quit")]

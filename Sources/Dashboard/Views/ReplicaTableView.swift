@@ -9,7 +9,7 @@ enum ReplicaTableView {
     }
 
     /// Chooses the columns that fit `width`, most important first, shown in their natural order.
-    static func columns(for replicas: [ReplicaSnapshot], width: Int) -> [PlacedColumn] {
+    static func columns(for replicas: [ReplicaSnapshot], width: Int, hidden: Set<ReplicaColumn> = []) -> [PlacedColumn] {
         var idWidth = 7, locationWidth = 9, faultWidth = 5
         for replica in replicas {
             idWidth = max(idWidth, replica.id.rawValue.utf8.count)
@@ -26,7 +26,7 @@ enum ReplicaTableView {
         }
         var chosen = Set<ReplicaColumn>()
         var used = 1
-        for column in ReplicaColumn.allCases.sorted(by: { $0.priority < $1.priority }) {
+        for column in ReplicaColumn.allCases.sorted(by: { $0.priority < $1.priority }) where !hidden.contains(column) {
             let needed = columnWidth(column) + (chosen.isEmpty ? 0 : 1)
             if used + needed <= width {
                 chosen.insert(column)
@@ -64,7 +64,7 @@ enum ReplicaTableView {
             canvas.put(filterText, x: x, y: rect.y, role: .filterText, maxWidth: rect.maxX - x)
         }
         guard rect.height > 1 else { return }
-        let columns = columns(for: replicas, width: rect.width)
+        let columns = columns(for: replicas, width: rect.width, hidden: state.hiddenColumns)
         let headerY = rect.y + 1
         canvas.fill(Rect(x: rect.x, y: headerY, width: rect.width, height: 1), role: .tableHeader)
         for placed in columns {
