@@ -107,8 +107,6 @@ struct ExpectedScreenTests {
          replica-2 node-a/zone-2 healthy        ##...   2/5    2 local    1074     0     2     0    0      6
          replica-3 node-b/zone-1 healthy        ###..   3/5    3 probe    1111     0     3     0    1      9
          replica-4 node-a/zone-2 healthy        ####.   4/5    0 cache    1148     0     4     0    0     12
-
-
         -- Tasks: backoff 2 | probing 0 --------------------------------------------------------------------
          failed attempts 42  reroutes 2  warnings 0  sleeps 30
          req-4711    #4   wait 50ms   ########............   20ms left
@@ -117,6 +115,8 @@ struct ExpectedScreenTests {
         -- Events ------------------------------------------------------------------------------------------
          00:00:03.0 replica  replica-1 is unavailable
          00:00:09.0 settings set: initial backoff (s) 0.025 -> 0.01 by alice from 10.0.0.5
+
+
 
 
 

@@ -282,11 +282,13 @@ extension DashboardState {
             }
             // A second press before the router's answer shows builds on the load asked for, not
             // on the one still shown, so two quick presses both count.
-            let load = requestedLoad.flatMap { $0.from == shown ? $0.asked : nil } ?? shown
+            var chain = requestedLoads.flatMap { $0.from == shown || $0.asked.contains(shown) ? $0 : nil }
+            if chain?.asked.last == shown { chain = nil }  // every request was answered
+            let load = chain?.asked.last ?? shown
             guard let next = Self.nextLoad(load, up: character == "+") else {
                 return refuse("the load is already 0 requests per second")
             }
-            requestedLoad = (asked: next, from: shown)
+            requestedLoads = (from: chain?.from ?? shown, asked: (chain?.asked ?? []).suffix(15) + [next])
             return [.send(.setLoad(requestsPerSecond: next), what: "load \(Format.decimal(next, places: 0))/s")]
         case "a":
             return [.send(.addReplica(address: nil), what: name)]

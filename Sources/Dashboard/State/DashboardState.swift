@@ -65,8 +65,9 @@ struct DashboardState {
     var hiddenColumns: Set<ReplicaColumn> = []
     /// The column chooser's cursor while it is open.
     var columnChooser: Int?
-    /// The simulated load the last `+` or `-` asked for, and the load shown when it was asked.
-    var requestedLoad: (asked: Double, from: Double)?
+    /// The simulated loads quick `+` and `-` presses asked for, in order, and the load shown before
+    /// the first: while the screen shows one of these, the next press builds on the last one asked.
+    var requestedLoads: (from: Double, asked: [Double])?
     /// The dashboard's own notices (a refused theme, an export), merged into the event log.
     var notices: [RouterEvent] = []
 

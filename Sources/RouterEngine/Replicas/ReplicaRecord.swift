@@ -26,6 +26,8 @@ final class ReplicaRecord {
     /// Upstream failures (refused connection, reset, died, failed before answering), and the last cause.
     var errors = 0
     var lastErrorCause: String?
+    /// True while it is unavailable because forwarding to it failed (not because a probe did).
+    var unavailableByForwarding = false
     var probeTimeouts = 0
     /// True while its last probe timed out (until one is answered).
     var lastProbeTimedOut = false
