@@ -13,6 +13,7 @@ enum KeyHelp {
         Entry(keys: "e F4", action: "edit parameters", changes: true),
         Entry(keys: "↑↓ j k", action: "move / scroll"),
         Entry(keys: "PgUp PgDn", action: "page"),
+        Entry(keys: "Home End", action: "first / last"),
         Entry(keys: "Tab", action: "next panel to scroll"),
         Entry(keys: "Enter", action: "replica detail"),
         Entry(keys: "Esc", action: "back / clear filter"),
