@@ -16,8 +16,10 @@ struct RoutertopCommand: ParsableCommand {
         abstract: "Watch and tune a power-of-two-choices request router, live.",
         discussion: """
             With no arguments, routertop runs a simulated fleet and shows it live. Settings come from \
-            Ray Serve's environment variables; a flag wins over its variable.
+            Ray Serve's environment variables; a flag wins over its variable. The options of that default \
+            command (router settings, display, proxy mode, control API) are listed by `routertop watch --help`.
             """,
+        version: RoutertopVersion.text,
         subcommands: [
             WatchCommand.self, SimulateCommand.self, ReplicaCommand.self, AttachCommand.self, ListCommand.self,
             JournalCommand.self,
@@ -102,6 +104,7 @@ struct WatchCommand: ParsableCommand {
                                          journal: journal.file)
         defer { control.stop() }
         var dashboard = DashboardConfiguration(refreshMilliseconds: startup.refreshMilliseconds)
+        dashboard.exportDirectory = defaultExportDirectory(environment: ProcessInfo.processInfo.environment)
         dashboard.readOnly = startup.readOnly
         dashboard.ascii = display.ascii
         let status = TerminalDashboard.run(control: JournaledControl(live, journal: journal.file), configuration: dashboard,

@@ -30,8 +30,44 @@ struct KeyHandlingTests {
     ])
     func fleetKeys(key: Character, command: RouterCommand) {
         let control = FakeRouterControl(Fixtures.snapshot())
-        dashboard(control).handle(.character(key))
+        let dashboard = dashboard(control)
+        dashboard.handle(.character(key))
+        // Remove and kill are destructive: they wait for `y`.
+        if key == "d" || key == "x" { dashboard.handle(.character("y")) }
         #expect(control.commands == [command])
+    }
+
+    @Test("a destructive key asks first: any key but y cancels and changes nothing", arguments: ["d", "x"] as [Character])
+    func destructiveKeysAsk(key: Character) {
+        let control = FakeRouterControl(Fixtures.snapshot())
+        let dashboard = dashboard(control)
+        dashboard.handle(.character(key))
+        #expect(control.commands.isEmpty)
+        #expect(dashboard.render(size: size).contains("replica-2? y confirms, any other key cancels"))
+        dashboard.handle(.character("n"))
+        #expect(control.commands.isEmpty)
+        #expect(dashboard.render(size: size).contains("replica-2: cancelled; nothing changed"))
+    }
+
+    @Test("two quick + presses both count, before the router's answer shows; then the shown load is the base")
+    func quickLoadPresses() {
+        let control = FakeRouterControl(Fixtures.snapshot())
+        let dashboard = dashboard(control)
+        dashboard.handle(.character("+"))
+        dashboard.handle(.character("+"))
+        #expect(control.commands == [.setLoad(requestsPerSecond: 125), .setLoad(requestsPerSecond: 156)])
+        var halfway = Fixtures.snapshot()
+        halfway.simulation = SimulationStatus(requestsPerSecond: 125, arrival: .poisson)
+        control.setSnapshot(halfway)
+        _ = dashboard.render(size: size)
+        dashboard.handle(.character("+"))
+        #expect(control.commands.last == .setLoad(requestsPerSecond: 195), "the first answer shows; the second is still on its way")
+        var answered = Fixtures.snapshot()
+        answered.simulation = SimulationStatus(requestsPerSecond: 195, arrival: .poisson)
+        control.setSnapshot(answered)
+        _ = dashboard.render(size: size)
+        dashboard.handle(.character("-"))
+        #expect(control.commands.last == .setLoad(requestsPerSecond: 156))
     }
 
     @Test("in the detail view the keys act on the replica shown; k moves to the previous one")
@@ -82,7 +118,10 @@ struct KeyHandlingTests {
         _ = dashboard.render(size: size)
         let selected = ReplicaID("replica-2")
         dashboard.handle(.character("D"))
+        #expect(control.commands.isEmpty, "drain in proxy mode asks first")
+        dashboard.handle(.character("y"))
         dashboard.handle(.character("d"))
+        dashboard.handle(.character("y"))
         #expect(control.commands == [.drainReplica(selected), .removeReplica(selected)])
 
         snapshot.replicas[snapshot.replicas.firstIndex { $0.id == selected }!].state = .draining
@@ -158,6 +197,7 @@ struct KeyHandlingTests {
         control.setReply(.refused("replica-2 is already dead"))
         let dashboard = dashboard(control)
         dashboard.handle(.character("x"))
+        dashboard.handle(.character("y"))
         #expect(dashboard.render(size: size).contains("kill replica-2 refused: replica-2 is already dead"))
         control.setReply(.done("replica-2 recovered"))
         dashboard.handle(.character("r"))
@@ -231,6 +271,17 @@ struct KeyHandlingTests {
         #expect(text.contains("RAY_SERVE_ROUTER_RETRY_MAX_BACKOFF_S=2\n"))
         let screen = dashboard.render(size: TerminalSize(columns: 200, rows: 40))
         #expect(screen.contains("settings exported to \(path)"))
+    }
+
+    @Test("E in read-only mode is refused and writes nothing")
+    func exportReadOnly() throws {
+        let directory = NSTemporaryDirectory() + "routertop-export-\(UInt64.random(in: 0...UInt64.max))"
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let dashboard = Fixtures.controller(FakeRouterControl(Fixtures.snapshot()), readOnly: true, exportDirectory: directory)
+        dashboard.handle(.character("E"))
+        #expect(try FileManager.default.contentsOfDirectory(atPath: directory).isEmpty)
+        #expect(dashboard.render(size: TerminalSize(columns: 200, rows: 40)).contains("read-only: export is refused"))
     }
 
     @Test("E into a folder that does not exist says why")

@@ -43,22 +43,22 @@ struct ExpectedScreenTests {
     }
 
     static let main80x24 = """
-        routertop  in 121/s out 119/s  pending 7  tasks 3/16  in backoff 2
-        backoff 0.025s ×2 max 0.5s  probe 0.1s max 1s  cache TTL 10s  load 100/s
+        routertop  fulfil p50 800µs p99 31ms  in 121/s out 119/s fail 0.0/s  pending 7
+        failed 0  simulated fleet  backoff 0.025s ×2 max 0.5s  load 100/s
         ── Replicas 8 · sort replica id ▲ ──────────────────────────────────────────────
-         replica▲  node/zone     state       queue          infl src    routed   rej
+         replica▲  node/zone     state       queue          infl src    routed   err
         ▶replica-0 node-a/zone-1 healthy        ░░░░░   0/5    0 probe    1000     0
-         replica-1 node-b/zone-2 healthy        █░░░░   1/5    1 cache    1037     1
-         replica-2 node-a/zone-2 healthy        ██░░░   2/5    2 local    1074     2
-         replica-3 node-b/zone-1 healthy        ███░░   3/5    3 probe    1111     3
-         replica-4 node-a/zone-2 healthy        ████░   4/5    0 cache    1148     4
+         replica-1 node-b/zone-2 healthy        █░░░░   1/5    1 cache    1037     0
+         replica-2 node-a/zone-2 healthy        ██░░░   2/5    2 local    1074     0
+         replica-3 node-b/zone-1 healthy        ███░░   3/5    3 probe    1111     0
+         replica-4 node-a/zone-2 healthy        ████░   4/5    0 cache    1148     0
          replica-5 node-b/zone-2 healthy        █████   5/5    1 local    1185     0
-         replica-6 node-a/zone-1 healthy        ░░░░░   0/5    2 probe    1222     1
-         replica-7 node-b/zone-2 healthy        █░░░░   1/5    3 cache    1259     2
-        ── Backoff 2 tasks · failed attempts 42 · sleeps 30 · reroutes 2 · warnings 0 ──
+         replica-6 node-a/zone-1 healthy        ░░░░░   0/5    2 probe    1222     0
+         replica-7 node-b/zone-2 healthy        █░░░░   1/5    3 cache    1259     0
+        ── Tasks: backoff 2 · probing 0 ────────────────────────────────────────────────
+         failed attempts 42  reroutes 2  warnings 0  sleeps 30
          req-4711    #4   wait 50ms   ████████░░░░░░░░░░░░   20ms left
          req-4712    #2   wait 0      probing  0 in backoff
-
          attempts per request: 1:4800 2:150 3:40
         ── Events ──────────────────────────────────────────────────────────────────────
          00:00:03.0 replica  replica-1 is unavailable
@@ -70,8 +70,8 @@ struct ExpectedScreenTests {
         """
 
     static let editor80x24 = """
-        routertop  in 121/s out 119/s  pending 7  tasks 3/16  in backoff 2
-        backoff 0.025s ×2 max 0.5s  probe 0.1s max 1s  cache TTL 10s  load 100/s
+        routertop  fulfil p50 800µs p99 31ms  in 121/s out 119/s fail 0.0/s  pending 7
+        failed 0  simulated fleet  backoff 0.025s ×2 max 0.5s  load 100/s
         ── Replicas 8 · sort replica id ▲ ──────────────────────────────────────────────
         ┌─ Edit router parameters ─────────────────────────────────────────────────────┐
         │ initial backoff (s)     0.025                                                │
@@ -97,26 +97,26 @@ struct ExpectedScreenTests {
         """
 
     static let readOnlyASCII100x24 = """
-        routertop   READ-ONLY   simulated fleet  in 121/s out 119/s  pending 7  tasks 3/10  in backoff 2
-        backoff 0.025s x2 max 0.5s  probe 0.1s max 1s  cache TTL 10s  load 100/s  refresh 500ms  theme plain
+        routertop   READ-ONLY   fulfil p50 800us p99 31ms  in 121/s out 119/s fail 0.0/s  pending 7
+        failed 0  simulated fleet  backoff 0.025s x2 max 0.5s  probe 0.1s max 1s  cache TTL 10s  load 100/s
          READ-ONLY: watching only; edits, faults and replica changes are refused
         -- Replicas 5 | sort replica id ^ ------------------------------------------------------------------
-         replica^  node/zone     state       queue          infl src    routed   rej ptmo  retry    p99
-        >replica-0 node-a/zone-1 healthy        .....   0/5    0 probe    1000     0    0      0   40ms
-         replica-1 node-b/zone-2 healthy        #....   1/5    1 cache    1037     1    1      3   41ms
-         replica-2 node-a/zone-2 healthy        ##...   2/5    2 local    1074     2    0      6   42ms
-         replica-3 node-b/zone-1 healthy        ###..   3/5    3 probe    1111     3    1      9   43ms
-         replica-4 node-a/zone-2 healthy        ####.   4/5    0 cache    1148     4    0     12   44ms
-
-
-        -- Backoff 2 tasks | failed attempts 42 | sleeps 30 | reroutes 2 | warnings 0 ----------------------
+         replica^  node/zone     state       queue          infl src    routed   err   rej  full ptmo  retry
+        >replica-0 node-a/zone-1 healthy        .....   0/5    0 probe    1000     0     0     0    0      0
+         replica-1 node-b/zone-2 healthy        #....   1/5    1 cache    1037     0     1     0    1      3
+         replica-2 node-a/zone-2 healthy        ##...   2/5    2 local    1074     0     2     0    0      6
+         replica-3 node-b/zone-1 healthy        ###..   3/5    3 probe    1111     0     3     0    1      9
+         replica-4 node-a/zone-2 healthy        ####.   4/5    0 cache    1148     0     4     0    0     12
+        -- Tasks: backoff 2 | probing 0 --------------------------------------------------------------------
+         failed attempts 42  reroutes 2  warnings 0  sleeps 30
          req-4711    #4   wait 50ms   ########............   20ms left
          req-4712    #2   wait 0      probing  0 in backoff
-
          attempts per request: 1:4800 2:150 3:40
         -- Events ------------------------------------------------------------------------------------------
          00:00:03.0 replica  replica-1 is unavailable
          00:00:09.0 settings set: initial backoff (s) 0.025 -> 0.01 by alice from 10.0.0.5
+
+
 
 
 

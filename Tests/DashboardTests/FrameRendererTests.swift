@@ -31,8 +31,7 @@ struct ScreenRenderingTests {
         #expect(top.contains("simulated fleet"))
         #expect(top.contains("in 121/s out 119/s"))
         #expect(top.contains("pending 7"))
-        #expect(top.contains("tasks 3/16"))
-        #expect(top.contains("in backoff 2"))
+        #expect(top.contains("tasks 3/16 (probing 0, backoff 2)"))
         #expect(top.contains("0.01s*"), "a changed value is marked")
         #expect(top.contains("max 0.5s"))
         #expect(top.contains("changed since start"))
@@ -101,18 +100,18 @@ struct ScreenRenderingTests {
         #expect(screen.contains("replica-0"))
         #expect(screen.contains("q quit"))
         #expect(!screen.contains("Events"))
-        #expect(!screen.contains("Backoff"))
+        #expect(!screen.contains("Tasks:"))
     }
 
     @Test("panels drop below 80×24: the event log first, then the timers")
     func panelDropping() {
         let control = FakeRouterControl(Fixtures.snapshot(replicas: 4))
         let full = Fixtures.controller(control).render(size: TerminalSize(columns: 80, rows: 24))
-        #expect(full.contains("Events") && full.contains("Backoff"))
+        #expect(full.contains("Events") && full.contains("Tasks:"))
         let shorter = Fixtures.controller(control).render(size: TerminalSize(columns: 80, rows: 20))
-        #expect(!shorter.contains("Events") && shorter.contains("Backoff"))
+        #expect(!shorter.contains("Events") && shorter.contains("Tasks:"))
         let short = Fixtures.controller(control).render(size: TerminalSize(columns: 80, rows: 14))
-        #expect(!short.contains("Events") && !short.contains("Backoff") && short.contains("replica-3"))
+        #expect(!short.contains("Events") && !short.contains("Tasks:") && short.contains("replica-3"))
     }
 
     static let viewsAtEverySize = [

@@ -93,6 +93,7 @@ struct ReplicaOrderingTests {
         dashboard.handle(.character("s"))  // by queue: r-2 first
         _ = dashboard.render(size: size)
         dashboard.handle(.character("x"))
+        dashboard.handle(.character("y"))
         #expect(control.commands == [.injectFault(ReplicaID("r-2"), .kill)])
     }
 

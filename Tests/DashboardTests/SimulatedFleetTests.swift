@@ -35,7 +35,7 @@ struct SimulatedFleetTests {
         let size = TerminalSize(columns: 120, rows: 40)
         let first = dashboard.render(size: size)
         for index in 1...8 { #expect(first.contains("r\(index) "), "replica r\(index)") }
-        #expect(first.row(0).contains("simulated fleet"))
+        #expect(first.row(1).contains("simulated fleet"))
 
         dashboard.handle(.character("e"))
         dashboard.handle(.delete)

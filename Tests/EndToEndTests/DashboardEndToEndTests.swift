@@ -92,7 +92,7 @@ struct DashboardEndToEndTests {
 
         try tmux.press("u")  // the selected replica, r1, becomes unavailable
         try await tmux.waitForScreen("r1 unavailable") { Self.row(of: "r1", in: $0)?.contains("unavailable") == true }
-        try tmux.press("Down", "x")  // r2 is killed
+        try tmux.press("Down", "x", "y")  // r2 is killed (x asks first)
         try await tmux.waitForScreen("r2 dead") { screen in
             Self.row(of: "r2", in: screen).map { $0.contains("dead") } ?? !screen.contains(" r2 ")
         }
@@ -254,7 +254,7 @@ struct DashboardEndToEndTests {
         let message = try String(contentsOf: errors, encoding: .utf8)
         #expect(message.split(separator: "\n").count == 1)
         #expect(message.contains("standard input is not a terminal"))
-        #expect(message.contains("routertop simulate --scenario FILE"))
+        #expect(message.contains("routertop simulate --scenario Scenarios/burst.toml"))
         #expect(message.contains("--headless"))
     }
 }

@@ -19,6 +19,7 @@ struct DashboardTerminalPartsTests {
 
     @Test(arguments: [
         (UInt32(10), Key.enter), (13, .enter), (27, .escape), (127, .backspace), (8, .backspace), (9, .tab),
+        (21, .character("\u{15}")),  // Ctrl-U, which clears the editor's field
         (UInt32(Character("q").asciiValue!), .character("q")), (0xE9, .character("é")), (0x2192, .character("→")),
     ])
     func charactersDecode(code: UInt32, key: Key) {
@@ -45,15 +46,17 @@ struct DashboardTerminalPartsTests {
     }
 
     @Test func refusalLineNamesWhatIsNotATerminalAndTheAlternatives() throws {
-        #expect(TerminalCheck.problem(stdinIsTerminal: true, stdoutIsTerminal: true) == nil)
-        let input = try #require(TerminalCheck.problem(stdinIsTerminal: false, stdoutIsTerminal: true))
+        #expect(TerminalCheck.problem(stdinIsTerminal: true, stdoutIsTerminal: true, terminalName: "xterm") == nil)
+        let input = try #require(TerminalCheck.problem(stdinIsTerminal: false, stdoutIsTerminal: true, terminalName: "xterm"))
         #expect(input.contains("standard input is not a terminal"))
-        let output = try #require(TerminalCheck.problem(stdinIsTerminal: true, stdoutIsTerminal: false))
+        let output = try #require(TerminalCheck.problem(stdinIsTerminal: true, stdoutIsTerminal: false, terminalName: "xterm"))
         #expect(output.contains("standard output is not a terminal"))
-        for line in [input, output] {
+        let dumb = try #require(TerminalCheck.problem(stdinIsTerminal: true, stdoutIsTerminal: true, terminalName: "dumb"))
+        #expect(dumb.contains("TERM=dumb cannot place the cursor"))
+        for line in [input, output, dumb] {
             #expect(!line.contains("\n"))
-            #expect(line.contains("routertop simulate --scenario FILE"))
-            #expect(line.contains("--headless"))
+            #expect(line.contains("routertop simulate --scenario Scenarios/burst.toml"))
+            #expect(line.contains("--listen 127.0.0.1:8000 --replica URL --headless"))
         }
     }
 

@@ -11,7 +11,7 @@ struct DashboardWithoutTerminalTests {
         let lines = run.standardError.split(separator: "\n")
         #expect(lines.count == 1)
         #expect(run.standardError.contains("not a terminal"))
-        #expect(run.standardError.contains("routertop simulate --scenario FILE"))
+        #expect(run.standardError.contains("routertop simulate --scenario Scenarios/burst.toml"))
     }
 
     @Test func unknownThemeExitsTwoNamingIt() throws {

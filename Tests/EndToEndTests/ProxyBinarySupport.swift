@@ -85,8 +85,13 @@ func waitFor<T>(_ timeout: Duration = .seconds(10), _ read: () -> T?) -> T? {
     return read()
 }
 
-/// One HTTP/1.1 request over a plain socket; returns the status code and the body.
+/// One HTTP/1.1 GET over a plain socket; returns the status code and the body.
 func httpGet(port: Int, path: String, headers: [String: String] = [:]) -> (status: Int, body: String)? {
+    httpRequest(port: port, method: "GET", path: path, headers: headers)
+}
+
+/// One HTTP/1.1 request without a body over a plain socket; returns the status code and the body.
+func httpRequest(port: Int, method: String, path: String, headers: [String: String] = [:]) -> (status: Int, body: String)? {
     #if canImport(Glibc)
     let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
     #else
@@ -105,7 +110,7 @@ func httpGet(port: Int, path: String, headers: [String: String] = [:]) -> (statu
     }
     guard connected == 0 else { return nil }
     let extra = headers.keys.sorted().map { "\($0): \(headers[$0]!)\r\n" }.joined()
-    let request = "GET \(path) HTTP/1.1\r\nHost: 127.0.0.1:\(port)\r\nConnection: close\r\n\(extra)\r\n"
+    let request = "\(method) \(path) HTTP/1.1\r\nHost: 127.0.0.1:\(port)\r\nContent-Length: 0\r\nConnection: close\r\n\(extra)\r\n"
     _ = request.withCString { send(fd, $0, strlen($0), 0) }
     var received: [UInt8] = []
     var buffer = [UInt8](repeating: 0, count: 4096)

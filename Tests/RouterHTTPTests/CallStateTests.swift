@@ -103,7 +103,7 @@ struct CallStateTests {
         #expect(result17 == .releaseAndFail(.failedMidResponse(retryable: false)))
         var failed = UpstreamCallState()
         let result18 = failed.connectFailed()
-        #expect(result18 == .rejected(queueLength: nil))
+        #expect(result18 == .connectionRefused)
         let result19 = failed.connectFailed()
         #expect(result19 == nil)
     }
@@ -213,6 +213,17 @@ struct ProbeCallStateTests {
         #expect(closed == .unavailable)
         let ended = state.ended()
         #expect(ended == nil)
+    }
+
+    @Test("a 200 that is not a queue length: counted locally, with its first 80 bytes shown")
+    func unexpectedAnswer() {
+        var page = ProbeCallState()
+        page.head(.ok)
+        let html = "<!doctype html>\n<html><body>" + String(repeating: "x", count: 100) + "</body></html>"
+        page.body(Array(html.utf8))
+        let answer = page.ended()
+        let shown = "\"<!doctype html>.<html><body>" + String(repeating: "x", count: 80 - 28) + "\"…"
+        #expect(answer == .unexpected(shown))
     }
 
     @Test("a body past the limit is cut, not grown")

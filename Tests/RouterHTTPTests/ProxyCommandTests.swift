@@ -67,6 +67,25 @@ struct ProxyCommandTests {
         try await fixture.shutdown()
     }
 
+    @Test("a replica added by host name is looked up off the event loop and added when the lookup answers")
+    func addByHostName() async throws {
+        let replica = ReplicaServerConfiguration(maxOngoing: 5, serviceTime: .milliseconds(2))
+        let fixture = try await ProxyFixture.start([replica, replica])
+        try await fixture.run {
+            let port = fixture.replicas[1].port
+            try await fixture.proxy.withRouter { try? $0.removeReplica(ReplicaID("127.0.0.1:\(port)")) }.get()
+            guard case .done(let said) = await perform(.addReplica(address: "http://localhost:\(port)"), on: fixture) else {
+                Issue.record("adding by host name was refused")
+                return
+            }
+            #expect(said.contains("looking up localhost"))
+            try await poll("the replica added once the lookup answered") {
+                try await fixture.proxy.withRouter { $0.replica(ReplicaID("localhost:\(port)")) != nil }.get()
+            }
+            try await fixture.expectConserved()
+        }
+    }
+
     @Test("pipelined requests on one connection are answered in order")
     func pipelining() async throws {
         let replica = ReplicaServerConfiguration(maxOngoing: 5, serviceTime: .milliseconds(2))
@@ -91,6 +110,9 @@ struct ProxyCommandTests {
             let added = try #require(try await fixture.send().response)
             let id = try #require(added.headers.first(name: "x-request-id"))
             #expect(!id.isEmpty)
+            #expect(!id.hasSuffix("-0"), "the id of the request, not a placeholder")
+            let second = try #require(try await fixture.send().response)
+            #expect(second.headers.first(name: "x-request-id").map { $0 != id } == true, "one id per request")
             let kept = try #require(try await TestHTTPClient.send(
                 port: fixture.proxy.port, headers: [("x-request-id", "client-42")], on: fixture.clientGroup).response)
             #expect(kept.headers.first(name: "x-request-id") == "client-42")

@@ -11,6 +11,11 @@ extension DashboardState {
     mutating func handle(_ key: Key, snapshot: RouterSnapshot, readOnly: Bool) -> [DashboardEffect] {
         if key == .resize { return [] }
         if quitPrompt { return handleQuitPrompt(key, snapshot: snapshot, readOnly: readOnly) }
+        if let confirmation { return answerConfirmation(confirmation, key: key) }
+        if let cursor = columnChooser {
+            handleColumnChooser(key, cursor: cursor)
+            return []
+        }
         if key == .function(10) {
             requestQuit(snapshot: snapshot)
             return []
@@ -22,6 +27,8 @@ extension DashboardState {
             switch key {
             case .character("q"): requestQuit(snapshot: snapshot)
             case .escape, .character("?"), .function(1), .enter: showHelp = false
+            case .tab, .right, .character("l"): helpPage = helpPage.next
+            case .backTab, .left: helpPage = helpPage.next.next
             default: break
             }
             return []
@@ -103,7 +110,10 @@ extension DashboardState {
         case .character("z"):
             if readOnly { return refuse("read-only: undo is refused") }
             return [.send(.undoSettings, what: "undo")]
+        case .character("C"):
+            columnChooser = 0
         case .character("E"):
+            if readOnly { return refuse("read-only: export is refused") }
             return [.export(snapshot.settings)]
         case .character("m"):
             view = view == .models ? .main : .models
@@ -215,8 +225,50 @@ extension DashboardState {
         return draining ? [.send(.undrainReplica(id), what: "undrain \(id)")] : [.send(.drainReplica(id), what: "drain \(id)")]
     }
 
-    /// The keys that change the replica set and, on the simulated fleet, its load and faults.
+    /// The column chooser: arrows move, space or Enter shows or hides a column (the id always
+    /// shows), Esc or `C` closes it.
+    private mutating func handleColumnChooser(_ key: Key, cursor: Int) {
+        let all = ReplicaColumn.allCases
+        switch key {
+        case .up, .character("k"): columnChooser = max(cursor - 1, 0)
+        case .down, .character("j"): columnChooser = min(cursor + 1, all.count - 1)
+        case .character(" "), .enter:
+            let column = all[cursor]
+            guard column != .id else { return }
+            if hiddenColumns.remove(column) == nil { hiddenColumns.insert(column) }
+        case .escape, .character("C"), .character("q"): columnChooser = nil
+        default: break
+        }
+    }
+
+    /// Destructive keys (remove, kill, drain in proxy mode) ask first; `y` carries them out.
     private mutating func fleetKey(_ character: Character, snapshot: RouterSnapshot, readOnly: Bool) -> [DashboardEffect] {
+        let effects = fleetKeyEffects(character, snapshot: snapshot, readOnly: readOnly)
+        let isProxy = if case .proxy = snapshot.mode { true } else { false }
+        let destructive = character == "d" || character == "x" || (character == "D" && isProxy)
+        guard destructive, !effects.isEmpty else { return effects }
+        let what = effects.compactMap { effect -> String? in
+            if case .send(_, let what) = effect { return what }
+            return nil
+        }.joined(separator: ", ")
+        // Undrain gives a replica work back: nothing to lose, so it needs no question.
+        if effects.contains(where: { if case .send(.undrainReplica, _) = $0 { true } else { false } }) { return effects }
+        confirmation = Confirmation(question: what, effects: effects)
+        status = Status(text: "\(what)? y confirms, any other key cancels", kind: .info)
+        return []
+    }
+
+    private mutating func answerConfirmation(_ asked: Confirmation, key: Key) -> [DashboardEffect] {
+        confirmation = nil
+        guard key == .character("y") else {
+            status = Status(text: "\(asked.question): cancelled; nothing changed", kind: .info)
+            return []
+        }
+        return asked.effects
+    }
+
+    /// The keys that change the replica set and, on the simulated fleet, its load and faults.
+    private mutating func fleetKeyEffects(_ character: Character, snapshot: RouterSnapshot, readOnly: Bool) -> [DashboardEffect] {
         if character == "D" { return drainKey(snapshot: snapshot, readOnly: readOnly) }
         let names: [Character: String] = [
             "+": "more load", "-": "less load", "a": "add replica", "d": "remove replica",
@@ -236,12 +288,18 @@ extension DashboardState {
         }
         switch character {
         case "+", "-":
-            guard let load = snapshot.simulation?.requestsPerSecond else {
+            guard let shown = snapshot.simulation?.requestsPerSecond else {
                 return refuse("\(name): the simulated load is not known yet")
             }
+            // A second press before the router's answer shows builds on the load asked for, not
+            // on the one still shown, so two quick presses both count.
+            var chain = requestedLoads.flatMap { $0.from == shown || $0.asked.contains(shown) ? $0 : nil }
+            if chain?.asked.last == shown { chain = nil }  // every request was answered
+            let load = chain?.asked.last ?? shown
             guard let next = Self.nextLoad(load, up: character == "+") else {
                 return refuse("the load is already 0 requests per second")
             }
+            requestedLoads = (from: chain?.from ?? shown, asked: (chain?.asked ?? []).suffix(15) + [next])
             return [.send(.setLoad(requestsPerSecond: next), what: "load \(Format.decimal(next, places: 0))/s")]
         case "a":
             return [.send(.addReplica(address: nil), what: name)]

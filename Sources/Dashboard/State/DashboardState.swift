@@ -10,6 +10,12 @@ struct DashboardState {
         case models
     }
 
+    enum HelpPage: CaseIterable {
+        case keys, columns, header
+
+        var next: HelpPage { Self.allCases[(Self.allCases.firstIndex(of: self)! + 1) % Self.allCases.count] }
+    }
+
     /// The panel that arrows and page keys scroll in the main view.
     enum Panel: Int, CaseIterable {
         case replicas, timers, events
@@ -24,6 +30,8 @@ struct DashboardState {
 
     var view: View = .main
     var showHelp = false
+    /// The help's page: the keys, the legend of every table column, or of every header figure.
+    var helpPage: HelpPage = .keys
     var editor: ParameterForm?
     var filterEditing = false
     var filter = ""
@@ -51,6 +59,20 @@ struct DashboardState {
     /// How the router is reached, and the words the header shows for it ("" in process).
     var connection: ConnectionState = .inProcess
     var connectionText = ""
+    /// A destructive key waiting for `y`: what it does, in words, and the effects it would have.
+    struct Confirmation {
+        var question: String
+        var effects: [DashboardEffect]
+    }
+
+    var confirmation: Confirmation?
+    /// Columns the operator turned off in the column chooser (`C`), kept for the session.
+    var hiddenColumns: Set<ReplicaColumn> = []
+    /// The column chooser's cursor while it is open.
+    var columnChooser: Int?
+    /// The simulated loads quick `+` and `-` presses asked for, in order, and the load shown before
+    /// the first: while the screen shows one of these, the next press builds on the last one asked.
+    var requestedLoads: (from: Double, asked: [Double])?
     /// The dashboard's own notices (a refused theme, an export), merged into the event log.
     var notices: [RouterEvent] = []
 

@@ -4,8 +4,8 @@ import RouterAPI
 public enum ReplicaColumn: Int, CaseIterable, Sendable {
     // In flight comes right after the queue figure: both change at every refresh, and curses
     // reaches a cell within a few columns with a short relative move instead of a full address.
-    case id, location, state, queue, inFlight, source, routed, rejected, probeTimeouts, retries
-    case probeRTT, cacheAge, p99, rate, fault
+    case id, location, state, queue, inFlight, source, routed, errors, rejected, fullAnswers, probeTimeouts
+    case retries, probeRTT, cacheAge, p99, rate, fault
     /// The models it holds and the one it serves most; shown only when some replica reports models.
     case models
 
@@ -18,7 +18,9 @@ public enum ReplicaColumn: Int, CaseIterable, Sendable {
         case .source: "src"
         case .inFlight: "infl"
         case .routed: "routed"
+        case .errors: "err"
         case .rejected: "rej"
+        case .fullAnswers: "full"
         case .probeTimeouts: "ptmo"
         case .retries: "retry"
         case .probeRTT: "rtt"
@@ -40,7 +42,9 @@ public enum ReplicaColumn: Int, CaseIterable, Sendable {
         case .source: "queue figure source"
         case .inFlight: "in flight"
         case .routed: "routed"
-        case .rejected: "rejections"
+        case .errors: "upstream errors"
+        case .rejected: "refused requests"
+        case .fullAnswers: "full answers"
         case .probeTimeouts: "probe timeouts"
         case .retries: "retries attributed"
         case .probeRTT: "probe RTT"
@@ -49,6 +53,30 @@ public enum ReplicaColumn: Int, CaseIterable, Sendable {
         case .rate: "rate"
         case .fault: "fault"
         case .models: "models held"
+        }
+    }
+
+    /// What the column shows, for the help's legend.
+    public var legend: String {
+        switch self {
+        case .id: "the replica's id (host:port in proxy mode)"
+        case .location: "its node/zone, for the locality tiers"
+        case .state: "healthy/unavailable/dead/draining; slow N: probe timed out"
+        case .queue: "queue length / max ongoing, as the router knows it"
+        case .inFlight: "requests sent to it and not yet finished"
+        case .source: "probe: fresh answer, cache: adjusted, local: own count"
+        case .routed: "requests routed to it since start"
+        case .errors: "upstream failures: refused, reset, died, no answer"
+        case .rejected: "requests it refused as full (sent elsewhere)"
+        case .fullAnswers: "probe answers that said it was full"
+        case .probeTimeouts: "probes unanswered within the probe deadline"
+        case .retries: "failed routing attempts it was a candidate in"
+        case .probeRTT: "round trip of its last probe; tmo: it timed out"
+        case .cacheAge: "age of its cached queue length"
+        case .p99: "request latency p99, recent window"
+        case .rate: "requests routed per second: last 60 s, last second"
+        case .fault: "a fault injected into a simulated replica"
+        case .models: "models it reported holding (count, most used)"
         }
     }
 
@@ -63,7 +91,8 @@ public enum ReplicaColumn: Int, CaseIterable, Sendable {
 
     var alignsRight: Bool {
         switch self {
-        case .inFlight, .routed, .rejected, .probeTimeouts, .retries, .probeRTT, .cacheAge, .p99: true
+        case .inFlight, .routed, .errors, .rejected, .fullAnswers, .probeTimeouts, .retries, .probeRTT, .cacheAge, .p99:
+            true
         default: false
         }
     }
@@ -75,18 +104,20 @@ public enum ReplicaColumn: Int, CaseIterable, Sendable {
         case .state: 1
         case .queue: 2
         case .inFlight: 3
-        case .routed: 4
-        case .models: 5
-        case .source: 6
-        case .location: 7
-        case .rejected: 8
-        case .retries: 9
+        case .errors: 4
+        case .routed: 5
+        case .models: 6
+        case .source: 7
+        case .location: 8
+        case .rejected: 9
         case .probeTimeouts: 10
-        case .p99: 11
-        case .probeRTT: 12
-        case .rate: 13
-        case .cacheAge: 14
-        case .fault: 15
+        case .fullAnswers: 11
+        case .retries: 12
+        case .p99: 13
+        case .probeRTT: 14
+        case .rate: 15
+        case .cacheAge: 16
+        case .fault: 17
         }
     }
 
@@ -100,7 +131,9 @@ public enum ReplicaColumn: Int, CaseIterable, Sendable {
         case .source: 5
         case .inFlight: 4
         case .routed: 7
+        case .errors: 5
         case .rejected: 5
+        case .fullAnswers: 5
         case .probeTimeouts: 4
         case .retries: 6
         case .probeRTT: 6

@@ -53,7 +53,9 @@ enum ReplicaOrdering {
         case .state: return stateRank(replica.state)
         case .inFlight: return Double(replica.inFlight)
         case .routed: return Double(replica.routed)
+        case .errors: return Double(replica.errors)
         case .rejected: return Double(replica.rejected)
+        case .fullAnswers: return Double(replica.fullAnswers)
         case .probeTimeouts: return Double(replica.probeTimeouts)
         case .retries: return Double(replica.retriesAttributed)
         case .probeRTT: return replica.probeRTT?.secondsValue ?? -1

@@ -13,6 +13,7 @@ struct SecondSampler {
         var routed: Int
         var completed: Int
         var rejected: Int
+        var fullAnswers: Int
         var probeTimeouts: Int
         var retriesAttributed: Int
         var probeRTT: Duration?
@@ -24,6 +25,7 @@ struct SecondSampler {
             routed = replica.routed
             completed = replica.completed
             rejected = replica.rejected
+            fullAnswers = replica.fullAnswers
             probeTimeouts = replica.probeTimeouts
             retriesAttributed = replica.retriesAttributed
             probeRTT = replica.probeRTT
@@ -36,6 +38,7 @@ struct SecondSampler {
             replica.routed = routed
             replica.completed = completed
             replica.rejected = rejected
+            replica.fullAnswers = fullAnswers
             replica.probeTimeouts = probeTimeouts
             replica.retriesAttributed = retriesAttributed
             replica.probeRTT = probeRTT

@@ -1,6 +1,7 @@
 import RouterAPI
 
-/// Routing tasks in backoff with a countdown each, then the attempts distribution.
+/// Routing tasks in backoff with a countdown each, the tasks waiting on probes with the replica and
+/// the probe's age, then the attempts distribution.
 ///
 /// Countdowns come from the snapshot's time and each task's wake-up time, never from the frame
 /// count, so they stay right at any refresh interval and while paused.
@@ -10,13 +11,29 @@ enum BackoffTimersView {
     ) {
         guard rect.height > 0, rect.width > 0 else { return }
         let retries = snapshot.retries
-        let sep = canvas.glyphs.separator
-        let title = "Backoff \(snapshot.backoffTimers.count) tasks" + sep
-            + "failed attempts \(Format.count(retries.failedAttempts))" + sep
-            + "sleeps \(Format.count(retries.backoffSleeps))" + sep
-            + "reroutes \(Format.count(retries.reroutes))" + sep
-            + "warnings \(Format.count(retries.warnings))"
+        let probing = snapshot.probeWaits
+        // A task probing now is listed with the replica it waits on, not twice.
+        let probingTasks = Set(probing.map(\.taskID))
+        let sleeping = snapshot.backoffTimers.filter { $0.wakeAt != nil || !probingTasks.contains($0.taskID) }
+        // A short title, so no figure hides behind the panel's edge; the totals get a line of their own.
+        let title = "Tasks: backoff \(snapshot.backoffTimers.count)" + canvas.glyphs.separator
+            + "probing \(snapshot.tasksProbing)"
         canvas.rule(title, in: rect, role: .panelBorder, titleRole: focused ? .panelTitle : .tableHeader)
+        guard rect.height > 1 else { return }
+        var totals = SegmentLine()
+        totals.add(0, ("failed attempts ", .tableDim), (Format.count(retries.failedAttempts), .tableRow))
+        totals.add(1, ("reroutes ", .tableDim), (Format.count(retries.reroutes), .tableRow))
+        totals.add(2, ("warnings ", .tableDim), (Format.count(retries.warnings), .tableRow))
+        totals.add(3, ("sleeps ", .tableDim), (Format.count(retries.backoffSleeps), .tableRow))
+        totals.draw(&canvas, in: Rect(x: rect.x + 1, y: rect.y + 1, width: rect.width - 1, height: 1), row: 0)
+        drawTasks(&canvas, in: Rect(x: rect.x, y: rect.y + 1, width: rect.width, height: rect.height - 1),
+                  snapshot: snapshot, sleeping: sleeping, probing: probing, scroll: &scroll)
+    }
+
+    private static func drawTasks(
+        _ canvas: inout Canvas, in rect: Rect, snapshot: RouterSnapshot, sleeping: [BackoffTimerSnapshot],
+        probing: [ProbeWaitSnapshot], scroll: inout Int
+    ) {
         let content = rect.height - 1
         guard content > 0 else { return }
         let buckets = snapshot.attemptsHistogram.filter { $0.requests > 0 }.sorted { $0.attempts < $1.attempts }
@@ -26,11 +43,12 @@ enum BackoffTimersView {
         } else {
             distributionRows = content >= 2 ? 1 : 0
         }
-        let timers = snapshot.backoffTimers
+        let timers: [Waiting] = sleeping.map(Waiting.sleeping) + probing.map(Waiting.probing)
         let timerRows = content - distributionRows
         scroll = min(scroll, max(timers.count - timerRows, 0))
         if timers.isEmpty, timerRows > 0 {
-            canvas.put("no routing task is in backoff", in: rect, row: 1, column: 1, role: .tableDim)
+            canvas.put("no routing task is in backoff or waiting on a probe", in: rect, row: 1, column: 1,
+                       role: .tableDim)
         }
         for row in 0..<max(timerRows, 0) {
             let index = scroll + row
@@ -41,7 +59,13 @@ enum BackoffTimersView {
                            column: 1, role: .tableDim)
                 break
             }
-            drawTimer(&canvas, timers[index], now: snapshot.time, x: rect.x, y: rect.y + 1 + row, width: rect.width)
+            let y = rect.y + 1 + row
+            switch timers[index] {
+            case .sleeping(let timer):
+                drawTimer(&canvas, timer, now: snapshot.time, x: rect.x, y: y, width: rect.width)
+            case .probing(let wait):
+                drawProbeWait(&canvas, wait, now: snapshot.time, x: rect.x, y: y, width: rect.width)
+            }
         }
         if distributionRows > 0 {
             // The distribution follows the timers closely instead of sitting at the panel's foot.
@@ -49,6 +73,20 @@ enum BackoffTimersView {
             let gap = timerRows - used > 0 ? 1 : 0
             drawDistribution(&canvas, buckets, in: rect, firstRow: 1 + used + gap, rows: distributionRows)
         }
+    }
+
+    private enum Waiting {
+        case sleeping(BackoffTimerSnapshot)
+        case probing(ProbeWaitSnapshot)
+    }
+
+    private static func drawProbeWait(
+        _ canvas: inout Canvas, _ wait: ProbeWaitSnapshot, now: EngineTime, x: Int, y: Int, width: Int
+    ) {
+        let request = wait.requestID.map(\.description) ?? "task-\(wait.taskID)"
+        let age = Format.duration(now - wait.probeSentAt, micro: "us")
+        let text = request.padding(11) + " probing " + wait.replica.rawValue + " for " + age
+        canvas.put(text, x: x + 1, y: y, role: .backoffProbing, maxWidth: max(width - 1, 0))
     }
 
     private static func drawTimer(
@@ -127,5 +165,11 @@ enum BackoffTimersView {
             let countX = rect.x + 7 + barWidth
             canvas.put(count, x: countX, y: y, role: .histogramLabel, maxWidth: rect.maxX - countX)
         }
+    }
+}
+
+private extension String {
+    func padding(_ width: Int) -> String {
+        count >= width ? self : self + String(repeating: " ", count: width - count)
     }
 }

@@ -41,7 +41,10 @@ enum DetailView {
         line([("in flight ", .headerLabel), (String(replica.inFlight), .headerValue),
               ("  routed ", .headerLabel), (String(replica.routed), .headerValue),
               ("  completed ", .headerLabel), (String(replica.completed), .headerValue),
-              ("  rejections ", .headerLabel), (String(replica.rejected), .headerValue)])
+              ("  refused ", .headerLabel), (String(replica.rejected), .headerValue),
+              ("  full answers ", .headerLabel), (String(replica.fullAnswers), .headerValue)])
+        line([("upstream errors ", .headerLabel), (String(replica.errors), .headerValue),
+              ("  last ", .headerLabel), (replica.lastError ?? "-", .headerValue)])
         line([("probe timeouts ", .headerLabel), (String(replica.probeTimeouts), .headerValue),
               ("  retries attributed ", .headerLabel), (String(replica.retriesAttributed), .headerValue),
               ("  probe RTT ", .headerLabel), (Format.duration(replica.probeRTT), .headerValue)])

@@ -51,8 +51,9 @@ struct FrameLayout: Equatable {
                 timers = Rect(x: left.x, y: left.y, width: left.width - 1, height: left.height)
                 events = right
             } else {
+                // Rows the table does not need go to the panels below (the event log gets most).
                 let tableRows = min(wanted, rows - 9)
-                let (top, bottom) = body.splitTop(max(tableRows, rows / 2))
+                let (top, bottom) = body.splitTop(tableRows)
                 table = top
                 let (middle, last) = bottom.splitTop(max(5, bottom.height * 2 / 5))
                 timers = middle
@@ -60,7 +61,7 @@ struct FrameLayout: Equatable {
             }
         } else if rows >= 12 {
             let tableRows = min(wanted, rows - 4)
-            let (top, bottom) = body.splitTop(max(tableRows, rows * 2 / 3))
+            let (top, bottom) = body.splitTop(tableRows)
             table = top
             timers = bottom
         } else {

@@ -52,11 +52,14 @@ struct FrameRenderer {
         }
         drawStatus(&canvas, layout: layout, state: state)
         if state.showHelp {
-            HelpOverlay.draw(&canvas, in: layout.body, simulated: snapshot.mode == .simulated,
+            HelpOverlay.draw(&canvas, in: layout.body, page: state.helpPage, simulated: snapshot.mode == .simulated,
                              readOnly: configuration.readOnly)
         }
         if let journal = state.journalView {
             JournalView.draw(&canvas, in: layout.body, view: journal)
+        }
+        if let cursor = state.columnChooser {
+            ColumnChooserView.draw(&canvas, in: layout.body, hidden: state.hiddenColumns, cursor: cursor)
         }
         if let form = state.editor {
             EditorView.draw(&canvas, in: canvas.bounds, form: form, legacy: snapshot.legacyBackoff)

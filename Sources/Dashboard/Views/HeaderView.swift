@@ -15,16 +15,7 @@ enum HeaderView {
             first.add(0, (" " + connection.text + " ", connection.stale ? .headerPaused : .headerValue))
         }
         if let trial = snapshot.trial { first.add(0, (" " + trial.headerText + " ", .headerPaused)) }
-        first.add(3, (snapshot.mode.description, .headerValue))
-        first.add(5, ("up ", .headerLabel), (Format.clock(snapshot.time.seconds), .headerValue))
-        first.add(1, ("in ", .headerLabel), (Format.rate(snapshot.rateIn), .headerValue),
-                  (" out ", .headerLabel), (Format.rate(snapshot.rateOut), .headerValue))
-        first.add(1, ("pending ", .headerLabel), (Format.count(snapshot.totals.pending), .headerValue))
-        first.add(2, ("tasks ", .headerLabel),
-                  ("\(snapshot.routingTasks)/\(snapshot.maxRoutingTasks)", .headerValue))
-        first.add(2, ("in backoff ", .headerLabel), (String(snapshot.tasksInBackoff), .backoffWait))
-        first.add(4, ("fulfil p50 ", .headerLabel), (Format.duration(snapshot.fulfillment.p50), .headerValue),
-                  (" p99 ", .headerLabel), (Format.duration(snapshot.fulfillment.p99), .headerValue))
+        addActivity(snapshot, to: &first)
         if let models = snapshot.models, models.requestRate > 0 || models.hits + models.misses > 0 {
             first.add(3, ("models hit ", .headerLabel), (ModelsText.hitRate(models.hitRate), .headerValue),
                       (" loads ", .headerLabel), (Format.rate(models.loadRate), .headerValue))
@@ -37,24 +28,75 @@ enum HeaderView {
             live[key] == start[key] ? (text, .headerValue) : (text + canvas.glyphs.changedMark, .headerChanged)
         }
         var second = SegmentLine()
-        second.add(0, ("backoff ", .headerLabel),
+        addFailures(snapshot.totals, to: &second)
+        second.add(1, (snapshot.mode.description, .headerValue))
+        second.add(1, ("backoff ", .headerLabel),
                    value(.initialBackoff, Format.setting(live.initialBackoff) + "s"),
                    (" " + canvas.glyphs.times, .headerLabel),
                    value(.backoffMultiplier, Format.setting(live.backoffMultiplier)),
                    (" max ", .headerLabel), value(.maxBackoff, Format.setting(live.maxBackoff) + "s"))
         if snapshot.legacyBackoff { second.add(0, ("legacy: first retry sleeps", .headerChanged)) }
-        second.add(1, ("probe ", .headerLabel), value(.probeDeadline, Format.setting(live.probeDeadline) + "s"),
+        second.add(2, ("probe ", .headerLabel), value(.probeDeadline, Format.setting(live.probeDeadline) + "s"),
                    (" max ", .headerLabel), value(.maxProbeDeadline, Format.setting(live.maxProbeDeadline) + "s"))
-        second.add(2, ("cache TTL ", .headerLabel), value(.cacheTimeout, Format.setting(live.cacheTimeout) + "s"))
+        second.add(3, ("cache TTL ", .headerLabel), value(.cacheTimeout, Format.setting(live.cacheTimeout) + "s"))
         if snapshot.settingsChanged { second.add(1, ("* changed since start", .headerChanged)) }
         if let simulation = snapshot.simulation {
             second.add(1, ("load ", .headerLabel), (Format.rate(simulation.requestsPerSecond), .headerValue))
         }
         if let proxy = snapshot.proxy { addProxyFigures(proxy, to: &second) }
-        second.add(4, ("refresh ", .headerLabel), ("\(refreshMilliseconds)ms", .headerValue))
-        second.add(5, ("theme ", .headerLabel), (themeName, .headerValue))
+        second.add(5, ("refresh ", .headerLabel), ("\(refreshMilliseconds)ms", .headerValue))
+        second.add(6, ("theme ", .headerLabel), (themeName, .headerValue))
         second.draw(&canvas, in: rect, row: 1)
     }
+
+    /// The first line's figures, by priority: fulfilment stays longest (the headline figure), then
+    /// the rates, pending and tasks; uptime goes first when the line is short.
+    private static func addActivity(_ snapshot: RouterSnapshot, to line: inout SegmentLine) {
+        line.add(0, ("fulfil p50 ", .headerLabel), (Format.duration(snapshot.fulfillment.p50), .headerValue),
+                 (" p99 ", .headerLabel), (Format.duration(snapshot.fulfillment.p99), .headerValue))
+        line.add(1, ("in ", .headerLabel), (Format.rate(snapshot.rateIn), .headerValue),
+                 (" out ", .headerLabel), (Format.rate(snapshot.rateOut), .headerValue),
+                 (" fail ", .headerLabel),
+                 (Format.rate(snapshot.rateFailed), snapshot.rateFailed > 0 ? .headerChanged : .headerValue))
+        line.add(2, ("pending ", .headerLabel), (Format.count(snapshot.totals.pending), .headerValue))
+        line.add(3, ("tasks ", .headerLabel),
+                 ("\(snapshot.routingTasks)/\(snapshot.maxRoutingTasks)", .headerValue),
+                 (" (probing ", .headerLabel), (String(snapshot.tasksProbing), .headerValue),
+                 (", backoff ", .headerLabel), (String(snapshot.tasksInBackoff), .backoffWait), (")", .headerLabel))
+        line.add(5, ("up ", .headerLabel), (Format.clock(snapshot.time.seconds), .headerValue))
+    }
+
+    /// Failures since start: the total stays on the line; each reason is its own figure, dropped
+    /// (least frequent kept last) only when the line is short.
+    private static func addFailures(_ totals: RequestTotals, to line: inout SegmentLine) {
+        let total = totals.failedTotal
+        line.add(0, ("failed ", .headerLabel), (Format.count(total), total > 0 ? .headerChanged : .headerValue))
+        for reason in FailureReason.headerOrder {
+            guard let count = totals.failed[reason], count > 0 else { continue }
+            line.add(0, (reason.headerLabel + " ", .headerLabel), (Format.count(count), .headerChanged))
+        }
+    }
+
+    /// What each header figure means, for the help's legend.
+    static let legend: [(label: String, meaning: String)] = [
+        ("fulfil p50/p99", "admission to replica assignment, recent window"),
+        ("in/out/fail", "admitted, completed, failed per second (last 5 s)"),
+        ("pending", "requests waiting for a replica"),
+        ("tasks N/max", "routing tasks running / the most allowed"),
+        ("probing, backoff", "tasks waiting on probes / sleeping after a failure"),
+        ("up", "time since the router started"),
+        ("failed", "failed requests since start, by reason:"),
+        ("  shed", "refused at once, the pending queue was full (503)"),
+        ("  rtmo", "routing timeout: no replica found in time (503)"),
+        ("  err", "replica error: the replica failed it (502)"),
+        ("  reqtmo", "took longer than the request timeout (504)"),
+        ("  cancel", "the client gave up"),
+        ("backoff × max", "first backoff wait, multiplier, longest wait"),
+        ("probe max", "probe deadline: first, and longest after doubling"),
+        ("cache TTL", "how long a probed queue length is trusted"),
+        ("load", "simulated arrivals per second (+ -)"),
+        ("conns, bodies", "proxy: client connections, body budget in use"),
+    ]
 
     /// The front door's limits, and what was refused or closed at them (only when something was).
     private static func addProxyFigures(_ proxy: ProxyFigures, to line: inout SegmentLine) {
@@ -78,5 +120,20 @@ enum HeaderView {
         if bytes == 0 { return "0" }
         if bytes < 1 << 20 { return "\(max(1, bytes >> 10))K" }
         return "\(bytes >> 20)M"
+    }
+}
+
+extension FailureReason {
+    /// The reasons in the order the header shows them.
+    static let headerOrder: [FailureReason] = [.shed, .routingTimeout, .replicaError, .requestTimeout, .cancelled]
+
+    var headerLabel: String {
+        switch self {
+        case .shed: "shed"
+        case .routingTimeout: "rtmo"
+        case .replicaError: "err"
+        case .requestTimeout: "reqtmo"
+        case .cancelled: "cancel"
+        }
     }
 }

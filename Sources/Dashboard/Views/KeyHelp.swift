@@ -13,6 +13,7 @@ enum KeyHelp {
         Entry(keys: "e F4", action: "edit parameters", changes: true),
         Entry(keys: "↑↓ j k", action: "move / scroll"),
         Entry(keys: "PgUp PgDn", action: "page"),
+        Entry(keys: "Home End", action: "first / last"),
         Entry(keys: "Tab", action: "next panel to scroll"),
         Entry(keys: "Enter", action: "replica detail"),
         Entry(keys: "m", action: "models view (multiplexing)"),
@@ -20,6 +21,7 @@ enum KeyHelp {
         Entry(keys: "s F6", action: "next sort column"),
         Entry(keys: "S", action: "reverse sort"),
         Entry(keys: "/", action: "filter replicas"),
+        Entry(keys: "C", action: "choose table columns"),
         Entry(keys: "p Space", action: "pause display"),
         Entry(keys: "t F9", action: "next theme"),
         Entry(keys: "< >", action: "refresh faster / slower"),
@@ -44,7 +46,12 @@ enum KeyHelp {
             return [("Enter", "apply"), ("Esc", "cancel"), ("↑↓ Tab", "field"), ("Bksp", "delete"),
                     ("Del ^U", "clear field"), ("F10", "quit")]
         }
-        if state.showHelp { return [("Esc ?", "close help"), ("q", "quit")] }
+        if state.columnChooser != nil {
+            return [("↑↓", "column"), ("Space", "show/hide"), ("Esc C", "close")]
+        }
+        if state.showHelp {
+            return [("Esc ?", "close help"), ("Tab", "next page: keys, columns, header"), ("q", "quit")]
+        }
         if state.journalView != nil {
             return [("Esc J", "close"), ("↑↓", "move"), ("/", "filter"), ("Enter", "show whole"), ("R", "revert")]
         }

@@ -9,7 +9,7 @@ enum ReplicaTableView {
     }
 
     /// Chooses the columns that fit `width`, most important first, shown in their natural order.
-    static func columns(for replicas: [ReplicaSnapshot], width: Int) -> [PlacedColumn] {
+    static func columns(for replicas: [ReplicaSnapshot], width: Int, hidden: Set<ReplicaColumn> = []) -> [PlacedColumn] {
         var idWidth = 7, locationWidth = 9, faultWidth = 5
         for replica in replicas {
             idWidth = max(idWidth, replica.id.rawValue.utf8.count)
@@ -28,7 +28,7 @@ enum ReplicaTableView {
         var used = 1
         let anyModels = replicas.contains { $0.models != nil }
         for column in ReplicaColumn.allCases.sorted(by: { $0.priority < $1.priority })
-        where column != .models || anyModels {
+        where !hidden.contains(column) && (column != .models || anyModels) {
             let needed = columnWidth(column) + (chosen.isEmpty ? 0 : 1)
             if used + needed <= width {
                 chosen.insert(column)
@@ -66,7 +66,7 @@ enum ReplicaTableView {
             canvas.put(filterText, x: x, y: rect.y, role: .filterText, maxWidth: rect.maxX - x)
         }
         guard rect.height > 1 else { return }
-        let columns = columns(for: replicas, width: rect.width)
+        let columns = columns(for: replicas, width: rect.width, hidden: state.hiddenColumns)
         let headerY = rect.y + 1
         canvas.fill(Rect(x: rect.x, y: headerY, width: rect.width, height: 1), role: .tableHeader)
         for placed in columns {
@@ -116,7 +116,11 @@ enum ReplicaTableView {
             case .location: text(replica.node + "/" + replica.zone, .tableDim)
             case .state:
                 let mark = replica.fault == nil ? "" : "!"
-                text(replica.state.rawValue + mark, replica.fault == nil ? stateRole(replica.state) : .stateFault)
+                if replica.lastProbeTimedOut, replica.state == .healthy {
+                    text("slow \(Format.count(replica.probeTimeouts))" + mark, .stateUnavailable)
+                } else {
+                    text(replica.state.rawValue + mark, replica.fault == nil ? stateRole(replica.state) : .stateFault)
+                }
             case .queue:
                 let figure = "\(replica.queueLength)/\(replica.maxOngoingRequests)"
                 let limit = max(replica.maxOngoingRequests, 1)
@@ -138,11 +142,16 @@ enum ReplicaTableView {
             case .source: text(replica.queueSource.rawValue, sourceRole(replica.queueSource))
             case .inFlight: text(String(replica.inFlight), .tableRow)
             case .routed: text(Format.count(replica.routed), .tableRow)
+            case .errors: text(Format.count(replica.errors), replica.errors > 0 ? .queueFull : .tableRow)
             case .rejected: text(Format.count(replica.rejected), replica.rejected > 0 ? .queueHigh : .tableRow)
+            case .fullAnswers: text(Format.count(replica.fullAnswers), .tableRow)
             case .probeTimeouts:
                 text(Format.count(replica.probeTimeouts), replica.probeTimeouts > 0 ? .queueHigh : .tableRow)
             case .retries: text(Format.count(replica.retriesAttributed), .tableRow)
-            case .probeRTT: text(Format.duration(replica.probeRTT, micro: "us"), .tableRow)
+            case .probeRTT:
+                if replica.lastProbeTimedOut { text("tmo", .queueHigh) } else {
+                    text(Format.duration(replica.probeRTT, micro: "us"), .tableRow)
+                }
             case .cacheAge: text(Format.duration(replica.cacheAge, micro: "us"), .tableDim)
             case .p99: text(Format.duration(replica.latencyP99, micro: "us"), .tableRow)
             case .rate:

@@ -13,14 +13,19 @@ public struct RouterSnapshot: Sendable, Codable {
     public var routingTasks: Int
     public var maxRoutingTasks: Int
     public var tasksInBackoff: Int
-    /// Requests admitted and finished per second, over the last few seconds.
+    /// Routing tasks waiting on probes now.
+    public var tasksProbing: Int
+    /// Requests admitted, completed and failed per second, over the last few seconds.
     public var rateIn: Double
     public var rateOut: Double
+    public var rateFailed: Double
     /// Time from admission to assignment of a replica, over the recent window.
     public var fulfillment: LatencySummary
     public var replicas: [ReplicaSnapshot]
     /// Every routing task in backoff, longest waiting first.
     public var backoffTimers: [BackoffTimerSnapshot]
+    /// Every routing task waiting on a probe, with the replica it waits for; longest waiting first.
+    public var probeWaits: [ProbeWaitSnapshot]
     /// How many requests needed how many routing attempts, by attempt count.
     public var attemptsHistogram: [AttemptBucket]
     public var retries: RetryTotals
@@ -49,11 +54,14 @@ public struct RouterSnapshot: Sendable, Codable {
         routingTasks: Int,
         maxRoutingTasks: Int,
         tasksInBackoff: Int,
+        tasksProbing: Int = 0,
         rateIn: Double,
         rateOut: Double,
+        rateFailed: Double = 0,
         fulfillment: LatencySummary,
         replicas: [ReplicaSnapshot],
         backoffTimers: [BackoffTimerSnapshot],
+        probeWaits: [ProbeWaitSnapshot] = [],
         attemptsHistogram: [AttemptBucket],
         retries: RetryTotals,
         events: [RouterEvent],
@@ -69,11 +77,14 @@ public struct RouterSnapshot: Sendable, Codable {
         self.routingTasks = routingTasks
         self.maxRoutingTasks = maxRoutingTasks
         self.tasksInBackoff = tasksInBackoff
+        self.tasksProbing = tasksProbing
         self.rateIn = rateIn
         self.rateOut = rateOut
+        self.rateFailed = rateFailed
         self.fulfillment = fulfillment
         self.replicas = replicas
         self.backoffTimers = backoffTimers
+        self.probeWaits = probeWaits
         self.attemptsHistogram = attemptsHistogram
         self.retries = retries
         self.events = events
@@ -157,9 +168,16 @@ public struct ReplicaSnapshot: Equatable, Sendable, Codable {
     public var inFlight: Int
     public var routed: Int
     public var completed: Int
-    /// Times it refused a request, or a probe found it full.
+    /// Requests it refused because it was full.
     public var rejected: Int
+    /// Probe answers that said it was full.
+    public var fullAnswers: Int
+    /// Upstream failures of forwarded requests (refused connection, reset, died), and the last cause.
+    public var errors: Int
+    public var lastError: String?
     public var probeTimeouts: Int
+    /// True while its last probe timed out (no answer since).
+    public var lastProbeTimedOut: Bool
     /// Failed routing attempts in which it was a candidate.
     public var retriesAttributed: Int
     /// Round trip of its last answered probe.
@@ -188,7 +206,11 @@ public struct ReplicaSnapshot: Equatable, Sendable, Codable {
         routed: Int,
         completed: Int,
         rejected: Int,
+        fullAnswers: Int = 0,
+        errors: Int = 0,
+        lastError: String? = nil,
         probeTimeouts: Int,
+        lastProbeTimedOut: Bool = false,
         retriesAttributed: Int,
         probeRTT: Duration? = nil,
         latencyP50: Duration? = nil,
@@ -209,7 +231,11 @@ public struct ReplicaSnapshot: Equatable, Sendable, Codable {
         self.routed = routed
         self.completed = completed
         self.rejected = rejected
+        self.fullAnswers = fullAnswers
+        self.errors = errors
+        self.lastError = lastError
         self.probeTimeouts = probeTimeouts
+        self.lastProbeTimedOut = lastProbeTimedOut
         self.retriesAttributed = retriesAttributed
         self.probeRTT = probeRTT
         self.latencyP50 = latencyP50
@@ -257,6 +283,22 @@ public struct BackoffTimerSnapshot: Equatable, Sendable, Codable {
         self.wait = wait
         self.inBackoffSince = inBackoffSince
         self.wakeAt = wakeAt
+    }
+}
+
+/// A routing task waiting on a probe of one replica.
+public struct ProbeWaitSnapshot: Equatable, Sendable, Codable {
+    public var taskID: Int
+    public var requestID: RequestID?
+    public var replica: ReplicaID
+    /// When the probe it waits on was sent.
+    public var probeSentAt: EngineTime
+
+    public init(taskID: Int, requestID: RequestID? = nil, replica: ReplicaID, probeSentAt: EngineTime) {
+        self.taskID = taskID
+        self.requestID = requestID
+        self.replica = replica
+        self.probeSentAt = probeSentAt
     }
 }
 

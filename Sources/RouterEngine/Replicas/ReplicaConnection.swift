@@ -22,6 +22,9 @@ public enum ProbeAnswer: Equatable, Sendable {
     case dead
     /// The replica has no probe endpoint: count its requests locally from now on.
     case unsupported
+    /// The replica answered, but not with a queue length (an ordinary web server does this): count
+    /// its requests locally, and tell the operator what it said (its first bytes).
+    case unexpected(String)
 }
 
 /// How a request sent to a replica ended.
@@ -37,6 +40,9 @@ public enum SendOutcome: Equatable, Sendable {
     case failedMidResponse(retryable: Bool)
     /// The replica died with the request on it.
     case replicaDied
+    /// The connection to the replica was refused: nothing reached it, so the request can go
+    /// elsewhere without using up a re-route, and the replica is taken as unavailable at once.
+    case connectionRefused
 }
 
 /// A request as a replica connection receives it.

@@ -19,8 +19,20 @@ final class ReplicaRecord {
     var refusedUntil: EngineTime?
     var routed = 0
     var completed = 0
+    /// Requests it refused because it was full.
     var rejected = 0
+    /// Probe answers that said it was full.
+    var fullAnswers = 0
+    /// Upstream failures (refused connection, reset, died, failed before answering), and the last cause.
+    var errors = 0
+    var lastErrorCause: String?
+    /// True while it is unavailable because forwarding to it failed (not because a probe did).
+    var unavailableByForwarding = false
     var probeTimeouts = 0
+    /// True while its last probe timed out (until one is answered).
+    var lastProbeTimedOut = false
+    /// Set once the operator was told its probe answer was not a queue length.
+    var warnedUnexpectedProbe = false
     var retriesAttributed = 0
     var probeRTT: Duration?
     var latency = LatencyWindow()

@@ -17,6 +17,9 @@ final class RequestRecord {
     let onFinish: (RequestResult) -> Void
     var phase: Phase = .pending
     var reroutes = 0
+    /// The attempts bucket it is counted in, once assigned: a re-routed request moves bucket
+    /// rather than counting twice.
+    var countedAttempts: Int?
     /// Where its search for a replica stands; kept across re-queues, so the tiers are walked once.
     var routing = RequestRouting()
     /// The task searching on its behalf; 0 when none is.

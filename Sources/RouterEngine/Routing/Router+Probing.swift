@@ -83,6 +83,7 @@ extension Router {
             probe.timer?.cancel()
             replica.probe = nil
             replica.probeRTT = now - probe.issuedAt
+            replica.lastProbeTimedOut = false
         }
         if replicasByID[replica.id] === replica, replica.state != .dead {
             switch answer {
@@ -92,7 +93,7 @@ extension Router {
                 if replica.cache.map({ probe.issuedAt >= $0.issuedAt }) ?? true {
                     replica.cache = QueueLengthEntry(length: max(length, 0), learnedAt: now, issuedAt: probe.issuedAt)
                 }
-                if isCurrent, length >= replica.info.maxOngoingRequests { replica.rejected += 1 }
+                if isCurrent, length >= replica.info.maxOngoingRequests { replica.fullAnswers += 1 }
                 if replica.state == .unavailable { setState(replica, .healthy, because: "answers probes again") }
             case .unavailable:
                 if replica.state != .draining { setState(replica, .unavailable, because: "probe failed") }
@@ -104,6 +105,17 @@ extension Router {
                     replica.countsLocally = true
                     replica.cache = nil
                     record(.replica, "\(replica.id) has no queue-length endpoint; counting its requests locally")
+                }
+            case .unexpected(let firstBytes):
+                // Not a sign of trouble: it serves, but its probe endpoint says something else.
+                if !replica.countsLocally {
+                    replica.countsLocally = true
+                    replica.cache = nil
+                    if replica.state == .unavailable { setState(replica, .healthy, because: "answers, counted locally") }
+                }
+                if !replica.warnedUnexpectedProbe {
+                    replica.warnedUnexpectedProbe = true
+                    record(.warning, "\(replica.id) answered the queue-length probe with something else; counting its requests locally. It said: \(firstBytes)")
                 }
             }
         }
@@ -120,7 +132,12 @@ extension Router {
         guard replica.probe === probe else { return }
         replica.probe = nil
         replica.probeTimeouts += 1
+        replica.lastProbeTimedOut = true
         probe.handle?.cancel()
+        let id = replica.id, deadline = EventFormat.seconds(probe.deadline)
+        recordThrottled("probe-timeouts:\(id)", .warning, detail: "") { count, _ in
+            "\(id) slow: \(count) probe\(count == 1 ? "" : "s") got no answer within \(deadline) (\(replica.probeTimeouts) in all)"
+        }
         let waiters = probe.waiters
         probe.waiters = []
         for (task, token) in waiters where token == task.machine.probingToken {

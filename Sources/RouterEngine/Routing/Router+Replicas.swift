@@ -47,7 +47,19 @@ extension Router {
         guard replica.state != state, replica.state != .dead else { return }
         let old = replica.state
         replica.state = state
-        record(state == .healthy ? .replica : .warning, "\(replica.id) \(old.rawValue) → \(state.rawValue): \(reason)")
+        let line = "\(replica.id) \(old.rawValue) → \(state.rawValue): \(reason)"
+        let kind: RouterEvent.Kind = state == .healthy ? .replica : .warning
+        // A replica that fails forwarded requests but answers probes flaps once per request: its
+        // flaps are folded into one line per 5 s, like its errors.
+        let flap = reason.hasPrefix("connection ") || (old == .unavailable && replica.unavailableByForwarding)
+        replica.unavailableByForwarding = state == .unavailable && reason.hasPrefix("connection ")
+        if flap {
+            recordThrottled("state:\(replica.id):\(state.rawValue)", kind, detail: line) { count, last in
+                count == 1 ? last : last + " (\(count) times)"
+            }
+        } else {
+            record(kind, line)
+        }
         switch state {
         case .unavailable:
             replica.cache = nil

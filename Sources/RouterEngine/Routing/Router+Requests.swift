@@ -12,7 +12,8 @@ extension Router {
         admittedRate.record(at: now)
         guard totals.pending < options.maxPendingRequests else {
             totals.failed[.shed, default: 0] += 1
-            finishedRate.record(at: now)
+            failedRate.record(at: now)
+            noteShed()
             if isTracing {
                 var trace = RequestTrace(request: id.rawValue, admittedMs: traceMilliseconds(now))
                 trace.finish(outcome: FailureReason.shed.rawValue, replica: nil, atMs: traceMilliseconds(now))
@@ -159,14 +160,27 @@ extension Router {
             refused(request, by: replica, queueLength: queueLength)
         case .failedBeforeResponse:
             traceSendEnded(request, outcome: "failed_before_response", requeue: "reroute")
+            noteReplicaError(replica, cause: "failed before answering")
             reroute(request)
         case .failedMidResponse(let retryable):
             traceSendEnded(request, outcome: "failed_mid_response", requeue: retryable ? "reroute" : nil)
+            noteReplicaError(replica, cause: "connection reset")
+            if replica.state == .healthy, !replica.countsLocally {
+                setState(replica, .unavailable, because: "connection reset")
+            }
             if retryable { reroute(request) } else { finish(request, .failed(.replicaError)) }
         case .replicaDied:
             traceSendEnded(request, outcome: "replica_died", requeue: "reroute")
+            noteReplicaError(replica, cause: "died")
             setState(replica, .dead, because: "died with requests on it")
             reroute(request)
+        case .connectionRefused:
+            traceSendEnded(request, outcome: "connection_refused", requeue: "refused")
+            noteReplicaError(replica, cause: "connection refused")
+            if replica.state == .healthy, !replica.countsLocally {
+                setState(replica, .unavailable, because: "connection refused")
+            }
+            refused(request, by: replica, queueLength: nil, full: false)
         }
         forgetIfIdle(replica)
     }
@@ -174,9 +188,11 @@ extension Router {
     /// A refusal is a failed attempt: the replica is taken as full (stamped now), and the request
     /// goes back to its place and waits the backoff before its next attempt. It is safe to retry
     /// (the replica never started the work) and does not use up a re-route.
-    private func refused(_ request: RequestRecord, by replica: ReplicaRecord, queueLength: Int?) {
-        let length = max(queueLength ?? 0, replica.info.maxOngoingRequests)
-        replica.cache = QueueLengthEntry(length: length, learnedAt: now, issuedAt: now)
+    private func refused(_ request: RequestRecord, by replica: ReplicaRecord, queueLength: Int?, full: Bool = true) {
+        if full {
+            let length = max(queueLength ?? 0, replica.info.maxOngoingRequests)
+            replica.cache = QueueLengthEntry(length: length, learnedAt: now, issuedAt: now)
+        }
         if replica.countsLocally { replica.refusedUntil = now + .clampedSeconds(settings.probeDeadline) }
         request.routing.failedAttempts += 1
         let failed = request.routing.failedAttempts
@@ -228,10 +244,14 @@ extension Router {
         request.claimedBy = 0
         requests[request.id] = nil
         switch result {
-        case .completed: totals.completed += 1
-        case .failed(let reason): totals.failed[reason, default: 0] += 1
+        case .completed:
+            totals.completed += 1
+            completedRate.record(at: now)
+        case .failed(let reason):
+            totals.failed[reason, default: 0] += 1
+            failedRate.record(at: now)
+            if reason == .routingTimeout { noteRoutingTimeout() }
         }
-        finishedRate.record(at: now)
         if var trace = request.trace {
             switch result {
             case .completed(let replica):

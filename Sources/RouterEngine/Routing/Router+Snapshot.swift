@@ -16,6 +16,17 @@ extension Router {
                     wakeAt: sleep?.wakeAt
                 )
             }
+        var probeWaits: [ProbeWaitSnapshot] = []
+        for task in tasks.values {
+            guard case .probing(_, let awaiting, let since) = task.machine.state else { continue }
+            for id in awaiting {
+                let sentAt = replicasByID[id]?.probe?.issuedAt ?? since
+                probeWaits.append(ProbeWaitSnapshot(taskID: task.id, requestID: task.request.id, replica: id,
+                                                    probeSentAt: sentAt))
+            }
+        }
+        probeWaits.sort { ($0.probeSentAt, $0.taskID) < ($1.probeSentAt, $1.taskID) }
+        let probingTasks = Set(probeWaits.map(\.taskID)).count
         var snapshot = RouterSnapshot(
             time: now,
             mode: mode,
@@ -27,11 +38,14 @@ extension Router {
             routingTasks: tasks.count,
             maxRoutingTasks: maxTaskCount,
             tasksInBackoff: timers.count,
+            tasksProbing: probingTasks,
             rateIn: admittedRate.average(over: 5, at: now),
-            rateOut: finishedRate.average(over: 5, at: now),
+            rateOut: completedRate.average(over: 5, at: now),
+            rateFailed: failedRate.average(over: 5, at: now),
             fulfillment: fulfillmentWindow.summary(at: now),
             replicas: replicas.map(replicaSnapshot),
             backoffTimers: timers,
+            probeWaits: probeWaits,
             attemptsHistogram: attemptsHistogram,
             retries: retries,
             events: eventLog.recent(eventLimit),
@@ -92,7 +106,11 @@ extension Router {
             routed: replica.routed,
             completed: replica.completed,
             rejected: replica.rejected,
+            fullAnswers: replica.fullAnswers,
+            errors: replica.errors,
+            lastError: replica.lastErrorCause,
             probeTimeouts: replica.probeTimeouts,
+            lastProbeTimedOut: replica.lastProbeTimedOut,
             retriesAttributed: replica.retriesAttributed,
             probeRTT: replica.probeRTT,
             latencyP50: latency.p50,

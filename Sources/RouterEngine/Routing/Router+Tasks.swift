@@ -181,7 +181,13 @@ extension Router {
         let waited = now - request.admittedAt
         fulfillmentWindow.record(waited, at: now)
         _ = fulfillmentAll.record(UInt64(max(waited.nanosecondsClamped / 1000, 0)))
-        attemptCounts[request.routing.failedAttempts + 1, default: 0] += 1
+        let attempts = request.routing.failedAttempts + 1
+        if let counted = request.countedAttempts {
+            attemptCounts[counted, default: 0] -= 1
+            if attemptCounts[counted] == 0 { attemptCounts[counted] = nil }
+        }
+        attemptCounts[attempts, default: 0] += 1
+        request.countedAttempts = attempts
         let claimant = request.claimedBy
         request.claimedBy = 0
         if request !== task.request {

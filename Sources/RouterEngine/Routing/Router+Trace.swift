@@ -70,6 +70,8 @@ extension Router {
             traceProbe(of: replica, for: task, outcome: "dead", length: nil, roundTrip: roundTrip)
         case .unsupported:
             traceProbe(of: replica, for: task, outcome: "unsupported", length: nil, roundTrip: roundTrip)
+        case .unexpected:
+            traceProbe(of: replica, for: task, outcome: "unexpected", length: nil, roundTrip: roundTrip)
         }
     }
 

@@ -96,7 +96,12 @@ public final class Router {
     /// How many sleeps of each wait (in nanoseconds) followed each failed-attempt number.
     var sleptWaits: [Int: [Int64: Int]] = [:]
     var admittedRate = RateCounter(seconds: 11)
-    var finishedRate = RateCounter(seconds: 11)
+    var completedRate = RateCounter(seconds: 11)
+    var failedRate = RateCounter(seconds: 11)
+    /// The shedding going on now, if any: it is logged when it starts and when it stops.
+    var shedding: SheddingEpisode?
+    /// Event lines folded to one per key per window (see `recordThrottled`).
+    var throttledLines: [String: ThrottledLine] = [:]
     var eventLog: EventLog
     /// The decision traces of the last `options.traceCapacity` finished requests, oldest first.
     var traces = Deque<RequestTrace>()

@@ -85,11 +85,11 @@ final class FrontDoor {
 
     func admit(_ exchange: ProxyExchange) {
         tally.received += 1
+        exchange.tagPrefix = tagPrefix
         let id = admission.submit(model: MultiplexedModelHeader.model(in: exchange.head.headers), payload: exchange) { [self] result in
             finish(exchange, result)
         }
         exchange.requestID = id
-        exchange.tagPrefix = tagPrefix
         // A shed request is already finished here.
         guard !exchange.finished, let requestTimeout else { return }
         // Every request has the same timeout, so admission order is deadline order: one queue and

@@ -1,3 +1,4 @@
+import Dispatch
 import Logging
 import NIOCore
 import RouterEngine
@@ -98,17 +99,37 @@ public final class ProxyHost: RouterHost {
         case .failure(let error): return .refused(error.description)
         case .success(let parsed): address = parsed
         }
-        let socketAddress: SocketAddress
-        do {
-            socketAddress = try SocketAddress.makeAddressResolvingHost(address.host, port: address.port)
-        } catch {
-            return .refused("cannot resolve the host of \(address): \(error)")
+        let bareHost = address.host.hasPrefix("[") ? String(address.host.dropFirst().dropLast()) : address.host
+        if let literal = try? SocketAddress(ipAddress: bareHost, port: address.port) {
+            do throws(RouterError) {
+                try add(ReplicaSpec(address: address), socketAddress: literal)
+                return .done("\(address.replicaName) added by \(origin)")
+            } catch {
+                return .refused(error.description)
+            }
         }
-        do throws(RouterError) {
-            try add(ReplicaSpec(address: address), socketAddress: socketAddress)
-            return .done("\(address.replicaName) added by \(origin)")
-        } catch {
-            return .refused(error.description)
+        // A host name: the lookup can take seconds, so it runs off the event loop, and the replica
+        // is added (or the failure logged) when it answers.
+        let host = NIOLoopBound(self, eventLoop: eventLoop)
+        let loop = eventLoop
+        DispatchQueue.global().async {
+            let resolved = Result { try SocketAddress.makeAddressResolvingHost(address.host, port: address.port) }
+            loop.execute { host.value.finishAdding(address, resolved) }
+        }
+        return .done("looking up \(address.host); \(address.replicaName) is added when it answers (see the event log)")
+    }
+
+    private func finishAdding(_ address: ReplicaAddress, _ resolved: Result<SocketAddress, any Error>) {
+        switch resolved {
+        case .failure(let error):
+            router.record(.warning, "cannot resolve the host of \(address): \(error); not added")
+        case .success(let socketAddress):
+            do throws(RouterError) {
+                // The router logs the addition itself.
+                try add(ReplicaSpec(address: address), socketAddress: socketAddress)
+            } catch {
+                router.record(.warning, "\(address.replicaName) not added: \(error.description)")
+            }
         }
     }
 

@@ -44,6 +44,8 @@ public struct ReplicaServerFaults: Sendable, Equatable {
     public var drop = false
     /// Work requests get their response head and part of the body, then the connection closes.
     public var truncate = false
+    /// Probes get a 200 with a web page instead of the queue length, as an ordinary web server answers.
+    public var pageProbe = false
 
     public init(slowProbe: Duration? = nil, unavailable: Bool = false, drop: Bool = false, truncate: Bool = false) {
         self.slowProbe = slowProbe

@@ -57,6 +57,11 @@ final class ReplicaServerHandler: ChannelInboundHandler, RemovableChannelHandler
             respond(head, status: .serviceUnavailable, body: "unavailable\n", context: context)
             return
         }
+        if state.faults.pageProbe {
+            respond(head, status: .ok, body: "<!doctype html><html><body>It works!</body></html>\n",
+                    contentType: "text/html", context: context)
+            return
+        }
         let reply = { [state] in state.queueLengthReply() }
         guard let delay = state.faults.slowProbe else {
             respond(head, status: .ok, body: reply(), contentType: "application/json", context: context)
@@ -88,6 +93,8 @@ final class ReplicaServerHandler: ChannelInboundHandler, RemovableChannelHandler
             state.faults.drop = true
         case "truncate":
             state.faults.truncate = true
+        case "page-probe":
+            state.faults.pageProbe = true
         case "recover":
             state.faults = ReplicaServerFaults()
         case "crash":
@@ -96,7 +103,7 @@ final class ReplicaServerHandler: ChannelInboundHandler, RemovableChannelHandler
             return
         default:
             respond(head, status: .notFound,
-                    body: "unknown fault \(name); known: slow-probe, unavailable, drop, truncate, crash, recover\n",
+                    body: "unknown fault \(name); known: slow-probe, unavailable, drop, truncate, page-probe, crash, recover\n",
                     context: context)
             return
         }

@@ -34,6 +34,9 @@ public final class HTTPReplicaConnection: ReplicaConnection {
             return nil
         }
         let exchange = unsafeDowncast(payload, to: ProxyExchange.self)
+        // The router may send before `submit` returned the id to the front door (a cache hit):
+        // the id it sends with is the one the `X-Request-Id` must carry.
+        if exchange.requestID == nil { exchange.requestID = request.id }
         let call = UpstreamCall(exchange: exchange, pool: pool, upstreamHead: upstreamHead(for: exchange),
                                 finished: finished)
         call.start()

@@ -26,19 +26,26 @@ struct ProbeCallState {
         state = .readingBody(status: status, body: body)
     }
 
-    /// The reply ended: 200 with a queue length, 404 (no endpoint here), or anything else; nil when
+    /// The reply ended: 200 with a queue length (or with something else: counted locally), 404 (no
+    /// endpoint here), or anything else; nil when
     /// the probe was already answered.
     mutating func ended() -> ProbeAnswer? {
         guard case .readingBody(let status, let body) = state else { return closed() }
         state = .answered
         switch status {
         case .ok:
-            return QueueLengthReply.answer(in: body) ?? .unavailable
+            return QueueLengthReply.answer(in: body) ?? .unexpected(Self.shown(body))
         case .notFound:
             return .unsupported
         default:
             return .unavailable
         }
+    }
+
+    /// The first 80 bytes of an answer, as printable ASCII (anything else becomes `.`), quoted.
+    static func shown(_ body: [UInt8]) -> String {
+        let printable = body.prefix(80).map { $0 >= 0x20 && $0 < 0x7F ? Character(UnicodeScalar($0)) : "." }
+        return "\"" + String(printable) + "\"" + (body.count > 80 ? "…" : "")
     }
 
     /// No reply (the connection failed or closed): unavailable; nil when already answered.

@@ -102,10 +102,9 @@ struct UpstreamCallState {
     mutating func connectFailed() -> SendOutcome? {
         guard state == .connecting else { return nil }
         state = .finished
-        // Nothing reached the replica. Reported as a refusal: it costs no re-route, and the router
-        // takes the replica as full, so it probes it (and finds it unavailable) instead of trusting
-        // a cached length that says it is idle.
-        return .rejected(queueLength: nil)
+        // Nothing reached the replica: it costs no re-route, and the router takes the replica as
+        // unavailable at once instead of trusting a cached length that says it is idle.
+        return .connectionRefused
     }
 
     mutating func cancel() {

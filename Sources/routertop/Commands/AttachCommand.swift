@@ -50,6 +50,7 @@ struct AttachCommand: ParsableCommand {
         }
         defer { remote.stop() }
         var dashboard = DashboardConfiguration(refreshMilliseconds: startup.refreshMilliseconds)
+        dashboard.exportDirectory = defaultExportDirectory(environment: ProcessInfo.processInfo.environment)
         dashboard.readOnly = startup.readOnly
         dashboard.ascii = display.ascii
         let status = TerminalDashboard.run(control: remote, configuration: dashboard, themeName: startup.theme)

@@ -13,8 +13,8 @@ struct ReplicaCommand: ParsableCommand {
             Serves any path after its service time, answers GET /-/queue-length with \
             {"queue_length": N, "max_ongoing_requests": M}, and refuses work beyond its maximum with 503. \
             Faults: POST /-/fault/slow-probe?ms=N, /-/fault/unavailable, /-/fault/drop (take work, close \
-            without answering), /-/fault/truncate (answer half, then close), /-/fault/crash (exit), \
-            /-/fault/recover. With --max-models it serves multiplexed models: a request's \
+            without answering), /-/fault/truncate (answer half, then close), /-/fault/page-probe (answer probes with a web page), \
+            /-/fault/crash (exit), /-/fault/recover. With --max-models it serves multiplexed models: a request's \
             serve_multiplexed_model_id header names its model, loaded on first use (--model-load-ms), the \
             least recently used evicted beyond the limit, and the probe answer lists the models held \
             under "multiplexed_model_ids".
@@ -23,16 +23,16 @@ struct ReplicaCommand: ParsableCommand {
 
     @OptionGroup var listenOption: ListenOption
 
-    @Option(name: .customLong("max-ongoing"), help: "Requests worked on at once; more get 503 (default 5).")
+    @Option(name: .customLong("max-ongoing"), help: "Requests worked on at once; more get 503.")
     var maxOngoing: String = "5"
 
-    @Option(name: .customLong("service-ms"), help: "Milliseconds each request takes (default 20).")
+    @Option(name: .customLong("service-ms"), help: "Milliseconds each request takes.")
     var serviceMilliseconds: String = "20"
 
-    @Option(name: .customLong("jitter-ms"), help: "Extra milliseconds drawn uniformly from 0 to this, per request (default 0).")
+    @Option(name: .customLong("jitter-ms"), help: "Extra milliseconds drawn uniformly from 0 to this, per request.")
     var jitterMilliseconds: String = "0"
 
-    @Option(name: .customLong("probe-path"), help: "Path of the queue-length endpoint (default /-/queue-length).")
+    @Option(name: .customLong("probe-path"), help: "Path of the queue-length endpoint.")
     var probePath: String = "/-/queue-length"
 
     @Option(name: .customLong("max-models"), help: "Serve multiplexed models, holding at most this many at once (default: no models).")

@@ -40,6 +40,7 @@ enum AttachedProxy {
             failStartup(error.description)
         }
         var dashboard = DashboardConfiguration(refreshMilliseconds: startup.refreshMilliseconds)
+        dashboard.exportDirectory = defaultExportDirectory(environment: ProcessInfo.processInfo.environment)
         dashboard.readOnly = startup.readOnly
         dashboard.ascii = display.ascii
         var stoppedRouter = false

@@ -57,6 +57,18 @@ final class LogSink: Sendable {
 }
 
 /// Where routertop logs unless told otherwise: a file in the user's state folder.
+/// Where exports go: `$XDG_STATE_HOME/routertop` (or `~/.local/state/routertop`), created when missing;
+/// the working directory when it cannot be made.
+func defaultExportDirectory(environment: [String: String]) -> String {
+    let directory = (defaultLogPath(environment: environment) as NSString).deletingLastPathComponent
+    do {
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        return directory
+    } catch {
+        return "."
+    }
+}
+
 func defaultLogPath(environment: [String: String]) -> String {
     if let state = environment["XDG_STATE_HOME"], !state.isEmpty { return "\(state)/routertop/routertop.log" }
     let home = environment["HOME"] ?? NSHomeDirectory()

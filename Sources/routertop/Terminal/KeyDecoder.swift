@@ -20,6 +20,8 @@ enum KeyDecoder {
         case 27: return .escape
         case 8, 127: return .backspace
         case 9: return .tab
+        // Ctrl-U clears the editor's field, as the footer says.
+        case 21: return .character("\u{15}")
         case 0..<32: return nil
         default:
             guard let scalar = Unicode.Scalar(code) else { return nil }
