@@ -80,6 +80,26 @@ struct ScreenTruthTests {
         return tally.counts
     }
 
+    /// Sends on a thread of its own: blocking a task would hold one of the few threads that run
+    /// every test's tasks, and the screen polling would wait behind it.
+    static func sendInBackground(port: Int, _ count: Int, concurrency: Int) -> Sending {
+        let sending = Sending()
+        Thread {
+            sending.counts = send(port: port, count, concurrency: concurrency)
+            sending.done.signal()
+        }.start()
+        return sending
+    }
+
+    final class Sending: @unchecked Sendable {
+        let done = DispatchSemaphore(value: 0)
+        var counts: [Int: Int] = [:]
+        func wait() -> [Int: Int] {
+            done.wait()
+            return counts
+        }
+    }
+
     final class Tally: @unchecked Sendable {
         private let lock = NSLock()
         private var byStatus: [Int: Int] = [:]
@@ -158,7 +178,7 @@ struct ScreenTruthTests {
         // Traffic keeps flowing meanwhile: every request still succeeds, on the other replica.
         let port = scene.proxyPort
         let killedAt = ContinuousClock.now
-        let client = Task.detached { Self.send(port: port, 40, concurrency: 4) }
+        let client = Self.sendInBackground(port: port, 40, concurrency: 4)
         // Alone this takes well under a second (the router marks it at the first refused or reset
         // connection; the screen refreshes every 100 ms). The suite runs many binaries at once on
         // two cores, so the deadline leaves room for a busy machine and the time is reported.
@@ -167,7 +187,7 @@ struct ScreenTruthTests {
         }
         let took = ContinuousClock.now - killedAt
         #expect(took < .seconds(3), "unavailable on screen \(took) after the kill")
-        #expect(await client.value == [200: 40])
+        #expect(client.wait() == [200: 40])
     }
 
     @Test("slow probes: the waiting tasks are shown, the replica is marked slow, and a warning is logged")
@@ -178,14 +198,14 @@ struct ScreenTruthTests {
         #expect(httpRequest(port: scene.replicaPorts[0], method: "POST", path: "/-/fault/slow-probe?ms=3000")?.status == 200)
         try await scene.startProxy(["--routing-timeout-s", "2"])
         let port = scene.proxyPort
-        let client = Task.detached { Self.send(port: port, 40, concurrency: 8) }
+        let client = Self.sendInBackground(port: port, 40, concurrency: 8)
         try await scene.tmux.waitForScreen("tasks waiting on probes") { screen in
             screen.contains("probing \(scene.name(0)) for") && (Self.figure("(probing", in: screen) ?? 0) > 0
         }
         try await scene.tmux.waitForScreen("the replica marked slow, and the warning") { screen in
             Self.row(of: scene.name(0), in: screen)?.contains("slow") == true && screen.contains("got no answer within")
         }
-        _ = await client.value
+        _ = client.wait()
     }
 
     @Test("a probe answered with a web page: traffic is still served, with a warning naming what it said")
