@@ -24,7 +24,7 @@ struct CommandLineHelpTests {
         #expect(run.status == 0)
         let options = try #require(run.standardOutput.components(separatedBy: "OPTIONS:").last)
         // Each option's text runs from its name to the next option's name.
-        let names = ["--max-ongoing", "--service-ms", "--jitter-ms", "--probe-path", "--no-queue-length-endpoint"]
+        let names = ["--max-ongoing", "--service-ms", "--jitter-ms", "--probe-path", "--max-models", "--model-load-ms", "--no-queue-length-endpoint"]
         for (name, next) in zip(names, names.dropFirst()) {
             let text = options.components(separatedBy: "  " + name + " ").dropFirst().first?
                 .components(separatedBy: "  " + next).first ?? ""
