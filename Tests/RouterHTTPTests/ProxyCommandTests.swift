@@ -1,3 +1,4 @@
+import NIOConcurrencyHelpers
 import NIOCore
 import NIOHTTP1
 import NIOPosix
@@ -19,6 +20,8 @@ struct ProxyCommandTests {
         let fixture = try await ProxyFixture.start([replica])
         let extra = try await ReplicaServer.start(host: "127.0.0.1", port: 0, configuration: replica,
                                                   eventLoop: fixture.replicaGroup.next()).get()
+        let journal = CollectingJournal()
+        try await fixture.proxy.withRouter { $0.journal = journal }.get()
         do {
             guard case .refused(let why) = await perform(.setLoad(requestsPerSecond: 10), on: fixture) else {
                 Issue.record("setLoad was not refused")
@@ -58,6 +61,12 @@ struct ProxyCommandTests {
             }
             try await poll("the removed replica to be forgotten") { try await fixture.replicaSnapshot(0) == nil }
             try await fixture.expectConserved()
+            // Every replica change was journaled, the duplicate addition as refused with its reason.
+            let added = "127.0.0.1:\(extra.port)"
+            #expect(journal.lines == [
+                "add \(added) applied", "add \(added) applied", "add \(added) refused",
+                "drain \(first) applied", "remove \(first) applied",
+            ])
         } catch {
             try? await extra.stop().get()
             try await fixture.shutdown()
@@ -212,5 +221,19 @@ private final class RawCollector: ChannelInboundHandler {
 
     func channelInactive(context: ChannelHandlerContext) {
         promise.succeed(text)
+    }
+}
+
+/// A journal that keeps what it was given, as "verb target result" lines; written on the event loop.
+private final class CollectingJournal: ChangeJournal, @unchecked Sendable {
+    private let entries = NIOLockedValueBox<[JournalEntry]>([])
+
+    func append(_ entry: JournalEntry) -> Result<JournalEntry, JournalWriteError> {
+        entries.withLockedValue { $0.append(entry) }
+        return .success(entry)
+    }
+
+    var lines: [String] {
+        entries.withLockedValue { $0.map { "\($0.change.verb) \($0.change.target ?? "") \($0.result.rawValue)" } }
     }
 }

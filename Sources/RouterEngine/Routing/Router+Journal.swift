@@ -24,4 +24,25 @@ extension Router {
         record(kind, "\(words) by \(origin)", change: change)
         return nil
     }
+
+    /// A replica change (remove, drain, undrain), journaled before it is tried; one the router then
+    /// refuses is journaled again as refused. The simulated fleet and proxy mode both go through it.
+    public func journaledReplicaCommand(
+        _ id: ReplicaID, _ verb: String, by origin: CommandOrigin, done: String = "done",
+        _ body: () throws(RouterError) -> Void
+    ) -> CommandResult {
+        guard replica(id) != nil else { return .refused("there is no replica \(id)") }
+        let change = ChangeRecord(subject: .replica, target: id.rawValue, verb: verb, old: .text("present"),
+                                  new: .text(verb))
+        if let refusal = journalAndRecord(.replica, change, by: origin, words: "\(id) \(verb)") {
+            return .refused(refusal)
+        }
+        do {
+            try body()
+            return .done(done)
+        } catch {
+            _ = journalChange(change, by: origin, result: .refused, reason: error.description)
+            return .refused(error.description)
+        }
+    }
 }

@@ -100,11 +100,11 @@ public final class SimulationHost: RouterHost {
             guard address == nil else { return .refused("the simulated fleet adds simulated replicas, not addresses") }
             return addLikeTemplate(by: origin)
         case .removeReplica(let id):
-            return replicaCommand(id, "remove", by: origin) { () throws(RouterError) in try router.removeReplica(id) }
+            return router.journaledReplicaCommand(id, "remove", by: origin) { () throws(RouterError) in try router.removeReplica(id) }
         case .drainReplica(let id):
-            return replicaCommand(id, "drain", by: origin) { () throws(RouterError) in try router.drainReplica(id) }
+            return router.journaledReplicaCommand(id, "drain", by: origin) { () throws(RouterError) in try router.drainReplica(id) }
         case .undrainReplica(let id):
-            return replicaCommand(id, "undrain", by: origin) { () throws(RouterError) in try router.undrainReplica(id) }
+            return router.journaledReplicaCommand(id, "undrain", by: origin) { () throws(RouterError) in try router.undrainReplica(id) }
         case .stopRouting:
             return .refused("the simulated fleet stops with its dashboard or its signal")
         case .injectFault(let id, let fault):
@@ -213,22 +213,4 @@ public final class SimulationHost: RouterHost {
         return add(spec)
     }
 
-    /// A replica change, journaled before it is tried; one the router then refuses is journaled as refused.
-    private func replicaCommand(
-        _ id: ReplicaID, _ verb: String, by origin: CommandOrigin, _ body: () throws(RouterError) -> Void
-    ) -> CommandResult {
-        guard router.replica(id) != nil else { return .refused("there is no replica \(id)") }
-        let change = ChangeRecord(subject: .replica, target: id.rawValue, verb: verb, old: .text("present"),
-                                  new: .text(verb))
-        if let refusal = router.journalAndRecord(.replica, change, by: origin, words: "\(id) \(verb)") {
-            return .refused(refusal)
-        }
-        do {
-            try body()
-            return .done("done")
-        } catch {
-            _ = router.journalChange(change, by: origin, result: .refused, reason: error.description)
-            return .refused(error.description)
-        }
-    }
 }

@@ -63,29 +63,21 @@ public final class ProxyHost: RouterHost {
         case .addReplica(let address):
             return addReplica(address, by: origin)
         case .removeReplica(let id):
-            do throws(RouterError) {
+            return router.journaledReplicaCommand(id, "remove", by: origin, done: "\(id) removed by \(origin)") {
+                () throws(RouterError) in
                 try router.removeReplica(id)
                 connections[id]?.closeIdleConnections()
                 connections[id] = nil
-                return .done("\(id) removed by \(origin)")
-            } catch {
-                return .refused(error.description)
             }
         case .drainReplica(let id):
-            do throws(RouterError) {
-                try router.drainReplica(id)
-                return .done("\(id) draining by \(origin)")
-            } catch {
-                return .refused(error.description)
+            return router.journaledReplicaCommand(id, "drain", by: origin, done: "\(id) draining by \(origin)") {
+                () throws(RouterError) in try router.drainReplica(id)
             }
         case .stopRouting:
             return .refused("this router stops with SIGINT or SIGTERM, or from the dashboard of its own process")
         case .undrainReplica(let id):
-            do throws(RouterError) {
-                try router.undrainReplica(id)
-                return .done("\(id) undrained by \(origin)")
-            } catch {
-                return .refused(error.description)
+            return router.journaledReplicaCommand(id, "undrain", by: origin, done: "\(id) undrained by \(origin)") {
+                () throws(RouterError) in try router.undrainReplica(id)
             }
         }
     }
@@ -99,12 +91,18 @@ public final class ProxyHost: RouterHost {
         case .failure(let error): return .refused(error.description)
         case .success(let parsed): address = parsed
         }
+        // Journaled before it is tried, like every change; a failure later is journaled as refused.
+        let change = Self.addition(of: address)
+        if let failure = router.journalChange(change, by: origin) {
+            return .refused("the journal cannot be written (\(failure.message))")
+        }
         let bareHost = address.host.hasPrefix("[") ? String(address.host.dropFirst().dropLast()) : address.host
         if let literal = try? SocketAddress(ipAddress: bareHost, port: address.port) {
             do throws(RouterError) {
                 try add(ReplicaSpec(address: address), socketAddress: literal)
                 return .done("\(address.replicaName) added by \(origin)")
             } catch {
+                _ = router.journalChange(change, by: origin, result: .refused, reason: error.description)
                 return .refused(error.description)
             }
         }
@@ -114,23 +112,31 @@ public final class ProxyHost: RouterHost {
         let loop = eventLoop
         DispatchQueue.global().async {
             let resolved = Result { try SocketAddress.makeAddressResolvingHost(address.host, port: address.port) }
-            loop.execute { host.value.finishAdding(address, resolved) }
+            loop.execute { host.value.finishAdding(address, resolved, by: origin) }
         }
         return .done("looking up \(address.host); \(address.replicaName) is added when it answers (see the event log)")
     }
 
-    private func finishAdding(_ address: ReplicaAddress, _ resolved: Result<SocketAddress, any Error>) {
+    private func finishAdding(_ address: ReplicaAddress, _ resolved: Result<SocketAddress, any Error>, by origin: CommandOrigin) {
+        let reason: String
         switch resolved {
         case .failure(let error):
-            router.record(.warning, "cannot resolve the host of \(address): \(error); not added")
+            reason = "cannot resolve the host of \(address): \(error); not added"
         case .success(let socketAddress):
             do throws(RouterError) {
                 // The router logs the addition itself.
                 try add(ReplicaSpec(address: address), socketAddress: socketAddress)
+                return
             } catch {
-                router.record(.warning, "\(address.replicaName) not added: \(error.description)")
+                reason = "\(address.replicaName) not added: \(error.description)"
             }
         }
+        router.record(.warning, reason)
+        _ = router.journalChange(Self.addition(of: address), by: origin, result: .refused, reason: reason)
+    }
+
+    private static func addition(of address: ReplicaAddress) -> ChangeRecord {
+        ChangeRecord(subject: .replica, target: address.replicaName, verb: "add", old: .absent, new: .text("\(address)"))
     }
 
     func add(_ spec: ReplicaSpec, socketAddress: SocketAddress) throws(RouterError) {
