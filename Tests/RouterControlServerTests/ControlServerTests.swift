@@ -80,6 +80,25 @@ import Testing
         #expect(try fixture.send("GET", "/v1/settings").body.contains(#""backoff_multiplier":2"#))
     }
 
+    @Test func aSettingRefusedByTheValidatorIsJournaledAsRefused() throws {
+        let fixture = try Fixture()
+        let journal = RefusalJournal()
+        _ = try fixture.live.withHost { host in (host as? SimulationHost)?.router.journal = journal; return true }.wait()
+        let (status, _) = try fixture.send("PUT", "/v1/settings", #"{"max_backoff_s": 0.001}"#)
+        #expect(status == 400)
+        #expect(Self.poll { !journal.entries.isEmpty })
+        let entry = try #require(journal.entries.first)
+        #expect(entry.result == .refused)
+        #expect(entry.reason?.contains("below the initial backoff") == true, "\(entry.reason ?? "no reason")")
+        var asked = RouterSettings.defaults
+        asked.maxBackoff = 0.001
+        #expect(entry.change.new == .settings(asked))
+        // A body that is not a settings change at all is no change tried: nothing is journaled.
+        #expect(try fixture.send("PUT", "/v1/settings", #"{"max_backoff_s": "soon"}"#).status == 400)
+        #expect(try fixture.send("GET", "/v1/settings").status == 200)
+        #expect(journal.entries.count == 1)
+    }
+
     @Test func aChangeIsMadeInThePeersNameAndSeenInTheEvents() throws {
         let fixture = try Fixture()
         let (status, body) = try fixture.send("PUT", "/v1/settings", #"{"backoff_multiplier": 3}"#)
@@ -242,5 +261,16 @@ import Testing
         let unknown = try fixture.send("POST", "/v1/replicas", #"{"address": "x"}"#)
         #expect(unknown.status == 400)
         #expect(unknown.body.contains(#"unknown field \"address\"; the fields are url"#), "\(unknown.body)")
+    }
+}
+
+/// A journal that keeps what it is given; written on the router's event loop, read by the test.
+private final class RefusalJournal: ChangeJournal, @unchecked Sendable {
+    private let box = NIOLockedValueBox<[JournalEntry]>([])
+    var entries: [JournalEntry] { box.withLockedValue { $0 } }
+
+    func append(_ entry: JournalEntry) -> Result<JournalEntry, JournalWriteError> {
+        box.withLockedValue { $0.append(entry) }
+        return .success(entry)
     }
 }

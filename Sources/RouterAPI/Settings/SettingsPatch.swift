@@ -33,4 +33,21 @@ public enum SettingsPatch {
         }
         return .success(settings)
     }
+
+    /// The live settings with the body's numbers, not validated: what a well-formed body asked for,
+    /// so that a refused change can still be journaled with its values. Nil when the body is not a
+    /// JSON object of known settings, each a number.
+    public static func unchecked(_ body: Data, over base: RouterSettings) -> RouterSettings? {
+        let keys = RouterSettingKey.allCases
+        guard case .success(let object) = StrictJSON.object(body, fields: keys.map(\.fileKey)), !object.isEmpty else {
+            return nil
+        }
+        var settings = base
+        for key in keys {
+            guard let value = object[key.fileKey] else { continue }
+            guard case .success(let number) = StrictJSON.number(value, field: key.fileKey) else { return nil }
+            settings[key] = number
+        }
+        return settings
+    }
 }

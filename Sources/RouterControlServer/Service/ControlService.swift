@@ -92,6 +92,21 @@ public final class ControlService: Sendable {
         return .success(.revertSettings(settings, entry: sequence))
     }
 
+    /// A well-formed settings body whose values the validator refused is still a change someone
+    /// tried: the router refuses it again and journals the refusal with its reason, as it does for
+    /// the editor's. The answer stays the validator's 400.
+    private func journalRefusedSettings(_ endpoint: ControlEndpoint, body: Data, over live: RouterSettings,
+                                        by caller: ControlCaller) {
+        switch endpoint {
+        case .putSettings, .trialSettings: break
+        default: return
+        }
+        // Only what the router's own check refuses too: nothing reaches it that it would apply.
+        guard let attempted = SettingsPatch.unchecked(body, over: live),
+              (try? SettingsValidator.validate(attempted)) == nil else { return }
+        control.perform(.applySettings(attempted), by: caller.origin) { _ in }
+    }
+
     /// `req-12` or `12`.
     static func requestNumber(_ text: String) -> UInt64? {
         UInt64(text.hasPrefix("req-") ? String(text.dropFirst(4)) : text)
@@ -107,8 +122,11 @@ public final class ControlService: Sendable {
             case .success(let revert): command = revert
             }
         } else {
-            switch ControlCommands.command(for: endpoint, body: body, settings: control.latestSnapshot().settings) {
-            case .failure(let problem): return eventLoop.makeSucceededFuture(.problem(problem))
+            let live = control.latestSnapshot().settings
+            switch ControlCommands.command(for: endpoint, body: body, settings: live) {
+            case .failure(let problem):
+                journalRefusedSettings(endpoint, body: body, over: live, by: caller)
+                return eventLoop.makeSucceededFuture(.problem(problem))
             case .success(let parsed): command = parsed
             }
         }
