@@ -67,10 +67,16 @@ public final class ControlServer: Sendable {
         var channels: [any Channel] = []
         var bound: ino_t?
         do {
-            let unix = try bootstrap(service: service, listener: .unixSocket, group: group, budget: budget)
-                .bind(unixDomainSocketPath: socketPath, cleanupExistingSocketFile: false).wait()
+            // The socket is created 0600, not made so afterwards: no moment when others may connect.
+            // umask is the process's; this runs at start-up, before anything else creates files.
+            let previousMask = umask(0o177)
+            let binding = Result {
+                try bootstrap(service: service, listener: .unixSocket, group: group, budget: budget)
+                    .bind(unixDomainSocketPath: socketPath, cleanupExistingSocketFile: false).wait()
+            }
+            umask(previousMask)
+            let unix = try binding.get()
             channels.append(unix)
-            chmod(socketPath, 0o600)
             bound = inode(of: socketPath)
         } catch let error as IOError where error.errnoCode == EADDRINUSE {
             return .failure(ControlStartupError("another router bound the control socket \(socketPath) first", isTaken: true))
