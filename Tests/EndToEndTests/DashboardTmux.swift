@@ -115,9 +115,15 @@ final class TmuxSession {
         // The status is written to a file so a test can read it after the program ended.
         let wrapped = "\(command); echo $? > '\(statusFile.path)'"
         // State (the change journal) goes to the session's own folder, so no test sees another's changes.
+        // Control sockets too, so a test never leaves one among the user's routers.
         let state = TmuxSession.quote(directory.appendingPathComponent("state").path)
+        let runtimePath = directory.appendingPathComponent("run").path
+        try FileManager.default.createDirectory(atPath: runtimePath, withIntermediateDirectories: true,
+                                                attributes: [.posixPermissions: 0o700])
+        let runtime = TmuxSession.quote(runtimePath)
         try tmux(["-f", configuration.path, "new-session", "-d", "-s", "main", "-x", "\(columns)", "-y", "\(rows)",
-                  "env LANG=C.UTF-8 LC_ALL=C.UTF-8 XDG_STATE_HOME=\(state) sh -c \(TmuxSession.quote(wrapped))"])
+                  "env LANG=C.UTF-8 LC_ALL=C.UTF-8 XDG_STATE_HOME=\(state) XDG_RUNTIME_DIR=\(runtime) "
+                  + "sh -c \(TmuxSession.quote(wrapped))"])
     }
 
     deinit { kill() }

@@ -36,6 +36,11 @@ final class RoutertopProcess {
         // State (the change journal) goes to the test's folder, so no test sees another's changes.
         var environment = ProcessInfo.processInfo.environment
         environment["XDG_STATE_HOME"] = directory.appendingPathComponent("state").path
+        // Control sockets too, so a test never leaves one among the user's routers.
+        let runtime = directory.appendingPathComponent("run").path
+        try FileManager.default.createDirectory(atPath: runtime, withIntermediateDirectories: true,
+                                                attributes: [.posixPermissions: 0o700])
+        environment["XDG_RUNTIME_DIR"] = runtime
         process.environment = environment
         process.standardOutput = FileHandle.nullDevice
         process.standardError = try FileHandle(forWritingTo: errorFile)
