@@ -57,29 +57,71 @@ extension DashboardState {
         return true
     }
 
+    /// The context of the view on screen, for looking keys up in the key map.
+    var viewContext: KeyContext {
+        switch view {
+        case .main: .main
+        case .detail: .detail
+        case .models: .models
+        }
+    }
+
+    /// What the key map makes of a key in the views: nothing, a refusal, or a binding to perform
+    /// (asking first when it is destructive here).
+    enum KeyDecision: Equatable {
+        case ignored
+        case refused(String)
+        case perform(KeyAction, asksFirst: Bool)
+    }
+
+    /// Decides from `KeyMap` and the binding's flags alone: read-only refusal, the simulated
+    /// fleet's own keys and the destructive question are never repeated per key.
+    func decide(_ key: Key, snapshot: RouterSnapshot, readOnly: Bool) -> KeyDecision {
+        guard let binding = KeyMap.binding(for: key, in: viewContext) else { return .ignored }
+        if binding.trialOnly, snapshot.trial == nil { return .ignored }
+        if binding.refusedReadOnly, readOnly { return .refused("read-only: \(binding.name) is refused") }
+        if binding.simulatedOnly, snapshot.mode != .simulated {
+            return .refused("\(binding.name) works only on the simulated fleet; this router is a \(snapshot.mode)")
+        }
+        let isProxy = if case .proxy = snapshot.mode { true } else { false }
+        let asks = switch binding.confirm {
+        case .never: false
+        case .always: true
+        case .inProxy: isProxy
+        }
+        return .perform(binding.action, asksFirst: asks)
+    }
+
     private mutating func handleMain(_ key: Key, snapshot: RouterSnapshot, readOnly: Bool) -> [DashboardEffect] {
-        switch key {
-        case .character("q"):
-            requestQuit(snapshot: snapshot)
-        case .character("?"), .function(1):
-            showHelp = true
-        case .character("e"), .function(4):
-            if readOnly { return refuse("read-only: editing parameters is refused") }
-            editor = ParameterForm(base: snapshot.settings)
-        case .up, .character("k"): scroll(by: -1)
-        case .down, .character("j"): scroll(by: 1)
+        switch decide(key, snapshot: snapshot, readOnly: readOnly) {
+        case .ignored: return []
+        case .refused(let reason): return refuse(reason)
+        case .perform(let action, let asksFirst):
+            guard let binding = KeyMap.binding(for: key, in: viewContext) else { return [] }
+            assert(binding.action == action)
+            let effects = perform(binding, snapshot: snapshot)
+            return asksFirst ? askFirst(effects) : effects
+        }
+    }
+
+    /// Carries out a binding's action (read-only and fleet checks are already done).
+    private mutating func perform(_ binding: KeyBinding, snapshot: RouterSnapshot) -> [DashboardEffect] {
+        switch binding.action {
+        case .quit: requestQuit(snapshot: snapshot)
+        case .showHelp: showHelp = true
+        case .editParameters: editor = ParameterForm(base: snapshot.settings)
+        case .moveUp: scroll(by: -1)
+        case .moveDown: scroll(by: 1)
         case .pageUp: scroll(by: -pageRows)
         case .pageDown: scroll(by: pageRows)
-        case .home: scroll(by: -Int.max / 2)
-        case .end: scroll(by: Int.max / 2)
-        case .tab: if view == .main { focus = Panel(rawValue: (focus.rawValue + 1) % Panel.allCases.count)! }
-        case .backTab:
-            if view == .main {
-                focus = Panel(rawValue: (focus.rawValue + Panel.allCases.count - 1) % Panel.allCases.count)!
-            }
-        case .enter:
-            if view == .main, let id = selectedID, visibleOrder.contains(id) { view = .detail(id) }
-        case .escape:
+        case .first: scroll(by: -Int.max / 2)
+        case .last: scroll(by: Int.max / 2)
+        case .nextPanel: focus = Panel(rawValue: (focus.rawValue + 1) % Panel.allCases.count)!
+        case .previousPanel:
+            focus = Panel(rawValue: (focus.rawValue + Panel.allCases.count - 1) % Panel.allCases.count)!
+        case .openDetail:
+            if let id = selectedID, visibleOrder.contains(id) { view = .detail(id) }
+        case .back:
             if view != .main {
                 view = .main
             } else if !filter.isEmpty {
@@ -87,47 +129,30 @@ extension DashboardState {
             } else {
                 status = nil
             }
-        case .character("s"), .function(6):
+        case .nextSort:
             sort = sort.next()
             status = Status(text: "sorted by \(sort.column.longTitle)", kind: .info)
-        case .character("S"):
-            sort.descending.toggle()
-        case .character("/"):
+        case .reverseSort: sort.descending.toggle()
+        case .filter:
             filterEditing = true
             view = .main
-        case .character("p"), .character(" "):
-            if pausedSnapshot == nil {
-                pausedSnapshot = snapshot
-            } else {
-                pausedSnapshot = nil
-            }
-        case .character("t"), .function(9):
-            return [.nextTheme]
-        case .character("<"):
-            changeRefresh(faster: true)
-        case .character(">"):
-            changeRefresh(faster: false)
-        case .character("z"):
-            if readOnly { return refuse("read-only: undo is refused") }
-            return [.send(.undoSettings, what: "undo")]
-        case .character("C"):
-            columnChooser = 0
-        case .character("E"):
-            if readOnly { return refuse("read-only: export is refused") }
-            return [.export(snapshot.settings)]
-        case .character("m"):
+        case .togglePause: pausedSnapshot = pausedSnapshot == nil ? snapshot : nil
+        case .nextTheme: return [.nextTheme]
+        case .refreshFaster: changeRefresh(faster: true)
+        case .refreshSlower: changeRefresh(faster: false)
+        case .undo: return [.send(.undoSettings, what: "undo")]
+        case .columnChooser: columnChooser = 0
+        case .exportSettings: return [.export(snapshot.settings)]
+        case .toggleModels:
             view = view == .models ? .main : .models
             modelsScroll = 0
-        case .character("J"):
+        case .openJournal:
             journalView = JournalViewState()
             return [.loadJournal]
-        case .character("c") where snapshot.trial != nil:
-            if readOnly { return refuse("read-only: confirming a trial is refused") }
-            return [.send(.confirmSettings, what: "confirm trial")]
-        case .character(let character):
-            return fleetKey(character, snapshot: snapshot, readOnly: readOnly)
-        default:
-            break
+        case .confirmTrial: return [.send(.confirmSettings, what: "confirm trial")]
+        case .moreLoad, .lessLoad: return loadKey(binding, up: binding.action == .moreLoad, snapshot: snapshot)
+        case .addReplica, .removeReplica, .drain, .makeUnavailable, .kill, .slowProbes, .saturate, .recover:
+            return replicaKey(binding, snapshot: snapshot)
         }
         return []
     }
@@ -218,8 +243,7 @@ extension DashboardState {
     }
 
     /// `D`: drain the selected replica, or let a draining one take requests again.
-    private mutating func drainKey(snapshot: RouterSnapshot, readOnly: Bool) -> [DashboardEffect] {
-        if readOnly { return refuse("read-only: drain is refused") }
+    private mutating func drainKey(snapshot: RouterSnapshot) -> [DashboardEffect] {
         guard let id = targetReplica else { return refuse("drain: no replica is selected") }
         let draining = snapshot.replicas.first { $0.id == id }?.state == .draining
         return draining ? [.send(.undrainReplica(id), what: "undrain \(id)")] : [.send(.drainReplica(id), what: "drain \(id)")]
@@ -241,18 +265,15 @@ extension DashboardState {
         }
     }
 
-    /// Destructive keys (remove, kill, drain in proxy mode) ask first; `y` carries them out.
-    private mutating func fleetKey(_ character: Character, snapshot: RouterSnapshot, readOnly: Bool) -> [DashboardEffect] {
-        let effects = fleetKeyEffects(character, snapshot: snapshot, readOnly: readOnly)
-        let isProxy = if case .proxy = snapshot.mode { true } else { false }
-        let destructive = character == "d" || character == "x" || (character == "D" && isProxy)
-        guard destructive, !effects.isEmpty else { return effects }
+    /// A destructive binding's effects wait for `y`. Undrain gives a replica work back: nothing
+    /// to lose, so it needs no question.
+    private mutating func askFirst(_ effects: [DashboardEffect]) -> [DashboardEffect] {
+        guard !effects.isEmpty else { return effects }
+        if effects.contains(where: { if case .send(.undrainReplica, _) = $0 { true } else { false } }) { return effects }
         let what = effects.compactMap { effect -> String? in
             if case .send(_, let what) = effect { return what }
             return nil
         }.joined(separator: ", ")
-        // Undrain gives a replica work back: nothing to lose, so it needs no question.
-        if effects.contains(where: { if case .send(.undrainReplica, _) = $0 { true } else { false } }) { return effects }
         confirmation = Confirmation(question: what, effects: effects)
         status = Status(text: "\(what)? y confirms, any other key cancels", kind: .info)
         return []
@@ -267,52 +288,45 @@ extension DashboardState {
         return asked.effects
     }
 
-    /// The keys that change the replica set and, on the simulated fleet, its load and faults.
-    private mutating func fleetKeyEffects(_ character: Character, snapshot: RouterSnapshot, readOnly: Bool) -> [DashboardEffect] {
-        if character == "D" { return drainKey(snapshot: snapshot, readOnly: readOnly) }
-        let names: [Character: String] = [
-            "+": "more load", "-": "less load", "a": "add replica", "d": "remove replica",
-            "u": "make unavailable", "x": "kill", "w": "slow probes", "f": "saturate", "r": "recover",
-        ]
-        guard let name = names[character] else { return [] }
-        if readOnly { return refuse("read-only: \(name) is refused") }
-        if case .proxy = snapshot.mode, character == "a" {
+    /// `+` and `-` on the simulated fleet.
+    private mutating func loadKey(_ binding: KeyBinding, up: Bool, snapshot: RouterSnapshot) -> [DashboardEffect] {
+        guard let shown = snapshot.simulation?.requestsPerSecond else {
+            return refuse("\(binding.name): the simulated load is not known yet")
+        }
+        // A second press before the router's answer shows builds on the load asked for, not
+        // on the one still shown, so two quick presses both count.
+        var chain = requestedLoads.flatMap { $0.from == shown || $0.asked.contains(shown) ? $0 : nil }
+        if chain?.asked.last == shown { chain = nil }  // every request was answered
+        let load = chain?.asked.last ?? shown
+        guard let next = Self.nextLoad(load, up: up) else {
+            return refuse("the load is already 0 requests per second")
+        }
+        requestedLoads = (from: chain?.from ?? shown, asked: (chain?.asked ?? []).suffix(15) + [next])
+        return [.send(.setLoad(requestsPerSecond: next), what: "load \(Format.decimal(next, places: 0))/s")]
+    }
+
+    /// The keys that change the replica set and, on the simulated fleet, inject faults.
+    private mutating func replicaKey(_ binding: KeyBinding, snapshot: RouterSnapshot) -> [DashboardEffect] {
+        let name = binding.name
+        if binding.action == .drain { return drainKey(snapshot: snapshot) }
+        if case .proxy = snapshot.mode, binding.action == .addReplica {
             addressInput = ""
             return []
         }
-        if case .proxy = snapshot.mode, character == "d", let id = targetReplica {
+        if case .proxy = snapshot.mode, binding.action == .removeReplica, let id = targetReplica {
             return [.send(.removeReplica(id), what: "\(name) \(id)")]
         }
         guard snapshot.mode == .simulated else {
             return refuse("\(name) works only on the simulated fleet; this router is a \(snapshot.mode)")
         }
-        switch character {
-        case "+", "-":
-            guard let shown = snapshot.simulation?.requestsPerSecond else {
-                return refuse("\(name): the simulated load is not known yet")
-            }
-            // A second press before the router's answer shows builds on the load asked for, not
-            // on the one still shown, so two quick presses both count.
-            var chain = requestedLoads.flatMap { $0.from == shown || $0.asked.contains(shown) ? $0 : nil }
-            if chain?.asked.last == shown { chain = nil }  // every request was answered
-            let load = chain?.asked.last ?? shown
-            guard let next = Self.nextLoad(load, up: character == "+") else {
-                return refuse("the load is already 0 requests per second")
-            }
-            requestedLoads = (from: chain?.from ?? shown, asked: (chain?.asked ?? []).suffix(15) + [next])
-            return [.send(.setLoad(requestsPerSecond: next), what: "load \(Format.decimal(next, places: 0))/s")]
-        case "a":
-            return [.send(.addReplica(address: nil), what: name)]
-        default:
-            break
-        }
+        if binding.action == .addReplica { return [.send(.addReplica(address: nil), what: name)] }
         guard let id = targetReplica else { return refuse("\(name): no replica is selected") }
-        let command: RouterCommand = switch character {
-        case "d": .removeReplica(id)
-        case "u": .injectFault(id, .unavailable)
-        case "x": .injectFault(id, .kill)
-        case "w": .injectFault(id, .slowProbe(delay: Self.slowProbeDelay))
-        case "f": .injectFault(id, .saturate)
+        let command: RouterCommand = switch binding.action {
+        case .removeReplica: .removeReplica(id)
+        case .makeUnavailable: .injectFault(id, .unavailable)
+        case .kill: .injectFault(id, .kill)
+        case .slowProbes: .injectFault(id, .slowProbe(delay: Self.slowProbeDelay))
+        case .saturate: .injectFault(id, .saturate)
         default: .recover(id)
         }
         return [.send(command, what: "\(name) \(id)")]
