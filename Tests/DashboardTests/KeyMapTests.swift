@@ -5,6 +5,8 @@ import Testing
 /// The one key map: dispatch, read-only refusal, confirmation, help and footer all follow it.
 struct KeyMapTests {
     static let views: [KeyContext] = [.main, .detail, .models]
+    /// The contexts whose keys dispatch through the key map.
+    static let mapped: [KeyContext] = views + [.help, .columnChooser]
 
     /// A simulated snapshot with settings on trial, so every binding can apply.
     static func snapshot(mode: RouterMode = .simulated) -> RouterSnapshot {
@@ -19,17 +21,23 @@ struct KeyMapTests {
         switch context {
         case .detail: state.view = .detail("replica-1")
         case .models: state.view = .models
+        case .help: state.showHelp = true
+        case .columnChooser: state.columnChooser = 1
         default: state.view = .main
         }
-        #expect(state.viewContext == context)
+        #expect(state.keyContext == context)
         return state
+    }
+
+    static func performed(_ decision: DashboardState.KeyDecision) -> KeyAction? {
+        if case .perform(let action, _) = decision { action } else { nil }
     }
 
     @Test func everyBindingIsReachableInItsContextsAndNowhereElse() {
         for binding in KeyMap.bindings {
-            for context in Self.views {
+            for context in Self.mapped {
                 for key in binding.keys {
-                    let decision = Self.state(in: context).decide(key, snapshot: Self.snapshot(), readOnly: false)
+                    let decision = Self.state(in: context).decide(key, in: context, snapshot: Self.snapshot(), readOnly: false)
                     if binding.contexts.contains(context) {
                         guard case .perform(let action, _) = decision else {
                             Issue.record("\(key) in \(context): \(decision), not \(binding.action)")
@@ -37,7 +45,7 @@ struct KeyMapTests {
                         }
                         #expect(action == binding.action, "\(key) in \(context)")
                     } else {
-                        #expect(decision == .ignored, "\(key) in \(context) should do nothing, got \(decision)")
+                        #expect(Self.performed(decision) != binding.action, "\(key) in \(context): \(decision)")
                     }
                 }
             }
@@ -69,7 +77,7 @@ struct KeyMapTests {
         let harmless = KeyMap.bindings.filter { !$0.refusedReadOnly && $0.contexts.contains(.main) }
         #expect(harmless.count >= 15)
         for binding in harmless {
-            let decision = Self.state(in: .main).decide(binding.keys[0], snapshot: Self.snapshot(), readOnly: true)
+            let decision = Self.state(in: .main).decide(binding.keys[0], in: .main, snapshot: Self.snapshot(), readOnly: true)
             #expect(decision == .perform(binding.action, asksFirst: false), "\(binding.name)")
         }
     }
@@ -117,16 +125,17 @@ struct KeyMapTests {
         case "↑↓": return .up
         case "PgUp": return .pageUp
         case "Home": return .home
+        case "Space": return .character(" ")
         default: return word.count == 1 ? .character(word.first!) : nil
         }
     }
 
     @Test func theFooterOffersOnlyBindingsValidHere() {
-        for context in Self.views {
+        for context in Self.mapped {
             for readOnly in [false, true] {
                 for simulated in [false, true] {
                     let footer = KeyHelp.footer(for: Self.state(in: context), simulated: simulated, readOnly: readOnly)
-                    #expect(footer.count >= 6)
+                    #expect(footer.count >= 3)
                     for (keys, label) in footer {
                         let key = Self.firstKey(of: keys)
                         #expect(key != nil, "footer \(keys) names no key")
@@ -150,5 +159,22 @@ struct KeyMapTests {
         }
         #expect(KeyHelp.all(in: .main).contains { $0.keys == "Tab" })
         #expect(!KeyHelp.all(in: .detail).contains { $0.keys == "Tab" || $0.keys == "Enter" })
+    }
+
+    @Test func theHelpAndTheColumnChooserDispatchThroughTheMap() {
+        var state = Self.state(in: .help)
+        _ = state.handle(.tab, snapshot: Self.snapshot(), readOnly: false)
+        #expect(state.helpPage == .columns)
+        _ = state.handle(.character("e"), snapshot: Self.snapshot(), readOnly: false)
+        #expect(state.editor == nil && state.showHelp, "e is not bound over the help")
+        _ = state.handle(.escape, snapshot: Self.snapshot(), readOnly: false)
+        #expect(!state.showHelp)
+
+        state = Self.state(in: .columnChooser)
+        let column = ReplicaColumn.allCases[1]
+        _ = state.handle(.character(" "), snapshot: Self.snapshot(), readOnly: false)
+        #expect(state.hiddenColumns == [column])
+        _ = state.handle(.character("q"), snapshot: Self.snapshot(), readOnly: false)
+        #expect(state.columnChooser == nil && !state.wantsQuit, "q closes the chooser, it does not quit")
     }
 }

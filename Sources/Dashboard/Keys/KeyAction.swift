@@ -8,4 +8,8 @@ enum KeyAction: Hashable, Sendable {
     case undo, exportSettings, toggleModels, openJournal, confirmTrial
     case moreLoad, lessLoad, addReplica, removeReplica, drain
     case makeUnavailable, kill, slowProbes, saturate, recover
+    // The help.
+    case closeHelp, nextHelpPage, previousHelpPage
+    // The column chooser.
+    case columnUp, columnDown, toggleColumn, closeColumnChooser
 }

@@ -1,7 +1,8 @@
 /// The one table of key bindings that dispatch, the help screen and the footer read.
 enum KeyMap {
     static let bindings: [KeyBinding] = [
-        KeyBinding(keys: [.character("q"), .function(10)], label: "q F10", help: "quit", name: "quit", action: .quit),
+        KeyBinding(keys: [.character("q"), .function(10)], label: "q F10", help: "quit", name: "quit", action: .quit,
+                   contexts: KeyContext.views.union([.help])),
         KeyBinding(keys: [.character("?"), .function(1)], label: "? F1", help: "this help", name: "help", action: .showHelp),
         KeyBinding(keys: [.character("e"), .function(4)], label: "e F4", help: "edit parameters", name: "editing parameters",
                    action: .editParameters, changes: true),
@@ -53,6 +54,22 @@ enum KeyMap {
                    changes: true, simulatedOnly: true),
         KeyBinding(keys: [.character("r")], label: "r", help: "recover it", name: "recover", action: .recover,
                    changes: true, simulatedOnly: true),
+        // The help over a view.
+        KeyBinding(keys: [.escape, .character("?"), .function(1), .enter], label: "Esc ?", help: "close help",
+                   name: "close help", action: .closeHelp, contexts: [.help]),
+        KeyBinding(keys: [.tab, .right, .character("l")], label: "Tab", help: "next page: keys, columns, header",
+                   name: "next page", action: .nextHelpPage, contexts: [.help]),
+        KeyBinding(keys: [.backTab, .left], label: "Tab", help: nil, name: "previous page", action: .previousHelpPage,
+                   contexts: [.help]),
+        // The column chooser.
+        KeyBinding(keys: [.up, .character("k")], label: "↑↓", help: "column", name: "previous column", action: .columnUp,
+                   contexts: [.columnChooser]),
+        KeyBinding(keys: [.down, .character("j")], label: "↑↓", help: nil, name: "next column", action: .columnDown,
+                   contexts: [.columnChooser]),
+        KeyBinding(keys: [.character(" "), .enter], label: "Space", help: "show/hide", name: "show or hide",
+                   action: .toggleColumn, contexts: [.columnChooser]),
+        KeyBinding(keys: [.escape, .character("C"), .character("q")], label: "Esc C", help: "close", name: "close",
+                   action: .closeColumnChooser, contexts: [.columnChooser]),
     ]
 
     /// The binding `key` triggers in `context`, if any.
@@ -63,6 +80,11 @@ enum KeyMap {
     /// True when `binding` can be used in `context` on this router: the footer offers only these.
     static func isOffered(_ binding: KeyBinding, in context: KeyContext, simulated: Bool, readOnly: Bool) -> Bool {
         binding.contexts.contains(context) && !(binding.changes && readOnly) && !(binding.simulatedOnly && !simulated)
+    }
+
+    /// Every help row of the views' keys (what the help screen can list and the README's key table names).
+    static var viewHelpRows: [KeyBinding] {
+        bindings.filter { $0.help != nil && !$0.contexts.isDisjoint(with: KeyContext.views) }
     }
 
     /// The bindings the help lists for `context`, one row each.

@@ -12,10 +12,7 @@ extension DashboardState {
         if key == .resize { return [] }
         if quitPrompt { return handleQuitPrompt(key, snapshot: snapshot, readOnly: readOnly) }
         if let confirmation { return answerConfirmation(confirmation, key: key) }
-        if let cursor = columnChooser {
-            handleColumnChooser(key, cursor: cursor)
-            return []
-        }
+        if columnChooser != nil { return handleBinding(key, in: .columnChooser, snapshot: snapshot, readOnly: readOnly) }
         if key == .function(10) {
             requestQuit(snapshot: snapshot)
             return []
@@ -23,18 +20,9 @@ extension DashboardState {
         if editor != nil { return handleEditor(key, snapshot: snapshot, readOnly: readOnly) }
         if journalView != nil { return handleJournal(key, snapshot: snapshot, readOnly: readOnly) }
         if addressInput != nil { return handleAddressInput(key) }
-        if showHelp {
-            switch key {
-            case .character("q"): requestQuit(snapshot: snapshot)
-            case .escape, .character("?"), .function(1), .enter: showHelp = false
-            case .tab, .right, .character("l"): helpPage = helpPage.next
-            case .backTab, .left: helpPage = helpPage.next.next
-            default: break
-            }
-            return []
-        }
+        if showHelp { return handleBinding(key, in: .help, snapshot: snapshot, readOnly: readOnly) }
         if filterEditing, handleFilter(key) { return [] }
-        return handleMain(key, snapshot: snapshot, readOnly: readOnly)
+        return handleBinding(key, in: viewContext, snapshot: snapshot, readOnly: readOnly)
     }
 
     private mutating func handleFilter(_ key: Key) -> Bool {
@@ -57,6 +45,9 @@ extension DashboardState {
         return true
     }
 
+    /// The context the key map looks keys up in: an open column chooser or help, else the view.
+    var keyContext: KeyContext { columnChooser != nil ? .columnChooser : showHelp ? .help : viewContext }
+
     /// The context of the view on screen, for looking keys up in the key map.
     var viewContext: KeyContext {
         switch view {
@@ -76,8 +67,8 @@ extension DashboardState {
 
     /// Decides from `KeyMap` and the binding's flags alone: read-only refusal, the simulated
     /// fleet's own keys and the destructive question are never repeated per key.
-    func decide(_ key: Key, snapshot: RouterSnapshot, readOnly: Bool) -> KeyDecision {
-        guard let binding = KeyMap.binding(for: key, in: viewContext) else { return .ignored }
+    func decide(_ key: Key, in context: KeyContext, snapshot: RouterSnapshot, readOnly: Bool) -> KeyDecision {
+        guard let binding = KeyMap.binding(for: key, in: context) else { return .ignored }
         if binding.trialOnly, snapshot.trial == nil { return .ignored }
         if binding.refusedReadOnly, readOnly { return .refused("read-only: \(binding.name) is refused") }
         if binding.simulatedOnly, snapshot.mode != .simulated {
@@ -92,13 +83,13 @@ extension DashboardState {
         return .perform(binding.action, asksFirst: asks)
     }
 
-    private mutating func handleMain(_ key: Key, snapshot: RouterSnapshot, readOnly: Bool) -> [DashboardEffect] {
-        switch decide(key, snapshot: snapshot, readOnly: readOnly) {
+    private mutating func handleBinding(_ key: Key, in context: KeyContext, snapshot: RouterSnapshot,
+                                        readOnly: Bool) -> [DashboardEffect] {
+        switch decide(key, in: context, snapshot: snapshot, readOnly: readOnly) {
         case .ignored: return []
         case .refused(let reason): return refuse(reason)
-        case .perform(let action, let asksFirst):
-            guard let binding = KeyMap.binding(for: key, in: viewContext) else { return [] }
-            assert(binding.action == action)
+        case .perform(_, let asksFirst):
+            guard let binding = KeyMap.binding(for: key, in: context) else { return [] }
             let effects = perform(binding, snapshot: snapshot)
             return asksFirst ? askFirst(effects) : effects
         }
@@ -153,6 +144,10 @@ extension DashboardState {
         case .moreLoad, .lessLoad: return loadKey(binding, up: binding.action == .moreLoad, snapshot: snapshot)
         case .addReplica, .removeReplica, .drain, .makeUnavailable, .kill, .slowProbes, .saturate, .recover:
             return replicaKey(binding, snapshot: snapshot)
+        case .closeHelp: showHelp = false
+        case .nextHelpPage: helpPage = helpPage.next
+        case .previousHelpPage: helpPage = helpPage.next.next
+        case .columnUp, .columnDown, .toggleColumn, .closeColumnChooser: chooseColumn(binding.action)
         }
         return []
     }
@@ -251,17 +246,17 @@ extension DashboardState {
 
     /// The column chooser: arrows move, space or Enter shows or hides a column (the id always
     /// shows), Esc or `C` closes it.
-    private mutating func handleColumnChooser(_ key: Key, cursor: Int) {
+    private mutating func chooseColumn(_ action: KeyAction) {
+        guard let cursor = columnChooser else { return }
         let all = ReplicaColumn.allCases
-        switch key {
-        case .up, .character("k"): columnChooser = max(cursor - 1, 0)
-        case .down, .character("j"): columnChooser = min(cursor + 1, all.count - 1)
-        case .character(" "), .enter:
+        switch action {
+        case .columnUp: columnChooser = max(cursor - 1, 0)
+        case .columnDown: columnChooser = min(cursor + 1, all.count - 1)
+        case .toggleColumn:
             let column = all[cursor]
             guard column != .id else { return }
             if hiddenColumns.remove(column) == nil { hiddenColumns.insert(column) }
-        case .escape, .character("C"), .character("q"): columnChooser = nil
-        default: break
+        default: columnChooser = nil
         }
     }
 

@@ -8,7 +8,7 @@ enum KeyHelp {
     }
 
     /// Every help row of the key map.
-    static var all: [Entry] { entries(KeyMap.bindings.filter { $0.help != nil }) }
+    static var all: [Entry] { entries(KeyMap.viewHelpRows) }
 
     /// The help rows for the bindings that work in `context`.
     static func all(in context: KeyContext) -> [Entry] { entries(KeyMap.helpRows(in: context)) }
@@ -26,8 +26,24 @@ enum KeyHelp {
         var only: Set<KeyContext> = KeyContext.views
     }
 
-    private static func footerItems(paused: Bool) -> [FooterItem] {
-        [
+    private static func footerItems(in context: KeyContext, paused: Bool) -> [FooterItem] {
+        switch context {
+        case .help:
+            return [
+                FooterItem(keys: "Esc ?", label: "close help", action: .closeHelp, only: [.help]),
+                FooterItem(keys: "Tab", label: "next page: keys, columns, header", action: .nextHelpPage, only: [.help]),
+                FooterItem(keys: "q", label: "quit", action: .quit, only: [.help]),
+            ]
+        case .columnChooser:
+            return [
+                FooterItem(keys: "↑↓", label: "column", action: .columnDown, only: [.columnChooser]),
+                FooterItem(keys: "Space", label: "show/hide", action: .toggleColumn, only: [.columnChooser]),
+                FooterItem(keys: "Esc C", label: "close", action: .closeColumnChooser, only: [.columnChooser]),
+            ]
+        default:
+            break
+        }
+        return [
             FooterItem(keys: "q", label: "quit", action: .quit),
             FooterItem(keys: "?", label: "help", action: .showHelp),
             FooterItem(keys: "Esc", label: "back", action: .back, only: [.detail]),
@@ -56,20 +72,16 @@ enum KeyHelp {
             return [("Enter", "apply"), ("Esc", "cancel"), ("↑↓ Tab", "field"), ("Bksp", "delete"),
                     ("Del ^U", "clear field"), ("F10", "quit")]
         }
-        if state.columnChooser != nil {
-            return [("↑↓", "column"), ("Space", "show/hide"), ("Esc C", "close")]
+        let context = state.keyContext
+        if context == state.viewContext {
+            if state.journalView != nil {
+                return [("Esc J", "close"), ("↑↓", "move"), ("/", "filter"), ("Enter", "show whole"), ("R", "revert")]
+            }
+            if state.filterEditing {
+                return [("type", "filter text"), ("Enter", "keep filter"), ("Esc", "clear filter"), ("↑↓", "move")]
+            }
         }
-        if state.showHelp {
-            return [("Esc ?", "close help"), ("Tab", "next page: keys, columns, header"), ("q", "quit")]
-        }
-        if state.journalView != nil {
-            return [("Esc J", "close"), ("↑↓", "move"), ("/", "filter"), ("Enter", "show whole"), ("R", "revert")]
-        }
-        if state.filterEditing {
-            return [("type", "filter text"), ("Enter", "keep filter"), ("Esc", "clear filter"), ("↑↓", "move")]
-        }
-        let context = state.viewContext
-        return footerItems(paused: state.isPaused).compactMap { item in
+        return footerItems(in: context, paused: state.isPaused).compactMap { item in
             guard item.only.contains(context),
                   let binding = KeyMap.bindings.first(where: { $0.action == item.action }),
                   KeyMap.isOffered(binding, in: context, simulated: simulated, readOnly: readOnly)
