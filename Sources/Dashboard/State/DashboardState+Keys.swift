@@ -12,10 +12,7 @@ extension DashboardState {
         if key == .resize { return [] }
         if quitPrompt { return handleQuitPrompt(key, snapshot: snapshot, readOnly: readOnly) }
         if let confirmation { return answerConfirmation(confirmation, key: key) }
-        if let cursor = columnChooser {
-            handleColumnChooser(key, cursor: cursor)
-            return []
-        }
+        if columnChooser != nil { return handleBinding(key, in: .columnChooser, snapshot: snapshot, readOnly: readOnly) }
         if key == .function(10) {
             requestQuit(snapshot: snapshot)
             return []
@@ -23,18 +20,9 @@ extension DashboardState {
         if editor != nil { return handleEditor(key, snapshot: snapshot, readOnly: readOnly) }
         if journalView != nil { return handleJournal(key, snapshot: snapshot, readOnly: readOnly) }
         if addressInput != nil { return handleAddressInput(key) }
-        if showHelp {
-            switch key {
-            case .character("q"): requestQuit(snapshot: snapshot)
-            case .escape, .character("?"), .function(1), .enter: showHelp = false
-            case .tab, .right, .character("l"): helpPage = helpPage.next
-            case .backTab, .left: helpPage = helpPage.next.next
-            default: break
-            }
-            return []
-        }
+        if showHelp { return handleBinding(key, in: .help, snapshot: snapshot, readOnly: readOnly) }
         if filterEditing, handleFilter(key) { return [] }
-        return handleMain(key, snapshot: snapshot, readOnly: readOnly)
+        return handleBinding(key, in: viewContext, snapshot: snapshot, readOnly: readOnly)
     }
 
     private mutating func handleFilter(_ key: Key) -> Bool {
@@ -57,86 +45,11 @@ extension DashboardState {
         return true
     }
 
-    private mutating func handleMain(_ key: Key, snapshot: RouterSnapshot, readOnly: Bool) -> [DashboardEffect] {
-        switch key {
-        case .character("q"):
-            requestQuit(snapshot: snapshot)
-        case .character("?"), .function(1):
-            showHelp = true
-        case .character("e"), .function(4):
-            if readOnly { return refuse("read-only: editing parameters is refused") }
-            editor = ParameterForm(base: snapshot.settings)
-        case .up, .character("k"): scroll(by: -1)
-        case .down, .character("j"): scroll(by: 1)
-        case .pageUp: scroll(by: -pageRows)
-        case .pageDown: scroll(by: pageRows)
-        case .home: scroll(by: -Int.max / 2)
-        case .end: scroll(by: Int.max / 2)
-        case .tab: if view == .main { focus = Panel(rawValue: (focus.rawValue + 1) % Panel.allCases.count)! }
-        case .backTab:
-            if view == .main {
-                focus = Panel(rawValue: (focus.rawValue + Panel.allCases.count - 1) % Panel.allCases.count)!
-            }
-        case .enter:
-            if view == .main, let id = selectedID, visibleOrder.contains(id) { view = .detail(id) }
-        case .escape:
-            if view != .main {
-                view = .main
-            } else if !filter.isEmpty {
-                filter = ""
-            } else {
-                status = nil
-            }
-        case .character("s"), .function(6):
-            sort = sort.next()
-            status = Status(text: "sorted by \(sort.column.longTitle)", kind: .info)
-        case .character("S"):
-            sort.descending.toggle()
-        case .character("/"):
-            filterEditing = true
-            view = .main
-        case .character("p"), .character(" "):
-            if pausedSnapshot == nil {
-                pausedSnapshot = snapshot
-            } else {
-                pausedSnapshot = nil
-            }
-        case .character("t"), .function(9):
-            return [.nextTheme]
-        case .character("<"):
-            changeRefresh(faster: true)
-        case .character(">"):
-            changeRefresh(faster: false)
-        case .character("z"):
-            if readOnly { return refuse("read-only: undo is refused") }
-            return [.send(.undoSettings, what: "undo")]
-        case .character("C"):
-            columnChooser = 0
-        case .character("E"):
-            if readOnly { return refuse("read-only: export is refused") }
-            return [.export(snapshot.settings)]
-        case .character("m"):
-            view = view == .models ? .main : .models
-            modelsScroll = 0
-        case .character("J"):
-            journalView = JournalViewState()
-            return [.loadJournal]
-        case .character("c") where snapshot.trial != nil:
-            if readOnly { return refuse("read-only: confirming a trial is refused") }
-            return [.send(.confirmSettings, what: "confirm trial")]
-        case .character(let character):
-            return fleetKey(character, snapshot: snapshot, readOnly: readOnly)
-        default:
-            break
-        }
-        return []
-    }
-
-    private var pageRows: Int {
+    var pageRows: Int {
         view == .main && focus != .replicas ? panelPageRows : tablePageRows
     }
 
-    private mutating func scroll(by offset: Int) {
+    mutating func scroll(by offset: Int) {
         switch (view, focus) {
         case (.detail, _), (.main, .replicas): moveSelection(by: offset)
         case (.models, _): modelsScroll = max(0, modelsScroll.addingClamped(offset))
@@ -146,7 +59,7 @@ extension DashboardState {
         }
     }
 
-    private mutating func changeRefresh(faster: Bool) {
+    mutating func changeRefresh(faster: Bool) {
         let steps = Self.refreshSteps
         let next = faster
             ? steps.last(where: { $0 < refreshMilliseconds })
@@ -167,7 +80,7 @@ extension DashboardState {
         return true
     }
 
-    private mutating func requestQuit(snapshot: RouterSnapshot) {
+    mutating func requestQuit(snapshot: RouterSnapshot) {
         if routesElsewhere(snapshot) {
             quitPrompt = true
             showHelp = false
@@ -218,8 +131,7 @@ extension DashboardState {
     }
 
     /// `D`: drain the selected replica, or let a draining one take requests again.
-    private mutating func drainKey(snapshot: RouterSnapshot, readOnly: Bool) -> [DashboardEffect] {
-        if readOnly { return refuse("read-only: drain is refused") }
+    private mutating func drainKey(snapshot: RouterSnapshot) -> [DashboardEffect] {
         guard let id = targetReplica else { return refuse("drain: no replica is selected") }
         let draining = snapshot.replicas.first { $0.id == id }?.state == .draining
         return draining ? [.send(.undrainReplica(id), what: "undrain \(id)")] : [.send(.drainReplica(id), what: "drain \(id)")]
@@ -227,32 +139,29 @@ extension DashboardState {
 
     /// The column chooser: arrows move, space or Enter shows or hides a column (the id always
     /// shows), Esc or `C` closes it.
-    private mutating func handleColumnChooser(_ key: Key, cursor: Int) {
+    mutating func chooseColumn(_ action: KeyAction) {
+        guard let cursor = columnChooser else { return }
         let all = ReplicaColumn.allCases
-        switch key {
-        case .up, .character("k"): columnChooser = max(cursor - 1, 0)
-        case .down, .character("j"): columnChooser = min(cursor + 1, all.count - 1)
-        case .character(" "), .enter:
+        switch action {
+        case .columnUp: columnChooser = max(cursor - 1, 0)
+        case .columnDown: columnChooser = min(cursor + 1, all.count - 1)
+        case .toggleColumn:
             let column = all[cursor]
             guard column != .id else { return }
             if hiddenColumns.remove(column) == nil { hiddenColumns.insert(column) }
-        case .escape, .character("C"), .character("q"): columnChooser = nil
-        default: break
+        default: columnChooser = nil
         }
     }
 
-    /// Destructive keys (remove, kill, drain in proxy mode) ask first; `y` carries them out.
-    private mutating func fleetKey(_ character: Character, snapshot: RouterSnapshot, readOnly: Bool) -> [DashboardEffect] {
-        let effects = fleetKeyEffects(character, snapshot: snapshot, readOnly: readOnly)
-        let isProxy = if case .proxy = snapshot.mode { true } else { false }
-        let destructive = character == "d" || character == "x" || (character == "D" && isProxy)
-        guard destructive, !effects.isEmpty else { return effects }
+    /// A destructive binding's effects wait for `y`. Undrain gives a replica work back: nothing
+    /// to lose, so it needs no question.
+    mutating func askFirst(_ effects: [DashboardEffect]) -> [DashboardEffect] {
+        guard !effects.isEmpty else { return effects }
+        if effects.contains(where: { if case .send(.undrainReplica, _) = $0 { true } else { false } }) { return effects }
         let what = effects.compactMap { effect -> String? in
             if case .send(_, let what) = effect { return what }
             return nil
         }.joined(separator: ", ")
-        // Undrain gives a replica work back: nothing to lose, so it needs no question.
-        if effects.contains(where: { if case .send(.undrainReplica, _) = $0 { true } else { false } }) { return effects }
         confirmation = Confirmation(question: what, effects: effects)
         status = Status(text: "\(what)? y confirms, any other key cancels", kind: .info)
         return []
@@ -267,52 +176,45 @@ extension DashboardState {
         return asked.effects
     }
 
-    /// The keys that change the replica set and, on the simulated fleet, its load and faults.
-    private mutating func fleetKeyEffects(_ character: Character, snapshot: RouterSnapshot, readOnly: Bool) -> [DashboardEffect] {
-        if character == "D" { return drainKey(snapshot: snapshot, readOnly: readOnly) }
-        let names: [Character: String] = [
-            "+": "more load", "-": "less load", "a": "add replica", "d": "remove replica",
-            "u": "make unavailable", "x": "kill", "w": "slow probes", "f": "saturate", "r": "recover",
-        ]
-        guard let name = names[character] else { return [] }
-        if readOnly { return refuse("read-only: \(name) is refused") }
-        if case .proxy = snapshot.mode, character == "a" {
+    /// `+` and `-` on the simulated fleet.
+    mutating func loadKey(_ binding: KeyBinding, up: Bool, snapshot: RouterSnapshot) -> [DashboardEffect] {
+        guard let shown = snapshot.simulation?.requestsPerSecond else {
+            return refuse("\(binding.name): the simulated load is not known yet")
+        }
+        // A second press before the router's answer shows builds on the load asked for, not
+        // on the one still shown, so two quick presses both count.
+        var chain = requestedLoads.flatMap { $0.from == shown || $0.asked.contains(shown) ? $0 : nil }
+        if chain?.asked.last == shown { chain = nil }  // every request was answered
+        let load = chain?.asked.last ?? shown
+        guard let next = Self.nextLoad(load, up: up) else {
+            return refuse("the load is already 0 requests per second")
+        }
+        requestedLoads = (from: chain?.from ?? shown, asked: (chain?.asked ?? []).suffix(15) + [next])
+        return [.send(.setLoad(requestsPerSecond: next), what: "load \(Format.decimal(next, places: 0))/s")]
+    }
+
+    /// The keys that change the replica set and, on the simulated fleet, inject faults.
+    mutating func replicaKey(_ binding: KeyBinding, snapshot: RouterSnapshot) -> [DashboardEffect] {
+        let name = binding.name
+        if binding.action == .drain { return drainKey(snapshot: snapshot) }
+        if case .proxy = snapshot.mode, binding.action == .addReplica {
             addressInput = ""
             return []
         }
-        if case .proxy = snapshot.mode, character == "d", let id = targetReplica {
+        if case .proxy = snapshot.mode, binding.action == .removeReplica, let id = targetReplica {
             return [.send(.removeReplica(id), what: "\(name) \(id)")]
         }
         guard snapshot.mode == .simulated else {
             return refuse("\(name) works only on the simulated fleet; this router is a \(snapshot.mode)")
         }
-        switch character {
-        case "+", "-":
-            guard let shown = snapshot.simulation?.requestsPerSecond else {
-                return refuse("\(name): the simulated load is not known yet")
-            }
-            // A second press before the router's answer shows builds on the load asked for, not
-            // on the one still shown, so two quick presses both count.
-            var chain = requestedLoads.flatMap { $0.from == shown || $0.asked.contains(shown) ? $0 : nil }
-            if chain?.asked.last == shown { chain = nil }  // every request was answered
-            let load = chain?.asked.last ?? shown
-            guard let next = Self.nextLoad(load, up: character == "+") else {
-                return refuse("the load is already 0 requests per second")
-            }
-            requestedLoads = (from: chain?.from ?? shown, asked: (chain?.asked ?? []).suffix(15) + [next])
-            return [.send(.setLoad(requestsPerSecond: next), what: "load \(Format.decimal(next, places: 0))/s")]
-        case "a":
-            return [.send(.addReplica(address: nil), what: name)]
-        default:
-            break
-        }
+        if binding.action == .addReplica { return [.send(.addReplica(address: nil), what: name)] }
         guard let id = targetReplica else { return refuse("\(name): no replica is selected") }
-        let command: RouterCommand = switch character {
-        case "d": .removeReplica(id)
-        case "u": .injectFault(id, .unavailable)
-        case "x": .injectFault(id, .kill)
-        case "w": .injectFault(id, .slowProbe(delay: Self.slowProbeDelay))
-        case "f": .injectFault(id, .saturate)
+        let command: RouterCommand = switch binding.action {
+        case .removeReplica: .removeReplica(id)
+        case .makeUnavailable: .injectFault(id, .unavailable)
+        case .kill: .injectFault(id, .kill)
+        case .slowProbes: .injectFault(id, .slowProbe(delay: Self.slowProbeDelay))
+        case .saturate: .injectFault(id, .saturate)
         default: .recover(id)
         }
         return [.send(command, what: "\(name) \(id)")]
@@ -326,7 +228,7 @@ extension DashboardState {
         return max(min((current / 1.25).rounded(), current - 1), 0)
     }
 
-    private mutating func refuse(_ text: String) -> [DashboardEffect] {
+    mutating func refuse(_ text: String) -> [DashboardEffect] {
         status = Status(text: text, kind: .refused)
         return []
     }

@@ -52,8 +52,8 @@ struct FrameRenderer {
         }
         drawStatus(&canvas, layout: layout, state: state)
         if state.showHelp {
-            HelpOverlay.draw(&canvas, in: layout.body, page: state.helpPage, simulated: snapshot.mode == .simulated,
-                             readOnly: configuration.readOnly)
+            HelpOverlay.draw(&canvas, in: layout.body, page: state.helpPage, context: state.viewContext,
+                             simulated: snapshot.mode == .simulated, readOnly: configuration.readOnly)
         }
         if let journal = state.journalView {
             JournalView.draw(&canvas, in: layout.body, view: journal)

@@ -1,7 +1,8 @@
 /// The help overlay: every key, in one or two columns.
 enum HelpOverlay {
-    static func draw(_ canvas: inout Canvas, in area: Rect, page: DashboardState.HelpPage, simulated: Bool,
-                     readOnly: Bool) {
+    /// Draws the help for the keys that work in `context`, the view beneath the help.
+    static func draw(_ canvas: inout Canvas, in area: Rect, page: DashboardState.HelpPage, context: KeyContext,
+                     simulated: Bool, readOnly: Bool) {
         switch page {
         case .keys: break
         case .columns:
@@ -11,7 +12,7 @@ enum HelpOverlay {
             drawLegend(&canvas, in: area, title: "Help: header figures (Tab: keys)", lines: HeaderView.legend)
             return
         }
-        let entries = KeyHelp.all
+        let entries = KeyHelp.all(in: context)
         let columnWidth = 38
         let twoColumns = area.width >= 2 * columnWidth + 4
         let perColumn = twoColumns ? (entries.count + 1) / 2 : entries.count

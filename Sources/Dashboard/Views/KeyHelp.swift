@@ -7,38 +7,64 @@ enum KeyHelp {
         var changes = false
     }
 
-    static let all: [Entry] = [
-        Entry(keys: "q F10", action: "quit"),
-        Entry(keys: "? F1", action: "this help"),
-        Entry(keys: "e F4", action: "edit parameters", changes: true),
-        Entry(keys: "↑↓ j k", action: "move / scroll"),
-        Entry(keys: "PgUp PgDn", action: "page"),
-        Entry(keys: "Home End", action: "first / last"),
-        Entry(keys: "Tab", action: "next panel to scroll"),
-        Entry(keys: "Enter", action: "replica detail"),
-        Entry(keys: "m", action: "models view (multiplexing)"),
-        Entry(keys: "Esc", action: "back / clear filter"),
-        Entry(keys: "s F6", action: "next sort column"),
-        Entry(keys: "S", action: "reverse sort"),
-        Entry(keys: "/", action: "filter replicas"),
-        Entry(keys: "C", action: "choose table columns"),
-        Entry(keys: "p Space", action: "pause display"),
-        Entry(keys: "t F9", action: "next theme"),
-        Entry(keys: "< >", action: "refresh faster / slower"),
-        Entry(keys: "z", action: "undo last parameter change", changes: true),
-        Entry(keys: "E", action: "export settings to a file"),
-        Entry(keys: "J", action: "change journal (revert)"),
-        Entry(keys: "c", action: "keep settings on trial", changes: true),
-        Entry(keys: "+ -", action: "more / less load", fleetOnly: true, changes: true),
-        Entry(keys: "a", action: "add replica (proxy: by URL)", changes: true),
-        Entry(keys: "d", action: "remove selected", changes: true),
-        Entry(keys: "D", action: "drain / undrain selected", changes: true),
-        Entry(keys: "u", action: "make it unavailable", fleetOnly: true, changes: true),
-        Entry(keys: "x", action: "kill it", fleetOnly: true, changes: true),
-        Entry(keys: "w", action: "slow its probes (300ms)", fleetOnly: true, changes: true),
-        Entry(keys: "f", action: "saturate it", fleetOnly: true, changes: true),
-        Entry(keys: "r", action: "recover it", fleetOnly: true, changes: true),
-    ]
+    /// Every help row of the key map.
+    static var all: [Entry] { entries(KeyMap.viewHelpRows) }
+
+    /// The help rows for the bindings that work in `context`.
+    static func all(in context: KeyContext) -> [Entry] { entries(KeyMap.helpRows(in: context)) }
+
+    private static func entries(_ bindings: [KeyBinding]) -> [Entry] {
+        bindings.map { Entry(keys: $0.label, action: $0.help ?? $0.name, fleetOnly: $0.simulatedOnly, changes: $0.changes) }
+    }
+
+    /// A footer item: its keys and label, shown when the binding for `action` is offered.
+    private struct FooterItem {
+        var keys: String
+        var label: String
+        var action: KeyAction
+        /// Narrows the item to some views where the binding works but the label would not fit.
+        var only: Set<KeyContext> = KeyContext.views
+    }
+
+    private static func footerItems(in context: KeyContext, paused: Bool) -> [FooterItem] {
+        switch context {
+        case .help:
+            return [
+                FooterItem(keys: "Esc ?", label: "close help", action: .closeHelp, only: [.help]),
+                FooterItem(keys: "Tab", label: "next page: keys, columns, header", action: .nextHelpPage, only: [.help]),
+                FooterItem(keys: "q", label: "quit", action: .quit, only: [.help]),
+            ]
+        case .columnChooser:
+            return [
+                FooterItem(keys: "↑↓", label: "column", action: .columnDown, only: [.columnChooser]),
+                FooterItem(keys: "Space", label: "show/hide", action: .toggleColumn, only: [.columnChooser]),
+                FooterItem(keys: "Esc C", label: "close", action: .closeColumnChooser, only: [.columnChooser]),
+            ]
+        default:
+            break
+        }
+        return [
+            FooterItem(keys: "q", label: "quit", action: .quit),
+            FooterItem(keys: "?", label: "help", action: .showHelp),
+            FooterItem(keys: "Esc", label: "back", action: .back, only: [.detail]),
+            FooterItem(keys: "j k", label: "prev/next replica", action: .moveDown, only: [.detail]),
+            FooterItem(keys: "Esc m", label: "back", action: .toggleModels, only: [.models]),
+            FooterItem(keys: "j k", label: "scroll", action: .moveDown, only: [.models]),
+            FooterItem(keys: "Enter", label: "detail", action: .openDetail),
+            FooterItem(keys: "s S", label: "sort", action: .nextSort, only: [.main]),
+            FooterItem(keys: "/", label: "filter", action: .filter, only: [.main]),
+            FooterItem(keys: "Tab", label: "panel", action: .nextPanel),
+            FooterItem(keys: "e", label: "edit", action: .editParameters),
+            FooterItem(keys: "p", label: paused ? "resume" : "pause", action: .togglePause),
+            FooterItem(keys: "t", label: "theme", action: .nextTheme),
+            FooterItem(keys: "< >", label: "refresh", action: .refreshFaster),
+            FooterItem(keys: "z", label: "undo", action: .undo),
+            FooterItem(keys: "+ -", label: "load", action: .moreLoad),
+            FooterItem(keys: "u x w f r", label: "faults", action: .makeUnavailable),
+            FooterItem(keys: "a d D", label: "add/remove/drain", action: .addReplica),
+            FooterItem(keys: "E", label: "export", action: .exportSettings),
+        ]
+    }
 
     /// The footer's key list for what is on screen now.
     static func footer(for state: DashboardState, simulated: Bool, readOnly: Bool) -> [(String, String)] {
@@ -46,35 +72,22 @@ enum KeyHelp {
             return [("Enter", "apply"), ("Esc", "cancel"), ("↑↓ Tab", "field"), ("Bksp", "delete"),
                     ("Del ^U", "clear field"), ("F10", "quit")]
         }
-        if state.columnChooser != nil {
-            return [("↑↓", "column"), ("Space", "show/hide"), ("Esc C", "close")]
+        let context = state.keyContext
+        if context == state.viewContext {
+            if state.journalView != nil {
+                return [("Esc J", "close"), ("↑↓", "move"), ("/", "filter"), ("Enter", "show whole"), ("R", "revert")]
+            }
+            if state.filterEditing {
+                return [("type", "filter text"), ("Enter", "keep filter"), ("Esc", "clear filter"), ("↑↓", "move")]
+            }
         }
-        if state.showHelp {
-            return [("Esc ?", "close help"), ("Tab", "next page: keys, columns, header"), ("q", "quit")]
+        return footerItems(in: context, paused: state.isPaused).compactMap { item in
+            guard item.only.contains(context),
+                  let binding = KeyMap.bindings.first(where: { $0.action == item.action }),
+                  KeyMap.isOffered(binding, in: context, simulated: simulated, readOnly: readOnly)
+            else { return nil }
+            return (item.keys, item.label)
         }
-        if state.journalView != nil {
-            return [("Esc J", "close"), ("↑↓", "move"), ("/", "filter"), ("Enter", "show whole"), ("R", "revert")]
-        }
-        if state.filterEditing {
-            return [("type", "filter text"), ("Enter", "keep filter"), ("Esc", "clear filter"), ("↑↓", "move")]
-        }
-        var keys: [(String, String)] = [("q", "quit"), ("?", "help")]
-        if case .detail = state.view {
-            keys += [("Esc", "back"), ("j k", "prev/next replica")]
-        } else if state.view == .models {
-            keys += [("Esc m", "back"), ("j k", "scroll")]
-        } else {
-            keys += [("Enter", "detail"), ("s S", "sort"), ("/", "filter"), ("Tab", "panel")]
-        }
-        if !readOnly { keys.append(("e", "edit")) }
-        keys += [("p", state.isPaused ? "resume" : "pause"), ("t", "theme"), ("< >", "refresh")]
-        if !readOnly {
-            keys.append(("z", "undo"))
-            if simulated { keys += [("+ -", "load"), ("u x w f r", "faults")] }
-            keys += [("a d D", "add/remove/drain")]
-        }
-        keys.append(("E", "export"))
-        return keys
     }
 
     static func drawFooter(_ canvas: inout Canvas, in rect: Rect, keys: [(String, String)]) {

@@ -1,0 +1,112 @@
+import RouterAPI
+
+/// Key dispatch through `KeyMap`: the context on screen picks the binding, its flags decide
+/// refusal and confirmation, and `perform` carries out its action.
+extension DashboardState {
+    /// The context the key map looks keys up in: an open column chooser or help, else the view.
+    var keyContext: KeyContext { columnChooser != nil ? .columnChooser : showHelp ? .help : viewContext }
+
+    /// The context of the view on screen, for looking keys up in the key map.
+    var viewContext: KeyContext {
+        switch view {
+        case .main: .main
+        case .detail: .detail
+        case .models: .models
+        }
+    }
+
+    /// What the key map makes of a key in the views: nothing, a refusal, or a binding to perform
+    /// (asking first when it is destructive here).
+    enum KeyDecision: Equatable {
+        case ignored
+        case refused(String)
+        case perform(KeyAction, asksFirst: Bool)
+    }
+
+    /// Decides from `KeyMap` and the binding's flags alone: read-only refusal, the simulated
+    /// fleet's own keys and the destructive question are never repeated per key.
+    func decide(_ key: Key, in context: KeyContext, snapshot: RouterSnapshot, readOnly: Bool) -> KeyDecision {
+        guard let binding = KeyMap.binding(for: key, in: context) else { return .ignored }
+        if binding.trialOnly, snapshot.trial == nil { return .ignored }
+        if binding.refusedReadOnly, readOnly { return .refused("read-only: \(binding.name) is refused") }
+        if binding.simulatedOnly, snapshot.mode != .simulated {
+            return .refused("\(binding.name) works only on the simulated fleet; this router is a \(snapshot.mode)")
+        }
+        let isProxy = if case .proxy = snapshot.mode { true } else { false }
+        let asks = switch binding.confirm {
+        case .never: false
+        case .always: true
+        case .inProxy: isProxy
+        }
+        return .perform(binding.action, asksFirst: asks)
+    }
+
+    mutating func handleBinding(_ key: Key, in context: KeyContext, snapshot: RouterSnapshot,
+                                        readOnly: Bool) -> [DashboardEffect] {
+        switch decide(key, in: context, snapshot: snapshot, readOnly: readOnly) {
+        case .ignored: return []
+        case .refused(let reason): return refuse(reason)
+        case .perform(_, let asksFirst):
+            guard let binding = KeyMap.binding(for: key, in: context) else { return [] }
+            let effects = perform(binding, snapshot: snapshot)
+            return asksFirst ? askFirst(effects) : effects
+        }
+    }
+
+    /// Carries out a binding's action (read-only and fleet checks are already done).
+    private mutating func perform(_ binding: KeyBinding, snapshot: RouterSnapshot) -> [DashboardEffect] {
+        switch binding.action {
+        case .quit: requestQuit(snapshot: snapshot)
+        case .showHelp: showHelp = true
+        case .editParameters: editor = ParameterForm(base: snapshot.settings)
+        case .moveUp: scroll(by: -1)
+        case .moveDown: scroll(by: 1)
+        case .pageUp: scroll(by: -pageRows)
+        case .pageDown: scroll(by: pageRows)
+        case .first: scroll(by: -Int.max / 2)
+        case .last: scroll(by: Int.max / 2)
+        case .nextPanel: focus = Panel(rawValue: (focus.rawValue + 1) % Panel.allCases.count)!
+        case .previousPanel:
+            focus = Panel(rawValue: (focus.rawValue + Panel.allCases.count - 1) % Panel.allCases.count)!
+        case .openDetail:
+            if let id = selectedID, visibleOrder.contains(id) { view = .detail(id) }
+        case .back:
+            if view != .main {
+                view = .main
+            } else if !filter.isEmpty {
+                filter = ""
+            } else {
+                status = nil
+            }
+        case .nextSort:
+            sort = sort.next()
+            status = Status(text: "sorted by \(sort.column.longTitle)", kind: .info)
+        case .reverseSort: sort.descending.toggle()
+        case .filter:
+            filterEditing = true
+            view = .main
+        case .togglePause: pausedSnapshot = pausedSnapshot == nil ? snapshot : nil
+        case .nextTheme: return [.nextTheme]
+        case .refreshFaster: changeRefresh(faster: true)
+        case .refreshSlower: changeRefresh(faster: false)
+        case .undo: return [.send(.undoSettings, what: "undo")]
+        case .columnChooser: columnChooser = 0
+        case .exportSettings: return [.export(snapshot.settings)]
+        case .toggleModels:
+            view = view == .models ? .main : .models
+            modelsScroll = 0
+        case .openJournal:
+            journalView = JournalViewState()
+            return [.loadJournal]
+        case .confirmTrial: return [.send(.confirmSettings, what: "confirm trial")]
+        case .moreLoad, .lessLoad: return loadKey(binding, up: binding.action == .moreLoad, snapshot: snapshot)
+        case .addReplica, .removeReplica, .drain, .makeUnavailable, .kill, .slowProbes, .saturate, .recover:
+            return replicaKey(binding, snapshot: snapshot)
+        case .closeHelp: showHelp = false
+        case .nextHelpPage: helpPage = helpPage.next
+        case .previousHelpPage: helpPage = helpPage.next.next
+        case .columnUp, .columnDown, .toggleColumn, .closeColumnChooser: chooseColumn(binding.action)
+        }
+        return []
+    }
+}

@@ -1,0 +1,15 @@
+/// What a key binding does; `DashboardState.perform` carries each one out.
+enum KeyAction: Hashable, Sendable {
+    case quit, showHelp, editParameters
+    case moveUp, moveDown, pageUp, pageDown, first, last
+    case nextPanel, previousPanel, openDetail, back
+    case nextSort, reverseSort, filter, columnChooser, togglePause, nextTheme
+    case refreshFaster, refreshSlower
+    case undo, exportSettings, toggleModels, openJournal, confirmTrial
+    case moreLoad, lessLoad, addReplica, removeReplica, drain
+    case makeUnavailable, kill, slowProbes, saturate, recover
+    // The help.
+    case closeHelp, nextHelpPage, previousHelpPage
+    // The column chooser.
+    case columnUp, columnDown, toggleColumn, closeColumnChooser
+}

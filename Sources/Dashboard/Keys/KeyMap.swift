@@ -1,0 +1,94 @@
+/// The one table of key bindings that dispatch, the help screen and the footer read.
+enum KeyMap {
+    static let bindings: [KeyBinding] = [
+        KeyBinding(keys: [.character("q"), .function(10)], label: "q F10", help: "quit", name: "quit", action: .quit,
+                   contexts: KeyContext.views.union([.help])),
+        KeyBinding(keys: [.character("?"), .function(1)], label: "? F1", help: "this help", name: "help", action: .showHelp),
+        KeyBinding(keys: [.character("e"), .function(4)], label: "e F4", help: "edit parameters", name: "editing parameters",
+                   action: .editParameters, changes: true),
+        KeyBinding(keys: [.up, .character("k")], label: "↑↓ j k", help: "move / scroll", name: "up", action: .moveUp),
+        KeyBinding(keys: [.down, .character("j")], label: "↑↓ j k", help: nil, name: "down", action: .moveDown),
+        KeyBinding(keys: [.pageUp], label: "PgUp PgDn", help: "page", name: "page up", action: .pageUp),
+        KeyBinding(keys: [.pageDown], label: "PgUp PgDn", help: nil, name: "page down", action: .pageDown),
+        KeyBinding(keys: [.home], label: "Home End", help: "first / last", name: "first", action: .first),
+        KeyBinding(keys: [.end], label: "Home End", help: nil, name: "last", action: .last),
+        KeyBinding(keys: [.tab], label: "Tab", help: "next panel to scroll", name: "next panel", action: .nextPanel,
+                   contexts: [.main]),
+        KeyBinding(keys: [.backTab], label: "Tab", help: nil, name: "previous panel", action: .previousPanel, contexts: [.main]),
+        KeyBinding(keys: [.enter], label: "Enter", help: "replica detail", name: "detail", action: .openDetail, contexts: [.main]),
+        KeyBinding(keys: [.character("m")], label: "m", help: "models view (multiplexing)", name: "models", action: .toggleModels),
+        KeyBinding(keys: [.escape], label: "Esc", help: "back / clear filter", name: "back", action: .back),
+        KeyBinding(keys: [.character("s"), .function(6)], label: "s F6", help: "next sort column", name: "sort", action: .nextSort),
+        KeyBinding(keys: [.character("S")], label: "S", help: "reverse sort", name: "reverse sort", action: .reverseSort),
+        KeyBinding(keys: [.character("/")], label: "/", help: "filter replicas", name: "filter", action: .filter),
+        KeyBinding(keys: [.character("C")], label: "C", help: "choose table columns", name: "columns", action: .columnChooser),
+        KeyBinding(keys: [.character("p"), .character(" ")], label: "p Space", help: "pause display", name: "pause",
+                   action: .togglePause),
+        KeyBinding(keys: [.character("t"), .function(9)], label: "t F9", help: "next theme", name: "theme", action: .nextTheme),
+        KeyBinding(keys: [.character("<")], label: "< >", help: "refresh faster / slower", name: "faster", action: .refreshFaster),
+        KeyBinding(keys: [.character(">")], label: "< >", help: nil, name: "slower", action: .refreshSlower),
+        KeyBinding(keys: [.character("z")], label: "z", help: "undo last parameter change", name: "undo", action: .undo,
+                   changes: true),
+        KeyBinding(keys: [.character("E")], label: "E", help: "export settings to a file", name: "export",
+                   action: .exportSettings, writesFile: true),
+        KeyBinding(keys: [.character("J")], label: "J", help: "change journal (revert)", name: "journal", action: .openJournal),
+        KeyBinding(keys: [.character("c")], label: "c", help: "keep settings on trial", name: "confirming a trial",
+                   action: .confirmTrial, changes: true, trialOnly: true),
+        KeyBinding(keys: [.character("+")], label: "+ -", help: "more / less load", name: "more load", action: .moreLoad,
+                   changes: true, simulatedOnly: true),
+        KeyBinding(keys: [.character("-")], label: "+ -", help: nil, name: "less load", action: .lessLoad,
+                   changes: true, simulatedOnly: true),
+        KeyBinding(keys: [.character("a")], label: "a", help: "add replica (proxy: by URL)", name: "add replica",
+                   action: .addReplica, changes: true),
+        KeyBinding(keys: [.character("d")], label: "d", help: "remove selected", name: "remove replica",
+                   action: .removeReplica, changes: true, confirm: .always),
+        KeyBinding(keys: [.character("D")], label: "D", help: "drain / undrain selected", name: "drain", action: .drain,
+                   changes: true, confirm: .inProxy),
+        KeyBinding(keys: [.character("u")], label: "u", help: "make it unavailable", name: "make unavailable",
+                   action: .makeUnavailable, changes: true, simulatedOnly: true),
+        KeyBinding(keys: [.character("x")], label: "x", help: "kill it", name: "kill", action: .kill,
+                   changes: true, confirm: .always, simulatedOnly: true),
+        KeyBinding(keys: [.character("w")], label: "w", help: "slow its probes (300ms)", name: "slow probes",
+                   action: .slowProbes, changes: true, simulatedOnly: true),
+        KeyBinding(keys: [.character("f")], label: "f", help: "saturate it", name: "saturate", action: .saturate,
+                   changes: true, simulatedOnly: true),
+        KeyBinding(keys: [.character("r")], label: "r", help: "recover it", name: "recover", action: .recover,
+                   changes: true, simulatedOnly: true),
+        // The help over a view.
+        KeyBinding(keys: [.escape, .character("?"), .function(1), .enter], label: "Esc ?", help: "close help",
+                   name: "close help", action: .closeHelp, contexts: [.help]),
+        KeyBinding(keys: [.tab, .right, .character("l")], label: "Tab", help: "next page: keys, columns, header",
+                   name: "next page", action: .nextHelpPage, contexts: [.help]),
+        KeyBinding(keys: [.backTab, .left], label: "Tab", help: nil, name: "previous page", action: .previousHelpPage,
+                   contexts: [.help]),
+        // The column chooser.
+        KeyBinding(keys: [.up, .character("k")], label: "↑↓", help: "column", name: "previous column", action: .columnUp,
+                   contexts: [.columnChooser]),
+        KeyBinding(keys: [.down, .character("j")], label: "↑↓", help: nil, name: "next column", action: .columnDown,
+                   contexts: [.columnChooser]),
+        KeyBinding(keys: [.character(" "), .enter], label: "Space", help: "show/hide", name: "show or hide",
+                   action: .toggleColumn, contexts: [.columnChooser]),
+        KeyBinding(keys: [.escape, .character("C"), .character("q")], label: "Esc C", help: "close", name: "close",
+                   action: .closeColumnChooser, contexts: [.columnChooser]),
+    ]
+
+    /// The binding `key` triggers in `context`, if any.
+    static func binding(for key: Key, in context: KeyContext) -> KeyBinding? {
+        bindings.first { $0.matches(key, in: context) }
+    }
+
+    /// True when `binding` can be used in `context` on this router: the footer offers only these.
+    static func isOffered(_ binding: KeyBinding, in context: KeyContext, simulated: Bool, readOnly: Bool) -> Bool {
+        binding.contexts.contains(context) && !(binding.changes && readOnly) && !(binding.simulatedOnly && !simulated)
+    }
+
+    /// Every help row of the views' keys (what the help screen can list and the README's key table names).
+    static var viewHelpRows: [KeyBinding] {
+        bindings.filter { $0.help != nil && !$0.contexts.isDisjoint(with: KeyContext.views) }
+    }
+
+    /// The bindings the help lists for `context`, one row each.
+    static func helpRows(in context: KeyContext) -> [KeyBinding] {
+        bindings.filter { $0.help != nil && $0.contexts.contains(context) }
+    }
+}

@@ -1,0 +1,180 @@
+import RouterAPI
+import Testing
+@testable import Dashboard
+
+/// The one key map: dispatch, read-only refusal, confirmation, help and footer all follow it.
+struct KeyMapTests {
+    static let views: [KeyContext] = [.main, .detail, .models]
+    /// The contexts whose keys dispatch through the key map.
+    static let mapped: [KeyContext] = views + [.help, .columnChooser]
+
+    /// A simulated snapshot with settings on trial, so every binding can apply.
+    static func snapshot(mode: RouterMode = .simulated) -> RouterSnapshot {
+        var snapshot = Fixtures.snapshot(mode: mode)
+        snapshot.trial = TrialStatus(by: "alice", seconds: 30, secondsLeft: 20, summary: "initial backoff")
+        return snapshot
+    }
+
+    static func state(in context: KeyContext) -> DashboardState {
+        var state = DashboardState(refreshMilliseconds: 250)
+        state.selectedID = "replica-1"
+        switch context {
+        case .detail: state.view = .detail("replica-1")
+        case .models: state.view = .models
+        case .help: state.showHelp = true
+        case .columnChooser: state.columnChooser = 1
+        default: state.view = .main
+        }
+        #expect(state.keyContext == context)
+        return state
+    }
+
+    static func performed(_ decision: DashboardState.KeyDecision) -> KeyAction? {
+        if case .perform(let action, _) = decision { action } else { nil }
+    }
+
+    @Test func everyBindingIsReachableInItsContextsAndNowhereElse() {
+        for binding in KeyMap.bindings {
+            for context in Self.mapped {
+                for key in binding.keys {
+                    let decision = Self.state(in: context).decide(key, in: context, snapshot: Self.snapshot(), readOnly: false)
+                    if binding.contexts.contains(context) {
+                        guard case .perform(let action, _) = decision else {
+                            Issue.record("\(key) in \(context): \(decision), not \(binding.action)")
+                            continue
+                        }
+                        #expect(action == binding.action, "\(key) in \(context)")
+                    } else {
+                        #expect(Self.performed(decision) != binding.action, "\(key) in \(context): \(decision)")
+                    }
+                }
+            }
+        }
+    }
+
+    @Test func everyKeyBelongsToOneBindingPerContext() {
+        for context in KeyContext.allCases {
+            let keys = KeyMap.bindings.filter { $0.contexts.contains(context) }.flatMap(\.keys)
+            #expect(Set(keys).count == keys.count, "a key is bound twice in \(context)")
+        }
+    }
+
+    @Test func everyBindingThatChangesTheRouterIsRefusedReadOnlyWithTheReason() {
+        let refused = KeyMap.bindings.filter(\.refusedReadOnly)
+        #expect(refused.count >= 14)
+        for binding in refused {
+            for context in Self.views where binding.contexts.contains(context) {
+                var state = Self.state(in: context)
+                let effects = state.handle(binding.keys[0], snapshot: Self.snapshot(), readOnly: true)
+                #expect(effects.isEmpty, "\(binding.name) in \(context)")
+                #expect(state.status == .init(text: "read-only: \(binding.name) is refused", kind: .refused))
+                #expect(state.editor == nil && state.confirmation == nil && state.addressInput == nil)
+            }
+        }
+    }
+
+    @Test func bindingsThatChangeNothingAreNotRefusedReadOnly() {
+        let harmless = KeyMap.bindings.filter { !$0.refusedReadOnly && $0.contexts.contains(.main) }
+        #expect(harmless.count >= 15)
+        for binding in harmless {
+            let decision = Self.state(in: .main).decide(binding.keys[0], in: .main, snapshot: Self.snapshot(), readOnly: true)
+            #expect(decision == .perform(binding.action, asksFirst: false), "\(binding.name)")
+        }
+    }
+
+    @Test func everyDestructiveBindingAsksFirstAndYCarriesItOut() {
+        let destructive = KeyMap.bindings.filter { $0.confirm != .never }
+        #expect(Set(destructive.map(\.action)) == [.removeReplica, .kill, .drain])
+        for binding in destructive {
+            let mode: RouterMode = binding.confirm == .inProxy ? .proxy(listen: "127.0.0.1:8000") : .simulated
+            var state = Self.state(in: .main)
+            let asked = state.handle(binding.keys[0], snapshot: Self.snapshot(mode: mode), readOnly: false)
+            #expect(asked.isEmpty, "\(binding.name) acted without asking")
+            #expect(state.confirmation != nil, "\(binding.name) did not ask")
+            #expect(state.status?.text.hasSuffix("? y confirms, any other key cancels") == true)
+            let done = state.handle(.character("y"), snapshot: Self.snapshot(mode: mode), readOnly: false)
+            #expect(done.count == 1, "\(binding.name): y carried out \(done.count) effects")
+        }
+    }
+
+    @Test func drainAsksOnlyAgainstAProxy() {
+        var state = Self.state(in: .main)
+        let effects = state.handle(.character("D"), snapshot: Self.snapshot(), readOnly: false)
+        #expect(effects.count == 1)
+        #expect(state.confirmation == nil)
+    }
+
+    @Test func fleetOnlyBindingsAreRefusedOnAProxyWithTheReason() {
+        for binding in KeyMap.bindings where binding.simulatedOnly {
+            var state = Self.state(in: .main)
+            let effects = state.handle(binding.keys[0], snapshot: Self.snapshot(mode: .proxy(listen: "127.0.0.1:8000")),
+                                       readOnly: false)
+            #expect(effects.isEmpty)
+            #expect(state.status?.kind == .refused)
+            #expect(state.status?.text.hasPrefix("\(binding.name) works only on the simulated fleet") == true)
+        }
+    }
+
+    /// The key a footer or help label starts with.
+    static func firstKey(of label: String) -> Key? {
+        let word = label.split(separator: " ").first.map(String.init) ?? ""
+        switch word {
+        case "Esc": return .escape
+        case "Enter": return .enter
+        case "Tab": return .tab
+        case "↑↓": return .up
+        case "PgUp": return .pageUp
+        case "Home": return .home
+        case "Space": return .character(" ")
+        default: return word.count == 1 ? .character(word.first!) : nil
+        }
+    }
+
+    @Test func theFooterOffersOnlyBindingsValidHere() {
+        for context in Self.mapped {
+            for readOnly in [false, true] {
+                for simulated in [false, true] {
+                    let footer = KeyHelp.footer(for: Self.state(in: context), simulated: simulated, readOnly: readOnly)
+                    #expect(footer.count >= 3)
+                    for (keys, label) in footer {
+                        let key = Self.firstKey(of: keys)
+                        #expect(key != nil, "footer \(keys) names no key")
+                        let binding = key.flatMap { KeyMap.binding(for: $0, in: context) }
+                        let offered = binding.map { KeyMap.isOffered($0, in: context, simulated: simulated, readOnly: readOnly) }
+                        #expect(offered == true, "footer \(keys) \(label) in \(context), read-only \(readOnly)")
+                    }
+                }
+            }
+        }
+    }
+
+    @Test func theHelpListsOnlyBindingsValidInTheViewBeneath() {
+        for context in Self.views {
+            let rows = KeyHelp.all(in: context)
+            for row in rows {
+                let key = Self.firstKey(of: row.keys)
+                #expect(key != nil, "help row \(row.keys) names no key")
+                #expect(key.flatMap { KeyMap.binding(for: $0, in: context) } != nil, "help row \(row.keys) in \(context)")
+            }
+        }
+        #expect(KeyHelp.all(in: .main).contains { $0.keys == "Tab" })
+        #expect(!KeyHelp.all(in: .detail).contains { $0.keys == "Tab" || $0.keys == "Enter" })
+    }
+
+    @Test func theHelpAndTheColumnChooserDispatchThroughTheMap() {
+        var state = Self.state(in: .help)
+        _ = state.handle(.tab, snapshot: Self.snapshot(), readOnly: false)
+        #expect(state.helpPage == .columns)
+        _ = state.handle(.character("e"), snapshot: Self.snapshot(), readOnly: false)
+        #expect(state.editor == nil && state.showHelp, "e is not bound over the help")
+        _ = state.handle(.escape, snapshot: Self.snapshot(), readOnly: false)
+        #expect(!state.showHelp)
+
+        state = Self.state(in: .columnChooser)
+        let column = ReplicaColumn.allCases[1]
+        _ = state.handle(.character(" "), snapshot: Self.snapshot(), readOnly: false)
+        #expect(state.hiddenColumns == [column])
+        _ = state.handle(.character("q"), snapshot: Self.snapshot(), readOnly: false)
+        #expect(state.columnChooser == nil && !state.wantsQuit, "q closes the chooser, it does not quit")
+    }
+}
