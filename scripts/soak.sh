@@ -158,7 +158,7 @@ def client(worker_rate, worker_seed):
             if connection is None:
                 connection = http.client.HTTPConnection("127.0.0.1", router_port, timeout=90)
             body = b"x" * r.randint(0, 2048) if method == "POST" else None
-            connection.request(method, f"/work/{r.randrange(10**6)}", body=body)
+            connection.request(method, f"/job/{r.randrange(10**6)}", body=body)
             response = connection.getresponse()
             response.read()
             with lock:

@@ -71,7 +71,7 @@ struct ScreenTruthTests {
             done.enter()
             Thread {
                 for index in stride(from: worker, to: count, by: concurrency) {
-                    tally.add(httpRequest(port: port, method: method, path: "/work/\(index)")?.status ?? 0)
+                    tally.add(httpRequest(port: port, method: method, path: "/job/\(index)")?.status ?? 0)
                 }
                 done.leave()
             }.start()
