@@ -97,17 +97,9 @@ func httpGet(port: Int, path: String, headers: [String: String] = [:]) -> (statu
 
 /// One HTTP/1.1 request without a body over a plain socket; returns the status code and the body.
 func httpRequest(port: Int, method: String, path: String, headers: [String: String] = [:]) -> (status: Int, body: String)? {
-    #if canImport(Glibc)
-    let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-    #else
-    let fd = socket(AF_INET, SOCK_STREAM, 0)
-    #endif
-    guard fd >= 0 else { return nil }
+    guard let (fd, initial) = loopbackSocket(port: port) else { return nil }
+    var address = initial
     defer { close(fd) }
-    var address = sockaddr_in()
-    address.sin_family = sa_family_t(AF_INET)
-    address.sin_port = in_port_t(UInt16(port).bigEndian)
-    address.sin_addr.s_addr = inet_addr("127.0.0.1")
     let connected = withUnsafePointer(to: &address) {
         $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
             connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
@@ -128,4 +120,20 @@ func httpRequest(port: Int, method: String, path: String, headers: [String: Stri
     guard text.hasPrefix("HTTP/1.1 "), let status = Int(text.dropFirst(9).prefix(3)) else { return nil }
     let body = text.range(of: "\r\n\r\n").map { String(text[$0.upperBound...]) } ?? ""
     return (status, body)
+}
+
+/// A new TCP socket and the 127.0.0.1 address at `port` (0: any), for the caller to bind or connect
+/// and then close.
+func loopbackSocket(port: Int) -> (Int32, sockaddr_in)? {
+    #if canImport(Glibc)
+    let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+    #else
+    let fd = socket(AF_INET, SOCK_STREAM, 0)
+    #endif
+    guard fd >= 0 else { return nil }
+    var address = sockaddr_in()
+    address.sin_family = sa_family_t(AF_INET)
+    address.sin_port = in_port_t(UInt16(port).bigEndian)
+    address.sin_addr.s_addr = inet_addr("127.0.0.1")
+    return (fd, address)
 }
