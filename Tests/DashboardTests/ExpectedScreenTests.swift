@@ -89,7 +89,7 @@ struct ExpectedScreenTests {
         │                                                                              │
         │                                                                              │
         │                                                                              │
-        │ Enter apply · Esc cancel · Tab/arrows field · Bksp delete, Del clear         │
+        │ Enter apply · Esc cancel · ↑↓ Tab field · Bksp delete · Del ^U clear field   │
         └──────────────────────────────────────────────────────────────────────────────┘
 
 

@@ -5,8 +5,6 @@ import Testing
 /// The one key map: dispatch, read-only refusal, confirmation, help and footer all follow it.
 struct KeyMapTests {
     static let views: [KeyContext] = [.main, .detail, .models]
-    /// The contexts whose keys dispatch through the key map.
-    static let mapped: [KeyContext] = views + [.help, .columnChooser]
 
     /// A simulated snapshot with settings on trial, so every binding can apply.
     static func snapshot(mode: RouterMode = .simulated) -> RouterSnapshot {
@@ -18,35 +16,55 @@ struct KeyMapTests {
     static func state(in context: KeyContext) -> DashboardState {
         var state = DashboardState(refreshMilliseconds: 250)
         state.selectedID = "replica-1"
+        var journal = JournalViewState(entries: [])
         switch context {
+        case .main: state.view = .main
         case .detail: state.view = .detail("replica-1")
         case .models: state.view = .models
         case .help: state.showHelp = true
         case .columnChooser: state.columnChooser = 1
-        default: state.view = .main
+        case .editor: state.editor = ParameterForm(base: .defaults)
+        case .filter: state.filterEditing = true
+        case .addressInput: state.addressInput = ""
+        case .journal: state.journalView = journal
+        case .journalEntry:
+            journal.showing = 1
+            state.journalView = journal
+        case .journalFilter:
+            journal.filterEditing = true
+            state.journalView = journal
+        case .journalRevert:
+            journal.offer = .init(sequence: 1, settings: .defaults, differences: [])
+            state.journalView = journal
+        case .quitPrompt: state.quitPrompt = true
+        case .confirmation: state.confirmation = .init(question: "kill replica-1", effects: [])
         }
         #expect(state.keyContext == context)
         return state
     }
 
-    static func performed(_ decision: DashboardState.KeyDecision) -> KeyAction? {
-        if case .perform(let action, _) = decision { action } else { nil }
+    /// The keys that reach `binding`: its own, and a stand-in for the typed text or "any other key".
+    static func keys(of binding: KeyBinding) -> [Key] {
+        switch binding.otherwise {
+        case .nothing: binding.keys
+        case .typedText: binding.keys + [.character("x"), .character("é")]
+        case .anyKey: binding.keys + [.function(7), .character("x")]
+        }
     }
 
     @Test func everyBindingIsReachableInItsContextsAndNowhereElse() {
         for binding in KeyMap.bindings {
-            for context in Self.mapped {
-                for key in binding.keys {
-                    let decision = Self.state(in: context).decide(key, in: context, snapshot: Self.snapshot(), readOnly: false)
-                    if binding.contexts.contains(context) {
-                        guard case .perform(let action, _) = decision else {
-                            Issue.record("\(key) in \(context): \(decision), not \(binding.action)")
-                            continue
-                        }
-                        #expect(action == binding.action, "\(key) in \(context)")
-                    } else {
-                        #expect(Self.performed(decision) != binding.action, "\(key) in \(context): \(decision)")
+            for context in KeyContext.allCases {
+                for key in Self.keys(of: binding) {
+                    let found = KeyMap.binding(for: key, in: context)
+                    guard binding.contexts.contains(context) else {
+                        #expect(found != binding, "\(key) in \(context) reaches \(binding.name)")
+                        continue
                     }
+                    #expect(found == binding, "\(key) in \(context): \(found?.name ?? "nothing"), not \(binding.name)")
+                    let decision = Self.state(in: context).decide(key, in: context, snapshot: Self.snapshot(), readOnly: false)
+                    #expect(decision == .perform(binding.action, asksFirst: binding.confirm == .always),
+                            "\(key) in \(context): \(decision)")
                 }
             }
         }
@@ -54,21 +72,77 @@ struct KeyMapTests {
 
     @Test func everyKeyBelongsToOneBindingPerContext() {
         for context in KeyContext.allCases {
-            let keys = KeyMap.bindings.filter { $0.contexts.contains(context) }.flatMap(\.keys)
+            let bound = KeyMap.bindings.filter { $0.contexts.contains(context) }
+            let keys = bound.flatMap(\.keys)
             #expect(Set(keys).count == keys.count, "a key is bound twice in \(context)")
+            #expect(bound.filter { $0.otherwise == .typedText }.count <= 1, "two bindings take the typed text in \(context)")
+            #expect(bound.filter { $0.otherwise == .anyKey }.count <= 1, "two bindings take any key in \(context)")
         }
+    }
+
+    @Test func escapeLeadsOutOfEveryContextButTheMainTable() {
+        for context in KeyContext.allCases where context != .main {
+            var state = Self.state(in: context)
+            _ = state.handle(.escape, snapshot: Self.snapshot(), readOnly: false)
+            #expect(state.keyContext != context, "Esc stays in \(context)")
+            #expect(!state.wantsQuit, "Esc quits from \(context)")
+        }
+    }
+
+    @Test func f10QuitsWhereverQIsTypedOrClosesSomething() {
+        for context in KeyContext.quitByF10Only.union([.quitPrompt]) {
+            var state = Self.state(in: context)
+            _ = state.handle(.function(10), snapshot: Self.snapshot(), readOnly: false)
+            #expect(state.wantsQuit, "F10 in \(context)")
+        }
+    }
+
+    @Test func textContextsTakeTheViewsKeysAsTextAndCtrlUClears() {
+        let typed = "q?jJ/+x"
+        for context in [KeyContext.editor, .filter, .addressInput, .journalFilter] {
+            var state = Self.state(in: context)
+            for character in typed {
+                #expect(state.handle(.character(character), snapshot: Self.snapshot(), readOnly: false).isEmpty)
+            }
+            #expect(state.keyContext == context && !state.wantsQuit)
+            let text: () -> String? = {
+                switch context {
+                case .editor: state.editor.map { $0.text($0.focus) }
+                case .filter: state.filter
+                case .addressInput: state.addressInput
+                default: state.journalView?.filter
+                }
+            }
+            #expect(text()?.hasSuffix(typed) == true, "\(context): \(text() ?? "nil")")
+            _ = state.handle(.character("\u{15}"), snapshot: Self.snapshot(), readOnly: false)
+            #expect(text() == "", "Ctrl-U in \(context)")
+        }
+    }
+
+    @Test func theQuestionsTakeAnyOtherKeyAsNo() {
+        var state = Self.state(in: .quitPrompt)
+        _ = state.handle(.character("x"), snapshot: Self.snapshot(), readOnly: false)
+        #expect(!state.quitPrompt && !state.wantsQuit)
+        #expect(state.status?.text == "quit cancelled: still attached; the router keeps routing")
+
+        state = Self.state(in: .confirmation)
+        state.confirmation?.effects = [.send(.injectFault("replica-1", .kill), what: "kill replica-1")]
+        let effects = state.handle(.function(7), snapshot: Self.snapshot(), readOnly: false)
+        #expect(effects.isEmpty && state.confirmation == nil)
+        #expect(state.status?.text == "kill replica-1: cancelled; nothing changed")
     }
 
     @Test func everyBindingThatChangesTheRouterIsRefusedReadOnlyWithTheReason() {
         let refused = KeyMap.bindings.filter(\.refusedReadOnly)
-        #expect(refused.count >= 14)
+        #expect(refused.count >= 19)
         for binding in refused {
-            for context in Self.views where binding.contexts.contains(context) {
+            for context in KeyContext.allCases where binding.contexts.contains(context) {
                 var state = Self.state(in: context)
                 let effects = state.handle(binding.keys[0], snapshot: Self.snapshot(), readOnly: true)
                 #expect(effects.isEmpty, "\(binding.name) in \(context)")
                 #expect(state.status == .init(text: "read-only: \(binding.name) is refused", kind: .refused))
-                #expect(state.editor == nil && state.confirmation == nil && state.addressInput == nil)
+                #expect(state.keyContext == context, "\(binding.name) in \(context) changed what is on screen")
+                #expect(!state.stoppingRouter && !state.wantsQuit)
             }
         }
     }
@@ -126,16 +200,20 @@ struct KeyMapTests {
         case "PgUp": return .pageUp
         case "Home": return .home
         case "Space": return .character(" ")
+        case "Bksp": return .backspace
+        case "Del": return .delete
+        case "F10": return .function(10)
+        case "type": return .character("x")
         default: return word.count == 1 ? .character(word.first!) : nil
         }
     }
 
     @Test func theFooterOffersOnlyBindingsValidHere() {
-        for context in Self.mapped {
+        for context in KeyContext.allCases {
             for readOnly in [false, true] {
                 for simulated in [false, true] {
                     let footer = KeyHelp.footer(for: Self.state(in: context), simulated: simulated, readOnly: readOnly)
-                    #expect(footer.count >= 3)
+                    #expect(footer.count >= 2, "\(context)")
                     for (keys, label) in footer {
                         let key = Self.firstKey(of: keys)
                         #expect(key != nil, "footer \(keys) names no key")

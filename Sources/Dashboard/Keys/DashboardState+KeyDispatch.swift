@@ -3,8 +3,22 @@ import RouterAPI
 /// Key dispatch through `KeyMap`: the context on screen picks the binding, its flags decide
 /// refusal and confirmation, and `perform` carries out its action.
 extension DashboardState {
-    /// The context the key map looks keys up in: an open column chooser or help, else the view.
-    var keyContext: KeyContext { columnChooser != nil ? .columnChooser : showHelp ? .help : viewContext }
+    /// The context the key map looks keys up in: the innermost question, input or overlay on
+    /// screen, else the view.
+    var keyContext: KeyContext {
+        if quitPrompt { return .quitPrompt }
+        if confirmation != nil { return .confirmation }
+        if columnChooser != nil { return .columnChooser }
+        if editor != nil { return .editor }
+        if let journal = journalView {
+            if journal.offer != nil { return .journalRevert }
+            if journal.filterEditing { return .journalFilter }
+            return journal.showing != nil ? .journalEntry : .journal
+        }
+        if addressInput != nil { return .addressInput }
+        if showHelp { return .help }
+        return filterEditing ? .filter : viewContext
+    }
 
     /// The context of the view on screen, for looking keys up in the key map.
     var viewContext: KeyContext {
@@ -41,20 +55,23 @@ extension DashboardState {
         return .perform(binding.action, asksFirst: asks)
     }
 
-    mutating func handleBinding(_ key: Key, in context: KeyContext, snapshot: RouterSnapshot,
-                                        readOnly: Bool) -> [DashboardEffect] {
+    /// `update(model, key) -> (model, effects)`: every key goes through the key map in the
+    /// context on screen.
+    mutating func handle(_ key: Key, snapshot: RouterSnapshot, readOnly: Bool) -> [DashboardEffect] {
+        if key == .resize { return [] }
+        let context = keyContext
         switch decide(key, in: context, snapshot: snapshot, readOnly: readOnly) {
         case .ignored: return []
         case .refused(let reason): return refuse(reason)
         case .perform(_, let asksFirst):
             guard let binding = KeyMap.binding(for: key, in: context) else { return [] }
-            let effects = perform(binding, snapshot: snapshot)
+            let effects = perform(binding, key: key, snapshot: snapshot)
             return asksFirst ? askFirst(effects) : effects
         }
     }
 
     /// Carries out a binding's action (read-only and fleet checks are already done).
-    private mutating func perform(_ binding: KeyBinding, snapshot: RouterSnapshot) -> [DashboardEffect] {
+    private mutating func perform(_ binding: KeyBinding, key: Key, snapshot: RouterSnapshot) -> [DashboardEffect] {
         switch binding.action {
         case .quit: requestQuit(snapshot: snapshot)
         case .showHelp: showHelp = true
@@ -106,6 +123,12 @@ extension DashboardState {
         case .nextHelpPage: helpPage = helpPage.next
         case .previousHelpPage: helpPage = helpPage.next.next
         case .columnUp, .columnDown, .toggleColumn, .closeColumnChooser: chooseColumn(binding.action)
+        case .acceptText, .cancelText, .deleteBackward, .clearText, .typeText, .previousField, .nextField:
+            return editText(binding.action, key: key, snapshot: snapshot)
+        case .closeJournal, .filterJournal, .showEntry, .closeEntry, .offerRevert, .revert, .cancelRevert:
+            return journalKey(binding.action, snapshot: snapshot)
+        case .stopRouter, .detach, .cancelQuit: return answerQuitPrompt(binding.action)
+        case .confirm, .cancelConfirmation: return answerConfirmation(binding.action)
         }
         return []
     }

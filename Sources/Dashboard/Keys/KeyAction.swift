@@ -12,4 +12,10 @@ enum KeyAction: Hashable, Sendable {
     case closeHelp, nextHelpPage, previousHelpPage
     // The column chooser.
     case columnUp, columnDown, toggleColumn, closeColumnChooser
+    // A text being typed: the editor's field, the filter, a replica's URL, the journal's filter.
+    case acceptText, cancelText, deleteBackward, clearText, typeText, previousField, nextField
+    // The journal.
+    case closeJournal, filterJournal, showEntry, closeEntry, offerRevert, revert, cancelRevert
+    // The quit question and the destructive key's question.
+    case stopRouter, detach, cancelQuit, confirm, cancelConfirmation
 }

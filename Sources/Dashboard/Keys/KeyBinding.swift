@@ -1,12 +1,21 @@
 /// One key binding, in the manner of a `key.Binding`: the keys, what the help calls it, where it
 /// works, and the flags that decide refusal and confirmation for every key alike.
-struct KeyBinding: Sendable {
+struct KeyBinding: Equatable, Sendable {
     /// When the binding asks "y confirms" before doing anything.
     enum Confirm: Sendable {
         case never, always
         /// Only against a proxy, where the replica is a real server (drain on the simulated fleet
         /// is a drill).
         case inProxy
+    }
+
+    /// The keys a binding takes besides `keys`, when no other binding of the context takes them.
+    enum Otherwise: Equatable, Sendable {
+        case nothing
+        /// Any printable character: the text being typed.
+        case typedText
+        /// Any key at all ("any other key cancels").
+        case anyKey
     }
 
     var keys: [Key]
@@ -28,6 +37,7 @@ struct KeyBinding: Sendable {
     var simulatedOnly = false
     /// Works only while settings are on trial.
     var trialOnly = false
+    var otherwise: Otherwise = .nothing
 
     /// Read-only refuses this binding.
     var refusedReadOnly: Bool { changes || writesFile }

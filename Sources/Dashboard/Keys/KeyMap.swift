@@ -70,11 +70,89 @@ enum KeyMap {
                    action: .toggleColumn, contexts: [.columnChooser]),
         KeyBinding(keys: [.escape, .character("C"), .character("q")], label: "Esc C", help: "close", name: "close",
                    action: .closeColumnChooser, contexts: [.columnChooser]),
+        // The parameter editor and the replica URL typed after `a`.
+        KeyBinding(keys: [.enter], label: "Enter", help: "apply", name: "applying settings", action: .acceptText,
+                   contexts: [.editor], changes: true),
+        KeyBinding(keys: [.enter], label: "Enter", help: "add replica", name: "adding a replica", action: .acceptText,
+                   contexts: [.addressInput], changes: true),
+        KeyBinding(keys: [.escape], label: "Esc", help: "cancel", name: "cancel", action: .cancelText,
+                   contexts: [.editor, .addressInput]),
+        KeyBinding(keys: [.up, .backTab], label: "↑↓ Tab", help: "field", name: "previous field", action: .previousField,
+                   contexts: [.editor]),
+        KeyBinding(keys: [.down, .tab], label: "↑↓ Tab", help: nil, name: "next field", action: .nextField,
+                   contexts: [.editor]),
+        KeyBinding(keys: [], label: "type", help: nil, name: "typing", action: .typeText,
+                   contexts: [.editor, .addressInput], otherwise: .typedText),
+        // The table's filter and the journal's.
+        KeyBinding(keys: [], label: "type", help: "filter text", name: "typing", action: .typeText,
+                   contexts: [.filter, .journalFilter], otherwise: .typedText),
+        KeyBinding(keys: [.enter], label: "Enter", help: "keep filter", name: "keep filter", action: .acceptText,
+                   contexts: [.filter, .journalFilter]),
+        KeyBinding(keys: [.escape], label: "Esc", help: "clear filter", name: "clear filter", action: .cancelText,
+                   contexts: [.filter, .journalFilter]),
+        KeyBinding(keys: [.up], label: "↑↓", help: "move", name: "up", action: .moveUp, contexts: [.filter]),
+        KeyBinding(keys: [.down], label: "↑↓", help: nil, name: "down", action: .moveDown, contexts: [.filter]),
+        // Every text.
+        KeyBinding(keys: [.backspace], label: "Bksp", help: "delete", name: "delete", action: .deleteBackward,
+                   contexts: [.editor, .addressInput, .filter, .journalFilter]),
+        KeyBinding(keys: [.delete, .character("\u{15}")], label: "Del ^U", help: "clear field", name: "clear field",
+                   action: .clearText, contexts: [.editor, .addressInput, .filter, .journalFilter]),
+        // The journal: the most used first, so a narrow line keeps them.
+        KeyBinding(keys: [.escape, .character("J"), .character("q")], label: "Esc J", help: "close", name: "close journal",
+                   action: .closeJournal, contexts: [.journal]),
+        KeyBinding(keys: [.enter], label: "Enter", help: "show whole", name: "show whole", action: .showEntry,
+                   contexts: [.journal]),
+        KeyBinding(keys: [.character("R")], label: "R", help: "revert to just after it", name: "reverting",
+                   action: .offerRevert, contexts: [.journal], changes: true),
+        KeyBinding(keys: [.character("/")], label: "/", help: "filter", name: "filter", action: .filterJournal,
+                   contexts: [.journal]),
+        KeyBinding(keys: [.up, .character("k")], label: "↑↓ j k", help: "move", name: "up", action: .moveUp,
+                   contexts: [.journal]),
+        KeyBinding(keys: [.down, .character("j")], label: "↑↓ j k", help: nil, name: "down", action: .moveDown,
+                   contexts: [.journal]),
+        KeyBinding(keys: [.pageUp], label: "PgUp PgDn", help: "page", name: "page up", action: .pageUp, contexts: [.journal]),
+        KeyBinding(keys: [.pageDown], label: "PgUp PgDn", help: nil, name: "page down", action: .pageDown,
+                   contexts: [.journal]),
+        KeyBinding(keys: [.home], label: "Home End", help: "first / last", name: "first", action: .first,
+                   contexts: [.journal]),
+        KeyBinding(keys: [.end], label: "Home End", help: nil, name: "last", action: .last, contexts: [.journal]),
+        KeyBinding(keys: [.escape, .enter], label: "Esc Enter", help: "back to the list", name: "back to the list",
+                   action: .closeEntry, contexts: [.journalEntry]),
+        KeyBinding(keys: [.character("y"), .enter], label: "y Enter", help: "revert (journaled as a change of its own)",
+                   name: "reverting", action: .revert, contexts: [.journalRevert], changes: true),
+        KeyBinding(keys: [.character("n"), .escape], label: "n Esc", help: "cancel", name: "cancel revert",
+                   action: .cancelRevert, contexts: [.journalRevert]),
+        // The quit question on a router that routes real traffic in another process.
+        KeyBinding(keys: [.character("s"), .character("S")], label: "s", help: "stop routing: finish what is in flight, then stop",
+                   name: "stopping the router", action: .stopRouter, contexts: [.quitPrompt], changes: true),
+        KeyBinding(keys: [.character("d"), .character("D"), .character("q"), .function(10)], label: "d",
+                   help: "detach: close this screen, keep routing", name: "detach", action: .detach, contexts: [.quitPrompt]),
+        KeyBinding(keys: [.escape], label: "Esc", help: "cancel: stay attached (any other key too)", name: "cancel quit",
+                   action: .cancelQuit, contexts: [.quitPrompt], otherwise: .anyKey),
+        // A destructive key's question.
+        KeyBinding(keys: [.character("y")], label: "y", help: "carry it out", name: "confirm", action: .confirm,
+                   contexts: [.confirmation]),
+        KeyBinding(keys: [.character("n"), .escape], label: "n Esc", help: "cancel (any other key too)", name: "cancel",
+                   action: .cancelConfirmation, contexts: [.confirmation], otherwise: .anyKey),
+        // F10 quits where q is typed or closes something.
+        KeyBinding(keys: [.function(10)], label: "F10", help: "quit", name: "quit", action: .quit,
+                   contexts: KeyContext.quitByF10Only),
     ]
 
-    /// The binding `key` triggers in `context`, if any.
+    /// The binding `key` triggers in `context`, if any: one naming the key, else the context's
+    /// typed text for a printable character, else the context's "any other key".
     static func binding(for key: Key, in context: KeyContext) -> KeyBinding? {
-        bindings.first { $0.matches(key, in: context) }
+        if let named = bindings.first(where: { $0.matches(key, in: context) }) { return named }
+        if case .character(let character) = key, isTypable(character),
+           let typing = bindings.first(where: { $0.otherwise == .typedText && $0.contexts.contains(context) }) {
+            return typing
+        }
+        return bindings.first { $0.otherwise == .anyKey && $0.contexts.contains(context) }
+    }
+
+    /// A character that is text, not a control character (Ctrl-U arrives as U+0015).
+    static func isTypable(_ character: Character) -> Bool {
+        !character.isNewline && !character.unicodeScalars.contains { $0.properties.generalCategory == .control }
     }
 
     /// True when `binding` can be used in `context` on this router: the footer offers only these.

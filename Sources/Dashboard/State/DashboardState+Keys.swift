@@ -1,6 +1,6 @@
 import RouterAPI
 
-/// Key handling: `update(model, key) -> (model, effects)` with the snapshot on screen as context.
+/// What the views' keys do: scrolling, refresh, quitting, load and replica changes.
 extension DashboardState {
     /// The delay `w` gives a replica's probes: longer than the default probe deadline (0.1 s), so
     /// probes time out and the deadline doubling shows, but shorter than the 1 s maximum.
@@ -8,48 +8,16 @@ extension DashboardState {
     /// The refresh intervals `<` and `>` step through, in milliseconds.
     static let refreshSteps = [50, 100, 200, 250, 500, 1000, 2000, 5000, 10_000]
 
-    mutating func handle(_ key: Key, snapshot: RouterSnapshot, readOnly: Bool) -> [DashboardEffect] {
-        if key == .resize { return [] }
-        if quitPrompt { return handleQuitPrompt(key, snapshot: snapshot, readOnly: readOnly) }
-        if let confirmation { return answerConfirmation(confirmation, key: key) }
-        if columnChooser != nil { return handleBinding(key, in: .columnChooser, snapshot: snapshot, readOnly: readOnly) }
-        if key == .function(10) {
-            requestQuit(snapshot: snapshot)
-            return []
-        }
-        if editor != nil { return handleEditor(key, snapshot: snapshot, readOnly: readOnly) }
-        if journalView != nil { return handleJournal(key, snapshot: snapshot, readOnly: readOnly) }
-        if addressInput != nil { return handleAddressInput(key) }
-        if showHelp { return handleBinding(key, in: .help, snapshot: snapshot, readOnly: readOnly) }
-        if filterEditing, handleFilter(key) { return [] }
-        return handleBinding(key, in: viewContext, snapshot: snapshot, readOnly: readOnly)
-    }
-
-    private mutating func handleFilter(_ key: Key) -> Bool {
-        switch key {
-        case .enter:
-            filterEditing = false
-        case .escape:
-            filter = ""
-            filterEditing = false
-        case .backspace:
-            if !filter.isEmpty { filter.removeLast() }
-        case .delete:
-            filter = ""
-        case .character(let character) where !character.isNewline:
-            filter.append(character)
-            tableScroll = 0
-        default:
-            return false
-        }
-        return true
-    }
-
     var pageRows: Int {
-        view == .main && focus != .replicas ? panelPageRows : tablePageRows
+        if journalView != nil { return JournalViewState.pageRows }
+        return view == .main && focus != .replicas ? panelPageRows : tablePageRows
     }
 
     mutating func scroll(by offset: Int) {
+        if journalView != nil {
+            journalView?.move(by: offset)
+            return
+        }
         switch (view, focus) {
         case (.detail, _), (.main, .replicas): moveSelection(by: offset)
         case (.models, _): modelsScroll = max(0, modelsScroll.addingClamped(offset))
@@ -89,47 +57,6 @@ extension DashboardState {
         }
     }
 
-    private mutating func handleQuitPrompt(_ key: Key, snapshot: RouterSnapshot, readOnly: Bool) -> [DashboardEffect] {
-        switch key {
-        case .character("s"), .character("S"):
-            quitPrompt = false
-            if readOnly { return refuse("read-only: stopping the router is refused; d detaches") }
-            stoppingRouter = true
-            return [.send(.stopRouting, what: "stop routing")]
-        case .character("d"), .character("D"), .character("q"), .function(10):
-            quitPrompt = false
-            wantsQuit = true
-        default:
-            quitPrompt = false
-            status = Status(text: "quit cancelled: still attached; the router keeps routing", kind: .info)
-        }
-        return []
-    }
-
-    private mutating func handleAddressInput(_ key: Key) -> [DashboardEffect] {
-        guard var text = addressInput else { return [] }
-        switch key {
-        case .escape:
-            addressInput = nil
-            status = Status(text: "add replica cancelled", kind: .info)
-        case .enter:
-            addressInput = nil
-            if text.isEmpty { return refuse("add replica: no URL was typed") }
-            return [.send(.addReplica(address: text), what: "add replica \(text)")]
-        case .backspace:
-            if !text.isEmpty { text.removeLast() }
-            addressInput = text
-        case .delete:
-            addressInput = ""
-        case .character(let character) where !character.isNewline && !character.isWhitespace:
-            if text.count < 256 { text.append(character) }
-            addressInput = text
-        default:
-            break
-        }
-        return []
-    }
-
     /// `D`: drain the selected replica, or let a draining one take requests again.
     private mutating func drainKey(snapshot: RouterSnapshot) -> [DashboardEffect] {
         guard let id = targetReplica else { return refuse("drain: no replica is selected") }
@@ -165,15 +92,6 @@ extension DashboardState {
         confirmation = Confirmation(question: what, effects: effects)
         status = Status(text: "\(what)? y confirms, any other key cancels", kind: .info)
         return []
-    }
-
-    private mutating func answerConfirmation(_ asked: Confirmation, key: Key) -> [DashboardEffect] {
-        confirmation = nil
-        guard key == .character("y") else {
-            status = Status(text: "\(asked.question): cancelled; nothing changed", kind: .info)
-            return []
-        }
-        return asked.effects
     }
 
     /// `+` and `-` on the simulated fleet.
@@ -230,54 +148,6 @@ extension DashboardState {
 
     mutating func refuse(_ text: String) -> [DashboardEffect] {
         status = Status(text: text, kind: .refused)
-        return []
-    }
-
-    private mutating func handleEditor(_ key: Key, snapshot: RouterSnapshot, readOnly: Bool) -> [DashboardEffect] {
-        guard var form = editor else { return [] }
-        defer { if editor != nil { editor = form } }
-        switch key {
-        case .escape:
-            editor = nil
-            status = Status(text: "edit cancelled; nothing changed", kind: .info)
-        case .enter:
-            let validation = form.validate()
-            guard let settings = validation.settings else {
-                let first = ParameterForm.fields.first { validation.errors[$0] != nil }
-                let why = first.flatMap { key in validation.errors[key].map { "\(key.label) \($0.reason)" } } ?? "invalid"
-                status = Status(text: "not applied: \(why)", kind: .refused)
-                return []
-            }
-            if readOnly {
-                editor = nil
-                return refuse("read-only: editing parameters is refused")
-            }
-            let trial: Int?
-            switch form.trialSeconds() {
-            case .failure(let error):
-                status = Status(text: "not applied: \(ParameterForm.trialLabel) \(error.reason)", kind: .refused)
-                return []
-            case .success(let seconds): trial = seconds
-            }
-            editor = nil
-            if settings == snapshot.settings {
-                status = Status(text: "nothing to apply: the form equals the live settings", kind: .info)
-                return []
-            }
-            if let trial {
-                return [.send(.applySettingsOnTrial(settings, seconds: trial, session: nil), what: "apply on trial (\(trial) s)")]
-            }
-            return [.send(.applySettings(settings), what: "apply settings")]
-        case .up, .backTab: form.moveFocus(by: -1)
-        case .down, .tab: form.moveFocus(by: 1)
-        case .backspace: form.deleteBackward()
-        case .delete: form.clearField()
-        case .character(let character) where !character.isNewline:
-            // Control characters (Ctrl-U) clear the field; anything else is typed and validated.
-            if character == "\u{15}" { form.clearField() } else { form.type(character) }
-        default:
-            break
-        }
         return []
     }
 }

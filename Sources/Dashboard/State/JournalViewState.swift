@@ -29,6 +29,14 @@ struct JournalViewState: Equatable {
         return newestFirst.filter { $0.line.localizedCaseInsensitiveContains(filter) }
     }
 
+    /// How far PgUp and PgDn move the selection.
+    static let pageRows = 10
+
+    /// Moves the selection by `offset` entries, staying on the list.
+    mutating func move(by offset: Int) {
+        selected = min(max(selected.addingClamped(offset), 0), max(visible.count - 1, 0))
+    }
+
     var selectedEntry: JournalEntry? {
         let shown = visible
         return shown.indices.contains(selected) ? shown[selected] : nil

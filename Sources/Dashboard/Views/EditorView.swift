@@ -58,8 +58,7 @@ enum EditorView {
             canvas.put(reason, in: inside, row: helpRow, column: 1, role: .editError)
             return
         }
-        canvas.put("Enter apply" + canvas.glyphs.separator + "Esc cancel" + canvas.glyphs.separator
-                   + "Tab/arrows field" + canvas.glyphs.separator + "Bksp delete, Del clear",
+        canvas.put(KeyHelp.inline(in: .editor, width: inside.width - 2, separator: canvas.glyphs.separator, readOnly: false),
                    in: inside, row: helpRow, column: 1, role: .tableDim)
         if !errorLines.isEmpty, row < helpRow {
             if row + 1 + errorLines.count < helpRow { row += 1 }

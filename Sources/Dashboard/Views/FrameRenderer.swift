@@ -56,7 +56,7 @@ struct FrameRenderer {
                              simulated: snapshot.mode == .simulated, readOnly: configuration.readOnly)
         }
         if let journal = state.journalView {
-            JournalView.draw(&canvas, in: layout.body, view: journal)
+            JournalView.draw(&canvas, in: layout.body, view: journal, readOnly: configuration.readOnly)
         }
         if let cursor = state.columnChooser {
             ColumnChooserView.draw(&canvas, in: layout.body, hidden: state.hiddenColumns, cursor: cursor)
@@ -65,7 +65,7 @@ struct FrameRenderer {
             EditorView.draw(&canvas, in: canvas.bounds, form: form, legacy: snapshot.legacyBackoff)
         }
         if state.quitPrompt {
-            QuitPromptView.draw(&canvas, in: layout.body, snapshot: snapshot)
+            QuitPromptView.draw(&canvas, in: layout.body, snapshot: snapshot, readOnly: configuration.readOnly)
         }
         return canvas.screen
     }
@@ -101,7 +101,11 @@ struct FrameRenderer {
     private func drawStatusLine(_ canvas: inout Canvas, in rect: Rect, state: DashboardState) {
         if let typed = state.addressInput {
             canvas.fill(rect, role: .statusInfo)
-            canvas.put(" replica URL (Enter adds, Esc cancels): \(typed)_", in: rect, row: 0, role: .statusInfo)
+            // The keys follow the URL as far as they fit: without a status row this line is the footer.
+            let prompt = " replica URL: \(typed)_   "
+            let keys = KeyHelp.inline(in: .addressInput, width: rect.width - prompt.count - 1,
+                                      separator: canvas.glyphs.separator, readOnly: configuration.readOnly)
+            canvas.put(prompt + keys, in: rect, row: 0, role: .statusInfo)
             return
         }
         guard let status = state.status else { return }

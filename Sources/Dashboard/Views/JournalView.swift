@@ -3,22 +3,26 @@ import RouterAPI
 
 /// The journal view (`J`): entries newest first; one entry whole; a revert offer with what changes.
 enum JournalView {
-    static func draw(_ canvas: inout Canvas, in area: Rect, view: JournalViewState) {
+    static func draw(_ canvas: inout Canvas, in area: Rect, view: JournalViewState, readOnly: Bool) {
         canvas.fill(area, role: .modalText)
         let count = view.entries?.count ?? 0
         canvas.box(area, title: "Journal (\(count) entries, newest first)")
         let inside = area.inset(by: 1)
         guard inside.height > 1 else { return }
         let helpRow = inside.height - 1
+        let separator = canvas.glyphs.separator
+        func keys(_ context: KeyContext, width: Int) -> String {
+            KeyHelp.inline(in: context, width: width, separator: separator, readOnly: readOnly)
+        }
         var lines: [(String, StyleRole)]
         var selectedLine: Int?
         if let offer = view.offer {
             lines = [("Revert to the settings just after #\(offer.sequence)? These change:", .modalTitle)]
             lines += offer.differences.map { ("  " + $0.text, .editPending) }
-            lines += [("", .modalText), ("y or Enter: revert (journaled as a change of its own) · n or Esc: cancel", .helpKey)]
+            lines += [("", .modalText), (keys(.journalRevert, width: inside.width - 2), .helpKey)]
         } else if let number = view.showing, let entry = view.entries?.first(where: { $0.sequence == number }) {
             lines = whole(entry, width: inside.width - 2).map { ($0, .modalText) }
-            lines += [("", .modalText), ("Esc or Enter: back to the list", .helpKey)]
+            lines += [("", .modalText), (keys(.journalEntry, width: inside.width - 2), .helpKey)]
         } else if view.entries == nil {
             lines = [("reading the journal…", .tableDim)]
         } else {
@@ -40,8 +44,7 @@ enum JournalView {
             canvas.put(text, x: inside.x + 1, y: inside.y + row, role: shown, maxWidth: inside.width - 2)
         }
         let filter = view.filterEditing ? "filter: \(view.filter)_" : (view.filter.isEmpty ? "" : "filter: \(view.filter) · ")
-        let help = view.filterEditing ? filter
-            : filter + "↑↓ move · / filter · Enter show whole · R revert to just after it · Esc close"
+        let help = view.filterEditing ? filter : filter + keys(.journal, width: inside.width - 2 - filter.count)
         canvas.put(help, in: inside, row: helpRow, column: 1, role: view.filterEditing ? .filterText : .tableDim)
     }
 

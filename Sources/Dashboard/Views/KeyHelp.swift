@@ -26,24 +26,9 @@ enum KeyHelp {
         var only: Set<KeyContext> = KeyContext.views
     }
 
-    private static func footerItems(in context: KeyContext, paused: Bool) -> [FooterItem] {
-        switch context {
-        case .help:
-            return [
-                FooterItem(keys: "Esc ?", label: "close help", action: .closeHelp, only: [.help]),
-                FooterItem(keys: "Tab", label: "next page: keys, columns, header", action: .nextHelpPage, only: [.help]),
-                FooterItem(keys: "q", label: "quit", action: .quit, only: [.help]),
-            ]
-        case .columnChooser:
-            return [
-                FooterItem(keys: "↑↓", label: "column", action: .columnDown, only: [.columnChooser]),
-                FooterItem(keys: "Space", label: "show/hide", action: .toggleColumn, only: [.columnChooser]),
-                FooterItem(keys: "Esc C", label: "close", action: .closeColumnChooser, only: [.columnChooser]),
-            ]
-        default:
-            break
-        }
-        return [
+    /// The views' footer: short labels, some naming a group of bindings ("u x w f r faults").
+    private static func viewFooterItems(paused: Bool) -> [FooterItem] {
+        [
             FooterItem(keys: "q", label: "quit", action: .quit),
             FooterItem(keys: "?", label: "help", action: .showHelp),
             FooterItem(keys: "Esc", label: "back", action: .back, only: [.detail]),
@@ -66,28 +51,41 @@ enum KeyHelp {
         ]
     }
 
-    /// The footer's key list for what is on screen now.
+    /// The footer's key list for what is on screen now: the views' own short list, or else every
+    /// binding of the context that the help describes, in the key map's order.
     static func footer(for state: DashboardState, simulated: Bool, readOnly: Bool) -> [(String, String)] {
-        if state.editor != nil {
-            return [("Enter", "apply"), ("Esc", "cancel"), ("↑↓ Tab", "field"), ("Bksp", "delete"),
-                    ("Del ^U", "clear field"), ("F10", "quit")]
-        }
         let context = state.keyContext
-        if context == state.viewContext {
-            if state.journalView != nil {
-                return [("Esc J", "close"), ("↑↓", "move"), ("/", "filter"), ("Enter", "show whole"), ("R", "revert")]
-            }
-            if state.filterEditing {
-                return [("type", "filter text"), ("Enter", "keep filter"), ("Esc", "clear filter"), ("↑↓", "move")]
-            }
-        }
-        return footerItems(in: context, paused: state.isPaused).compactMap { item in
+        guard KeyContext.views.contains(context) else { return rows(in: context, simulated: simulated, readOnly: readOnly) }
+        return viewFooterItems(paused: state.isPaused).compactMap { item in
             guard item.only.contains(context),
                   let binding = KeyMap.bindings.first(where: { $0.action == item.action }),
                   KeyMap.isOffered(binding, in: context, simulated: simulated, readOnly: readOnly)
             else { return nil }
             return (item.keys, item.label)
         }
+    }
+
+    /// The keys and help of every binding offered in `context`, in the key map's order.
+    static func rows(in context: KeyContext, simulated: Bool, readOnly: Bool) -> [(String, String)] {
+        offered(in: context, simulated: simulated, readOnly: readOnly).map { ($0.label, $0.help ?? $0.name) }
+    }
+
+    private static func offered(in context: KeyContext, simulated: Bool, readOnly: Bool) -> [KeyBinding] {
+        KeyMap.helpRows(in: context).filter {
+            KeyMap.isOffered($0, in: context, simulated: simulated, readOnly: readOnly)
+        }
+    }
+
+    /// The keys of `context` as one line for a box of its own ("Enter apply · Esc cancel"): whole
+    /// items only, up to `width`, without quitting, which the footer names.
+    static func inline(in context: KeyContext, width: Int, separator: String, readOnly: Bool) -> String {
+        var line = ""
+        for binding in offered(in: context, simulated: true, readOnly: readOnly) where binding.action != .quit {
+            let item = (line.isEmpty ? "" : separator) + binding.label + " " + (binding.help ?? binding.name)
+            guard line.count + item.count <= width else { break }
+            line += item
+        }
+        return line
     }
 
     static func drawFooter(_ canvas: inout Canvas, in rect: Rect, keys: [(String, String)]) {

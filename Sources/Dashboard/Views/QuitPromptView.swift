@@ -3,14 +3,12 @@ import RouterAPI
 /// The question `q` asks when the router runs in another process and routes real traffic:
 /// stop it, detach and leave it routing, or cancel.
 enum QuitPromptView {
-    static func draw(_ canvas: inout Canvas, in area: Rect, snapshot: RouterSnapshot) {
+    static func draw(_ canvas: inout Canvas, in area: Rect, snapshot: RouterSnapshot, readOnly: Bool) {
+        let keys = KeyHelp.rows(in: .quitPrompt, simulated: false, readOnly: readOnly)
         let lines: [(String, String)] = [
             ("", "The router routes real traffic: \(Format.rate(snapshot.rateIn)) in now."),
             ("", ""),
-            ("s", "stop routing: finish what is in flight, then stop"),
-            ("d", "detach: close this screen, keep routing"),
-            ("Esc", "cancel: stay attached"),
-        ]
+        ] + keys
         let box = area.centered(width: min(area.width, 60), height: min(area.height, lines.count + 2))
         canvas.fill(box, role: .modalText)
         canvas.box(box, title: "Quit: \(snapshot.mode)")
