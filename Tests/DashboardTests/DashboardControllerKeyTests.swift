@@ -145,7 +145,8 @@ struct KeyHandlingTests {
         let control = FakeRouterControl(Fixtures.snapshot(mode: .proxy(listen: "127.0.0.1:8000")))
         control.setConnection(.connected(address: "/run/routertop/8000.sock"))
         let dashboard = dashboard(control)
-        #expect(dashboard.render(size: size).contains(" connected "), "the header says how the router is reached")
+        #expect(dashboard.render(size: size).row(1).contains("proxy on 127.0.0.1:8000, connected"),
+                "the header says how the router is reached")
         dashboard.handle(.character("q"))
         #expect(!dashboard.wantsQuit)
         #expect(dashboard.render(size: size).contains("s    stop routing: finish what is in flight, then stop"))

@@ -21,6 +21,23 @@ struct ScreenTruthGridTests {
         #expect(first.count <= 80 && second.count <= 80)
     }
 
+    @Test("at 80×24 an attached dashboard keeps the rates; a lost connection keeps its label before them")
+    func narrowAttachedHeader() {
+        let size = TerminalSize(columns: 80, rows: 24)
+        let control = FakeRouterControl(Self.failing())
+        control.setConnection(.connected(address: "/run/routertop/8000.sock"))
+        let dashboard = Fixtures.controller(control)
+        let connected = dashboard.render(size: size).row(0)
+        #expect(connected.contains("fulfil p50 800µs p99 31ms  in 121/s out 119/s fail 190/s"), "\(connected)")
+        #expect(dashboard.render(size: TerminalSize(columns: 120, rows: 40)).row(1).contains("simulated fleet, connected"),
+                "it goes with the mode")
+
+        control.setConnection(.reconnecting(address: "/run/routertop/8000.sock", since: .now))
+        let lost = dashboard.render(size: size).row(0)
+        #expect(lost.hasPrefix("routertop   reconnecting since "), "\(lost)")
+        #expect(lost.contains("fulfil p50 800µs p99 31ms"))
+    }
+
     @Test("at 160 columns the header shows completed and failed per second, and tasks probing and in backoff")
     func wideHeader() {
         var snapshot = Self.failing()

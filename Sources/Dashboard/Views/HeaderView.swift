@@ -11,8 +11,10 @@ enum HeaderView {
         first.add(0, ("routertop", .headerTitle))
         if paused { first.add(0, (" PAUSED ", .headerPaused)) }
         if readOnly { first.add(0, (" READ-ONLY ", .bannerReadOnly)) }
-        if !connection.text.isEmpty {
-            first.add(0, (" " + connection.text + " ", connection.stale ? .headerPaused : .headerValue))
+        if connection.stale {
+            // A lost or stale connection is news: it leads the line. "connected", the normal
+            // case, goes with the mode on the second line and leaves this one to the figures.
+            first.add(0, (" " + connection.text + " ", .headerPaused))
         }
         if let trial = snapshot.trial { first.add(0, (" " + trial.headerText + " ", .headerPaused)) }
         addActivity(snapshot, to: &first)
@@ -29,7 +31,8 @@ enum HeaderView {
         }
         var second = SegmentLine()
         addFailures(snapshot.totals, to: &second)
-        second.add(1, (snapshot.mode.description, .headerValue))
+        let reached = connection.stale || connection.text.isEmpty ? "" : ", " + connection.text
+        second.add(1, (snapshot.mode.description + reached, .headerValue))
         second.add(1, ("backoff ", .headerLabel),
                    value(.initialBackoff, Format.setting(live.initialBackoff) + "s"),
                    (" " + canvas.glyphs.times, .headerLabel),
