@@ -237,10 +237,32 @@ struct FrontDoorHardeningTests {
             #expect(statusLines(text) == ["HTTP/1.1 503 Service Unavailable"])
             #expect(text.contains("at their limit"))
             #expect(try await fixture.proxy.figures().get().bodyBudgetRefusals == 1)
+            #expect(try await fixture.proxy.figures().get().malformedRequests == 0,
+                    "the body the router refused and closed on before it came is not a bad request")
             // A body that fits goes through.
             #expect(try await fixture.send(.POST, path: "/small", body: "tiny").status == .ok)
             try await fixture.expectConserved()
             #expect(try await fixture.proxy.figures().get().bodyBytesReserved == 0)
+        }
+    }
+
+    @Test("a client that leaves in the middle of its request head is not counted as a bad request")
+    func clientLeavingMidHead() async throws {
+        let fixture = try await ProxyFixture.start([fast])
+        try await fixture.run {
+            let client = try await RawConnection.open(port: fixture.proxy.port, on: fixture.clientGroup)
+            try await client.send("GET /half HTTP/1.1\r\nhost: a\r\nx-unfinished: ")
+            await client.close()
+            try await poll("the router to see the connection end") {
+                try await fixture.proxy.figures().get().connections == 0
+            }
+            // A garbled head is still counted, so the count above is not simply never kept.
+            let garbled = try await RawConnection.open(port: fixture.proxy.port, on: fixture.clientGroup)
+            try await garbled.send("NOT HTTP AT ALL\r\n\r\n")
+            try await poll("the garbled connection to close") { try await garbled.isClosed }
+            let malformed = try await fixture.proxy.figures().get().malformedRequests
+            #expect(malformed == 1)
+            #expect(try await fixture.proxy.totals().get().admitted == 0)
         }
     }
 

@@ -37,6 +37,7 @@ struct KeyBinding: Equatable, Sendable {
     var simulatedOnly = false
     /// Works only while settings are on trial.
     var trialOnly = false
+    /// What else the binding takes: the typed text, or any other key.
     var otherwise: Otherwise = .nothing
 
     /// Read-only refuses this binding.

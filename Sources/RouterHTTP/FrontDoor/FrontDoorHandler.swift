@@ -203,6 +203,12 @@ final class FrontDoorHandler: ChannelDuplexHandler, RemovableChannelHandler {
             context.close(promise: nil)
             return
         }
+        if case .invalidEOFState = parserError {
+            // The input stopped mid-request because the connection ended: the client left, or the
+            // router closed it after refusing a request before its body came. Nothing was
+            // malformed and nothing can be answered; `channelInactive` calls off what was open.
+            return
+        }
         malformedSeen = true
         hold(.stopped)
         if queued.isEmpty, handleMalformed(parserError) { return }
