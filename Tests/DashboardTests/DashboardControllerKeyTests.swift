@@ -149,7 +149,7 @@ struct KeyHandlingTests {
                 "the header says how the router is reached")
         dashboard.handle(.character("q"))
         #expect(!dashboard.wantsQuit)
-        #expect(dashboard.render(size: size).contains("s    stop routing: finish what is in flight, then stop"))
+        #expect(dashboard.render(size: size).contains("s    stop routing"))
         dashboard.handle(.escape)
         #expect(!dashboard.wantsQuit)
         #expect(dashboard.render(size: size).contains("quit cancelled"))

@@ -38,7 +38,7 @@ struct ModelsDashboardTests {
         }
         try tmux.press("Escape")
         try tmux.press("q")
-        try await tmux.waitForScreen("the quit question") { $0.contains("stop routing: finish what is in flight") }
+        try await tmux.waitForScreen("the quit question") { $0.contains("Stopping lets what is in flight finish") }
         try tmux.press("s")
         #expect(try await tmux.waitForExit() == 0)
     }

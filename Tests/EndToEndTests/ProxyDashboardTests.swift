@@ -31,7 +31,7 @@ struct ProxyDashboardTests {
             screen.contains("attempts per request: 1:10")
         }
         try tmux.press("q")
-        try await tmux.waitForScreen("the quit question") { $0.contains("stop routing: finish what is in flight") }
+        try await tmux.waitForScreen("the quit question") { $0.contains("Stopping lets what is in flight finish") }
         try tmux.press("s")
         #expect(try await tmux.waitForExit() == 0)
         #expect(readLog().contains("stopped: admitted=10 completed=10 failed=[] pending=0 running=0 conserved=true"))

@@ -123,11 +123,11 @@ enum KeyMap {
         KeyBinding(keys: [.character("n"), .escape], label: "n Esc", help: "cancel", name: "cancel revert",
                    action: .cancelRevert, contexts: [.journalRevert]),
         // The quit question on a router that routes real traffic in another process.
-        KeyBinding(keys: [.character("s"), .character("S")], label: "s", help: "stop routing: finish what is in flight, then stop",
-                   name: "stopping the router", action: .stopRouter, contexts: [.quitPrompt], changes: true),
+        KeyBinding(keys: [.character("s"), .character("S")], label: "s", help: "stop routing", name: "stopping the router",
+                   action: .stopRouter, contexts: [.quitPrompt], changes: true),
         KeyBinding(keys: [.character("d"), .character("D"), .character("q"), .function(10)], label: "d",
-                   help: "detach: close this screen, keep routing", name: "detach", action: .detach, contexts: [.quitPrompt]),
-        KeyBinding(keys: [.escape], label: "Esc", help: "cancel: stay attached (any other key too)", name: "cancel quit",
+                   help: "detach, keep routing", name: "detach", action: .detach, contexts: [.quitPrompt]),
+        KeyBinding(keys: [.escape], label: "Esc", help: "stay attached (any key)", name: "cancel quit",
                    action: .cancelQuit, contexts: [.quitPrompt], otherwise: .anyKey),
         // A destructive key's question.
         KeyBinding(keys: [.character("y")], label: "y", help: "carry it out", name: "confirm", action: .confirm,

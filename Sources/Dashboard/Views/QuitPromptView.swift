@@ -7,6 +7,8 @@ enum QuitPromptView {
         let keys = KeyHelp.rows(in: .quitPrompt, simulated: false, readOnly: readOnly)
         let lines: [(String, String)] = [
             ("", "The router routes real traffic: \(Format.rate(snapshot.rateIn)) in now."),
+            ("", "Stopping lets what is in flight finish; detaching closes"),
+            ("", "only this screen."),
             ("", ""),
         ] + keys
         let box = area.centered(width: min(area.width, 60), height: min(area.height, lines.count + 2))
