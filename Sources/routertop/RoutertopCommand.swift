@@ -52,18 +52,7 @@ struct WatchCommand: ParsableCommand {
 
     func run() throws {
         let environment = ProcessInfo.processInfo.environment
-        let startup: StartupConfiguration
-        do {
-            startup = try StartupConfiguration.resolve(
-                environment: environment,
-                flags: .init(
-                    router: settings.texts, refreshMilliseconds: display.refreshMilliseconds, theme: display.theme,
-                    readOnly: display.readOnly
-                )
-            )
-        } catch {
-            failStartup(error.description)
-        }
+        let startup = display.startup(router: settings.texts, environment: environment)
         if proxy.isRequested {
             ProxyMode.run(proxy, startup: startup, display: display, control: controlOptions, journal: journalOptions,
                           logFile: logFile, seed: seed, legacyBackoff: legacyBackoff)

@@ -20,16 +20,7 @@ struct AttachCommand: ParsableCommand {
 
     func run() throws {
         let environment = ProcessInfo.processInfo.environment
-        let startup: StartupConfiguration
-        do {
-            startup = try StartupConfiguration.resolve(
-                environment: environment,
-                flags: .init(router: [:], refreshMilliseconds: display.refreshMilliseconds, theme: display.theme,
-                             readOnly: display.readOnly)
-            )
-        } catch {
-            failStartup(error.description)
-        }
+        let startup = display.startup(environment: environment)
         let target: AttachTarget
         switch AttachTarget.resolve(router, environment: environment) {
         case .failure(let error): failStartup(error.description)

@@ -49,4 +49,17 @@ struct DisplayOptions: ParsableArguments {
 
     @Flag(help: "Draw bars, sparklines and borders in plain ASCII (automatic when the locale is not UTF-8).")
     var ascii = false
+
+    /// The start-up configuration from the environment, these flags and the router's own flags; a
+    /// bad value stops start-up with status 2 and one line naming it.
+    func startup(router: [RouterSettingKey: String] = [:], environment: [String: String]) -> StartupConfiguration {
+        do {
+            return try StartupConfiguration.resolve(
+                environment: environment,
+                flags: .init(router: router, refreshMilliseconds: refreshMilliseconds, theme: theme, readOnly: readOnly)
+            )
+        } catch {
+            failStartup(error.description)
+        }
+    }
 }
