@@ -24,7 +24,7 @@ extension RouterSnapshot {
         case backoffTimers = "backoff_timers"
         case probeWaits = "probe_waits"
         case attemptsHistogram = "attempts_histogram"
-        case retries, events, simulation, proxy, models, trial
+        case retries, events, simulation, proxy, models, trial, observer
     }
 
     /// Refuses a document of another schema version: a client must not misread one.
@@ -67,6 +67,7 @@ extension RouterSnapshot {
         self.proxy = try c.decodeIfPresent(ProxyFigures.self, forKey: .proxy)
         self.models = try c.decodeIfPresent(ModelFigures.self, forKey: .models)
         self.trial = try c.decodeIfPresent(TrialStatus.self, forKey: .trial)
+        self.observer = try c.decodeIfPresent(ObserverStatus.self, forKey: .observer)
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -98,6 +99,7 @@ extension RouterSnapshot {
         try c.encodeIfPresent(proxy, forKey: .proxy)
         try c.encodeIfPresent(models, forKey: .models)
         try c.encodeIfPresent(trial, forKey: .trial)
+        try c.encodeIfPresent(observer, forKey: .observer)
     }
 }
 

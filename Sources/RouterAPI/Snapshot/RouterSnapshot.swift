@@ -42,6 +42,8 @@ public struct RouterSnapshot: Sendable, Codable {
     public var models: ModelFigures?
     /// The settings change on trial, when one runs: every dashboard shows its countdown.
     public var trial: TrialStatus?
+    /// How the bridge observing a Ray Serve router is doing; nil for routertop's own routers.
+    public var observer: ObserverStatus?
 
     /// True when the live backoff or probe settings differ from the start values.
     public var settingsChanged: Bool { settings != startupSettings }
