@@ -62,6 +62,7 @@ public final class ControlServer: Sendable {
         service: ControlService, socketPath: String, admin: AdminListener?, group: any EventLoopGroup
     ) -> Result<ControlServer, ControlStartupError> {
         if case .failure(let problem) = ControlSocketGuard.prepare(path: socketPath) { return .failure(problem) }
+        service.control.name(socketPath: socketPath)
         let metrics = service.metrics
         let budget = ConnectionBudget(onRefusal: { metrics?.connectionRefused() })
         var channels: [any Channel] = []

@@ -7,10 +7,12 @@ import RouterEngine
 public final class EventLoopScheduler: EngineScheduler {
     public let eventLoop: any EventLoop
     private let start: NIODeadline
+    public let wallClockOrigin: UTCTime
 
     public init(eventLoop: any EventLoop, start: NIODeadline = .now()) {
         self.eventLoop = eventLoop
         self.start = start
+        self.wallClockOrigin = UTCTime.now() + .nanoseconds((start - NIODeadline.now()).nanoseconds)
     }
 
     public var now: EngineTime {

@@ -184,7 +184,9 @@ struct ControlAPIEndToEndTests {
         #expect(folder[.posixPermissions] as? Int == 0o700)
         #expect(try FileManager.default.attributesOfItem(atPath: socket)[.posixPermissions] as? Int == 0o600)
         let list = try CommandRun.run("/usr/bin/env", [environment, RoutertopBinary.path, "list"])
-        #expect(list.standardOutput == "e2e\t\(socket)\n")
+        let fields = list.standardOutput.split(separator: "\t")
+        #expect(fields.count == 3 && fields[0] == "e2e" && fields[1].hasPrefix("proxy on 127.0.0.1:") && fields[2] == "\(socket)\n",
+                "name, kind and socket: \(list.standardOutput)")
 
         let second = try router("second")
         defer { second.stop() }
@@ -195,7 +197,7 @@ struct ControlAPIEndToEndTests {
         first.signal(SIGKILL)
         _ = await first.exit(within: .seconds(10))
         let stale = try CommandRun.run("/usr/bin/env", [environment, RoutertopBinary.path, "list"])
-        #expect(stale.standardOutput.hasPrefix("e2e\t\(socket)\t(stale"))
+        #expect(stale.standardOutput.hasPrefix("e2e\t-\t\(socket)\t(stale"))
         let third = try router("third")
         defer { third.stop() }
         #expect(await eventually { ControlAPI(socket: socket).settings() != nil ? true : nil } == true, "a stale socket is replaced")

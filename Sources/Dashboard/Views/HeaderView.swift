@@ -17,6 +17,11 @@ enum HeaderView {
             first.add(0, (" " + connection.text + " ", .headerPaused))
         }
         if let trial = snapshot.trial { first.add(0, (" " + trial.headerText + " ", .headerPaused)) }
+        if let observer = snapshot.observer {
+            // The bridge's own health is news like a lost connection: the figures may not be live.
+            if observer.loopStalled { first.add(0, (" router loop stalled ", .headerPaused)) }
+            if observer.hookErrors > 0 { first.add(1, (" bridge errors \(observer.hookErrors) ", .headerPaused)) }
+        }
         addActivity(snapshot, to: &first)
         if let models = snapshot.models, models.requestRate > 0 || models.hits + models.misses > 0 {
             first.add(3, ("models hit ", .headerLabel), (ModelsText.hitRate(models.hitRate), .headerValue),

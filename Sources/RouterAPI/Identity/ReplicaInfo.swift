@@ -7,6 +7,16 @@ public struct ReplicaID: Hashable, Comparable, Sendable, Codable, CustomStringCo
 
     public var description: String { rawValue }
     public static func < (lhs: ReplicaID, rhs: ReplicaID) -> Bool { lhs.rawValue < rhs.rawValue }
+
+    /// In JSON a replica id is a bare string.
+    public init(from decoder: any Decoder) throws {
+        rawValue = try decoder.singleValueContainer().decode(String.self)
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(rawValue)
+    }
 }
 
 /// What the router knows of a replica before it talks to it.
@@ -24,6 +34,12 @@ public struct ReplicaInfo: Equatable, Sendable, Codable {
         self.zone = zone
         self.maxOngoingRequests = maxOngoingRequests
         self.answersProbes = answersProbes
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case id, node, zone
+        case maxOngoingRequests = "max_ongoing_requests"
+        case answersProbes = "answers_probes"
     }
 }
 

@@ -4,8 +4,24 @@ public struct RequestID: Hashable, Comparable, Sendable, Codable, CustomStringCo
 
     public init(_ rawValue: UInt64) { self.rawValue = rawValue }
 
-    public var description: String { "req-\(rawValue)" }
+    public var description: String { PrefixedNumber.text("req", rawValue) }
     public static func < (lhs: RequestID, rhs: RequestID) -> Bool { lhs.rawValue < rhs.rawValue }
+
+    /// Reads `req-12` or `12`, as an operator may type it.
+    public init?(text: String) {
+        guard let number: UInt64 = PrefixedNumber.number("req", text) else { return nil }
+        self.init(number)
+    }
+
+    /// In JSON a request id is a string: `req-12`.
+    public init(from decoder: any Decoder) throws {
+        rawValue = try PrefixedNumber.decode("req", from: decoder)
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(description)
+    }
 }
 
 /// Why a request failed. Every failed request has exactly one.

@@ -24,6 +24,12 @@ public struct ChangeRecord: Equatable, Sendable, Codable {
         self.new = new
     }
 
+    /// `what` as in the journal's lines, so one change reads the same in an event and a journal entry.
+    enum CodingKeys: String, CodingKey {
+        case subject = "what"
+        case target, verb, old, new
+    }
+
     /// The change in words: "initial backoff (s) 0.025 → 0.01", "load 10 → 20 req/s", "sim-3 killed".
     public var summary: String {
         switch (old, new) {

@@ -12,6 +12,8 @@ public enum ChangeVia: String, Equatable, Sendable, Codable {
     case scenario
     /// The router itself: a trial that ran out or lost its operator.
     case router
+    /// Ray Serve pushed new deployment settings to the router (a redeploy).
+    case ray
 }
 
 /// Who made a change, as far as the router can tell.
@@ -50,7 +52,7 @@ public enum JournalResult: String, Equatable, Sendable, Codable {
 public struct JournalEntry: Equatable, Sendable, Codable {
     /// Numbers the entries from 1 across restarts and rotations.
     public var sequence: UInt64
-    /// UTC, to the millisecond: 2026-12-01T10:14:03.123Z.
+    /// UTC, to the millisecond: 2026-12-01T10:14:03.123Z (`time_utc` in JSON).
     public var time: String
     public var who: JournalWho
     public var change: ChangeRecord
@@ -74,15 +76,20 @@ public struct JournalEntry: Equatable, Sendable, Codable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case sequence = "seq"
-        case time, who, result, reason, note
+        case sequence
+        case time = "time_utc"
+        case who, result, reason, note
         case what, target, verb, old, new
+        // How journals written by routertop before the version-1 contract named these; read, never written.
+        case earlierSequence = "seq"
+        case earlierTime = "time"
     }
 
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
-        sequence = try container.decode(UInt64.self, forKey: .sequence)
-        time = try container.decode(String.self, forKey: .time)
+        sequence = try container.decodeIfPresent(UInt64.self, forKey: .sequence)
+            ?? container.decode(UInt64.self, forKey: .earlierSequence)
+        time = try container.decodeIfPresent(String.self, forKey: .time) ?? container.decode(String.self, forKey: .earlierTime)
         who = try container.decode(JournalWho.self, forKey: .who)
         change = ChangeRecord(
             subject: try container.decode(ChangeSubject.self, forKey: .what),

@@ -23,4 +23,10 @@ public struct TrialStatus: Equatable, Sendable, Codable {
     public var headerText: String {
         "trial by \(by): reverts in \(Int(secondsLeft.rounded(.up))) s unless confirmed (c)"
     }
+
+    enum CodingKeys: String, CodingKey {
+        case by, summary
+        case seconds = "length_s"
+        case secondsLeft = "left_s"
+    }
 }

@@ -21,4 +21,51 @@ public struct ProxyFigures: Codable, Equatable, Sendable {
     public var connectRefusals = 0
 
     public init() {}
+
+    enum CodingKeys: String, CodingKey {
+        case connections
+        case maxConnections = "max_connections"
+        case refusedConnections = "refused_connections"
+        case headerTimeout = "header_timeout_s"
+        case idleTimeout = "idle_timeout_s"
+        case headerTimeouts = "header_timeouts"
+        case idleTimeouts = "idle_timeouts"
+        case bodyBytesReserved = "body_bytes_reserved"
+        case bodyBytesLimit = "body_bytes_limit"
+        case bodyBudgetRefusals = "body_budget_refusals"
+        case malformedRequests = "malformed_requests"
+        case connectRefusals = "connect_refusals"
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        connections = try c.decode(Int.self, forKey: .connections)
+        maxConnections = try c.decode(Int.self, forKey: .maxConnections)
+        refusedConnections = try c.decode(Int.self, forKey: .refusedConnections)
+        headerTimeout = try c.decodeSeconds(forKey: .headerTimeout)
+        idleTimeout = try c.decodeSeconds(forKey: .idleTimeout)
+        headerTimeouts = try c.decode(Int.self, forKey: .headerTimeouts)
+        idleTimeouts = try c.decode(Int.self, forKey: .idleTimeouts)
+        bodyBytesReserved = try c.decode(Int.self, forKey: .bodyBytesReserved)
+        bodyBytesLimit = try c.decode(Int.self, forKey: .bodyBytesLimit)
+        bodyBudgetRefusals = try c.decode(Int.self, forKey: .bodyBudgetRefusals)
+        malformedRequests = try c.decode(Int.self, forKey: .malformedRequests)
+        connectRefusals = try c.decode(Int.self, forKey: .connectRefusals)
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(connections, forKey: .connections)
+        try c.encode(maxConnections, forKey: .maxConnections)
+        try c.encode(refusedConnections, forKey: .refusedConnections)
+        try c.encode(seconds: headerTimeout, forKey: .headerTimeout)
+        try c.encode(seconds: idleTimeout, forKey: .idleTimeout)
+        try c.encode(headerTimeouts, forKey: .headerTimeouts)
+        try c.encode(idleTimeouts, forKey: .idleTimeouts)
+        try c.encode(bodyBytesReserved, forKey: .bodyBytesReserved)
+        try c.encode(bodyBytesLimit, forKey: .bodyBytesLimit)
+        try c.encode(bodyBudgetRefusals, forKey: .bodyBudgetRefusals)
+        try c.encode(malformedRequests, forKey: .malformedRequests)
+        try c.encode(connectRefusals, forKey: .connectRefusals)
+    }
 }

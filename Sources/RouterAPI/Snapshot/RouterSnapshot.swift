@@ -1,8 +1,11 @@
 /// Everything the dashboard draws, as one immutable value taken at one moment.
 public struct RouterSnapshot: Sendable, Codable {
-    /// When the snapshot was taken, on the engine's timeline.
+    /// When the snapshot was taken, on the engine's timeline and on the wall clock.
     public var time: EngineTime
+    public var timeUTC: UTCTime = .epoch
     public var mode: RouterMode
+    /// Which router this is (name, process, Ray's placement); the control server fills in the name.
+    public var router = RouterIdentity()
     /// The settings in force now, and the ones the router started with.
     public var settings: RouterSettings
     public var startupSettings: RouterSettings
@@ -39,6 +42,8 @@ public struct RouterSnapshot: Sendable, Codable {
     public var models: ModelFigures?
     /// The settings change on trial, when one runs: every dashboard shows its countdown.
     public var trial: TrialStatus?
+    /// How the bridge observing a Ray Serve router is doing; nil for routertop's own routers.
+    public var observer: ObserverStatus?
 
     /// True when the live backoff or probe settings differ from the start values.
     public var settingsChanged: Bool { settings != startupSettings }
@@ -93,14 +98,25 @@ public struct RouterSnapshot: Sendable, Codable {
 }
 
 /// What routertop is routing.
-public enum RouterMode: Equatable, Sendable, Codable, CustomStringConvertible {
+public enum RouterMode: Equatable, Sendable, CustomStringConvertible {
     case simulated
     case proxy(listen: String)
+    /// A Ray Serve router observed by the bridge; `deployment` is `APP/DEPLOYMENT`.
+    case ray(deployment: String)
+
+    public var kind: RouterKind {
+        switch self {
+        case .simulated: .simulated
+        case .proxy: .proxy
+        case .ray: .ray
+        }
+    }
 
     public var description: String {
         switch self {
         case .simulated: "simulated fleet"
         case .proxy(let listen): "proxy on \(listen)"
+        case .ray(let deployment): "ray \(deployment)"
         }
     }
 }
@@ -116,6 +132,11 @@ public struct Locality: Equatable, Sendable, Codable {
         self.node = node
         self.zone = zone
         self.preferLocal = preferLocal
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case node, zone
+        case preferLocal = "prefer_local"
     }
 }
 
@@ -314,6 +335,10 @@ public struct AttemptBucket: Equatable, Sendable, Codable {
         self.attempts = attempts
         self.requests = requests
     }
+
+    enum CodingKeys: String, CodingKey {
+        case attempts, requests
+    }
 }
 
 /// Retry counters across the router's life.
@@ -328,6 +353,12 @@ public struct RetryTotals: Equatable, Sendable, Codable {
     public var warnings = 0
 
     public init() {}
+
+    enum CodingKeys: String, CodingKey {
+        case failedAttempts = "failed_attempts"
+        case backoffSleeps = "backoff_sleeps"
+        case reroutes, warnings
+    }
 }
 
 /// Something an operator should see in the event log.
@@ -341,6 +372,7 @@ public struct RouterEvent: Equatable, Sendable, Codable {
     }
 
     public var time: EngineTime
+    public var timeUTC: UTCTime
     public var kind: Kind
     public var message: String
     /// Numbers the router's events from 1, so a client can ask for the ones after those it saw.
@@ -348,8 +380,12 @@ public struct RouterEvent: Equatable, Sendable, Codable {
     /// The change this event reports, typed (settings, replica, fault and load changes).
     public var change: ChangeRecord?
 
-    public init(time: EngineTime, kind: Kind, message: String, sequence: UInt64 = 0, change: ChangeRecord? = nil) {
+    public init(
+        time: EngineTime, timeUTC: UTCTime = .epoch, kind: Kind, message: String, sequence: UInt64 = 0,
+        change: ChangeRecord? = nil
+    ) {
         self.time = time
+        self.timeUTC = timeUTC
         self.kind = kind
         self.message = message
         self.sequence = sequence
@@ -365,6 +401,11 @@ public struct SimulationStatus: Equatable, Sendable, Codable {
     public init(requestsPerSecond: Double, arrival: ArrivalProcess) {
         self.requestsPerSecond = requestsPerSecond
         self.arrival = arrival
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case requestsPerSecond = "requests_per_second"
+        case arrival
     }
 }
 

@@ -1,9 +1,13 @@
 /// Why one request went where it did: every routing attempt made for it, every send and re-queue,
-/// and how it ended. Times are milliseconds on the engine's timeline.
+/// and how it ended. Times are milliseconds on the engine's timeline; `admittedUTC` places it on the
+/// wall clock.
 public struct RequestTrace: Codable, Sendable, Equatable {
     /// The request's number.
     public var request: UInt64
     public var admittedMs: Double
+    public var admittedUTC: UTCTime = .epoch
+    /// The id the request came with from outside (a client's `X-Request-Id`, Ray's request id), if any.
+    public var externalID: String?
     /// The attempts routing tasks made on its behalf, in order.
     public var attempts: [TraceAttempt] = []
     /// Each time a replica was assigned to it, in order.
@@ -17,17 +21,51 @@ public struct RequestTrace: Codable, Sendable, Equatable {
     public var replica: String?
     public var finishedMs: Double?
 
-    public init(request: UInt64, admittedMs: Double) {
+    public init(request: UInt64, admittedMs: Double, admittedUTC: UTCTime = .epoch) {
         self.request = request
         self.admittedMs = admittedMs
+        self.admittedUTC = admittedUTC
     }
 
     enum CodingKeys: String, CodingKey {
-        case request, attempts, sends, outcome, replica
+        case attempts, sends, outcome, replica
+        case request = "request_id"
+        case externalID = "external_id"
         case admittedMs = "admitted_ms"
+        case admittedUTC = "admitted_utc"
         case attemptsOmitted = "attempts_omitted"
         case sendsOmitted = "sends_omitted"
         case finishedMs = "finished_ms"
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        request = try c.decode(RequestID.self, forKey: .request).rawValue
+        externalID = try c.decodeIfPresent(String.self, forKey: .externalID)
+        admittedMs = try c.decode(Double.self, forKey: .admittedMs)
+        admittedUTC = try c.decode(UTCTime.self, forKey: .admittedUTC)
+        attempts = try c.decode([TraceAttempt].self, forKey: .attempts)
+        sends = try c.decode([TraceSend].self, forKey: .sends)
+        attemptsOmitted = try c.decodeIfPresent(Int.self, forKey: .attemptsOmitted)
+        sendsOmitted = try c.decodeIfPresent(Int.self, forKey: .sendsOmitted)
+        outcome = try c.decodeIfPresent(String.self, forKey: .outcome)
+        replica = try c.decodeIfPresent(String.self, forKey: .replica)
+        finishedMs = try c.decodeIfPresent(Double.self, forKey: .finishedMs)
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(RequestID(request), forKey: .request)
+        try c.encodeIfPresent(externalID, forKey: .externalID)
+        try c.encode(admittedMs, forKey: .admittedMs)
+        try c.encode(admittedUTC, forKey: .admittedUTC)
+        try c.encode(attempts, forKey: .attempts)
+        try c.encode(sends, forKey: .sends)
+        try c.encodeIfPresent(attemptsOmitted, forKey: .attemptsOmitted)
+        try c.encodeIfPresent(sendsOmitted, forKey: .sendsOmitted)
+        try c.encodeIfPresent(outcome, forKey: .outcome)
+        try c.encodeIfPresent(replica, forKey: .replica)
+        try c.encodeIfPresent(finishedMs, forKey: .finishedMs)
     }
 }
 
@@ -67,10 +105,35 @@ public struct TraceAttempt: Codable, Sendable, Equatable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case number, tier, task, candidates, choice
+        case number, tier, candidates, choice
+        case task = "task_id"
         case startedMs = "started_ms"
         case handedTo = "handed_to"
         case waitMs = "wait_ms"
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        number = try c.decode(Int.self, forKey: .number)
+        tier = try c.decode(TraceTier.self, forKey: .tier)
+        startedMs = try c.decode(Double.self, forKey: .startedMs)
+        task = try c.decode(TaskIDCoding.self, forKey: .task).number
+        candidates = try c.decode([TraceCandidate].self, forKey: .candidates)
+        choice = try c.decodeIfPresent(String.self, forKey: .choice)
+        handedTo = try c.decodeIfPresent(RequestID.self, forKey: .handedTo)?.rawValue
+        waitMs = try c.decodeIfPresent(Double.self, forKey: .waitMs)
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(number, forKey: .number)
+        try c.encode(tier, forKey: .tier)
+        try c.encode(startedMs, forKey: .startedMs)
+        try c.encode(TaskIDCoding(number: task), forKey: .task)
+        try c.encode(candidates, forKey: .candidates)
+        try c.encodeIfPresent(choice, forKey: .choice)
+        try c.encodeIfPresent(handedTo.map(RequestID.init), forKey: .handedTo)
+        try c.encodeIfPresent(waitMs, forKey: .waitMs)
     }
 }
 
@@ -142,6 +205,26 @@ public struct TraceSend: Codable, Sendable, Equatable {
         case atMs = "at_ms"
         case foundFor = "found_for"
         case endedMs = "ended_ms"
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        replica = try c.decode(String.self, forKey: .replica)
+        atMs = try c.decode(Double.self, forKey: .atMs)
+        foundFor = try c.decodeIfPresent(RequestID.self, forKey: .foundFor)?.rawValue
+        outcome = try c.decodeIfPresent(String.self, forKey: .outcome)
+        endedMs = try c.decodeIfPresent(Double.self, forKey: .endedMs)
+        requeue = try c.decodeIfPresent(String.self, forKey: .requeue)
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(replica, forKey: .replica)
+        try c.encode(atMs, forKey: .atMs)
+        try c.encodeIfPresent(foundFor.map(RequestID.init), forKey: .foundFor)
+        try c.encodeIfPresent(outcome, forKey: .outcome)
+        try c.encodeIfPresent(endedMs, forKey: .endedMs)
+        try c.encodeIfPresent(requeue, forKey: .requeue)
     }
 }
 

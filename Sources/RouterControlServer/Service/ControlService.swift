@@ -5,7 +5,7 @@ import RouterAPI
 /// Answers the control API's endpoints for one router: reads from its latest snapshot, changes
 /// through its commands. Holds no state of its own beyond the metrics exporter.
 public final class ControlService: Sendable {
-    let control: any RouterControl
+    let control: IdentifiedControl
     let metrics: RouterMetrics?
     /// Stops the router's process (`POST /v1/stop`); nil where the router's life belongs to a
     /// dashboard in the same process.
@@ -17,7 +17,7 @@ public final class ControlService: Sendable {
         control: any RouterControl, metrics: RouterMetrics? = nil,
         stop: (@Sendable (CommandOrigin) -> CommandResult)? = nil, journal: (any JournalSource)? = nil
     ) {
-        self.control = control
+        self.control = IdentifiedControl(control)
         self.metrics = metrics
         self.stop = stop
         self.journal = journal
@@ -60,7 +60,7 @@ public final class ControlService: Sendable {
             control.traces(limit: last) { log in promise.succeed(.json(log)) }
             return promise.futureResult
         case .trace(let requestID):
-            guard let number = Self.requestNumber(requestID) else {
+            guard let number = RequestID(text: requestID)?.rawValue else {
                 return eventLoop.makeSucceededFuture(.problem(400, "\(requestID) is not a request id; it must be like req-12 or 12"))
             }
             let promise = eventLoop.makePromise(of: ControlResponse.self)
@@ -105,11 +105,6 @@ public final class ControlService: Sendable {
         guard let attempted = SettingsPatch.unchecked(body, over: live),
               (try? SettingsValidator.validate(attempted)) == nil else { return }
         control.perform(.applySettings(attempted), by: caller.origin) { _ in }
-    }
-
-    /// `req-12` or `12`.
-    static func requestNumber(_ text: String) -> UInt64? {
-        UInt64(text.hasPrefix("req-") ? String(text.dropFirst(4)) : text)
     }
 
     private func perform(

@@ -15,7 +15,7 @@ extension Router {
             failedRate.record(at: now)
             noteShed()
             if isTracing {
-                var trace = RequestTrace(request: id.rawValue, admittedMs: traceMilliseconds(now))
+                var trace = RequestTrace(request: id.rawValue, admittedMs: traceMilliseconds(now), admittedUTC: scheduler.utc(now))
                 trace.finish(outcome: FailureReason.shed.rawValue, replica: nil, atMs: traceMilliseconds(now))
                 keep(trace)
             }
@@ -28,7 +28,9 @@ extension Router {
             let base = settings.modelMatchingTimeout
             request.matchingTimeout = .clampedSeconds(base + base * random.unit())
         }
-        if isTracing { request.trace = RequestTrace(request: id.rawValue, admittedMs: traceMilliseconds(now)) }
+        if isTracing {
+            request.trace = RequestTrace(request: id.rawValue, admittedMs: traceMilliseconds(now), admittedUTC: scheduler.utc(now))
+        }
         requests[id] = request
         enqueue(request)
         ensureTasks()

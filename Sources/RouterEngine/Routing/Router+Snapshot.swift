@@ -51,6 +51,7 @@ extension Router {
             events: eventLog.recent(eventLimit),
             simulation: simulation
         )
+        snapshot.timeUTC = scheduler.utc(now)
         snapshot.models = modelFigures()
         snapshot.trial = trialStatus
         return snapshot

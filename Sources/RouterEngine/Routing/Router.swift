@@ -142,7 +142,7 @@ public final class Router {
 
     /// Adds a line to the event log (and to the log file).
     public func record(_ kind: RouterEvent.Kind, _ message: String, change: ChangeRecord? = nil) {
-        eventLog.append(RouterEvent(time: now, kind: kind, message: message, change: change))
+        eventLog.append(RouterEvent(time: now, timeUTC: scheduler.utc(now), kind: kind, message: message, change: change))
         switch kind {
         case .warning: logger.warning("\(message)")
         default: logger.info("\(message)")

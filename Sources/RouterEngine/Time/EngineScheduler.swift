@@ -7,6 +7,9 @@ public protocol EngineScheduler: AnyObject {
     /// The current moment on the engine's timeline.
     var now: EngineTime { get }
 
+    /// The wall-clock moment of engine time zero, so people can match engine times with logs.
+    var wallClockOrigin: UTCTime { get }
+
     /// Runs `action` on this scheduler at `deadline` (at once if the deadline has passed, but never
     /// re-entrantly from inside this call).
     @discardableResult
@@ -14,6 +17,12 @@ public protocol EngineScheduler: AnyObject {
 }
 
 extension EngineScheduler {
+    /// A virtual timeline has no wall clock: it starts at the Unix epoch.
+    public var wallClockOrigin: UTCTime { .epoch }
+
+    /// `time` on the wall clock.
+    public func utc(_ time: EngineTime) -> UTCTime { wallClockOrigin + (time - .zero) }
+
     /// Runs `action` after `delay` from now.
     @discardableResult
     public func schedule(after delay: Duration, _ action: @escaping () -> Void) -> any Cancellable {
