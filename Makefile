@@ -3,6 +3,7 @@
 
 deps:
 	@scripts/install-deps.sh
+	@scripts/install-ray-venv.sh
 
 build: deps
 	swift build --product routertop
@@ -17,6 +18,7 @@ test: deps
 	swift test --skip-build --no-parallel
 	scripts/fuzz.sh replay
 	scripts/check-file-inputs.py --mutations 10
+	scripts/test-ray.sh
 
 # Fuzzes every parser of outside input for FUZZ_SECONDS each (libFuzzer and AddressSanitizer, in
 # .build-fuzz), then drives the real binary over file inputs and their mutations.

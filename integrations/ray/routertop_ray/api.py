@@ -124,13 +124,14 @@ class ControlApi:
             return Response(200, self._view.metrics_text().encode(), METRICS_TYPE)
         if name == "traces":
             records, capacity, evicted = self._view.traces()
-            return json_response(200, contract.traces_reply(list(records)[-endpoint.number:], capacity, evicted))
+            return json_response(200, contract.traces_reply(list(records)[-endpoint.number:], capacity, evicted,
+                                                            self._clock))
         if name == "trace":
             records, capacity, evicted = self._view.traces()
             wanted = endpoint.text
             for record in reversed(list(records)):
-                if wanted in (record.request_id, f"req-{record.number}", str(record.number)):
-                    return json_response(200, contract.trace(record))
+                if wanted in (f"req-{record.number}", str(record.number), record.request_id):
+                    return json_response(200, contract.trace(record, self._clock))
             raise ApiError(404, f"{wanted} has no trace: the router keeps the traces of its last {capacity} finished "
                                 f"requests ({evicted} dropped so far), and none of one still in the router")
         raise ApiError(500, f"{name} is not answered here")

@@ -63,6 +63,7 @@ class Bridge:
         self.controller = SettingsController(startup, clock, events, self.journal, self._apply, journal_problem)
         self.api = ControlApi(self, self.controller, events, self.journal, clock)
         self._server: Optional[ControlServer] = None
+        self._last: Tuple[Optional[ObserverFigures], Optional[RayFigures]] = (None, None)
 
     # Life -----------------------------------------------------------------------------------------
 
@@ -102,12 +103,15 @@ class Bridge:
         try:
             figures, ray, (fulfilment, waits) = self._loop.call(on_loop)
         except LoopStalled as stall:
-            return None, None, str(stall)
+            # The last figures stand, marked stalled, so no one reads old figures as live.
+            return self._last[0], self._last[1], str(stall)
         except Exception as failure:  # noqa: BLE001 - an observing error must not reach the caller
             self.count_error("snapshot")
-            return None, None, f"the snapshot failed on the router loop ({type(failure).__name__}: {failure})"
+            return self._last[0], self._last[1], (f"the snapshot failed on the router loop "
+                                                  f"({type(failure).__name__}: {failure})")
         if drain:
             self._metrics.observe(fulfilment, waits)
+        self._last = (figures, ray)
         return figures, ray, None
 
     def snapshot(self, drain: bool = False) -> dict:

@@ -29,18 +29,20 @@ class RouterIdentity:
     actor_id: str
     pid: int
     name: str
+    ray_version: str = ""
 
     def json(self) -> JSON:
-        return {
+        return _without_none({
             "kind": "ray",
             "name": self.name,
             "application": self.application,
             "deployment": self.deployment,
             "handle_source": self.handle_source,
-            "node_id": self.node_id,
-            "actor_id": self.actor_id,
+            "node_id": self.node_id or None,
+            "actor_id": self.actor_id or None,
             "pid": self.pid,
-        }
+            "ray_version": self.ray_version or None,
+        })
 
 
 @dataclass
@@ -108,7 +110,7 @@ def who(login: str, uid: Optional[int], via: str) -> JSON:
 
 def journal_entry(who_json: JSON, change_json: JSON, applied: bool, reason: Optional[str] = None,
                   note: Optional[str] = None) -> JSON:
-    """A journal line before the journal numbers and times it (`seq`, `time`)."""
+    """A journal line before the journal numbers and times it (`sequence`, `time_utc`)."""
     entry: JSON = {"who": who_json, **change_json, "result": "applied" if applied else "refused"}
     if reason is not None:
         entry["reason"] = reason
@@ -125,16 +127,25 @@ def _ms(seconds: Optional[float]) -> Optional[float]:
     return None if seconds is None else round(seconds * 1000, 3)
 
 
-def trace(record: RequestRecord) -> JSON:
+def request_id(number: int) -> str:
+    return f"req-{number}"
+
+
+def task_id(number: int) -> str:
+    return f"task-{number}"
+
+
+def trace(record: RequestRecord, clock: BridgeClock) -> JSON:
     shaped: JSON = {
-        "request": record.request_id,
+        "request_id": request_id(record.number),
         "admitted_ms": _ms(record.admitted_s),
+        "admitted_utc": clock.utc(record.admitted_s),
         "attempts": [
             _without_none({
                 "number": attempt.number,
                 "tier": attempt.tier,
                 "started_ms": _ms(attempt.started_s),
-                "task": attempt.task,
+                "task_id": task_id(attempt.task),
                 "candidates": [
                     _without_none({
                         "replica": candidate.replica,
@@ -168,6 +179,8 @@ def trace(record: RequestRecord) -> JSON:
             for send in record.sends
         ],
     }
+    if record.request_id:
+        shaped["external_id"] = record.request_id
     if record.attempts_omitted:
         shaped["attempts_omitted"] = record.attempts_omitted
     if record.outcome is not None:
@@ -179,8 +192,8 @@ def trace(record: RequestRecord) -> JSON:
     return shaped
 
 
-def traces_reply(records: Sequence[RequestRecord], capacity: int, evicted: int) -> JSON:
-    return {"capacity": capacity, "evicted": evicted, "traces": [trace(record) for record in records]}
+def traces_reply(records: Sequence[RequestRecord], capacity: int, evicted: int, clock: BridgeClock) -> JSON:
+    return {"capacity": capacity, "evicted": evicted, "traces": [trace(record, clock) for record in records]}
 
 
 def _without_none(shaped: JSON) -> JSON:
@@ -230,16 +243,16 @@ def replica(record: ReplicaRecord, cache: Mapping[str, Any], now: float) -> JSON
         "last_probe_timed_out": record.last_probe_timed_out,
         "retries_attributed": record.retries_attributed,
         "probe_rtt_ms": _ms(record.probe_round_trip_s),
-        "rate": rate_history[-1] if rate_history else 0.0,
-        "rate_history": rate_history,
+        "rate_per_s": rate_history[-1] if rate_history else 0.0,
+        "rate_history_per_s": rate_history,
     })
 
 
 def snapshot(identity: RouterIdentity, clock: BridgeClock, live: Mapping[str, float], startup: Mapping[str, float],
              figures: Optional[ObserverFigures], ray: Optional[RayFigures], events: Sequence[Event],
              trial: Optional[JSON], stalled: Optional[str], bridge_errors: Mapping[str, int]) -> JSON:
-    """One snapshot; `figures` and `ray` are None when the router's loop did not answer in time."""
-    now = figures.time_s if figures is not None else clock.now()
+    """One snapshot; with `stalled` the figures are the last ones the loop gave (None before any)."""
+    now = figures.time_s if figures is not None and stalled is None else clock.now()
     shaped: JSON = {
         "schema_version": SCHEMA_VERSION,
         "router": identity.json(),
@@ -250,33 +263,34 @@ def snapshot(identity: RouterIdentity, clock: BridgeClock, live: Mapping[str, fl
         "legacy_backoff": False,
         "events": [event(item, clock) for item in events],
     }
-    hook_errors = dict(bridge_errors)
+    if trial is not None:
+        shaped["trial"] = trial
+    errors = dict(bridge_errors)
     if figures is not None:
         for hook, count in figures.hook_errors.items():
-            hook_errors[hook] = hook_errors.get(hook, 0) + count
+            errors[hook] = errors.get(hook, 0) + count
+    last_error = ", ".join(f"{hook} ×{count}" for hook, count in sorted(errors.items())) or None
     if figures is None or ray is None:
         shaped.update(_empty_figures())
-        shaped["ray"] = {"status": stalled or "router loop stalled", "hook_errors": hook_errors}
-        if trial is not None:
-            shaped["trial"] = trial
+        shaped["observer"] = _without_none({
+            "loop_stalled": stalled is not None, "hook_errors": sum(errors.values()), "last_hook_error": last_error,
+            "notes": [stalled] if stalled else None,
+        })
         return shaped
     oldest_age = max((now - admitted for _, admitted, _ in figures.pending), default=None)
     timers = []
     for task in sorted(figures.tasks, key=lambda t: t.in_backoff_since_s if t.in_backoff_since_s is not None else now):
         if task.failed_attempts == 0 or task.request is None:
             continue
-        sleeping = task.sleep_since_s is not None and task.sleep_wait_s is not None
         timer: JSON = {
-            "task_id": task.number,
-            "request_id": task.request.request_id,
+            "task_id": task_id(task.number),
+            "request_id": request_id(task.request.number),
             "failed_attempts": task.failed_attempts,
             "wait_ms": _ms(task.sleep_wait_s or 0.0),
-            "in_backoff_since_s": round(task.in_backoff_since_s or now, 6),
+            "in_backoff_since_s": round(task.in_backoff_since_s if task.in_backoff_since_s is not None else now, 6),
         }
-        if sleeping:
-            wake = (task.sleep_since_s or 0.0) + (task.sleep_wait_s or 0.0)
-            timer["wake_at_s"] = round(wake, 6)
-            timer["countdown_ms"] = _ms(max(0.0, wake - now))
+        if task.sleep_since_s is not None and task.sleep_wait_s is not None:
+            timer["wake_at_s"] = round(task.sleep_since_s + task.sleep_wait_s, 6)
         timers.append(timer)
     shaped.update({
         "locality": {"node": ray.node_id, "zone": ray.availability_zone, "prefer_local": ray.prefer_local_node},
@@ -291,9 +305,9 @@ def snapshot(identity: RouterIdentity, clock: BridgeClock, live: Mapping[str, fl
         "max_routing_tasks": ray.max_routing_tasks,
         "tasks_in_backoff": ray.tasks_in_backoff,
         "tasks_probing": sum(1 for task in figures.tasks if task.probing),
-        "rate_in": figures.rate_in,
-        "rate_out": figures.rate_out,
-        "rate_failed": figures.rate_failed,
+        "rate_in_per_s": figures.rate_in,
+        "rate_out_per_s": figures.rate_out,
+        "rate_failed_per_s": figures.rate_failed,
         "fulfillment": latency_summary(figures.fulfilment_s, figures.fulfilment_count),
         "replicas": [replica(record, ray.cache, now) for record in figures.replicas],
         "backoff_timers": timers,
@@ -306,22 +320,22 @@ def snapshot(identity: RouterIdentity, clock: BridgeClock, live: Mapping[str, fl
             "reroutes": figures.reroutes,
             "warnings": figures.warnings,
         },
-        "ray": _without_none({
-            "status": "live",
-            "ray_version": ray.ray_version,
-            "settings_path": ray.settings_path,
+        "observer": _without_none({
+            "loop_stalled": stalled is not None,
+            "notes": [stalled] if stalled else None,
+            "hook_errors": sum(errors.values()),
+            "last_hook_error": last_error,
+            "requests_tracked": len(figures.pending) + figures.running,
+            "requests_untracked": figures.untracked,
+            "oldest_pending_s": round(oldest_age, 6) if oldest_age is not None else None,
             "target_routing_tasks": ray.target_routing_tasks,
-            "pending_requests": ray.pending_requests,
-            "oldest_pending_age_ms": _ms(oldest_age),
+            "ray_pending_requests": ray.pending_requests,
             "rejections": figures.rejections,
             "backoff_in_force": ray.backoff_in_force,
-            "requests_untracked": figures.untracked,
+            "settings_path": ray.settings_path,
             "traces_evicted": figures.traces_evicted,
-            "hook_errors": hook_errors,
         }),
     })
-    if trial is not None:
-        shaped["trial"] = trial
     return shaped
 
 
@@ -333,9 +347,9 @@ def _empty_figures() -> JSON:
         "max_routing_tasks": 0,
         "tasks_in_backoff": 0,
         "tasks_probing": 0,
-        "rate_in": 0.0,
-        "rate_out": 0.0,
-        "rate_failed": 0.0,
+        "rate_in_per_s": 0.0,
+        "rate_out_per_s": 0.0,
+        "rate_failed_per_s": 0.0,
         "fulfillment": {"count": 0},
         "replicas": [],
         "backoff_timers": [],

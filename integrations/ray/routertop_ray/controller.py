@@ -135,7 +135,7 @@ class SettingsController:
         if self._journal is None:
             raise ApiError(404, "this router keeps no journal")
         entries, _ = self._journal.read(0)
-        if not any(entry.get("seq") == sequence for entry in entries):
+        if not any(entry["sequence"] == sequence for entry in entries):
             raise ApiError(404, f"the journal has no entry #{sequence}")
         target = settings_after(sequence, entries)
         if target is None:
@@ -175,7 +175,7 @@ class SettingsController:
                 return True
             if self._trial is not None:
                 self._end_trial()
-            change = contract.change("settings", "set", dict(self._live), new)
+            change = contract.change("settings", "ray_update", dict(self._live), new)
             try:
                 self._journal_change(change, RAY_ORIGIN, True, note="Ray pushed new deployment settings (a redeploy)",
                                      raise_on_failure=True)
@@ -193,8 +193,8 @@ class SettingsController:
                 return None
             return {
                 "by": trial.origin.login,
-                "seconds": trial.seconds,
-                "seconds_left": max(0.0, round(trial.deadline_s - self._clock.now(), 3)),
+                "length_s": trial.seconds,
+                "left_s": max(0.0, round(trial.deadline_s - self._clock.now(), 3)),
                 "summary": rules.summary(trial.previous, trial.trial),
             }
 

@@ -69,10 +69,10 @@ class JournalFile:
             os.write(self._fd, b"\n")
             os.fsync(self._fd)
             self._size += 1
-        self._last = entries[-1]["seq"] if entries else 0
+        self._last = entries[-1]["sequence"] if entries else 0
         if self._last == 0:
             rotated, _ = read_files(list(reversed(rotated_paths(path, self._keep))))
-            self._last = rotated[-1]["seq"] if rotated else 0
+            self._last = rotated[-1]["sequence"] if rotated else 0
 
     def close(self) -> None:
         with self._lock:
@@ -84,8 +84,8 @@ class JournalFile:
         """Writes `entry` durably with its number and time; returns it as written."""
         with self._lock:
             written = dict(entry)
-            written["seq"] = self._last + 1
-            written["time"] = utc_text(self._wall())
+            written["sequence"] = self._last + 1
+            written["time_utc"] = utc_text(self._wall())
             line = (json.dumps(written, sort_keys=True, separators=(",", ":"), ensure_ascii=False) + "\n").encode()
             if self._size > 0 and self._size + len(line) > self._max_bytes:
                 self._rotate()
@@ -96,7 +96,7 @@ class JournalFile:
             except OSError as error:
                 raise JournalWriteError(f"{self.path}: writing failed ({error.strerror})")
             self._size += len(line)
-            self._last = written["seq"]
+            self._last = written["sequence"]
             return written
 
     def read(self, after: int = 0) -> Tuple[List[Dict[str, Any]], List[str]]:
@@ -104,7 +104,7 @@ class JournalFile:
         with self._lock:
             files = list(reversed(rotated_paths(self.path, self._keep))) + [self.path]
         entries, _ = read_files(files)
-        return [entry for entry in entries if entry.get("seq", 0) > after], list(self.opening_problems)
+        return [entry for entry in entries if entry["sequence"] > after], list(self.opening_problems)
 
     def _rotate(self) -> None:
         rotated = rotated_paths(self.path, self._keep)
@@ -145,7 +145,14 @@ def read_files(files: List[str]) -> Tuple[List[Dict[str, Any]], List[str]]:
                 continue
             try:
                 entry = json.loads(line)
-                if not isinstance(entry, dict) or not isinstance(entry.get("seq"), int):
+                if not isinstance(entry, dict):
+                    raise ValueError("not an entry")
+                # Journals written before the version-1 contract named these `seq` and `time`.
+                if "sequence" not in entry and "seq" in entry:
+                    entry["sequence"] = entry.pop("seq")
+                if "time_utc" not in entry and "time" in entry:
+                    entry["time_utc"] = entry.pop("time")
+                if not isinstance(entry.get("sequence"), int):
                     raise ValueError("not an entry")
             except ValueError:
                 problems.append(f"{file}:{number}: not a journal entry (a write cut short?); skipped")
@@ -156,11 +163,11 @@ def read_files(files: List[str]) -> Tuple[List[Dict[str, Any]], List[str]]:
 
 def settings_after(sequence: int, entries: List[Dict[str, Any]]) -> Optional[Dict[str, float]]:
     """The settings in force just after entry `sequence`: the new value of the last applied settings change."""
-    if not any(entry.get("seq") == sequence for entry in entries):
+    if not any(entry["sequence"] == sequence for entry in entries):
         return None
     chosen = None
     for entry in entries:
-        if entry.get("seq", 0) <= sequence and entry.get("result") == "applied" and entry.get("what") == "settings" \
+        if entry["sequence"] <= sequence and entry.get("result") == "applied" and entry.get("what") == "settings" \
                 and isinstance(entry.get("new"), dict):
             chosen = entry["new"]
     return chosen

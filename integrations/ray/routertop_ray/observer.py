@@ -124,7 +124,7 @@ class Observer:
             self._forget(self._requests[oldest_key])
             self.untracked += 1
         self._next_request += 1
-        record = RequestRecord(self._next_request, request_id or f"req-{self._next_request}", internal_id,
+        record = RequestRecord(self._next_request, request_id, internal_id,
                                min(created_s, now), key, handle)
         self._requests[key] = record
         if internal_id:
@@ -152,7 +152,7 @@ class Observer:
         record = self._requests.get(key)
         if record is None:
             return
-        found_for = found_by.request_id if found_by is not None and found_by is not record else None
+        found_for = f"req-{found_by.number}" if found_by is not None and found_by is not record else None
         record.sends.append(SendRecord(replica_id, now, found_for, expects_verdict))
         if record.routed_s is None:
             record.routed_s = now
@@ -160,7 +160,8 @@ class Observer:
             self._fulfilment.append(latency)
             self.fulfilment_unscraped.append(latency)
             self.fulfilment_count += 1
-            bucket = min(record.attempt_count, 1000)
+            # A request handed a replica another request's attempt found counts as routed after one attempt.
+            bucket = min(max(record.attempt_count, 1), 1000)
             self.attempts_histogram[bucket] = self.attempts_histogram.get(bucket, 0) + 1
         replica = self._replicas.get(replica_id)
         if replica is not None:
@@ -168,7 +169,7 @@ class Observer:
             replica.in_flight += 1
             self._count_replica(replica, now)
         if found_by is not None and found_by is not record and found_by.attempts:
-            found_by.attempts[-1].handed_to = record.request_id
+            found_by.attempts[-1].handed_to = f"req-{record.number}"
 
     def request_accepted(self, key: int) -> None:
         """The replica accepted the request (Ray's rejection protocol answered yes)."""

@@ -61,9 +61,9 @@ class RoutertopRequestRouter(PowerOfTwoChoicesRequestRouter):
         deployment = str(getattr(deployment_id, "name", "") or "deployment")
         source = getattr(getattr(self, "_handle_source", None), "value", None) or "unknown"
         identity = RouterIdentity(
-            application=application, deployment=deployment, handle_source=str(source).lower(),
+            application=application, deployment=deployment, handle_source=str(source),
             node_id=str(getattr(self, "_self_node_id", "") or ""), actor_id=ray_support.actor_id(self),
-            pid=os.getpid(), name=router_name(application, deployment, os.getpid()),
+            pid=os.getpid(), name=router_name(application, deployment, os.getpid()), ray_version=support.ray_version,
         )
         self._routertop_bridge = Bridge(
             identity, ray_support.settings_in_force(self), self._routertop_clock, self._routertop_events,

@@ -135,9 +135,9 @@ class ApiTests(TemporaryDirectoryTest):
         self.assertEqual([r["id"] for r in snapshot["replicas"]], ["r1"])
         events = self.json(self.call("GET", "/v1/events?after=0"))
         self.assertEqual((events["missed"], events["events"][0]["message"]), (0, "r1 added by Ray"))
-        self.assertEqual(self.json(self.call("GET", "/v1/traces?last=5"))["traces"][0]["request"], "abc")
+        self.assertEqual(self.json(self.call("GET", "/v1/traces?last=5"))["traces"][0]["external_id"], "abc")
         self.assertEqual(self.json(self.call("GET", "/v1/trace/abc"))["outcome"], "cancelled")
-        self.assertEqual(self.json(self.call("GET", "/v1/trace/req-1"))["request"], "abc")
+        self.assertEqual(self.json(self.call("GET", "/v1/trace/req-1"))["external_id"], "abc")
         self.assertEqual(self.call("GET", "/v1/trace/nope").status, 404)
         stream = self.api.handle("GET", "/v1/snapshots?interval_ms=100", {"x-routertop-session": "s"}, b"", Peer(OWNER))
         self.assertEqual(stream, Stream(100, "s"))
@@ -170,8 +170,9 @@ class RayPushTests(TemporaryDirectoryTest):
         self.assertEqual(self.controller.live["initial_backoff_s"], 0.1)
         last = self.journal.read()[0][-1]
         self.assertEqual((last["who"]["login"], last["new"]["initial_backoff_s"]), ("ray", 0.1))
+        self.assertEqual((last["verb"], last["who"]["via"]), ("ray_update", "ray"))
         self.assertEqual(self.events.all()[-1].message,
-                         "set: initial backoff (s) 0.05 → 0.1 by ray (Ray pushed new deployment settings)")
+                         "ray_update: initial backoff (s) 0.05 → 0.1 by ray (Ray pushed new deployment settings)")
 
     def test_a_journal_that_cannot_open_refuses_changes(self) -> None:
         controller = SettingsController(default_settings(), ManualTime().clock(), self.events, None, lambda _: None,

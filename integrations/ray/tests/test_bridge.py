@@ -53,7 +53,7 @@ class BridgeTests(TemporaryDirectoryTest):
     def test_the_snapshot_is_taken_on_the_loop(self) -> None:
         self.loop.call_soon_threadsafe(self.observer.replicas_updated, [ReplicaInfo("r1", "n1", "", 1)], 0.0)
         snapshot = self.bridge.snapshot()
-        self.assertEqual(snapshot["ray"]["status"], "live")
+        self.assertFalse(snapshot["observer"]["loop_stalled"])
         self.assertEqual((snapshot["routing_tasks"], snapshot["tasks_in_backoff"]), (3, 2))
         self.assertEqual(snapshot["replicas"][0]["queue_length"], 1)
         self.assertEqual(snapshot["replicas"][0]["cache_age_ms"], 20.0)
@@ -65,15 +65,19 @@ class BridgeTests(TemporaryDirectoryTest):
         self.assertEqual(self.applied_on, [self.thread])
 
     def test_a_stalled_loop_is_reported_within_the_deadline_and_not_waited_on(self) -> None:
+        self.loop.call_soon_threadsafe(self.observer.replicas_updated, [ReplicaInfo("r1", "n1", "", 1)], 0.0)
+        self.assertEqual(len(self.bridge.snapshot()["replicas"]), 1)
         release = threading.Event()
         self.loop.call_soon_threadsafe(release.wait, 5)
         started = time.monotonic()
         snapshot = self.bridge.snapshot()
         took = time.monotonic() - started
         release.set()
-        self.assertEqual(snapshot["ray"]["status"], "router loop stalled: no answer within 0.5 s")
+        self.assertEqual((snapshot["observer"]["loop_stalled"], snapshot["observer"]["notes"]),
+                         (True, ["router loop stalled: no answer within 0.5 s"]))
         self.assertLess(took, 1.0)
-        self.assertEqual(snapshot["replicas"], [])
+        # The last figures stand, marked stalled.
+        self.assertEqual([r["id"] for r in snapshot["replicas"]], ["r1"])
 
     def test_the_caller_raises_when_the_loop_is_late(self) -> None:
         release = threading.Event()

@@ -38,8 +38,10 @@ class ObserverTests(unittest.TestCase):
         self.observer.request_routed(7, "r2", 1.21, None, True)
         self.observer.request_accepted(7)
         self.observer.send_finished("i-7", "r2", 1.5)
-        trace = contract.trace(self.observer.traces[-1])
-        self.assertEqual([a["number"] for a in trace["attempts"]], [1, 2, 3])
+        trace = contract.trace(self.observer.traces[-1], self.time.clock())
+        self.assertEqual((trace["request_id"], trace["external_id"]), ("req-1", "abc"))
+        self.assertEqual(trace["admitted_utc"], "2027-01-15T08:00:01.000Z")
+        self.assertEqual([(a["number"], a["task_id"]) for a in trace["attempts"]], [(1, "task-1"), (2, "task-1"), (3, "task-1")])
         self.assertEqual(trace["attempts"][1]["wait_ms"], 150.0)
         self.assertEqual(trace["attempts"][0]["candidates"][0], {"replica": "r1", "cache_length": 1, "cache_age_ms": 10.0,
                                                                   "max_ongoing_requests": 1})
@@ -65,7 +67,7 @@ class ObserverTests(unittest.TestCase):
             self.observer.request_routed(key, "r2", 0.3, None, True)
             self.observer.request_accepted(key)
             self.observer.send_finished(f"i-{key}", "r2", 0.5)
-            trace = contract.trace(self.observer.traces[-1])
+            trace = contract.trace(self.observer.traces[-1], self.time.clock())
             self.assertEqual([(s["replica"], s["outcome"], s.get("requeue")) for s in trace["sends"]],
                              [("r1", "refused", "refused"), ("r2", "completed", None)])
         figures = self.observer.capture(1.0)
@@ -79,13 +81,13 @@ class ObserverTests(unittest.TestCase):
         self.attempt(2, "r1", 0.1)
         finder = self.observer.task(TASK).request
         self.observer.request_routed(1, "r1", 0.1, finder, False)
-        self.assertEqual(finder.attempts[-1].handed_to, "old")
-        self.assertEqual(self.observer.request(1).sends[0].found_for, "new")
+        self.assertEqual(finder.attempts[-1].handed_to, "req-1")
+        self.assertEqual(self.observer.request(1).sends[0].found_for, "req-2")
 
     def test_a_cancelled_request_ends_its_trace(self) -> None:
         self.observer.request_admitted(1, object(), "gone", "i-1", 0.0, 0.0)
         self.observer.request_cancelled(1, 0.3)
-        self.assertEqual(contract.trace(self.observer.traces[-1])["outcome"], "cancelled")
+        self.assertEqual(contract.trace(self.observer.traces[-1], self.time.clock())["outcome"], "cancelled")
         self.assertEqual(self.observer.capture(1.0).cancelled, 1)
         self.assertIsNone(self.observer.request(1))
 
@@ -114,9 +116,10 @@ class ObserverTests(unittest.TestCase):
                                      contract.RayFigures("2.60.0", "update_backoff_params", 1, 1, 4, 1, 1, {}, {},
                                                          "n1", "", True, False), [], None, None, {})
         timer = snapshot["backoff_timers"][0]
-        self.assertEqual((timer["request_id"], timer["failed_attempts"], timer["wait_ms"]), ("waiting", 2, 500.0))
-        self.assertAlmostEqual(timer["countdown_ms"], 402.0, places=3)
-        self.assertAlmostEqual(snapshot["ray"]["oldest_pending_age_ms"], 300.0, places=3)
+        self.assertEqual((timer["task_id"], timer["request_id"], timer["failed_attempts"], timer["wait_ms"]),
+                         ("task-1", "req-1", 2, 500.0))
+        self.assertAlmostEqual(timer["wake_at_s"] - snapshot["time_s"], 0.402, places=6)
+        self.assertAlmostEqual(snapshot["observer"]["oldest_pending_s"], 0.3, places=6)
 
     def test_replica_changes_become_events_and_a_dead_replica_is_shown_gone(self) -> None:
         self.observer.replica_unavailable("r1")

@@ -1,0 +1,319 @@
+"""End to end: a real local Ray Serve deployment routed by the bridge, watched and tuned through routertop.
+
+Starts `ray start --head` on 127.0.0.1, deploys two one-slot replicas whose handler takes 0.2 s with
+`RoutertopRequestRouter`, and puts 30 concurrent clients on Ray's HTTP proxy. Then checks what the issue
+asks: `routertop list` and `routertop attach` (in tmux) show the proxy's router; a backoff change spaces a
+request's later attempts as asked; the change is journaled; a bad value changes nothing; every answer
+validates against api/control-v1.schema.json; a replica that dies is shown gone. Ray, the tmux session
+and the temporary directory are removed whatever happens.
+
+Run by scripts/test-ray.sh with the .venv-ray interpreter (Ray and jsonschema come from there).
+"""
+
+import http.client
+import json
+import os
+import re
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import unittest
+import urllib.request
+from pathlib import Path
+from typing import Any, Callable, Dict, List, Optional, Tuple
+
+import jsonschema
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parents[2]
+SCHEMA = json.loads((ROOT / "api" / "control-v1.schema.json").read_text())
+BINARY = Path(os.environ.get("ROUTERTOP_BIN", ROOT / ".build" / "debug" / "routertop"))
+VENV_BIN = Path(sys.executable).parent
+CLIENTS = 30
+APP = "e2e"
+
+
+def validate(value: Any, definition: str) -> None:
+    jsonschema.Draft202012Validator({**SCHEMA, "$ref": f"#/$defs/{definition}"}).validate(value)
+
+
+def eventually(check: Callable[[], Any], seconds: float, what: str) -> Any:
+    """Polls `check` until it returns something truthy, or fails naming `what`."""
+    deadline = time.monotonic() + seconds
+    last: Any = None
+    while time.monotonic() < deadline:
+        try:
+            last = check()
+        except (OSError, ValueError, KeyError) as error:
+            last = error
+        if last and not isinstance(last, Exception):
+            return last
+        time.sleep(0.1)
+    raise AssertionError(f"{what}: not within {seconds} s (last: {last!r})")
+
+
+class UnixHTTPConnection(http.client.HTTPConnection):
+    def __init__(self, path: str) -> None:
+        super().__init__("routertop", timeout=10)
+        self.path_ = path
+
+    def connect(self) -> None:
+        self.sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        self.sock.settimeout(10)
+        self.sock.connect(self.path_)
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+class Load:
+    """30 clients through Ray's proxy, each one request at a time, until stopped (or 4 minutes at most)."""
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+        self.stopping = threading.Event()
+        self.answered = 0
+        self.failed = 0
+        self._lock = threading.Lock()
+        self._threads = [threading.Thread(target=self._client, daemon=True) for _ in range(CLIENTS)]
+
+    def start(self) -> None:
+        for thread in self._threads:
+            thread.start()
+
+    def _client(self) -> None:
+        deadline = time.monotonic() + 240
+        while not self.stopping.is_set() and time.monotonic() < deadline:
+            try:
+                with urllib.request.urlopen(self.url, timeout=30) as answer:
+                    answer.read()
+                with self._lock:
+                    self.answered += 1
+            except OSError:
+                with self._lock:
+                    self.failed += 1
+                self.stopping.wait(0.1)
+
+    def stop(self) -> None:
+        self.stopping.set()
+        for thread in self._threads:
+            thread.join(35)
+
+
+class RayBridgeEndToEndTests(unittest.TestCase):
+    """One Ray cluster for the whole class; the tests run in the order of their numbers."""
+
+    @classmethod
+    def setUpClass(cls) -> None:
+        if not BINARY.exists():
+            raise unittest.SkipTest(f"{BINARY} is not built (swift build --product routertop)")
+        cls.directory = tempfile.mkdtemp(prefix="rt-ray-")
+        cls.addClassCleanup(shutil.rmtree, cls.directory, True)
+        runtime = os.path.join(cls.directory, "run")
+        os.mkdir(runtime, 0o700)
+        cls.env = dict(os.environ, XDG_RUNTIME_DIR=runtime, XDG_STATE_HOME=os.path.join(cls.directory, "state"),
+                       PATH=f"{VENV_BIN}{os.pathsep}{os.environ.get('PATH', '')}", PYTHONPATH=str(HERE),
+                       RAY_USAGE_STATS_ENABLED="0")
+        cls.env.pop("RAY_ADDRESS", None)
+        cls.socket_directory = os.path.join(runtime, "routertop")
+        cls.tmux = f"routertop-ray-e2e-{os.getpid()}"
+        cls.addClassCleanup(subprocess.run, ["tmux", "kill-session", "-t", cls.tmux], capture_output=True)
+        cls.addClassCleanup(subprocess.run, [str(VENV_BIN / "ray"), "stop", "--force"], env=cls.env,
+                            capture_output=True, timeout=120)
+        cls.gcs_port = free_port()
+        subprocess.run([str(VENV_BIN / "ray"), "start", "--head", "--node-ip-address=127.0.0.1", "--num-cpus=2",
+                        f"--port={cls.gcs_port}", "--include-dashboard=false",
+                        f"--temp-dir={os.path.join(cls.directory, 'ray')}"],
+                       env=cls.env, check=True, capture_output=True, timeout=120)
+        cls.port = free_port()
+        cls.driver(f"""
+from ray import serve
+import slow_app
+serve.start(http_options={{"host": "127.0.0.1", "port": {cls.port}}})
+serve.run(slow_app.slow, name="{APP}", route_prefix="/")
+""")
+        cls.socket = eventually(cls.proxy_socket, 60, "the proxy's router serves its control socket")
+        cls.name = Path(cls.socket).stem
+        cls.load = Load(f"http://127.0.0.1:{cls.port}/")
+        cls.load.start()
+        cls.addClassCleanup(cls.load.stop)
+
+    @classmethod
+    def driver(cls, code: str) -> str:
+        script = f"import ray\nray.init(address='127.0.0.1:{cls.gcs_port}', logging_level='ERROR')\n" + code
+        done = subprocess.run([sys.executable, "-c", script], env=cls.env, capture_output=True, text=True, timeout=180)
+        if done.returncode != 0:
+            raise AssertionError(f"the Ray driver failed: {done.stderr[-2000:]}")
+        return done.stdout
+
+    @classmethod
+    def proxy_socket(cls) -> Optional[str]:
+        for name in sorted(os.listdir(cls.socket_directory)) if os.path.isdir(cls.socket_directory) else []:
+            path = os.path.join(cls.socket_directory, name)
+            if name.startswith(f"ray-{APP}-Slow-") and name.endswith(".sock"):
+                status, snapshot = cls.call("GET", "/v1/snapshot", path=path)
+                if status == 200 and snapshot["router"]["handle_source"] == "PROXY":
+                    return path
+        return None
+
+    @classmethod
+    def call(cls, method: str, target: str, body: Optional[Dict[str, Any]] = None,
+             path: Optional[str] = None) -> Tuple[int, Any]:
+        connection = UnixHTTPConnection(path or cls.socket)
+        try:
+            connection.request(method, target, body=json.dumps(body).encode() if body is not None else None)
+            answer = connection.getresponse()
+            data = answer.read()
+            if answer.getheader("content-type", "").startswith("application/json"):
+                return answer.status, json.loads(data)
+            return answer.status, data.decode()
+        finally:
+            connection.close()
+
+    def snapshot(self) -> Dict[str, Any]:
+        status, snapshot = self.call("GET", "/v1/snapshot")
+        self.assertEqual(status, 200)
+        return snapshot
+
+    # The tests, in order ---------------------------------------------------------------------------
+
+    def test_1_routertop_list_names_the_proxys_router_with_its_kind(self) -> None:
+        listed = subprocess.run([str(BINARY), "list"], env=self.env, capture_output=True, text=True, timeout=30)
+        self.assertEqual(listed.returncode, 0, listed.stderr)
+        line = next((line for line in listed.stdout.splitlines() if line.startswith(self.name + "\t")), None)
+        self.assertIsNotNone(line, listed.stdout)
+        self.assertIn("ray", line.split("\t"))
+        self.assertIn(self.socket, line)
+
+    def test_2_the_snapshot_shows_both_replicas_and_tasks_in_backoff_and_validates(self) -> None:
+        def busy() -> Optional[Dict[str, Any]]:
+            snapshot = self.snapshot()
+            healthy = [r for r in snapshot["replicas"] if r["state"] == "healthy"]
+            return snapshot if len(healthy) == 2 and snapshot["tasks_in_backoff"] > 0 and snapshot["backoff_timers"] \
+                else None
+
+        snapshot = eventually(busy, 60, "two healthy replicas and routing tasks in backoff")
+        validate(snapshot, "snapshot")
+        self.assertEqual((snapshot["router"]["kind"], snapshot["router"]["application"]), ("ray", APP))
+        self.assertEqual(snapshot["router"]["ray_version"], "2.60.0")
+        self.assertFalse(snapshot["observer"]["loop_stalled"])
+        self.assertEqual(snapshot["observer"]["hook_errors"], 0)
+        self.assertEqual({r["max_ongoing_requests"] for r in snapshot["replicas"]}, {1})
+        self.assertGreater(snapshot["totals"]["pending"], 0)
+
+    def test_3_attach_in_tmux_draws_both_replicas_and_tasks_in_backoff(self) -> None:
+        replicas = [r["id"] for r in self.snapshot()["replicas"] if r["state"] == "healthy"]
+        self.assertEqual(len(replicas), 2)
+        command = f"env XDG_RUNTIME_DIR={self.env['XDG_RUNTIME_DIR']} TERM=xterm-256color {BINARY} attach {self.name}"
+        subprocess.run(["tmux", "new-session", "-d", "-s", self.tmux, "-x", "200", "-y", "50", command], check=True)
+
+        def screen() -> Optional[str]:
+            text = subprocess.run(["tmux", "capture-pane", "-p", "-t", self.tmux], capture_output=True,
+                                  text=True).stdout
+            backoff = re.search(r"backoff (\d+)\)", text)
+            shown = all(replica in text for replica in replicas) and backoff and int(backoff.group(1)) > 0
+            return text if shown else None
+
+        eventually(screen, 30, f"routertop attach shows replicas {replicas} and tasks in backoff")
+        subprocess.run(["tmux", "kill-session", "-t", self.tmux], capture_output=True)
+
+    def test_4_a_backoff_change_spaces_later_attempts_and_is_journaled(self) -> None:
+        status, answer = self.call("PUT", "/v1/settings",
+                                   {"initial_backoff_s": 0.15, "backoff_multiplier": 1, "max_backoff_s": 0.15})
+        self.assertEqual((status, answer["result"]), (200, "done"), answer)
+        validate(answer, "command_result")
+        changed_ms = self.snapshot()["time_s"] * 1000
+        self.assertEqual(self.snapshot()["observer"]["backoff_in_force"],
+                         {"initial_backoff_s": 0.15, "backoff_multiplier": 1.0, "max_backoff_s": 0.15})
+
+        def later_gaps() -> List[float]:
+            status, log = self.call("GET", "/v1/traces?last=1000")
+            validate(log, "trace_log")
+            gaps = []
+            for trace in log["traces"]:
+                attempts = [a for a in trace["attempts"] if a["started_ms"] > changed_ms]
+                for before, after in zip(attempts, attempts[1:]):
+                    if "wait_ms" in before:
+                        self.assertEqual(before["wait_ms"], 150.0)
+                        gaps.append(after["started_ms"] - before["started_ms"])
+            return gaps if len(gaps) >= 20 else []
+
+        gaps = eventually(later_gaps, 60, "20 backoff gaps under the new settings")
+        median = statistics.median(gaps)
+        self.assertGreaterEqual(min(gaps), 145.0, gaps)
+        self.assertTrue(150.0 <= median <= 220.0, f"median gap {median:.1f} ms of {len(gaps)}")
+        status, journal = self.call("GET", "/v1/journal")
+        validate(journal, "journal_reply")
+        entry = journal["entries"][-1]
+        self.assertEqual((entry["what"], entry["verb"], entry["result"], entry["who"]["via"]),
+                         ("settings", "set", "applied", "api"))
+        self.assertEqual(entry["new"]["max_backoff_s"], 0.15)
+        self.assertEqual(entry["who"]["uid"], os.getuid())
+        with open(journal["path"]) as handle:
+            self.assertEqual(json.loads(handle.read().splitlines()[-1])["sequence"], entry["sequence"])
+
+    def test_5_a_bad_value_gets_400_and_changes_nothing(self) -> None:
+        status, before = self.call("GET", "/v1/settings")
+        validate(before, "settings")
+        status, answer = self.call("PUT", "/v1/settings", {"max_backoff_s": 0.01})
+        self.assertEqual(status, 400)
+        validate(answer, "error")
+        self.assertEqual(answer["error"], "max_backoff_s=0.01 is below the initial backoff 0.15; "
+                                          "it must be at least the initial backoff")
+        self.assertEqual(self.call("GET", "/v1/settings")[1], before)
+        self.assertEqual(self.snapshot()["observer"]["backoff_in_force"]["max_backoff_s"], 0.15)
+        status, refusal = self.call("POST", "/v1/replicas", {})
+        self.assertEqual(status, 409)
+        validate(refusal, "command_result")
+
+    def test_6_every_read_endpoint_validates(self) -> None:
+        status, events = self.call("GET", "/v1/events?after=0")
+        validate(events, "events_reply")
+        status, log = self.call("GET", "/v1/traces?last=5")
+        trace_id = log["traces"][-1]["request_id"]
+        status, trace = self.call("GET", f"/v1/trace/{trace_id}")
+        self.assertEqual(status, 200)
+        validate(trace, "trace")
+        status, metrics = self.call("GET", "/metrics")
+        self.assertEqual(status, 200)
+        self.assertRegex(metrics, r"(?m)^serve_num_scheduling_tasks \d+$")
+        self.assertIn('routertop_setting{name="initial_backoff_s"} 0.15', metrics)
+        connection = UnixHTTPConnection(self.socket)
+        connection.request("GET", "/v1/snapshots?interval_ms=100")
+        stream = connection.getresponse()
+        for _ in range(3):
+            validate(json.loads(stream.readline()), "snapshot")
+        connection.close()
+
+    def test_7_a_replica_that_dies_is_shown_gone(self) -> None:
+        victim = self.snapshot()["replicas"][0]["id"]
+        self.driver(f"""
+for actor in ray.util.list_named_actors(all_namespaces=True):
+    if actor["name"].endswith("#{victim}"):
+        ray.kill(ray.get_actor(actor["name"], namespace=actor["namespace"]), no_restart=True)
+""")
+
+        def gone() -> bool:
+            snapshot = self.snapshot()
+            states = {r["id"]: r["state"] for r in snapshot["replicas"]}
+            told = any(victim in e["message"] and ("died" in e["message"] or "removed" in e["message"])
+                       for e in snapshot["events"])
+            return states.get(victim, "dead") == "dead" and told
+
+        eventually(gone, 60, f"replica {victim} shown gone")
+        validate(self.snapshot(), "snapshot")
+
+
+if __name__ == "__main__":
+    sys.path.insert(0, str(HERE.parent))
+    from run_tests import run
+
+    sys.exit(run(unittest.defaultTestLoader.loadTestsFromTestCase(RayBridgeEndToEndTests), "ray end-to-end"))
