@@ -190,8 +190,10 @@ serve.run(slow_app.slow, name="{APP}", route_prefix="/")
         self.assertEqual(listed.returncode, 0, listed.stderr)
         line = next((line for line in listed.stdout.splitlines() if line.startswith(self.name + "\t")), None)
         self.assertIsNotNone(line, listed.stdout)
-        self.assertIn("ray", line.split("\t"))
-        self.assertIn(self.socket, line)
+        name, kind, path = line.split("\t")
+        self.assertEqual(kind.split()[0], "ray", line)
+        self.assertIn(f"{APP}/Slow", kind)
+        self.assertEqual(path, self.socket)
 
     def test_2_the_snapshot_shows_both_replicas_and_tasks_in_backoff_and_validates(self) -> None:
         def busy() -> Optional[Dict[str, Any]]:
