@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # Ray Serve's proxy throughput for a trivial deployment with Ray's own router and with the bridge, in
-# the same Ray run: wrk on 127.0.0.1 alternates between the two apps (ROUNDS rounds of SECONDS each) and
-# the script prints each figure and the bridge's cost. Ray is stopped whatever happens.
+# the same Ray run: wrk on 127.0.0.1 alternates between the two apps (ROUNDS rounds, ABBA, of
+# SECONDS_PER_ROUND each) and the script prints each figure and the bridge's cost, in throughput and in
+# the proxy process's CPU time per request. Ray is stopped whatever happens.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-rounds=${ROUNDS:-3}
-seconds=${SECONDS_PER_ROUND:-10}
+rounds=${ROUNDS:-6}
+seconds=${SECONDS_PER_ROUND:-8}
 command -v wrk >/dev/null 2>&1 || { echo "bench-ray needs wrk (apt-get install wrk)" >&2; exit 1; }
 scripts/install-ray-venv.sh
 bin=$PWD/.venv-ray/bin
@@ -31,18 +32,38 @@ serve.run(trivial_app.plain, name="plain", route_prefix="/plain")
 serve.run(trivial_app.bridged, name="bridged", route_prefix="/bridged")
 PY
 
-rate() { wrk -t2 -c32 -d"${seconds}s" "http://127.0.0.1:$port/$1" | awk '/^Requests\/sec/ {print $2}'; }
-rate plain >/dev/null; rate bridged >/dev/null   # warm both paths up
-plain=(); bridged=()
-for round in $(seq "$rounds"); do
-    plain+=("$(rate plain)")
-    bridged+=("$(rate bridged)")
-    echo "round $round: plain ${plain[-1]} req/s, bridged ${bridged[-1]} req/s"
+proxy=$(ls "$XDG_RUNTIME_DIR/routertop" | sed -n 's/^ray-bridged-Bridged-\([0-9]*\)\.sock$/\1/p')
+[ -n "$proxy" ] || { echo "the bridged router's socket is missing" >&2; exit 1; }
+cpu() { awk '{print $14 + $15}' "/proc/$proxy/stat"; }
+# One round: requests per second from wrk, and the proxy process's CPU time per request (ms), which
+# other load on the machine disturbs far less than throughput.
+round() {
+    local before after out
+    before=$(cpu)
+    out=$(wrk -t2 -c32 -d"${seconds}s" "http://127.0.0.1:$port/$1")
+    after=$(cpu)
+    awk -v ticks="$(getconf CLK_TCK)" -v cpu=$((after - before)) '
+        /requests in/ {requests = $1} /^Requests\/sec/ {rate = $2}
+        END {printf "%s %.4f\n", rate, 1000 * cpu / ticks / requests}' <<<"$out"
+}
+round plain >/dev/null; round bridged >/dev/null   # warm both paths up
+results=()
+for index in $(seq "$rounds"); do
+    # ABBA order, so drift in the machine's load falls on both alike.
+    if [ $((index % 2)) -eq 1 ]; then order="plain bridged"; else order="bridged plain"; fi
+    for app in $order; do
+        result=$(round "$app")
+        results+=("$app $result")
+        echo "round $index $app: ${result% *} req/s, ${result#* } ms of proxy CPU per request"
+    done
 done
-"$bin/python" - "${plain[*]}" "${bridged[*]}" <<'PY'
+printf '%s\n' "${results[@]}" | "$bin/python" -c '
 import statistics, sys
-plain = [float(v) for v in sys.argv[1].split()]
-bridged = [float(v) for v in sys.argv[2].split()]
-p, b = statistics.mean(plain), statistics.mean(bridged)
-print(f"plain {p:.0f} req/s, bridged {b:.0f} req/s: the bridge costs {100 * (p - b) / p:.1f} %")
-PY
+rows = [line.split() for line in sys.stdin if line.strip()]
+rate = {app: statistics.mean(float(r[1]) for r in rows if r[0] == app) for app in ("plain", "bridged")}
+cpu = {app: statistics.median(float(r[2]) for r in rows if r[0] == app) for app in ("plain", "bridged")}
+print(f"throughput: plain {rate[\"plain\"]:.0f} req/s, bridged {rate[\"bridged\"]:.0f} req/s "
+      f"({100 * (rate[\"plain\"] - rate[\"bridged\"]) / rate[\"plain\"]:+.1f} % cost)")
+print(f"proxy CPU per request (median): plain {cpu[\"plain\"]:.3f} ms, bridged {cpu[\"bridged\"]:.3f} ms "
+      f"({100 * (cpu[\"bridged\"] - cpu[\"plain\"]) / cpu[\"plain\"]:+.1f} % cost)")
+'

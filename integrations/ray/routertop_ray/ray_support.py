@@ -119,20 +119,21 @@ TIER_FLAGS = ("tried_same_node", "tried_same_az", "tried_first_multiplexed_model
 
 
 def tier_flags(context: Any) -> Tuple[bool, ...]:
-    return tuple(bool(getattr(context, name, False)) for name in TIER_FLAGS)
+    """The context's tier flags; read on every attempt, so without a loop (Ray's own are plain attributes)."""
+    try:
+        return (context.tried_same_node, context.tried_same_az, context.tried_first_multiplexed_models,
+                context.tried_fewest_multiplexed_models)
+    except AttributeError:
+        return tuple(bool(getattr(context, name, False)) for name in TIER_FLAGS)
 
 
 def tier(before: Tuple[bool, ...], after: Tuple[bool, ...], pending_request: Any) -> str:
     """Which candidate set Ray drew from, read from the routing context flags the attempt set."""
-    newly = [name for name, was, now in zip(TIER_FLAGS, before, after) if now and not was]
-    if "tried_same_node" in newly:
-        return "node"
-    if "tried_same_az" in newly:
-        return "zone"
-    if "tried_first_multiplexed_models" in newly:
-        return "model"
-    if "tried_fewest_multiplexed_models" in newly:
-        return "fewest_models"
+    if before == after:
+        return "all"
+    for was, now, name in zip(before, after, ("node", "zone", "model", "fewest_models")):
+        if now and not was:
+            return name
     return "all"
 
 
