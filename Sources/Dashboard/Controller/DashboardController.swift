@@ -115,14 +115,10 @@ public final class DashboardController {
         switch effect {
         case .send(let command, let what):
             state.status = DashboardState.Status(text: "\(what): sent", kind: .info)
-            switch command {
-            case .applySettings, .undoSettings, .applySettingsOnTrial, .confirmSettings, .revertSettings:
-                ownSettingsChanges += 1
-            default: break
-            }
+            if command.changesSettings { ownSettingsChanges += 1 }
             let inbox = self.inbox
             control.perform(command, by: configuration.origin) { @Sendable result in
-                inbox.deliver(result, for: what)
+                inbox.deliver(result, for: command, what: what)
             }
         case .export(let settings):
             switch SettingsExporter.export(settings, to: configuration.exportDirectory) {
@@ -161,11 +157,6 @@ public final class DashboardController {
         }
     }
 
-    /// The status names of the commands that change settings, whose refusal makes no event.
-    static func isSettingsCommand(_ what: String) -> Bool {
-        what == "apply settings" || what == "undo" || what == "confirm trial" || what.hasPrefix("apply on trial")
-            || what.hasPrefix("revert to #")
-    }
 
     private func applyDeliveries() {
         if let reply = journalInbox.take(), state.journalView != nil {
@@ -181,20 +172,20 @@ public final class DashboardController {
         for delivery in inbox.drain() {
             switch delivery.result {
             case .done(let message):
-                if delivery.what == "stop routing", state.stoppingRouter {
+                if delivery.command == .stopRouting, state.stoppingRouter {
                     stoppedRouter = true
                     state.wantsQuit = true
                 }
-                if delivery.what.hasPrefix("revert to #"), state.journalView != nil {
+                if case .revertSettings = delivery.command, state.journalView != nil {
                     let journalInbox = self.journalInbox
                     control.journal { journalInbox.deliver($0) }
                 }
                 let text = message.isEmpty ? "\(delivery.what): done" : "\(delivery.what): \(message)"
                 state.status = DashboardState.Status(text: text, kind: .done)
             case .refused(let reason):
-                if delivery.what == "stop routing" { state.stoppingRouter = false }
+                if delivery.command == .stopRouting { state.stoppingRouter = false }
                 // A refused change makes no event.
-                if Self.isSettingsCommand(delivery.what) { ownSettingsChanges = max(0, ownSettingsChanges - 1) }
+                if delivery.command.changesSettings { ownSettingsChanges = max(0, ownSettingsChanges - 1) }
                 state.status = DashboardState.Status(text: "\(delivery.what) refused: \(reason)", kind: .refused)
             }
         }

@@ -39,6 +39,16 @@ extension RouterControl {
     }
 }
 
+extension RouterCommand {
+    /// True for the commands that change the settings (and so make a settings event when done).
+    public var changesSettings: Bool {
+        switch self {
+        case .applySettings, .undoSettings, .applySettingsOnTrial, .confirmSettings, .revertSettings: true
+        default: false
+        }
+    }
+}
+
 /// Something an operator asks the router to do.
 public enum RouterCommand: Equatable, Sendable, Codable {
     /// Replace the live settings (validated again by the router).
