@@ -57,13 +57,14 @@ for index in $(seq "$rounds"); do
         echo "round $index $app: ${result% *} req/s, ${result#* } ms of proxy CPU per request"
     done
 done
-printf '%s\n' "${results[@]}" | "$bin/python" -c '
+printf '%s\n' "${results[@]}" | "$bin/python" -c "$(cat <<'PY'
 import statistics, sys
 rows = [line.split() for line in sys.stdin if line.strip()]
 rate = {app: statistics.mean(float(r[1]) for r in rows if r[0] == app) for app in ("plain", "bridged")}
 cpu = {app: statistics.median(float(r[2]) for r in rows if r[0] == app) for app in ("plain", "bridged")}
-print(f"throughput: plain {rate[\"plain\"]:.0f} req/s, bridged {rate[\"bridged\"]:.0f} req/s "
-      f"({100 * (rate[\"plain\"] - rate[\"bridged\"]) / rate[\"plain\"]:+.1f} % cost)")
-print(f"proxy CPU per request (median): plain {cpu[\"plain\"]:.3f} ms, bridged {cpu[\"bridged\"]:.3f} ms "
-      f"({100 * (cpu[\"bridged\"] - cpu[\"plain\"]) / cpu[\"plain\"]:+.1f} % cost)")
-'
+rate_cost = 100 * (rate["plain"] - rate["bridged"]) / rate["plain"]
+cpu_cost = 100 * (cpu["bridged"] - cpu["plain"]) / cpu["plain"]
+print(f"throughput (mean): plain {rate['plain']:.0f} req/s, bridged {rate['bridged']:.0f} req/s ({rate_cost:+.1f} % cost)")
+print(f"proxy CPU per request (median): plain {cpu['plain']:.3f} ms, bridged {cpu['bridged']:.3f} ms ({cpu_cost:+.1f} % cost)")
+PY
+)"

@@ -10,6 +10,7 @@ import json
 import logging
 import os
 import threading
+from dataclasses import replace
 from typing import Callable, List, Mapping, Optional, Sequence, Tuple
 
 from routertop_ray import contract
@@ -24,7 +25,7 @@ from routertop_ray.metrics import RouterMetrics
 from routertop_ray.observer import TRACES_KEPT, Observer, ObserverFigures
 from routertop_ray.records import RequestRecord
 from routertop_ray.server import ControlServer
-from routertop_ray.socket_path import SocketPlaceError, prepare, socket_directory
+from routertop_ray.socket_path import SocketPlaceError, free_name, prepare, socket_directory
 
 logger = logging.getLogger("ray.serve")
 
@@ -38,6 +39,9 @@ class Bridge:
                  observer: Observer, loop: LoopCaller, read_ray: Callable[[], RayFigures],
                  apply: Callable[[Settings], None], environment: Mapping[str, str],
                  control_dir: Optional[str] = None, journal_file: Optional[str] = None) -> None:
+        directory = control_dir or socket_directory(environment)
+        # Two routers for one deployment in one process (two handles) each get a socket: NAME, NAME-2, …
+        identity = replace(identity, name=free_name(directory, identity.name))
         self.identity = identity
         self._clock = clock
         self._events = events
@@ -48,7 +52,6 @@ class Bridge:
         self._metrics = RouterMetrics()
         self._errors: dict = {}
         self._errors_lock = threading.Lock()
-        directory = control_dir or socket_directory(environment)
         self.socket_path = os.path.join(directory, f"{identity.name}.sock")
         self.journal: Optional[JournalFile] = None
         journal_problem: Optional[str] = None

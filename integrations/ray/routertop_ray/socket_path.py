@@ -76,3 +76,13 @@ def prepare(path: str) -> None:
     if can_connect(path):
         raise SocketPlaceError(f"another router is live on the control socket {path}")
     os.unlink(path)
+
+
+def free_name(directory: str, name: str, tries: int = 9) -> str:
+    """`name`, or `name-2`, `name-3`, … when a live router already answers on that socket."""
+    for index in range(1, tries + 1):
+        candidate = name if index == 1 else f"{name}-{index}"
+        path = os.path.join(directory, f"{candidate}.sock")
+        if not (os.path.exists(path) and can_connect(path)):
+            return candidate
+    return name

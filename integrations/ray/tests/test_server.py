@@ -14,7 +14,7 @@ from routertop_ray.event_log import EventLog
 from routertop_ray.observer import Observer
 from routertop_ray.server import ControlServer
 from routertop_ray.settings import default_settings
-from routertop_ray.socket_path import SocketPlaceError, prepare, router_name, socket_directory
+from routertop_ray.socket_path import SocketPlaceError, free_name, prepare, router_name, socket_directory
 from tests.support import FakeView, ManualTime, TemporaryDirectoryTest
 
 
@@ -39,6 +39,16 @@ class SocketPlaceTests(TemporaryDirectoryTest):
     def test_the_directory_comes_from_xdg_runtime_dir_or_tmp(self) -> None:
         self.assertEqual(socket_directory({"XDG_RUNTIME_DIR": "/run/user/1000/"}), "/run/user/1000/routertop")
         self.assertEqual(socket_directory({}, uid=1000), "/tmp/routertop-1000")
+
+    def test_a_second_router_of_the_same_name_gets_the_next_free_one(self) -> None:
+        directory = os.path.join(self.directory, "routertop")
+        prepare(os.path.join(directory, "ray-a-d-1.sock"))
+        self.assertEqual(free_name(directory, "ray-a-d-1"), "ray-a-d-1")
+        listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        listener.bind(os.path.join(directory, "ray-a-d-1.sock"))
+        listener.listen(1)
+        self.assertEqual(free_name(directory, "ray-a-d-1"), "ray-a-d-1-2")
+        listener.close()
 
     def test_a_directory_open_to_others_is_refused(self) -> None:
         open_directory = os.path.join(self.directory, "open")
