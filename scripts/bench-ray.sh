@@ -13,6 +13,9 @@ scripts/install-ray-venv.sh
 bin=$PWD/.venv-ray/bin
 work=$(mktemp -d)
 export XDG_RUNTIME_DIR=$work/run XDG_STATE_HOME=$work/state PYTHONPATH=$PWD/integrations/ray/e2e RAY_USAGE_STATS_ENABLED=0
+# Ray's multi-node switch, off: every Ray process takes the loopback address as its own (nothing leaves 127.0.0.1).
+# A single-node Ray would then want a token in the home directory; on loopback it needs none.
+export RAY_ENABLE_WINDOWS_OR_OSX_CLUSTER=0 RAY_AUTH_MODE=disabled
 mkdir -m 700 "$XDG_RUNTIME_DIR"
 cleanup() { "$bin/ray" stop --force >/dev/null 2>&1 || true; rm -rf "$work"; }
 trap cleanup EXIT

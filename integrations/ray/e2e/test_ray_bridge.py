@@ -121,7 +121,11 @@ class RayBridgeEndToEndTests(unittest.TestCase):
         os.mkdir(runtime, 0o700)
         cls.env = dict(os.environ, XDG_RUNTIME_DIR=runtime, XDG_STATE_HOME=os.path.join(cls.directory, "state"),
                        PATH=f"{VENV_BIN}{os.pathsep}{os.environ.get('PATH', '')}", PYTHONPATH=str(HERE),
-                       RAY_USAGE_STATS_ENABLED="0")
+                       RAY_USAGE_STATS_ENABLED="0", RAY_ENABLE_WINDOWS_OR_OSX_CLUSTER="0",
+                       RAY_AUTH_MODE="disabled")
+        # Ray's switch for multi-node clusters, off: every Ray process, drivers included, then takes the
+        # loopback address as its own instead of the machine's outward one, so nothing leaves 127.0.0.1.
+        # A single-node Ray would then want a token in the home directory; on loopback it needs none.
         cls.env.pop("RAY_ADDRESS", None)
         cls.socket_directory = os.path.join(runtime, "routertop")
         cls.tmux = f"routertop-ray-e2e-{os.getpid()}"
