@@ -62,6 +62,9 @@ def actor_id(router: Any) -> str:
     try:
         import ray
 
+        # get_runtime_context() starts a local Ray when none runs; a router outside Ray has no actor.
+        if not ray.is_initialized():
+            return ""
         return str(ray.get_runtime_context().get_actor_id() or "")
     except Exception:  # noqa: BLE001
         return ""
