@@ -84,7 +84,7 @@ struct SimulateCommandTests {
         var requeued = 0
         for line in lines {
             let trace = try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
-            #expect(trace["request"] is Int && trace["admitted_ms"] is Double && trace["outcome"] is String)
+            #expect((trace["request_id"] as? String)?.hasPrefix("req-") == true && trace["admitted_ms"] is Double && trace["outcome"] is String)
             let sends = trace["sends"] as? [[String: Any]] ?? []
             requeued += sends.filter { $0["requeue"] != nil }.count
         }
