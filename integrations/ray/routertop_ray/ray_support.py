@@ -12,7 +12,7 @@ the cache timeout its queue-length cache's `_staleness_timeout_s`. Tested on Ray
 
 import time
 from dataclasses import dataclass
-from typing import Any, Dict, Iterable, List, Optional, Tuple
+from typing import Any, Dict, Iterable, List, Tuple
 
 from routertop_ray.contract import RayFigures
 from routertop_ray.observer import CandidateInfo, ReplicaInfo

@@ -3,13 +3,12 @@
 import os
 import tempfile
 import unittest
-from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple
+from typing import Any, Mapping, Optional, Sequence, Tuple
 
 from routertop_ray import contract
 from routertop_ray.clock import BridgeClock
 from routertop_ray.controller import SettingsController
 from routertop_ray.event_log import EventLog
-from routertop_ray.journal import JournalFile
 from routertop_ray.observer import Observer
 from routertop_ray.records import RequestRecord
 from routertop_ray.settings import default_settings

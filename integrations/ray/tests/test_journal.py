@@ -1,6 +1,5 @@
 """The journal: routertop's line format, numbering across restarts, rotation, torn lines, location rules."""
 
-import json
 import os
 import unittest
 
