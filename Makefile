@@ -1,8 +1,12 @@
 # The two commands a newcomer needs: `make run` and `make test`.
-.PHONY: run test deps build bench clean fuzz sanitize soak
+.PHONY: run test deps test-deps build bench clean fuzz sanitize soak
 
 deps:
 	@scripts/install-deps.sh
+
+# The tests also need the Python virtual environment with Ray (the bridge's end-to-end test, and
+# jsonschema for the contract test), in .venv-ray.
+test-deps: deps
 	@scripts/install-ray-venv.sh
 
 build: deps
@@ -13,11 +17,12 @@ run: build
 
 # One test at a time: the end-to-end tests wait on real processes and terminals, and on two cores
 # running them side by side starves the rest of the run until their deadlines pass.
-test: deps
+test: test-deps
 	swift build --build-tests
 	swift test --skip-build --no-parallel
 	scripts/fuzz.sh replay
 	scripts/check-file-inputs.py --mutations 10
+	.venv-ray/bin/python -m unittest discover -s api/tests
 	scripts/test-ray.sh
 
 # Fuzzes every parser of outside input for FUZZ_SECONDS each (libFuzzer and AddressSanitizer, in
