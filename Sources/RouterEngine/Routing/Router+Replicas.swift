@@ -104,7 +104,7 @@ extension Router {
         probe.waiters = []
         for (task, token) in waiters where token == task.machine.probingToken {
             traceProbe(of: replica, for: task, outcome: "replica_left", length: nil, roundTrip: nil)
-            perform(task.machine.handle(.replicaRemoved(replica.id)), for: task)
+            perform(task.machine.replicaLeft(replica.id), for: task)
         }
     }
 

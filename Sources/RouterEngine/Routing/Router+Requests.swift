@@ -32,6 +32,7 @@ extension Router {
         requests[id] = request
         enqueue(request)
         ensureTasks()
+        if id.rawValue % 200 == 0 { print("DBG t=\(now) tasks \(tasks.count) pending \(totals.pending) running \(totals.running) sleeping \(tasks.values.filter { $0.machine.sleep != nil }.count)") }
         return id
     }
 
@@ -243,6 +244,10 @@ extension Router {
         request.phase = .finished
         request.claimedBy = 0
         requests[request.id] = nil
+        // The task routing for it stops at once, wherever it is (asleep or waiting on probes).
+        if wasClaimedBy != 0, let task = tasks[wasClaimedBy] {
+            perform(task.machine.requestCancelled(), for: task)
+        }
         switch result {
         case .completed:
             totals.completed += 1
@@ -263,6 +268,5 @@ extension Router {
             keep(trace)
         }
         request.onFinish(result)
-        if wasClaimedBy != 0, let task = tasks[wasClaimedBy] { requestLeft(task) }
     }
 }
