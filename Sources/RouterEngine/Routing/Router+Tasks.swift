@@ -54,7 +54,11 @@ extension Router {
                 action = claim(id, for: task)
             case .wake(let deadline):
                 task.timer?.cancel()
+                task.wakeToken += 1
+                let token = task.wakeToken
                 task.timer = scheduler.schedule(at: deadline) { [weak self, task] in
+                    // An event loop may still run a timer cancelled in the turn it fell due.
+                    guard task.wakeToken == token else { return }
                     task.timer = nil
                     self?.perform(task.machine.woke(), for: task)
                 }
@@ -274,6 +278,7 @@ extension Router {
         if abandoningProbes { traceProbesAbandoned(by: task) }
         task.timer?.cancel()
         task.timer = nil
+        task.wakeToken += 1
         if task.request.claimedBy == task.id { task.request.claimedBy = 0 }
         tasks[task.id] = nil
         tasksNeedTopUp = true
