@@ -32,7 +32,6 @@ extension Router {
         requests[id] = request
         enqueue(request)
         ensureTasks()
-        if id.rawValue % 200 == 0 { print("DBG t=\(now) tasks \(tasks.count) pending \(totals.pending) running \(totals.running) sleeping \(tasks.values.filter { $0.machine.sleep != nil }.count)") }
         return id
     }
 
