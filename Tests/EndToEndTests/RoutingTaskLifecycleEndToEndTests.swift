@@ -48,9 +48,16 @@ struct RoutingTaskLifecycleEndToEndTests {
         let busy = waitFor { control.snapshot().flatMap { $0.totals.running == 1 ? $0 : nil } }
         try #require(busy != nil, "the first request holds the only slot")
         let gaveUp = Counter()
+        // The two oldest waiting requests have the two tasks; their clients give up first, while the
+        // other four still wait, so those tasks are not the last to hear of a give-up.
         for index in 0..<6 {
+            if index == 2 {
+                let admitted = waitFor { control.snapshot().flatMap { $0.totals.admitted == 3 ? true : nil } }
+                try #require(admitted != nil)
+            }
+            let patience: Duration = index < 2 ? .seconds(4) : .milliseconds(4500)
             onOwnThread(clients) {
-                if httpGiveUp(port: port, path: "/waiting/\(index)", after: .seconds(4)) { gaveUp.add() }
+                if httpGiveUp(port: port, path: "/waiting/\(index)", after: patience) { gaveUp.add() }
             }
         }
         let waiting = waitFor { control.snapshot().flatMap { $0.totals.admitted == 7 ? $0 : nil } }
@@ -117,7 +124,8 @@ func httpGiveUp(port: Int, path: String, after: Duration) -> Bool {
         }
     }
     guard connected == 0 else { return false }
-    var timeout = timeval(tv_sec: Int(after.components.seconds), tv_usec: 0)
+    let (seconds, attoseconds) = after.components
+    var timeout = timeval(tv_sec: Int(seconds), tv_usec: Int(attoseconds / 1_000_000_000_000))
     setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
     let request = "GET \(path) HTTP/1.1\r\nHost: 127.0.0.1:\(port)\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
     _ = request.withCString { send(fd, $0, strlen($0), 0) }
