@@ -134,38 +134,14 @@ struct ModelReportEndToEndTests {
         defer { for process in started { process.stop() } }
         let (port, control, replicas) = try fleet(1, name: "strip", started: &started)
         let replica = try #require(replicas.first)
-        let direct = try #require(rawGet(port: replica, headers: ["serve_multiplexed_model_id": "x"]))
+        let direct = try #require(rawHTTPRequest(port: replica, path: "/raw", headers: ["serve_multiplexed_model_id": "x"]))
         #expect(direct.lowercased().contains("serve-multiplexed-model-ids: 2;x"))
-        let proxied = try #require(rawGet(port: port, headers: ["serve_multiplexed_model_id": "y"]))
+        let proxied = try #require(rawHTTPRequest(port: port, path: "/raw", headers: ["serve_multiplexed_model_id": "y"]))
         #expect(proxied.hasPrefix("HTTP/1.1 200"))
         #expect(!proxied.lowercased().contains("serve-multiplexed-model-ids"))
         let told = waitFor { control.snapshot()?.replicas.first?.models.flatMap { $0.models == ["x", "y"] ? $0 : nil } }
         #expect(told?.inferred == [])
     }
-}
-
-/// One GET's whole answer, head included.
-private func rawGet(port: Int, headers: [String: String]) -> String? {
-    guard let (fd, initial) = loopbackSocket(port: port) else { return nil }
-    var address = initial
-    defer { close(fd) }
-    let connected = withUnsafePointer(to: &address) {
-        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-            connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
-        }
-    }
-    guard connected == 0 else { return nil }
-    let extra = headers.keys.sorted().map { "\($0): \(headers[$0]!)\r\n" }.joined()
-    let request = "GET /raw HTTP/1.1\r\nHost: 127.0.0.1:\(port)\r\nConnection: close\r\n\(extra)\r\n"
-    _ = request.withCString { send(fd, $0, strlen($0), 0) }
-    var received: [UInt8] = []
-    var buffer = [UInt8](repeating: 0, count: 4096)
-    while true {
-        let count = recv(fd, &buffer, buffer.count, 0)
-        if count <= 0 { break }
-        received.append(contentsOf: buffer[0..<count])
-    }
-    return String(decoding: received, as: UTF8.self)
 }
 
 private final class StopFlag: @unchecked Sendable {

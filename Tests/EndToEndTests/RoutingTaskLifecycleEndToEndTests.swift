@@ -115,15 +115,8 @@ private final class Counter: @unchecked Sendable {
 /// Sends one request and gives up (closes the connection) when no answer came within `after`.
 /// Returns true when it gave up.
 func httpGiveUp(port: Int, path: String, after: Duration) -> Bool {
-    guard let (fd, initial) = loopbackSocket(port: port) else { return false }
-    var address = initial
+    guard let fd = connectedLoopbackSocket(port: port) else { return false }
     defer { close(fd) }
-    let connected = withUnsafePointer(to: &address) {
-        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-            connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
-        }
-    }
-    guard connected == 0 else { return false }
     let (seconds, attoseconds) = after.components
     var timeout = timeval(tv_sec: Int(seconds), tv_usec: Int(attoseconds / 1_000_000_000_000))
     setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
