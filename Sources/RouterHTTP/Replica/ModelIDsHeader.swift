@@ -6,7 +6,8 @@
 public enum ModelIDsHeader {
     public static let name = "serve-multiplexed-model-ids"
 
-    /// The most bytes of a header value the router reads; a longer one is ignored (counted).
+    /// The most bytes of a header value the router reads; a longer one is ignored, and the replica's
+    /// probe answers still tell its models.
     public static let maxValueBytes = 16 * 1024
 
     public static func value(version: UInt64, models: [String]) -> String {
