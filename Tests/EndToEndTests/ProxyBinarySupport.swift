@@ -97,15 +97,16 @@ func httpGet(port: Int, path: String, headers: [String: String] = [:]) -> (statu
 
 /// One HTTP/1.1 request without a body over a plain socket; returns the status code and the body.
 func httpRequest(port: Int, method: String, path: String, headers: [String: String] = [:]) -> (status: Int, body: String)? {
-    guard let (fd, initial) = loopbackSocket(port: port) else { return nil }
-    var address = initial
+    guard let text = rawHTTPRequest(port: port, method: method, path: path, headers: headers) else { return nil }
+    guard text.hasPrefix("HTTP/1.1 "), let status = Int(text.dropFirst(9).prefix(3)) else { return nil }
+    let body = text.range(of: "\r\n\r\n").map { String(text[$0.upperBound...]) } ?? ""
+    return (status, body)
+}
+
+/// One HTTP/1.1 request without a body over a plain socket; returns the whole answer, head included.
+func rawHTTPRequest(port: Int, method: String = "GET", path: String, headers: [String: String] = [:]) -> String? {
+    guard let fd = connectedLoopbackSocket(port: port) else { return nil }
     defer { close(fd) }
-    let connected = withUnsafePointer(to: &address) {
-        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-            connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
-        }
-    }
-    guard connected == 0 else { return nil }
     let extra = headers.keys.sorted().map { "\($0): \(headers[$0]!)\r\n" }.joined()
     let request = "\(method) \(path) HTTP/1.1\r\nHost: 127.0.0.1:\(port)\r\nContent-Length: 0\r\nConnection: close\r\n\(extra)\r\n"
     _ = request.withCString { send(fd, $0, strlen($0), 0) }
@@ -116,10 +117,23 @@ func httpRequest(port: Int, method: String, path: String, headers: [String: Stri
         if count <= 0 { break }
         received.append(contentsOf: buffer[0..<count])
     }
-    let text = String(decoding: received, as: UTF8.self)
-    guard text.hasPrefix("HTTP/1.1 "), let status = Int(text.dropFirst(9).prefix(3)) else { return nil }
-    let body = text.range(of: "\r\n\r\n").map { String(text[$0.upperBound...]) } ?? ""
-    return (status, body)
+    return String(decoding: received, as: UTF8.self)
+}
+
+/// A TCP socket connected to 127.0.0.1:`port`, for the caller to close; nil when nobody listens.
+func connectedLoopbackSocket(port: Int) -> Int32? {
+    guard let (fd, initial) = loopbackSocket(port: port) else { return nil }
+    var address = initial
+    let connected = withUnsafePointer(to: &address) {
+        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+            connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+        }
+    }
+    guard connected == 0 else {
+        close(fd)
+        return nil
+    }
+    return fd
 }
 
 /// A new TCP socket and the 127.0.0.1 address at `port` (0: any), for the caller to bind or connect

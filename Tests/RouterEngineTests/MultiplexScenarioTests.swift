@@ -3,10 +3,22 @@ import Testing
 
 /// The multiplexing scenario, the simulated replicas' model caches, and the scenario keys.
 struct MultiplexScenarioTests {
-    static func run(multiplex: Bool) throws -> ScenarioReport {
+    static func run(multiplex: Bool, cacheTimeout: Double? = nil) throws -> ScenarioReport {
         let scenario = try ScenarioParser.load(path: ScenarioTests.path("multiplex.toml"))
-        let settings = try ScenarioRunner.settings(for: scenario, base: .defaults)
+        var settings = try ScenarioRunner.settings(for: scenario, base: .defaults)
+        if let cacheTimeout { settings.cacheTimeout = cacheTimeout }
         return ScenarioRunner.run(scenario, settings: settings, multiplexRouting: multiplex)
+    }
+
+    /// The simulated replicas tell their models with every answer, so a replica routed from the
+    /// cache for 10 s is not a blind spot: the hit rate stays at 90 % or more at the default TTL.
+    @Test func modelsToldWithEveryAnswerKeepTheHitRateAtTheDefaultCacheTTL() throws {
+        let aware = try #require(try Self.run(multiplex: true, cacheTimeout: 10).models)
+        let plain = try #require(try Self.run(multiplex: false, cacheTimeout: 10).models)
+        #expect(aware.hitRate >= 0.9, "hit rate \(aware.hitRate)")
+        #expect(aware.hitRate > plain.hitRate + 0.5)
+        let file = try #require(try Self.run(multiplex: true).models)
+        #expect(file.hitRate >= 0.99, "hit rate at the file's 0.1 s: \(file.hitRate)")
     }
 
     @Test func multiplexAwareRoutingHitsMoreAndWaitsLessThanPlainPowerOfTwo() throws {

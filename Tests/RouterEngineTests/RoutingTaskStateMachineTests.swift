@@ -7,15 +7,23 @@ struct RoutingTaskStateMachineTests {
 
     private func probing(_ replicas: [ReplicaID] = ["a", "b"], at time: EngineTime = .ms(5)) -> RoutingTaskStateMachine {
         var machine = RoutingTaskStateMachine()
-        #expect(machine.handle(.probesSent(replicas, at: time)) == .none)
+        #expect(machine.probesSent(replicas, at: time) == .none)
         return machine
     }
 
     private func sleeping(failed: Int = 2, at time: EngineTime = .ms(10)) -> RoutingTaskStateMachine {
         var machine = RoutingTaskStateMachine()
         let wait = Self.policy.wait(afterFailedAttempt: failed)
-        #expect(machine.handle(.attemptFailed(failedAttempts: failed, wait: wait, at: time, now: time)) == .wake(at: time + wait))
+        #expect(machine.attemptFailed(failedAttempts: failed, wait: wait, at: time, now: time) == .wake(at: time + wait))
         return machine
+    }
+
+    private func machine(in state: String) -> RoutingTaskStateMachine {
+        switch state {
+        case "probing": probing()
+        case "sleeping": sleeping()
+        default: RoutingTaskStateMachine()
+        }
     }
 
     @Test func sendingProbesWaitsForEachOfThem() {
@@ -26,121 +34,109 @@ struct RoutingTaskStateMachineTests {
 
     @Test func theLastProbeAnswerLetsTheTaskChoose() {
         var machine = probing()
-        #expect(machine.handle(.probeAnswered("a", token: 1)) == .none)
+        #expect(machine.probeAnswered("a", token: 1) == .none)
         #expect(machine.state == .probing(token: 1, awaiting: ["b"], since: .ms(5)))
-        #expect(machine.handle(.probeAnswered("b", token: 1)) == .choose(probesStartedAt: .ms(5)))
+        #expect(machine.probeAnswered("b", token: 1) == .choose(probesStartedAt: .ms(5)))
         #expect(machine.state == .ready)
     }
 
-    @Test func anAnswerForAnEarlierAttemptOrAnotherReplicaChangesNothing() {
-        var machine = probing()
-        #expect(machine.handle(.probeAnswered("a", token: 0)) == .none)
-        #expect(machine.handle(.probeAnswered("z", token: 1)) == .none)
-        #expect(machine.state == .probing(token: 1, awaiting: ["a", "b"], since: .ms(5)))
+    @Test func eachAttemptWaitsUnderItsOwnToken() {
+        var machine = probing(["a"])
+        #expect(machine.probeAnswered("a", token: 1) == .choose(probesStartedAt: .ms(5)))
+        #expect(machine.probesSent(["b"], at: .ms(9)) == .none)
+        #expect(machine.probingToken == 2)
     }
 
     @Test func aProbeTimeoutCountsAsAnAnswer() {
         var machine = probing(["a"])
-        #expect(machine.handle(.probeTimedOut("a", token: 1)) == .choose(probesStartedAt: .ms(5)))
+        #expect(machine.probeTimedOut("a", token: 1) == .choose(probesStartedAt: .ms(5)))
     }
 
-    @Test func aRemovedReplicaReleasesTheWaitAsIfItsProbeTimedOut() {
+    @Test func aReplicaLeavingReleasesTheWaitAsIfItsProbeTimedOut() {
         var machine = probing()
-        #expect(machine.handle(.replicaRemoved("a")) == .none)
+        #expect(machine.replicaLeft("a") == .none)
         #expect(machine.state == .probing(token: 1, awaiting: ["b"], since: .ms(5)))
-        #expect(machine.handle(.replicaRemoved("b")) == .choose(probesStartedAt: .ms(5)))
+        #expect(machine.replicaLeft("b") == .choose(probesStartedAt: .ms(5)))
     }
 
-    @Test func aRemovedReplicaItDoesNotWaitForChangesNothing() {
-        var machine = probing(["a"])
-        #expect(machine.handle(.replicaRemoved("z")) == .none)
-        var sleeper = sleeping()
-        let before = sleeper.state
-        #expect(sleeper.handle(.replicaRemoved("a")) == .none)
-        #expect(sleeper.state == before)
-    }
-
-    @Test func aRequestLeavingWhileProbesAreOutLetsTheirAnswerServeTheOldest() {
+    @Test func aLateAnswerFromAReplicaAlreadyReleasedChangesNothing() {
         var machine = probing()
-        #expect(machine.handle(.requestLeft(othersWaiting: false)) == .none)
-        #expect(machine.probingToken == 1)
-    }
-
-    @Test func aRequestLeavingDuringTheBackoffLetsTheTaskSleepOnOrEndsIt() {
-        var machine = sleeping()
-        let before = machine.state
-        #expect(machine.handle(.requestLeft(othersWaiting: true)) == .none)
-        #expect(machine.state == before)
-        var alone = sleeping()
-        #expect(alone.handle(.requestLeft(othersWaiting: false)) == .end)
-        #expect(alone.isEnded)
-    }
-
-    @Test func aRequestLeavingBetweenAttemptsStartsAnotherSearchOrEndsTheTask() {
-        var machine = RoutingTaskStateMachine()
-        #expect(machine.handle(.requestLeft(othersWaiting: true)) == .attempt)
-        #expect(machine.state == .ready)
-        #expect(machine.handle(.requestLeft(othersWaiting: false)) == .end)
-        #expect(machine.isEnded)
+        #expect(machine.replicaLeft("a") == .none)
+        #expect(machine.probeAnswered("a", token: 1) == .none)
+        #expect(machine.state == .probing(token: 1, awaiting: ["b"], since: .ms(5)))
     }
 
     @Test func aFailedAttemptSleepsItsWaitAndWakingAttemptsAgain() {
         var machine = sleeping(failed: 3, at: .ms(25))
         #expect(machine.sleep == .init(failedAttempts: 3, startedAt: .ms(25), wait: .ms(50), wakeAt: .ms(75)))
-        #expect(machine.handle(.woke) == .attempt)
+        #expect(machine.woke() == .attempt)
         #expect(machine.state == .ready)
     }
 
     @Test func aSleepOwedToAnEarlierRefusalWakesAtItsEndOrNow() {
         var machine = RoutingTaskStateMachine()
-        #expect(machine.handle(.attemptFailed(failedAttempts: 2, wait: .ms(25), at: .ms(10), now: .ms(20))) == .wake(at: .ms(35)))
+        #expect(machine.attemptFailed(failedAttempts: 2, wait: .ms(25), at: .ms(10), now: .ms(20)) == .wake(at: .ms(35)))
         var late = RoutingTaskStateMachine()
-        #expect(late.handle(.attemptFailed(failedAttempts: 2, wait: .ms(25), at: .ms(10), now: .ms(50))) == .wake(at: .ms(50)))
+        #expect(late.attemptFailed(failedAttempts: 2, wait: .ms(25), at: .ms(10), now: .ms(50)) == .wake(at: .ms(50)))
     }
 
     @Test(arguments: [(40.0, 0.01, 45.0), (40.0, 0.1, 225.0), (60.0, 0.01, 60.0)])
-    func aSettingsChangeRetimesTheSleepFromItsStart(now: Double, initial: Double, wakeAt: Double) {
+    func aBackoffChangeRetimesTheSleepFromItsStart(now: Double, initial: Double, wakeAt: Double) {
         var machine = sleeping(failed: 3, at: .ms(25))
         let policy = BackoffPolicy(initial: initial, multiplier: 2, maximum: 0.5)
-        #expect(machine.handle(.settingsChanged(policy, now: .ms(now))) == .wake(at: .ms(wakeAt)))
+        #expect(machine.backoffChanged(policy, now: .ms(now)) == .wake(at: .ms(wakeAt)))
         #expect(machine.sleep?.failedAttempts == 3)
         #expect(machine.sleep?.wait == policy.wait(afterFailedAttempt: 3))
     }
 
-    @Test func aSettingsChangeWhileProbingWaitsForTheNextSleep() {
-        var machine = probing()
-        #expect(machine.handle(.settingsChanged(Self.policy, now: .ms(7))) == .none)
-        #expect(machine.probingToken == 1)
+    @Test(arguments: ["ready", "probing"])
+    func aBackoffChangeDuringAnAttemptWaitsForItsNextSleep(state: String) {
+        var machine = machine(in: state)
+        let before = machine.state
+        #expect(machine.backoffChanged(Self.policy, now: .ms(7)) == .none)
+        #expect(machine.state == before)
     }
 
-    @Test func anAssignmentStartsTheNextAttempt() {
+    @Test func aLocalTierWithNothingMovesOnAtOnce() {
         var machine = RoutingTaskStateMachine()
-        #expect(machine.handle(.assigned) == .attempt)
+        #expect(machine.localTierFoundNothing() == .attempt)
         #expect(machine.state == .ready)
     }
 
+    @Test func aReplicaFoundForAnOlderRequestKeepsTheTaskSearchingForItsOwn() {
+        var machine = RoutingTaskStateMachine()
+        #expect(machine.foundReplicaForOlderRequest() == .attempt)
+        #expect(machine.state == .ready)
+    }
+
+    @Test func aTaskWhoseRequestIsServedTakesTheNextOrEnds() {
+        var machine = RoutingTaskStateMachine()
+        #expect(machine.ownRequestServed(next: RequestID(7)) == .claim(RequestID(7)))
+        #expect(machine.state == .ready)
+        #expect(machine.ownRequestServed(next: nil) == .end(abandoningProbes: false))
+        #expect(machine.isEnded)
+    }
+
     @Test(arguments: ["ready", "probing", "sleeping"])
-    func aLoweredCapEndsTheTaskFromAnyState(state: String) {
-        var machine = state == "probing" ? probing() : state == "sleeping" ? sleeping() : RoutingTaskStateMachine()
-        #expect(machine.handle(.capLowered) == .end)
+    func aRequestServedElsewhereEndsItsTaskWhereverItIs(state: String) {
+        var machine = machine(in: state)
+        #expect(machine.requestServedElsewhere() == .end(abandoningProbes: state == "probing"))
         #expect(machine.isEnded)
     }
 
-    @Test func anEndedTaskIgnoresEverything() {
-        var machine = probing()
-        _ = machine.handle(.capLowered)
-        #expect(machine.handle(.probeAnswered("a", token: 1)) == .none)
-        #expect(machine.handle(.woke) == .none)
-        #expect(machine.handle(.assigned) == .none)
-        #expect(machine.handle(.capLowered) == .none)
+    @Test(arguments: ["ready", "probing", "sleeping"])
+    func aCancelledRequestEndsItsTaskWhereverItIs(state: String) {
+        var machine = machine(in: state)
+        #expect(machine.requestCancelled() == .end(abandoningProbes: state == "probing"))
         #expect(machine.isEnded)
+        #expect(machine.probingToken == 0)
+        #expect(machine.sleep == nil)
     }
 
-    @Test func aStrayWakeOrAnswerWhileSleepingChangesNothing() {
-        var machine = sleeping()
-        let before = machine.state
-        #expect(machine.handle(.probeAnswered("a", token: 1)) == .none)
-        #expect(machine.handle(.probeTimedOut("a", token: 1)) == .none)
-        #expect(machine.state == before)
+    @Test(arguments: ["ready", "probing", "sleeping"])
+    func aShrunkReplicaSetRetiresTheTaskFromAnyState(state: String) {
+        var machine = machine(in: state)
+        #expect(machine.retired() == .end(abandoningProbes: state == "probing"))
+        #expect(machine.isEnded)
     }
 }

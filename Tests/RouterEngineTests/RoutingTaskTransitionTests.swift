@@ -22,7 +22,7 @@ struct RoutingTaskTransitionTests {
         #expect(harness.results.byID[id] == .failed(.cancelled))
     }
 
-    @Test func aTaskWhoseRequestIsCancelledSleepsOnThenServesTheNextOne() {
+    @Test func aTaskWhoseRequestIsCancelledEndsAtOnceWhileTheOtherSearchGoesOn() {
         let harness = RouterHarness(options: Self.everywhere)
         let replica = harness.add("r1", max: 1) { .queueLength(1) }
         harness.settle()
@@ -32,11 +32,15 @@ struct RoutingTaskTransitionTests {
         harness.settle()
         // Two tasks now: the first sleeps until 25 ms (failed attempt 2), the second's search began at 10 ms.
         #expect(harness.router.tasks.count == 2)
+        let firstTask = harness.router.tasks.values.first { $0.request.id == first }
         harness.router.cancel(first)
         replica.probeAnswer = { .queueLength(0) }
-        #expect(harness.router.tasks.count == 1)
+        #expect(firstTask?.machine.isEnded == true)
+        #expect(harness.router.tasks.map(\.value.request.id) == [second])
         harness.run(for: .ms(30))
+        // The second's own search: failed twice at 10 ms, asleep 25 ms, then the replica has room.
         #expect(replica.received == [second])
+        #expect(replica.receivedTimes == [.ms(35)])
     }
 
     @Test func removingReplicasLowersTheCapAndEndsTasksBeyondItAtOnce() throws {

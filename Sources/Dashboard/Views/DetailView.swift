@@ -53,7 +53,7 @@ enum DetailView {
               ("  rate ", .headerLabel), (Format.rate(replica.rate), .headerValue),
               ("  max ongoing ", .headerLabel), (String(replica.maxOngoingRequests), .headerValue)])
         if let models = replica.models {
-            line([("models ", .headerLabel), (ModelsText.list(models), .headerValue)])
+            line([("models ", .headerLabel), (ModelsText.list(models, matchingTimeout: snapshot.settings.modelMatchingTimeout), .headerValue)])
         }
         if row + 1 < rect.height {
             canvas.put("rate, one value a second (last \(min(replica.rateHistory.count, rect.width - 2))s)",

@@ -48,7 +48,7 @@ struct FrameRenderer {
             DetailView.draw(&canvas, in: layout.body, snapshot: snapshot, id: id, position: ids.firstIndex(of: id),
                             count: ids.count, events: events)
         case .models:
-            ModelsView.draw(&canvas, in: layout.body, figures: snapshot.models, scroll: &state.modelsScroll)
+            ModelsView.draw(&canvas, in: layout.body, snapshot: snapshot, scroll: &state.modelsScroll)
         }
         drawStatus(&canvas, layout: layout, state: state)
         if state.showHelp {

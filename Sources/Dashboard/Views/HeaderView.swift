@@ -24,7 +24,9 @@ enum HeaderView {
         }
         addActivity(snapshot, to: &first)
         if let models = snapshot.models, models.requestRate > 0 || models.hits + models.misses > 0 {
-            first.add(3, ("models hit ", .headerLabel), (ModelsText.hitRate(models.hitRate), .headerValue),
+            // The last seconds' hit rate: one since start hides a change for minutes.
+            first.add(3, ("models hit ", .headerLabel), (ModelsText.hitRate(models.recentHitRate), .headerValue),
+                      ("/\(models.recentSeconds)s", .headerLabel),
                       (" loads ", .headerLabel), (Format.rate(models.loadRate), .headerValue))
         }
         first.draw(&canvas, in: rect, row: 0)

@@ -1,10 +1,11 @@
 import RouterAPI
 
 /// The models view: each model asked for or held, busiest first, with its request rate, hit share
-/// and the replicas whose last report holds it.
+/// and the replicas holding it, each with the age of its model report (inferred and stale marked).
 enum ModelsView {
-    static func draw(_ canvas: inout Canvas, in rect: Rect, figures: ModelFigures?, scroll: inout Int) {
+    static func draw(_ canvas: inout Canvas, in rect: Rect, snapshot: RouterSnapshot, scroll: inout Int) {
         guard rect.height > 0 else { return }
+        let figures = snapshot.models
         guard let figures else {
             canvas.rule("Models", in: rect)
             canvas.put("no request has named a model and no replica reports one; m or Esc goes back",
@@ -12,7 +13,8 @@ enum ModelsView {
             return
         }
         var title = "Models \(figures.models.count)" + canvas.glyphs.separator
-            + "hit " + ModelsText.hitRate(figures.hitRate) + canvas.glyphs.separator
+            + "hit " + ModelsText.hitRate(figures.recentHitRate) + " last \(figures.recentSeconds)s, "
+            + ModelsText.hitRate(figures.hitRate) + " since start" + canvas.glyphs.separator
             + "loads \(figures.loads) (" + Format.rate(figures.loadRate) + ")"
         if figures.untrackedRequests > 0 { title += canvas.glyphs.separator + "\(figures.untrackedRequests) requests for other models" }
         canvas.rule(title, in: rect)
@@ -28,6 +30,8 @@ enum ModelsView {
         canvas.fill(Rect(x: rect.x, y: rect.y + 1, width: rect.width, height: 1), role: .tableHeader)
         row(rect.y + 1, [("model", nameWidth), ("rate", 8), ("requests", 9), ("hit", 5), ("held by", rect.width)],
             role: .tableHeader)
+        let reports = Dictionary(snapshot.replicas.map { ($0.id, $0.models) }, uniquingKeysWith: { first, _ in first })
+        let timeout = snapshot.settings.modelMatchingTimeout
         let pageRows = max(rect.height - 2, 0)
         scroll = min(scroll, max(figures.models.count - pageRows, 0))
         for index in 0..<pageRows {
@@ -35,7 +39,10 @@ enum ModelsView {
             guard position < figures.models.count else { break }
             let model = figures.models[position]
             let hit = model.requests == 0 ? nil : Double(model.hits) / Double(model.requests)
-            let holders = model.holders.isEmpty ? "none" : model.holders.map(\.rawValue).joined(separator: " ")
+            let holders = model.holders.isEmpty ? "none" : model.holders.map { id in
+                ModelsText.holder(id, models: reports[id] ?? nil, inferred: model.inferredHolders.contains(id),
+                                  matchingTimeout: timeout)
+            }.joined(separator: ", ")
             row(rect.y + 2 + index, [
                 (model.name, nameWidth), (Format.rate(model.rate), 8), (Format.count(model.requests), 9),
                 (ModelsText.hitRate(hit), 5), (holders, rect.width),

@@ -13,10 +13,19 @@ public struct ModelFigures: Codable, Equatable, Sendable {
     public var models: [ModelEntry]
     /// Requests for models beyond those counted one by one.
     public var untrackedRequests: Int
+    /// Hits and misses over the last `recentSeconds` seconds (and the second under way).
+    public var recentHits: Int = 0
+    public var recentMisses: Int = 0
+    public var recentSeconds: Int = 0
 
     /// hits / (hits + misses); nil before any request for a model was sent.
     public var hitRate: Double? {
         hits + misses == 0 ? nil : Double(hits) / Double(hits + misses)
+    }
+
+    /// The hit rate of the last `recentSeconds`; nil when no request for a model was sent in them.
+    public var recentHitRate: Double? {
+        recentHits + recentMisses == 0 ? nil : Double(recentHits) / Double(recentHits + recentMisses)
     }
 
     public init(
@@ -48,6 +57,8 @@ public struct ModelEntry: Codable, Equatable, Sendable {
     public var hits: Int
     /// Requests per second over the last few seconds.
     public var rate: Double
+    /// The holders known only from successful answers, not from a report.
+    public var inferredHolders: [ReplicaID] = []
 
     public init(name: String, holders: [ReplicaID], requests: Int, hits: Int, rate: Double) {
         self.name = name
@@ -70,6 +81,10 @@ public struct ReplicaModels: Codable, Equatable, Sendable {
     public var mostUsed: String?
     /// Models that appeared in its reports, over its life.
     public var loads: Int
+    /// Models known only from its successful answers to requests for them, not from a report.
+    public var inferred: [String] = []
+    /// Seconds since its models were last reported or inferred; nil before.
+    public var reportAge: Double?
 
     public init(models: [String], mostUsed: String?, loads: Int) {
         self.models = models

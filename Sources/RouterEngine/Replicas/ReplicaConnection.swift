@@ -8,6 +8,24 @@ public protocol ReplicaConnection: AnyObject {
 
     /// Sends a request to the replica and reports how it ended.
     func send(_ request: DispatchedRequest, _ finished: @escaping (SendOutcome) -> Void) -> (any Cancellable)?
+
+    /// Gives the connection where to tell what the replica's answers say about its models; called
+    /// once, when the replica is added. Each call of `sink` happens on the router's scheduler.
+    func reportModelEvidence(to sink: @escaping (ModelEvidence) -> Void)
+}
+
+extension ReplicaConnection {
+    /// A connection whose answers never speak of models tells nothing.
+    public func reportModelEvidence(to sink: @escaping (ModelEvidence) -> Void) {}
+}
+
+/// What one of a replica's answers said about the models it holds.
+public enum ModelEvidence: Equatable, Sendable {
+    /// The replica told its model set, with a version that grows on each change.
+    case report(version: UInt64, models: [String])
+    /// The replica said nothing of its models but answered a request for `model` with success: it
+    /// holds the model now, as far as the router can tell.
+    case served(model: String)
 }
 
 /// A replica's answer to a queue-length probe.

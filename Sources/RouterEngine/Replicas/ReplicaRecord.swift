@@ -38,8 +38,17 @@ final class ReplicaRecord {
     var latency = LatencyWindow()
     var rate = RateCounter()
     var fault: String?
-    /// The models its last probe answer said it holds (multiplexing).
+    /// The models it holds as the router knows them: from its last report (probe answer or answer
+    /// header), plus those inferred from its successful answers to requests for them.
     var models: [String] = []
+    /// Models in `models` known only from successful answers, until a report says otherwise.
+    var inferredModels: Set<String> = []
+    /// When its models were last reported or inferred; nil before.
+    var modelsLearnedAt: EngineTime?
+    /// The version of the model set its answers last told (nil: its answers never told one).
+    var modelReportVersion: UInt64?
+    /// Probes it every second while any of its models is inferred, so evictions are learnt.
+    var inferenceProbeTimer: (any Cancellable)?
     /// Models that appeared in its reports, over its life: the loads the router saw.
     var modelLoadsSeen = 0
     /// Requests routed to it for each model it holds, while it holds it.

@@ -124,7 +124,7 @@ extension Router {
         probe.waiters = []
         for (task, token) in waiters where token == task.machine.probingToken {
             traceProbeAnswer(answer, of: replica, for: task, roundTrip: now - probe.issuedAt)
-            perform(task.machine.handle(.probeAnswered(replica.id, token: token)), for: task)
+            perform(task.machine.probeAnswered(replica.id, token: token), for: task)
         }
     }
 
@@ -142,7 +142,7 @@ extension Router {
         probe.waiters = []
         for (task, token) in waiters where token == task.machine.probingToken {
             traceProbe(of: replica, for: task, outcome: "timeout", length: nil, roundTrip: nil)
-            perform(task.machine.handle(.probeTimedOut(replica.id, token: token)), for: task)
+            perform(task.machine.probeTimedOut(replica.id, token: token), for: task)
         }
     }
 

@@ -5,6 +5,9 @@ extension Router {
         let replica = ReplicaRecord(info: info, connection: connection)
         replicas.append(replica)
         replicasByID[info.id] = replica
+        connection.reportModelEvidence { [weak self, replica] evidence in
+            self?.modelEvidence(evidence, from: replica)
+        }
         record(.replica, "\(info.id) added (\(info.node)/\(info.zone), max \(info.maxOngoingRequests))")
         rebuildTiers()
         if !replica.countsLocally { probe(replica, waiter: nil, attemptIndex: 0) }
@@ -104,7 +107,7 @@ extension Router {
         probe.waiters = []
         for (task, token) in waiters where token == task.machine.probingToken {
             traceProbe(of: replica, for: task, outcome: "replica_left", length: nil, roundTrip: nil)
-            perform(task.machine.handle(.replicaRemoved(replica.id)), for: task)
+            perform(task.machine.replicaLeft(replica.id), for: task)
         }
     }
 
@@ -128,6 +131,8 @@ extension Router {
         guard replica.isLeaving, replica.inFlight == 0, replicasByID[replica.id] === replica else { return }
         releaseWaits(on: replica)
         replica.recoveryTimer?.cancel()
+        replica.inferenceProbeTimer?.cancel()
+        replica.inferenceProbeTimer = nil
         replicasByID[replica.id] = nil
         replicas.removeAll { $0 === replica }
     }

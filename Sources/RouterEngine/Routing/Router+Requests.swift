@@ -245,6 +245,10 @@ extension Router {
         request.phase = .finished
         request.claimedBy = 0
         requests[request.id] = nil
+        // The task routing for it stops at once, wherever it is (asleep or waiting on probes).
+        if wasClaimedBy != 0, let task = tasks[wasClaimedBy] {
+            perform(task.machine.requestCancelled(), for: task)
+        }
         switch result {
         case .completed:
             totals.completed += 1
@@ -265,6 +269,5 @@ extension Router {
             keep(trace)
         }
         request.onFinish(result)
-        if wasClaimedBy != 0, let task = tasks[wasClaimedBy] { requestLeft(task) }
     }
 }

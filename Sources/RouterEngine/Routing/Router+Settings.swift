@@ -85,7 +85,7 @@ extension Router {
     private func rearmSleepingTasks() {
         for task in tasks.values.sorted(by: { $0.id < $1.id }) {
             guard let before = task.machine.sleep else { continue }
-            let action = task.machine.handle(.settingsChanged(backoff, now: now))
+            let action = task.machine.backoffChanged(backoff, now: now)
             if let after = task.machine.sleep, after.wait != before.wait {
                 countSleep(afterFailedAttempt: before.failedAttempts, wait: before.wait, by: -1)
                 countSleep(afterFailedAttempt: after.failedAttempts, wait: after.wait, by: 1)

@@ -2,104 +2,129 @@ import Histogram
 
 extension Router {
     /// Starts routing tasks until there are `min(pending, min(cap, 2 × replicas))` of them, each
-    /// claiming the oldest waiting request that no task searches for yet.
+    /// claiming the oldest waiting request that no task routes for yet. Inside a task's attempt the
+    /// top-up waits until the attempt is done, so no task starts in the middle of another's.
     func ensureTasks() {
+        guard routingDepth == 0 else {
+            tasksNeedTopUp = true
+            return
+        }
         while tasks.count < targetTaskCount, let request = oldestUnclaimed() {
             lastTaskID += 1
             let task = RoutingTask(id: lastTaskID, request: request)
             request.claimedBy = task.id
             tasks[task.id] = task
-            if !sleepIfBackingOff(task) { attempt(task) }
+            if let sleep = owedSleep(of: task) {
+                perform(sleep, for: task)
+            } else {
+                perform(.attempt, for: task)
+            }
         }
     }
 
-    /// Ends tasks beyond the number the queue and replica set allow, newest first.
+    /// Ends tasks beyond the number the replica set allows, newest first.
     func trimTasks() {
         guard tasks.count > targetTaskCount else { return }
         for task in tasks.values.sorted(by: { $0.id > $1.id }) where tasks.count > targetTaskCount {
-            perform(task.machine.handle(.capLowered), for: task)
+            perform(task.machine.retired(), for: task)
         }
     }
 
-    /// Carries out what the task's state machine asked for.
-    func perform(_ action: RoutingTaskStateMachine.Action, for task: RoutingTask) {
-        switch action {
-        case .none:
-            break
-        case .attempt:
-            attempt(task)
-        case .choose(let probesStartedAt):
-            choose(for: task, probesStartedAt: probesStartedAt)
-        case .wake(let deadline):
-            task.timer?.cancel()
-            task.timer = scheduler.schedule(at: deadline) { [weak self, task] in
-                task.timer = nil
-                self?.perform(task.machine.handle(.woke), for: task)
+    /// Carries out what the task's state machine asked for, and what that leads to, until the task
+    /// waits (for probes or a backoff) or ends.
+    func perform(_ first: RoutingTaskStateMachine.Action, for task: RoutingTask) {
+        routingDepth += 1
+        defer {
+            routingDepth -= 1
+            if routingDepth == 0, tasksNeedTopUp {
+                tasksNeedTopUp = false
+                ensureTasks()
             }
-        case .end:
-            endTask(task)
         }
-    }
-
-    /// Attempts, one after the other, until the task has to wait for probes or a backoff, or ends.
-    func attempt(_ task: RoutingTask) {
-        while !task.machine.isEnded {
-            guard tasks.count <= targetTaskCount, routableCount > 0 else {
-                perform(task.machine.handle(.capLowered), for: task)
+        var action = first
+        while true {
+            switch action {
+            case .none:
+                return
+            case .attempt:
+                action = attemptOnce(task)
+            case .choose(let probesStartedAt):
+                action = choose(for: task, probesStartedAt: probesStartedAt)
+            case .claim(let id):
+                action = claim(id, for: task)
+            case .wake(let deadline):
+                task.timer?.cancel()
+                task.wakeToken += 1
+                let token = task.wakeToken
+                task.timer = scheduler.schedule(at: deadline) { [weak self, task] in
+                    // An event loop may still run a timer cancelled in the turn it fell due.
+                    guard task.wakeToken == token else { return }
+                    task.timer = nil
+                    self?.perform(task.machine.woke(), for: task)
+                }
+                return
+            case .end(let abandoningProbes):
+                endTask(task, abandoningProbes: abandoningProbes)
                 return
             }
-            guard task.request.isPending, task.request.claimedBy == task.id else {
-                guard let next = oldestUnclaimed() else {
-                    perform(task.machine.handle(.capLowered), for: task)
-                    return
-                }
-                task.request = next
-                next.claimedBy = task.id
-                if sleepIfBackingOff(task) { return }
-                continue
-            }
-            let request = task.request
-            if let model = routingModel(of: request) {
-                task.tier = multiplexTier(for: request, model: model, into: &task.candidates)
-                if task.candidates.isEmpty {
-                    task.pair.removeAll(keepingCapacity: true)
-                } else {
-                    pickPair(from: task.candidates, into: &task.pair)
-                }
+            // A probe answered at once by its replica can let another task serve this task's
+            // request and end it; the action worked out before then is void.
+            if task.machine.isEnded, tasks[task.id] == nil { return }
+        }
+    }
+
+    /// One attempt for the task's request: from the cache, or by probing a pair.
+    private func attemptOnce(_ task: RoutingTask) -> RoutingTaskStateMachine.Action {
+        guard tasks.count <= targetTaskCount, routableCount > 0 else { return task.machine.retired() }
+        let request = task.request
+        precondition(request.isPending && request.claimedBy == task.id,
+                     "routing task \(task.id) attempts for \(request.id), which it does not route for")
+        if let model = routingModel(of: request) {
+            task.tier = multiplexTier(for: request, model: model, into: &task.candidates)
+            if task.candidates.isEmpty {
+                task.pair.removeAll(keepingCapacity: true)
             } else {
-                let (tier, candidates) = nextTier(for: request)
-                task.tier = CandidateTier(tier)
-                pickPair(from: candidates, into: &task.pair)
+                pickPair(from: task.candidates, into: &task.pair)
             }
-            task.considered = task.pair
-            request.routing.attempts += 1
-            traceAttemptStarted(task)
-            if let chosen = chooseFromCache(task.pair) {
-                for candidate in task.pair where candidate !== chosen && needsBackgroundProbe(candidate) {
-                    probe(candidate, waiter: nil, attemptIndex: 0)
-                }
-                traceChoice(chosen, for: task)
-                guard assign(chosen, for: task) else { return }
-                _ = task.machine.handle(.assigned)
-                continue
-            }
-            let toProbe = task.pair.filter(needsProbe)
-            if !toProbe.isEmpty {
-                _ = task.machine.handle(.probesSent(toProbe.map(\.id), at: now))
-                let token = task.machine.probingToken
-                for candidate in toProbe {
-                    probe(candidate, waiter: (task, token), attemptIndex: request.routing.failedAttempts)
-                    traceProbeSent(to: candidate, for: task)
-                }
-                return
-            }
-            traceChoice(nil, for: task)
-            guard task.tier.isFreeLocalTry else {
-                attemptFailed(task)
-                return
-            }
-            advanceTier(of: request)
+        } else {
+            let (tier, candidates) = nextTier(for: request)
+            task.tier = CandidateTier(tier)
+            pickPair(from: candidates, into: &task.pair)
         }
+        task.considered = task.pair
+        request.routing.attempts += 1
+        traceAttemptStarted(task)
+        if let chosen = chooseFromCache(task.pair) {
+            for candidate in task.pair where candidate !== chosen && needsBackgroundProbe(candidate) {
+                probe(candidate, waiter: nil, attemptIndex: 0)
+            }
+            traceChoice(chosen, for: task)
+            return assign(chosen, for: task)
+        }
+        let toProbe = task.pair.filter(needsProbe)
+        if !toProbe.isEmpty {
+            let action = task.machine.probesSent(toProbe.map(\.id), at: now)
+            let token = task.machine.probingToken
+            for candidate in toProbe {
+                probe(candidate, waiter: (task, token), attemptIndex: request.routing.failedAttempts)
+                traceProbeSent(to: candidate, for: task)
+            }
+            return action
+        }
+        traceChoice(nil, for: task)
+        guard task.tier.isFreeLocalTry else { return attemptFailed(task) }
+        advanceTier(of: request)
+        return task.machine.localTierFoundNothing()
+    }
+
+    /// The task routes for `id` now; it first sleeps what is left of that request's backoff.
+    private func claim(_ id: RequestID, for task: RoutingTask) -> RoutingTaskStateMachine.Action {
+        guard let next = requests[id], next.isPending, next.claimedBy == 0 else {
+            preconditionFailure("routing task \(task.id) claims \(id), which is not waiting unclaimed")
+        }
+        task.request = next
+        next.claimedBy = task.id
+        return owedSleep(of: task) ?? .attempt
     }
 
     /// The tier of the request's next attempt: its own node, then its own zone, until each has
@@ -125,24 +150,15 @@ extension Router {
     }
 
     /// Every probe of the task's attempt has answered, timed out or left.
-    func choose(for task: RoutingTask, probesStartedAt: EngineTime) {
+    private func choose(for task: RoutingTask, probesStartedAt: EngineTime) -> RoutingTaskStateMachine.Action {
         if let chosen = chooseAfterProbes(task.pair, probesStartedAt: probesStartedAt) {
             traceChoice(chosen, for: task)
-            guard assign(chosen, for: task) else { return }
-            perform(task.machine.handle(.assigned), for: task)
-            return
+            return assign(chosen, for: task)
         }
         traceChoice(nil, for: task)
-        guard !task.tier.isFreeLocalTry, task.request.isPending, task.request.claimedBy == task.id else {
-            // A local tier that found nothing costs no backoff; an attempt for a request that has
-            // left the queue meanwhile counts for none.
-            if task.tier.isFreeLocalTry, task.request.isPending, task.request.claimedBy == task.id {
-                advanceTier(of: task.request)
-            }
-            attempt(task)
-            return
-        }
-        attemptFailed(task)
+        guard task.tier.isFreeLocalTry else { return attemptFailed(task) }
+        advanceTier(of: task.request)
+        return task.machine.localTierFoundNothing()
     }
 
     /// One routing decision on the cache path: the tiers in order, a pair from each, and the
@@ -170,11 +186,11 @@ extension Router {
     }
 
     /// Hands `replica` to the oldest request waiting for the model it was chosen for, else to the
-    /// oldest waiting request. Returns false when none was waiting (the task ended).
-    func assign(_ replica: ReplicaRecord, for task: RoutingTask) -> Bool {
+    /// oldest waiting request (the task's own request waits, so there is one). The task routing
+    /// for the request served, when it is another, ends.
+    private func assign(_ replica: ReplicaRecord, for task: RoutingTask) -> RoutingTaskStateMachine.Action {
         guard let index = recipientIndex(for: task) else {
-            perform(task.machine.handle(.capLowered), for: task)
-            return false
+            preconditionFailure("routing task \(task.id) found a replica while no request waits, its own included")
         }
         let request = pendingQueue[index]
         if index == 0 { pendingQueue.removeFirst() } else { pendingQueue.remove(at: index) }
@@ -195,21 +211,20 @@ extension Router {
             task.request.routing.failedAttempts = 0
         }
         dispatch(request, to: replica, routedFor: task.request)
-        if claimant != 0, claimant != task.id, let other = tasks[claimant] {
-            requestLeft(other)
+        guard request !== task.request else {
+            let next = tasks.count <= targetTaskCount ? oldestUnclaimed() : nil
+            return task.machine.ownRequestServed(next: next?.id)
         }
-        return true
-    }
-
-    /// Tells the task whose request left the queue; it searches for another or ends.
-    func requestLeft(_ task: RoutingTask) {
-        let othersWaiting = tasks.count <= targetTaskCount && oldestUnclaimed() != nil
-        perform(task.machine.handle(.requestLeft(othersWaiting: othersWaiting)), for: task)
+        let action = task.machine.foundReplicaForOlderRequest()
+        if claimant != 0, let other = tasks[claimant] {
+            perform(other.machine.requestServedElsewhere(), for: other)
+        }
+        return action
     }
 
     /// An attempt over all replicas found nothing: the request's failed attempts grow and the task
     /// sleeps the backoff wait.
-    func attemptFailed(_ task: RoutingTask) {
+    private func attemptFailed(_ task: RoutingTask) -> RoutingTaskStateMachine.Action {
         let request = task.request
         noteFailedMultiplexAttempt(task)
         request.routing.failedAttempts += 1
@@ -227,24 +242,23 @@ extension Router {
             let spent = SettingText.format(((now - request.admittedAt).secondsValue * 1000).rounded() / 1000)
             record(.warning, "\(request.id) has no replica after \(failed) attempts (\(spent) s)")
         }
-        sleep(task, afterFailedAttempt: failed, failedAt: now)
+        return sleep(task, afterFailedAttempt: failed, failedAt: now)
     }
 
     /// A task that claims a request still in its backoff (after a refusal, or a failed attempt of a
-    /// task that has ended) sleeps the rest of that wait. Returns true when it sleeps.
-    func sleepIfBackingOff(_ task: RoutingTask) -> Bool {
+    /// task that has ended) sleeps the rest of that wait: the backoff counts per request search.
+    private func owedSleep(of task: RoutingTask) -> RoutingTaskStateMachine.Action? {
         let routing = task.request.routing
         guard routing.failedAttempts > 0,
-              routing.failedAt + backoff.wait(afterFailedAttempt: routing.failedAttempts) > now else { return false }
-        sleep(task, afterFailedAttempt: routing.failedAttempts, failedAt: routing.failedAt)
-        return true
+              routing.failedAt + backoff.wait(afterFailedAttempt: routing.failedAttempts) > now else { return nil }
+        return sleep(task, afterFailedAttempt: routing.failedAttempts, failedAt: routing.failedAt)
     }
 
-    private func sleep(_ task: RoutingTask, afterFailedAttempt failed: Int, failedAt: EngineTime) {
+    private func sleep(_ task: RoutingTask, afterFailedAttempt failed: Int, failedAt: EngineTime) -> RoutingTaskStateMachine.Action {
         let wait = backoff.wait(afterFailedAttempt: failed)
         countSleep(afterFailedAttempt: failed, wait: wait, by: 1)
         traceWait(wait, for: task)
-        perform(task.machine.handle(.attemptFailed(failedAttempts: failed, wait: wait, at: failedAt, now: now)), for: task)
+        return task.machine.attemptFailed(failedAttempts: failed, wait: wait, at: failedAt, now: now)
     }
 
     /// Counts (or, with `by: -1`, uncounts) a backoff sleep, so a re-timed sleep is reported with
@@ -257,12 +271,16 @@ extension Router {
         sleptWaits[failed, default: [:]][nanos] = count > 0 ? count : nil
     }
 
-    func endTask(_ task: RoutingTask) {
-        if task.machine.probingToken != 0 { traceProbesAbandoned(by: task) }
-        if !task.machine.isEnded { _ = task.machine.handle(.capLowered) }
+    /// Drops an ended task: its timer is cancelled and the probes it waited for serve no one.
+    /// Requests left without a task get one (`perform` tops up once the current attempt is done).
+    private func endTask(_ task: RoutingTask, abandoningProbes: Bool) {
+        precondition(task.machine.isEnded, "routing task \(task.id) dropped while \(task.machine.state)")
+        if abandoningProbes { traceProbesAbandoned(by: task) }
         task.timer?.cancel()
         task.timer = nil
+        task.wakeToken += 1
         if task.request.claimedBy == task.id { task.request.claimedBy = 0 }
         tasks[task.id] = nil
+        tasksNeedTopUp = true
     }
 }

@@ -88,6 +88,10 @@ public final class Router {
     var tasks: [Int: RoutingTask] = [:]
     var benchmarkPair: [ReplicaRecord] = []
     var lastTaskID = 0
+    /// How deep the router is in carrying out routing tasks' actions; tasks are topped up at 0.
+    var routingDepth = 0
+    /// A task ended or a request came back while a task was attempting: top up when it is done.
+    var tasksNeedTopUp = false
 
     var fulfillmentWindow = LatencyWindow(significantDigits: .three)
     var fulfillmentAll = Histogram<UInt64>(highestTrackableValue: 3_600_000_000, numberOfSignificantValueDigits: .three)

@@ -14,6 +14,10 @@ public final class SimulatedReplica: ReplicaConnection {
     private let scheduler: any EngineScheduler
     private var random: SeededRandom
     private var running: [RequestID: Running] = [:]
+    /// Where its answers tell its model set, as `routertop replica`'s answer header does.
+    private var modelEvidence: ((ModelEvidence) -> Void)?
+    /// Grows each time the set of models it holds changes.
+    private var modelVersion: UInt64 = 0
 
     /// The faults injected into a simulated replica.
     public struct Faults: Equatable, Sendable {
@@ -84,21 +88,36 @@ public final class SimulatedReplica: ReplicaConnection {
         }
         if faults.saturated || running.count >= capacity {
             let length = max(capacity, running.count)
-            return scheduler.schedule(after: .zero) { finished(.rejected(queueLength: length)) }
+            return scheduler.schedule(after: .zero) { [self] in
+                tellModels()
+                finished(.rejected(queueLength: length))
+            }
         }
         let service = serviceTime.sample(&random) + modelDelay(for: request)
         let timer = scheduler.schedule(after: service) { [self] in
             guard let done = running.removeValue(forKey: id) else { return }
+            tellModels()
             done.finished(.completed)
         }
         running[id] = Running(timer: timer, finished: finished)
         return RunningRequest(replica: self, id: id)
     }
 
+    public func reportModelEvidence(to sink: @escaping (ModelEvidence) -> Void) {
+        modelEvidence = sink
+    }
+
+    /// Every answer tells the models it holds, with their version.
+    private func tellModels() {
+        guard let loader = modelLoader else { return }
+        modelEvidence?(.report(version: modelVersion, models: loader.models))
+    }
+
     /// The wait for the request's model (none when it serves no models), noted as a hit or a miss.
     private func modelDelay(for request: DispatchedRequest) -> Duration {
         guard let model = request.model, var loader = modelLoader else { return .zero }
         let (wait, hit) = loader.use(model, now: .nanoseconds(scheduler.now.nanoseconds))
+        if !hit { modelVersion += 1 }
         modelLoader = loader
         onModelUse?(request.id, hit)
         return wait

@@ -33,6 +33,15 @@ struct RateCounter {
         return Double(sum) / Double(window)
     }
 
+    /// The count over the last `seconds` complete seconds and the current one.
+    mutating func total(overLast seconds: Int, at time: EngineTime) -> Int {
+        roll(to: time)
+        let window = min(seconds, buckets.count - 1)
+        var sum = buckets[head]
+        for back in stride(from: 1, through: window, by: 1) { sum += buckets[(head + buckets.count - back) % buckets.count] }
+        return sum
+    }
+
     /// Counts of the complete seconds kept, oldest first.
     mutating func history(at time: EngineTime) -> [Double] {
         roll(to: time)

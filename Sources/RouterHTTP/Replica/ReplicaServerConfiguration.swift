@@ -14,6 +14,9 @@ public struct ReplicaServerConfiguration: Sendable, Equatable {
     public var maxModels: Int?
     /// How long loading a model it does not hold takes, on top of the service time.
     public var modelLoad: Duration
+    /// Whether every answer tells its model set in the `ModelIDsHeader` (when it serves models);
+    /// false behaves like a replica of a server that never does.
+    public var tellsModelsInAnswers = true
 
     public init(
         maxOngoing: Int = 5,
@@ -57,6 +60,8 @@ public struct ReplicaServerFaults: Sendable, Equatable {
 
 /// Header a replica sets on a 503 that means "full, try another": the router routes the request again.
 public enum ReplicaHeaders {
+    /// Every answer's model set, when it serves models (see `ModelIDsHeader`).
+    public static let modelIDs = ModelIDsHeader.name
     public static let rejected = "x-replica-rejected"
     public static let queueLength = "x-replica-queue-length"
 }

@@ -147,6 +147,7 @@ final class ReplicaServerHandler: ChannelInboundHandler, RemovableChannelHandler
     /// A body of `size` bytes in 64 KiB parts, for streaming tests (`?bytes=N`).
     private func sendBlob(_ request: HTTPRequestHead, size: Int, context: ChannelHandlerContext) {
         var headers = HTTPHeaders()
+        state.tellModels(in: &headers)
         headers.add(name: "content-type", value: "application/octet-stream")
         headers.add(name: "content-length", value: String(size))
         context.write(wrapOutboundOut(.head(HTTPResponseHead(version: request.version, status: .ok, headers: headers))),
@@ -168,6 +169,7 @@ final class ReplicaServerHandler: ChannelInboundHandler, RemovableChannelHandler
 
     private func truncate(_ head: HTTPRequestHead, context: ChannelHandlerContext) {
         var headers = HTTPHeaders()
+        state.tellModels(in: &headers)
         headers.add(name: "content-length", value: "1000")
         context.write(wrapOutboundOut(.head(HTTPResponseHead(version: head.version, status: .ok, headers: headers))),
                       promise: nil)
@@ -182,6 +184,7 @@ final class ReplicaServerHandler: ChannelInboundHandler, RemovableChannelHandler
     ) {
         guard context.channel.isActive else { return }
         var headers = extraHeaders
+        state.tellModels(in: &headers)
         headers.add(name: "content-type", value: contentType)
         headers.add(name: "content-length", value: String(body.utf8.count))
         let keepAlive = request.isKeepAlive

@@ -1,4 +1,5 @@
 import NIOCore
+import NIOHTTP1
 import RouterEngine
 
 /// What one replica server knows: its work in progress, its faults, its connections.
@@ -16,6 +17,8 @@ final class ReplicaServerState {
     var listener: (any Channel)?
     /// The models it holds, when it serves multiplexed models.
     var models: ModelLoader?
+    /// Grows each time the set of models it holds changes (a load, with or without an eviction).
+    var modelVersion: UInt64 = 1
 
     init(configuration: ReplicaServerConfiguration) {
         self.configuration = configuration
@@ -27,9 +30,16 @@ final class ReplicaServerState {
     func modelWait(for model: String?) -> TimeAmount {
         guard let model, var loader = models else { return .zero }
         let now = Duration.nanoseconds(Int64(clamping: NIODeadline.now().uptimeNanoseconds))
-        let wait = loader.use(model, now: now).wait
+        let (wait, hit) = loader.use(model, now: now)
+        if !hit { modelVersion += 1 }
         models = loader
         return .nanoseconds(wait.nanosecondsClampedForNIO)
+    }
+
+    /// Adds its model set to an answer's headers, when it serves models and tells them.
+    func tellModels(in headers: inout HTTPHeaders) {
+        guard configuration.tellsModelsInAnswers, let models else { return }
+        headers.add(name: ReplicaHeaders.modelIDs, value: ModelIDsHeader.value(version: modelVersion, models: models.models))
     }
 
     /// The probe answer's body: its length and limit, and its models when it serves any.

@@ -8,6 +8,7 @@ public final class HTTPReplicaConnection: ReplicaConnection {
     public let address: ReplicaAddress
     private let pool: UpstreamPool
     private let probePath: String
+    private let models = ModelEvidenceReader()
 
     /// - Parameters:
     ///   - address: the replica's URL.
@@ -38,9 +39,13 @@ public final class HTTPReplicaConnection: ReplicaConnection {
         // the id it sends with is the one the `X-Request-Id` must carry.
         if exchange.requestID == nil { exchange.requestID = request.id }
         let call = UpstreamCall(exchange: exchange, pool: pool, upstreamHead: upstreamHead(for: exchange),
-                                finished: finished)
+                                model: request.model, models: models, finished: finished)
         call.start()
         return call
+    }
+
+    public func reportModelEvidence(to sink: @escaping (ModelEvidence) -> Void) {
+        models.report(to: sink)
     }
 
     /// Closes the idle connections; busy ones close when their exchange ends.

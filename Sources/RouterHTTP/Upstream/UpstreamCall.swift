@@ -11,6 +11,9 @@ final class UpstreamCall: Cancellable, UpstreamResponseReceiver {
     private let pool: UpstreamPool
     private let upstreamHead: HTTPRequestHead
     private let finished: (SendOutcome) -> Void
+    private let models: ModelEvidenceReader
+    /// The model the request asks for, if any.
+    private let model: String?
     private var connection: UpstreamConnection?
     private var state = UpstreamCallState()
     private var report = CallReport<SendOutcome>()
@@ -19,11 +22,13 @@ final class UpstreamCall: Cancellable, UpstreamResponseReceiver {
     /// True while the upstream is not read because the client cannot take more yet.
     private var readingPaused = false
 
-    init(exchange: ProxyExchange, pool: UpstreamPool, upstreamHead: HTTPRequestHead,
-         finished: @escaping (SendOutcome) -> Void) {
+    init(exchange: ProxyExchange, pool: UpstreamPool, upstreamHead: HTTPRequestHead, model: String?,
+         models: ModelEvidenceReader, finished: @escaping (SendOutcome) -> Void) {
         self.exchange = exchange
         self.pool = pool
         self.upstreamHead = upstreamHead
+        self.model = model
+        self.models = models
         self.finished = finished
     }
 
@@ -112,7 +117,9 @@ final class UpstreamCall: Cancellable, UpstreamResponseReceiver {
         if report.cancel() { detach()?.close() }
     }
 
-    func upstreamHead(_ head: HTTPResponseHead) {
+    func upstreamHead(_ answer: HTTPResponseHead) {
+        var head = answer
+        models.read(&head, model: model)
         let refusal: Int?? = head.status == .serviceUnavailable && head.headers.contains(name: ReplicaHeaders.rejected)
             ? .some(head.headers.first(name: ReplicaHeaders.queueLength).flatMap { Int($0) }) : nil
         guard state.head(refusedWithQueueLength: refusal) else { return }

@@ -17,7 +17,8 @@ struct ReplicaCommand: ParsableCommand {
             /-/fault/crash (exit), /-/fault/recover. With --max-models it serves multiplexed models: a request's \
             serve_multiplexed_model_id header names its model, loaded on first use (--model-load-ms), the \
             least recently used evicted beyond the limit, and the probe answer lists the models held \
-            under "multiplexed_model_ids".
+            under "multiplexed_model_ids"; every answer also tells them in its serve-multiplexed-model-ids \
+            header (VERSION;ID,ID, the version growing on each change) unless --no-model-header.
             """
     )
 
@@ -44,6 +45,9 @@ struct ReplicaCommand: ParsableCommand {
     @Flag(name: .customLong("no-queue-length-endpoint"), help: "Answer 404 on the queue-length endpoint, like a service without one.")
     var noQueueLengthEndpoint = false
 
+    @Flag(name: .customLong("no-model-header"), help: "Do not tell the models held in every answer's serve-multiplexed-model-ids header, like a server that never does (needs --max-models).")
+    var noModelHeader = false
+
     func run() throws {
         guard let listen = listenOption.listen else { failStartup("replica needs --listen HOST:PORT") }
         let address: ListenAddress
@@ -51,7 +55,7 @@ struct ReplicaCommand: ParsableCommand {
         case .failure(let error): failStartup(error.message)
         case .success(let parsed): address = parsed
         }
-        let configuration = ReplicaServerConfiguration(
+        var configuration = ReplicaServerConfiguration(
             maxOngoing: whole(maxOngoing, flag: "--max-ongoing", atLeast: 1),
             serviceTime: .milliseconds(whole(serviceMilliseconds, flag: "--service-ms", atLeast: 0)),
             jitter: .milliseconds(whole(jitterMilliseconds, flag: "--jitter-ms", atLeast: 0)),
@@ -63,6 +67,10 @@ struct ReplicaCommand: ParsableCommand {
         if modelLoadMilliseconds != nil, maxModels == nil {
             failStartup("--model-load-ms needs --max-models (how many models the replica holds)")
         }
+        if noModelHeader, maxModels == nil {
+            failStartup("--no-model-header needs --max-models (a replica without models tells none)")
+        }
+        configuration.tellsModelsInAnswers = !noModelHeader
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         let server: ReplicaServer
         do {

@@ -19,6 +19,8 @@ final class ScriptedReplica: ReplicaConnection {
     private(set) var receivedTimes: [EngineTime] = []
     private(set) var probesInFlight = 0
     private(set) var maxProbesInFlight = 0
+    /// Where the router takes what its answers say about its models.
+    private var modelEvidence: ((ModelEvidence) -> Void)?
 
     init(scheduler: VirtualScheduler, probeRTT: Duration = .zero, answer: @escaping () -> ProbeAnswer = { .queueLength(0) }) {
         self.scheduler = scheduler
@@ -47,6 +49,15 @@ final class ScriptedReplica: ReplicaConnection {
         }
         open.append((request, finished))
         return nil
+    }
+
+    func reportModelEvidence(to sink: @escaping (ModelEvidence) -> Void) {
+        modelEvidence = sink
+    }
+
+    /// Tells the router what an answer of this replica says about its models, now.
+    func tell(_ evidence: ModelEvidence) {
+        modelEvidence?(evidence)
     }
 
     /// Finishes the oldest open request with `outcome`, as if the replica answered now.

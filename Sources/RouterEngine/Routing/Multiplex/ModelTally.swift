@@ -19,12 +19,18 @@ struct ModelTally {
     var reportsTruncated = 0
     var rate = RateCounter(seconds: 11)
     var loadRate = RateCounter(seconds: 11)
+    /// Hits and misses per second, for the hit rate of the last `recentSeconds`.
+    var recentHits = RateCounter(seconds: recentSeconds + 1)
+    var recentMisses = RateCounter(seconds: recentSeconds + 1)
+    /// The hit rate on screen covers the last 15 s (and the second under way), not the router's life.
+    static let recentSeconds = 15
     var models: [String: PerModel] = [:]
 
     var requests: Int { hits + misses }
 
     mutating func record(_ model: String, hit: Bool, at time: EngineTime) {
         rate.record(at: time)
+        if hit { recentHits.record(at: time) } else { recentMisses.record(at: time) }
         if models[model] == nil, models.count >= Self.modelCapacity {
             untrackedRequests += 1
             return

@@ -91,15 +91,19 @@ extension Router {
         return 0
     }
 
-    /// Takes a replica's report of the models it holds; models new to it count as loads.
+    /// Takes a replica's report of the models it holds (a probe answer's, or an answer header's);
+    /// models new to it count as loads, and what was only inferred gives way to the report.
     func adoptModelReport(_ models: [String], for replica: ReplicaRecord) {
         let report = Array(models.prefix(Self.modelReportLimit))
         if models.count > report.count { modelTally.reportsTruncated += 1 }
+        // An inferred model was counted as a load when it was inferred.
         for model in report where !replica.models.contains(model) {
             replica.modelLoadsSeen += 1
             modelTally.loadsSeen += 1
             modelTally.loadRate.record(at: now)
         }
+        replica.inferredModels.removeAll()
+        replica.modelsLearnedAt = now
         replica.models = report
         replica.modelUse = replica.modelUse.filter { report.contains($0.key) }
     }

@@ -6,6 +6,8 @@ final class RoutingTask {
     /// The request it searches for: its tiers and backoff count drive the attempts.
     var request: RequestRecord
     var timer: (any Cancellable)?
+    /// Names the armed wake-up timer; a timer that fires under an older one is void.
+    var wakeToken = 0
     /// The tier the current attempt draws from; a failed attempt costs backoff unless it was a local try.
     var tier: CandidateTier = .all
     /// The current attempt's candidate set, when multiplexing built one (reused between attempts).
