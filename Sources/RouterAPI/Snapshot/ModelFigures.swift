@@ -40,13 +40,6 @@ public struct ModelFigures: Codable, Equatable, Sendable {
         self.models = models
         self.untrackedRequests = untrackedRequests
     }
-
-    enum CodingKeys: String, CodingKey {
-        case hits, misses, loads, models
-        case requestRate = "request_rate_per_s"
-        case loadRate = "load_rate_per_s"
-        case untrackedRequests = "untracked_requests"
-    }
 }
 
 /// One model: the replicas whose last report holds it and the requests that asked for it.
@@ -67,11 +60,6 @@ public struct ModelEntry: Codable, Equatable, Sendable {
         self.hits = hits
         self.rate = rate
     }
-
-    enum CodingKeys: String, CodingKey {
-        case name, holders, requests, hits
-        case rate = "rate_per_s"
-    }
 }
 
 /// The models one replica reported holding, and the one it served most requests for.
@@ -90,10 +78,5 @@ public struct ReplicaModels: Codable, Equatable, Sendable {
         self.models = models
         self.mostUsed = mostUsed
         self.loads = loads
-    }
-
-    enum CodingKeys: String, CodingKey {
-        case models, loads
-        case mostUsed = "most_used"
     }
 }
