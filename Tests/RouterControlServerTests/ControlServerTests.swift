@@ -18,7 +18,7 @@ import Testing
         let server: ControlServer
         let directory: String
 
-        init(admin: ControlServer.AdminListener? = nil) throws {
+        init(admin: ControlServer.AdminListener? = nil, limits: ControlLimits = .standard) throws {
             directory = NSTemporaryDirectory() + "routertop-test-\(UUID().uuidString.prefix(8))"
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: false,
                                                     attributes: [.posixPermissions: 0o700])
@@ -30,7 +30,8 @@ import Testing
                 return host
             }
             server = try ControlServer.start(service: ControlService(control: live, metrics: RouterMetrics()),
-                                             socketPath: directory + "/test.sock", admin: admin, group: group).get()
+                                             socketPath: directory + "/test.sock", admin: admin, group: group,
+                                             limits: limits).get()
         }
 
         var target: AttachTarget { .unixSocket(path: server.socketPath) }
@@ -218,20 +219,21 @@ import Testing
         let lines = NIOLockedValueBox(0)
         var streams: [any Channel] = []
         defer { streams.forEach { $0.close(promise: nil) } }
-        for _ in 0..<ConnectionBudget.limit {
+        let limit = ControlLimits.standard.connectionsPerListener
+        for _ in 0..<limit {
             streams.append(try client.stream(target: "/v1/snapshots?interval_ms=1000", onLine: { _ in
                 lines.withLockedValue { $0 += 1 }
             }, onClose: { _ in }).wait())
         }
-        #expect(Self.poll { lines.withLockedValue { $0 } >= ConnectionBudget.limit }, "every stream got its first snapshot")
+        #expect(Self.poll { lines.withLockedValue { $0 } >= limit }, "every stream got its first snapshot")
         let refused = try client.send(method: "GET", target: "/v1/settings").wait()
         #expect(refused.status == 503)
-        #expect(String(decoding: refused.body, as: UTF8.self).contains("at most \(ConnectionBudget.limit) connections"))
+        #expect(String(decoding: refused.body, as: UTF8.self).contains("at most \(limit) connections"))
         streams.removeLast().close(promise: nil)
         #expect(Self.poll {
             guard let metrics = try? client.send(method: "GET", target: "/metrics").wait() else { return false }
             let text = String(decoding: metrics.body, as: UTF8.self)
-            return RouterMetricsTests.value("routertop_control_connections_refused_total", in: text).map { $0 >= 1 } == true
+            return RouterMetricsTests.value(#"routertop_control_connections_refused_total{listener="unix"}"#, in: text).map { $0 >= 1 } == true
         }, "the refusal is counted")
         streams.removeLast().close(promise: nil)
         #expect(Self.poll { (try? client.send(method: "GET", target: "/v1/settings").wait())?.status == 200 })

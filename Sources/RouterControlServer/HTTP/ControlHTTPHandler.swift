@@ -27,14 +27,17 @@ final class ControlHTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
 
     private let service: ControlService
     private let listener: Listener
+    /// Closes the connection when it waits too long for a request; told when requests arrive and end.
+    private let timer: ControlConnectionTimer
     private var state = State.idle
     private var login: EventLoopFuture<String>?
     /// The session of the attached dashboard whose snapshot stream this connection carries.
     private var streamSession: String?
 
-    init(service: ControlService, listener: Listener) {
+    init(service: ControlService, listener: Listener, timer: ControlConnectionTimer) {
         self.service = service
         self.listener = listener
+        self.timer = timer
     }
 
     func channelActive(context: ChannelHandlerContext) {
@@ -65,9 +68,11 @@ final class ControlHTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
             }
         case (.end, .reading(let head, let body)):
             state = .answering
+            timer.requestReceived()
             dispatch(head, body: Data(body.readableBytesView), context: context)
         case (.end, .discarding(let head, let problem)):
             state = .answering
+            timer.requestReceived()
             write(.problem(problem), keepAlive: false, head: head, context: context)
         case (.body, .discarding):
             break
@@ -75,6 +80,15 @@ final class ControlHTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
             // A request while another is answered or streamed: HTTP pipelining is not used by clients here.
             context.close(promise: nil)
         }
+    }
+
+    /// Malformed input: the protocol error handler answered 400 with `Connection: close`, and
+    /// nothing more is read, so the connection ends here rather than holding its place.
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        if error is HTTPParserError {
+            service.metrics?.connectionClosed(.badRequest)
+        }
+        context.close(promise: nil)
     }
 
     private func tooLong(_ bytes: Int) -> ControlEndpoint.Problem {
@@ -161,7 +175,9 @@ final class ControlHTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
                       promise: nil)
         let done = context.writeAndFlush(wrapOutboundOut(.end(nil)))
         state = .idle
-        if !keepAlive {
+        if keepAlive {
+            timer.answered()
+        } else {
             let channel = context.channel
             done.whenComplete { _ in channel.close(promise: nil) }
         }
