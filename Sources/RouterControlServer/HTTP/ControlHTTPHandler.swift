@@ -6,6 +6,10 @@ import RouterAPI
 /// Reads control API requests on one connection and answers them, one at a time.
 ///
 /// A body over 64 KiB is refused as soon as it is known to be too long, and nothing is done.
+/// Back-pressure: a request is answered only while the connection's unwritten answers are under
+/// its high-water mark, and then on a later turn of the event loop, so a client that pipelines
+/// without reading holds at most one answer over the mark, and other connections take their turns
+/// between its answers. HTTP pipelining holds later requests unread until this one is answered.
 final class ControlHTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
     typealias InboundIn = HTTPServerRequestPart
     typealias OutboundOut = HTTPServerResponsePart
@@ -21,6 +25,8 @@ final class ControlHTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
         case reading(HTTPRequestHead, ByteBuffer)
         /// The body is too long: the rest is read and dropped, then the problem is answered.
         case discarding(HTTPRequestHead, ControlEndpoint.Problem)
+        /// Whole, and waiting for room among the unwritten answers and for its turn.
+        case waiting(HTTPRequestHead, Data)
         case answering
         case streaming(SnapshotStreamer)
     }
@@ -67,9 +73,9 @@ final class ControlHTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
                 state = .reading(head, body)
             }
         case (.end, .reading(let head, let body)):
-            state = .answering
+            state = .waiting(head, Data(body.readableBytesView))
             timer.requestReceived()
-            dispatch(head, body: Data(body.readableBytesView), context: context)
+            answerWhenRoom(context: context)
         case (.end, .discarding(let head, let problem)):
             state = .answering
             timer.requestReceived()
@@ -79,6 +85,25 @@ final class ControlHTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
         default:
             // A request while another is answered or streamed: HTTP pipelining is not used by clients here.
             context.close(promise: nil)
+        }
+    }
+
+    func channelWritabilityChanged(context: ChannelHandlerContext) {
+        answerWhenRoom(context: context)
+        context.fireChannelWritabilityChanged()
+    }
+
+    /// Answers the waiting request on the event loop's next turn, once the connection has room.
+    private func answerWhenRoom(context: ChannelHandlerContext) {
+        guard case .waiting = state, context.channel.isWritable else { return }
+        let bound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
+        context.eventLoop.execute {
+            let (handler, context) = bound.value
+            // The client may have gone meanwhile: its work is dropped, not done.
+            guard case .waiting(let head, let body) = handler.state, context.channel.isActive,
+                  context.channel.isWritable else { return }
+            handler.state = .answering
+            handler.dispatch(head, body: body, context: context)
         }
     }
 
@@ -110,6 +135,7 @@ final class ControlHTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
         let bound = NIOLoopBound((self, context), eventLoop: loop)
         loginFuture.whenSuccess { login in
             let (handler, context) = bound.value
+            guard context.channel.isActive else { return }
             let transport: ControlTransport
             let tokens: AdminTokens?
             switch listener {
@@ -159,6 +185,7 @@ final class ControlHTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
         let bound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
         service.respond(to: endpoint, body: body, caller: caller, on: context.eventLoop).whenSuccess { response in
             let (handler, context) = bound.value
+            guard context.channel.isActive else { return }
             handler.write(response, keepAlive: head.isKeepAlive, head: head, context: context)
         }
     }
@@ -173,11 +200,11 @@ final class ControlHTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
                       promise: nil)
         context.write(wrapOutboundOut(.body(.byteBuffer(context.channel.allocator.buffer(bytes: response.body)))),
                       promise: nil)
-        let done = context.writeAndFlush(wrapOutboundOut(.end(nil)))
+        // Idle before the end is written: writing it hands over the next pipelined request at once.
         state = .idle
-        if keepAlive {
-            timer.answered()
-        } else {
+        if keepAlive { timer.answered() }
+        let done = context.writeAndFlush(wrapOutboundOut(.end(nil)))
+        if !keepAlive {
             let channel = context.channel
             done.whenComplete { _ in channel.close(promise: nil) }
         }

@@ -62,6 +62,27 @@ final class PlainSocket {
         }
     }
 
+    /// Sends what the socket takes within `timeout` without blocking; the bytes sent.
+    @discardableResult
+    func transmitWithoutWaiting(_ text: String, timeout: Duration) -> Int {
+        let bytes = Array(text.utf8)
+        let deadline = ContinuousClock.now + timeout
+        var sent = 0
+        while sent < bytes.count, ContinuousClock.now < deadline {
+            let written = bytes[sent...].withUnsafeBytes {
+                send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL) | Int32(MSG_DONTWAIT))
+            }
+            if written > 0 {
+                sent += written
+            } else if errno == EAGAIN || errno == EWOULDBLOCK {
+                usleep(5_000)
+            } else {
+                break
+            }
+        }
+        return sent
+    }
+
     /// Everything received until the server closes the connection or `timeout` passes; `closed`
     /// says which.
     func readUntilClosed(timeout: Duration) -> (text: String, closed: Bool) {
@@ -76,6 +97,11 @@ final class PlainSocket {
             received += buffer[0..<count]
         }
         return (String(decoding: received, as: UTF8.self), false)
+    }
+
+    /// Ends the connection both ways (the descriptor is closed at deinit).
+    func hangUp() {
+        shutdown(fd, Int32(SHUT_RDWR))
     }
 
     deinit {
