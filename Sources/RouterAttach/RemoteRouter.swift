@@ -23,11 +23,17 @@ public final class RemoteRouter: RouterControl, Sendable {
     }
 
     private let client: ControlClient
+    /// The stream's client: silent for three intervals (and at least the read timeout) is lost.
+    private let streamClient: ControlClient
     private let interval: Int
     private let state: NIOLockedValueBox<State>
 
     private init(client: ControlClient, interval: Int, first: RouterSnapshot) {
         self.client = client
+        var streamClient = client
+        let threeIntervals = TimeAmount.milliseconds(Int64(min(interval, Int(Int32.max))) * 3)
+        streamClient.readTimeout = max(client.readTimeout, threeIntervals)
+        self.streamClient = streamClient
         self.interval = interval
         self.state = NIOLockedValueBox(State(snapshot: first, lastReceived: Date()))
     }
@@ -39,10 +45,11 @@ public final class RemoteRouter: RouterControl, Sendable {
     ///   - claimedAddress: the operator's SSH client address, recorded as claimed with each change.
     ///   - readOnly: ask the router to refuse this client's writes too.
     ///   - token: a bearer token, for TCP.
+    ///   - readTimeout: how long the router may stay silent before the attempt (or the stream) is given up.
     /// - Throws: `AttachError` naming what was tried when no router answers.
     public static func attach(
         to target: AttachTarget, group: any EventLoopGroup, intervalMilliseconds: Int, claimedAddress: String?,
-        readOnly: Bool, token: String? = nil
+        readOnly: Bool, token: String? = nil, readTimeout: TimeAmount = ControlClient.defaultReadTimeout
     ) throws(AttachError) -> RemoteRouter {
         var headers: [(String, String)] = []
         if let claimedAddress { headers.append(("x-routertop-client-address", claimedAddress)) }
@@ -51,7 +58,7 @@ public final class RemoteRouter: RouterControl, Sendable {
         // The journal names the path; a trial started from here reverts when this session's stream drops.
         headers.append(("x-routertop-via", "attach"))
         headers.append(("x-routertop-session", UUID().uuidString))
-        let client = ControlClient(target: target, group: group, headers: headers)
+        let client = ControlClient(target: target, group: group, headers: headers, readTimeout: readTimeout)
         let first: RouterSnapshot
         do {
             let (status, body) = try client.send(method: "GET", target: ControlEndpoint.snapshot.request.target).wait()
@@ -146,7 +153,7 @@ public final class RemoteRouter: RouterControl, Sendable {
 
     private func openStream() {
         let target = ControlEndpoint.snapshots(intervalMilliseconds: interval).request.target
-        let future = client.stream(target: target, onLine: { [weak self] line in
+        let future = streamClient.stream(target: target, onLine: { [weak self] line in
             self?.receive(line)
         }, onClose: { [weak self] _ in
             self?.streamClosed()
