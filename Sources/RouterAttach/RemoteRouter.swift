@@ -20,6 +20,8 @@ public final class RemoteRouter: RouterControl, Sendable {
         /// Snapshot lines received and their bytes, for the measurement script.
         var received = 0
         var receivedBytes = 0
+        /// Snapshots refused because a number was out of range.
+        var badSnapshots = 0
     }
 
     private let client: ControlClient
@@ -67,6 +69,9 @@ public final class RemoteRouter: RouterControl, Sendable {
                 throw AttachError("\(target) answered \(status): \(reason)")
             }
             first = try JSONDecoder().decode(RouterSnapshot.self, from: Data(body))
+            if let problem = SnapshotBounds.problem(in: first) {
+                throw AttachError("\(target) sent a bad snapshot: \(problem)")
+            }
         } catch let error as AttachError {
             throw error
         } catch let error as DecodingError {
@@ -165,6 +170,7 @@ public final class RemoteRouter: RouterControl, Sendable {
 
     private func receive(_ line: [UInt8]) {
         guard let snapshot = try? JSONDecoder().decode(RouterSnapshot.self, from: Data(line)) else { return }
+        if let problem = SnapshotBounds.problem(in: snapshot) { return refuse(problem) }
         state.withLockedValue { state in
             state.snapshot = snapshot
             state.lastReceived = Date()
@@ -172,6 +178,19 @@ public final class RemoteRouter: RouterControl, Sendable {
             state.retryDelay = .milliseconds(100)
             state.received += 1
             state.receivedBytes += line.count + 1
+        }
+    }
+
+    /// A snapshot with numbers out of range is not drawn: the last good one stays, its event log
+    /// says why (once per problem), and the header turns stale as no good snapshot arrives.
+    private func refuse(_ problem: String) {
+        state.withLockedValue { state in
+            state.badSnapshots += 1
+            let message = "bad snapshot from the router, not shown (\(state.badSnapshots) so far): \(problem)"
+            if state.snapshot.events.last?.message.hasPrefix("bad snapshot") == true { state.snapshot.events.removeLast() }
+            let sequence = (state.snapshot.events.last?.sequence ?? 0) + 1
+            state.snapshot.events.append(RouterEvent(time: state.snapshot.time, kind: .warning, message: message,
+                                                     sequence: sequence))
         }
     }
 

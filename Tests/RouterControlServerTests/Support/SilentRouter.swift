@@ -11,12 +11,17 @@ final class SilentRouter: @unchecked Sendable {
     let path: String
     private let listener: Int32
     private let snapshotAnswer: [UInt8]?
+    /// One line the snapshot stream sends after its head (then nothing).
+    private let streamLine: [UInt8]?
     private let lock = NSLock()
     private var accepted: [Int32] = []
 
-    /// - Parameter snapshotBody: the body answered to `GET /v1/snapshot`; nil to accept and never answer.
-    init(path: String, snapshotBody: [UInt8]?) throws {
+    /// - Parameters:
+    ///   - snapshotBody: the body answered to `GET /v1/snapshot`; nil to accept and never answer.
+    ///   - streamLine: a line the stream sends once after its head.
+    init(path: String, snapshotBody: [UInt8]?, streamLine: [UInt8]? = nil) throws {
         self.path = path
+        self.streamLine = streamLine
         snapshotAnswer = snapshotBody.map {
             Array("HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: \($0.count)\r\n\r\n".utf8) + $0
         }
@@ -41,9 +46,13 @@ final class SilentRouter: @unchecked Sendable {
             let count = buffer.withUnsafeMutableBytes { recv(client, $0.baseAddress, $0.count, 0) }
             guard count > 0, let snapshotAnswer else { continue }
             let request = String(decoding: buffer[0..<count], as: UTF8.self)
-            let answer = request.hasPrefix("GET /v1/snapshots")
-                ? Array("HTTP/1.1 200 OK\r\ncontent-type: application/x-ndjson\r\ntransfer-encoding: chunked\r\n\r\n".utf8)
-                : snapshotAnswer
+            var answer = snapshotAnswer
+            if request.hasPrefix("GET /v1/snapshots") {
+                answer = Array("HTTP/1.1 200 OK\r\ncontent-type: application/x-ndjson\r\ntransfer-encoding: chunked\r\n\r\n".utf8)
+                if let streamLine {
+                    answer += Array("\(String(streamLine.count + 1, radix: 16))\r\n".utf8) + streamLine + Array("\n\r\n".utf8)
+                }
+            }
             _ = answer.withUnsafeBytes { send(client, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
         }
     }
