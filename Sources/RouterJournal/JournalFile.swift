@@ -22,6 +22,8 @@ public final class JournalFile: ChangeJournal, JournalSource, @unchecked Sendabl
     private let keep: Int
     private let now: @Sendable () -> Date
     private let lock = NSLock()
+    /// Held for the journal's life: no other router writes this journal meanwhile.
+    private let fileLock: JournalLock
     private var descriptor: Int32
     private var size: Int
     private var lastSequence: UInt64
@@ -43,9 +45,20 @@ public final class JournalFile: ChangeJournal, JournalSource, @unchecked Sendabl
                 return .failure(JournalWriteError("--journal=\(path): its directory cannot be created (\(error.localizedDescription))"))
             }
         }
+        if let problem = JournalFileKind.problem(at: path) { return .failure(problem) }
+        let lock: JournalLock
+        switch JournalLock.take(for: path) {
+        case .failure(let problem): return .failure(problem)
+        case .success(let taken): lock = taken
+        }
         let descriptor = openForAppend(path)
         guard descriptor >= 0 else {
             return .failure(JournalWriteError("--journal=\(path) cannot be opened for appending (\(String(cString: strerror(errno))))"))
+        }
+        // The file may have been replaced since it was looked at: check what was opened.
+        if let problem = JournalFileKind.problem(descriptor: descriptor, path: path) {
+            close(descriptor)
+            return .failure(problem)
         }
         let contents = JournalReader.read(files: [path])
         var problems = contents.problems
@@ -64,12 +77,13 @@ public final class JournalFile: ChangeJournal, JournalSource, @unchecked Sendabl
             sequence = rotated.entries.last?.sequence ?? 0
         }
         return .success(JournalFile(path: path, descriptor: descriptor, size: size, lastSequence: sequence,
-                                    problems: problems, maxBytes: maxBytes, keep: keep, now: now))
+                                    problems: problems, maxBytes: maxBytes, keep: keep, now: now, lock: lock))
     }
 
     private init(path: String, descriptor: Int32, size: Int, lastSequence: UInt64, problems: [String], maxBytes: Int,
-                 keep: Int, now: @escaping @Sendable () -> Date) {
+                 keep: Int, now: @escaping @Sendable () -> Date, lock: JournalLock) {
         self.path = path
+        self.fileLock = lock
         self.descriptor = descriptor
         self.size = size
         self.lastSequence = lastSequence
@@ -141,11 +155,14 @@ public final class JournalFile: ChangeJournal, JournalSource, @unchecked Sendabl
         return nil
     }
 
+    /// Non-blocking, and not through a symbolic link: a FIFO put in the journal's place cannot hold
+    /// start-up in `open`, and a link cannot send the writes elsewhere.
     private static func openForAppend(_ path: String) -> Int32 {
+        let flags = O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NONBLOCK | O_NOFOLLOW
         #if canImport(Glibc)
-        Glibc.open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0o600)
+        return Glibc.open(path, flags, 0o600)
         #else
-        Darwin.open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0o600)
+        return Darwin.open(path, flags, 0o600)
         #endif
     }
 }

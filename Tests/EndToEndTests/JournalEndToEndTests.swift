@@ -110,6 +110,31 @@ struct JournalEndToEndTests {
         #expect(read.entries[3].note == "back to the settings just after #1")
     }
 
+    @Test func aSecondRouterOnTheSameJournalExitsTwoNamingTheFirstsPid() async throws {
+        try #require(FileManager.default.isExecutableFile(atPath: RoutertopBinary.path), "build routertop first")
+        // Two sockets that share a base name share the default journal name; here the path is explicit.
+        let journal = directory.appendingPathComponent("edge.journal.jsonl").path
+        let first = try router(directory.appendingPathComponent("a.sock").path, journal: journal, name: "first")
+        defer { first.stop() }
+        #expect(await eventually { first.standardError.contains("journal: \(journal)") ? true : nil } == true)
+        let second = try router(directory.appendingPathComponent("b.sock").path, journal: journal, name: "second")
+        defer { second.stop() }
+        #expect(await second.exit(within: .seconds(10)) == 2)
+        #expect(second.standardError == "routertop: --journal=\(journal) is in use by another router "
+            + "(pid \(first.process.processIdentifier)); give each router its own --journal (or --name)\n")
+    }
+
+    @Test func aJournalThatIsAFIFOExitsTwoAtOnce() async throws {
+        try #require(FileManager.default.isExecutableFile(atPath: RoutertopBinary.path), "build routertop first")
+        let journal = directory.appendingPathComponent("fifo.journal.jsonl").path
+        try #require(mkfifo(journal, 0o600) == 0)
+        let process = try router(directory.appendingPathComponent("fifo.sock").path, journal: journal, name: "fifo")
+        defer { process.stop() }
+        #expect(await process.exit(within: .seconds(10)) == 2)
+        #expect(process.standardError == "routertop: --journal=\(journal) is a FIFO, not a regular file; "
+            + "it must be a regular file or not exist yet\n")
+    }
+
     @Test func resumingSettingsThatNoLongerValidateExitsTwoWithTheReason() throws {
         let journal = directory.appendingPathComponent("bad.journal.jsonl").path
         var settings = RouterSettings.defaults
