@@ -135,6 +135,48 @@ struct JournalEndToEndTests {
             + "it must be a regular file or not exist yet\n")
     }
 
+    /// Characters a terminal acts on instead of showing: ESC, the one-byte CSI, a right-to-left override.
+    static let terminalActions: [Unicode.Scalar] = ["\u{1B}", "\u{9B}", "\u{202E}", "\u{07}"]
+
+    static func actsOnATerminal(_ text: String) -> Bool {
+        text.unicodeScalars.contains { terminalActions.contains($0) }
+    }
+
+    @Test func outsideTextReachesNoTerminalRawThroughTheLogOrTheJournal() async throws {
+        try #require(FileManager.default.isExecutableFile(atPath: RoutertopBinary.path), "build routertop first")
+        let socket = directory.appendingPathComponent("escapes.sock").path
+        let journal = directory.appendingPathComponent("escapes.journal.jsonl").path
+        let process = try router(socket, journal: journal, name: "escapes")
+        defer { process.stop() }
+        let api = ControlAPI(socket: socket)
+        #expect(await eventually { api.settings() } != nil)
+        // A URL with a title-setting escape, or a newline, is refused (the refusal is journaled and logged, escaped).
+        let pwned = api.send("POST", "/v1/replicas", #"{"url": "http://127.0.0.1:9/\u001b]2;PWNED\u0007"}"#)
+        #expect(pwned?.status == 409)
+        #expect(pwned?.body.contains("control character U+001B") == true, "\(String(describing: pwned))")
+        let split = api.send("POST", "/v1/replicas", #"{"url": "http://127.0.0.1:9/a\nb"}"#)
+        #expect(split?.status == 409)
+        // A claimed address is the client's word: it is kept, and escaped wherever it is printed.
+        let claimed = "10.0.0.1\u{9B}31m\u{202E}gpj"
+        let set = api.send("PUT", "/v1/settings", #"{"backoff_multiplier": 3}"#, headers: [("x-routertop-client-address", claimed)])
+        #expect(set?.status == 200)
+        let logged = await eventually { process.standardError.contains("backoff multiplier 2 → 3") ? process.standardError : nil }
+        let log = try #require(logged, "the change is logged")
+        #expect(!Self.actsOnATerminal(log), "the log holds no raw terminal action")
+        #expect(log.contains(#"10.0.0.1\u{9B}31m\u{202E}gpj"#), "\(log)")
+
+        let printed = try CommandRun.run(RoutertopBinary.path, ["journal", "--journal", journal])
+        #expect(printed.status == 0)
+        #expect(printed.standardOutput.contains(#"10.0.0.1\u{9B}31m\u{202E}gpj"#), "\(printed.standardOutput)")
+        #expect(!Self.actsOnATerminal(printed.standardOutput))
+        let json = try CommandRun.run(RoutertopBinary.path, ["journal", "--journal", journal, "--json"])
+        #expect(!Self.actsOnATerminal(json.standardOutput))
+        let entries = try json.standardOutput.split(separator: "\n").map {
+            try JSONDecoder().decode(JournalEntry.self, from: Data($0.utf8))
+        }
+        #expect(entries.contains { $0.who.sshClient == claimed }, "the JSON decodes to what was claimed")
+    }
+
     @Test func resumingSettingsThatNoLongerValidateExitsTwoWithTheReason() throws {
         let journal = directory.appendingPathComponent("bad.journal.jsonl").path
         var settings = RouterSettings.defaults
