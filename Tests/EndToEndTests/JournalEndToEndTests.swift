@@ -177,6 +177,35 @@ struct JournalEndToEndTests {
         #expect(entries.contains { $0.who.sshClient == claimed }, "the JSON decodes to what was claimed")
     }
 
+    @Test func aTrialUnconfirmedWhenTheRouterDiesIsRevertedAtTheNextStart() async throws {
+        try #require(FileManager.default.isExecutableFile(atPath: RoutertopBinary.path), "build routertop first")
+        let socket = directory.appendingPathComponent("trial.sock").path
+        let journal = directory.appendingPathComponent("trial.journal.jsonl").path
+        let api = ControlAPI(socket: socket)
+        let first = try router(socket, journal: journal, name: "trial-first")
+        defer { first.stop() }
+        #expect(await eventually { api.settings() } != nil)
+        let trial = api.send("PUT", "/v1/settings?confirm_within_s=60", #"{"backoff_multiplier": 3}"#)
+        #expect(trial?.status == 200, "\(String(describing: trial))")
+        #expect(api.settings()?.backoffMultiplier == 3)
+        first.signal(SIGKILL)
+        #expect(await first.exit(within: .seconds(5)) != nil)
+
+        let second = try router(socket, journal: journal, extra: ["--resume-settings"], name: "trial-second")
+        defer { second.stop() }
+        let resumed = await eventually { api.settings() }
+        #expect(resumed?.backoffMultiplier == 2, "the settings from before the trial, not the trial's")
+        #expect(api.snapshot()?.trial == nil)
+        let entries = try String(contentsOfFile: journal, encoding: .utf8).split(separator: "\n").map {
+            try JSONDecoder().decode(JournalEntry.self, from: Data($0.utf8))
+        }
+        let revert = try #require(entries.last)
+        #expect(revert.change.verb == "revert" && revert.who.via == .router && revert.result == .applied)
+        #expect(revert.note == "reverted: router restarted during the trial (trial #1 by \(entries[0].who.login))")
+        #expect(revert.change.new.settings?.backoffMultiplier == 2)
+        #expect(second.standardError.contains("the settings trial of #1 by \(entries[0].who.login) was not confirmed before the router stopped; #2 reverts it"))
+    }
+
     @Test func resumingSettingsThatNoLongerValidateExitsTwoWithTheReason() throws {
         let journal = directory.appendingPathComponent("bad.journal.jsonl").path
         var settings = RouterSettings.defaults

@@ -26,6 +26,15 @@ struct JournalSetup {
         case .success(let opened): file = opened
         }
         var warnings = file.openingProblems.map { "journal: \($0)" }
+        if let unsettled = JournalTrial.unsettled(in: file.read(after: 0).entries) {
+            // Journaled first, so the replay, the drift warning and --resume-settings all see the settled value.
+            switch file.append(unsettled.revertEntry) {
+            case .failure(let error): failStartup("the journal \(path) holds an unconfirmed trial that cannot be reverted (\(error.message))")
+            case .success(let entry):
+                warnings.append("journal: the settings trial of #\(unsettled.entry.sequence) by \(unsettled.entry.who.login) was "
+                    + "not confirmed before the router stopped; #\(entry.sequence) reverts it")
+            }
+        }
         let entries = file.read(after: 0).entries
         var settings = startup
         if options.resumeSettings {
