@@ -40,6 +40,8 @@ final class ReplicaRecord {
     var fault: String?
     /// The models its last probe answer said it holds (multiplexing).
     var models: [String] = []
+    /// Whether the event log already said that this replica's model reports are cut.
+    var modelReportCutTold = false
     /// Models that appeared in its reports, over its life: the loads the router saw.
     var modelLoadsSeen = 0
     /// Requests routed to it for each model it holds, while it holds it.
