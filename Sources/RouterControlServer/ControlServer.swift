@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import NIOConcurrencyHelpers
 import NIOCore
 import NIOHTTP1
 import NIOPosix
@@ -22,11 +23,14 @@ public final class ControlServer: Sendable {
     private let budgets: [ConnectionBudget]
     /// The socket file's inode once bound: at stop, a file another router put there since is left alone.
     private let socketInode: ino_t?
+    /// The socket's lock, held from before binding until the server stops.
+    private let lock: NIOLockedValueBox<PidLock?>
 
     private init(
         socketPath: String, adminAddress: SocketAddress?, channels: [any Channel], budgets: [ConnectionBudget],
-        socketInode: ino_t?
+        socketInode: ino_t?, lock: PidLock
     ) {
+        self.lock = NIOLockedValueBox(lock)
         self.socketPath = socketPath
         self.adminAddress = adminAddress
         self.channels = channels
@@ -62,7 +66,11 @@ public final class ControlServer: Sendable {
         service: ControlService, socketPath: String, admin: AdminListener?, group: any EventLoopGroup,
         limits: ControlLimits = .standard
     ) -> Result<ControlServer, ControlStartupError> {
-        if case .failure(let problem) = ControlSocketGuard.prepare(path: socketPath) { return .failure(problem) }
+        let lock: PidLock
+        switch ControlSocketGuard.prepare(path: socketPath) {
+        case .failure(let problem): return .failure(problem)
+        case .success(let taken): lock = taken
+        }
         let metrics = service.metrics
         // One budget per listener: TCP clients can fill theirs, never the Unix socket's.
         let unixBudget = ConnectionBudget(limit: limits.connectionsPerListener, onRefusal: {
@@ -106,7 +114,7 @@ public final class ControlServer: Sendable {
             }
         }
         return .success(ControlServer(socketPath: socketPath, adminAddress: adminAddress, channels: channels,
-                                      budgets: [unixBudget, tcpBudget], socketInode: bound))
+                                      budgets: [unixBudget, tcpBudget], socketInode: bound, lock: lock))
     }
 
     /// Closes the listeners and every connection, and removes the socket file.
@@ -114,6 +122,7 @@ public final class ControlServer: Sendable {
         for channel in channels { try? channel.close().wait() }
         budgets.forEach { $0.closeAll() }
         if let socketInode, Self.inode(of: socketPath) == socketInode { unlink(socketPath) }
+        lock.withLockedValue { $0 = nil }
     }
 
     private static func bootstrap(

@@ -23,7 +23,7 @@ public final class JournalFile: ChangeJournal, JournalSource, @unchecked Sendabl
     private let now: @Sendable () -> Date
     private let lock = NSLock()
     /// Held for the journal's life: no other router writes this journal meanwhile.
-    private let fileLock: JournalLock
+    private let fileLock: PidLock
     private var descriptor: Int32
     private var size: Int
     private var lastSequence: UInt64
@@ -46,9 +46,14 @@ public final class JournalFile: ChangeJournal, JournalSource, @unchecked Sendabl
             }
         }
         if let problem = JournalFileKind.problem(at: path) { return .failure(problem) }
-        let lock: JournalLock
-        switch JournalLock.take(for: path) {
-        case .failure(let problem): return .failure(problem)
+        // One writer per journal; a lock file of its own, since rotation replaces the journal's file.
+        let lock: PidLock
+        switch PidLock.take(path + ".lock") {
+        case .failure(.held(let pid)):
+            return .failure(JournalWriteError(
+                "--journal=\(path) is in use by another router (\(PidLock.describe(pid))); give each router its own --journal (or --name)"))
+        case .failure(.unavailable(let reason)):
+            return .failure(JournalWriteError("--journal=\(path): its lock \(path).lock cannot be opened (\(reason))"))
         case .success(let taken): lock = taken
         }
         let descriptor = openForAppend(path)
@@ -81,7 +86,7 @@ public final class JournalFile: ChangeJournal, JournalSource, @unchecked Sendabl
     }
 
     private init(path: String, descriptor: Int32, size: Int, lastSequence: UInt64, problems: [String], maxBytes: Int,
-                 keep: Int, now: @escaping @Sendable () -> Date, lock: JournalLock) {
+                 keep: Int, now: @escaping @Sendable () -> Date, lock: PidLock) {
         self.path = path
         self.fileLock = lock
         self.descriptor = descriptor

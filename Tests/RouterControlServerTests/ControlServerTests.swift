@@ -3,6 +3,7 @@ import Logging
 import NIOConcurrencyHelpers
 import NIOCore
 import NIOPosix
+import RouterAPI
 import RouterAttach
 @testable import RouterControlServer
 import RouterEngine
@@ -187,6 +188,34 @@ import Testing
                                                 admin: nil, group: fixture.group).get()
         defer { replacing.stop() }
         #expect(ControlSocketGuard.occupant(of: stale) == .live)
+    }
+
+    @Test func aSocketBoundButNotYetListeningIsNotTakenForStale() throws {
+        let fixture = try Fixture()
+        let path = fixture.directory + "/starting.sock"
+        // Another router in the instant between bind and listen: its lock taken, its socket bound.
+        let lock = try PidLock.take(path + ".lock").get()
+        let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(fd) }
+        var address = sockaddr_un()
+        address.sun_family = sa_family_t(AF_UNIX)
+        withUnsafeMutableBytes(of: &address.sun_path) { $0.copyBytes(from: Array(path.utf8) + [0]) }
+        let bound = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
+        }
+        try #require(bound == 0)
+        let second = ControlServer.start(service: ControlService(control: fixture.live), socketPath: path, admin: nil,
+                                         group: fixture.group)
+        guard case .failure(let problem) = second else {
+            Issue.record("a socket bound but not yet listening was taken for stale and replaced")
+            if case .success(let server) = second { server.stop() }
+            return
+        }
+        #expect(problem.description == "another router is live on the control socket \(path) (pid \(getpid())); "
+            + "choose another --name or --control, or attach to it")
+        #expect(problem.isTaken)
+        #expect(FileManager.default.fileExists(atPath: path), "the starting router's socket is left alone")
+        withExtendedLifetime(lock) {}
     }
 
     @Test func overTCPReadsOnLoopbackNeedNoTokenAndWritesNeedOne() throws {
