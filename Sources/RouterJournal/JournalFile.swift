@@ -48,7 +48,7 @@ public final class JournalFile: ChangeJournal, JournalSource, @unchecked Sendabl
         if let problem = JournalFileKind.problem(at: path) { return .failure(problem) }
         // One writer per journal; a lock file of its own, since rotation replaces the journal's file.
         let lock: PidLock
-        switch PidLock.take(path + ".lock") {
+        switch PidLock.take(lockPath(path)) {
         case .failure(.held(let pid)):
             return .failure(JournalWriteError(
                 "--journal=\(path) is in use by another router (\(PidLock.describe(pid))); give each router its own --journal (or --name)"))
@@ -99,6 +99,9 @@ public final class JournalFile: ChangeJournal, JournalSource, @unchecked Sendabl
     }
 
     deinit { close(descriptor) }
+
+    /// The lock a journal's writer holds: a file of its own, since rotation replaces the journal's.
+    public static func lockPath(_ journal: String) -> String { journal + ".lock" }
 
     /// The rotated files, newest first: `PATH.1`, `PATH.2`, … up to `keep - 1`.
     static func rotatedPaths(_ path: String, keep: Int) -> [String] {

@@ -40,6 +40,14 @@ public final class PidLock: Sendable {
         return .success(PidLock(descriptor: descriptor))
     }
 
+    /// Who holds the lock at `path` now, without keeping it: nil when it is free.
+    public static func holder(_ path: String) -> Refusal? {
+        switch take(path) {
+        case .success: return nil
+        case .failure(let refusal): return refusal
+        }
+    }
+
     /// "pid 123", or words for an owner that has not written its pid yet.
     public static func describe(_ pid: Int32?) -> String {
         pid.map { "pid \($0)" } ?? "a process that has not written its pid yet"
