@@ -130,6 +130,7 @@ let package = Package(
                 "Dashboard",
                 "TOMLInput",
                 "CFuzzDriver",
+                "RouterAttach",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOEmbedded", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),

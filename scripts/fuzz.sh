@@ -11,7 +11,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-targets=(scenario replicas theme environment editor http)
+targets=(scenario replicas theme environment editor http snapshot)
 
 if [ "${1:-}" = "replay" ]; then
     binary=.build/debug/FuzzInputs
@@ -50,9 +50,12 @@ for target in "${targets[@]}"; do
     # leaves its connection handler registered with the front door after the channel is finished.
     leaks=1
     case "$target" in scenario|replicas|theme|http) leaks=0 ;; esac
+    # A snapshot of the standard fleet is ~20 KB of JSON.
+    max_len=8192
+    [ "$target" = snapshot ] && max_len=65536
     # -timeout: an input taking longer than 10 s counts as a hang and fails the run.
     if ASAN_OPTIONS="detect_leaks=$leaks" LSAN_OPTIONS="suppressions=$PWD/scripts/lsan-suppressions.txt" \
-        "$binary" "$target" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=4096 -max_len=8192 \
+        "$binary" "$target" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=4096 -max_len=$max_len \
         -detect_leaks=$leaks \
         -artifact_prefix="$crashes/" -print_final_stats=1 "$work" "Fuzz/Corpus/$target" >"$log" 2>&1; then
         result=ok

@@ -7,6 +7,7 @@ enum FuzzTarget: String, CaseIterable {
     case environment
     case editor
     case http
+    case snapshot
 
     func run(_ bytes: UnsafeRawBufferPointer) {
         switch self {
@@ -19,6 +20,7 @@ enum FuzzTarget: String, CaseIterable {
             #if DEBUG
             FrontDoorTarget.run(bytes)
             #endif
+        case .snapshot: SnapshotTarget.run(bytes)
         }
     }
 }

@@ -10,20 +10,37 @@ public struct ControlClient: Sendable {
     /// Headers sent with every request (who the operator is, read-only, a bearer token).
     public var headers: [(String, String)]
 
+    /// How long the router may stay silent: no byte of an answer, or of a stream, for this long and
+    /// the connection is given up (a stream then reconnects).
+    public var readTimeout: TimeAmount
+
     /// The most a single answer or stream line may hold; a snapshot of thousands of replicas fits.
     static let maxBodyBytes = 64 * 1024 * 1024
+    /// The read timeout unless one is given.
+    public static let defaultReadTimeout: TimeAmount = .seconds(5)
 
-    public init(target: AttachTarget, group: any EventLoopGroup, headers: [(String, String)] = []) {
+    public init(
+        target: AttachTarget, group: any EventLoopGroup, headers: [(String, String)] = [],
+        readTimeout: TimeAmount = ControlClient.defaultReadTimeout
+    ) {
         self.target = target
         self.group = group
         self.headers = headers
+        self.readTimeout = readTimeout
+    }
+
+    /// The read timeout in words, for messages.
+    var readTimeoutWords: String {
+        let seconds = Double(readTimeout.nanoseconds) / 1e9
+        return "no answer within \(seconds == seconds.rounded() ? String(Int(seconds)) : String(seconds)) s"
     }
 
     /// Sends one request and collects the whole answer: its status and body.
     public func send(method: String, target path: String, body: [UInt8] = []) -> EventLoopFuture<(status: Int, body: [UInt8])> {
         let loop = group.next()
         let promise = loop.makePromise(of: (status: Int, body: [UInt8]).self)
-        connect(on: loop, handler: { ResponseCollector(promise: promise) })
+        let silence = readTimeoutWords
+        connect(on: loop, handler: { ResponseCollector(promise: promise, silence: silence) })
             .whenComplete { result in
                 switch result {
                 case .failure(let error): promise.fail(error)
@@ -39,7 +56,8 @@ public struct ControlClient: Sendable {
         onClose: @escaping @Sendable ((any Error)?) -> Void
     ) -> EventLoopFuture<any Channel> {
         let loop = group.next()
-        let future = connect(on: loop, handler: { LineStreamReader(onLine: onLine, onClose: onClose) })
+        let silence = readTimeoutWords
+        let future = connect(on: loop, handler: { LineStreamReader(onLine: onLine, onClose: onClose, silence: silence) })
         future.whenSuccess { channel in write(method: "GET", path: path, body: [], to: channel) }
         future.whenFailure { onClose($0) }
         return future
@@ -48,10 +66,13 @@ public struct ControlClient: Sendable {
     private func connect<H: ChannelInboundHandler>(
         on loop: any EventLoop, handler: @escaping @Sendable () -> H
     ) -> EventLoopFuture<any Channel> where H.InboundIn == HTTPClientResponsePart {
+        let readTimeout = readTimeout
         let bootstrap = ClientBootstrap(group: loop)
             .connectTimeout(.seconds(2))
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
+                    // A router that accepts and never answers must not hold the client for ever.
+                    try channel.pipeline.syncOperations.addHandler(IdleStateHandler(readTimeout: readTimeout))
                     try channel.pipeline.syncOperations.addHTTPClientHandlers()
                     try channel.pipeline.syncOperations.addHandler(handler())
                 }
@@ -89,8 +110,22 @@ private final class ResponseCollector: ChannelInboundHandler {
     private var status = 0
     private var body: [UInt8] = []
     private var finished = false
+    /// The failure when the router goes silent, in words.
+    private let silence: String
 
-    init(promise: EventLoopPromise<(status: Int, body: [UInt8])>) { self.promise = promise }
+    init(promise: EventLoopPromise<(status: Int, body: [UInt8])>, silence: String) {
+        self.promise = promise
+        self.silence = silence
+    }
+
+    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        guard let idle = event as? IdleStateHandler.IdleStateEvent, idle == .read else {
+            return context.fireUserInboundEventTriggered(event)
+        }
+        if !finished { promise.fail(ControlClientError(description: silence)) }
+        finished = true
+        context.close(promise: nil)
+    }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         switch unwrapInboundIn(data) {
@@ -130,10 +165,21 @@ private final class LineStreamReader: ChannelInboundHandler {
     private let onClose: @Sendable ((any Error)?) -> Void
     private var partial: [UInt8] = []
     private var failure: (any Error)?
+    private let silence: String
 
-    init(onLine: @escaping @Sendable ([UInt8]) -> Void, onClose: @escaping @Sendable ((any Error)?) -> Void) {
+    init(onLine: @escaping @Sendable ([UInt8]) -> Void, onClose: @escaping @Sendable ((any Error)?) -> Void,
+         silence: String) {
         self.onLine = onLine
         self.onClose = onClose
+        self.silence = silence
+    }
+
+    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        guard let idle = event as? IdleStateHandler.IdleStateEvent, idle == .read else {
+            return context.fireUserInboundEventTriggered(event)
+        }
+        failure = failure ?? ControlClientError(description: silence)
+        context.close(promise: nil)
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {

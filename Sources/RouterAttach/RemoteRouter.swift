@@ -20,14 +20,22 @@ public final class RemoteRouter: RouterControl, Sendable {
         /// Snapshot lines received and their bytes, for the measurement script.
         var received = 0
         var receivedBytes = 0
+        /// Snapshots refused because a number was out of range.
+        var badSnapshots = 0
     }
 
     private let client: ControlClient
+    /// The stream's client: silent for three intervals (and at least the read timeout) is lost.
+    private let streamClient: ControlClient
     private let interval: Int
     private let state: NIOLockedValueBox<State>
 
     private init(client: ControlClient, interval: Int, first: RouterSnapshot) {
         self.client = client
+        var streamClient = client
+        let threeIntervals = TimeAmount.milliseconds(Int64(min(interval, Int(Int32.max))) * 3)
+        streamClient.readTimeout = max(client.readTimeout, threeIntervals)
+        self.streamClient = streamClient
         self.interval = interval
         self.state = NIOLockedValueBox(State(snapshot: first, lastReceived: Date()))
     }
@@ -39,10 +47,11 @@ public final class RemoteRouter: RouterControl, Sendable {
     ///   - claimedAddress: the operator's SSH client address, recorded as claimed with each change.
     ///   - readOnly: ask the router to refuse this client's writes too.
     ///   - token: a bearer token, for TCP.
+    ///   - readTimeout: how long the router may stay silent before the attempt (or the stream) is given up.
     /// - Throws: `AttachError` naming what was tried when no router answers.
     public static func attach(
         to target: AttachTarget, group: any EventLoopGroup, intervalMilliseconds: Int, claimedAddress: String?,
-        readOnly: Bool, token: String? = nil
+        readOnly: Bool, token: String? = nil, readTimeout: TimeAmount = ControlClient.defaultReadTimeout
     ) throws(AttachError) -> RemoteRouter {
         var headers: [(String, String)] = []
         if let claimedAddress { headers.append(("x-routertop-client-address", claimedAddress)) }
@@ -51,7 +60,7 @@ public final class RemoteRouter: RouterControl, Sendable {
         // The journal names the path; a trial started from here reverts when this session's stream drops.
         headers.append(("x-routertop-via", "attach"))
         headers.append(("x-routertop-session", UUID().uuidString))
-        let client = ControlClient(target: target, group: group, headers: headers)
+        let client = ControlClient(target: target, group: group, headers: headers, readTimeout: readTimeout)
         let first: RouterSnapshot
         do {
             let (status, body) = try client.send(method: "GET", target: ControlEndpoint.snapshot.request.target).wait()
@@ -60,6 +69,9 @@ public final class RemoteRouter: RouterControl, Sendable {
                 throw AttachError("\(target) answered \(status): \(reason)")
             }
             first = try JSONDecoder().decode(RouterSnapshot.self, from: Data(body))
+            if let problem = SnapshotBounds.problem(in: first) {
+                throw AttachError("\(target) sent a bad snapshot: \(problem)")
+            }
         } catch let error as AttachError {
             throw error
         } catch let error as DecodingError {
@@ -146,7 +158,7 @@ public final class RemoteRouter: RouterControl, Sendable {
 
     private func openStream() {
         let target = ControlEndpoint.snapshots(intervalMilliseconds: interval).request.target
-        let future = client.stream(target: target, onLine: { [weak self] line in
+        let future = streamClient.stream(target: target, onLine: { [weak self] line in
             self?.receive(line)
         }, onClose: { [weak self] _ in
             self?.streamClosed()
@@ -158,6 +170,7 @@ public final class RemoteRouter: RouterControl, Sendable {
 
     private func receive(_ line: [UInt8]) {
         guard let snapshot = try? JSONDecoder().decode(RouterSnapshot.self, from: Data(line)) else { return }
+        if let problem = SnapshotBounds.problem(in: snapshot) { return refuse(problem) }
         state.withLockedValue { state in
             state.snapshot = snapshot
             state.lastReceived = Date()
@@ -165,6 +178,19 @@ public final class RemoteRouter: RouterControl, Sendable {
             state.retryDelay = .milliseconds(100)
             state.received += 1
             state.receivedBytes += line.count + 1
+        }
+    }
+
+    /// A snapshot with numbers out of range is not drawn: the last good one stays, its event log
+    /// says why (once per problem), and the header turns stale as no good snapshot arrives.
+    private func refuse(_ problem: String) {
+        state.withLockedValue { state in
+            state.badSnapshots += 1
+            let message = "bad snapshot from the router, not shown (\(state.badSnapshots) so far): \(problem)"
+            if state.snapshot.events.last?.message.hasPrefix("bad snapshot") == true { state.snapshot.events.removeLast() }
+            let sequence = (state.snapshot.events.last?.sequence ?? 0) + 1
+            state.snapshot.events.append(RouterEvent(time: state.snapshot.time, kind: .warning, message: message,
+                                                     sequence: sequence))
         }
     }
 

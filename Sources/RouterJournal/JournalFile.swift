@@ -22,6 +22,8 @@ public final class JournalFile: ChangeJournal, JournalSource, @unchecked Sendabl
     private let keep: Int
     private let now: @Sendable () -> Date
     private let lock = NSLock()
+    /// Held for the journal's life: no other router writes this journal meanwhile.
+    private let fileLock: PidLock
     private var descriptor: Int32
     private var size: Int
     private var lastSequence: UInt64
@@ -43,9 +45,25 @@ public final class JournalFile: ChangeJournal, JournalSource, @unchecked Sendabl
                 return .failure(JournalWriteError("--journal=\(path): its directory cannot be created (\(error.localizedDescription))"))
             }
         }
+        if let problem = JournalFileKind.problem(at: path) { return .failure(problem) }
+        // One writer per journal; a lock file of its own, since rotation replaces the journal's file.
+        let lock: PidLock
+        switch PidLock.take(lockPath(path)) {
+        case .failure(.held(let pid)):
+            return .failure(JournalWriteError(
+                "--journal=\(path) is in use by another router (\(PidLock.describe(pid))); give each router its own --journal (or --name)"))
+        case .failure(.unavailable(let reason)):
+            return .failure(JournalWriteError("--journal=\(path): its lock \(path).lock cannot be opened (\(reason))"))
+        case .success(let taken): lock = taken
+        }
         let descriptor = openForAppend(path)
         guard descriptor >= 0 else {
             return .failure(JournalWriteError("--journal=\(path) cannot be opened for appending (\(String(cString: strerror(errno))))"))
+        }
+        // The file may have been replaced since it was looked at: check what was opened.
+        if let problem = JournalFileKind.problem(descriptor: descriptor, path: path) {
+            close(descriptor)
+            return .failure(problem)
         }
         let contents = JournalReader.read(files: [path])
         var problems = contents.problems
@@ -64,12 +82,13 @@ public final class JournalFile: ChangeJournal, JournalSource, @unchecked Sendabl
             sequence = rotated.entries.last?.sequence ?? 0
         }
         return .success(JournalFile(path: path, descriptor: descriptor, size: size, lastSequence: sequence,
-                                    problems: problems, maxBytes: maxBytes, keep: keep, now: now))
+                                    problems: problems, maxBytes: maxBytes, keep: keep, now: now, lock: lock))
     }
 
     private init(path: String, descriptor: Int32, size: Int, lastSequence: UInt64, problems: [String], maxBytes: Int,
-                 keep: Int, now: @escaping @Sendable () -> Date) {
+                 keep: Int, now: @escaping @Sendable () -> Date, lock: PidLock) {
         self.path = path
+        self.fileLock = lock
         self.descriptor = descriptor
         self.size = size
         self.lastSequence = lastSequence
@@ -80,6 +99,9 @@ public final class JournalFile: ChangeJournal, JournalSource, @unchecked Sendabl
     }
 
     deinit { close(descriptor) }
+
+    /// The lock a journal's writer holds: a file of its own, since rotation replaces the journal's.
+    public static func lockPath(_ journal: String) -> String { journal + ".lock" }
 
     /// The rotated files, newest first: `PATH.1`, `PATH.2`, … up to `keep - 1`.
     static func rotatedPaths(_ path: String, keep: Int) -> [String] {
@@ -141,11 +163,14 @@ public final class JournalFile: ChangeJournal, JournalSource, @unchecked Sendabl
         return nil
     }
 
+    /// Non-blocking, and not through a symbolic link: a FIFO put in the journal's place cannot hold
+    /// start-up in `open`, and a link cannot send the writes elsewhere.
     private static func openForAppend(_ path: String) -> Int32 {
+        let flags = O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NONBLOCK | O_NOFOLLOW
         #if canImport(Glibc)
-        Glibc.open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0o600)
+        return Glibc.open(path, flags, 0o600)
         #else
-        Darwin.open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0o600)
+        return Darwin.open(path, flags, 0o600)
         #endif
     }
 }

@@ -69,8 +69,7 @@ struct WatchCommand: ParsableCommand {
         let seed = self.seed ?? UInt64.random(in: 0...UInt64.max)
         let options = Router.Options(legacyBackoff: legacyBackoff)
         let journal = JournalSetup.open(
-            journalOptions, socketPath: ControlSetup.socketPath(controlOptions, defaultName: "default", environment: environment),
-            startup: startup.router, environment: environment, logger: Logger(label: "routertop.journal"))
+            journalOptions, control: controlOptions, defaultName: "default", startup: startup.router, environment: environment, logger: Logger(label: "routertop.journal"))
         let routerSettings = journal.settings
         let live = try LiveRouter(eventLoop: group.next(), virtualTimeTick: .milliseconds(10)) { scheduler in
             let host = SimulationHost(

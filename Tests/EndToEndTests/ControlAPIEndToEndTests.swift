@@ -210,4 +210,25 @@ struct ControlAPIEndToEndTests {
         #expect(run.status == 2)
         #expect(run.standardError == "routertop: no router to attach to at \(missing) (no such file or directory)\n")
     }
+
+    @Test func attachingToARouterThatNeverAnswersGivesUpNamingWhatWasTried() async throws {
+        try #require(FileManager.default.isExecutableFile(atPath: RoutertopBinary.path), "build routertop first")
+        // A listener that the kernel completes connections for and that never reads or answers.
+        let (fd, initial) = try #require(loopbackSocket(port: 0))
+        defer { close(fd) }
+        var address = initial
+        let bound = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        try #require(bound == 0 && listen(fd, 8) == 0)
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        _ = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) }
+        }
+        let url = "http://127.0.0.1:\(UInt16(bigEndian: address.sin_port))"
+        let attach = try RoutertopProcess(["attach", url], directory: directory, name: "attach-silent")
+        defer { attach.stop() }
+        #expect(await attach.exit(within: .seconds(15)) == 2)
+        #expect(attach.standardError == "routertop: no router to attach to at \(url) (no answer within 5 s)\n")
+    }
 }

@@ -110,6 +110,102 @@ struct JournalEndToEndTests {
         #expect(read.entries[3].note == "back to the settings just after #1")
     }
 
+    @Test func aSecondRouterOnTheSameJournalExitsTwoNamingTheFirstsPid() async throws {
+        try #require(FileManager.default.isExecutableFile(atPath: RoutertopBinary.path), "build routertop first")
+        // Two sockets that share a base name share the default journal name; here the path is explicit.
+        let journal = directory.appendingPathComponent("edge.journal.jsonl").path
+        let first = try router(directory.appendingPathComponent("a.sock").path, journal: journal, name: "first")
+        defer { first.stop() }
+        #expect(await eventually { first.standardError.contains("journal: \(journal)") ? true : nil } == true)
+        let second = try router(directory.appendingPathComponent("b.sock").path, journal: journal, name: "second")
+        defer { second.stop() }
+        #expect(await second.exit(within: .seconds(10)) == 2)
+        #expect(second.standardError == "routertop: --journal=\(journal) is in use by another router "
+            + "(pid \(first.process.processIdentifier)); give each router its own --journal (or --name)\n")
+    }
+
+    @Test func aJournalThatIsAFIFOExitsTwoAtOnce() async throws {
+        try #require(FileManager.default.isExecutableFile(atPath: RoutertopBinary.path), "build routertop first")
+        let journal = directory.appendingPathComponent("fifo.journal.jsonl").path
+        try #require(mkfifo(journal, 0o600) == 0)
+        let process = try router(directory.appendingPathComponent("fifo.sock").path, journal: journal, name: "fifo")
+        defer { process.stop() }
+        #expect(await process.exit(within: .seconds(10)) == 2)
+        #expect(process.standardError == "routertop: --journal=\(journal) is a FIFO, not a regular file; "
+            + "it must be a regular file or not exist yet\n")
+    }
+
+    /// Characters a terminal acts on instead of showing: ESC, the one-byte CSI, a right-to-left override.
+    static let terminalActions: [Unicode.Scalar] = ["\u{1B}", "\u{9B}", "\u{202E}", "\u{07}"]
+
+    static func actsOnATerminal(_ text: String) -> Bool {
+        text.unicodeScalars.contains { terminalActions.contains($0) }
+    }
+
+    @Test func outsideTextReachesNoTerminalRawThroughTheLogOrTheJournal() async throws {
+        try #require(FileManager.default.isExecutableFile(atPath: RoutertopBinary.path), "build routertop first")
+        let socket = directory.appendingPathComponent("escapes.sock").path
+        let journal = directory.appendingPathComponent("escapes.journal.jsonl").path
+        let process = try router(socket, journal: journal, name: "escapes")
+        defer { process.stop() }
+        let api = ControlAPI(socket: socket)
+        #expect(await eventually { api.settings() } != nil)
+        // A URL with a title-setting escape, or a newline, is refused (the refusal is journaled and logged, escaped).
+        let pwned = api.send("POST", "/v1/replicas", #"{"url": "http://127.0.0.1:9/\u001b]2;PWNED\u0007"}"#)
+        #expect(pwned?.status == 409)
+        #expect(pwned?.body.contains("control character U+001B") == true, "\(String(describing: pwned))")
+        let split = api.send("POST", "/v1/replicas", #"{"url": "http://127.0.0.1:9/a\nb"}"#)
+        #expect(split?.status == 409)
+        // A claimed address is the client's word: it is kept, and escaped wherever it is printed.
+        let claimed = "10.0.0.1\u{9B}31m\u{202E}gpj"
+        let set = api.send("PUT", "/v1/settings", #"{"backoff_multiplier": 3}"#, headers: [("x-routertop-client-address", claimed)])
+        #expect(set?.status == 200)
+        let logged = await eventually { process.standardError.contains("backoff multiplier 2 → 3") ? process.standardError : nil }
+        let log = try #require(logged, "the change is logged")
+        #expect(!Self.actsOnATerminal(log), "the log holds no raw terminal action")
+        #expect(log.contains(#"10.0.0.1\u{9B}31m\u{202E}gpj"#), "\(log)")
+
+        let printed = try CommandRun.run(RoutertopBinary.path, ["journal", "--journal", journal])
+        #expect(printed.status == 0)
+        #expect(printed.standardOutput.contains(#"10.0.0.1\u{9B}31m\u{202E}gpj"#), "\(printed.standardOutput)")
+        #expect(!Self.actsOnATerminal(printed.standardOutput))
+        let json = try CommandRun.run(RoutertopBinary.path, ["journal", "--journal", journal, "--json"])
+        #expect(!Self.actsOnATerminal(json.standardOutput))
+        let entries = try json.standardOutput.split(separator: "\n").map {
+            try JSONDecoder().decode(JournalEntry.self, from: Data($0.utf8))
+        }
+        #expect(entries.contains { $0.who.sshClient == claimed }, "the JSON decodes to what was claimed")
+    }
+
+    @Test func aTrialUnconfirmedWhenTheRouterDiesIsRevertedAtTheNextStart() async throws {
+        try #require(FileManager.default.isExecutableFile(atPath: RoutertopBinary.path), "build routertop first")
+        let socket = directory.appendingPathComponent("trial.sock").path
+        let journal = directory.appendingPathComponent("trial.journal.jsonl").path
+        let api = ControlAPI(socket: socket)
+        let first = try router(socket, journal: journal, name: "trial-first")
+        defer { first.stop() }
+        #expect(await eventually { api.settings() } != nil)
+        let trial = api.send("PUT", "/v1/settings?confirm_within_s=60", #"{"backoff_multiplier": 3}"#)
+        #expect(trial?.status == 200, "\(String(describing: trial))")
+        #expect(api.settings()?.backoffMultiplier == 3)
+        first.signal(SIGKILL)
+        #expect(await first.exit(within: .seconds(5)) != nil)
+
+        let second = try router(socket, journal: journal, extra: ["--resume-settings"], name: "trial-second")
+        defer { second.stop() }
+        let resumed = await eventually { api.settings() }
+        #expect(resumed?.backoffMultiplier == 2, "the settings from before the trial, not the trial's")
+        #expect(api.snapshot()?.trial == nil)
+        let entries = try String(contentsOfFile: journal, encoding: .utf8).split(separator: "\n").map {
+            try JSONDecoder().decode(JournalEntry.self, from: Data($0.utf8))
+        }
+        let revert = try #require(entries.last)
+        #expect(revert.change.verb == "revert" && revert.who.via == .router && revert.result == .applied)
+        #expect(revert.note == "reverted: router restarted during the trial (trial #1 by \(entries[0].who.login))")
+        #expect(revert.change.new.settings?.backoffMultiplier == 2)
+        #expect(second.standardError.contains("the settings trial of #1 by \(entries[0].who.login) was not confirmed before the router stopped; #2 reverts it"))
+    }
+
     @Test func resumingSettingsThatNoLongerValidateExitsTwoWithTheReason() throws {
         let journal = directory.appendingPathComponent("bad.journal.jsonl").path
         var settings = RouterSettings.defaults

@@ -3,6 +3,7 @@ import Logging
 import NIOConcurrencyHelpers
 import NIOCore
 import NIOPosix
+import RouterAPI
 import RouterAttach
 @testable import RouterControlServer
 import RouterEngine
@@ -18,7 +19,7 @@ import Testing
         let server: ControlServer
         let directory: String
 
-        init(admin: ControlServer.AdminListener? = nil) throws {
+        init(admin: ControlServer.AdminListener? = nil, limits: ControlLimits = .standard) throws {
             directory = NSTemporaryDirectory() + "routertop-test-\(UUID().uuidString.prefix(8))"
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: false,
                                                     attributes: [.posixPermissions: 0o700])
@@ -30,7 +31,8 @@ import Testing
                 return host
             }
             server = try ControlServer.start(service: ControlService(control: live, metrics: RouterMetrics()),
-                                             socketPath: directory + "/test.sock", admin: admin, group: group).get()
+                                             socketPath: directory + "/test.sock", admin: admin, group: group,
+                                             limits: limits).get()
         }
 
         var target: AttachTarget { .unixSocket(path: server.socketPath) }
@@ -188,6 +190,34 @@ import Testing
         #expect(ControlSocketGuard.occupant(of: stale) == .live)
     }
 
+    @Test func aSocketBoundButNotYetListeningIsNotTakenForStale() throws {
+        let fixture = try Fixture()
+        let path = fixture.directory + "/starting.sock"
+        // Another router in the instant between bind and listen: its lock taken, its socket bound.
+        let lock = try PidLock.take(path + ".lock").get()
+        let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(fd) }
+        var address = sockaddr_un()
+        address.sun_family = sa_family_t(AF_UNIX)
+        withUnsafeMutableBytes(of: &address.sun_path) { $0.copyBytes(from: Array(path.utf8) + [0]) }
+        let bound = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
+        }
+        try #require(bound == 0)
+        let second = ControlServer.start(service: ControlService(control: fixture.live), socketPath: path, admin: nil,
+                                         group: fixture.group)
+        guard case .failure(let problem) = second else {
+            Issue.record("a socket bound but not yet listening was taken for stale and replaced")
+            if case .success(let server) = second { server.stop() }
+            return
+        }
+        #expect(problem.description == "another router is live on the control socket \(path) (pid \(getpid())); "
+            + "choose another --name or --control, or attach to it")
+        #expect(problem.isTaken)
+        #expect(FileManager.default.fileExists(atPath: path), "the starting router's socket is left alone")
+        withExtendedLifetime(lock) {}
+    }
+
     @Test func overTCPReadsOnLoopbackNeedNoTokenAndWritesNeedOne() throws {
         let token = "0123456789abcdef-token"
         let fixture = try Fixture(admin: .init(host: "127.0.0.1", port: 0, tokens: .single(token, label: "ci")))
@@ -218,20 +248,21 @@ import Testing
         let lines = NIOLockedValueBox(0)
         var streams: [any Channel] = []
         defer { streams.forEach { $0.close(promise: nil) } }
-        for _ in 0..<ConnectionBudget.limit {
+        let limit = ControlLimits.standard.connectionsPerListener
+        for _ in 0..<limit {
             streams.append(try client.stream(target: "/v1/snapshots?interval_ms=1000", onLine: { _ in
                 lines.withLockedValue { $0 += 1 }
             }, onClose: { _ in }).wait())
         }
-        #expect(Self.poll { lines.withLockedValue { $0 } >= ConnectionBudget.limit }, "every stream got its first snapshot")
+        #expect(Self.poll { lines.withLockedValue { $0 } >= limit }, "every stream got its first snapshot")
         let refused = try client.send(method: "GET", target: "/v1/settings").wait()
         #expect(refused.status == 503)
-        #expect(String(decoding: refused.body, as: UTF8.self).contains("at most \(ConnectionBudget.limit) connections"))
+        #expect(String(decoding: refused.body, as: UTF8.self).contains("at most \(limit) connections"))
         streams.removeLast().close(promise: nil)
         #expect(Self.poll {
             guard let metrics = try? client.send(method: "GET", target: "/metrics").wait() else { return false }
             let text = String(decoding: metrics.body, as: UTF8.self)
-            return RouterMetricsTests.value("routertop_control_connections_refused_total", in: text).map { $0 >= 1 } == true
+            return RouterMetricsTests.value(#"routertop_control_connections_refused_total{listener="unix"}"#, in: text).map { $0 >= 1 } == true
         }, "the refusal is counted")
         streams.removeLast().close(promise: nil)
         #expect(Self.poll { (try? client.send(method: "GET", target: "/v1/settings").wait())?.status == 200 })

@@ -166,3 +166,22 @@ struct MultiplexRoutingTests {
         #expect(startup?.router.modelMatchingTimeout == 2.5)
     }
 }
+
+/// A replica's model report cut to the router's limit is said once in the event log, with the count.
+@Suite struct ModelReportCutTests {
+    @Test func aCutReportIsSaidOncePerReplicaWithTheCount() {
+        let harness = RouterHarness(settings: RouterSettings(cacheTimeout: 0), options: Router.Options(locality: Locality(node: "node-a", zone: "zone-1", preferLocal: false), routingTimeout: nil), seed: 1)
+        let ids = (0..<300).map { "m\($0)" }
+        let big = harness.add("big", max: 5) { .queueLength(0, models: ids, modelsNotKept: 10) }
+        big.probeAnswer = { .queueLength(0, models: ids, modelsNotKept: 10) }
+        harness.addHolder("small") { ["a"] }
+        harness.settle()
+        for _ in 0..<5 {
+            harness.submit(model: "m1")
+            harness.run(for: .seconds(1))
+        }
+        let said = harness.router.snapshot(mode: .simulated).events.map(\.message).filter { $0.contains("reported") }
+        #expect(said == ["big reported 310 model ids; the router keeps the first 256 valid ones (at most 256) and drops 54; said once for this replica"])
+        #expect(harness.router.modelTally.idsNotKept >= 54)
+    }
+}

@@ -36,6 +36,21 @@ struct ReplicaAddressTests {
 
 @Suite("replica files")
 struct ReplicaFileTests {
+    @Test("URLs with control or direction-changing characters are refused, naming the character", arguments: [
+        ("http://127.0.0.1:9/\u{1B}]2;PWNED\u{07}", "U+001B"),
+        ("http://127.0.0.1:9/a\nb", "U+000A"),
+        ("http://127.0.0.1:9/\u{9B}31m", "U+009B"),
+        ("http://127.0.0.1:9/\u{202E}gpj", "U+202E"),
+    ])
+    func refusedControlCharacters(text: String, code: String) {
+        guard case .failure(let error) = ReplicaAddress.parse(text) else {
+            Issue.record("a URL with \(code) was accepted")
+            return
+        }
+        #expect(error.message == "a replica URL holds the control character \(code); "
+            + "URLs may not hold control or direction-changing characters")
+    }
+
     @Test("a file with two replicas")
     func twoReplicas() throws {
         let text = """

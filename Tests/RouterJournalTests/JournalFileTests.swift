@@ -72,7 +72,7 @@ struct JournalFileTests {
         }
         let files = (try FileManager.default.contentsOfDirectory(atPath: (path as NSString).deletingLastPathComponent)).sorted()
         #expect(files == ["router.journal.jsonl", "router.journal.jsonl.1", "router.journal.jsonl.2",
-                          "router.journal.jsonl.3", "router.journal.jsonl.4"])
+                          "router.journal.jsonl.3", "router.journal.jsonl.4", "router.journal.jsonl.lock"])
         for file in files {
             let size = try #require(FileManager.default.attributesOfItem(atPath: (path as NSString)
                 .deletingLastPathComponent + "/" + file)[.size] as? Int)

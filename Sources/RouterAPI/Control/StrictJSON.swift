@@ -22,12 +22,48 @@ public enum StrictJSON {
             return refuse("the body is not valid JSON (\(Self.describe(error)))")
         }
         guard let object = parsed as? [String: Any] else { return refuse("the body must be a JSON object") }
+        if let duplicate = firstDuplicateKey(data) {
+            return refuse("the field \"\(duplicate)\" is given twice; give each field once")
+        }
         let unknown = object.keys.filter { !fields.contains($0) }.sorted()
         if let first = unknown.first {
             let known = fields.isEmpty ? "this request takes no fields" : "the fields are \(fields.joined(separator: ", "))"
             return refuse("unknown field \"\(first)\"; \(known)")
         }
         return .success(object)
+    }
+
+    /// The first key given twice in one object of a valid JSON text (JSONSerialization keeps the last).
+    public static func firstDuplicateKey(_ data: Data) -> String? {
+        let bytes = [UInt8](data)
+        var objects: [Set<String>?] = []
+        var index = 0
+        while index < bytes.count {
+            switch bytes[index] {
+            case UInt8(ascii: "{"): objects.append([])
+            case UInt8(ascii: "["): objects.append(nil)
+            case UInt8(ascii: "}"), UInt8(ascii: "]"): _ = objects.popLast()
+            case UInt8(ascii: "\""):
+                let start = index
+                index += 1
+                while index < bytes.count, bytes[index] != UInt8(ascii: "\"") {
+                    if bytes[index] == UInt8(ascii: "\\") { index += 1 }
+                    index += 1
+                }
+                let token = Data(bytes[start...min(index, bytes.count - 1)])
+                var next = index + 1
+                while next < bytes.count, [0x20, 0x09, 0x0A, 0x0D].contains(bytes[next]) { next += 1 }
+                // A string followed by a colon inside an object is a key.
+                guard next < bytes.count, bytes[next] == UInt8(ascii: ":"), let last = objects.indices.last,
+                      objects[last] != nil,
+                      let key = try? JSONSerialization.jsonObject(with: token, options: [.fragmentsAllowed]) as? String
+                else { break }
+                if objects[last]!.insert(key).inserted == false { return key }
+            default: break
+            }
+            index += 1
+        }
+        return nil
     }
 
     /// A field's number, refusing booleans and strings that JSONSerialization would turn into one.

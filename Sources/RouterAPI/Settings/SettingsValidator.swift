@@ -1,6 +1,10 @@
 /// The one place where settings are checked. Environment, flags, files, the dashboard editor and
 /// the admin API all call it, so an operator sees the same rule and message everywhere.
 public enum SettingsValidator {
+    /// The longest duration a setting may hold, in seconds (about 31.7 years): the engine counts
+    /// time in 64-bit nanoseconds, and a duration must add to a router's time without overflowing.
+    public static let maxDurationSeconds = 1e9
+
     /// Parses and checks one setting typed as text.
     ///
     /// - Parameters:
@@ -78,6 +82,10 @@ public enum SettingsValidator {
             if value < 1 { throw refuse("is below 1") }
         case .probeDeadline, .maxProbeDeadline:
             if value <= 0 { throw refuse(value < 0 ? "is negative" : "is zero") }
+        }
+        if key != .backoffMultiplier, value > maxDurationSeconds {
+            throw refuse("is over \(SettingText.format(maxDurationSeconds)) s, the longest duration the engine's "
+                + "nanosecond clock (64 bits, about 292 years) takes with room to add it to the time")
         }
     }
 }

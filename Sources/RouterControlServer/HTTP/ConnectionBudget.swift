@@ -1,22 +1,23 @@
 import NIOConcurrencyHelpers
 import NIOCore
 
-/// Bounds the control API's open connections (each snapshot stream holds one); a connection over
+/// Bounds one listener's open connections (each snapshot stream holds one); a connection over
 /// the limit is answered 503 and closed, and counted.
 final class ConnectionBudget: Sendable {
-    static let limit = 64
+    let limit: Int
     /// Told of each refusal, so the metrics count it.
     private let onRefusal: @Sendable () -> Void
     private let counts = NIOLockedValueBox((open: [ObjectIdentifier: any Channel](), refused: 0))
 
-    init(onRefusal: @escaping @Sendable () -> Void = {}) {
+    init(limit: Int, onRefusal: @escaping @Sendable () -> Void = {}) {
+        self.limit = limit
         self.onRefusal = onRefusal
     }
 
     /// Takes a place for a new connection; false when every place is taken.
     func take(_ channel: any Channel) -> Bool {
         let taken = counts.withLockedValue { counts in
-            guard counts.open.count < Self.limit else {
+            guard counts.open.count < limit else {
                 counts.refused += 1
                 return false
             }
@@ -46,11 +47,16 @@ final class OverLimitHandler: ChannelInboundHandler {
     typealias InboundIn = ByteBuffer
     typealias OutboundOut = ByteBuffer
     private var answered = false
+    private let limit: Int
+
+    init(limit: Int) {
+        self.limit = limit
+    }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         guard !answered else { return }
         answered = true
-        let body = "{\"error\":\"the control API serves at most \(ConnectionBudget.limit) connections at once; close one and retry\"}\n"
+        let body = "{\"error\":\"the control API serves at most \(limit) connections at once on this listener; close one and retry\"}\n"
         let text = "HTTP/1.1 503 Service Unavailable\r\ncontent-type: application/json\r\ncontent-length: \(body.utf8.count)\r\n"
             + "connection: close\r\n\r\n" + body
         let channel = context.channel

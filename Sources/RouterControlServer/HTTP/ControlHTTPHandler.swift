@@ -6,6 +6,10 @@ import RouterAPI
 /// Reads control API requests on one connection and answers them, one at a time.
 ///
 /// A body over 64 KiB is refused as soon as it is known to be too long, and nothing is done.
+/// Back-pressure: a request is answered only while the connection's unwritten answers are under
+/// its high-water mark, and then on a later turn of the event loop, so a client that pipelines
+/// without reading holds at most one answer over the mark, and other connections take their turns
+/// between its answers. HTTP pipelining holds later requests unread until this one is answered.
 final class ControlHTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
     typealias InboundIn = HTTPServerRequestPart
     typealias OutboundOut = HTTPServerResponsePart
@@ -21,20 +25,25 @@ final class ControlHTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
         case reading(HTTPRequestHead, ByteBuffer)
         /// The body is too long: the rest is read and dropped, then the problem is answered.
         case discarding(HTTPRequestHead, ControlEndpoint.Problem)
+        /// Whole, and waiting for room among the unwritten answers and for its turn.
+        case waiting(HTTPRequestHead, Data)
         case answering
         case streaming(SnapshotStreamer)
     }
 
     private let service: ControlService
     private let listener: Listener
+    /// Closes the connection when it waits too long for a request; told when requests arrive and end.
+    private let timer: ControlConnectionTimer
     private var state = State.idle
     private var login: EventLoopFuture<String>?
     /// The session of the attached dashboard whose snapshot stream this connection carries.
     private var streamSession: String?
 
-    init(service: ControlService, listener: Listener) {
+    init(service: ControlService, listener: Listener, timer: ControlConnectionTimer) {
         self.service = service
         self.listener = listener
+        self.timer = timer
     }
 
     func channelActive(context: ChannelHandlerContext) {
@@ -64,10 +73,12 @@ final class ControlHTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
                 state = .reading(head, body)
             }
         case (.end, .reading(let head, let body)):
-            state = .answering
-            dispatch(head, body: Data(body.readableBytesView), context: context)
+            state = .waiting(head, Data(body.readableBytesView))
+            timer.requestReceived()
+            answerWhenRoom(context: context)
         case (.end, .discarding(let head, let problem)):
             state = .answering
+            timer.requestReceived()
             write(.problem(problem), keepAlive: false, head: head, context: context)
         case (.body, .discarding):
             break
@@ -75,6 +86,34 @@ final class ControlHTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
             // A request while another is answered or streamed: HTTP pipelining is not used by clients here.
             context.close(promise: nil)
         }
+    }
+
+    func channelWritabilityChanged(context: ChannelHandlerContext) {
+        answerWhenRoom(context: context)
+        context.fireChannelWritabilityChanged()
+    }
+
+    /// Answers the waiting request on the event loop's next turn, once the connection has room.
+    private func answerWhenRoom(context: ChannelHandlerContext) {
+        guard case .waiting = state, context.channel.isWritable else { return }
+        let bound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
+        context.eventLoop.execute {
+            let (handler, context) = bound.value
+            // The client may have gone meanwhile: its work is dropped, not done.
+            guard case .waiting(let head, let body) = handler.state, context.channel.isActive,
+                  context.channel.isWritable else { return }
+            handler.state = .answering
+            handler.dispatch(head, body: body, context: context)
+        }
+    }
+
+    /// Malformed input: the protocol error handler answered 400 with `Connection: close`, and
+    /// nothing more is read, so the connection ends here rather than holding its place.
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        if error is HTTPParserError {
+            service.metrics?.connectionClosed(.badRequest)
+        }
+        context.close(promise: nil)
     }
 
     private func tooLong(_ bytes: Int) -> ControlEndpoint.Problem {
@@ -96,6 +135,7 @@ final class ControlHTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
         let bound = NIOLoopBound((self, context), eventLoop: loop)
         loginFuture.whenSuccess { login in
             let (handler, context) = bound.value
+            guard context.channel.isActive else { return }
             let transport: ControlTransport
             let tokens: AdminTokens?
             switch listener {
@@ -145,6 +185,7 @@ final class ControlHTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
         let bound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
         service.respond(to: endpoint, body: body, caller: caller, on: context.eventLoop).whenSuccess { response in
             let (handler, context) = bound.value
+            guard context.channel.isActive else { return }
             handler.write(response, keepAlive: head.isKeepAlive, head: head, context: context)
         }
     }
@@ -159,8 +200,10 @@ final class ControlHTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
                       promise: nil)
         context.write(wrapOutboundOut(.body(.byteBuffer(context.channel.allocator.buffer(bytes: response.body)))),
                       promise: nil)
-        let done = context.writeAndFlush(wrapOutboundOut(.end(nil)))
+        // Idle before the end is written: writing it hands over the next pipelined request at once.
         state = .idle
+        if keepAlive { timer.answered() }
+        let done = context.writeAndFlush(wrapOutboundOut(.end(nil)))
         if !keepAlive {
             let channel = context.channel
             done.whenComplete { _ in channel.close(promise: nil) }

@@ -44,7 +44,6 @@ public final class RouterMetrics: Sendable {
     private let backoffSleeps: Prometheus.Counter
     private let settingsChanges: Prometheus.Counter
     private let skippedSnapshots: Prometheus.Counter
-    private let refusedConnections: Prometheus.Counter
     /// Observed as they happen, through swift-metrics' facades over the Prometheus histograms.
     private let fulfillment: CoreMetrics.Recorder
     private let backoffWait: CoreMetrics.Recorder
@@ -65,9 +64,12 @@ public final class RouterMetrics: Sendable {
         skippedSnapshots = registry.makeCounter(descriptor: Self.named(
             "routertop_control_snapshots_skipped_total",
             "Snapshots a stream skipped because its client had not read the previous one yet."))
-        refusedConnections = registry.makeCounter(descriptor: Self.named(
-            "routertop_control_connections_refused_total",
-            "Control API connections refused because the connection limit was reached."))
+        for listener in ControlListenerKind.allCases {
+            _ = registry.makeCounter(descriptor: Self.refusedDescriptor, labels: [("listener", listener.rawValue)])
+        }
+        for reason in ControlClosing.allCases {
+            _ = registry.makeCounter(descriptor: Self.closedDescriptor, labels: [("reason", reason.rawValue)])
+        }
         for key in RouterSettingKey.allCases {
             _ = registry.makeGauge(descriptor: Self.named("routertop_setting", "The live router settings, by scenario-file key."), labels: [("name", key.fileKey)])
         }
@@ -92,8 +94,24 @@ public final class RouterMetrics: Sendable {
     /// A snapshot stream skipped a tick for a slow client.
     func snapshotSkipped() { skippedSnapshots.increment() }
 
-    /// A connection was refused at the control API's limit.
-    func connectionRefused() { refusedConnections.increment() }
+    private static var refusedDescriptor: MetricNameDescriptor {
+        named("routertop_control_connections_refused_total",
+              "Control API connections refused because their listener's connection limit was reached, by listener.")
+    }
+    private static var closedDescriptor: MetricNameDescriptor {
+        named("routertop_control_connections_closed_total",
+              "Control API connections the server closed, by reason (header or idle timeout, malformed request).")
+    }
+
+    /// A connection was refused at its listener's limit.
+    func connectionRefused(on listener: ControlListenerKind) {
+        registry.makeCounter(descriptor: Self.refusedDescriptor, labels: [("listener", listener.rawValue)]).increment()
+    }
+
+    /// The server closed a connection for `reason`.
+    func connectionClosed(_ reason: ControlClosing) {
+        registry.makeCounter(descriptor: Self.closedDescriptor, labels: [("reason", reason.rawValue)]).increment()
+    }
 
     /// Records an observation; callable from any thread.
     public func observe(_ observation: Observation) {

@@ -1,4 +1,5 @@
 import Foundation
+import RouterAPI
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -19,14 +20,29 @@ public enum ControlSocketGuard {
         case other
     }
 
-    /// Creates the socket's directory (0700) if needed, refuses one others can enter, and clears a
-    /// stale socket. Refuses when a live router holds the path.
-    public static func prepare(path: String) -> Result<Void, ControlStartupError> {
+    /// Creates the socket's directory (0700) if needed, refuses one others can enter, takes the
+    /// socket's lock (`PATH.lock`, held for the router's life) and clears a stale socket. Refuses when
+    /// a live router holds the path.
+    ///
+    /// The lock closes a race: a socket bound but not yet listening looks stale to a router started
+    /// in the same instant, which would remove it; the lock is taken before binding and held after.
+    public static func prepare(path: String) -> Result<PidLock, ControlStartupError> {
         let directory = (path as NSString).deletingLastPathComponent
         if let problem = prepareDirectory(directory) { return .failure(problem) }
+        let lock: PidLock
+        switch PidLock.take(path + ".lock") {
+        case .failure(.held(let pid)):
+            return .failure(ControlStartupError(
+                "another router is live on the control socket \(path) (\(PidLock.describe(pid))); choose another --name or --control, or attach to it",
+                isTaken: true
+            ))
+        case .failure(.unavailable(let reason)):
+            return .failure(ControlStartupError("the control socket's lock \(path).lock cannot be opened (\(reason))"))
+        case .success(let taken): lock = taken
+        }
         switch occupant(of: path) {
         case .nothing:
-            return .success(())
+            return .success(lock)
         case .live:
             return .failure(ControlStartupError(
                 "another router is live on the control socket \(path); choose another --name or --control, or attach to it",
@@ -40,7 +56,7 @@ public enum ControlSocketGuard {
                     "the stale control socket \(path) cannot be removed (\(String(cString: strerror(errno))))"
                 ))
             }
-            return .success(())
+            return .success(lock)
         }
     }
 

@@ -33,7 +33,10 @@ public enum ProbeAnswer: Equatable, Sendable {
     /// The number of requests the replica is working on or holding, and the most it takes at once
     /// when it says so (its own limit wins over the configured one), and the models it holds when
     /// it reports them (multiplexing).
-    case queueLength(Int, maxOngoingRequests: Int? = nil, models: [String]? = nil)
+    ///
+    /// `modelsNotKept` counts the ids of the report the connection did not pass on (over the limit,
+    /// or not valid ids).
+    case queueLength(Int, maxOngoingRequests: Int? = nil, models: [String]? = nil, modelsNotKept: Int = 0)
     /// The replica cannot answer for now: keep it, but do not trust its cached length.
     case unavailable
     /// The replica is gone for good.

@@ -49,6 +49,8 @@ final class ReplicaRecord {
     var modelReportVersion: UInt64?
     /// Probes it every second while any of its models is inferred, so evictions are learnt.
     var inferenceProbeTimer: (any Cancellable)?
+    /// Whether the event log already said that this replica's model reports are cut.
+    var modelReportCutTold = false
     /// Models that appeared in its reports, over its life: the loads the router saw.
     var modelLoadsSeen = 0
     /// Requests routed to it for each model it holds, while it holds it.

@@ -87,9 +87,9 @@ extension Router {
         }
         if replicasByID[replica.id] === replica, replica.state != .dead {
             switch answer {
-            case .queueLength(let length, let reportedMax, let models):
+            case .queueLength(let length, let reportedMax, let models, let notKept):
                 if let reportedMax { adopt(reportedMax, for: replica) }
-                if let models { adoptModelReport(models, for: replica) }
+                if let models { adoptModelReport(models, notKept: notKept, for: replica) }
                 if replica.cache.map({ probe.issuedAt >= $0.issuedAt }) ?? true {
                     replica.cache = QueueLengthEntry(length: max(length, 0), learnedAt: now, issuedAt: probe.issuedAt)
                 }

@@ -62,7 +62,7 @@ extension Router {
 
     func traceProbeAnswer(_ answer: ProbeAnswer, of replica: ReplicaRecord, for task: RoutingTask, roundTrip: Duration) {
         switch answer {
-        case .queueLength(let length, _, _):
+        case .queueLength(let length, _, _, _):
             traceProbe(of: replica, for: task, outcome: "length", length: length, roundTrip: roundTrip)
         case .unavailable:
             traceProbe(of: replica, for: task, outcome: "unavailable", length: nil, roundTrip: roundTrip)

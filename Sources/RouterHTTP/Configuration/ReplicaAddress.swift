@@ -22,10 +22,23 @@ public struct ReplicaAddress: Hashable, Sendable, CustomStringConvertible {
 
     private var hostForURL: String { host.contains(":") ? "[\(host)]" : host }
 
+    /// Characters a URL may not hold: they would end a log or journal line, or act on a terminal.
+    private static func isControl(_ scalar: Unicode.Scalar) -> Bool {
+        switch scalar.value {
+        case 0x00..<0x20, 0x7F..<0xA0, 0x202A...0x202E, 0x2066...0x2069, 0x2028, 0x2029: true
+        default: false
+        }
+    }
+
     /// Parses a replica URL; the error says what is wrong with it.
     public static func parse(_ text: String) -> Result<ReplicaAddress, ProxyStartupError> {
         func refuse(_ why: String) -> Result<ReplicaAddress, ProxyStartupError> {
             .failure(ProxyStartupError("replica URL \"\(text)\" \(why)"))
+        }
+        if let control = text.unicodeScalars.first(where: isControl) {
+            let code = String(control.value, radix: 16, uppercase: true)
+            return .failure(ProxyStartupError("a replica URL holds the control character U+\(String(repeating: "0", count: max(0, 4 - code.count)))\(code); "
+                + "URLs may not hold control or direction-changing characters"))
         }
         let scheme = "http://"
         guard text.lowercased().hasPrefix(scheme) else {

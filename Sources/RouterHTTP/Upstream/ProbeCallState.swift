@@ -6,12 +6,14 @@ struct ProbeCallState {
     enum State: Equatable {
         /// Waiting for a connection, or for the reply's head.
         case awaitingReply
-        /// The reply's body arrives; parts beyond `maxBody` bytes are dropped.
+        /// The reply's body arrives; bytes beyond `maxBody` are dropped.
         case readingBody(status: HTTPResponseStatus, body: [UInt8])
         case answered
     }
 
-    static let maxBody = 4096
+    /// Room for a report of the 256 model ids kept, each of the longest valid id (1 KiB), quoted and
+    /// separated, besides the queue length: a longer body is cut here and its list read as far as it goes.
+    static let maxBody = ModelIDsReply.keptLimit * (ModelIDsReply.idLimit + 8) + 4096
     private(set) var state = State.awaitingReply
 
     mutating func head(_ status: HTTPResponseStatus) {
@@ -20,9 +22,9 @@ struct ProbeCallState {
     }
 
     mutating func body(_ bytes: some Collection<UInt8>) {
-        guard case .readingBody(let status, var body) = state, body.count + bytes.count <= Self.maxBody else { return }
+        guard case .readingBody(let status, var body) = state, body.count < Self.maxBody else { return }
         state = .answered  // Leaves the array uniquely referenced while it grows.
-        body.append(contentsOf: bytes)
+        body.append(contentsOf: bytes.prefix(Self.maxBody - body.count))
         state = .readingBody(status: status, body: body)
     }
 

@@ -8,7 +8,8 @@ enum QueueLengthReply {
     static func answer(in body: [UInt8]) -> ProbeAnswer? {
         guard let length = queueLength(in: body) else { return nil }
         let reported = wholeNumber(named: "max_ongoing_requests", in: body).flatMap { $0 >= 1 ? $0 : nil }
-        return .queueLength(length, maxOngoingRequests: reported, models: ModelIDsReply.modelIDs(in: body))
+        let report = ModelIDsReply.modelIDs(in: body)
+        return .queueLength(length, maxOngoingRequests: reported, models: report?.ids, modelsNotKept: report?.notKept ?? 0)
     }
 
     /// The queue length, or nil when the body does not hold a whole number under `queue_length`.

@@ -32,17 +32,17 @@ struct JournalCommand: ParsableCommand {
         }
         let contents = JournalReader.read(journal: path)
         for problem in contents.problems {
-            FileHandle.standardError.write(Data("routertop: \(problem)\n".utf8))
+            FileHandle.standardError.write(Data("routertop: \(oneLine(problem))\n".utf8))
         }
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         for entry in contents.entries {
             if json, let line = try? encoder.encode(entry) {
-                print(String(decoding: line, as: UTF8.self))
+                print(oneLine(String(decoding: line, as: UTF8.self), style: .json))
             } else {
-                print(entry.line)
+                print(oneLine(entry.line))
             }
         }
-        if contents.entries.isEmpty, !json { print("the journal \(path) is empty") }
+        if contents.entries.isEmpty, !json { print(oneLine("the journal \(path) is empty")) }
     }
 }

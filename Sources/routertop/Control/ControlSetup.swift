@@ -18,7 +18,7 @@ struct ControlSetup {
         logger: Logger, metrics: RouterMetrics, stop: (@Sendable (CommandOrigin) -> CommandResult)? = nil,
         journal: (any JournalSource)? = nil
     ) -> ControlSetup {
-        let implicit = options.name == nil && options.control == nil
+        let implicit = isImplicit(options)
         let admin = adminListener(options, environment: environment)
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         let service = ControlService(control: control, metrics: metrics, stop: stop, journal: journal)
@@ -43,6 +43,11 @@ struct ControlSetup {
                 failStartup(problem.description)
             }
         }
+    }
+
+    /// Whether the socket's name is routertop's choice: then a name a live router holds moves aside to `NAME-2`, ….
+    static func isImplicit(_ options: ControlOptions) -> Bool {
+        options.name == nil && options.control == nil
     }
 
     /// The control socket's path from `--control`, or from `--name` and the environment.

@@ -43,8 +43,7 @@ enum ProxyMode {
         let environment = ProcessInfo.processInfo.environment
         let defaultName = configuration.listenPort != 0 ? String(configuration.listenPort) : "proxy-\(getpid())"
         let journal = JournalSetup.open(
-            journalOptions, socketPath: ControlSetup.socketPath(control, defaultName: defaultName, environment: environment),
-            startup: configuration.settings, environment: environment, logger: Logger(label: "routertop.journal"))
+            journalOptions, control: control, defaultName: defaultName, startup: configuration.settings, environment: environment, logger: Logger(label: "routertop.journal"))
         configuration.settings = journal.settings
 
         // One thread: the router, the client connections and the replica connections share one loop.

@@ -23,7 +23,8 @@ struct FileLogHandler: LogHandler {
         let timestamp = ISO8601DateFormatter.string(from: Date(), timeZone: .gmt, formatOptions: [.withInternetDateTime, .withFractionalSeconds])
         let merged = metadata.merging(event.metadata ?? [:]) { $1 }
         let extra = merged.isEmpty ? "" : " " + merged.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")
-        sink.write("\(timestamp) \(event.level) \(label): \(event.message)\(extra)\n")
+        // Messages quote outside text (URLs, ids, a client's claimed address): escaped here, once for every line.
+        sink.write("\(timestamp) \(event.level) \(label): \(oneLine("\(event.message)\(extra)"))\n")
     }
 }
 

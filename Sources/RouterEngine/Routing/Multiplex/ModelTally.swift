@@ -17,6 +17,8 @@ struct ModelTally {
     var untrackedRequests = 0
     var fallbacksNotRemembered = 0
     var reportsTruncated = 0
+    /// Model ids of reports that were not kept: beyond the limit, or not valid ids.
+    var idsNotKept = 0
     var rate = RateCounter(seconds: 11)
     var loadRate = RateCounter(seconds: 11)
     /// Hits and misses per second, for the hit rate of the last `recentSeconds`.

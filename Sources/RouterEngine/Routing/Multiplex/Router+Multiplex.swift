@@ -93,9 +93,19 @@ extension Router {
 
     /// Takes a replica's report of the models it holds (a probe answer's, or an answer header's);
     /// models new to it count as loads, and what was only inferred gives way to the report.
-    func adoptModelReport(_ models: [String], for replica: ReplicaRecord) {
+    func adoptModelReport(_ models: [String], notKept: Int = 0, for replica: ReplicaRecord) {
         let report = Array(models.prefix(Self.modelReportLimit))
-        if models.count > report.count { modelTally.reportsTruncated += 1 }
+        let dropped = notKept + models.count - report.count
+        if dropped > 0 {
+            modelTally.reportsTruncated += 1
+            modelTally.idsNotKept += dropped
+            if !replica.modelReportCutTold {
+                // Once per replica: a replica that always reports too much would fill the event log.
+                replica.modelReportCutTold = true
+                record(.warning, "\(replica.id) reported \(models.count + notKept) model ids; the router keeps the first "
+                    + "\(report.count) valid ones (at most \(Self.modelReportLimit)) and drops \(dropped); said once for this replica")
+            }
+        }
         // An inferred model was counted as a load when it was inferred.
         for model in report where !replica.models.contains(model) {
             replica.modelLoadsSeen += 1
