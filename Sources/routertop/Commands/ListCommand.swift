@@ -21,9 +21,9 @@ struct ListCommand: ParsableCommand {
         for name in ControlSocketPath.names(in: directory) {
             let path = directory + "/\(name).sock"
             switch ControlSocketGuard.occupant(of: path) {
-            case .live: lines.append([name, Self.kind(of: path, group: group), path].map(oneLine).joined(separator: "\t"))
+            case .live: lines.append([name, Self.kind(of: path, group: group), path].map { oneLine($0) }.joined(separator: "\t"))
             case .stale:
-                lines.append([name, "-", path].map(oneLine).joined(separator: "\t")
+                lines.append([name, "-", path].map { oneLine($0) }.joined(separator: "\t")
                     + "\t(stale: no router answers; the next router of that name replaces it)")
             case .nothing, .other: continue
             }
