@@ -3,17 +3,18 @@ import Logging
 /// Replays a recording on virtual time under any settings: the recorded arrivals, offered to a
 /// router whose replicas behave as the recorded ones did.
 public enum RecordingReplay {
-    /// Runs `plan` under `settings` and reports as a scenario run does (its seed is 0, its
-    /// duration the recording's span).
+    /// Runs `plan` under `settings` throughout, or, when nil, as recorded (the settings in force at
+    /// the start, changed when they were changed), and reports as a scenario run does (its seed is
+    /// 0, its duration the recording's span).
     public static func run(
-        _ plan: ReplayPlan, settings: RouterSettings, legacyBackoff: Bool? = nil,
+        _ plan: ReplayPlan, settings fixed: RouterSettings?, legacyBackoff: Bool? = nil,
         trace: ((RequestTrace) -> Void)? = nil
     ) -> ScenarioReport {
         var options = plan.options
         if let legacyBackoff { options.legacyBackoff = legacyBackoff }
         let scheduler = VirtualScheduler(start: plan.startTime)
         let router = Router(
-            settings: settings, options: options, scheduler: scheduler,
+            settings: fixed ?? plan.recordedSettings, options: options, scheduler: scheduler,
             random: SeededRandom(stateWords: plan.randomWords),
             logger: Logger(label: "routertop.replay", factory: { _ in SwiftLogNoOpLogHandler() })
         )
@@ -38,6 +39,9 @@ public enum RecordingReplay {
             case .remove(let id): try? router.removeReplica(id)
             case .drain(let id): try? router.drainReplica(id)
             case .undrain(let id): try? router.undrainReplica(id)
+            case .settings(let settings):
+                guard fixed == nil else { return }
+                _ = router.performSettingsCommand(.applySettings(settings), by: CommandOrigin(user: "replay", via: .scenario))
             }
         }
         // Changes at the very start happen before the first arrival, as they did when recorded.

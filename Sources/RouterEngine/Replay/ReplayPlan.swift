@@ -22,6 +22,8 @@ public struct ReplayPlan: Sendable {
         case remove(ReplicaID)
         case drain(ReplicaID)
         case undrain(ReplicaID)
+        /// The operator changed the settings (followed only by a replay as recorded).
+        case settings(RouterSettings)
     }
 
     let start: Int64
@@ -123,7 +125,7 @@ public struct ReplayPlan: Sendable {
             case .replicaRemoved: return change.replica.map { (at, .remove(ReplicaID($0))) }
             case .replicaDrained: return change.replica.map { (at, .drain(ReplicaID($0))) }
             case .replicaUndrained: return change.replica.map { (at, .undrain(ReplicaID($0))) }
-            case .settingsChanged: return nil
+            case .settingsChanged: return change.settings.map { (at, .settings($0)) }
             }
         }
         let recorded = recording.options
