@@ -1,3 +1,5 @@
+import Foundation
+
 /// What a replay of the recording predicts under one set of settings.
 public struct WhatIfFigures: Equatable, Sendable, Codable {
     public var fulfillmentP50Ms: Double
@@ -158,4 +160,51 @@ public struct WhatIfError: Error, Equatable, Sendable {
     public init(_ message: String) { self.message = message }
 
     public static let noRecording = WhatIfError("this router keeps no recording of its traffic")
+}
+
+extension SuggestBounds {
+    /// A `POST /v1/suggest` body: any of the six bounds (an empty body searches the default
+    /// ranges); each a valid value of its setting, each minimum at most its maximum.
+    public static func parse(_ body: Data) -> Result<SuggestBounds, ControlEndpoint.Problem> {
+        let object: [String: Any]
+        switch StrictJSON.object(body, fields: fields) {
+        case .failure(let problem): return .failure(problem)
+        case .success(let parsed): object = parsed
+        }
+        var values: [String: Double] = [:]
+        let keys: [(String, RouterSettingKey)] = [
+            ("initial_backoff_s_min", .initialBackoff), ("initial_backoff_s_max", .initialBackoff),
+            ("backoff_multiplier_min", .backoffMultiplier), ("backoff_multiplier_max", .backoffMultiplier),
+            ("max_backoff_s_min", .maxBackoff), ("max_backoff_s_max", .maxBackoff),
+        ]
+        for (field, key) in keys {
+            guard let value = object[field] else { continue }
+            switch StrictJSON.number(value, field: field) {
+            case .failure(let problem): return .failure(problem)
+            case .success(let number):
+                do {
+                    values[field] = try SettingsValidator.value(number, for: key, subject: field)
+                } catch {
+                    return .failure(ControlEndpoint.Problem(status: 400, message: error.description))
+                }
+            }
+        }
+        let defaults = SuggestBounds.defaults
+        func range(_ name: String, _ fallback: ClosedRange<Double>) -> Result<ClosedRange<Double>, ControlEndpoint.Problem> {
+            let low = values["\(name)_min"] ?? fallback.lowerBound
+            let high = values["\(name)_max"] ?? max(fallback.upperBound, low)
+            guard low <= high else {
+                return .failure(ControlEndpoint.Problem(
+                    status: 400, message: "\(name)_min \(SettingText.format(low)) is above \(name)_max \(SettingText.format(high))"))
+            }
+            return .success(low...high)
+        }
+        return range("initial_backoff_s", defaults.initialBackoff).flatMap { initial in
+            range("backoff_multiplier", defaults.backoffMultiplier).flatMap { multiplier in
+                range("max_backoff_s", defaults.maxBackoff).map { maximum in
+                    SuggestBounds(initialBackoff: initial, backoffMultiplier: multiplier, maxBackoff: maximum)
+                }
+            }
+        }
+    }
 }
