@@ -93,25 +93,30 @@ public final class ControlService: Sendable {
 
     /// `POST /v1/whatif` and `POST /v1/suggest`: replays of the recording, off the router's loop.
     private func replay(_ endpoint: ControlEndpoint, body: Data, on eventLoop: any EventLoop) -> EventLoopFuture<ControlResponse> {
-        let promise = eventLoop.makePromise(of: ControlResponse.self)
-        @Sendable func answer<T: Encodable & Sendable>(_ result: Result<T, WhatIfError>) {
-            switch result {
-            case .success(let reply): promise.succeed(.json(reply))
-            case .failure(let error): promise.succeed(.problem(409, error.message))
-            }
-        }
         if case .whatIf = endpoint {
             switch SettingsPatch.apply(body, over: control.latestSnapshot().settings) {
             case .failure(let problem): return eventLoop.makeSucceededFuture(.problem(problem))
-            case .success(let edited): control.whatIf(edited) { answer($0) }
-            }
-        } else {
-            switch SuggestBounds.parse(body) {
-            case .failure(let problem): return eventLoop.makeSucceededFuture(.problem(problem))
-            case .success(let bounds): control.suggest(within: bounds, progress: { _, _ in }) { answer($0) }
+            case .success(let edited):
+                let promise = eventLoop.makePromise(of: ControlResponse.self)
+                control.whatIf(edited) { promise.succeed(Self.answer($0)) }
+                return promise.futureResult
             }
         }
-        return promise.futureResult
+        switch SuggestBounds.parse(body) {
+        case .failure(let problem): return eventLoop.makeSucceededFuture(.problem(problem))
+        case .success(let bounds):
+            let promise = eventLoop.makePromise(of: ControlResponse.self)
+            control.suggest(within: bounds, progress: { _, _ in }) { promise.succeed(Self.answer($0)) }
+            return promise.futureResult
+        }
+    }
+
+    /// A replay's figures, or 409 with why there are none (no recording, nothing recorded, busy).
+    private static func answer<T: Encodable & Sendable>(_ result: Result<T, WhatIfError>) -> ControlResponse {
+        switch result {
+        case .success(let reply): .json(reply)
+        case .failure(let error): .problem(409, error.message)
+        }
     }
 
     /// The settings just after journal entry `sequence`, as a revert command, or why there are none.
