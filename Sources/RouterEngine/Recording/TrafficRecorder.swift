@@ -15,7 +15,7 @@ public final class TrafficRecorder: RouterRecorder {
 
         /// A minute at up to about 4,000 requests a second.
         public static let standard = Limits(
-            window: .seconds(60), arrivals: 250_000, sends: 250_000, probes: 100_000, requests: 250_000, changes: 1000
+            window: .seconds(60), arrivals: 250_000, sends: 250_000, probes: 250_000, requests: 250_000, changes: 1000
         )
 
         public init(window: Duration, arrivals: Int, sends: Int, probes: Int, requests: Int, changes: Int) {

@@ -5,11 +5,14 @@ public struct ReplayPlan: Sendable {
         var capacity: Int
         var sendAt: [Int64]
         var sendDuration: [Int64]
-        var sendOutcome: [String]
+        var sendOutcome: [UInt8]
+        /// The sends that completed: when sent and how long they took, for draws near a moment.
+        var servedAt: [Int64]
+        var servedDuration: [Int64]
         var probeAt: [Int64]
         /// -1: no answer in time.
         var probeRoundTrip: [Int64]
-        var probeAnswer: [String]
+        var probeAnswer: [UInt8]
         var unavailable: [(from: Int64, to: Int64)]
         var deadAt: Int64?
         /// Added at this time within the window; nil: there from the start.
@@ -103,11 +106,26 @@ public struct ReplayPlan: Sendable {
                 service.append(durations[index])
             }
             let roundTrips = probes.roundTripMs.map { $0.map(ns) ?? -1 }
+            let outcomes = try sends.outcome.map { (name: String) throws(ReplayError) -> UInt8 in
+                guard let code = SendCode.names.firstIndex(of: name) else {
+                    throw ReplayError("replica \(replica.id): send outcome \"\(name)\" is not one of \(SendCode.names.joined(separator: ", "))")
+                }
+                return UInt8(code)
+            }
+            let answers = try probes.answer.map { (name: String) throws(ReplayError) -> UInt8 in
+                guard let code = ProbeCode.names.firstIndex(of: name) else {
+                    throw ReplayError("replica \(replica.id): probe answer \"\(name)\" is not one of \(ProbeCode.names.joined(separator: ", "))")
+                }
+                return UInt8(code)
+            }
+            let sendTimes = sends.atMs.map(ns)
+            let served = outcomes.indices.filter { outcomes[$0] == SendCode.completed }
             trips.append(contentsOf: roundTrips.filter { $0 >= 0 })
             replicas.append(Replica(
                 info: info, capacity: replica.effectiveMax,
-                sendAt: sends.atMs.map(ns), sendDuration: durations, sendOutcome: sends.outcome,
-                probeAt: probes.atMs.map(ns), probeRoundTrip: roundTrips, probeAnswer: probes.answer,
+                sendAt: sendTimes, sendDuration: durations, sendOutcome: outcomes,
+                servedAt: served.map { sendTimes[$0] }, servedDuration: served.map { durations[$0] },
+                probeAt: probes.atMs.map(ns), probeRoundTrip: roundTrips, probeAnswer: answers,
                 unavailable: replica.unavailable.map { (seconds($0.fromS), $0.toS.map(seconds) ?? .max) },
                 deadAt: replica.deadAtS.map(seconds),
                 addedAt: addedAt[replica.id]

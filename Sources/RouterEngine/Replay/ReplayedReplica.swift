@@ -45,7 +45,7 @@ final class ReplayedReplica: ReplicaConnection {
     func probeQueueLength(_ answer: @escaping (ProbeAnswer) -> Void) -> (any Cancellable)? {
         let t = now
         var roundTrip = fleetRoundTrip
-        var kind = ProbeAnswerName.queueLength
+        var kind = ProbeCode.queueLength
         if let index = probeEntry(at: t) {
             roundTrip = plan.probeRoundTrip[index]
             kind = plan.probeAnswer[index]
@@ -54,13 +54,13 @@ final class ReplayedReplica: ReplicaConnection {
         guard roundTrip >= 0 else { return nil }
         return scheduler.schedule(after: .nanoseconds(roundTrip)) { [self] in
             let at = now
-            if isDead || kind == ProbeAnswerName.dead {
+            if isDead || kind == ProbeCode.dead {
                 answer(.dead)
-            } else if isUnavailable(at: at) || kind == ProbeAnswerName.unavailable {
+            } else if isUnavailable(at: at) || kind == ProbeCode.unavailable {
                 answer(.unavailable)
-            } else if kind == ProbeAnswerName.unsupported {
+            } else if kind == ProbeCode.unsupported {
                 answer(.unsupported)
-            } else if kind == ProbeAnswerName.unexpected {
+            } else if kind == ProbeCode.unexpected {
                 answer(.unexpected(""))
             } else {
                 answer(.queueLength(running.count, maxOngoingRequests: plan.capacity))
@@ -117,11 +117,11 @@ final class ReplayedReplica: ReplicaConnection {
             sendCursor += 1
             let duration = plan.sendDuration[index]
             switch plan.sendOutcome[index] {
-            case SendOutcomeName.completed: return (duration, .completed)
-            case SendOutcomeName.failedBeforeResponse: return (duration, .failedBeforeResponse)
-            case SendOutcomeName.failedMidResponse: return (duration, .failedMidResponse(retryable: true))
-            case SendOutcomeName.connectionRefused: return (duration, .connectionRefused)
-            case SendOutcomeName.replicaDied: return (0, nil)
+            case SendCode.completed: return (duration, .completed)
+            case SendCode.failedBeforeResponse: return (duration, .failedBeforeResponse)
+            case SendCode.failedMidResponse: return (duration, .failedMidResponse(retryable: true))
+            case SendCode.connectionRefused: return (duration, .connectionRefused)
+            case SendCode.replicaDied: return (0, nil)
             default: continue
             }
         }
@@ -131,27 +131,11 @@ final class ReplayedReplica: ReplicaConnection {
     /// A completed service time recorded for this replica within `nearby` of `t`; else any of its
     /// own; else the fleet's.
     private func nearbyServiceTime(at t: Int64) -> Int64 {
-        let times = plan.sendAt
-        var low = lowerBound(times, t - Self.nearby)
+        let times = plan.servedAt
+        let low = lowerBound(times, t - Self.nearby)
         let high = lowerBound(times, t + Self.nearby)
-        var candidates = 0
-        var index = low
-        while index < high {
-            if plan.sendOutcome[index] == SendOutcomeName.completed { candidates += 1 }
-            index += 1
-        }
-        if candidates > 0 {
-            var pick = random.below(candidates)
-            while low < high {
-                if plan.sendOutcome[low] == SendOutcomeName.completed {
-                    if pick == 0 { return plan.sendDuration[low] }
-                    pick -= 1
-                }
-                low += 1
-            }
-        }
-        let completed = plan.sendOutcome.indices.filter { plan.sendOutcome[$0] == SendOutcomeName.completed }
-        if !completed.isEmpty { return plan.sendDuration[completed[random.below(completed.count)]] }
+        if high > low { return plan.servedDuration[low + random.below(high - low)] }
+        if !times.isEmpty { return plan.servedDuration[random.below(times.count)] }
         if !fleetService.isEmpty { return fleetService[random.below(fleetService.count)] }
         return 1_000_000
     }

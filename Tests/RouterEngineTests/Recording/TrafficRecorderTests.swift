@@ -54,7 +54,7 @@ struct TrafficRecorderTests {
 
     @Test func theMemoryBoundIsTheListsFull() {
         let limits = TrafficRecorder.Limits.standard
-        #expect(limits.memoryBoundBytes == 250_000 * 16 + 250_000 * 24 + 100_000 * 24 + 250_000 * 24
+        #expect(limits.memoryBoundBytes == 250_000 * 16 + 250_000 * 24 + 250_000 * 24 + 250_000 * 24
             + 1000 * (MemoryLayout<TrafficRecorder.ChangeEntry>.stride + 64) + 1202 * 24)
         #expect(limits.memoryBoundBytes < 20_000_000)
     }
