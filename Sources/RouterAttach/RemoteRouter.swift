@@ -22,7 +22,7 @@ public final class RemoteRouter: RouterControl, Sendable {
         var receivedBytes = 0
     }
 
-    private let client: ControlClient
+    let client: ControlClient
     private let interval: Int
     private let state: NIOLockedValueBox<State>
 

@@ -4,8 +4,9 @@
 /// A coarse grid first, then a finer one around the best; it stops early, with what it has, when
 /// its time budget is spent. Nothing is applied.
 public enum BackoffSuggester {
-    /// The search stops starting new replays after this long.
-    public static let budget: Duration = .seconds(8)
+    /// The search ends by then: it starts no replays it expects to finish later (a batch is
+    /// expected to take as long as the one before).
+    public static let budget: Duration = .milliseconds(9500)
     /// Values tried per setting on the coarse grid.
     static let coarseSteps = 4
 
@@ -18,16 +19,18 @@ public enum BackoffSuggester {
         let deadline = started + budget
         var evaluated: [(RouterSettings, WhatIfFigures)] = []
         let liveFigures = ReplayBatch.run(plan, settings: [live])[0]
+        // One replay's time: a batch of two on two cores takes about as long.
+        var batchTime = ContinuousClock.now - started
         let coarse = grid(bounds: bounds, around: nil, base: live)
         var planned = 1 + coarse.count + 27
         progress(1, planned)
-        evaluate(coarse, plan: plan, until: deadline, into: &evaluated) { progress(1 + $0, planned) }
+        evaluate(coarse, plan: plan, until: deadline, batchTime: &batchTime, into: &evaluated) { progress(1 + $0, planned) }
         if let best = ranked(evaluated, live: liveFigures).first {
             let fine = grid(bounds: bounds, around: best.0, base: live)
                 .filter { candidate in !evaluated.contains { $0.0 == candidate } }
             planned = 1 + evaluated.count + fine.count
             let done = 1 + evaluated.count
-            evaluate(fine, plan: plan, until: deadline, into: &evaluated) { progress(done + $0, planned) }
+            evaluate(fine, plan: plan, until: deadline, batchTime: &batchTime, into: &evaluated) { progress(done + $0, planned) }
         }
         let best = ranked(evaluated, live: liveFigures).prefix(3)
         return SuggestReply(
@@ -49,15 +52,17 @@ public enum BackoffSuggester {
 
     private static func evaluate(
         _ candidates: [RouterSettings], plan: ReplayPlan, until deadline: ContinuousClock.Instant,
-        into evaluated: inout [(RouterSettings, WhatIfFigures)], progress: (Int) -> Void
+        batchTime lastBatch: inout Duration, into evaluated: inout [(RouterSettings, WhatIfFigures)], progress: (Int) -> Void
     ) {
         // Two at a time: one per core, and the budget is checked between pairs.
         var index = 0
-        while index < candidates.count, ContinuousClock.now < deadline {
+        while index < candidates.count, ContinuousClock.now + lastBatch < deadline {
             let batch = Array(candidates[index..<min(index + 2, candidates.count)])
+            let started = ContinuousClock.now
             for (settings, figures) in zip(batch, ReplayBatch.run(plan, settings: batch)) {
                 evaluated.append((settings, figures))
             }
+            lastBatch = ContinuousClock.now - started
             index += batch.count
             progress(index)
         }
