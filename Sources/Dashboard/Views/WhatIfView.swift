@@ -14,7 +14,8 @@ enum WhatIfView {
         var reply: WhatIfReply?
         var note: String?
         switch panel.figures {
-        case nil, .computing?: note = "computing…"
+        case nil: note = edited == nil ? "once the form is accepted" : "computing…"
+        case .computing?: note = "computing…"
         case .unavailable(let reason)?: note = reason
         case .ready(let ready)?: reply = ready
         }

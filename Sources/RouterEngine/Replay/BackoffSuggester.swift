@@ -21,7 +21,9 @@ public enum BackoffSuggester {
         let liveFigures = ReplayBatch.run(plan, settings: [live])[0]
         // One replay's time: a batch of two on two cores takes about as long.
         var batchTime = ContinuousClock.now - started
-        let coarse = grid(bounds: bounds, around: nil, base: live)
+        // In a fixed shuffled order, so a search its budget cuts short has still tried all over the grid.
+        var order = SeededRandom(seed: 23)
+        let coarse = grid(bounds: bounds, around: nil, base: live).shuffled(using: &order)
         var planned = 1 + coarse.count + 27
         progress(1, planned)
         evaluate(coarse, plan: plan, until: deadline, batchTime: &batchTime, into: &evaluated) { progress(1 + $0, planned) }

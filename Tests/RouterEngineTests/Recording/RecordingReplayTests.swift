@@ -43,6 +43,29 @@ struct RecordingReplayTests {
         #expect(replayed.fulfillmentMs.p99 > simulated.fulfillmentMs.p99)
     }
 
+    @Test func suggestKeepsTheBestThreeWithinBoundsAndNoMoreRoutingTimeoutsThanNow() throws {
+        let (_, recording) = try Self.recordedRun("near-capacity.toml")
+        let plan = try ReplayPlan(recording)
+        let bounds = SuggestBounds(initialBackoff: 0...0.05, backoffMultiplier: 1...3, maxBackoff: 0.05...0.5)
+        var reported: [(Int, Int)] = []
+        let reply = BackoffSuggester.suggest(plan, live: recording.settings, bounds: bounds) { reported.append(($0, $1)) }
+        #expect(reply.elapsedMs < 10_000)
+        #expect(reply.evaluated >= 2)
+        #expect(!reported.isEmpty && reported.allSatisfy { $0.0 <= $0.1 })
+        #expect((1...3).contains(reply.suggestions.count))
+        let p99s = reply.suggestions.map(\.figures.fulfillmentP99Ms)
+        #expect(p99s == p99s.sorted())
+        for suggestion in reply.suggestions {
+            #expect(suggestion.figures.routingTimeouts <= reply.live.routingTimeouts)
+            #expect(bounds.initialBackoff.contains(suggestion.settings.initialBackoff))
+            #expect(bounds.backoffMultiplier.contains(suggestion.settings.backoffMultiplier))
+            #expect(bounds.maxBackoff.contains(suggestion.settings.maxBackoff))
+            // The figures are the replay's under those settings.
+            let replayed = RecordingReplay.figures(of: RecordingReplay.run(plan, settings: suggestion.settings))
+            #expect(replayed == suggestion.figures)
+        }
+    }
+
     @Test func aBadRecordingIsRefusedWithTheFieldNamed() throws {
         var (_, recording) = try Self.recordedRun("steady.toml")
         recording.arrivals.model.removeLast()
