@@ -20,6 +20,12 @@ final class InstantReplica: ReplicaConnection {
 
 let quiet = Logger(label: "bench", factory: { _ in SwiftLogNoOpLogHandler() })
 
+// `RouterBenchmarks replay`: the what-if replay figures only.
+if CommandLine.arguments.dropFirst().first == "replay" {
+    runReplayBenchmark()
+    exit(0)
+}
+
 func makeRouter(replicas: Int, cacheTimeout: Double, traceCapacity: Int = 1000) -> (Router, VirtualScheduler) {
     let scheduler = VirtualScheduler()
     let router = Router(

@@ -24,7 +24,7 @@ public final class RemoteRouter: RouterControl, Sendable {
         var badSnapshots = 0
     }
 
-    private let client: ControlClient
+    let client: ControlClient
     /// The stream's client: silent for three intervals (and at least the read timeout) is lost.
     private let streamClient: ControlClient
     private let interval: Int

@@ -99,6 +99,31 @@ public final class LiveRouter: RouterControl, Sendable {
         eventLoop.execute { completion(host.value.recentTraces(limit: limit)) }
     }
 
+    public func recording(completion: @escaping @Sendable (Result<Recording, WhatIfError>) -> Void) {
+        let host = self.host
+        eventLoop.execute {
+            guard let recording = host.value.recording() else { return completion(.failure(.noRecording)) }
+            completion(.success(recording))
+        }
+    }
+
+    public func whatIf(_ edited: RouterSettings, completion: @escaping @Sendable (Result<WhatIfReply, WhatIfError>) -> Void) {
+        let live = latestSnapshot().settings
+        recording { result in
+            WhatIfWorker.shared.whatIf(result, live: live, edited: edited, completion: completion)
+        }
+    }
+
+    public func suggest(
+        within bounds: SuggestBounds, progress: @escaping @Sendable (Int, Int) -> Void,
+        completion: @escaping @Sendable (Result<SuggestReply, WhatIfError>) -> Void
+    ) {
+        let live = latestSnapshot().settings
+        recording { result in
+            WhatIfWorker.shared.suggest(result, live: live, bounds: bounds, progress: progress, completion: completion)
+        }
+    }
+
     /// Runs `body` on the loop with the host, for wiring that needs it (tests, the proxy).
     public func withHost<T: Sendable>(_ body: @escaping @Sendable (any RouterHost) -> T) -> EventLoopFuture<T> {
         let host = self.host

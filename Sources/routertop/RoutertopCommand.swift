@@ -74,7 +74,7 @@ struct WatchCommand: ParsableCommand {
         let live = try LiveRouter(eventLoop: group.next(), virtualTimeTick: .milliseconds(10)) { scheduler in
             let host = SimulationHost(
                 fleet: .standard, settings: routerSettings, options: options,
-                scheduler: scheduler, seed: seed, logger: Logger(label: "routertop.router")
+                scheduler: scheduler, seed: seed, logger: Logger(label: "routertop.router"), recording: .standard
             )
             journal.attach(to: host.router)
             host.start()

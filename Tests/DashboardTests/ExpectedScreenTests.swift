@@ -70,9 +70,6 @@ struct ExpectedScreenTests {
         """
 
     static let editor80x24 = """
-        routertop  fulfil p50 800µs p99 31ms  in 121/s out 119/s fail 0.0/s  pending 7
-        failed 0  simulated fleet  backoff 0.025s ×2 max 0.5s  load 100/s
-        ── Replicas 8 · sort replica id ▲ ──────────────────────────────────────────────
         ┌─ Edit router parameters ─────────────────────────────────────────────────────┐
         │ initial backoff (s)     0.025                                                │
         │ backoff multiplier      2                                                    │
@@ -85,15 +82,18 @@ struct ExpectedScreenTests {
         │ refused: max backoff (s) = 0.01 is below the initial backoff 0.025; it must  │
         │ be at least the initial backoff; the form cannot be applied                  │
         │                                                                              │
+        │ what-if over the recorded traffic           once the form is accepted        │
+        │ fulfilment p50 / p99 (ms)                                                    │
+        │ failed attempts                                                              │
+        │ backoff sleeps                                                               │
+        │ routing timeouts                                                             │
+        │                                                                              │
         │ preview: waits appear when every field is accepted                           │
         │                                                                              │
         │                                                                              │
         │                                                                              │
-        │ Enter apply · Esc cancel · ↑↓ Tab field · Bksp delete · Del ^U clear field   │
+        │ Enter apply · Esc cancel · ↑↓ Tab field · F5 suggest backoff                 │
         └──────────────────────────────────────────────────────────────────────────────┘
-
-
-        Enter apply  Esc cancel  ↑↓ Tab field  Bksp delete  Del ^U clear field  F10 quit
         """
 
     static let readOnlyASCII100x24 = """

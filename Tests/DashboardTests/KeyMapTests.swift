@@ -202,7 +202,8 @@ struct KeyMapTests {
         case "Space": return .character(" ")
         case "Bksp": return .backspace
         case "Del": return .delete
-        case "F10": return .function(10)
+        case let function where function.hasPrefix("F") && Int(function.dropFirst()) != nil:
+            return .function(Int(function.dropFirst())!)
         case "type": return .character("x")
         default: return word.count == 1 ? .character(word.first!) : nil
         }

@@ -236,6 +236,36 @@ class ProxyContractTests(ContractCase):
         self.assertEqual(status, 409, "the load is the simulated fleet's")
         self.assertValid("command_result", answer)
 
+    def test_recording_whatif_and_suggest_validate(self) -> None:
+        self.load(8)
+        status, recording = call(self.socket, "GET", "/v1/recording")
+        self.assertEqual(status, 200, recording)
+        self.assertValid("recording", recording)
+        self.assertGreaterEqual(len(recording["arrivals"]["at_ms"]), 8)
+        self.assertEqual(recording["window_s"], 60)
+        self.assertGreater(sum(len(r["sends"]["at_ms"]) for r in recording["replicas"]), 0)
+        patch = {"initial_backoff_s": 0.2, "max_backoff_s": 1}
+        self.assertValid("settings_patch", patch)
+        status, answer = call(self.socket, "POST", "/v1/whatif", patch)
+        self.assertEqual(status, 200, answer)
+        self.assertValid("whatif_reply", answer)
+        self.assertEqual(answer["edited_settings"]["initial_backoff_s"], 0.2)
+        self.assertEqual(answer["live"]["requests"], len(recording["arrivals"]["at_ms"]))
+        status, answer = call(self.socket, "POST", "/v1/whatif", {"max_backoff_s": -1})
+        self.assertEqual(status, 400)
+        self.assertValid("error", answer)
+        bounds = {"initial_backoff_s_max": 0.1, "max_backoff_s_max": 0.5}
+        self.assertValid("suggest_bounds", bounds)
+        status, answer = call(self.socket, "POST", "/v1/suggest", bounds)
+        self.assertEqual(status, 200, answer)
+        self.assertValid("suggest_reply", answer)
+        self.assertLess(answer["elapsed_ms"], 10_000)
+        self.assertTrue(all(s["settings"]["initial_backoff_s"] <= 0.1 for s in answer["suggestions"]))
+        status, answer = call(self.socket, "POST", "/v1/suggest", {"backoff_multiplier_min": 3, "backoff_multiplier_max": 2})
+        self.assertEqual(status, 400)
+        self.assertValid("error", answer)
+        self.assertIn("backoff_multiplier_min", answer["error"])
+
     def test_metrics_are_text(self) -> None:
         status, text = call(self.socket, "GET", "/metrics")
         self.assertEqual(status, 200)
@@ -278,6 +308,10 @@ class SimulatedContractTests(ContractCase):
             self.assertEqual(status, 200, f"{method} {path}: {answer}")
             self.assertValid("command_result", answer)
         self.assertValid("snapshot", call(self.socket, "GET", "/v1/snapshot")[1])
+        status, recording = call(self.socket, "GET", "/v1/recording")
+        self.assertEqual(status, 200, recording)
+        self.assertValid("recording", recording)
+        self.assertGreater(len(recording["arrivals"]["at_ms"]), 0)
 
 
 if __name__ == "__main__":

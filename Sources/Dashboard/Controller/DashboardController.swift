@@ -12,6 +12,13 @@ public final class DashboardController {
     private var state: DashboardState
     private let inbox = CommandInbox()
     private let journalInbox = JournalInbox()
+    private let whatIfInbox = WhatIfInbox()
+    /// The edited settings the form last described, and when they last changed (for the debounce).
+    private var lastEdited: RouterSettings?
+    private var lastEditAt = ContinuousClock.now
+    private var whatIfInFlight = false
+    /// How long the form must rest before its what-if is computed.
+    static let whatIfDebounce: Duration = .milliseconds(300)
     private var lastSnapshot: RouterSnapshot?
     private var sampler = SecondSampler()
     /// The newest event already seen, so a settings change by someone else shows once as a banner.
@@ -62,6 +69,8 @@ public final class DashboardController {
     /// The whole frame at `size`, from the latest snapshot (or the frozen one while paused).
     public func render(size: TerminalSize) -> Screen {
         applyDeliveries()
+        applyWhatIf()
+        askWhatIf()
         state.connection = control.connection
         state.connectionText = state.connection.text(now: Date())
         let snapshot = sampler.apply(to: state.pausedSnapshot ?? control.latestSnapshot())
@@ -132,9 +141,80 @@ public final class DashboardController {
             }
         case .nextTheme:
             switchTheme(at: snapshot.time)
+        case .suggest:
+            let inbox = whatIfInbox
+            control.suggest(within: .defaults, progress: { inbox.progress($0, of: $1) }) { inbox.deliver($0) }
+        case .exportRecording:
+            let inbox = self.inbox
+            let directory = configuration.exportDirectory
+            state.status = DashboardState.Status(text: "export recording: sent", kind: .info)
+            control.recording { result in
+                // Some megabytes of JSON: written off the router's loop and the screen's thread.
+                DispatchQueue.global().async {
+                    switch result {
+                    case .failure(let error):
+                        inbox.deliver(.refused(error.message), for: "export recording")
+                    case .success(let recording):
+                        switch RecordingExporter.export(recording, to: directory) {
+                        case .success(let path): inbox.deliver(.done("written to \(path)"), for: "export recording")
+                        case .failure(let error): inbox.deliver(.refused("\(error.path): \(error.reason)"), for: "export recording")
+                        }
+                    }
+                }
+            }
         case .loadJournal:
             let journalInbox = self.journalInbox
             control.journal { journalInbox.deliver($0) }
+        }
+    }
+
+    /// Asks for the edited settings' what-if once the form has rested, one computation at a time.
+    private func askWhatIf() {
+        guard let form = state.editor else {
+            lastEdited = nil
+            return
+        }
+        let edited = form.validate().settings
+        let now = ContinuousClock.now
+        if edited != lastEdited {
+            lastEdited = edited
+            lastEditAt = now
+        }
+        // The form as opened is asked at once; an edited one once it has rested.
+        let rested = state.whatIf.requested == nil || now - lastEditAt >= Self.whatIfDebounce
+        guard let edited, !whatIfInFlight, state.whatIf.requested != edited, rested else { return }
+        state.whatIf.requested = edited
+        state.whatIf.figures = .computing
+        whatIfInFlight = true
+        let inbox = whatIfInbox
+        control.whatIf(edited) { inbox.deliver($0, for: edited) }
+    }
+
+    private func applyWhatIf() {
+        let delivered = whatIfInbox.take()
+        if let (edited, result) = delivered.figures {
+            whatIfInFlight = false
+            if state.editor != nil, state.whatIf.requested == edited {
+                switch result {
+                case .success(let reply): state.whatIf.figures = .ready(reply)
+                case .failure(let error): state.whatIf.figures = .unavailable(error.message)
+                }
+            }
+        }
+        guard state.editor != nil else { return }
+        if let (done, planned) = delivered.progress, case .searching = state.whatIf.search {
+            state.whatIf.search = .searching(done: done, planned: planned)
+        }
+        if let result = delivered.suggestion {
+            switch result {
+            case .success(let reply):
+                state.whatIf.search = .ready(reply)
+                state.status = DashboardState.Status(
+                    text: reply.suggestions.isEmpty ? "suggest: nothing beats the live settings without more routing timeouts"
+                        : "suggest: \(reply.suggestions.count) found; F7 puts one into the form", kind: .done)
+            case .failure(let error):
+                state.whatIf.search = .failed(error.message)
+            }
         }
     }
 

@@ -109,6 +109,13 @@ extension DashboardState {
         case .undo: return [.send(.undoSettings, what: "undo")]
         case .columnChooser: columnChooser = 0
         case .exportSettings: return [.export(snapshot.settings)]
+        case .exportRecording: return [.exportRecording]
+        case .suggest:
+            if case .searching = whatIf.search { return refuse("suggest: a search is running already") }
+            whatIf.search = .searching(done: 0, planned: 0)
+            whatIf.nextSuggestion = 0
+            return [.suggest]
+        case .takeSuggestion: takeSuggestion()
         case .toggleModels:
             view = view == .models ? .main : .models
             modelsScroll = 0

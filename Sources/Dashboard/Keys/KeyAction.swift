@@ -5,7 +5,9 @@ enum KeyAction: Hashable, Sendable {
     case nextPanel, previousPanel, openDetail, back
     case nextSort, reverseSort, filter, columnChooser, togglePause, nextTheme
     case refreshFaster, refreshSlower
-    case undo, exportSettings, toggleModels, openJournal, confirmTrial
+    case undo, exportSettings, exportRecording, toggleModels, openJournal, confirmTrial
+    // The editor's what-if.
+    case suggest, takeSuggestion
     case moreLoad, lessLoad, addReplica, removeReplica, drain
     case makeUnavailable, kill, slowProbes, saturate, recover
     // The help.

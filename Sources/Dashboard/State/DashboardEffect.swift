@@ -10,4 +10,8 @@ enum DashboardEffect: Equatable {
     case nextTheme
     /// Fetch the router's change journal for the journal view.
     case loadJournal
+    /// Search the backoff settings over the recorded traffic (the editor's suggest key).
+    case suggest
+    /// Write the router's recording of its recent traffic to a file.
+    case exportRecording
 }

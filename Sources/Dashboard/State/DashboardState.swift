@@ -32,7 +32,11 @@ struct DashboardState {
     var showHelp = false
     /// The help's page: the keys, the legend of every table column, or of every header figure.
     var helpPage: HelpPage = .keys
-    var editor: ParameterForm?
+    var editor: ParameterForm? {
+        didSet { if editor == nil || oldValue == nil { whatIf = WhatIfPanel() } }
+    }
+    /// The editor's what-if figures and suggestions; cleared when the editor opens or closes.
+    var whatIf = WhatIfPanel()
     var filterEditing = false
     var filter = ""
     var sort = ReplicaSort()

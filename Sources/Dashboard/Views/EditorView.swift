@@ -5,7 +5,8 @@ enum EditorView {
     static let labelWidth = 23
     static let fieldWidth = 12
 
-    static func draw(_ canvas: inout Canvas, in area: Rect, form: ParameterForm, legacy: Bool) {
+    static func draw(_ canvas: inout Canvas, in area: Rect, form: ParameterForm, legacy: Bool,
+                     whatIf: WhatIfPanel = WhatIfPanel()) {
         let validation = form.validate()
         let fields = ParameterForm.fields
         let width = min(area.width, 120)
@@ -15,7 +16,8 @@ enum EditorView {
         // The rows the modal would like, in the order they are dropped from the bottom.
         let focusedError = validation.errors[form.focus] ?? fields.lazy.compactMap { validation.errors[$0] }.first
         let errorLines = focusedError.map { TextWrap.lines(errorText($0), width: inner - 2) } ?? []
-        let wanted = fields.count + 1 + (errorLines.isEmpty ? 0 : errorLines.count + 1) + 4 + 2 + 2
+        let wanted = fields.count + 1 + (errorLines.isEmpty ? 0 : errorLines.count + 1) + 1 + WhatIfView.rows(whatIf)
+            + 4 + 2 + 2
         let box = area.centered(width: width, height: min(wanted, area.height))
         canvas.box(box, title: "Edit router parameters" + (legacy ? " (legacy backoff)" : ""))
         let inside = box.inset(by: 1)
@@ -66,6 +68,11 @@ enum EditorView {
                 canvas.put(line, in: inside, row: row, column: 1, role: .editError)
                 row += 1
             }
+        }
+        if row + 3 < helpRow {
+            let rows = min(WhatIfView.rows(whatIf), helpRow - row - 1)
+            WhatIfView.draw(&canvas, in: inside, row: row + 1, rows: rows, panel: whatIf, edited: validation.settings)
+            row += 1 + rows
         }
         if row + 4 <= helpRow {
             drawPreview(&canvas, in: inside, row: row + 1, form: form, legacy: legacy, rows: min(3, helpRow - row - 1))

@@ -62,7 +62,7 @@ struct FrameRenderer {
             ColumnChooserView.draw(&canvas, in: layout.body, hidden: state.hiddenColumns, cursor: cursor)
         }
         if let form = state.editor {
-            EditorView.draw(&canvas, in: canvas.bounds, form: form, legacy: snapshot.legacyBackoff)
+            EditorView.draw(&canvas, in: canvas.bounds, form: form, legacy: snapshot.legacyBackoff, whatIf: state.whatIf)
         }
         if state.quitPrompt {
             QuitPromptView.draw(&canvas, in: layout.body, snapshot: snapshot, readOnly: configuration.readOnly)

@@ -33,6 +33,12 @@ public enum ControlEndpoint: Equatable, Sendable {
     case journal(after: UInt64)
     /// Go back to the settings just after journal entry `sequence`.
     case revertJournal(UInt64)
+    /// The router's recent traffic.
+    case recording
+    /// The recorded traffic replayed under the live settings and a patch of them; changes nothing.
+    case whatIf
+    /// A search of the backoff settings over the recorded traffic; changes nothing.
+    case suggest
 
     /// The smallest and largest snapshot stream interval, and the one used when none is given.
     public static let streamIntervals = 50...60_000
@@ -43,7 +49,8 @@ public enum ControlEndpoint: Equatable, Sendable {
     /// True when the endpoint changes the router; only callers allowed to write may use it.
     public var isWrite: Bool {
         switch self {
-        case .snapshot, .snapshots, .getSettings, .events, .trace, .traces, .metrics, .journal: false
+        case .snapshot, .snapshots, .getSettings, .events, .trace, .traces, .metrics, .journal, .recording, .whatIf,
+             .suggest: false
         case .putSettings, .undoSettings, .addReplica, .drain, .undrain, .remove, .fault, .recover, .setLoad, .stop,
              .trialSettings, .confirmSettings, .revertJournal: true
         }
@@ -130,6 +137,12 @@ public enum ControlEndpoint: Equatable, Sendable {
             return only("GET", .events(after: after))
         case ["v1", "stop"]:
             return only("POST", .stop)
+        case ["v1", "recording"]:
+            return only("GET", .recording)
+        case ["v1", "whatif"]:
+            return only("POST", .whatIf)
+        case ["v1", "suggest"]:
+            return only("POST", .suggest)
         case ["v1", "load"]:
             return only("POST", .setLoad)
         case ["v1", "replicas"]:
@@ -182,6 +195,9 @@ public enum ControlEndpoint: Equatable, Sendable {
         case .confirmSettings: return ("POST", "/v1/settings/confirm")
         case .journal(let after): return ("GET", "/v1/journal?after=\(after)")
         case .revertJournal(let sequence): return ("POST", "/v1/journal/\(sequence)/revert")
+        case .recording: return ("GET", "/v1/recording")
+        case .whatIf: return ("POST", "/v1/whatif")
+        case .suggest: return ("POST", "/v1/suggest")
         }
     }
 }

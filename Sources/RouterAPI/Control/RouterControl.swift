@@ -19,6 +19,37 @@ public protocol RouterControl: AnyObject, Sendable {
 
     /// The router's change journal, oldest entry first, from any thread.
     func journal(completion: @escaping @Sendable (Result<JournalReply, JournalWriteError>) -> Void)
+
+    /// The router's recent traffic (`GET /v1/recording`), from any thread.
+    func recording(completion: @escaping @Sendable (Result<Recording, WhatIfError>) -> Void)
+
+    /// The recorded traffic replayed under the live settings and under `edited`, computed off the
+    /// caller's thread (`POST /v1/whatif`).
+    func whatIf(_ edited: RouterSettings, completion: @escaping @Sendable (Result<WhatIfReply, WhatIfError>) -> Void)
+
+    /// The best backoff settings within `bounds` for the recorded traffic (`POST /v1/suggest`);
+    /// `progress` is told (replays done, replays planned) as the search goes.
+    func suggest(
+        within bounds: SuggestBounds, progress: @escaping @Sendable (Int, Int) -> Void,
+        completion: @escaping @Sendable (Result<SuggestReply, WhatIfError>) -> Void
+    )
+}
+
+extension RouterControl {
+    public func recording(completion: @escaping @Sendable (Result<Recording, WhatIfError>) -> Void) {
+        completion(.failure(WhatIfError.noRecording))
+    }
+
+    public func whatIf(_ edited: RouterSettings, completion: @escaping @Sendable (Result<WhatIfReply, WhatIfError>) -> Void) {
+        completion(.failure(WhatIfError.noRecording))
+    }
+
+    public func suggest(
+        within bounds: SuggestBounds, progress: @escaping @Sendable (Int, Int) -> Void,
+        completion: @escaping @Sendable (Result<SuggestReply, WhatIfError>) -> Void
+    ) {
+        completion(.failure(WhatIfError.noRecording))
+    }
 }
 
 extension RouterControl {

@@ -35,6 +35,10 @@ public final class ControlService: Sendable {
         if endpoint.isWrite {
             return perform(endpoint, body: body, caller: caller, on: eventLoop)
         }
+        switch endpoint {
+        case .whatIf, .suggest: return replay(endpoint, body: body, on: eventLoop)
+        default: break
+        }
         if !body.isEmpty {
             return eventLoop.makeSucceededFuture(.problem(400, "\(endpoint.request.method) \(endpoint.request.target) takes no body"))
         }
@@ -55,6 +59,15 @@ public final class ControlService: Sendable {
             return eventLoop.makeSucceededFuture(ControlResponse(
                 status: 200, contentType: "text/plain; version=0.0.4; charset=utf-8", body: text
             ))
+        case .recording:
+            let promise = eventLoop.makePromise(of: ControlResponse.self)
+            control.recording { result in
+                switch result {
+                case .success(let recording): promise.succeed(.json(recording))
+                case .failure(let error): promise.succeed(.problem(404, error.message))
+                }
+            }
+            return promise.futureResult
         case .traces(let last):
             let promise = eventLoop.makePromise(of: ControlResponse.self)
             control.traces(limit: last) { log in promise.succeed(.json(log)) }
@@ -75,6 +88,34 @@ public final class ControlService: Sendable {
             return promise.futureResult
         default:
             return eventLoop.makeSucceededFuture(.problem(500, "\(endpoint.request.target) is not answered here"))
+        }
+    }
+
+    /// `POST /v1/whatif` and `POST /v1/suggest`: replays of the recording, off the router's loop.
+    private func replay(_ endpoint: ControlEndpoint, body: Data, on eventLoop: any EventLoop) -> EventLoopFuture<ControlResponse> {
+        if case .whatIf = endpoint {
+            switch SettingsPatch.apply(body, over: control.latestSnapshot().settings) {
+            case .failure(let problem): return eventLoop.makeSucceededFuture(.problem(problem))
+            case .success(let edited):
+                let promise = eventLoop.makePromise(of: ControlResponse.self)
+                control.whatIf(edited) { promise.succeed(Self.answer($0)) }
+                return promise.futureResult
+            }
+        }
+        switch SuggestBounds.parse(body) {
+        case .failure(let problem): return eventLoop.makeSucceededFuture(.problem(problem))
+        case .success(let bounds):
+            let promise = eventLoop.makePromise(of: ControlResponse.self)
+            control.suggest(within: bounds, progress: { _, _ in }) { promise.succeed(Self.answer($0)) }
+            return promise.futureResult
+        }
+    }
+
+    /// A replay's figures, or 409 with why there are none (no recording, nothing recorded, busy).
+    private static func answer<T: Encodable & Sendable>(_ result: Result<T, WhatIfError>) -> ControlResponse {
+        switch result {
+        case .success(let reply): .json(reply)
+        case .failure(let error): .problem(409, error.message)
         }
     }
 

@@ -38,4 +38,19 @@ final class IdentifiedControl: RouterControl {
     func journal(completion: @escaping @Sendable (Result<JournalReply, JournalWriteError>) -> Void) {
         base.journal(completion: completion)
     }
+
+    func recording(completion: @escaping @Sendable (Result<Recording, WhatIfError>) -> Void) {
+        base.recording(completion: completion)
+    }
+
+    func whatIf(_ edited: RouterSettings, completion: @escaping @Sendable (Result<WhatIfReply, WhatIfError>) -> Void) {
+        base.whatIf(edited, completion: completion)
+    }
+
+    func suggest(
+        within bounds: SuggestBounds, progress: @escaping @Sendable (Int, Int) -> Void,
+        completion: @escaping @Sendable (Result<SuggestReply, WhatIfError>) -> Void
+    ) {
+        base.suggest(within: bounds, progress: progress, completion: completion)
+    }
 }

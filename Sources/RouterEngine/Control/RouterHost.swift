@@ -11,10 +11,15 @@ public protocol RouterHost: AnyObject {
 
     /// The decision traces of the most recently finished requests, at most `limit`.
     func recentTraces(limit: Int) -> RequestTraceLog
+
+    /// The router's recent traffic, for what-if replays; nil when it keeps none.
+    func recording() -> Recording?
 }
 
 extension RouterHost {
     public func recentTraces(limit: Int) -> RequestTraceLog {
         RequestTraceLog(capacity: 0, evicted: 0, traces: [])
     }
+
+    public func recording() -> Recording? { nil }
 }

@@ -6,6 +6,7 @@ extension Router {
             throw RouterError("replica \(id) is \(replica.state.rawValue), not draining")
         }
         setState(replica, .healthy, because: "undrained by the operator")
+        recorder?.replicaChanged(.replicaUndrained, id, at: now)
         // Its cache entry is from before the drain: ask again now.
         if !replica.countsLocally, replica.probe == nil { probe(replica, waiter: nil, attemptIndex: 0) }
     }

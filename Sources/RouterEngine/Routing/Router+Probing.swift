@@ -151,6 +151,7 @@ extension Router {
     private func adopt(_ reportedMax: Int, for replica: ReplicaRecord) {
         guard reportedMax >= 1, reportedMax != replica.info.maxOngoingRequests else { return }
         replica.info.maxOngoingRequests = reportedMax
+        recorder?.replicaMax(reportedMax, of: replica.id)
         guard reportedMax != replica.configuredMax else { return }
         record(.warning, "\(replica.id) reports max_ongoing_requests \(reportedMax), configured \(replica.configuredMax); using \(reportedMax)")
     }

@@ -2,6 +2,7 @@ extension Router {
     /// Adds a replica. It is probed at once, and tasks waiting for replicas wake.
     public func addReplica(_ info: ReplicaInfo, connection: any ReplicaConnection) throws(RouterError) {
         guard replicasByID[info.id] == nil else { throw .duplicate(info.id) }
+        let connection = recorder?.observe(connection, of: info, at: now) ?? connection
         let replica = ReplicaRecord(info: info, connection: connection)
         replicas.append(replica)
         replicasByID[info.id] = replica
@@ -20,6 +21,7 @@ extension Router {
         replica.isLeaving = true
         replica.recoveryTimer?.cancel()
         record(.replica, "\(id) removed")
+        recorder?.replicaChanged(.replicaRemoved, id, at: now)
         rebuildTiers()
         releaseWaits(on: replica)
         forgetIfIdle(replica)
@@ -31,6 +33,7 @@ extension Router {
         guard let replica = replicasByID[id], !replica.isLeaving else { throw .unknown(id) }
         guard replica.state != .dead else { throw RouterError("replica \(id) is dead; it cannot drain") }
         setState(replica, .draining, because: "drained by the operator")
+        recorder?.replicaChanged(.replicaDrained, id, at: now)
     }
 
     /// Describes a fault injected into a replica, for the replica table; nil clears it.

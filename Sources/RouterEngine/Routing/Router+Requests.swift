@@ -6,6 +6,7 @@ extension Router {
     public func submit(
         model: String? = nil, payload: AnyObject? = nil, onFinish: @escaping (RequestResult) -> Void
     ) -> RequestID {
+        recorder?.arrival(model: model, at: now, retries: retries)
         lastRequestNumber += 1
         let id = RequestID(lastRequestNumber)
         totals.admitted += 1
@@ -256,6 +257,7 @@ extension Router {
         case .failed(let reason):
             totals.failed[reason, default: 0] += 1
             failedRate.record(at: now)
+            recorder?.failed(reason, at: now)
             if reason == .routingTimeout { noteRoutingTimeout() }
         }
         if var trace = request.trace {

@@ -76,6 +76,7 @@ extension Router {
                                  note: String?) {
         settings = newSettings
         backoff = newSettings.backoffPolicy(legacy: options.legacyBackoff)
+        recorder?.settingsChanged(newSettings, at: now)
         let why = note.map { " (\($0))" } ?? ""
         record(.settings, "\(change.verb): \(change.summary) by \(origin)\(why)", change: change)
         rearmSleepingTasks()

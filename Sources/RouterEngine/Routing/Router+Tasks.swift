@@ -197,6 +197,7 @@ extension Router {
         let waited = now - request.admittedAt
         fulfillmentWindow.record(waited, at: now)
         _ = fulfillmentAll.record(UInt64(max(waited.nanosecondsClamped / 1000, 0)))
+        recorder?.fulfilled(waited: waited, attempts: request.routing.failedAttempts + 1, at: now)
         let attempts = request.routing.failedAttempts + 1
         if let counted = request.countedAttempts {
             attemptCounts[counted, default: 0] -= 1

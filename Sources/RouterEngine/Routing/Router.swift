@@ -114,6 +114,8 @@ public final class Router {
     public var traceSink: ((RequestTrace) -> Void)?
     /// Where every change is written before it takes effect; provided by the host (nil: none kept).
     public var journal: (any ChangeJournal)?
+    /// Keeps the recent traffic for what-if replays (`startRecording`); nil records nothing.
+    public internal(set) var recorder: (any RouterRecorder)?
     var trial = SettingsTrial()
     var trialTimer: (any Cancellable)?
 

@@ -21,7 +21,8 @@ public enum ScenarioRunner {
         logger: Logger = Logger(label: "routertop.simulate", factory: { _ in SwiftLogNoOpLogHandler() }),
         observe: ((Router) -> Void)? = nil,
         maxSteps: Int = .max,
-        trace: ((RequestTrace) -> Void)? = nil
+        trace: ((RequestTrace) -> Void)? = nil,
+        recording: ((Recording) -> Void)? = nil
     ) -> ScenarioReport {
         var options = scenario.options
         if let legacyBackoff { options.legacyBackoff = legacyBackoff }
@@ -31,7 +32,8 @@ public enum ScenarioRunner {
         let scheduler = VirtualScheduler()
         let host = SimulationHost(
             fleet: scenario.fleet, settings: settings, options: options,
-            scheduler: scheduler, seed: scenario.seed, logger: logger
+            scheduler: scheduler, seed: scenario.seed, logger: logger,
+            recording: recording == nil ? nil : .standard
         )
         host.router.traceSink = trace
         let origin = CommandOrigin(user: "scenario", via: .scenario)
@@ -54,6 +56,7 @@ public enum ScenarioRunner {
             steps += 1
             observe?(host.router)
         }
+        if let recording, let recorded = host.router.recording() { recording(recorded) }
         var result = report(for: host.router, scenario: scenario)
         if let log = host.modelLog {
             result.models = ScenarioReport.Models(
@@ -107,7 +110,7 @@ public enum ScenarioRunner {
         (duration.millisecondsValue * 1000).rounded() / 1000
     }
 
-    private static func report(for router: Router, scenario: Scenario) -> ScenarioReport {
+    static func report(for router: Router, scenario: Scenario) -> ScenarioReport {
         let totals = router.totals
         var failed: [String: Int] = [:]
         for reason in FailureReason.allCases { failed[reason.rawValue] = totals.failed[reason] ?? 0 }

@@ -21,13 +21,15 @@ public final class SimulationHost: RouterHost {
         options: Router.Options = Router.Options(),
         scheduler: any EngineScheduler,
         seed: UInt64,
-        logger: Logger = Logger(label: "routertop.router")
+        logger: Logger = Logger(label: "routertop.router"),
+        recording: TrafficRecorder.Limits? = nil
     ) {
         var seeds = SeededRandom(seed: seed)
         let router = Router(
             settings: settings, options: options, scheduler: scheduler,
             random: SeededRandom(seed: seeds.next()), logger: logger
         )
+        if let recording { router.startRecording(limits: recording) }
         self.router = router
         self.scheduler = scheduler
         let modelLog = fleet.models.map { _ in ModelServiceLog() }
@@ -89,6 +91,8 @@ public final class SimulationHost: RouterHost {
     public func recentTraces(limit: Int) -> RequestTraceLog {
         router.recentTraces(limit: limit)
     }
+
+    public func recording() -> Recording? { router.recording() }
 
     public func perform(_ command: RouterCommand, by origin: CommandOrigin) -> CommandResult {
         switch command {

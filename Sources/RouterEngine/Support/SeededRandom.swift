@@ -15,6 +15,19 @@ public struct SeededRandom: RandomNumberGenerator, Sendable {
         state = (next(), next(), next(), next())
     }
 
+    /// Its whole state, to resume the same sequence elsewhere (a replay of a recording).
+    public var stateWords: [UInt64] { [state.0, state.1, state.2, state.3] }
+
+    /// A generator that continues from `stateWords` (four words; otherwise it is seeded from them).
+    public init(stateWords words: [UInt64]) {
+        guard words.count == 4, words.contains(where: { $0 != 0 }) else {
+            self.init(seed: words.first ?? 0)
+            return
+        }
+        self.init(seed: 0)
+        state = (words[0], words[1], words[2], words[3])
+    }
+
     /// A generator seeded from the system's entropy, for production.
     public static func fromSystem() -> SeededRandom {
         var system = SystemRandomNumberGenerator()

@@ -26,6 +26,7 @@ public final class ProxyHost: RouterHost {
         mode = .proxy(listen: configuration.listenDescription)
         router = Router(settings: configuration.settings, options: configuration.options, scheduler: scheduler,
                         random: configuration.seed.map(SeededRandom.init(seed:)) ?? .fromSystem(), logger: logger)
+        router.startRecording()
         let limits = FrontDoorLimits(
             headerTimeout: .nanoseconds(configuration.headerTimeout.nanosecondsClampedForNIO),
             idleTimeout: .nanoseconds(configuration.idleTimeout.nanosecondsClampedForNIO),
@@ -51,6 +52,8 @@ public final class ProxyHost: RouterHost {
     public func recentTraces(limit: Int) -> RequestTraceLog {
         router.recentTraces(limit: limit)
     }
+
+    public func recording() -> Recording? { router.recording() }
 
     public func perform(_ command: RouterCommand, by origin: CommandOrigin) -> CommandResult {
         switch command {

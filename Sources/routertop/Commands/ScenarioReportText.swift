@@ -3,10 +3,10 @@ import RouterEngine
 
 /// The readable form of a scenario report.
 enum ScenarioReportText {
-    static func render(_ report: ScenarioReport, file: String) -> String {
+    static func render(_ report: ScenarioReport, file: String, kind: String = "scenario") -> String {
         var lines: [String] = []
         let policy = report.legacyBackoff ? "legacy (first retry sleeps)" : "default (first retry immediate)"
-        lines.append("scenario \(file): seed \(report.seed), \(SettingText.format(report.durationS)) s of virtual time, backoff \(policy)")
+        lines.append("\(kind) \(file): seed \(report.seed), \(SettingText.format(report.durationS)) s of virtual time, backoff \(policy)")
         lines.append("")
         let failed = report.failed.values.reduce(0, +)
         lines.append("requests   admitted \(report.admitted)  completed \(report.completed)  failed \(failed)  pending \(report.pending)  running \(report.running)  conserved \(report.conserved ? "yes" : "NO")")
@@ -34,6 +34,15 @@ enum ScenarioReportText {
             }.joined(separator: "  "))
         }
         return lines.joined(separator: "\n")
+    }
+
+    /// What the router itself saw over the recorded window, to set beside a replay's figures.
+    static func recordedLine(_ observed: Recording.Observed) -> String {
+        func ms(_ value: Double?) -> String { value.map { String(format: "%.3f ms", $0) } ?? "none" }
+        let failures = observed.failures.keys.sorted().map { "\($0) \(observed.failures[$0]!)" }
+        return "\nrecorded   fulfilment p50 \(ms(observed.fulfillmentP50Ms))  p99 \(ms(observed.fulfillmentP99Ms))"
+            + "  failed attempts \(observed.failedAttempts)  backoff sleeps \(observed.backoffSleeps)"
+            + "  failed \(failures.isEmpty ? "none" : failures.joined(separator: "  "))"
     }
 
     private static func modelLines(_ models: ScenarioReport.Models) -> [String] {

@@ -31,4 +31,19 @@ final class JournaledControl: RouterControl, Sendable {
         let file = self.file
         DispatchQueue.global().async { completion(.success(file.read(after: 0))) }
     }
+
+    func recording(completion: @escaping @Sendable (Result<Recording, WhatIfError>) -> Void) {
+        live.recording(completion: completion)
+    }
+
+    func whatIf(_ edited: RouterSettings, completion: @escaping @Sendable (Result<WhatIfReply, WhatIfError>) -> Void) {
+        live.whatIf(edited, completion: completion)
+    }
+
+    func suggest(
+        within bounds: SuggestBounds, progress: @escaping @Sendable (Int, Int) -> Void,
+        completion: @escaping @Sendable (Result<SuggestReply, WhatIfError>) -> Void
+    ) {
+        live.suggest(within: bounds, progress: progress, completion: completion)
+    }
 }

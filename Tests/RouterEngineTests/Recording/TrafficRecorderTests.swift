@@ -1,0 +1,75 @@
+import Logging
+import Testing
+@testable import RouterEngine
+
+struct TrafficRecorderTests {
+    static let quiet = Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() })
+
+    /// The standard fleet at 320 req/s, recorded within `limits`, run for `seconds` of virtual time.
+    static func record(_ limits: TrafficRecorder.Limits, seconds: Int) -> (Recording, Router) {
+        let scheduler = VirtualScheduler()
+        let host = SimulationHost(fleet: .standard, settings: .defaults, scheduler: scheduler, seed: 5, logger: Self.quiet, recording: limits)
+        host.start()
+        scheduler.run(until: .zero + .seconds(seconds))
+        let recording = host.router.recording()!
+        host.stop()
+        scheduler.cancelAll()
+        return (recording, host.router)
+    }
+
+    @Test func itKeepsTheLastWindowAndDropsNothingWithinItsBound() throws {
+        let (recording, router) = Self.record(.standard, seconds: 90)
+        #expect(recording.windowS == 60)
+        #expect(recording.startS == 30)
+        #expect(recording.endS == 90)
+        #expect(recording.dropped == Recording.Counts())
+        let arrivals = recording.arrivals.atMs
+        #expect(arrivals.first! >= 30_000 && arrivals.last! < 90_000)
+        // 320 req/s for 60 s, Poisson: about 19,200.
+        #expect((17_000...21_500).contains(arrivals.count))
+        #expect(router.totals.admitted > arrivals.count + 8000)
+        #expect(recording.replicas.count == 8)
+        let sends = recording.replicas.map(\.sends.atMs.count).reduce(0, +)
+        #expect(sends >= arrivals.count - 100)
+        #expect(recording.replicas.allSatisfy { $0.sends.atMs.allSatisfy { $0 >= 30_000 } })
+        // Replicas added at the start are older than the window: no change is kept for them.
+        #expect(recording.changes.isEmpty)
+        #expect(recording.observed.arrivals == arrivals.count)
+        #expect(recording.observed.fulfillmentP99Ms != nil)
+        #expect(recording.observed.failures.isEmpty)
+    }
+
+    @Test func aFullListDropsItsOldestCountsThemAndTheWindowStartsLater() throws {
+        var limits = TrafficRecorder.Limits.standard
+        limits.arrivals = 1000
+        let (recording, router) = Self.record(limits, seconds: 20)
+        #expect(recording.arrivals.atMs.count == 1000)
+        #expect(recording.dropped.arrivals == router.totals.admitted - 1000)
+        #expect(recording.dropped.sends == 0)
+        #expect(recording.limits.arrivals == 1000)
+        // The window now starts at the oldest arrival kept, and everything else is cut there too.
+        #expect(recording.startS * 1000 == recording.arrivals.atMs[0])
+        #expect(recording.replicas.allSatisfy { $0.sends.atMs.allSatisfy { $0 >= recording.arrivals.atMs[0] } })
+    }
+
+    @Test func theMemoryBoundIsTheListsFull() {
+        let limits = TrafficRecorder.Limits.standard
+        #expect(limits.memoryBoundBytes == 250_000 * 16 + 250_000 * 24 + 250_000 * 24 + 250_000 * 24
+            + 1000 * (MemoryLayout<TrafficRecorder.ChangeEntry>.stride + 64) + 1202 * 24)
+        #expect(limits.memoryBoundBytes < 25_000_000)
+    }
+
+    @Test func aProbeWithoutAnAnswerInTimeIsRecordedAsATimeout() throws {
+        let scheduler = VirtualScheduler()
+        let host = SimulationHost(fleet: .standard, settings: .defaults, scheduler: scheduler, seed: 5, logger: Self.quiet, recording: .standard)
+        _ = host.inject(.slowProbe(delay: .milliseconds(500)), into: "r1", for: nil, by: CommandOrigin(user: "test"))
+        host.start()
+        scheduler.run(until: .zero + .seconds(5))
+        let r1 = try #require(host.router.recording()?.replicas.first { $0.id == "r1" })
+        host.stop()
+        scheduler.cancelAll()
+        let timeouts = r1.probes.answer.indices.filter { r1.probes.answer[$0] == ProbeAnswerName.timeout }
+        #expect(!timeouts.isEmpty)
+        #expect(timeouts.allSatisfy { r1.probes.roundTripMs[$0] == nil })
+    }
+}
