@@ -24,7 +24,7 @@ extension RouterSnapshot {
         case backoffTimers = "backoff_timers"
         case probeWaits = "probe_waits"
         case attemptsHistogram = "attempts_histogram"
-        case retries, events, simulation, proxy, models, trial, observer
+        case retries, events, simulation, proxy, models, trial, observer, view
     }
 
     /// Refuses a document of another schema version: a client must not misread one.
@@ -68,6 +68,7 @@ extension RouterSnapshot {
         self.models = try c.decodeIfPresent(ModelFigures.self, forKey: .models)
         self.trial = try c.decodeIfPresent(TrialStatus.self, forKey: .trial)
         self.observer = try c.decodeIfPresent(ObserverStatus.self, forKey: .observer)
+        self.view = try c.decodeIfPresent(SnapshotView.self, forKey: .view) ?? .full
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -100,6 +101,7 @@ extension RouterSnapshot {
         try c.encodeIfPresent(models, forKey: .models)
         try c.encodeIfPresent(trial, forKey: .trial)
         try c.encodeIfPresent(observer, forKey: .observer)
+        if view != .full { try c.encode(view, forKey: .view) }
     }
 }
 

@@ -44,6 +44,8 @@ public struct RouterSnapshot: Sendable, Codable {
     public var trial: TrialStatus?
     /// How the bridge observing a Ray Serve router is doing; nil for routertop's own routers.
     public var observer: ObserverStatus?
+    /// `summary` for a fleet's lighter snapshot (`view=summary`); `full` otherwise.
+    public var view: SnapshotView = .full
 
     /// True when the live backoff or probe settings differ from the start values.
     public var settingsChanged: Bool { settings != startupSettings }

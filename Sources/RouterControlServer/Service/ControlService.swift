@@ -42,6 +42,8 @@ public final class ControlService: Sendable {
         switch endpoint {
         case .snapshot:
             return eventLoop.makeSucceededFuture(.json(snapshot))
+        case .summary:
+            return eventLoop.makeSucceededFuture(.json(snapshot.summary(eventsAfter: 0)))
         case .getSettings:
             return eventLoop.makeSucceededFuture(.json(snapshot.settings))
         case .events(let after):
