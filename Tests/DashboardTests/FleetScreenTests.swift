@@ -45,6 +45,13 @@ import Testing
         #expect(screen.contains("Replicas merged over 3 routers, 1 seen differently (≠)"))
     }
 
+    @Test func aNarrowTerminalListsOnlyTheDifferingSettingsAndTheFleetsValuesInTheTitle() {
+        let screen = controller(fleet()).render(size: TerminalSize(columns: 120, rows: 40), now: UTCTime(milliseconds: 0))
+        #expect(screen.contains("fleet settings: init 0.025 mult 2 max 0.5"))
+        #expect((screen.rows(containing: "edge-b").first ?? "").contains("31ms   init 0.05*"))
+        #expect((screen.rows(containing: "edge-a").first ?? "").contains("31ms   = "))
+    }
+
     @Test func anUnreachableRouterShowsSinceWhenAndNoFigures() {
         let screen = controller(fleet(unreachableB: true)).render(size: TerminalSize(columns: 160, rows: 40),
                                                                  now: UTCTime(milliseconds: 0))

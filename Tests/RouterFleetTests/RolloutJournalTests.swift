@@ -28,7 +28,10 @@ import Testing
         #expect(rollout?.parts.map(\.entry.sequence) == [2, 8, 3, 9])
         #expect(rollout?.confirmed == ["a", "b"])
         #expect(rollout?.line.hasPrefix("rollout r-1 2026-12-02T10:00:01.000Z") == true)
-        #expect(rollout?.line.contains("2/2 routers kept it (a, b) — 4 parts") == true)
+        #expect(rollout?.line.contains("2/2 routers kept it (targets a, b) — 4 parts") == true)
+        let one = RolloutJournal(journals: [(router: "a", entries: [entry(2, "2026-12-02T10:00:01.000Z", verb: "trial", rollout: mark),
+                                                                     entry(3, "2026-12-02T10:00:03.000Z", verb: "confirm", rollout: mark)])])
+        #expect(one.rollout("r-1")?.line.contains("1/1 routers of the 1 whose journals are read kept it (targets a, b)") == true)
     }
 
     @Test func theRolloutMarkTravelsInTheJournalLine() throws {

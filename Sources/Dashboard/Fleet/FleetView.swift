@@ -6,9 +6,11 @@ import RouterFleet
 enum FleetView {
     /// The settings columns, in the order the editor lists them, with short headers.
     static let settingColumns: [(key: RouterSettingKey, header: String)] = [
-        (.initialBackoff, "INIT_S"), (.backoffMultiplier, "MULT"), (.maxBackoff, "MAX_S"), (.probeDeadline, "PROBE_S"),
-        (.maxProbeDeadline, "PMAX_S"), (.cacheTimeout, "CACHE_S"), (.modelMatchingTimeout, "MODEL_S"),
+        (.initialBackoff, "INIT"), (.backoffMultiplier, "MULT"), (.maxBackoff, "MAX"), (.probeDeadline, "PROBE"),
+        (.maxProbeDeadline, "PMAX"), (.cacheTimeout, "CACHE"), (.modelMatchingTimeout, "MODEL"),
     ]
+    /// The width of one setting's column.
+    static let settingWidth = 7
 
     static func render(fleet: Fleet, state: FleetScreenState, size: TerminalSize, now: UTCTime, ascii: Bool) -> Screen {
         var canvas = Canvas(size: size, ascii: ascii)
@@ -75,15 +77,32 @@ enum FleetView {
                                     rows: Int) -> Int {
         var y = start
         let groups = fleet.groups.map { "\($0.group) (\($0.members.count))" }.joined(separator: ", ")
-        canvas.rule("Routers: \(groups)", in: Rect(x: 0, y: y, width: canvas.width, height: 1))
-        y += 1
-        let columns: [(String, Int)] = [("NAME", 14), ("KIND", 6), ("NODE", 10), ("STATE", 28), ("IN/s", 8), ("OUT/s", 8),
+        let settings = fleet.settings
+        let columns: [(String, Int)] = [("NAME", 12), ("KIND", 6), ("NODE", 8), ("STATE", 27), ("IN/s", 7), ("OUT/s", 7),
                                         ("FAIL/s", 7), ("PEND", 5), ("TASKS", 6), ("BACKOFF", 8), ("P50", 7), ("P99", 7)]
+        let fixed = 2 + columns.reduce(0) { $0 + $1.1 }
+        // Every setting gets a column where the terminal is wide enough; otherwise one column lists
+        // the settings that differ from the fleet's, whose values the title then shows.
+        let allSettings = canvas.width >= fixed + settingColumns.count * settingWidth
+        var title = "Routers: \(groups)"
+        if !allSettings {
+            title += " · fleet settings: " + settingColumns.map { column in
+                "\(column.header.lowercased()) " + (settings.common[column.key].map(Format.setting) ?? "-")
+            }.joined(separator: " ")
+        }
+        canvas.rule(title, in: Rect(x: 0, y: y, width: canvas.width, height: 1))
+        y += 1
         var x = 2
         for (title, width) in columns { canvas.put(pad(title, width), x: x, y: y, role: .tableHeader); x += width }
-        for column in settingColumns { canvas.put(pad(column.header, 8), x: x, y: y, role: .tableHeader); x += 8 }
+        if allSettings {
+            for column in settingColumns {
+                canvas.put(pad(column.header, settingWidth), x: x, y: y, role: .tableHeader)
+                x += settingWidth
+            }
+        } else {
+            canvas.put("SETTINGS ≠ FLEET", x: x, y: y, role: .tableHeader, maxWidth: canvas.width - x)
+        }
         y += 1
-        let settings = fleet.settings
         let names = fleet.members.map(\.name)
         let selected = state.selected.flatMap { names.firstIndex(of: $0) } ?? 0
         let first = min(max(selected - rows + 1, 0), max(fleet.members.count - rows, 0))
@@ -110,13 +129,20 @@ enum FleetView {
                 canvas.put(pad(cells[index], width), x: x, y: y, role: index == 3 ? stateRole : base, maxWidth: width)
                 x += width
             }
-            if let snapshot = member.snapshot {
+            if let snapshot = member.snapshot, allSettings {
                 for column in settingColumns {
                     let differs = settings.differs(member.name, column.key)
-                    canvas.put(pad(Format.setting(snapshot.settings[column.key]) + (differs ? "*" : ""), 8), x: x, y: y,
-                               role: differs && !isSelected ? .headerChanged : base, maxWidth: 8)
-                    x += 8
+                    canvas.put(pad(Format.setting(snapshot.settings[column.key]) + (differs ? "*" : ""), settingWidth),
+                               x: x, y: y, role: differs && !isSelected ? .headerChanged : base, maxWidth: settingWidth)
+                    x += settingWidth
                 }
+            } else if let snapshot = member.snapshot {
+                let differing = settingColumns.filter { settings.differs(member.name, $0.key) }
+                let text = differing.isEmpty ? "=" : differing.map { column in
+                    "\(column.header.lowercased()) \(Format.setting(snapshot.settings[column.key]))*"
+                }.joined(separator: " ")
+                canvas.put(text, x: x, y: y, role: differing.isEmpty || isSelected ? base : .headerChanged,
+                           maxWidth: canvas.width - x)
             }
             y += 1
         }

@@ -20,13 +20,16 @@ public struct RolloutJournal: Equatable, Sendable {
             }
         }
 
-        /// `rollout r-… 2026-12-02T15:12:03.120Z initial backoff (s) 0.025 → 0.05: 3/3 routers kept it (A, B, C) — 6 parts`.
+        /// `rollout r-… 2026-12-02T15:12:03.120Z initial backoff (s) 0.025 → 0.05: 3/3 routers kept it (targets A, B, C) — 6 parts`.
         public var line: String {
             let change = parts.first { $0.entry.change.verb == "trial" || $0.entry.change.verb == "set" }?
                 .entry.change.summary ?? "settings"
             let kept = confirmed
-            return "rollout \(id) \(started) \(change): \(kept.count)/\(targets.count) routers kept it"
-                + " (\(targets.joined(separator: ", "))) — \(parts.count) parts"
+            let seen = Set(parts.map(\.router))
+            // Read from fewer journals than targets, the count says of which routers it speaks.
+            let whose = seen.count < targets.count ? " of the \(seen.count) whose journals are read" : ""
+            return "rollout \(id) \(started) \(change): \(kept.count)/\(seen.count < targets.count ? seen.count : targets.count)"
+                + " routers\(whose) kept it (targets \(targets.joined(separator: ", "))) — \(parts.count) parts"
         }
 
         public static func == (lhs: Rollout, rhs: Rollout) -> Bool {
