@@ -18,6 +18,8 @@ public final class FleetLink: Sendable {
         var snapshot: RouterSnapshot?
         /// The events received so far (a summary carries only new ones), the newest `keptEvents`.
         var events: [RouterEvent] = []
+        /// A new stream's first line is coming: it replaces the replica table instead of changing it.
+        var fresh = true
         var lastReceived: Date?
         var lostAt: Date?
         var reason = ""
@@ -83,6 +85,7 @@ public final class FleetLink: Sendable {
 
     private func openStream() {
         let target = ControlEndpoint.summaries(intervalMilliseconds: interval).request.target
+        state.withLockedValue { $0.fresh = true }
         let future = client.stream(target: target, onLine: { [weak self] line in
             self?.receive(line)
         }, onClose: { [weak self] error in
@@ -105,6 +108,12 @@ public final class FleetLink: Sendable {
             state.events += snapshot.events.filter { $0.sequence > known }
             if state.events.count > Self.keptEvents { state.events.removeFirst(state.events.count - Self.keptEvents) }
             snapshot.events = state.events
+            if snapshot.view == .summary {
+                // The stream's first line carries every replica; later ones only what changed.
+                let known = state.fresh ? [] : (state.snapshot?.replicas ?? [])
+                snapshot.replicas = RouterSnapshot.replicas(applying: snapshot, to: known)
+            }
+            state.fresh = false
             state.snapshot = snapshot
             state.lastReceived = Date()
             state.lostAt = nil

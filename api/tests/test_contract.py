@@ -171,13 +171,14 @@ class ProxyContractTests(ContractCase):
         connection.close()
 
     def test_summaries_validate_and_carry_only_new_events(self) -> None:
-        self.load(8)
         status, summary = call(self.socket, "GET", "/v1/snapshot?view=summary")
         self.assertEqual(status, 200)
         self.assertValid("snapshot", summary)
         self.assertEqual(summary["view"], "summary")
         self.assertEqual(summary["backoff_timers"], [])
-        self.assertTrue(all(replica["rate_history_per_s"] == [] for replica in summary["replicas"]))
+        self.assertEqual(summary["replicas"], [])
+        self.assertEqual(len(summary["replica_changes"]), summary["replica_count"])
+        self.assertEqual(summary["replica_count"], 2)
         connection = UnixHTTPConnection(self.socket)
         connection.request("GET", "/v1/snapshots?interval_ms=50&view=summary")
         response = connection.getresponse()
@@ -187,6 +188,10 @@ class ProxyContractTests(ContractCase):
         self.assertGreater(len(first["events"]), 0)
         second = json.loads(response.readline())
         self.assertValid("snapshot", second)
+        self.assertEqual(len(first["replica_changes"]), 2, "the first line carries every replica")
+        # Idle replicas' figures stay put: a later line carries no row at all.
+        quiet = [json.loads(response.readline())["replica_changes"] for _ in range(20)]
+        self.assertIn([], quiet, "a replica whose figures did not change is not sent again")
         seen = {event["sequence"] for event in first["events"]}
         self.assertFalse(seen & {event["sequence"] for event in second["events"]}, "an event is sent once")
         connection.close()

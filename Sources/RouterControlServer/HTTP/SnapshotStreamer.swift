@@ -16,9 +16,9 @@ final class SnapshotStreamer: Sendable {
     private let task: NIOLoopBoundBox<RepeatedTask?>
     /// Snapshots skipped because the client had not read the last one yet.
     let skipped: NIOLoopBoundBox<Int>
-    /// Summaries instead of full snapshots, each with only the events after `eventsSent`.
+    /// Summaries instead of full snapshots, each with only what changed since `sent`.
     private let summary: Bool
-    private let eventsSent: NIOLoopBoundBox<UInt64>
+    private let sent: NIOLoopBoundBox<SummaryMark>
 
     init(control: any RouterControl, channel: any Channel, interval: Duration, metrics: RouterMetrics?,
          summary: Bool = false) {
@@ -27,7 +27,7 @@ final class SnapshotStreamer: Sendable {
         self.interval = interval
         self.metrics = metrics
         self.summary = summary
-        self.eventsSent = NIOLoopBoundBox(0, eventLoop: channel.eventLoop)
+        self.sent = NIOLoopBoundBox(SummaryMark(), eventLoop: channel.eventLoop)
         self.task = NIOLoopBoundBox(nil, eventLoop: channel.eventLoop)
         self.skipped = NIOLoopBoundBox(0, eventLoop: channel.eventLoop)
     }
@@ -53,9 +53,8 @@ final class SnapshotStreamer: Sendable {
         }
         var snapshot = control.latestSnapshot()
         if summary {
-            snapshot = snapshot.summary(eventsAfter: eventsSent.value)
-            // Only a snapshot that is written moves the mark: a skipped tick's events come with the next.
-            if let last = snapshot.events.last?.sequence { eventsSent.value = last }
+            // Only a line that is written moves the mark: a skipped tick's changes come with the next.
+            (snapshot, sent.value) = snapshot.summary(after: sent.value)
         }
         guard var line = try? JSONEncoder().encode(snapshot) else { return }
         line.append(UInt8(ascii: "\n"))

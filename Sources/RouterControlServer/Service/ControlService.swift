@@ -43,7 +43,7 @@ public final class ControlService: Sendable {
         case .snapshot:
             return eventLoop.makeSucceededFuture(.json(snapshot))
         case .summary:
-            return eventLoop.makeSucceededFuture(.json(snapshot.summary(eventsAfter: 0)))
+            return eventLoop.makeSucceededFuture(.json(snapshot.summary().summary))
         case .getSettings:
             return eventLoop.makeSucceededFuture(.json(snapshot.settings))
         case .events(let after):
