@@ -79,7 +79,7 @@ for size in $sizes; do
             "env LANG=C.UTF-8 TERM=screen-256color XDG_RUNTIME_DIR=$work/run $ROUTERTOP_BIN fleet"
         tmux -S "$work/tmux" pipe-pane -t fleet "cat >> $work/terminal"
         sleep 3
-        fleet_pid=$(pgrep -f "$ROUTERTOP_BIN fleet" | head -1)
+        fleet_pid=$(pgrep -f "^$ROUTERTOP_BIN fleet" | head -1)
         router_pid=${pids[0]}
         fleet_before=$(cpu_ticks "$fleet_pid")
         router_before=$(cpu_ticks "$router_pid")
