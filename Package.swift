@@ -20,6 +20,8 @@ let package = Package(
     ],
     targets: [
         .target(name: "RouterAPI"),
+        // Many routers as data: the fleet's merged views and the rollout state machine, no I/O.
+        .target(name: "RouterFleet", dependencies: ["RouterAPI"]),
         // The change journal on disk: what the hosts give the engine to write each change before it takes effect.
         .target(name: "RouterJournal", dependencies: ["RouterAPI"]),
         // The one guarded way to read a TOML file, shared by scenario, replica and theme files.
@@ -74,6 +76,7 @@ let package = Package(
             name: "RouterAttach",
             dependencies: [
                 "RouterAPI",
+                "RouterFleet",
                 "RouterControlServer",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
@@ -85,6 +88,7 @@ let package = Package(
             name: "Dashboard",
             dependencies: [
                 "RouterAPI",
+                "RouterFleet",
                 "TOMLInput",
                 .product(name: "TOMLKit", package: "TOMLKit"),
             ]
@@ -99,6 +103,7 @@ let package = Package(
                 "RouterControlServer",
                 "RouterAttach",
                 "RouterJournal",
+                "RouterFleet",
                 "Dashboard",
                 "CNcursesw",
                 "TOMLInput",
@@ -151,6 +156,7 @@ let package = Package(
             ]
         ),
         .testTarget(name: "RouterAPITests", dependencies: ["RouterAPI"]),
+        .testTarget(name: "RouterFleetTests", dependencies: ["RouterFleet", "RouterAPI"]),
         .testTarget(
             name: "RouterJournalTests",
             dependencies: [
@@ -170,7 +176,7 @@ let package = Package(
         ),
         .testTarget(
             name: "DashboardTests",
-            dependencies: ["Dashboard", "RouterEngine", .product(name: "Logging", package: "swift-log")]
+            dependencies: ["Dashboard", "RouterEngine", "RouterFleet", .product(name: "Logging", package: "swift-log")]
         ),
         .testTarget(
             name: "RouterHTTPTests",

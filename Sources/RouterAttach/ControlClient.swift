@@ -1,4 +1,5 @@
 import Foundation
+import NIOConcurrencyHelpers
 import NIOCore
 import NIOHTTP1
 import NIOPosix
@@ -61,6 +62,45 @@ public struct ControlClient: Sendable {
         future.whenSuccess { channel in write(method: "GET", path: path, body: [], to: channel) }
         future.whenFailure { onClose($0) }
         return future
+    }
+
+    /// Sends one request and gives up after `seconds`: the answer, or why there was none.
+    public func answer(
+        method: String, target path: String, body: [UInt8] = [], within seconds: Int64 = 5
+    ) -> Result<(status: Int, body: [UInt8]), ControlClientError> {
+        let future = send(method: method, target: path, body: body)
+        let deadline = future.eventLoop.makePromise(of: (status: Int, body: [UInt8]).self)
+        // The answer and the timer race; whichever comes first completes the promise, once.
+        let settled = NIOLockedValueBox(false)
+        @Sendable func first() -> Bool {
+            settled.withLockedValue { done in
+                let wasFirst = !done
+                done = true
+                return wasFirst
+            }
+        }
+        let timer = future.eventLoop.scheduleTask(in: .seconds(seconds)) {
+            guard first() else { return }
+            deadline.fail(ControlClientError(description: "no answer within \(seconds) s"))
+        }
+        future.whenComplete { result in
+            timer.cancel()
+            guard first() else { return }
+            deadline.completeWith(result)
+        }
+        do {
+            return .success(try deadline.futureResult.wait())
+        } catch {
+            return .failure(ControlClientError(description: Self.words(error)))
+        }
+    }
+
+    /// An I/O failure in the words an operator reads (`connection refused`).
+    public static func words(_ error: any Error) -> String {
+        if let error = error as? IOError { return String(cString: strerror(error.errnoCode)).lowercased() }
+        if let error = error as? ControlClientError { return error.description }
+        if let error = error as? ChannelError, case .connectTimeout = error { return "no answer within 2 s" }
+        return "\(error)"
     }
 
     private func connect<H: ChannelInboundHandler>(

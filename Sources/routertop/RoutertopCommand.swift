@@ -22,6 +22,7 @@ struct RoutertopCommand: ParsableCommand {
         version: RoutertopVersion.text,
         subcommands: [
             WatchCommand.self, SimulateCommand.self, ReplicaCommand.self, AttachCommand.self, ListCommand.self,
+            FleetCommand.self, RolloutCommand.self,
             JournalCommand.self,
         ],
         defaultSubcommand: WatchCommand.self

@@ -45,10 +45,11 @@ class UnixHTTPConnection(http.client.HTTPConnection):
         self.sock.connect(self.socket_path)
 
 
-def call(sock: str, method: str, path: str, body: Optional[dict[str, Any]] = None) -> tuple[int, Any]:
+def call(sock: str, method: str, path: str, body: Optional[dict[str, Any]] = None,
+         headers: Optional[dict[str, str]] = None) -> tuple[int, Any]:
     connection = UnixHTTPConnection(sock)
     payload = json.dumps(body).encode() if body is not None else None
-    connection.request(method, path, body=payload)
+    connection.request(method, path, body=payload, headers=headers or {})
     response = connection.getresponse()
     data = response.read()
     connection.close()
@@ -168,6 +169,49 @@ class ProxyContractTests(ContractCase):
         for _ in range(2):
             self.assertValid("snapshot", json.loads(response.readline()))
         connection.close()
+
+    def test_summaries_validate_and_carry_only_new_events(self) -> None:
+        status, summary = call(self.socket, "GET", "/v1/snapshot?view=summary")
+        self.assertEqual(status, 200)
+        self.assertValid("snapshot", summary)
+        self.assertEqual(summary["view"], "summary")
+        self.assertEqual(summary["backoff_timers"], [])
+        self.assertEqual(summary["replicas"], [])
+        self.assertEqual(len(summary["replica_changes"]), summary["replica_count"])
+        self.assertEqual(summary["replica_count"], 2)
+        connection = UnixHTTPConnection(self.socket)
+        connection.request("GET", "/v1/snapshots?interval_ms=50&view=summary")
+        response = connection.getresponse()
+        self.assertEqual(response.status, 200)
+        first = json.loads(response.readline())
+        self.assertValid("snapshot", first)
+        self.assertGreater(len(first["events"]), 0)
+        second = json.loads(response.readline())
+        self.assertValid("snapshot", second)
+        self.assertEqual(len(first["replica_changes"]), 2, "the first line carries every replica")
+        # Idle replicas' figures stay put: a later line carries no row at all.
+        quiet = [json.loads(response.readline())["replica_changes"] for _ in range(20)]
+        self.assertIn([], quiet, "a replica whose figures did not change is not sent again")
+        seen = {event["sequence"] for event in first["events"]}
+        self.assertFalse(seen & {event["sequence"] for event in second["events"]}, "an event is sent once")
+        connection.close()
+        status, answer = call(self.socket, "GET", "/v1/snapshot?view=tiny")
+        self.assertEqual(status, 400)
+        self.assertValid("error", answer)
+
+    def test_rollout_parts_are_journaled_with_their_mark(self) -> None:
+        headers = {"x-routertop-rollout": "r-contract-1", "x-routertop-rollout-targets": "contract,other"}
+        status, answer = call(self.socket, "PUT", "/v1/settings", {"cache_timeout_s": 9}, headers=headers)
+        self.assertEqual(status, 200, answer)
+        status, journal = call(self.socket, "GET", "/v1/journal")
+        self.assertValid("journal_reply", journal)
+        part = journal["entries"][-1]
+        self.assertEqual(part["rollout"], {"rollout_id": "r-contract-1", "targets": ["contract", "other"]})
+        status, answer = call(self.socket, "PUT", "/v1/settings", {"cache_timeout_s": 10},
+                              headers={"x-routertop-rollout": "not an id"})
+        self.assertEqual(status, 400)
+        self.assertValid("error", answer)
+        call(self.socket, "PUT", "/v1/settings", {"cache_timeout_s": 10})
 
     def test_settings_commands_journal_and_errors_validate(self) -> None:
         status, settings = call(self.socket, "GET", "/v1/settings")

@@ -7,6 +7,10 @@ public enum ControlEndpoint: Equatable, Sendable {
     case snapshot
     /// A stream of snapshots, one JSON line every `intervalMilliseconds`.
     case snapshots(intervalMilliseconds: Int)
+    /// `GET /v1/snapshot?view=summary`: the lighter snapshot a fleet reads.
+    case summary
+    /// `GET /v1/snapshots?interval_ms=N&view=summary`: summaries, each with only the events not sent before.
+    case summaries(intervalMilliseconds: Int)
     case getSettings
     case putSettings
     case undoSettings
@@ -49,8 +53,8 @@ public enum ControlEndpoint: Equatable, Sendable {
     /// True when the endpoint changes the router; only callers allowed to write may use it.
     public var isWrite: Bool {
         switch self {
-        case .snapshot, .snapshots, .getSettings, .events, .trace, .traces, .metrics, .journal, .recording, .whatIf,
-             .suggest: false
+        case .snapshot, .snapshots, .summary, .summaries, .getSettings, .events, .trace, .traces, .metrics, .journal,
+             .recording, .whatIf, .suggest: false
         case .putSettings, .undoSettings, .addReplica, .drain, .undrain, .remove, .fault, .recover, .setLoad, .stop,
              .trialSettings, .confirmSettings, .revertJournal: true
         }
@@ -102,11 +106,17 @@ public enum ControlEndpoint: Equatable, Sendable {
         switch segments {
         case ["metrics"]:
             return only("GET", .metrics)
-        case ["v1", "snapshot"]:
-            return only("GET", .snapshot)
-        case ["v1", "snapshots"]:
+        case ["v1", "snapshot"], ["v1", "snapshots"]:
+            let summary: Bool
+            switch query["view"] {
+            case nil, "full": summary = false
+            case "summary": summary = true
+            case let other?:
+                return .failure(Problem(status: 400, message: "view=\(other) is not a snapshot view; it must be full or summary"))
+            }
+            guard segments[1] == "snapshots" else { return only("GET", summary ? .summary : .snapshot) }
             return number("interval_ms", default: defaultStreamInterval, in: streamIntervals)
-                .flatMap { only("GET", .snapshots(intervalMilliseconds: $0)) }
+                .flatMap { only("GET", summary ? .summaries(intervalMilliseconds: $0) : .snapshots(intervalMilliseconds: $0)) }
         case ["v1", "settings"]:
             if method == "PUT", query["confirm_within_s"] != nil {
                 return number("confirm_within_s", default: 0, in: 1...TrialStatus.maxSeconds)
@@ -176,6 +186,8 @@ public enum ControlEndpoint: Equatable, Sendable {
         switch self {
         case .snapshot: return ("GET", "/v1/snapshot")
         case .snapshots(let interval): return ("GET", "/v1/snapshots?interval_ms=\(interval)")
+        case .summary: return ("GET", "/v1/snapshot?view=summary")
+        case .summaries(let interval): return ("GET", "/v1/snapshots?interval_ms=\(interval)&view=summary")
         case .getSettings: return ("GET", "/v1/settings")
         case .putSettings: return ("PUT", "/v1/settings")
         case .undoSettings: return ("POST", "/v1/settings/undo")

@@ -133,12 +133,17 @@ public struct CommandOrigin: Equatable, Sendable, Codable, CustomStringConvertib
     public var uid: UInt32?
     /// The path the command came by, for the journal (nil: the dashboard of this process).
     public var via: ChangeVia?
+    /// The rollout the command is part of, journaled with the change.
+    public var rollout: RolloutMark? = nil
 
-    public init(user: String, address: String? = nil, uid: UInt32? = nil, via: ChangeVia? = nil) {
+    public init(
+        user: String, address: String? = nil, uid: UInt32? = nil, via: ChangeVia? = nil, rollout: RolloutMark? = nil
+    ) {
         self.user = user
         self.address = address
         self.uid = uid
         self.via = via
+        self.rollout = rollout
     }
 
     public var description: String {

@@ -61,10 +61,12 @@ public struct JournalEntry: Equatable, Sendable, Codable {
     public var reason: String?
     /// Why the router made the change by itself (a trial that timed out), or what it reverts to.
     public var note: String?
+    /// The rollout this change is part of, when one router of many took it (`rollout` in JSON).
+    public var rollout: RolloutMark? = nil
 
     public init(
         sequence: UInt64 = 0, time: String = "", who: JournalWho, change: ChangeRecord, result: JournalResult,
-        reason: String? = nil, note: String? = nil
+        reason: String? = nil, note: String? = nil, rollout: RolloutMark? = nil
     ) {
         self.sequence = sequence
         self.time = time
@@ -73,12 +75,13 @@ public struct JournalEntry: Equatable, Sendable, Codable {
         self.result = result
         self.reason = reason
         self.note = note
+        self.rollout = rollout
     }
 
     enum CodingKeys: String, CodingKey {
         case sequence
         case time = "time_utc"
-        case who, result, reason, note
+        case who, result, reason, note, rollout
         case what, target, verb, old, new
         // How journals written by routertop before the version-1 contract named these; read, never written.
         case earlierSequence = "seq"
@@ -101,6 +104,7 @@ public struct JournalEntry: Equatable, Sendable, Codable {
         result = try container.decode(JournalResult.self, forKey: .result)
         reason = try container.decodeIfPresent(String.self, forKey: .reason)
         note = try container.decodeIfPresent(String.self, forKey: .note)
+        rollout = try container.decodeIfPresent(RolloutMark.self, forKey: .rollout)
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -116,6 +120,7 @@ public struct JournalEntry: Equatable, Sendable, Codable {
         try container.encode(result, forKey: .result)
         try container.encodeIfPresent(reason, forKey: .reason)
         try container.encodeIfPresent(note, forKey: .note)
+        try container.encodeIfPresent(rollout, forKey: .rollout)
     }
 
     /// One line for a terminal: "#12 2026-12-01T10:14:03.123Z alice (api) settings set: … applied".
@@ -123,8 +128,9 @@ public struct JournalEntry: Equatable, Sendable, Codable {
         let outcome = result == .applied ? "applied" : "refused: \(reason ?? "")"
         let from = who.sshClient.map { " from \($0)" } ?? ""
         let why = note.map { " (\($0))" } ?? ""
+        let part = rollout.map { " [rollout \($0.id)]" } ?? ""
         return "#\(sequence) \(time) \(who.login)\(from) (\(who.via.rawValue)) \(change.subject.rawValue) "
-            + "\(change.verb): \(change.summary)\(why) — \(outcome)"
+            + "\(change.verb): \(change.summary)\(why)\(part) — \(outcome)"
     }
 }
 

@@ -24,7 +24,10 @@ extension RouterSnapshot {
         case backoffTimers = "backoff_timers"
         case probeWaits = "probe_waits"
         case attemptsHistogram = "attempts_histogram"
-        case retries, events, simulation, proxy, models, trial, observer
+        case retries, events, simulation, proxy, models, trial, observer, view
+        case replicaChanges = "replica_changes"
+        case replicasGone = "replicas_gone"
+        case replicaCount = "replica_count"
     }
 
     /// Refuses a document of another schema version: a client must not misread one.
@@ -68,6 +71,10 @@ extension RouterSnapshot {
         self.models = try c.decodeIfPresent(ModelFigures.self, forKey: .models)
         self.trial = try c.decodeIfPresent(TrialStatus.self, forKey: .trial)
         self.observer = try c.decodeIfPresent(ObserverStatus.self, forKey: .observer)
+        self.view = try c.decodeIfPresent(SnapshotView.self, forKey: .view) ?? .full
+        self.replicaChanges = try c.decodeIfPresent([ReplicaSummary].self, forKey: .replicaChanges)
+        self.replicasGone = try c.decodeIfPresent([ReplicaID].self, forKey: .replicasGone)
+        self.replicaCount = try c.decodeIfPresent(Int.self, forKey: .replicaCount)
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -100,6 +107,10 @@ extension RouterSnapshot {
         try c.encodeIfPresent(models, forKey: .models)
         try c.encodeIfPresent(trial, forKey: .trial)
         try c.encodeIfPresent(observer, forKey: .observer)
+        if view != .full { try c.encode(view, forKey: .view) }
+        try c.encodeIfPresent(replicaChanges, forKey: .replicaChanges)
+        try c.encodeIfPresent(replicasGone, forKey: .replicasGone)
+        try c.encodeIfPresent(replicaCount, forKey: .replicaCount)
     }
 }
 

@@ -44,6 +44,14 @@ public struct RouterSnapshot: Sendable, Codable {
     public var trial: TrialStatus?
     /// How the bridge observing a Ray Serve router is doing; nil for routertop's own routers.
     public var observer: ObserverStatus?
+    /// `summary` for a fleet's lighter snapshot (`view=summary`); `full` otherwise.
+    public var view: SnapshotView = .full
+    /// A summary's replicas whose figures changed since the stream's last line (all on the first).
+    public var replicaChanges: [ReplicaSummary]? = nil
+    /// A summary's replicas removed since the stream's last line.
+    public var replicasGone: [ReplicaID]? = nil
+    /// A summary's number of replicas (its `replicas` is empty).
+    public var replicaCount: Int? = nil
 
     /// True when the live backoff or probe settings differ from the start values.
     public var settingsChanged: Bool { settings != startupSettings }

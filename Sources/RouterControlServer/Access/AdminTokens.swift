@@ -44,6 +44,9 @@ public struct AdminTokens: Sendable {
         return .success(AdminTokens(entries: entries))
     }
 
+    /// The token a client presents: the file's first.
+    public var clientToken: String { String(decoding: entries[0].token, as: UTF8.self) }
+
     /// The label of the token `presented` matches, compared in constant time.
     ///
     /// Every entry is compared in full, whatever matches, so the time taken says nothing about

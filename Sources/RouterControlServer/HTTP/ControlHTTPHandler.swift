@@ -160,6 +160,13 @@ final class ControlHTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
                 caller.origin.via = head.headers.first(name: "x-routertop-via") == "attach" ? .attach : .api
                 caller.origin.uid = PeerLogin.uid(of: caller.origin.user, transport: transport)
                 caller.session = head.headers.first(name: "x-routertop-session").flatMap { $0.isEmpty ? nil : $0 }
+                switch RolloutMark.parse(id: head.headers.first(name: RolloutMark.idHeader),
+                                         targets: head.headers.first(name: RolloutMark.targetsHeader)) {
+                case .failure(let problem):
+                    handler.write(.problem(problem), keepAlive: head.isKeepAlive, head: head, context: context)
+                    return
+                case .success(let rollout): caller.origin.rollout = rollout
+                }
                 handler.answer(endpoint, body: body, caller: caller, head: head, context: context)
             }
         }
@@ -169,9 +176,16 @@ final class ControlHTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
         _ endpoint: ControlEndpoint, body: Data, caller: ControlCaller, head: HTTPRequestHead,
         context: ChannelHandlerContext
     ) {
-        if case .snapshots(let interval) = endpoint {
+        let stream: (interval: Int, summary: Bool)?
+        switch endpoint {
+        case .snapshots(let interval): stream = (interval, false)
+        case .summaries(let interval): stream = (interval, true)
+        default: stream = nil
+        }
+        if let stream {
             let streamer = SnapshotStreamer(control: service.control, channel: context.channel,
-                                            interval: .milliseconds(Int64(interval)), metrics: service.metrics)
+                                            interval: .milliseconds(Int64(stream.interval)), metrics: service.metrics,
+                                            summary: stream.summary)
             state = .streaming(streamer)
             streamSession = caller.session
             var headers = HTTPHeaders()

@@ -16,12 +16,18 @@ final class SnapshotStreamer: Sendable {
     private let task: NIOLoopBoundBox<RepeatedTask?>
     /// Snapshots skipped because the client had not read the last one yet.
     let skipped: NIOLoopBoundBox<Int>
+    /// Summaries instead of full snapshots, each with only what changed since `sent`.
+    private let summary: Bool
+    private let sent: NIOLoopBoundBox<SummaryMark>
 
-    init(control: any RouterControl, channel: any Channel, interval: Duration, metrics: RouterMetrics?) {
+    init(control: any RouterControl, channel: any Channel, interval: Duration, metrics: RouterMetrics?,
+         summary: Bool = false) {
         self.control = control
         self.channel = channel
         self.interval = interval
         self.metrics = metrics
+        self.summary = summary
+        self.sent = NIOLoopBoundBox(SummaryMark(), eventLoop: channel.eventLoop)
         self.task = NIOLoopBoundBox(nil, eventLoop: channel.eventLoop)
         self.skipped = NIOLoopBoundBox(0, eventLoop: channel.eventLoop)
     }
@@ -45,7 +51,12 @@ final class SnapshotStreamer: Sendable {
             metrics?.snapshotSkipped()
             return
         }
-        guard var line = try? JSONEncoder().encode(control.latestSnapshot()) else { return }
+        var snapshot = control.latestSnapshot()
+        if summary {
+            // Only a line that is written moves the mark: a skipped tick's changes come with the next.
+            (snapshot, sent.value) = snapshot.summary(after: sent.value)
+        }
+        guard var line = try? JSONEncoder().encode(snapshot) else { return }
         line.append(UInt8(ascii: "\n"))
         let part = HTTPServerResponsePart.body(.byteBuffer(channel.allocator.buffer(bytes: line)))
         channel.writeAndFlush(part, promise: nil)

@@ -46,6 +46,8 @@ public final class ControlService: Sendable {
         switch endpoint {
         case .snapshot:
             return eventLoop.makeSucceededFuture(.json(snapshot))
+        case .summary:
+            return eventLoop.makeSucceededFuture(.json(snapshot.summary().summary))
         case .getSettings:
             return eventLoop.makeSucceededFuture(.json(snapshot.settings))
         case .events(let after):

@@ -6,7 +6,8 @@ extension Router {
         note: String? = nil
     ) -> JournalWriteError? {
         guard let journal else { return nil }
-        let entry = JournalEntry(who: JournalWho(origin), change: change, result: result, reason: reason, note: note)
+        let entry = JournalEntry(who: JournalWho(origin), change: change, result: result, reason: reason, note: note,
+                                 rollout: origin.rollout)
         switch journal.append(entry) {
         case .success: return nil
         case .failure(let error):

@@ -76,7 +76,7 @@ extension Router {
         trialTimer?.cancel()
         trialTimer = nil
         let who = CommandOrigin(user: running.origin.user, address: running.origin.address, uid: running.origin.uid,
-                                via: .router)
+                                via: .router, rollout: running.origin.rollout)
         if settingsUndo.last == running.previous { settingsUndo.removeLast() }
         let result = changeSettings(to: running.previous, by: who, verb: "revert", note: "trial \(why)",
                                     remember: false, duringTrial: true)

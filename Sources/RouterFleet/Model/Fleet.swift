@@ -1,0 +1,32 @@
+import RouterAPI
+
+/// Every router of the fleet at one moment, and the views computed over them: pure data, no I/O.
+///
+/// The views are computed once, when the fleet is made (once per refresh), not per frame: merging
+/// 16 routers of 1,024 replicas each is the fleet screen's largest cost.
+public struct Fleet: Sendable {
+    /// In name order; the screen selects by index into this.
+    public let members: [FleetMember]
+    /// The routers answering now, with their snapshots.
+    public let live: [(name: String, snapshot: RouterSnapshot)]
+    /// Members per group (`app/deployment` for Ray routers, the kind otherwise), groups in name order.
+    public let groups: [(group: String, members: [String])]
+    /// The fleet's most common value of each setting and the routers that differ from it.
+    public let settings: FleetSettings
+    /// The replicas merged over the live routers, by id.
+    public let replicas: [FleetReplica]
+
+    public init(members: [FleetMember]) {
+        self.members = members.sorted { $0.name < $1.name }
+        let live = self.members.compactMap { member in member.snapshot.map { (name: member.name, snapshot: $0) } }
+        self.live = live
+        var grouped: [String: [String]] = [:]
+        for member in self.members { grouped[member.group, default: []].append(member.name) }
+        self.groups = grouped.keys.sorted().map { ($0, grouped[$0] ?? []) }
+        self.settings = FleetSettings(live)
+        self.replicas = FleetReplica.merge(live)
+    }
+
+    /// The live routers' events in wall-clock order, newest last, at most `limit`.
+    public func events(limit: Int) -> [FleetEvent] { FleetEvent.merge(live, limit: limit) }
+}
