@@ -4,15 +4,16 @@ import Synchronization
 /// Command results, delivered on the router's thread and read on the UI thread at the next frame.
 final class CommandInbox: Sendable {
     struct Delivery: Sendable {
-        /// The command sent, which decides what its result means; `what` only names it for people.
-        var command: RouterCommand
+        /// The command sent, which decides what its result means (nil for the screen's own work, such as
+        /// writing a file); `what` only names it for people.
+        var command: RouterCommand?
         var what: String
         var result: CommandResult
     }
 
     private let deliveries = Mutex<[Delivery]>([])
 
-    func deliver(_ result: CommandResult, for command: RouterCommand, what: String) {
+    func deliver(_ result: CommandResult, for command: RouterCommand?, what: String) {
         deliveries.withLock { $0.append(Delivery(command: command, what: what, result: result)) }
     }
 

@@ -153,11 +153,11 @@ public final class DashboardController {
                 DispatchQueue.global().async {
                     switch result {
                     case .failure(let error):
-                        inbox.deliver(.refused(error.message), for: "export recording")
+                        inbox.deliver(.refused(error.message), for: nil, what: "export recording")
                     case .success(let recording):
                         switch RecordingExporter.export(recording, to: directory) {
-                        case .success(let path): inbox.deliver(.done("written to \(path)"), for: "export recording")
-                        case .failure(let error): inbox.deliver(.refused("\(error.path): \(error.reason)"), for: "export recording")
+                        case .success(let path): inbox.deliver(.done("written to \(path)"), for: nil, what: "export recording")
+                        case .failure(let error): inbox.deliver(.refused("\(error.path): \(error.reason)"), for: nil, what: "export recording")
                         }
                     }
                 }
@@ -265,7 +265,7 @@ public final class DashboardController {
             case .refused(let reason):
                 if delivery.command == .stopRouting { state.stoppingRouter = false }
                 // A refused change makes no event.
-                if delivery.command.changesSettings { ownSettingsChanges = max(0, ownSettingsChanges - 1) }
+                if delivery.command?.changesSettings == true { ownSettingsChanges = max(0, ownSettingsChanges - 1) }
                 state.status = DashboardState.Status(text: "\(delivery.what) refused: \(reason)", kind: .refused)
             }
         }
