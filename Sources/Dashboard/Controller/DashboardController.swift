@@ -32,6 +32,7 @@ public final class DashboardController {
         self.configuration = configuration
         self.theme = theme
         self.state = DashboardState(refreshMilliseconds: configuration.refreshMilliseconds)
+        state.canRestartRouter = configuration.restartRouter != nil
     }
 
     /// True once the operator asked to quit.
@@ -62,7 +63,9 @@ public final class DashboardController {
     /// The whole frame at `size`, from the latest snapshot (or the frozen one while paused).
     public func render(size: TerminalSize) -> Screen {
         applyDeliveries()
+        let wasStopped = state.connection.routerStopped
         state.connection = control.connection
+        if state.connection.routerStopped, !wasStopped { state.routerStopped() }
         state.connectionText = state.connection.text(now: Date())
         let snapshot = sampler.apply(to: state.pausedSnapshot ?? control.latestSnapshot())
         announceOthersChanges(in: snapshot)
@@ -139,6 +142,12 @@ public final class DashboardController {
         case .loadJournal:
             let journalInbox = self.journalInbox
             control.journal { journalInbox.deliver($0) }
+        case .restartRouter:
+            guard let restart = configuration.restartRouter else { return }
+            state.status = DashboardState.Status(text: "starting the router again with the same command line", kind: .info)
+            let inbox = self.inbox
+            // Starting waits for the router's socket; the screen keeps drawing meanwhile.
+            Thread.detachNewThread { inbox.deliver(restart(), for: "start the router") }
         }
     }
 

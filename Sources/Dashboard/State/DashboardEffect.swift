@@ -10,4 +10,6 @@ enum DashboardEffect: Equatable {
     case nextTheme
     /// Fetch the router's change journal for the journal view.
     case loadJournal
+    /// Start the router process again with the command line that started it (proxy mode).
+    case restartRouter
 }

@@ -59,6 +59,8 @@ struct DashboardState {
     /// How the router is reached, and the words the header shows for it ("" in process).
     var connection: ConnectionState = .inProcess
     var connectionText = ""
+    /// This dashboard started the router process and can start it again (`r` once it is gone).
+    var canRestartRouter = false
     /// A destructive key waiting for `y`: what it does, in words, and the effects it would have.
     struct Confirmation {
         var question: String

@@ -34,7 +34,8 @@ struct FrameRenderer {
 
         HeaderView.draw(&canvas, in: layout.header, snapshot: snapshot, paused: state.isPaused,
                         readOnly: configuration.readOnly, refreshMilliseconds: state.refreshMilliseconds,
-                        themeName: themeName, connection: (state.connectionText, state.connection.isStale))
+                        themeName: themeName, connection: (state.connectionText, state.connection.isStale,
+                                                  state.connection.routerStopped))
         if let banner = layout.banner {
             canvas.fill(banner, role: .bannerReadOnly)
             canvas.put(" READ-ONLY: watching only; edits, faults and replica changes are refused", in: banner, row: 0,
@@ -74,7 +75,7 @@ struct FrameRenderer {
         _ canvas: inout Canvas, layout: FrameLayout, order: [Int], events: [RouterEvent], state: inout DashboardState
     ) {
         ReplicaTableView.draw(&canvas, in: layout.table, snapshot: snapshot, order: order, state: state,
-                              focused: state.focus == .replicas)
+                              focused: state.focus == .replicas, lastKnown: state.connection.routerStopped)
         if let timers = layout.timers {
             BackoffTimersView.draw(&canvas, in: timers, snapshot: snapshot, scroll: &state.timersScroll,
                                    focused: state.focus == .timers)

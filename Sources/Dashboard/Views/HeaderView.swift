@@ -4,7 +4,7 @@ import RouterAPI
 enum HeaderView {
     static func draw(
         _ canvas: inout Canvas, in rect: Rect, snapshot: RouterSnapshot, paused: Bool, readOnly: Bool,
-        refreshMilliseconds: Int, themeName: String, connection: (text: String, stale: Bool) = ("", false)
+        refreshMilliseconds: Int, themeName: String, connection: (text: String, stale: Bool, stopped: Bool) = ("", false, false)
     ) {
         canvas.fill(rect, role: .headerLabel)
         var first = SegmentLine()
@@ -14,7 +14,7 @@ enum HeaderView {
         if connection.stale {
             // A lost or stale connection is news: it leads the line. "connected", the normal
             // case, goes with the mode on the second line and leaves this one to the figures.
-            first.add(0, (" " + connection.text + " ", .headerPaused))
+            first.add(0, (" " + connection.text + " ", connection.stopped ? .headerAlarm : .headerPaused))
         }
         if let trial = snapshot.trial { first.add(0, (" " + trial.headerText + " ", .headerPaused)) }
         if let observer = snapshot.observer {
