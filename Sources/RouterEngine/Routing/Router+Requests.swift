@@ -2,9 +2,11 @@ extension Router {
     /// Admits a request. `onFinish` is called exactly once: when a replica completes it, or when it
     /// fails with a reason (possibly before `submit` returns, when the pending queue is full).
     /// A request with a `model` is routed to replicas holding it (multiplexing); one without routes by locality.
+    /// `externalID` is the id it came with from outside (a client's `X-Request-Id`), kept in its trace.
     @discardableResult
     public func submit(
-        model: String? = nil, payload: AnyObject? = nil, onFinish: @escaping (RequestResult) -> Void
+        model: String? = nil, externalID: String? = nil, payload: AnyObject? = nil,
+        onFinish: @escaping (RequestResult) -> Void
     ) -> RequestID {
         lastRequestNumber += 1
         let id = RequestID(lastRequestNumber)
@@ -16,6 +18,8 @@ extension Router {
             noteShed()
             if isTracing {
                 var trace = RequestTrace(request: id.rawValue, admittedMs: traceMilliseconds(now), admittedUTC: scheduler.utc(now))
+                trace.externalID = externalID
+                trace.model = model
                 trace.finish(outcome: FailureReason.shed.rawValue, replica: nil, atMs: traceMilliseconds(now))
                 keep(trace)
             }
@@ -30,6 +34,8 @@ extension Router {
         }
         if isTracing {
             request.trace = RequestTrace(request: id.rawValue, admittedMs: traceMilliseconds(now), admittedUTC: scheduler.utc(now))
+            request.trace?.externalID = externalID
+            request.trace?.model = model
         }
         requests[id] = request
         enqueue(request)
