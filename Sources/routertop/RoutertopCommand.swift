@@ -96,6 +96,7 @@ struct WatchCommand: ParsableCommand {
         dashboard.exportDirectory = defaultExportDirectory(environment: ProcessInfo.processInfo.environment)
         dashboard.readOnly = startup.readOnly
         dashboard.ascii = display.ascii
+        dashboard.utcClock = display.utc
         let status = TerminalDashboard.run(control: JournaledControl(live, journal: journal.file), configuration: dashboard,
                                            themeName: startup.theme)
         if status != 0 { throw ExitCode(status) }

@@ -96,7 +96,7 @@ struct DashboardState {
     }
 
     mutating func notice(_ text: String, kind: RouterEvent.Kind, at time: EngineTime) {
-        notices.append(RouterEvent(time: time, kind: kind, message: text))
+        notices.append(RouterEvent(time: time, timeUTC: .now(), kind: kind, message: text))
         if notices.count > 50 { notices.removeFirst(notices.count - 50) }
     }
 

@@ -47,7 +47,7 @@ struct FrameRenderer {
             drawMain(&canvas, layout: layout, order: order, events: events, state: &state)
         case .detail(let id):
             DetailView.draw(&canvas, in: layout.body, snapshot: snapshot, id: id, position: ids.firstIndex(of: id),
-                            count: ids.count, events: events)
+                            count: ids.count, events: events, utc: configuration.utcClock)
         case .models:
             ModelsView.draw(&canvas, in: layout.body, figures: snapshot.models, scroll: &state.modelsScroll)
         }
@@ -82,7 +82,7 @@ struct FrameRenderer {
         }
         if let eventsRect = layout.events {
             EventLogView.draw(&canvas, in: eventsRect, events: events, title: "Events", scroll: &state.eventsScroll,
-                              focused: state.focus == .events)
+                              focused: state.focus == .events, utc: configuration.utcClock)
         }
     }
 

@@ -45,6 +45,7 @@ enum AttachedProxy {
         dashboard.exportDirectory = defaultExportDirectory(environment: ProcessInfo.processInfo.environment)
         dashboard.readOnly = startup.readOnly
         dashboard.ascii = display.ascii
+        dashboard.utcClock = display.utc
         // This dashboard started the router (or finds none where it would start one): `r` starts
         // it again with the same command line once it is gone.
         remote.watchRouterProcess { spawned.withLockedValue { $0?.hasExited() ?? false } }
