@@ -180,7 +180,7 @@ public final class DashboardController {
         if let reply = journalInbox.take(), state.journalView != nil {
             switch reply {
             case .success(let journal):
-                state.journalView?.entries = journal.entries
+                state.journalView?.replaceEntries(journal.entries)
                 state.journalView?.problems = journal.problems
             case .failure(let error):
                 state.journalView?.entries = []

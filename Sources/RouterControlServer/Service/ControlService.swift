@@ -87,9 +87,8 @@ public final class ControlService: Sendable {
         guard entries.contains(where: { $0.sequence == sequence }) else {
             return .failure(.init(status: 404, message: "the journal has no entry #\(sequence)"))
         }
-        guard let settings = JournalReplay.settings(after: sequence, in: entries) else {
-            return .failure(.init(status: 409, message: "no settings change was applied at or before #\(sequence); nothing to revert to"))
-        }
+        // Before any settings change, the settings just after an entry are those the router started with.
+        let settings = JournalReplay.settings(after: sequence, in: entries) ?? control.latestSnapshot().startupSettings
         return .success(.revertSettings(settings, entry: sequence))
     }
 
