@@ -189,6 +189,16 @@ extension Router {
                 setState(replica, .unavailable, because: "connection refused")
             }
             refused(request, by: replica, queueLength: nil, full: false)
+        case .actorUnavailable:
+            // Ray's router marks the replica unavailable and routes the request again at once.
+            traceSendEnded(request, outcome: "actor_unavailable", requeue: "reroute")
+            retries.unavailableSends += 1
+            noteReplicaError(replica, cause: "unavailable")
+            if replica.state == .healthy, !replica.countsLocally {
+                setState(replica, .unavailable, because: "a request sent to it found it unavailable")
+            }
+            enqueue(request)
+            ensureTasks()
         }
         forgetIfIdle(replica)
     }
