@@ -63,7 +63,9 @@ final class InstantAdmission: RequestAdmission {
         self.shedAtOnce = shedAtOnce
     }
 
-    func submit(model: String?, payload: AnyObject?, onFinish: @escaping (RequestResult) -> Void) -> RequestID {
+    func submit(
+        model: String?, externalID: String?, payload: AnyObject?, onFinish: @escaping (RequestResult) -> Void
+    ) -> RequestID {
         next += 1
         let id = RequestID(next)
         if shedAtOnce {

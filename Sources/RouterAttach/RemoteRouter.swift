@@ -1,6 +1,7 @@
 import Foundation
 import NIOConcurrencyHelpers
 import NIOCore
+import NIOPosix
 import RouterAPI
 
 /// A router in another process, reached through its control API: the dashboard's `RouterControl`
@@ -8,6 +9,8 @@ import RouterAPI
 ///
 /// Keeps one snapshot stream open. When it breaks, the last snapshot stays (the header says
 /// "reconnecting since …") and the stream is opened again with backoff (0.1 s doubling to 5 s).
+/// A socket that refuses (nothing listens: the process is gone), or a watched router process that
+/// has exited, makes the connection `stopped` rather than `reconnecting`.
 public final class RemoteRouter: RouterControl, Sendable {
     private struct State {
         var snapshot: RouterSnapshot
@@ -17,6 +20,12 @@ public final class RemoteRouter: RouterControl, Sendable {
         var retryDelay: Duration = .milliseconds(100)
         var stream: (any Channel)?
         var stopped = false
+        /// The last attempt to open the stream was refused: no process listens at the address.
+        var refused = false
+        /// A reconnection is scheduled and has not started; `reconnectNow()` may take it over.
+        var reconnectScheduled: Scheduled<Void>?
+        /// Says whether the router process this dashboard started has exited (proxy mode only).
+        var routerExited: (@Sendable () -> Bool)?
         /// Snapshot lines received and their bytes, for the measurement script.
         var received = 0
         var receivedBytes = 0
@@ -93,7 +102,10 @@ public final class RemoteRouter: RouterControl, Sendable {
         let now = Date()
         let staleAfter = max(Double(interval) * 3 / 1000, 2)
         return state.withLockedValue { state in
-            if let lostAt = state.lostAt { return .reconnecting(address: address, since: lostAt) }
+            if let lostAt = state.lostAt {
+                if state.refused || state.routerExited?() == true { return .stopped(address: address, since: lostAt) }
+                return .reconnecting(address: address, since: lostAt)
+            }
             if now.timeIntervalSince(state.lastReceived) > staleAfter {
                 return .stale(address: address, since: state.lastReceived)
             }
@@ -151,17 +163,37 @@ public final class RemoteRouter: RouterControl, Sendable {
     public func stop() {
         let stream = state.withLockedValue { state -> (any Channel)? in
             state.stopped = true
+            state.reconnectScheduled?.cancel()
+            state.reconnectScheduled = nil
             return state.stream
         }
         try? stream?.close().wait()
+    }
+
+    /// Watches the router process this dashboard started: once `exited` says so while the stream
+    /// is down, the connection is `stopped`, without waiting for the socket to refuse.
+    public func watchRouterProcess(exited: @escaping @Sendable () -> Bool) {
+        state.withLockedValue { $0.routerExited = exited }
+    }
+
+    /// Opens the stream now rather than after the backoff, as when the router was just started again.
+    public func reconnectNow() {
+        let waiting = state.withLockedValue { state -> Bool in
+            guard let scheduled = state.reconnectScheduled else { return false }
+            scheduled.cancel()
+            state.reconnectScheduled = nil
+            state.retryDelay = .milliseconds(100)
+            return true
+        }
+        if waiting { openStream() }
     }
 
     private func openStream() {
         let target = ControlEndpoint.snapshots(intervalMilliseconds: interval).request.target
         let future = streamClient.stream(target: target, onLine: { [weak self] line in
             self?.receive(line)
-        }, onClose: { [weak self] _ in
-            self?.streamClosed()
+        }, onClose: { [weak self] error in
+            self?.streamClosed(error)
         })
         future.whenSuccess { [weak self] channel in
             self?.state.withLockedValue { $0.stream = channel }
@@ -175,6 +207,7 @@ public final class RemoteRouter: RouterControl, Sendable {
             state.snapshot = snapshot
             state.lastReceived = Date()
             state.lostAt = nil
+            state.refused = false
             state.retryDelay = .milliseconds(100)
             state.received += 1
             state.receivedBytes += line.count + 1
@@ -194,19 +227,38 @@ public final class RemoteRouter: RouterControl, Sendable {
         }
     }
 
-    private func streamClosed() {
-        let delay = state.withLockedValue { state -> Duration? in
+    private func streamClosed(_ error: (any Error)?) {
+        let refused = error.map(Self.isRefusal) ?? false
+        let loop = client.group.next()
+        state.withLockedValue { state in
             state.stream = nil
-            guard !state.stopped else { return nil }
+            guard !state.stopped else { return }
             if state.lostAt == nil { state.lostAt = Date() }
+            state.refused = refused
             let delay = state.retryDelay
             state.retryDelay = min(delay * 2, .seconds(5))
-            return delay
+            state.reconnectScheduled = loop.scheduleTask(in: .nanoseconds(delay.nanosecondsClamped)) { [weak self] in
+                self?.scheduledReconnect()
+            }
         }
-        guard let delay else { return }
-        client.group.next().scheduleTask(in: .nanoseconds(delay.nanosecondsClamped)) { [weak self] in
-            self?.openStream()
+    }
+
+    private func scheduledReconnect() {
+        let due = state.withLockedValue { state -> Bool in
+            guard state.reconnectScheduled != nil, !state.stopped else { return false }
+            state.reconnectScheduled = nil
+            return true
         }
+        if due { openStream() }
+    }
+
+    /// True when nothing listens at the address: a refused connection, or a socket file that is gone.
+    static func isRefusal(_ error: any Error) -> Bool {
+        if let error = error as? IOError { return [ECONNREFUSED, ENOENT].contains(error.errnoCode) }
+        if let error = error as? NIOConnectionError {
+            return !error.connectionErrors.isEmpty && error.connectionErrors.allSatisfy { isRefusal($0.error) }
+        }
+        return false
     }
 
     private static func words(_ error: any Error) -> String {

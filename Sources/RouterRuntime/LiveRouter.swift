@@ -43,6 +43,8 @@ public final class LiveRouter: RouterControl, Sendable {
         try self.init(eventLoop: eventLoop, publishEvery: publishEvery, build: { tasks in
             let start = NIODeadline.now()
             let scheduler = VirtualScheduler()
+            // A live fleet's virtual time follows the real clock from now: its events carry the time of day.
+            scheduler.wallClockOrigin = UTCTime.now()
             let host = makeHost(scheduler)
             let bound = NIOLoopBound(scheduler, eventLoop: eventLoop)
             let interval = TimeAmount.nanoseconds(tick.nanosecondsClamped)

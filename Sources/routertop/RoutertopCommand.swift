@@ -86,7 +86,7 @@ struct WatchCommand: ParsableCommand {
             // Stop the loop while the router is still referenced: its timers hold unowned references to it.
             withExtendedLifetime(live) { try? group.syncShutdownGracefully() }
         }
-        let metrics = RouterMetrics()
+        let metrics = RouterMetrics(version: RoutertopVersion.number)
         _ = live.withHost { host in (host as? SimulationHost)?.router.traceSink = { metrics.observe($0) } }
         let control = ControlSetup.start(controlOptions, control: live, defaultName: "default", environment: environment,
                                          logger: Logger(label: "routertop.control"), metrics: metrics,
@@ -96,6 +96,7 @@ struct WatchCommand: ParsableCommand {
         dashboard.exportDirectory = defaultExportDirectory(environment: ProcessInfo.processInfo.environment)
         dashboard.readOnly = startup.readOnly
         dashboard.ascii = display.ascii
+        dashboard.utcClock = display.utc
         let status = TerminalDashboard.run(control: JournaledControl(live, journal: journal.file), configuration: dashboard,
                                            themeName: startup.theme)
         if status != 0 { throw ExitCode(status) }

@@ -1,4 +1,5 @@
 /// The version `routertop --version` prints.
 enum RoutertopVersion {
-    static let text = "routertop 0.1.0"
+    static let number = "0.1.0"
+    static let text = "routertop \(number)"
 }

@@ -1,3 +1,4 @@
+import Foundation
 import RouterAPI
 import Testing
 @testable import Dashboard
@@ -38,6 +39,9 @@ struct KeyMapTests {
             state.journalView = journal
         case .quitPrompt: state.quitPrompt = true
         case .confirmation: state.confirmation = .init(question: "kill replica-1", effects: [])
+        case .routerStopped:
+            state.connection = .stopped(address: "router.sock", since: Date(timeIntervalSince1970: 0))
+            state.canRestartRouter = true
         }
         #expect(state.keyContext == context)
         return state
@@ -81,7 +85,8 @@ struct KeyMapTests {
     }
 
     @Test func escapeLeadsOutOfEveryContextButTheMainTable() {
-        for context in KeyContext.allCases where context != .main {
+        // With the router gone there is nothing to go back to: only `r` or `q` lead out.
+        for context in KeyContext.allCases where context != .main && context != .routerStopped {
             var state = Self.state(in: context)
             _ = state.handle(.escape, snapshot: Self.snapshot(), readOnly: false)
             #expect(state.keyContext != context, "Esc stays in \(context)")

@@ -97,10 +97,49 @@ func httpGet(port: Int, path: String, headers: [String: String] = [:]) -> (statu
 
 /// One HTTP/1.1 request without a body over a plain socket; returns the status code and the body.
 func httpRequest(port: Int, method: String, path: String, headers: [String: String] = [:]) -> (status: Int, body: String)? {
+    httpResponse(port: port, method: method, path: path, headers: headers).map { ($0.status, $0.body) }
+}
+
+/// A whole answer: status, header lines and body.
+struct HTTPAnswer {
+    var status: Int
+    var headers: [(name: String, value: String)]
+    var body: String
+
+    /// The first value of the header `name`, whatever its case.
+    func header(_ name: String) -> String? {
+        headers.first { $0.name.lowercased() == name.lowercased() }?.value
+    }
+}
+
+/// One HTTP/1.1 request without a body over a plain socket; returns the whole answer, parsed.
+func httpResponse(port: Int, method: String, path: String, headers: [String: String] = [:]) -> HTTPAnswer? {
     guard let text = rawHTTPRequest(port: port, method: method, path: path, headers: headers) else { return nil }
     guard text.hasPrefix("HTTP/1.1 "), let status = Int(text.dropFirst(9).prefix(3)) else { return nil }
-    let body = text.range(of: "\r\n\r\n").map { String(text[$0.upperBound...]) } ?? ""
-    return (status, body)
+    let headEnd = text.range(of: "\r\n\r\n")
+    let body = headEnd.map { String(text[$0.upperBound...]) } ?? ""
+    let head = headEnd.map { String(text[..<$0.lowerBound]) } ?? text
+    let fields = head.components(separatedBy: "\r\n").dropFirst().compactMap { line -> (name: String, value: String)? in
+        guard let colon = line.firstIndex(of: ":") else { return nil }
+        return (String(line[..<colon]), line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces))
+    }
+    let chunked = fields.contains { $0.name.lowercased() == "transfer-encoding" && $0.value.lowercased().contains("chunked") }
+    return HTTPAnswer(status: status, headers: fields, body: chunked ? dechunked(body) : body)
+}
+
+/// A chunked body's data, without its framing.
+private func dechunked(_ framed: String) -> String {
+    var rest = Array(framed.utf8)[...]
+    var data: [UInt8] = []
+    while let lineEnd = rest.firstIndex(of: UInt8(ascii: "\r")) {
+        let sizeText = String(decoding: rest[..<lineEnd], as: UTF8.self).split(separator: ";").first.map(String.init) ?? ""
+        guard let size = Int(sizeText, radix: 16), size > 0 else { break }
+        let start = lineEnd + 2
+        guard start + size <= rest.endIndex else { break }
+        data += rest[start..<start + size]
+        rest = rest[min(start + size + 2, rest.endIndex)...]
+    }
+    return String(decoding: data, as: UTF8.self)
 }
 
 /// One HTTP/1.1 request without a body over a plain socket; returns the whole answer, head included.

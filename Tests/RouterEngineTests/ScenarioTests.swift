@@ -45,6 +45,8 @@ struct ScenarioTests {
         #expect(report.replicas.filter { $0.id != "r4" }.allSatisfy { $0.finalState == "healthy" })
         #expect(report.failed.values.reduce(0, +) == 0)
         #expect(report.retries.reroutes >= 1)
+        // r2's 5 s of unavailability: sends that found it so are routed again, as Ray's ActorUnavailableError.
+        #expect(report.retries.unavailableSends >= 1)
         // Sends keep r5's cache entry fresh, so its slow probes never hold up its traffic.
         #expect(report.replicas.first { $0.id == "r5" }!.routed > 0)
         #expect(report.params.initialBackoffS == 0.01)

@@ -10,7 +10,9 @@ private final class WaitingAdmission: RequestAdmission {
     var waiting: [RequestID: (RequestResult) -> Void] = [:]
     private var next: UInt64 = 0
 
-    func submit(model: String?, payload: AnyObject?, onFinish: @escaping (RequestResult) -> Void) -> RequestID {
+    func submit(
+        model: String?, externalID: String?, payload: AnyObject?, onFinish: @escaping (RequestResult) -> Void
+    ) -> RequestID {
         next += 1
         let id = RequestID(next)
         waiting[id] = onFinish

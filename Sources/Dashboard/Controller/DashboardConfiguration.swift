@@ -16,6 +16,11 @@ public struct DashboardConfiguration: Sendable {
     public var themeSearchDirectories: [String]
     /// Where `E` writes the settings export.
     public var exportDirectory: String
+    /// `--utc`: the event log's times of day in UTC rather than the local zone.
+    public var utcClock = false
+    /// Starts the router process again with the command line that started it, once it is gone
+    /// (`r`); nil when this dashboard did not start it. Blocks until the router answers or fails.
+    public var restartRouter: (@Sendable () -> CommandResult)?
 
     public init(
         refreshMilliseconds: Int = 500,

@@ -39,6 +39,7 @@ public final class DashboardController {
         self.configuration = configuration
         self.theme = theme
         self.state = DashboardState(refreshMilliseconds: configuration.refreshMilliseconds)
+        state.canRestartRouter = configuration.restartRouter != nil
     }
 
     /// True once the operator asked to quit.
@@ -71,7 +72,9 @@ public final class DashboardController {
         applyDeliveries()
         applyWhatIf()
         askWhatIf()
+        let wasStopped = state.connection.routerStopped
         state.connection = control.connection
+        if state.connection.routerStopped, !wasStopped { state.routerStopped() }
         state.connectionText = state.connection.text(now: Date())
         let snapshot = sampler.apply(to: state.pausedSnapshot ?? control.latestSnapshot())
         announceOthersChanges(in: snapshot)
@@ -165,6 +168,12 @@ public final class DashboardController {
         case .loadJournal:
             let journalInbox = self.journalInbox
             control.journal { journalInbox.deliver($0) }
+        case .restartRouter:
+            guard let restart = configuration.restartRouter else { return }
+            state.status = DashboardState.Status(text: "starting the router again with the same command line", kind: .info)
+            let inbox = self.inbox
+            // Starting waits for the router's socket; the screen keeps drawing meanwhile.
+            Thread.detachNewThread { inbox.deliver(restart(), for: "start the router") }
         }
     }
 
@@ -242,7 +251,7 @@ public final class DashboardController {
         if let reply = journalInbox.take(), state.journalView != nil {
             switch reply {
             case .success(let journal):
-                state.journalView?.entries = journal.entries
+                state.journalView?.replaceEntries(journal.entries)
                 state.journalView?.problems = journal.problems
             case .failure(let error):
                 state.journalView?.entries = []

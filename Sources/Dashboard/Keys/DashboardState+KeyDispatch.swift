@@ -6,6 +6,8 @@ extension DashboardState {
     /// The context the key map looks keys up in: the innermost question, input or overlay on
     /// screen, else the view.
     var keyContext: KeyContext {
+        // With the router gone, no question or edit can be answered: only starting it or quitting.
+        if connection.routerStopped { return showHelp ? .help : .routerStopped }
         if quitPrompt { return .quitPrompt }
         if confirmation != nil { return .confirmation }
         if columnChooser != nil { return .columnChooser }
@@ -43,6 +45,9 @@ extension DashboardState {
         guard let binding = KeyMap.binding(for: key, in: context) else { return .ignored }
         if binding.trialOnly, snapshot.trial == nil { return .ignored }
         if binding.refusedReadOnly, readOnly { return .refused("read-only: \(binding.name) is refused") }
+        if binding.restartsRouter, !canRestartRouter {
+            return .refused("this dashboard did not start the router; start it again with its own command")
+        }
         if binding.simulatedOnly, snapshot.mode != .simulated {
             return .refused("\(binding.name) works only on the simulated fleet; this router is a \(snapshot.mode)")
         }
@@ -136,6 +141,7 @@ extension DashboardState {
             return journalKey(binding.action, snapshot: snapshot)
         case .stopRouter, .detach, .cancelQuit: return answerQuitPrompt(binding.action)
         case .confirm, .cancelConfirmation: return answerConfirmation(binding.action)
+        case .restartRouter: return [.restartRouter]
         }
         return []
     }

@@ -20,4 +20,6 @@ enum KeyAction: Hashable, Sendable {
     case closeJournal, filterJournal, showEntry, closeEntry, offerRevert, revert, cancelRevert
     // The quit question and the destructive key's question.
     case stopRouter, detach, cancelQuit, confirm, cancelConfirmation
+    // The router is gone: start it again (proxy mode).
+    case restartRouter
 }

@@ -39,6 +39,8 @@ struct KeyBinding: Equatable, Sendable {
     var trialOnly = false
     /// What else the binding takes: the typed text, or any other key.
     var otherwise: Otherwise = .nothing
+    /// Starts the router process again: offered only by a dashboard that started it (proxy mode).
+    var restartsRouter = false
 
     /// Read-only refuses this binding.
     var refusedReadOnly: Bool { changes || writesFile }

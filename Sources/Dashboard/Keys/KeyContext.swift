@@ -13,6 +13,8 @@ enum KeyContext: CaseIterable, Hashable, Sendable {
     case quitPrompt
     /// A destructive key waiting for `y`.
     case confirmation
+    /// The router this dashboard shows is gone: start it again, or quit.
+    case routerStopped
 
     /// The three views that share the main key set.
     static let views: Set<KeyContext> = [.main, .detail, .models]

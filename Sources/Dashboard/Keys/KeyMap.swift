@@ -2,8 +2,13 @@
 enum KeyMap {
     static let bindings: [KeyBinding] = [
         KeyBinding(keys: [.character("q"), .function(10)], label: "q F10", help: "quit", name: "quit", action: .quit,
-                   contexts: KeyContext.views.union([.help])),
-        KeyBinding(keys: [.character("?"), .function(1)], label: "? F1", help: "this help", name: "help", action: .showHelp),
+                   contexts: KeyContext.views.union([.help, .routerStopped])),
+        // The router is gone: the one thing left to do besides quitting.
+        KeyBinding(keys: [.character("r")], label: "r", help: "start the router again (same command line)",
+                   name: "starting the router", action: .restartRouter, contexts: [.routerStopped], changes: true,
+                   restartsRouter: true),
+        KeyBinding(keys: [.character("?"), .function(1)], label: "? F1", help: "this help", name: "help", action: .showHelp,
+                   contexts: KeyContext.views.union([.routerStopped])),
         KeyBinding(keys: [.character("e"), .function(4)], label: "e F4", help: "edit parameters", name: "editing parameters",
                    action: .editParameters, changes: true),
         KeyBinding(keys: [.up, .character("k")], label: "↑↓ j k", help: "move / scroll", name: "up", action: .moveUp),

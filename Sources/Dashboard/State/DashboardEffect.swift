@@ -14,4 +14,6 @@ enum DashboardEffect: Equatable {
     case suggest
     /// Write the router's recording of its recent traffic to a file.
     case exportRecording
+    /// Start the router process again with the command line that started it (proxy mode).
+    case restartRouter
 }

@@ -20,9 +20,8 @@ extension DashboardState {
             return [.send(.revertSettings(offer.settings, entry: offer.sequence), what: "revert to #\(offer.sequence)")]
         case .offerRevert:
             guard let entry = view.selectedEntry else { return [] }
-            guard let target = JournalReplay.settings(after: entry.sequence, in: view.entries ?? []) else {
-                return refuse("no settings change was applied at or before #\(entry.sequence)")
-            }
+            // Before any settings change, the settings just after an entry are those the router started with.
+            let target = JournalReplay.settings(after: entry.sequence, in: view.entries ?? []) ?? snapshot.startupSettings
             let differences = SettingsDifference.between(snapshot.settings, target)
             guard !differences.isEmpty else {
                 status = Status(text: "the live settings already equal those just after #\(entry.sequence)", kind: .info)

@@ -44,7 +44,7 @@ extension DashboardState {
     /// True when quitting this dashboard would leave a router routing real traffic in another
     /// process, so `q` asks whether to stop it.
     private func routesElsewhere(_ snapshot: RouterSnapshot) -> Bool {
-        guard connection != .inProcess, case .proxy = snapshot.mode else { return false }
+        guard connection != .inProcess, !connection.routerStopped, case .proxy = snapshot.mode else { return false }
         return true
     }
 

@@ -14,6 +14,20 @@ extension DashboardState {
         return []
     }
 
+    /// The router is gone: every question and edit aimed at it is dropped, since none can be
+    /// carried out, and the status says what is left to do.
+    mutating func routerStopped() {
+        quitPrompt = false
+        confirmation = nil
+        editor = nil
+        addressInput = nil
+        columnChooser = nil
+        journalView = nil
+        stoppingRouter = false
+        let restart = canRestartRouter ? "r starts it again with the same command line, " : ""
+        status = Status(text: "the router is not running: \(restart)q quits", kind: .refused)
+    }
+
     mutating func answerConfirmation(_ action: KeyAction) -> [DashboardEffect] {
         guard let asked = confirmation else { return [] }
         confirmation = nil

@@ -63,6 +63,8 @@ struct DashboardState {
     /// How the router is reached, and the words the header shows for it ("" in process).
     var connection: ConnectionState = .inProcess
     var connectionText = ""
+    /// This dashboard started the router process and can start it again (`r` once it is gone).
+    var canRestartRouter = false
     /// A destructive key waiting for `y`: what it does, in words, and the effects it would have.
     struct Confirmation {
         var question: String
@@ -98,7 +100,7 @@ struct DashboardState {
     }
 
     mutating func notice(_ text: String, kind: RouterEvent.Kind, at time: EngineTime) {
-        notices.append(RouterEvent(time: time, kind: kind, message: text))
+        notices.append(RouterEvent(time: time, timeUTC: .now(), kind: kind, message: text))
         if notices.count > 50 { notices.removeFirst(notices.count - 50) }
     }
 

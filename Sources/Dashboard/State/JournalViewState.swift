@@ -37,6 +37,18 @@ struct JournalViewState: Equatable {
         selected = min(max(selected.addingClamped(offset), 0), max(visible.count - 1, 0))
     }
 
+    /// Takes a new read of the journal, keeping the selection on the entry it was on (a revert
+    /// adds an entry at the top, which would otherwise move the highlight to another one).
+    mutating func replaceEntries(_ newEntries: [JournalEntry]) {
+        let kept = selectedEntry?.sequence
+        entries = newEntries
+        if let kept, let index = visible.firstIndex(where: { $0.sequence == kept }) {
+            selected = index
+        } else {
+            move(by: 0)
+        }
+    }
+
     var selectedEntry: JournalEntry? {
         let shown = visible
         return shown.indices.contains(selected) ? shown[selected] : nil

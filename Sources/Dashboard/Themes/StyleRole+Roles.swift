@@ -8,6 +8,8 @@ extension StyleRole {
     public static let headerValue: StyleRole = "header.value"
     public static let headerChanged: StyleRole = "header.changed"
     public static let headerPaused: StyleRole = "header.paused"
+    /// The router this dashboard shows is gone: the loudest thing on screen.
+    public static let headerAlarm: StyleRole = "header.alarm"
 
     public static let bannerReadOnly: StyleRole = "banner.readonly"
     public static let statusDone: StyleRole = "status.done"
@@ -80,7 +82,7 @@ extension StyleRole {
     /// Every role a theme may set, in the order `themes/README.md` documents them.
     public static let known: [StyleRole] = [
         .normal,
-        .headerTitle, .headerLabel, .headerValue, .headerChanged, .headerPaused,
+        .headerTitle, .headerLabel, .headerValue, .headerChanged, .headerPaused, .headerAlarm,
         .bannerReadOnly, .statusDone, .statusRefused, .statusInfo,
         .panelTitle, .panelBorder,
         .tableHeader, .tableSorted, .tableRow, .tableSelected, .tableDim,

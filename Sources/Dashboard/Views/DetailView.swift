@@ -4,7 +4,7 @@ import RouterAPI
 enum DetailView {
     static func draw(
         _ canvas: inout Canvas, in rect: Rect, snapshot: RouterSnapshot, id: ReplicaID, position: Int?, count: Int,
-        events: [RouterEvent]
+        events: [RouterEvent], utc: Bool = false
     ) {
         guard rect.height > 0 else { return }
         let place = position.map { " (\($0 + 1) of \(count))" } ?? ""
@@ -66,6 +66,6 @@ enum DetailView {
         let own = events.filter { $0.message.contains(id.rawValue) }
         var scroll = 0
         EventLogView.draw(&canvas, in: Rect(x: rect.x, y: rect.y + row, width: rect.width, height: rect.height - row),
-                          events: own, title: "Events about \(id)", scroll: &scroll, focused: false)
+                          events: own, title: "Events about \(id)", scroll: &scroll, focused: false, utc: utc)
     }
 }

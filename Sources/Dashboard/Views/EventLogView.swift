@@ -21,7 +21,8 @@ enum EventLogView {
     }
 
     static func draw(
-        _ canvas: inout Canvas, in rect: Rect, events: [RouterEvent], title: String, scroll: inout Int, focused: Bool
+        _ canvas: inout Canvas, in rect: Rect, events: [RouterEvent], title: String, scroll: inout Int, focused: Bool,
+        utc: Bool = false
     ) {
         guard rect.height > 0 else { return }
         let rows = rect.height - 1
@@ -59,7 +60,10 @@ enum EventLogView {
                 }
                 if offset == 0 {
                     var x = rect.x + 1
-                    x += canvas.put(Format.timestamp(event.time), x: x, y: y, role: .eventTime, maxWidth: rect.maxX - x) + 1
+                    // The time of day, as on the operator's watch; events of a router that sends no wall
+                    // clock keep its uptime.
+                    let time = event.timeUTC == .epoch ? Format.timestamp(event.time) : WallClock.text(event.timeUTC, utc: utc)
+                    x += canvas.put(time, x: x, y: y, role: .eventTime, maxWidth: rect.maxX - x) + 1
                     canvas.put(event.kind.rawValue, x: x, y: y, role: role(event.kind), maxWidth: rect.maxX - x)
                 }
                 let x = rect.x + messageColumn

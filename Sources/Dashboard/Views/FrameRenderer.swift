@@ -34,7 +34,8 @@ struct FrameRenderer {
 
         HeaderView.draw(&canvas, in: layout.header, snapshot: snapshot, paused: state.isPaused,
                         readOnly: configuration.readOnly, refreshMilliseconds: state.refreshMilliseconds,
-                        themeName: themeName, connection: (state.connectionText, state.connection.isStale))
+                        themeName: themeName, connection: (state.connectionText, state.connection.isStale,
+                                                  state.connection.routerStopped))
         if let banner = layout.banner {
             canvas.fill(banner, role: .bannerReadOnly)
             canvas.put(" READ-ONLY: watching only; edits, faults and replica changes are refused", in: banner, row: 0,
@@ -46,7 +47,7 @@ struct FrameRenderer {
             drawMain(&canvas, layout: layout, order: order, events: events, state: &state)
         case .detail(let id):
             DetailView.draw(&canvas, in: layout.body, snapshot: snapshot, id: id, position: ids.firstIndex(of: id),
-                            count: ids.count, events: events)
+                            count: ids.count, events: events, utc: configuration.utcClock)
         case .models:
             ModelsView.draw(&canvas, in: layout.body, snapshot: snapshot, scroll: &state.modelsScroll)
         }
@@ -74,14 +75,14 @@ struct FrameRenderer {
         _ canvas: inout Canvas, layout: FrameLayout, order: [Int], events: [RouterEvent], state: inout DashboardState
     ) {
         ReplicaTableView.draw(&canvas, in: layout.table, snapshot: snapshot, order: order, state: state,
-                              focused: state.focus == .replicas)
+                              focused: state.focus == .replicas, lastKnown: state.connection.routerStopped)
         if let timers = layout.timers {
             BackoffTimersView.draw(&canvas, in: timers, snapshot: snapshot, scroll: &state.timersScroll,
                                    focused: state.focus == .timers)
         }
         if let eventsRect = layout.events {
             EventLogView.draw(&canvas, in: eventsRect, events: events, title: "Events", scroll: &state.eventsScroll,
-                              focused: state.focus == .events)
+                              focused: state.focus == .events, utc: configuration.utcClock)
         }
     }
 

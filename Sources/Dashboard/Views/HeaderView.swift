@@ -4,7 +4,7 @@ import RouterAPI
 enum HeaderView {
     static func draw(
         _ canvas: inout Canvas, in rect: Rect, snapshot: RouterSnapshot, paused: Bool, readOnly: Bool,
-        refreshMilliseconds: Int, themeName: String, connection: (text: String, stale: Bool) = ("", false)
+        refreshMilliseconds: Int, themeName: String, connection: (text: String, stale: Bool, stopped: Bool) = ("", false, false)
     ) {
         canvas.fill(rect, role: .headerLabel)
         var first = SegmentLine()
@@ -14,7 +14,7 @@ enum HeaderView {
         if connection.stale {
             // A lost or stale connection is news: it leads the line. "connected", the normal
             // case, goes with the mode on the second line and leaves this one to the figures.
-            first.add(0, (" " + connection.text + " ", .headerPaused))
+            first.add(0, (" " + connection.text + " ", connection.stopped ? .headerAlarm : .headerPaused))
         }
         if let trial = snapshot.trial { first.add(0, (" " + trial.headerText + " ", .headerPaused)) }
         if let observer = snapshot.observer {
@@ -33,31 +33,48 @@ enum HeaderView {
 
         guard rect.height >= 2 else { return }
         let live = snapshot.settings, start = snapshot.startupSettings
+        func changed(_ key: RouterSettingKey) -> Bool { live[key] != start[key] }
         func value(_ key: RouterSettingKey, _ text: String) -> (String, StyleRole) {
-            live[key] == start[key] ? (text, .headerValue) : (text + canvas.glyphs.changedMark, .headerChanged)
+            changed(key) ? (text + canvas.glyphs.changedMark, .headerChanged) : (text, .headerValue)
+        }
+        // A figure holding a changed setting outranks every unchanged one: it is dropped last.
+        func rank(_ keys: RouterSettingKey..., otherwise priority: Int) -> Int {
+            keys.contains(where: changed) ? Self.changedSettingPriority : priority
         }
         var second = SegmentLine()
         addFailures(snapshot.totals, to: &second)
+        // The mode and the connection keep their place at every width: which router this is.
         let reached = connection.stale || connection.text.isEmpty ? "" : ", " + connection.text
-        second.add(1, (snapshot.mode.description + reached, .headerValue))
-        second.add(1, ("backoff ", .headerLabel),
+        second.add(0, (snapshot.mode.description + reached, .headerValue))
+        second.add(rank(.initialBackoff, .backoffMultiplier, .maxBackoff, otherwise: 3), ("backoff ", .headerLabel),
                    value(.initialBackoff, Format.setting(live.initialBackoff) + "s"),
                    (" " + canvas.glyphs.times, .headerLabel),
                    value(.backoffMultiplier, Format.setting(live.backoffMultiplier)),
                    (" max ", .headerLabel), value(.maxBackoff, Format.setting(live.maxBackoff) + "s"))
         if snapshot.legacyBackoff { second.add(0, ("legacy: first retry sleeps", .headerChanged)) }
-        second.add(2, ("probe ", .headerLabel), value(.probeDeadline, Format.setting(live.probeDeadline) + "s"),
+        second.add(rank(.probeDeadline, .maxProbeDeadline, otherwise: 4),
+                   ("probe ", .headerLabel), value(.probeDeadline, Format.setting(live.probeDeadline) + "s"),
                    (" max ", .headerLabel), value(.maxProbeDeadline, Format.setting(live.maxProbeDeadline) + "s"))
-        second.add(3, ("cache TTL ", .headerLabel), value(.cacheTimeout, Format.setting(live.cacheTimeout) + "s"))
-        if snapshot.settingsChanged { second.add(1, ("* changed since start", .headerChanged)) }
+        second.add(rank(.cacheTimeout, otherwise: 4),
+                   ("cache TTL ", .headerLabel), value(.cacheTimeout, Format.setting(live.cacheTimeout) + "s"))
+        if changed(.modelMatchingTimeout) {
+            second.add(Self.changedSettingPriority, ("model match ", .headerLabel),
+                       value(.modelMatchingTimeout, Format.setting(live.modelMatchingTimeout) + "s"))
+        }
+        // The marked figures say what changed; the words only explain the mark when there is room.
+        if snapshot.settingsChanged { second.add(5, ("* changed since start", .headerChanged)) }
         if let simulation = snapshot.simulation {
-            second.add(1, ("load ", .headerLabel), (Format.rate(simulation.requestsPerSecond), .headerValue))
+            second.add(2, ("load ", .headerLabel), (Format.rate(simulation.requestsPerSecond), .headerValue))
         }
         if let proxy = snapshot.proxy { addProxyFigures(proxy, to: &second) }
         second.add(5, ("refresh ", .headerLabel), ("\(refreshMilliseconds)ms", .headerValue))
         second.add(6, ("theme ", .headerLabel), (themeName, .headerValue))
         second.draw(&canvas, in: rect, row: 1)
     }
+
+    /// The priority of a figure holding a setting that differs from its start value: above every
+    /// figure but the failures total, the mode and the connection.
+    static let changedSettingPriority = 1
 
     /// The first line's figures, by priority: fulfilment stays longest (the headline figure), then
     /// the rates, pending and tasks; uptime goes first when the line is short.
@@ -77,13 +94,13 @@ enum HeaderView {
     }
 
     /// Failures since start: the total stays on the line; each reason is its own figure, dropped
-    /// (least frequent kept last) only when the line is short.
+    /// after the unchanged settings when the line is short.
     private static func addFailures(_ totals: RequestTotals, to line: inout SegmentLine) {
         let total = totals.failedTotal
         line.add(0, ("failed ", .headerLabel), (Format.count(total), total > 0 ? .headerChanged : .headerValue))
         for reason in FailureReason.headerOrder {
             guard let count = totals.failed[reason], count > 0 else { continue }
-            line.add(0, (reason.headerLabel + " ", .headerLabel), (Format.count(count), .headerChanged))
+            line.add(2, (reason.headerLabel + " ", .headerLabel), (Format.count(count), .headerChanged))
         }
     }
 

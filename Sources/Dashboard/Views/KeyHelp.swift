@@ -55,7 +55,11 @@ enum KeyHelp {
     /// binding of the context that the help describes, in the key map's order.
     static func footer(for state: DashboardState, simulated: Bool, readOnly: Bool) -> [(String, String)] {
         let context = state.keyContext
-        guard KeyContext.views.contains(context) else { return rows(in: context, simulated: simulated, readOnly: readOnly) }
+        guard KeyContext.views.contains(context) else {
+            return offered(in: context, simulated: simulated, readOnly: readOnly)
+                .filter { !$0.restartsRouter || state.canRestartRouter }
+                .map { ($0.label, $0.help ?? $0.name) }
+        }
         return viewFooterItems(paused: state.isPaused).compactMap { item in
             guard item.only.contains(context),
                   let binding = KeyMap.bindings.first(where: { $0.action == item.action }),

@@ -46,11 +46,12 @@ enum ReplicaTableView {
 
     static func draw(
         _ canvas: inout Canvas, in rect: Rect, snapshot: RouterSnapshot, order: [Int], state: DashboardState,
-        focused: Bool
+        focused: Bool, lastKnown: Bool = false
     ) {
         guard rect.height > 0 else { return }
         let replicas = snapshot.replicas
-        var title = "Replicas \(order.count)"
+        // With the router gone the rows are what it last said, not what is: greyed and named so.
+        var title = (lastKnown ? "LAST KNOWN STATE" + canvas.glyphs.separator : "") + "Replicas \(order.count)"
         if order.count != replicas.count { title += " of \(replicas.count)" }
         let arrow = state.sort.descending ? canvas.glyphs.sortDescending : canvas.glyphs.sortAscending
         title += canvas.glyphs.separator + "sort " + state.sort.column.longTitle + " " + arrow
@@ -90,21 +91,21 @@ enum ReplicaTableView {
             let replica = replicas[order[position]]
             let selected = position == state.selectedIndex
             drawRow(&canvas, replica: replica, columns: columns, x: rect.x, y: rect.y + 2 + row,
-                    width: rect.width, selected: selected)
+                    width: rect.width, selected: selected, dim: lastKnown)
         }
     }
 
     private static func drawRow(
         _ canvas: inout Canvas, replica: ReplicaSnapshot, columns: [PlacedColumn], x: Int, y: Int, width: Int,
-        selected: Bool
+        selected: Bool, dim: Bool
     ) {
-        let base: StyleRole = selected ? .tableSelected : .tableRow
+        let base: StyleRole = selected ? .tableSelected : dim ? .tableDim : .tableRow
         canvas.fill(Rect(x: x, y: y, width: width, height: 1), role: base)
         if selected { canvas.put(canvas.glyphs.selectionMark, x: x, y: y, role: base, maxWidth: 1) }
         for placed in columns {
             let left = x + placed.x
             func text(_ value: String, _ role: StyleRole) {
-                let shown: StyleRole = selected ? base : role
+                let shown: StyleRole = selected || dim ? base : role
                 if placed.column.alignsRight {
                     canvas.putRight(value, right: left + placed.width, y: y, width: placed.width, role: shown)
                 } else {
@@ -132,13 +133,14 @@ enum ReplicaTableView {
                 let barWidth = limit <= track ? limit : track
                 let fraction = Double(replica.queueLength) / Double(limit)
                 Bar.draw(&canvas, x: left + track - barWidth, y: y, width: barWidth, fraction: fraction,
-                         role: queueRole(fraction), emptyRole: .queueEmpty, zones: queueRole)
+                         role: dim ? .tableDim : queueRole(fraction), emptyRole: .queueEmpty,
+                         zones: dim ? { _ in .tableDim } : queueRole)
                 // The bar's tip carries the level's colour; the figure is coloured only when the
                 // queue is full, so the bar, the figure and the in-flight count beside it are
                 // mostly written without a colour switch between them.
                 let figureRole: StyleRole = fraction >= 1 ? .queueFull : .tableRow
                 canvas.putRight(figure, right: left + placed.width, y: y, width: 5,
-                                role: selected ? base : figureRole)
+                                role: selected || dim ? base : figureRole)
             case .source: text(replica.queueSource.rawValue, sourceRole(replica.queueSource))
             case .inFlight: text(String(replica.inFlight), .tableRow)
             case .routed: text(Format.count(replica.routed), .tableRow)
@@ -158,7 +160,7 @@ enum ReplicaTableView {
                 let sparkWidth = placed.width - 6
                 // The rate is the chart's newest value: the chart, the gap and the figure share
                 // one colour, so the row needs no colour switch between them.
-                let rateRole: StyleRole = selected ? base : .rateSparkline
+                let rateRole: StyleRole = selected || dim ? base : .rateSparkline
                 canvas.fill(Rect(x: left, y: y, width: placed.width, height: 1), role: rateRole)
                 Sparkline.draw(&canvas, x: left, y: y, width: sparkWidth, values: replica.rateHistory, role: rateRole)
                 canvas.putRight(Format.count(Int(replica.rate.rounded())), right: left + placed.width, y: y,

@@ -20,7 +20,10 @@ struct SegmentLine {
             let shown = segments.indices.filter { kept[$0] }
             return shown.reduce(0) { $0 + segments[$1].width } + 2 * max(shown.count - 1, 0)
         }
-        let byDroppingOrder = segments.indices.sorted { segments[$0].priority > segments[$1].priority }
+        // Among equals the later figure goes first, so the line drops the same way every frame.
+        let byDroppingOrder = segments.indices.sorted {
+            (segments[$0].priority, $0) > (segments[$1].priority, $1)
+        }
         for index in byDroppingOrder where total() > rect.width {
             if segments[index].priority == 0 { break }
             kept[index] = false

@@ -85,7 +85,7 @@ enum Format {
         return sign + String(whole / factor) + "." + fraction
     }
 
-    private static func twoDigits(_ value: Int) -> String {
+    static func twoDigits(_ value: Int) -> String {
         value < 10 ? "0" + String(value) : String(value)
     }
 }

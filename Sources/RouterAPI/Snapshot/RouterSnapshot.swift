@@ -359,13 +359,26 @@ public struct RetryTotals: Equatable, Sendable, Codable {
     public var reroutes = 0
     /// Warnings for long searches (one every 50 failed attempts).
     public var warnings = 0
+    /// Sends that found their replica unavailable (Ray's `ActorUnavailableError`) and were routed again.
+    public var unavailableSends = 0
 
     public init() {}
 
     enum CodingKeys: String, CodingKey {
         case failedAttempts = "failed_attempts"
         case backoffSleeps = "backoff_sleeps"
+        case unavailableSends = "unavailable_sends"
         case reroutes, warnings
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        failedAttempts = try c.decode(Int.self, forKey: .failedAttempts)
+        backoffSleeps = try c.decode(Int.self, forKey: .backoffSleeps)
+        reroutes = try c.decode(Int.self, forKey: .reroutes)
+        warnings = try c.decode(Int.self, forKey: .warnings)
+        // A router that never sends to an unavailable replica (the Ray bridge) leaves it out.
+        unavailableSends = try c.decodeIfPresent(Int.self, forKey: .unavailableSends) ?? 0
     }
 }
 

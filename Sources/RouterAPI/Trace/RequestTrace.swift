@@ -8,6 +8,8 @@ public struct RequestTrace: Codable, Sendable, Equatable {
     public var admittedUTC: UTCTime = .epoch
     /// The id the request came with from outside (a client's `X-Request-Id`, Ray's request id), if any.
     public var externalID: String?
+    /// The model the request asked for (multiplexing), if any.
+    public var model: String?
     /// The attempts routing tasks made on its behalf, in order.
     public var attempts: [TraceAttempt] = []
     /// Each time a replica was assigned to it, in order.
@@ -28,7 +30,7 @@ public struct RequestTrace: Codable, Sendable, Equatable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case attempts, sends, outcome, replica
+        case attempts, sends, outcome, replica, model
         case request = "request_id"
         case externalID = "external_id"
         case admittedMs = "admitted_ms"
@@ -42,6 +44,7 @@ public struct RequestTrace: Codable, Sendable, Equatable {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         request = try c.decode(RequestID.self, forKey: .request).rawValue
         externalID = try c.decodeIfPresent(String.self, forKey: .externalID)
+        model = try c.decodeIfPresent(String.self, forKey: .model)
         admittedMs = try c.decode(Double.self, forKey: .admittedMs)
         admittedUTC = try c.decode(UTCTime.self, forKey: .admittedUTC)
         attempts = try c.decode([TraceAttempt].self, forKey: .attempts)
@@ -57,6 +60,7 @@ public struct RequestTrace: Codable, Sendable, Equatable {
         var c = encoder.container(keyedBy: CodingKeys.self)
         try c.encode(RequestID(request), forKey: .request)
         try c.encodeIfPresent(externalID, forKey: .externalID)
+        try c.encodeIfPresent(model, forKey: .model)
         try c.encode(admittedMs, forKey: .admittedMs)
         try c.encode(admittedUTC, forKey: .admittedUTC)
         try c.encode(attempts, forKey: .attempts)

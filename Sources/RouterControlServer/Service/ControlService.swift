@@ -75,16 +75,17 @@ public final class ControlService: Sendable {
             control.traces(limit: last) { log in promise.succeed(.json(log)) }
             return promise.futureResult
         case .trace(let requestID):
-            guard let number = RequestID(text: requestID)?.rawValue else {
-                return eventLoop.makeSucceededFuture(.problem(400, "\(requestID) is not a request id; it must be like req-12 or 12"))
-            }
+            // The router's own id (req-12 or 12) first, then a client's own X-Request-Id.
+            let number = RequestID(text: requestID)?.rawValue
             let promise = eventLoop.makePromise(of: ControlResponse.self)
             control.traces(limit: .max) { log in
-                if let trace = log.traces.last(where: { $0.request == number }) {
+                if let trace = number.flatMap({ number in log.traces.last(where: { $0.request == number }) })
+                    ?? log.traces.last(where: { $0.externalID == requestID }) {
                     promise.succeed(.json(trace))
                 } else {
-                    promise.succeed(.problem(404, "req-\(number) has no trace: the router keeps the traces of its last "
-                        + "\(log.capacity) finished requests (\(log.evicted) dropped so far), and none of one still in the router"))
+                    promise.succeed(.problem(404, "\(number.map { "req-\($0)" } ?? requestID) has no trace: the router keeps "
+                        + "the traces of its last \(log.capacity) finished requests (\(log.evicted) dropped so far), found by "
+                        + "the router's id (req-12) or the client's own X-Request-Id, and none of one still in the router"))
                 }
             }
             return promise.futureResult
@@ -129,9 +130,8 @@ public final class ControlService: Sendable {
         guard entries.contains(where: { $0.sequence == sequence }) else {
             return .failure(.init(status: 404, message: "the journal has no entry #\(sequence)"))
         }
-        guard let settings = JournalReplay.settings(after: sequence, in: entries) else {
-            return .failure(.init(status: 409, message: "no settings change was applied at or before #\(sequence); nothing to revert to"))
-        }
+        // Before any settings change, the settings just after an entry are those the router started with.
+        let settings = JournalReplay.settings(after: sequence, in: entries) ?? control.latestSnapshot().startupSettings
         return .success(.revertSettings(settings, entry: sequence))
     }
 

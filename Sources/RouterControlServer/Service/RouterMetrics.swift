@@ -15,6 +15,14 @@ public final class RouterMetrics: Sendable {
         1, 2, 5, 10, 20, 50, 100, 200, 300, 400, 500, 1000, 2000, 5000, 10000, 60000, 120000, 300000, 600000,
     ]
     static let secondsBuckets: [Double] = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10]
+    /// Request durations, admission to last byte: up to the longest request timeout people set.
+    static let requestSecondsBuckets: [Double] = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120]
+    /// How one send of a request to a replica ended, as `routertop_replica_requests_total` counts it.
+    static let sendOutcomes = ["completed", "refused", "failed", "rerouted", "cancelled"]
+    static let replicaRequestsHelp = "Requests sent to a replica, by how that send ended: completed, refused (the replica was full), "
+        + "failed (it failed and the request failed), rerouted (it failed and the request was routed again), "
+        + "cancelled (the client gave up or the request timed out)."
+    static let requestDurationHelp = "Requests from admission to their last byte (or their failure), in seconds, by outcome."
 
     /// A metric's name and help text (promtool wants help on every metric).
     static func named(_ name: String, _ help: String) -> MetricNameDescriptor {
@@ -49,8 +57,17 @@ public final class RouterMetrics: Sendable {
     private let backoffWait: CoreMetrics.Recorder
     private let probeDuration: CoreMetrics.Recorder
 
-    public init() {
+    /// - Parameter version: the program's version, exported as `routertop_build_info{version}`.
+    public init(version: String = "unknown") {
         let factory = PrometheusMetricsFactory(registry: registry)
+        registry.makeGauge(descriptor: Self.named("routertop_build_info", "1, labelled with the routertop version."),
+                           labels: [("version", version)]).set(to: 1)
+        registry.makeGauge(descriptor: Self.named(
+            "routertop_settings_on_trial_seconds", "How long the live settings have been on trial; 0 when none are.")).set(to: 0)
+        for outcome in ["completed"] + FailureReason.allCases.map(\.rawValue) {
+            _ = registry.makeValueHistogram(descriptor: Self.named("routertop_request_duration_seconds", Self.requestDurationHelp),
+                                            labels: [("outcome", outcome)], buckets: Self.requestSecondsBuckets)
+        }
         tasks = registry.makeGauge(descriptor: Self.named("serve_num_scheduling_tasks", "The number of request scheduling tasks in the router."))
         tasksInBackoff = registry.makeGauge(descriptor: Self.named("serve_num_scheduling_tasks_in_backoff", "The number of request scheduling tasks in the router that are undergoing backoff."))
         requestsCompleted = registry.makeCounter(descriptor: Self.named("routertop_requests_total", "Requests that ended, by outcome."), labels: [("outcome", "completed")])
@@ -132,6 +149,9 @@ public final class RouterMetrics: Sendable {
     func update(from snapshot: RouterSnapshot) {
         tasks.set(to: Double(snapshot.routingTasks))
         tasksInBackoff.set(to: Double(snapshot.tasksInBackoff))
+        let onTrial = snapshot.trial.map { max(0, Double($0.seconds) - $0.secondsLeft) } ?? 0
+        registry.makeGauge(descriptor: Self.named(
+            "routertop_settings_on_trial_seconds", "How long the live settings have been on trial; 0 when none are.")).set(to: onTrial)
         for key in RouterSettingKey.allCases {
             registry.makeGauge(descriptor: Self.named("routertop_setting", "The live router settings, by scenario-file key."), labels: [("name", key.fileKey)]).set(to: snapshot.settings[key])
         }
@@ -165,6 +185,12 @@ public final class RouterMetrics: Sendable {
                     .set(to: Double(replica.queueLength))
                 registry.makeGauge(descriptor: Self.named("routertop_replica_in_flight", "Requests the router sent to a replica and that have not finished."), labels: [("replica", name)])
                     .set(to: Double(replica.inFlight))
+                registry.makeGauge(descriptor: Self.named("routertop_replica_queue_length", "A replica's queue length as the router knows it (cache, probe or own count)."), labels: [("replica", name)])
+                    .set(to: Double(replica.queueLength))
+                registry.makeGauge(descriptor: Self.named("routertop_replica_max_ongoing", "The most requests a replica takes at once (configured, or as it reports)."), labels: [("replica", name)])
+                    .set(to: Double(replica.maxOngoingRequests))
+                // Every outcome has a series from the start, so rates and ratios have data at once.
+                for outcome in Self.sendOutcomes { _ = replicaRequests(name, outcome) }
                 for state in ReplicaState.allCases {
                     registry.makeGauge(descriptor: Self.named("routertop_replica_state", "1 for the state each replica is in, 0 for the others."), labels: [("replica", name), ("state", state.rawValue)])
                         .set(to: replica.state == state ? 1 : 0)
@@ -203,6 +229,8 @@ public final class RouterMetrics: Sendable {
         let name = id.rawValue
         registry.unregisterGauge(registry.makeGauge(descriptor: Self.named("serve_request_router_queue_len", "The number of requests on a replica as tracked by the router's queue length cache."), labels: [("replica", name)]))
         registry.unregisterGauge(registry.makeGauge(descriptor: Self.named("routertop_replica_in_flight", "Requests the router sent to a replica and that have not finished."), labels: [("replica", name)]))
+        registry.unregisterGauge(registry.makeGauge(descriptor: Self.named("routertop_replica_queue_length", "A replica's queue length as the router knows it (cache, probe or own count)."), labels: [("replica", name)]))
+        registry.unregisterGauge(registry.makeGauge(descriptor: Self.named("routertop_replica_max_ongoing", "The most requests a replica takes at once (configured, or as it reports)."), labels: [("replica", name)]))
         for state in ReplicaState.allCases {
             registry.unregisterGauge(registry.makeGauge(descriptor: Self.named("routertop_replica_state", "1 for the state each replica is in, 0 for the others."), labels: [("replica", name), ("state", state.rawValue)]))
         }
@@ -213,6 +241,15 @@ extension RouterMetrics {
     /// Records what a finished request's decision trace shows: its fulfilment time (admission to
     /// its first replica), each backoff sleep, and each probe answered during its attempts.
     public func observe(_ trace: RequestTrace) {
+        if let finished = trace.finishedMs, let outcome = trace.outcome {
+            registry.makeValueHistogram(descriptor: Self.named("routertop_request_duration_seconds", Self.requestDurationHelp),
+                                        labels: [("outcome", outcome)], buckets: Self.requestSecondsBuckets)
+                .record(max(0, finished - trace.admittedMs) / 1000)
+        }
+        for send in trace.sends {
+            guard let outcome = Self.sendOutcome(send) else { continue }
+            replicaRequests(send.replica, outcome).increment()
+        }
         if let firstSend = trace.sends.first {
             observe(.fulfilled(after: .microseconds(Int64(((firstSend.atMs - trace.admittedMs) * 1000).rounded()))))
         }
@@ -226,5 +263,23 @@ extension RouterMetrics {
                 }
             }
         }
+    }
+}
+
+extension RouterMetrics {
+    /// The counter of sends to `replica` that ended as `outcome`.
+    func replicaRequests(_ replica: String, _ outcome: String) -> Prometheus.Counter {
+        registry.makeCounter(descriptor: Self.named("routertop_replica_requests_total", Self.replicaRequestsHelp),
+                             labels: [("replica", replica), ("outcome", outcome)])
+    }
+
+    /// How a finished send counts: nil while it still runs.
+    static func sendOutcome(_ send: TraceSend) -> String? {
+        guard let outcome = send.outcome else { return nil }
+        if outcome == "completed" { return "completed" }
+        if outcome == "refused" { return "refused" }
+        if send.requeue == "reroute" { return "rerouted" }
+        if outcome == FailureReason.cancelled.rawValue || outcome == FailureReason.requestTimeout.rawValue { return "cancelled" }
+        return "failed"
     }
 }

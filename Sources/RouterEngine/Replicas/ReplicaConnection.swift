@@ -64,6 +64,10 @@ public enum SendOutcome: Equatable, Sendable {
     /// The connection to the replica was refused: nothing reached it, so the request can go
     /// elsewhere without using up a re-route, and the replica is taken as unavailable at once.
     case connectionRefused
+    /// The replica could not take the call (Ray's `ActorUnavailableError`): nothing ran on it, the
+    /// request is routed again at once without using up a re-route, and the replica is taken as
+    /// unavailable at once.
+    case actorUnavailable
 }
 
 /// A request as a replica connection receives it.

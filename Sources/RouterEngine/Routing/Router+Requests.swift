@@ -2,9 +2,11 @@ extension Router {
     /// Admits a request. `onFinish` is called exactly once: when a replica completes it, or when it
     /// fails with a reason (possibly before `submit` returns, when the pending queue is full).
     /// A request with a `model` is routed to replicas holding it (multiplexing); one without routes by locality.
+    /// `externalID` is the id it came with from outside (a client's `X-Request-Id`), kept in its trace.
     @discardableResult
     public func submit(
-        model: String? = nil, payload: AnyObject? = nil, onFinish: @escaping (RequestResult) -> Void
+        model: String? = nil, externalID: String? = nil, payload: AnyObject? = nil,
+        onFinish: @escaping (RequestResult) -> Void
     ) -> RequestID {
         recorder?.arrival(model: model, at: now, retries: retries)
         lastRequestNumber += 1
@@ -17,6 +19,8 @@ extension Router {
             noteShed()
             if isTracing {
                 var trace = RequestTrace(request: id.rawValue, admittedMs: traceMilliseconds(now), admittedUTC: scheduler.utc(now))
+                trace.externalID = externalID
+                trace.model = model
                 trace.finish(outcome: FailureReason.shed.rawValue, replica: nil, atMs: traceMilliseconds(now))
                 keep(trace)
             }
@@ -31,6 +35,8 @@ extension Router {
         }
         if isTracing {
             request.trace = RequestTrace(request: id.rawValue, admittedMs: traceMilliseconds(now), admittedUTC: scheduler.utc(now))
+            request.trace?.externalID = externalID
+            request.trace?.model = model
         }
         requests[id] = request
         enqueue(request)
@@ -184,6 +190,16 @@ extension Router {
                 setState(replica, .unavailable, because: "connection refused")
             }
             refused(request, by: replica, queueLength: nil, full: false)
+        case .actorUnavailable:
+            // Ray's router marks the replica unavailable and routes the request again at once.
+            traceSendEnded(request, outcome: "actor_unavailable", requeue: "reroute")
+            retries.unavailableSends += 1
+            noteReplicaError(replica, cause: "unavailable")
+            if replica.state == .healthy, !replica.countsLocally {
+                setState(replica, .unavailable, because: "a request sent to it found it unavailable")
+            }
+            enqueue(request)
+            ensureTasks()
         }
         forgetIfIdle(replica)
     }

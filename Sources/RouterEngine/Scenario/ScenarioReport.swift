@@ -34,6 +34,8 @@ public struct ScenarioReport: Equatable, Sendable, Codable {
         public var backoffSleeps: Int
         public var reroutes: Int
         public var warnings: Int
+        /// Sends that found their replica unavailable and were routed again.
+        public var unavailableSends: Int
     }
 
     /// One replica's counters at the end.
@@ -72,6 +74,7 @@ extension ScenarioReport.Retries {
         case reroutes, warnings
         case failedAttempts = "failed_attempts"
         case backoffSleeps = "backoff_sleeps"
+        case unavailableSends = "unavailable_sends"
     }
 }
 

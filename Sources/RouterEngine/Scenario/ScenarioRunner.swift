@@ -133,7 +133,7 @@ public enum ScenarioRunner {
             ),
             retries: .init(
                 failedAttempts: retries.failedAttempts, backoffSleeps: retries.backoffSleeps,
-                reroutes: retries.reroutes, warnings: retries.warnings
+                reroutes: retries.reroutes, warnings: retries.warnings, unavailableSends: retries.unavailableSends
             ),
             replicas: router.replicaIDs.compactMap(router.replica).map { replica in
                 .init(

@@ -86,6 +86,10 @@ public final class SimulatedReplica: ReplicaConnection {
         if faults.dead {
             return scheduler.schedule(after: .zero) { finished(.replicaDied) }
         }
+        // As a Ray actor that cannot be reached: the call fails before the replica does anything.
+        if faults.unavailable {
+            return scheduler.schedule(after: .zero) { finished(.actorUnavailable) }
+        }
         if faults.saturated || running.count >= capacity {
             let length = max(capacity, running.count)
             return scheduler.schedule(after: .zero) { [self] in
@@ -123,7 +127,8 @@ public final class SimulatedReplica: ReplicaConnection {
         return wait
     }
 
-    /// Makes its probes fail (`.unavailable`) until recovered.
+    /// Makes its probes fail (`.unavailable`) and the requests sent to it fail before answering
+    /// (`.actorUnavailable`), until recovered.
     public func makeUnavailable() { faults.unavailable = true }
 
     /// Makes its probes answer only after `delay` more.

@@ -4,6 +4,9 @@
 /// deterministic.
 public final class VirtualScheduler: EngineScheduler {
     public private(set) var now: EngineTime
+    /// The wall-clock moment of engine time zero: the Unix epoch for a scenario (so its output is
+    /// the same on every run), the moment it started for a live simulated fleet.
+    public var wallClockOrigin: UTCTime = .epoch
     private var queue = TimerHeap()
     private var sequence: UInt64 = 0
 

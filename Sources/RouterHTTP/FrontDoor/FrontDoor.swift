@@ -11,7 +11,6 @@ final class FrontDoor {
     let eventLoop: any EventLoop
     private let requestTimeout: TimeAmount?
     private let retryAfterSeconds: Int
-    private let tagPrefix: String
     private(set) var tally = ClientTally()
     let limits: FrontDoorLimits
     /// Counters kept at the limits, for the snapshot (the live figures are filled in by `figures`).
@@ -32,7 +31,6 @@ final class FrontDoor {
         self.eventLoop = eventLoop
         self.requestTimeout = requestTimeout.map { .nanoseconds($0.nanosecondsClampedForNIO) }
         self.retryAfterSeconds = retryAfterSeconds
-        self.tagPrefix = String(UInt32.random(in: .min ... .max), radix: 16)
     }
 
     func opened(_ connection: FrontDoorHandler) {
@@ -85,8 +83,8 @@ final class FrontDoor {
 
     func admit(_ exchange: ProxyExchange) {
         tally.received += 1
-        exchange.tagPrefix = tagPrefix
-        let id = admission.submit(model: MultiplexedModelHeader.model(in: exchange.head.headers), payload: exchange) { [self] result in
+        let id = admission.submit(model: MultiplexedModelHeader.model(in: exchange.head.headers),
+                                  externalID: exchange.indexedClientRequestID, payload: exchange) { [self] result in
             finish(exchange, result)
         }
         exchange.requestID = id

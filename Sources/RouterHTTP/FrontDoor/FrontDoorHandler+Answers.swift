@@ -37,6 +37,8 @@ extension FrontDoorHandler {
         let codings = head.headers.contains(name: "transfer-encoding")
             ? ChunkedFraming.extraCodings(in: head.headers) : nil
         HopByHopHeaders.strip(&head.headers)
+        // The client learns the id its request goes by, whatever the replica answered.
+        if let id = exchange.wireRequestID { head.headers.replaceOrAdd(name: "x-request-id", value: id) }
         head.version = exchange.head.version
         // Framed here, not by NIO's encoder (which knows only plain `chunked`).
         if Self.mayHaveBody(head.status, exchange.head.method), !head.headers.contains(name: "content-length") {
@@ -116,6 +118,7 @@ extension FrontDoorHandler {
         headers.add(name: "content-type", value: "text/plain; charset=utf-8")
         headers.add(name: "content-length", value: String(body.utf8.count))
         if let retryAfter { headers.add(name: "retry-after", value: String(retryAfter)) }
+        if let id = exchange.wireRequestID { headers.add(name: "x-request-id", value: id) }
         if status == .methodNotAllowed { headers.add(name: "allow", value: "GET, HEAD, POST, PUT, DELETE, OPTIONS, PATCH") }
         // The rest of an unread request body would be read as the next request: close instead.
         let closing = !exchange.keepAlive || !exchange.bodyComplete || door.draining

@@ -25,8 +25,9 @@ final class ProxyExchange {
     /// The trailers that ended the request body, passed on to the replica.
     private(set) var trailers: HTTPHeaders?
     var requestID: RequestID?
-    /// Makes the `X-Request-Id` sent to replicas when the client gave none, unique per process.
-    var tagPrefix = ""
+    /// The longest client `X-Request-Id` kept in the trace (and found by `GET /v1/trace/ID`); a
+    /// longer one is still passed on.
+    static let maxIndexedRequestIDBytes = 128
     /// True once any part of a final response was written to the client.
     var responseStarted = false
     /// True once the whole response was handed to the client connection.
@@ -82,6 +83,19 @@ final class ProxyExchange {
 
     private var forwarded: HTTPRequestHead?
 
+    /// The id this request goes by on the wire, sent to the replica and returned to the client as
+    /// `X-Request-Id`: the client's own when it sent one, else the router's (`req-12`).
+    var wireRequestID: String? {
+        head.headers.first(name: "x-request-id") ?? requestID?.description
+    }
+
+    /// The client's own `X-Request-Id`, when it is short enough to keep in the trace.
+    var indexedClientRequestID: String? {
+        guard let id = head.headers.first(name: "x-request-id"), !id.isEmpty,
+              id.utf8.count <= Self.maxIndexedRequestIDBytes else { return nil }
+        return id
+    }
+
     /// The request head as replicas get it: hop-by-hop headers and `Expect` gone (the router
     /// answers it), an `X-Request-Id` added, the target in origin form.
     func forwardedHead() -> HTTPRequestHead {
@@ -97,8 +111,8 @@ final class ProxyExchange {
             }
         }
         if awaitsContinue || head.headers.contains(name: "expect") { headers.remove(name: "expect") }
-        if !headers.contains(name: "x-request-id") {
-            headers.add(name: "x-request-id", value: "\(tagPrefix)-\(requestID?.rawValue ?? 0)")
+        if !headers.contains(name: "x-request-id"), let id = wireRequestID {
+            headers.add(name: "x-request-id", value: id)
         }
         let made = HTTPRequestHead(version: .http1_1, method: head.method, uri: RequestTarget.originForm(head.uri),
                                    headers: headers)

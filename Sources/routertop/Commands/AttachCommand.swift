@@ -44,6 +44,7 @@ struct AttachCommand: ParsableCommand {
         dashboard.exportDirectory = defaultExportDirectory(environment: ProcessInfo.processInfo.environment)
         dashboard.readOnly = startup.readOnly
         dashboard.ascii = display.ascii
+        dashboard.utcClock = display.utc
         let status = TerminalDashboard.run(control: remote, configuration: dashboard, themeName: startup.theme)
         if status != 0 { throw ExitCode(status) }
     }

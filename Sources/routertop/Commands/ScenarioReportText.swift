@@ -19,7 +19,7 @@ enum ScenarioReportText {
         let waits = report.backoffWaitsMs.map { SettingText.format($0) }
         lines.append("waits (ms) \(waits.isEmpty ? "none slept" : waits.joined(separator: ", "))")
         let r = report.retries
-        lines.append("retries    failed attempts \(r.failedAttempts)  backoff sleeps \(r.backoffSleeps)  re-routes \(r.reroutes)  warnings \(r.warnings)")
+        lines.append("retries    failed attempts \(r.failedAttempts)  backoff sleeps \(r.backoffSleeps)  re-routes \(r.reroutes)  unavailable sends \(r.unavailableSends)  warnings \(r.warnings)")
         if let models = report.models { lines += modelLines(models) }
         let p = report.params
         lines.append("params     initial \(SettingText.format(p.initialBackoffS)) s  multiplier \(SettingText.format(p.backoffMultiplier))  max \(SettingText.format(p.maxBackoffS)) s  probe deadline \(SettingText.format(p.probeDeadlineS)) s (max \(SettingText.format(p.maxProbeDeadlineS)) s)  cache TTL \(SettingText.format(p.cacheTimeoutS)) s")

@@ -50,6 +50,9 @@ struct DisplayOptions: ParsableArguments {
     @Flag(help: "Draw bars, sparklines and borders in plain ASCII (automatic when the locale is not UTF-8).")
     var ascii = false
 
+    @Flag(help: "Show the event log's times of day in UTC rather than the local time zone.")
+    var utc = false
+
     /// The start-up configuration from the environment, these flags and the router's own flags; a
     /// bad value stops start-up with status 2 and one line naming it.
     func startup(router: [RouterSettingKey: String] = [:], environment: [String: String]) -> StartupConfiguration {

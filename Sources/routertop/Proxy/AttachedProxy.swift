@@ -1,5 +1,6 @@
 import Dashboard
 import Foundation
+import NIOConcurrencyHelpers
 import NIOPosix
 import RouterAttach
 import RouterControlServer
@@ -24,9 +25,10 @@ enum AttachedProxy {
         let name = configuration.listenPort != 0 ? String(configuration.listenPort) : "proxy-\(getpid())"
         let path = ControlSetup.socketPath(control, defaultName: name, environment: environment)
         let logPath = logFile ?? defaultLogPath(environment: environment)
-        var spawned: pid_t?
+        let spawned = NIOLockedValueBox<SpawnedRouter?>(nil)
         if ControlSocketGuard.occupant(of: path) != .live {
-            spawned = start(path: path, logPath: logPath, control: control, logFile: logFile)
+            let pid = start(path: path, logPath: logPath, control: control, logFile: logFile)
+            spawned.withLockedValue { $0 = SpawnedRouter(pid: pid) }
         }
 
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
@@ -43,6 +45,24 @@ enum AttachedProxy {
         dashboard.exportDirectory = defaultExportDirectory(environment: ProcessInfo.processInfo.environment)
         dashboard.readOnly = startup.readOnly
         dashboard.ascii = display.ascii
+        dashboard.utcClock = display.utc
+        // This dashboard started the router (or finds none where it would start one): `r` starts
+        // it again with the same command line once it is gone.
+        remote.watchRouterProcess { spawned.withLockedValue { $0?.hasExited() ?? false } }
+        let socketNamed = control.control != nil
+        dashboard.restartRouter = { [remote] in
+            if ControlSocketGuard.occupant(of: path) == .live {
+                remote.reconnectNow()
+                return .done("a router already answers at \(path); attached to it")
+            }
+            switch launch(path: path, logPath: logPath, socketNamed: socketNamed, logFile: logFile) {
+            case .failure(let failure): return .refused(failure.description)
+            case .success(let pid):
+                spawned.withLockedValue { $0 = SpawnedRouter(pid: pid) }
+                remote.reconnectNow()
+                return .done("routing again: router process \(pid) started with the same command line")
+            }
+        }
         var stoppedRouter = false
         let status = TerminalDashboard.run(control: remote, configuration: dashboard, themeName: startup.theme) {
             stoppedRouter = $0.stoppedRouter
@@ -55,6 +75,8 @@ enum AttachedProxy {
             printLine("routertop: the router on \(configuration.listenDescription) stopped; its log is \(logPath)")
         } else if ControlSocketGuard.occupant(of: path) == .live {
             printLine("routertop: the router keeps routing on \(configuration.listenDescription); attach again with: routertop attach \(again)")
+        } else {
+            printLine("routertop: no router is running on \(configuration.listenDescription); its log is \(logPath)")
         }
         exit(status)
     }
@@ -62,43 +84,78 @@ enum AttachedProxy {
     /// Starts the router process and waits until its control socket answers; a router that ends
     /// first has its one-line reason relayed, with its exit status.
     private static func start(path: String, logPath: String, control: ControlOptions, logFile: String?) -> pid_t {
+        switch launch(path: path, logPath: logPath, socketNamed: control.control != nil, logFile: logFile) {
+        case .success(let pid): return pid
+        case .failure(let failure):
+            printLine(failure.line)
+            exit(failure.status)
+        }
+    }
+
+    /// Why the router process did not come up: its one line, and the status to exit with.
+    struct LaunchFailure: Error, CustomStringConvertible {
+        var line: String
+        var status: Int32 = 2
+        var description: String { line.hasPrefix("routertop: ") ? String(line.dropFirst(11)) : line }
+    }
+
+    /// Starts the router process with this command line and waits until its control socket answers;
+    /// `socketNamed` when the command line names the control socket itself.
+    static func launch(
+        path: String, logPath: String, socketNamed: Bool, logFile: String?
+    ) -> Result<pid_t, LaunchFailure> {
         do {
             _ = try LogSink.file(logPath)
         } catch {
-            failStartup("--log-file=\(logPath) cannot be written (\(error.localizedDescription)); it must be a writable file path")
+            return .failure(LaunchFailure(line: "routertop: --log-file=\(logPath) cannot be written (\(error.localizedDescription)); it must be a writable file path"))
         }
         var arguments = Array(CommandLine.arguments.dropFirst()) + ["--headless"]
-        if control.control == nil { arguments += ["--control", path] }
+        if !socketNamed { arguments += ["--control", path] }
         if logFile == nil { arguments += ["--log-file", logPath] }
         let pid: pid_t
         switch RouterProcess.spawn(arguments: arguments, logPath: logPath) {
-        case .failure(let error): failStartup(error.message)
+        case .failure(let error): return .failure(LaunchFailure(line: "routertop: " + error.message))
         case .success(let started): pid = started
         }
         let deadline = ContinuousClock.now + .seconds(15)
         while ContinuousClock.now < deadline {
-            if ControlSocketGuard.occupant(of: path) == .live { return pid }
+            if ControlSocketGuard.occupant(of: path) == .live { return .success(pid) }
             if let status = RouterProcess.exitStatus(of: pid) {
                 let log = (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? ""
                 let reason = log.split(separator: "\n").last { $0.hasPrefix("routertop: ") }
-                printLine(reason.map(String.init) ?? "routertop: the router process ended with status \(status); see \(logPath)")
-                exit(status == 0 ? 2 : status)
+                let line = reason.map(String.init) ?? "routertop: the router process ended with status \(status); see \(logPath)"
+                return .failure(LaunchFailure(line: line, status: status == 0 ? 2 : status))
             }
             usleep(20_000)
         }
-        failStartup("the router process did not open its control socket \(path) within 15 s; see \(logPath)")
+        return .failure(LaunchFailure(
+            line: "routertop: the router process did not open its control socket \(path) within 15 s; see \(logPath)"))
     }
 
-    private static func waitForEnd(of pid: pid_t?, path: String, within limit: Duration) {
+    private static func waitForEnd(of spawned: NIOLockedValueBox<SpawnedRouter?>, path: String, within limit: Duration) {
         let deadline = ContinuousClock.now + limit
         while ContinuousClock.now < deadline {
-            if let pid, RouterProcess.exitStatus(of: pid) != nil { return }
-            if pid == nil, ControlSocketGuard.occupant(of: path) != .live { return }
+            let exited = spawned.withLockedValue { $0?.hasExited() }
+            if exited == true { return }
+            if exited == nil, ControlSocketGuard.occupant(of: path) != .live { return }
             usleep(20_000)
         }
     }
 
     private static func printLine(_ line: String) {
         FileHandle.standardError.write(Data((line + "\n").utf8))
+    }
+}
+
+/// The router process this dashboard started; once it has exited (reaped), it stays exited.
+struct SpawnedRouter: Sendable {
+    let pid: pid_t
+    private var exited = false
+
+    init(pid: pid_t) { self.pid = pid }
+
+    mutating func hasExited() -> Bool {
+        if !exited, RouterProcess.exitStatus(of: pid) != nil { exited = true }
+        return exited
     }
 }

@@ -75,7 +75,7 @@ enum ProxyMode {
             server.shutdown(grace: grace).whenComplete { _ in stopped.signal() }
             return true
         }
-        let metrics = RouterMetrics()
+        let metrics = RouterMetrics(version: RoutertopVersion.number)
         // Distributions come from each finished request's decision trace.
         // The journal is in place before the control API opens, so no change escapes it.
         _ = try? server.withRouter { router in
