@@ -173,7 +173,7 @@ public final class DashboardController {
             state.status = DashboardState.Status(text: "starting the router again with the same command line", kind: .info)
             let inbox = self.inbox
             // Starting waits for the router's socket; the screen keeps drawing meanwhile.
-            Thread.detachNewThread { inbox.deliver(restart(), for: "start the router") }
+            Thread.detachNewThread { inbox.deliver(restart(), for: nil, what: "start the router") }
         }
     }
 

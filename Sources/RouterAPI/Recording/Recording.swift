@@ -314,6 +314,8 @@ public enum SendOutcomeName {
     public static let connectionRefused = "connection_refused"
     /// The router called it off (the request was cancelled or timed out).
     public static let cancelled = "cancelled"
+    /// The replica could not take the call (Ray's `ActorUnavailableError`); nothing ran on it.
+    public static let actorUnavailable = "actor_unavailable"
 }
 
 /// What a probe answered, as the recording names it.

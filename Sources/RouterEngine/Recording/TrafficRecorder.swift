@@ -173,7 +173,7 @@ public final class TrafficRecorder: RouterRecorder {
         let track = tracks[Int(replica)]
         switch outcome {
         case SendCode.completed: markAvailable(track, at: now)
-        case SendCode.connectionRefused, SendCode.failedMidResponse: markUnavailable(track, at: now)
+        case SendCode.connectionRefused, SendCode.failedMidResponse, SendCode.actorUnavailable: markUnavailable(track, at: now)
         case SendCode.replicaDied: if track.deadAt == nil { track.deadAt = now }
         default: break
         }
@@ -315,11 +315,11 @@ public final class TrafficRecorder: RouterRecorder {
 /// Send outcomes as stored (`names` gives the recording's words).
 enum SendCode {
     static let completed: UInt8 = 0, refused: UInt8 = 1, failedBeforeResponse: UInt8 = 2, failedMidResponse: UInt8 = 3
-    static let replicaDied: UInt8 = 4, connectionRefused: UInt8 = 5, cancelled: UInt8 = 6
+    static let replicaDied: UInt8 = 4, connectionRefused: UInt8 = 5, cancelled: UInt8 = 6, actorUnavailable: UInt8 = 7
     static let names = [
         SendOutcomeName.completed, SendOutcomeName.refused, SendOutcomeName.failedBeforeResponse,
         SendOutcomeName.failedMidResponse, SendOutcomeName.replicaDied, SendOutcomeName.connectionRefused,
-        SendOutcomeName.cancelled,
+        SendOutcomeName.cancelled, SendOutcomeName.actorUnavailable,
     ]
 
     static func of(_ outcome: SendOutcome) -> UInt8 {
@@ -330,6 +330,7 @@ enum SendCode {
         case .failedMidResponse: failedMidResponse
         case .replicaDied: replicaDied
         case .connectionRefused: connectionRefused
+        case .actorUnavailable: actorUnavailable
         }
     }
 }

@@ -121,6 +121,7 @@ final class ReplayedReplica: ReplicaConnection {
             case SendCode.failedBeforeResponse: return (duration, .failedBeforeResponse)
             case SendCode.failedMidResponse: return (duration, .failedMidResponse(retryable: true))
             case SendCode.connectionRefused: return (duration, .connectionRefused)
+            case SendCode.actorUnavailable: return (duration, .actorUnavailable)
             case SendCode.replicaDied: return (0, nil)
             default: continue
             }
