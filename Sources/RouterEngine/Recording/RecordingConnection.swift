@@ -30,6 +30,11 @@ final class RecordingConnection: ReplicaConnection {
         return call
     }
 
+    /// What the replica's answers say of its models goes to the router unchanged.
+    func reportModelEvidence(to sink: @escaping (ModelEvidence) -> Void) {
+        inner.reportModelEvidence(to: sink)
+    }
+
     func send(_ request: DispatchedRequest, _ finished: @escaping (SendOutcome) -> Void) -> (any Cancellable)? {
         let call = RecordedCall(issuedAt: scheduler.now)
         let handle = inner.send(request) { [weak self, call] outcome in
