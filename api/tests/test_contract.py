@@ -135,7 +135,7 @@ class ProxyContractTests(ContractCase):
         """Sends `requests` at once, so tasks back off, and waits for every answer."""
         def one(index: int) -> None:
             headers = {"serve_multiplexed_model_id": f"{model}{index % 2}"} if model else {}
-            request = urllib.request.Request(f"http://127.0.0.1:{self.port}/work/{index}", headers=headers)
+            request = urllib.request.Request(f"http://127.0.0.1:{self.port}/job/{index}", headers=headers)
             with urllib.request.urlopen(request, timeout=30) as answer:
                 answer.read()
         threads = [threading.Thread(target=one, args=(index,)) for index in range(requests)]
