@@ -166,7 +166,7 @@ struct ScreenRenderingTests {
         var testDescription: String { name }
     }
 
-    @Test("no crash at any size in read-only, ASCII, and with no replicas")
+    @Test("every size in read-only, ASCII, and with no replicas fills exactly the grid asked for")
     func everySizeOtherModes() {
         let control = FakeRouterControl(Fixtures.snapshot(replicas: 40))
         for (readOnly, ascii) in [(true, false), (false, true), (true, true)] {
@@ -175,17 +175,30 @@ struct ScreenRenderingTests {
             for columns in stride(from: 1, through: 200, by: 7) {
                 for rows in stride(from: 1, through: 60, by: 3) {
                     if columns == 99 { dashboard.handle(.escape) }
-                    _ = dashboard.render(size: TerminalSize(columns: columns, rows: rows))
+                    let size = TerminalSize(columns: columns, rows: rows)
+                    let screen = dashboard.render(size: size)
+                    #expect(screen.size == size && screen.cells.count == columns * rows, "at \(size)")
+                    if ascii {
+                        #expect(screen.cells.allSatisfy { $0.character.isASCII }, "ASCII only at \(size)")
+                    }
+                    if readOnly, columns >= 99, rows >= 24 {
+                        #expect(screen.row(0).contains("READ-ONLY"), "read-only is said at \(size): \(screen.row(0))")
+                    }
                 }
             }
         }
         let empty = Fixtures.controller(FakeRouterControl(Fixtures.snapshot(replicas: 0, timers: [], events: [])))
         for columns in [1, 40, 79, 80, 200] {
             for rows in [1, 10, 23, 24, 60] {
-                _ = empty.render(size: TerminalSize(columns: columns, rows: rows))
+                let size = TerminalSize(columns: columns, rows: rows)
+                let screen = empty.render(size: size)
+                #expect(screen.size == size, "at \(size)")
+                if columns >= 80, rows >= 24 {
+                    #expect(screen.row(0).hasPrefix("routertop"), "the header leads an empty fleet's screen at \(size)")
+                }
             }
         }
-        _ = empty.render(size: TerminalSize(columns: 0, rows: 0))
+        #expect(empty.render(size: TerminalSize(columns: 0, rows: 0)).cells.isEmpty)
     }
 
     @Test("ASCII mode draws nothing but ASCII, bars and sparklines included")

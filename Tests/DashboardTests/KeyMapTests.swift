@@ -161,7 +161,7 @@ struct KeyMapTests {
         }
     }
 
-    @Test func everyDestructiveBindingAsksFirstAndYCarriesItOut() {
+    @Test func everyDestructiveBindingAsksFirstAndYCarriesItOut() throws {
         let destructive = KeyMap.bindings.filter { $0.confirm != .never }
         #expect(Set(destructive.map(\.action)) == [.removeReplica, .kill, .drain])
         for binding in destructive {
@@ -173,6 +173,16 @@ struct KeyMapTests {
             #expect(state.status?.text.hasSuffix("? y confirms, any other key cancels") == true)
             let done = state.handle(.character("y"), snapshot: Self.snapshot(mode: mode), readOnly: false)
             #expect(done.count == 1, "\(binding.name): y carried out \(done.count) effects")
+            let sent = try #require(done.first.flatMap { effect -> RouterCommand? in
+                if case .send(let command, _) = effect { return command }
+                return nil
+            }, "\(binding.name): y sends a command")
+            let expected: RouterCommand = switch binding.action {
+            case .removeReplica: .removeReplica("replica-1")
+            case .kill: .injectFault("replica-1", .kill)
+            default: .drainReplica("replica-1")
+            }
+            #expect(sent == expected, "\(binding.name) sends what it names, for the selected replica")
         }
     }
 

@@ -71,7 +71,7 @@ struct RoutingTests {
         #expect(harness.router.snapshot(mode: .simulated).routingTasks == 3)
     }
 
-    @Test func theOwnNodeIsPreferredThenTheZoneThenAll() {
+    @Test func theOwnNodeIsPreferredThenTheZoneThenAll() throws {
         let harness = RouterHarness(options: Router.Options(locality: Locality(node: "node-a", zone: "zone-1")))
         let local = harness.add("local", node: "node-a", zone: "zone-1", max: 100)
         let zone = harness.add("zone", node: "node-b", zone: "zone-1", max: 100)
@@ -82,7 +82,7 @@ struct RoutingTests {
         #expect(zone.received.isEmpty && remote.received.isEmpty)
 
         local.probeAnswer = { .queueLength(100) }
-        try? harness.router.drainReplica("local")
+        try harness.router.drainReplica("local")
         for _ in 0..<5 { harness.submit() }
         harness.settle()
         #expect(zone.received.count == 5)

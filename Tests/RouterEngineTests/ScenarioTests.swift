@@ -68,7 +68,6 @@ struct ScenarioTests {
         ("duration_s = 10\n[[events]]\nat_s = 11\naction = \"dead\"\nreplica = \"r1\"\n", 3, "at_s = 11 is after the end"),
         ("duration_s = 10\n[[events]]\nat_s = 1\naction = \"dead\"\nreplica = \"ghost\"\n", 5, "there is no replica 'ghost'"),
         ("duration_s = 10\n[router]\ninitial_backoff_s = -1\n", 3, "initial_backoff_s=-1 is negative"),
-        ("duration_s = 10\n[router]\nmax_backoff_s = 0.01\n", 1, "max_backoff_s=0.01 is below the initial backoff"),
         ("duration_s = 10\n[[replicas]]\nid = \"a\"\nnode = \"n\"\nzone = \"z\"\nservice_time_ms = { distribution = \"gamma\", mean = 3 }\n", 6, "distribution 'gamma' is unknown"),
         ("duration_s = 10\n[[replicas]]\nid = \"a\"\nnode = \"n\"\n", 2, "[replicas] #1 needs zone"),
         ("duration_s = 10\n[load]\nrate_rps = \"fast\"\n", 3, "rate_rps must be a number"),
@@ -94,12 +93,21 @@ struct ScenarioTests {
             #expect(error.line == line)
             #expect(error.reason.contains(reason))
             #expect(error.description.hasPrefix("bad.toml:\(line): "))
-        } catch let error as ConfigurationError {
-            #expect(line == 1)
-            #expect(error.description.hasPrefix(reason))
         } catch {
             Issue.record("unexpected error \(error)")
         }
+    }
+
+    /// A rule between two settings is the one validator's, with its message, not the file parser's.
+    @Test func aRuleBetweenSettingsIsTheValidatorsRefusal() throws {
+        let scenario = try ScenarioParser.parse("duration_s = 10\n[router]\nmax_backoff_s = 0.01\n", file: "bad.toml")
+        var settings = RouterSettings.defaults
+        settings.maxBackoff = 0.01
+        var refusal: ConfigurationError?
+        do { try SettingsValidator.validate(settings, subject: { $0.fileKey }) } catch { refusal = error }
+        let expected = try #require(refusal)
+        #expect(throws: expected) { try ScenarioRunner.settings(for: scenario, base: .defaults) }
+        #expect(expected.description.hasPrefix("max_backoff_s=0.01 is below the initial backoff"))
     }
 
     @Test func aLoadAtTheLimitRunsAndEnds() throws {
