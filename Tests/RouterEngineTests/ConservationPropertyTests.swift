@@ -82,6 +82,18 @@ struct ConservationPropertyTests {
         }
     }
 
+    /// Inputs the property tests once found: a replica that counts locally, made unavailable, had
+    /// each request sent back to it in zero time, so virtual time stopped with two requests running.
+    @Test(arguments: [(UInt64(64863), 6, 6, false), (UInt64(924079), 1, 6, true)])
+    func anUnavailableReplicaThatCountsLocallyIsHeldOffNotSpunOn(seed: UInt64, replicas: Int, faults: Int, churn: Bool) {
+        let scenario = Self.randomScenario(seed: seed, replicas: replicas, faults: faults, rate: 20, churn: churn)
+        var steps = 0
+        let report = ScenarioRunner.run(scenario, settings: .defaults, observe: { _ in steps += 1 }, maxSteps: 2_000_000)
+        #expect(steps < 2_000_000, "virtual time kept moving")
+        #expect(report.conserved && report.pending == 0 && report.running == 0)
+        #expect(report.admitted == report.completed + report.failed.values.reduce(0, +))
+    }
+
     static func randomScenario(seed: UInt64, replicas: Int, faults: Int, rate: Double, churn: Bool = false) -> Scenario {
         var random = SeededRandom(seed: seed)
         let specs = (0..<replicas).map { index in

@@ -195,11 +195,17 @@ extension Router {
             traceSendEnded(request, outcome: "actor_unavailable", requeue: "reroute")
             retries.unavailableSends += 1
             noteReplicaError(replica, cause: "unavailable")
-            if replica.state == .healthy, !replica.countsLocally {
-                setState(replica, .unavailable, because: "a request sent to it found it unavailable")
+            if replica.countsLocally {
+                // No probe will say it is back, and its own count says it has room: without holding it
+                // off as a refused connection is, the request would go straight back to it in zero time.
+                refused(request, by: replica, queueLength: nil, full: false)
+            } else {
+                if replica.state == .healthy {
+                    setState(replica, .unavailable, because: "a request sent to it found it unavailable")
+                }
+                enqueue(request)
+                ensureTasks()
             }
-            enqueue(request)
-            ensureTasks()
         }
         forgetIfIdle(replica)
     }
