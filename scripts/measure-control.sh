@@ -21,25 +21,9 @@ cleanup() {
 }
 trap cleanup EXIT
 
-if [[ -z "${ROUTERTOP_BIN:-}" ]]; then
-    (cd "$root" && swift build -c release --product routertop >"$work/build.log" 2>&1) || {
-        cat "$work/build.log" >&2
-        exit 1
-    }
-    ROUTERTOP_BIN="$root/.build/release/routertop"
-fi
-for tool in tmux curl ss; do
-    command -v "$tool" >/dev/null || { echo "measure-control: needs $tool" >&2; exit 1; }
-done
-ticks_per_second=$(getconf CLK_TCK)
-
-cpu_ticks() {
-    local stat
-    stat=$(cat "/proc/$1/stat")
-    stat=${stat##*) }
-    set -- $stat
-    echo $(( ${12} + ${13} ))
-}
+measure_name=measure-control
+# shellcheck source=scripts/measure-common.sh
+source "$root/scripts/measure-common.sh"
 
 # cpu_percent PID SECONDS: the share of one core PID used over the next SECONDS.
 cpu_percent() {
