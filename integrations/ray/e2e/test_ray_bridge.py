@@ -4,8 +4,11 @@ Starts `ray start --head` on 127.0.0.1, deploys two one-slot replicas whose hand
 `RoutertopRequestRouter`, and puts 30 concurrent clients on Ray's HTTP proxy. Then checks what the issue
 asks: `routertop list` and `routertop attach` (in tmux) show the proxy's router; a backoff change spaces a
 request's later attempts as asked; the change is journaled; a bad value changes nothing; every answer
-validates against api/control-v1.schema.json; a replica that dies is shown gone. Ray, the tmux session
-and the temporary directory are removed whatever happens.
+validates against api/control-v1.schema.json (summaries too); a replica that dies is shown gone. Last, a
+second application (fleet_app: Ray's proxy routes to its ingress, whose handle routes to a second
+deployment) gives two bridge routers: `routertop fleet` lists both and one `routertop rollout` changes
+both, each journaling its part with the same rollout id. Ray, the tmux session and the temporary
+directory are removed whatever happens.
 
 Run by scripts/test-ray.sh with the .venv-ray interpreter (Ray and jsonschema come from there).
 """
@@ -36,6 +39,7 @@ BINARY = Path(os.environ.get("ROUTERTOP_BIN", ROOT / ".build" / "debug" / "route
 VENV_BIN = Path(sys.executable).parent
 CLIENTS = 30
 APP = "e2e"
+FLEET_APP = "fleet"
 
 
 def validate(value: Any, definition: str) -> None:
@@ -298,6 +302,18 @@ serve.run(slow_app.slow, name="{APP}", route_prefix="/")
         for _ in range(3):
             validate(json.loads(stream.readline()), "snapshot")
         connection.close()
+        status, summary = self.call("GET", "/v1/snapshot?view=summary")
+        self.assertEqual((status, summary["view"], summary["replicas"]), (200, "summary", []))
+        self.assertEqual(summary["replica_count"], len(summary["replica_changes"]))
+        validate(summary, "snapshot")
+        connection = UnixHTTPConnection(self.socket)
+        connection.request("GET", "/v1/snapshots?interval_ms=100&view=summary")
+        stream = connection.getresponse()
+        lines = [json.loads(stream.readline()) for _ in range(3)]
+        connection.close()
+        for line in lines:
+            validate(line, "snapshot")
+        self.assertEqual(lines[0]["replica_count"], len(lines[0]["replica_changes"]))
 
     def test_7_a_replica_that_dies_is_shown_gone(self) -> None:
         victim = self.snapshot()["replicas"][0]["id"]
@@ -316,6 +332,57 @@ for actor in ray.util.list_named_actors(all_namespaces=True):
 
         eventually(gone, 60, f"replica {victim} shown gone")
         validate(self.snapshot(), "snapshot")
+
+    def test_8_one_application_s_two_routers_form_a_fleet_and_one_rollout_changes_both(self) -> None:
+        self.driver(f"""
+from ray import serve
+import fleet_app
+serve.run(fleet_app.front, name="{FLEET_APP}", route_prefix="/{FLEET_APP}")
+""")
+        # The ingress's handle makes its router at its first call: traffic brings both routers up.
+        load = Load(f"http://127.0.0.1:{self.port}/{FLEET_APP}")
+        load.start()
+        self.addCleanup(load.stop)
+
+        def routers() -> Optional[Dict[str, str]]:
+            found: Dict[str, str] = {}
+            for name in os.listdir(self.socket_directory):
+                if name.startswith(f"ray-{FLEET_APP}-") and name.endswith(".sock"):
+                    path = os.path.join(self.socket_directory, name)
+                    status, snapshot = self.call("GET", "/v1/snapshot", path=path)
+                    if status == 200:
+                        found[snapshot["router"]["deployment"]] = path
+            return found if set(found) == {"Front", "Back"} else None
+
+        paths = eventually(routers, 90, "the proxy's router of Front and Front's handle router of Back")
+        names = {deployment: Path(path).stem for deployment, path in paths.items()}
+        self.assertEqual(self.call("GET", "/v1/snapshot", path=paths["Front"])[1]["router"]["handle_source"], "PROXY")
+        command = (f"env XDG_RUNTIME_DIR={self.env['XDG_RUNTIME_DIR']} TERM=xterm-256color {BINARY} fleet "
+                   f"--select 'ray-{FLEET_APP}-*'")
+        subprocess.run(["tmux", "new-session", "-d", "-s", self.tmux, "-x", "200", "-y", "50", command], check=True)
+
+        def screen() -> Optional[str]:
+            text = subprocess.run(["tmux", "capture-pane", "-p", "-t", self.tmux], capture_output=True,
+                                  text=True).stdout
+            return text if all(name in text for name in names.values()) else None
+
+        eventually(screen, 30, f"routertop fleet lists {sorted(names.values())}")
+        subprocess.run(["tmux", "kill-session", "-t", self.tmux], capture_output=True)
+        rollout = subprocess.run([str(BINARY), "rollout", "--set", "initial_backoff_s=0.05", "--to", names["Front"],
+                                  "--to", names["Back"], "--yes"], env=self.env, capture_output=True, text=True,
+                                 timeout=120)
+        self.assertEqual(rollout.returncode, 0, rollout.stdout + rollout.stderr)
+        marks = set()
+        for deployment, path in paths.items():
+            status, settings = self.call("GET", "/v1/settings", path=path)
+            self.assertEqual(settings["initial_backoff_s"], 0.05, deployment)
+            status, journal = self.call("GET", "/v1/journal", path=path)
+            validate(journal, "journal_reply")
+            parts = [entry for entry in journal["entries"] if "rollout" in entry]
+            self.assertEqual([entry["verb"] for entry in parts], ["trial", "confirm"], deployment)
+            self.assertEqual(sorted(parts[0]["rollout"]["targets"]), sorted(names.values()))
+            marks.update(entry["rollout"]["rollout_id"] for entry in parts)
+        self.assertEqual(len(marks), 1, marks)
 
 
 if __name__ == "__main__":

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from typing import Any, List, Mapping, Optional, Protocol, Sequence, Tuple, Union
 
 from routertop_ray import contract
+from routertop_ray import rollout
 from routertop_ray import settings as rules
 from routertop_ray.clock import BridgeClock
 from routertop_ray.controller import Origin, SettingsController
@@ -18,6 +19,7 @@ from routertop_ray.errors import ApiError
 from routertop_ray.event_log import EventLog
 from routertop_ray.journal import JournalFile
 from routertop_ray.records import RequestRecord
+from routertop_ray.summary import SummaryMark, summary
 
 JSON_TYPE = "application/json"
 METRICS_TYPE = "text/plain; version=0.0.4; charset=utf-8"
@@ -48,10 +50,12 @@ class Response:
 
 @dataclass(frozen=True)
 class Stream:
-    """A snapshot stream: one snapshot line every `interval_ms`, for the session named, if any."""
+    """A snapshot stream: one snapshot line every `interval_ms` (a summary of what changed, when `summary`),
+    for the session named, if any."""
 
     interval_ms: int
     session: Optional[str]
+    summary: bool = False
 
 
 class RouterView(Protocol):
@@ -95,7 +99,8 @@ class ControlApi:
                 if headers.get("x-routertop-readonly") == "1":
                     raise ApiError(403, "this client attached read-only")
                 via = "attach" if headers.get("x-routertop-via") == "attach" else "api"
-                return self._write(endpoint, body, Origin(peer.login, peer.uid, via), headers)
+                origin = Origin(peer.login, peer.uid, via, rollout.parse(headers))
+                return self._write(endpoint, body, origin, headers)
             if body:
                 raise ApiError(400, f"{method} {target} takes no body")
             return self._read(endpoint, headers)
@@ -108,8 +113,10 @@ class ControlApi:
         name = endpoint.name
         if name == "snapshot":
             return json_response(200, self._view.snapshot())
-        if name == "snapshots":
-            return Stream(endpoint.number, headers.get("x-routertop-session") or None)
+        if name == "summary":
+            return json_response(200, summary(self._view.snapshot(), SummaryMark())[0])
+        if name in ("snapshots", "summaries"):
+            return Stream(endpoint.number, headers.get("x-routertop-session") or None, name == "summaries")
         if name == "get_settings":
             return json_response(200, contract.settings(self._controller.live))
         if name == "events":

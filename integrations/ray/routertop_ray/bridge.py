@@ -6,7 +6,6 @@ the loop only through `LoopCaller`, with a deadline.
 """
 
 import atexit
-import json
 import logging
 import os
 import threading
@@ -74,7 +73,7 @@ class Bridge:
         """Binds the socket and serves; a place that cannot be used is logged once and routing goes on."""
         try:
             prepare(self.socket_path)
-            self._server = ControlServer(self.socket_path, self.api, self.snapshot_line, self.controller.session_ended)
+            self._server = ControlServer(self.socket_path, self.api, self.snapshot, self.controller.session_ended)
         except (SocketPlaceError, OSError) as failure:
             logger.warning("routertop_ray: no control socket for %s: %s", self.identity.name, failure)
             return False
@@ -123,9 +122,6 @@ class Bridge:
             errors = dict(self._errors)
         return contract.snapshot(self.identity, self._clock, self.controller.live, self.controller.startup, figures,
                                  ray, self._events.all(), self.controller.trial_status(), stalled, errors)
-
-    def snapshot_line(self) -> bytes:
-        return (json.dumps(self.snapshot(), sort_keys=True, ensure_ascii=False) + "\n").encode()
 
     def traces(self) -> Tuple[Sequence[RequestRecord], int, int]:
         observer = self._observer

@@ -109,13 +109,15 @@ def who(login: str, uid: Optional[int], via: str) -> JSON:
 
 
 def journal_entry(who_json: JSON, change_json: JSON, applied: bool, reason: Optional[str] = None,
-                  note: Optional[str] = None) -> JSON:
+                  note: Optional[str] = None, rollout: Optional[JSON] = None) -> JSON:
     """A journal line before the journal numbers and times it (`sequence`, `time_utc`)."""
     entry: JSON = {"who": who_json, **change_json, "result": "applied" if applied else "refused"}
     if reason is not None:
         entry["reason"] = reason
     if note is not None:
         entry["note"] = note
+    if rollout is not None:
+        entry["rollout"] = rollout
     return entry
 
 

@@ -27,11 +27,12 @@ Settings = Dict[str, float]
 
 @dataclass(frozen=True)
 class Origin:
-    """Who asks for a change: a login from the peer's uid, and the path it came by."""
+    """Who asks for a change: a login from the peer's uid, the path it came by, and the rollout it is part of."""
 
     login: str
     uid: Optional[int]
     via: str
+    rollout: Optional[Dict[str, Any]] = None
 
     def who(self) -> Dict[str, Any]:
         return contract.who(self.login, self.uid, self.via)
@@ -250,7 +251,7 @@ class SettingsController:
         if self._journal is None:
             return
         try:
-            self._journal.append(contract.journal_entry(origin.who(), change, applied, reason, note))
+            self._journal.append(contract.journal_entry(origin.who(), change, applied, reason, note, origin.rollout))
         except JournalWriteError as failure:
             self._events.record("warning", f"journal: {failure}; the change is refused")
             if raise_on_failure:
@@ -269,7 +270,7 @@ class SettingsController:
 
     def _revert_trial(self, trial: _Trial, why: str) -> None:
         self._end_trial()
-        origin = Origin(trial.origin.login, trial.origin.uid, "router")
+        origin = Origin(trial.origin.login, trial.origin.uid, "router", trial.origin.rollout)
         if self._undo and self._undo[-1] == trial.previous:
             self._undo.pop()
         done, reason = self._change(trial.previous, origin, "revert", note=f"trial {why}", remember=False,

@@ -84,11 +84,15 @@ def parse(method: str, target: str) -> Endpoint:
 
     if segments == ["metrics"]:
         return only("GET", Endpoint("metrics"))
-    if segments == ["v1", "snapshot"]:
-        return only("GET", Endpoint("snapshot"))
-    if segments == ["v1", "snapshots"]:
+    if segments in (["v1", "snapshot"], ["v1", "snapshots"]):
+        view = query.get("view", "full")
+        if view not in ("full", "summary"):
+            raise ApiError(400, f"view={view} is not a snapshot view; it must be full or summary")
+        summary = view == "summary"
+        if segments[1] == "snapshot":
+            return only("GET", Endpoint("summary" if summary else "snapshot"))
         interval = number("interval_ms", DEFAULT_STREAM_INTERVAL_MS, *STREAM_INTERVALS_MS)
-        return only("GET", Endpoint("snapshots", interval))
+        return only("GET", Endpoint("summaries" if summary else "snapshots", interval))
     if segments == ["v1", "settings"]:
         if method == "PUT" and "confirm_within_s" in query:
             return Endpoint("trial_settings", number("confirm_within_s", 0, 1, TRIAL_MAX_S))

@@ -11,10 +11,11 @@ import struct
 import threading
 import time
 from http.server import BaseHTTPRequestHandler
-from typing import Callable, Optional
+from typing import Any, Callable, Mapping, Optional
 
-from routertop_ray.api import ControlApi, Peer, Response, Stream, json_response, problem
+from routertop_ray.api import ControlApi, Peer, Response, Stream, json_response, problem, snapshot_lines
 from routertop_ray.settings import MAX_BODY_BYTES
+from routertop_ray.summary import SummaryMark, summary
 
 MAX_CONNECTIONS = 64
 
@@ -86,8 +87,12 @@ class _Handler(BaseHTTPRequestHandler):
         interval = stream.interval_ms / 1000
         try:
             next_tick = time.monotonic()
+            mark = SummaryMark()
             while not self.server.stopping.is_set():
-                line = self.server.snapshot_line()
+                snapshot = self.server.snapshot()
+                if stream.summary:
+                    snapshot, mark = summary(snapshot, mark)
+                line = snapshot_lines([snapshot])
                 self.wfile.write(b"%x\r\n%s\r\n" % (len(line), line))
                 self.wfile.flush()
                 next_tick += interval
@@ -112,10 +117,10 @@ class ControlServer(socketserver.ThreadingMixIn, socketserver.UnixStreamServer):
     daemon_threads = True
     block_on_close = False
 
-    def __init__(self, path: str, api: ControlApi, snapshot_line: Callable[[], bytes],
+    def __init__(self, path: str, api: ControlApi, snapshot: Callable[[], Mapping[str, Any]],
                  session_ended: Callable[[str], None]) -> None:
         self.api = api
-        self.snapshot_line = snapshot_line
+        self.snapshot = snapshot
         self.session_ended = session_ended
         self.stopping = threading.Event()
         self._slots = threading.BoundedSemaphore(MAX_CONNECTIONS)

@@ -83,8 +83,7 @@ class ServerTests(TemporaryDirectoryTest):
         self.path = os.path.join(self.directory, "routertop", "ray-a-d-1.sock")
         prepare(self.path)
         self.sessions = []
-        self.server = ControlServer(self.path, api, lambda: (json.dumps(self.view.snapshot()) + "\n").encode(),
-                                    self.sessions.append)
+        self.server = ControlServer(self.path, api, self.view.snapshot, self.sessions.append)
         self.server.start()
 
     def tearDown(self) -> None:
