@@ -52,6 +52,19 @@ import Testing
         #expect((screen.rows(containing: "edge-a").first ?? "").contains("31ms   = "))
     }
 
+    @Test func aLongRouterNameIsShownWholeWhereTheTerminalHasRoomAndCutToTheRoomLeftOtherwise() {
+        let name = "ray-fleet-Front-3497"
+        let snapshot = Fixtures.snapshot(replicas: [Fixtures.replica(1, queue: 1)], mode: .proxy(listen: "127.0.0.1:8001"))
+        #expect(snapshot.events.count == 2)
+        let fleet = Fleet(members: [FleetMember(name: name, address: "/run/\(name).sock", link: .live(snapshot))])
+        let wide = controller(fleet).render(size: TerminalSize(columns: 200, rows: 40), now: UTCTime(milliseconds: 0))
+        #expect(wide.rows(containing: name).count == 3, "the routers table and both event lines name it whole")
+        // At 160 columns the settings leave 2 columns beside the narrowest name column: 14 in all.
+        let narrow = controller(fleet).render(size: TerminalSize(columns: 160, rows: 40), now: UTCTime(milliseconds: 0))
+        #expect(narrow.rows(containing: name).isEmpty)
+        #expect(narrow.rows(containing: "ray-fleet-Fro ").count == 3)
+    }
+
     @Test func anUnreachableRouterShowsSinceWhenAndNoFigures() {
         let screen = controller(fleet(unreachableB: true)).render(size: TerminalSize(columns: 160, rows: 40),
                                                                  now: UTCTime(milliseconds: 0))

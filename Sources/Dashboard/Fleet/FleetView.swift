@@ -11,6 +11,24 @@ enum FleetView {
     ]
     /// The width of one setting's column.
     static let settingWidth = 7
+    /// The narrowest and widest router-name column; between them, the longest name where the
+    /// terminal has room (Ray routers are named `ray-APP-DEPLOYMENT-PID`).
+    static let nameWidths = 12...40
+
+    /// The router-name column's width: the longest name and a space, within `nameWidths` and the
+    /// room left beside the other columns and every setting's.
+    static func nameWidth(_ fleet: Fleet, columns: Int) -> Int {
+        let longest = (fleet.members.map(\.name.count).max() ?? 0) + 1
+        let spare = columns - (routerColumns.reduce(2 + nameWidths.lowerBound) { $0 + $1.1 }
+            + settingColumns.count * settingWidth)
+        return min(max(longest, nameWidths.lowerBound), nameWidths.lowerBound + max(spare, 0), nameWidths.upperBound)
+    }
+
+    /// The routers table's columns after NAME, with their widths.
+    static let routerColumns: [(String, Int)] = [
+        ("KIND", 6), ("NODE", 8), ("STATE", 27), ("IN/s", 7), ("OUT/s", 7), ("FAIL/s", 7), ("PEND", 5), ("TASKS", 6),
+        ("BACKOFF", 8), ("P50", 7), ("P99", 7),
+    ]
 
     static func render(fleet: Fleet, state: FleetScreenState, size: TerminalSize, now: UTCTime, ascii: Bool) -> Screen {
         var canvas = Canvas(size: size, ascii: ascii)
@@ -49,7 +67,8 @@ enum FleetView {
         y += 1
         for (row, entry) in fleet.events(limit: eventRows).enumerated() {
             let x = canvas.put(entry.event.timeUTC.description.dropFirst(11).prefix(12) + " ", x: 0, y: y + row, role: .eventTime)
-            let named = canvas.put(pad(entry.router, 12) + " ", x: x, y: y + row, role: .eventReplica)
+            let named = canvas.put(pad(entry.router, nameWidth(fleet, columns: size.columns)), x: x, y: y + row,
+                                   role: .eventReplica)
             canvas.put(entry.event.message, x: x + named, y: y + row, role: role(of: entry.event.kind),
                        maxWidth: size.columns - x - named)
         }
@@ -78,8 +97,7 @@ enum FleetView {
         var y = start
         let groups = fleet.groups.map { "\($0.group) (\($0.members.count))" }.joined(separator: ", ")
         let settings = fleet.settings
-        let columns: [(String, Int)] = [("NAME", 12), ("KIND", 6), ("NODE", 8), ("STATE", 27), ("IN/s", 7), ("OUT/s", 7),
-                                        ("FAIL/s", 7), ("PEND", 5), ("TASKS", 6), ("BACKOFF", 8), ("P50", 7), ("P99", 7)]
+        let columns = [("NAME", nameWidth(fleet, columns: canvas.width))] + routerColumns
         let fixed = 2 + columns.reduce(0) { $0 + $1.1 }
         // Every setting gets a column where the terminal is wide enough; otherwise one column lists
         // the settings that differ from the fleet's, whose values the title then shows.

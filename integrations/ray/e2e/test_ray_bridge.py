@@ -361,12 +361,17 @@ serve.run(fleet_app.front, name="{FLEET_APP}", route_prefix="/{FLEET_APP}")
                    f"--select 'ray-{FLEET_APP}-*'")
         subprocess.run(["tmux", "new-session", "-d", "-s", self.tmux, "-x", "200", "-y", "50", command], check=True)
 
-        def screen() -> Optional[str]:
-            text = subprocess.run(["tmux", "capture-pane", "-p", "-t", self.tmux], capture_output=True,
-                                  text=True).stdout
-            return text if all(name in text for name in names.values()) else None
+        shown = [""]
 
-        eventually(screen, 30, f"routertop fleet lists {sorted(names.values())}")
+        def screen() -> Optional[str]:
+            shown[0] = subprocess.run(["tmux", "capture-pane", "-p", "-t", self.tmux], capture_output=True,
+                                      text=True).stdout
+            return shown[0] if all(name in shown[0] for name in names.values()) else None
+
+        try:
+            eventually(screen, 30, f"routertop fleet lists {sorted(names.values())}")
+        except AssertionError as failure:
+            raise AssertionError(f"{failure}; the screen:\n{shown[0]}") from None
         subprocess.run(["tmux", "kill-session", "-t", self.tmux], capture_output=True)
         rollout = subprocess.run([str(BINARY), "rollout", "--set", "initial_backoff_s=0.05", "--to", names["Front"],
                                   "--to", names["Back"], "--yes"], env=self.env, capture_output=True, text=True,
