@@ -81,15 +81,22 @@ class BoundedColumns:
     def copy(self) -> "BoundedColumns":
         """The entries in order, as a log of their own (a copy of the columns: quick, on the router's loop)."""
         copied = BoundedColumns(max(self.count, 1), "".join(column.typecode for column in self._columns))
-        size = len(self._columns[0])
-        end = self._start + self.count
-        for target, column in zip(copied._columns, self._columns):
-            target.extend(column[self._start:min(end, size)])
-            if end > size:
-                target.extend(column[:end - size])
+        copied._columns = self.ordered_columns()
         copied.count = self.count
         copied.dropped = self.dropped
         return copied
+
+    def ordered_columns(self) -> List[array]:
+        """Each column's entries, oldest first, as new arrays."""
+        size = len(self._columns[0])
+        end = self._start + self.count
+        ordered: List[array] = []
+        for column in self._columns:
+            part = column[self._start:min(end, size)]
+            if end > size:
+                part.extend(column[:end - size])
+            ordered.append(part)
+        return ordered
 
     def rows(self) -> Iterator[Tuple[float, ...]]:
         """The entries, oldest first."""

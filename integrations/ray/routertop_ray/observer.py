@@ -171,7 +171,9 @@ class Observer:
             # A request handed a replica another request's attempt found counts as routed after one attempt.
             bucket = min(max(record.attempt_count, 1), 1000)
             self.attempts_histogram[bucket] = self.attempts_histogram.get(bucket, 0) + 1
-            self.recorder.fulfilled(now - record.arrived_s, max(record.attempt_count, 1), now)
+        # Each time the request gets a replica (again after a refusal), as routertop's engine counts it, so a
+        # replay's figures compare with these.
+        self.recorder.fulfilled(now - record.arrived_s, max(record.attempt_count, 1), now)
         replica = self._replicas.get(replica_id)
         if replica is not None:
             replica.routed += 1
@@ -211,8 +213,7 @@ class Observer:
             return
         self.cancelled += 1
         self._count(now, 2)
-        if record.routed_s is None:
-            self.recorder.failed("cancelled", now)
+        self.recorder.failed("cancelled", now)
         self._finish(record, "cancelled", now)
 
     def _end_send(self, send: SendRecord, outcome: str, now: float, requeue: Optional[str] = None) -> None:

@@ -6,7 +6,8 @@ settings changes before it are folded into `settings`; long lists are columns.
 """
 
 import math
-from typing import Any, Dict, List, Optional
+from bisect import bisect_left
+from typing import Any, Callable, Dict, List, Optional, Sequence
 
 from routertop_ray import contract
 from routertop_ray.clock import BridgeClock
@@ -45,18 +46,18 @@ def _percentile(values: List[float], fraction: float) -> Optional[float]:
 
 
 def _observed(copy: RecordingCopy, start: float, arrivals: int) -> JSON:
+    at, waited, tries, failure = copy.requests.ordered_columns()
     waits: List[float] = []
     attempts = 0
     failures: Dict[str, int] = {}
-    for at, waited, tries, failure in copy.requests.rows():
-        if at < start:
-            continue
-        if failure >= 0:
-            reason = FAILURE_REASONS[int(failure)]
+    for index in range(bisect_left(at, start), len(at)):
+        code = failure[index]
+        if code >= 0:
+            reason = FAILURE_REASONS[code]
             failures[reason] = failures.get(reason, 0) + 1
         else:
-            waits.append(waited)
-            attempts += int(tries)
+            waits.append(waited[index])
+            attempts += tries[index]
     waits.sort()
     first = next((row for row in copy.counters.rows() if row[0] >= start), None)
     shaped: JSON = {
@@ -73,16 +74,21 @@ def _observed(copy: RecordingCopy, start: float, arrivals: int) -> JSON:
     return shaped
 
 
-def _columns(log: BoundedColumns, start: float, index: Dict[int, int], count: int) -> List[List[tuple]]:
-    """Each included replica's entries at or after `start`, in time order."""
-    per_replica: List[List[tuple]] = [[] for _ in range(count)]
-    for row in sorted(log.rows(), key=lambda row: row[0]):
-        if row[0] < start:
-            continue
-        position = index.get(int(row[2]))
+def _per_replica(log: BoundedColumns, start: float, index: Dict[int, int], count: int,
+                 value: Callable[[float], Any], word: Sequence[str]) -> List[JSON]:
+    """Each included replica's entries at or after `start`, in time order, as the schema's three columns."""
+    at, second, replica, code = log.ordered_columns()
+    # Stored as they ended: sorted by when they began.
+    order = sorted((i for i in range(len(at)) if at[i] >= start), key=at.__getitem__)
+    columns: List[List[list]] = [[[], [], []] for _ in range(count)]
+    for i in order:
+        position = index.get(replica[i])
         if position is not None:
-            per_replica[position].append(row)
-    return per_replica
+            times, values, words = columns[position]
+            times.append(_ms(at[i]))
+            values.append(value(second[i]))
+            words.append(word[code[i]])
+    return columns  # type: ignore[return-value]
 
 
 def recording_json(copy: RecordingCopy, clock: BridgeClock) -> JSON:
@@ -92,9 +98,11 @@ def recording_json(copy: RecordingCopy, clock: BridgeClock) -> JSON:
     included = sorted(number for number, track in copy.tracks.items()
                       if track.removed_s is None or track.removed_s >= start)
     index = {number: position for position, number in enumerate(included)}
-    kept = [row for row in copy.arrivals.rows() if row[0] >= start]
-    sends = _columns(copy.sends, start, index, len(included))
-    probes = _columns(copy.probes, start, index, len(included))
+    arrival_at, arrival_model = copy.arrivals.ordered_columns()
+    first = bisect_left(arrival_at, start)
+    sends = _per_replica(copy.sends, start, index, len(included), _ms, SEND_OUTCOMES)
+    probes = _per_replica(copy.probes, start, index, len(included), lambda trip: None if trip < 0 else _ms(trip),
+                          PROBE_ANSWERS)
     replicas: List[JSON] = []
     for position, number in enumerate(included):
         track = copy.tracks[number]
@@ -104,12 +112,8 @@ def recording_json(copy: RecordingCopy, clock: BridgeClock) -> JSON:
             # Ray's replicas make no report of their own limit: the configured one is the effective one.
             "effective_max": track.configured_max,
             "answers_probes": True,
-            "sends": {"at_ms": [_ms(r[0]) for r in sends[position]],
-                      "duration_ms": [_ms(r[1]) for r in sends[position]],
-                      "outcome": [SEND_OUTCOMES[int(r[3])] for r in sends[position]]},
-            "probes": {"at_ms": [_ms(r[0]) for r in probes[position]],
-                       "round_trip_ms": [None if r[1] < 0 else _ms(r[1]) for r in probes[position]],
-                       "answer": [PROBE_ANSWERS[int(r[3])] for r in probes[position]]},
+            "sends": dict(zip(("at_ms", "duration_ms", "outcome"), sends[position])),
+            "probes": dict(zip(("at_ms", "round_trip_ms", "answer"), probes[position])),
             "unavailable": [{"from_s": _s(w[0] or 0.0), **({"to_s": _s(w[1])} if w[1] is not None else {})}
                             for w in track.unavailable if (w[1] if w[1] is not None else now) >= start],
         }
@@ -144,8 +148,8 @@ def recording_json(copy: RecordingCopy, clock: BridgeClock) -> JSON:
         "settings": contract.settings(settings),
         "options": copy.options.json(),
         "models": list(copy.models),
-        "arrivals": {"at_ms": [_ms(r[0]) for r in kept], "model": [int(r[1]) for r in kept]},
+        "arrivals": {"at_ms": [_ms(at) for at in arrival_at[first:]], "model": arrival_model[first:].tolist()},
         "replicas": replicas,
         "changes": changes,
-        "observed": _observed(copy, start, len(kept)),
+        "observed": _observed(copy, start, len(arrival_at) - first),
     }

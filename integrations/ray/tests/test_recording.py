@@ -177,6 +177,10 @@ class RecordingFromHooksTests(unittest.TestCase):
         observer.attempt_chose(TASK, "r1", 1.0)
         observer.request_routed(1, "r1", 1.0, None, True)
         observer.send_finished("i-1", "r1", 1.004)
+        observer.request_requeued(1, 1.004)
+        observer.request_routed(1, "r2", 1.1, None, True)
+        observer.request_accepted(1)
+        observer.send_finished("i-1", "r2", 1.3)
         observer.settings_changed(dict(default_settings(), max_backoff_s=1.0), 2.0)
         observer.replicas_updated([ReplicaInfo("r2", "node-2", "z1", 2)], 3.0)
         recording = self.recording(4.0)
@@ -186,6 +190,9 @@ class RecordingFromHooksTests(unittest.TestCase):
                          [(0.0, "replica_added", "r1"), (0.0, "replica_added", "r2"),
                           (2.0, "settings_changed", None), (3.0, "replica_removed", "r1")])
         self.assertEqual(recording["changes"][2]["settings"]["max_backoff_s"], 1.0)
+        # Fulfilment counts each time the request got a replica, as routertop's engine (and so a replay) counts it.
+        self.assertEqual((recording["observed"]["fulfilled"], recording["observed"]["fulfillment_p99_ms"]), (2, 100.0))
+        self.assertEqual(recording["replicas"][1]["sends"]["outcome"], ["completed"])
         # Once its removal is a window back, the replica leaves the recording.
         self.assertEqual([r["id"] for r in self.recording(64.0)["replicas"]], ["r2"])
 
