@@ -196,6 +196,15 @@ class RecordingFromHooksTests(unittest.TestCase):
         # Once its removal is a window back, the replica leaves the recording.
         self.assertEqual([r["id"] for r in self.recording(64.0)["replicas"]], ["r2"])
 
+    def test_a_send_that_ends_as_ray_reports_its_replica_unavailable_ended_so(self) -> None:
+        self.route(1, 1.0, "r2", 1.2)
+        self.observer.replica_unavailable("r2", 1.2004)
+        self.route(3, 2.0, "r2", 2.2)
+        self.observer.replica_unavailable("r2", 2.5)
+        r2 = self.recording(3.0)["replicas"][1]
+        self.assertEqual(r2["sends"]["outcome"], ["actor_unavailable", "completed"])
+        self.assertEqual(r2["unavailable"], [{"from_s": 1.2004, "to_s": 2.2}, {"from_s": 2.5}])
+
     def test_the_random_state_is_four_words_drawn_once(self) -> None:
         first = self.recording(1.0)["random_state"]
         self.assertEqual((len(first), self.recording(2.0)["random_state"]), (4, first))
