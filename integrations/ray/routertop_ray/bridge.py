@@ -144,6 +144,10 @@ class Bridge:
             copy = self._loop.call(on_loop)
         except LoopStalled as stall:
             raise ApiError(503, f"no recording: {stall}") from None
+        except Exception as failure:  # noqa: BLE001 - an observing error must not reach the caller
+            self.count_error("recording")
+            raise ApiError(500, f"the recording failed on the router loop ({type(failure).__name__}: {failure})") \
+                from None
         return recording_json(copy, self._clock)
 
     def metrics_text(self) -> str:
