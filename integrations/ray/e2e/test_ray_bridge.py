@@ -7,8 +7,9 @@ request's later attempts as asked; the change is journaled; a bad value changes 
 validates against api/control-v1.schema.json (summaries too); a replica that dies is shown gone. Last, a
 second application (fleet_app: Ray's proxy routes to its ingress, whose handle routes to a second
 deployment) gives two bridge routers: `routertop fleet` lists both and one `routertop rollout` changes
-both, each journaling its part with the same rollout id. Ray, the tmux session and the temporary
-directory are removed whatever happens.
+both, each journaling its part with the same rollout id. Then the proxy's router's recording of its last
+minute validates, holds the load's arrivals and sends, and `routertop simulate --replay` replays it. Ray,
+the tmux session and the temporary directory are removed whatever happens.
 
 Run by scripts/test-ray.sh with the .venv-ray interpreter (Ray and jsonschema come from there).
 """
@@ -124,7 +125,10 @@ class RayBridgeEndToEndTests(unittest.TestCase):
         runtime = os.path.join(cls.directory, "run")
         os.mkdir(runtime, 0o700)
         cls.env = dict(os.environ, XDG_RUNTIME_DIR=runtime, XDG_STATE_HOME=os.path.join(cls.directory, "state"),
-                       PATH=f"{VENV_BIN}{os.pathsep}{os.environ.get('PATH', '')}", PYTHONPATH=str(HERE),
+                       PATH=f"{VENV_BIN}{os.pathsep}{os.environ.get('PATH', '')}",
+                       # A PYTHONPATH given to the test stays behind the apps' folder: a source tree's bridge
+                       # on it shadows the installed one in every Ray process, for trying changes.
+                       PYTHONPATH=os.pathsep.join(filter(None, [str(HERE), os.environ.get("PYTHONPATH")])),
                        RAY_USAGE_STATS_ENABLED="0", RAY_ENABLE_WINDOWS_OR_OSX_CLUSTER="0",
                        RAY_AUTH_MODE="disabled")
         # Ray's switch for multi-node clusters, off: every Ray process, drivers included, then takes the
@@ -388,6 +392,43 @@ serve.run(fleet_app.front, name="{FLEET_APP}", route_prefix="/{FLEET_APP}")
             self.assertEqual(sorted(parts[0]["rollout"]["targets"]), sorted(names.values()))
             marks.update(entry["rollout"]["rollout_id"] for entry in parts)
         self.assertEqual(len(marks), 1, marks)
+
+    def test_9_the_recording_under_load_validates_and_replays(self) -> None:
+        def recorded() -> Optional[Dict[str, Any]]:
+            status, recording = self.call("GET", "/v1/recording")
+            sends = sum(len(r["sends"]["at_ms"]) for r in recording["replicas"]) if status == 200 else 0
+            return recording if sends >= 50 and recording["observed"]["fulfilled"] >= 50 else None
+
+        recording = eventually(recorded, 60, "a recording with 50 sends and 50 fulfilled requests")
+        validate(recording, "recording")
+        self.assertEqual((recording["window_s"], recording["dropped"]["arrivals"]), (60, 0))
+        arrivals = recording["arrivals"]["at_ms"]
+        self.assertEqual(recording["observed"]["arrivals"], len(arrivals))
+        self.assertGreater(recording["observed"]["failed_attempts"], 0)
+        outcomes = {o for r in recording["replicas"] for o in r["sends"]["outcome"]}
+        self.assertIn("completed", outcomes)
+        self.assertGreater(sum(len(r["probes"]["at_ms"]) for r in recording["replicas"]), 0)
+        # The settings in force at the end are the router's live settings.
+        changed = [c["settings"] for c in recording["changes"] if c["kind"] == "settings_changed"]
+        self.assertEqual((changed or [recording["settings"]])[-1], self.call("GET", "/v1/settings")[1])
+        path = os.path.join(self.directory, "recording.json")
+        with open(path, "w") as handle:
+            json.dump(recording, handle)
+        replay = subprocess.run([str(BINARY), "simulate", "--replay", path, "--json"], env=self.env,
+                                capture_output=True, text=True, timeout=300)
+        self.assertEqual(replay.returncode, 0, replay.stderr)
+        report = json.loads(replay.stdout)
+        self.assertEqual(report["admitted"], len(arrivals))
+        observed = recording["observed"]
+        print(f"\nrecording of {len(arrivals)} arrivals over {recording['end_s'] - recording['start_s']:.1f} s: "
+              f"fulfilment p50/p99 observed {observed['fulfillment_p50_ms']:.1f}/{observed['fulfillment_p99_ms']:.1f} ms, "
+              f"replayed {report['fulfillment_ms']['p50']:.1f}/{report['fulfillment_ms']['p99']:.1f} ms; "
+              f"failed attempts {observed['failed_attempts']}/{report['retries']['failed_attempts']}, "
+              f"sleeps {observed['backoff_sleeps']}/{report['retries']['backoff_sleeps']}", file=sys.stderr)
+        status, refusal = self.call("POST", "/v1/whatif", {"initial_backoff_s": 0.1})
+        self.assertEqual(status, 409)
+        validate(refusal, "error")
+        self.assertIn("routertop simulate --replay FILE", refusal["error"])
 
 
 if __name__ == "__main__":

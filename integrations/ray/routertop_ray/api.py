@@ -14,7 +14,7 @@ from routertop_ray import rollout
 from routertop_ray import settings as rules
 from routertop_ray.clock import BridgeClock
 from routertop_ray.controller import Origin, SettingsController
-from routertop_ray.endpoints import REFUSALS, Endpoint, parse
+from routertop_ray.endpoints import NO_REPLAY, REFUSALS, Endpoint, parse
 from routertop_ray.errors import ApiError
 from routertop_ray.event_log import EventLog
 from routertop_ray.journal import JournalFile
@@ -67,6 +67,10 @@ class RouterView(Protocol):
 
     def metrics_text(self) -> str: ...
 
+    def recording(self) -> Mapping[str, Any]:
+        """The recording (`$defs/recording`), or an `ApiError` when the loop cannot give it."""
+        ...
+
 
 def json_response(status: int, value: Any) -> Response:
     return Response(status, (json.dumps(value, sort_keys=True, ensure_ascii=False) + "\n").encode())
@@ -101,6 +105,8 @@ class ControlApi:
                 via = "attach" if headers.get("x-routertop-via") == "attach" else "api"
                 origin = Origin(peer.login, peer.uid, via, rollout.parse(headers))
                 return self._write(endpoint, body, origin, headers)
+            if endpoint.name in ("whatif", "suggest"):
+                return self._replay(endpoint, body)
             if body:
                 raise ApiError(400, f"{method} {target} takes no body")
             return self._read(endpoint, headers)
@@ -129,6 +135,8 @@ class ControlApi:
             return json_response(200, contract.journal_reply(entries, self._journal.path, problems))
         if name == "metrics":
             return Response(200, self._view.metrics_text().encode(), METRICS_TYPE)
+        if name == "recording":
+            return json_response(200, self._view.recording())
         if name == "traces":
             records, capacity, evicted = self._view.traces()
             return json_response(200, contract.traces_reply(list(records)[-endpoint.number:], capacity, evicted,
@@ -142,6 +150,12 @@ class ControlApi:
             raise ApiError(404, f"{wanted} has no trace: the router keeps the traces of its last {capacity} finished "
                                 f"requests ({evicted} dropped so far), and none of one still in the router")
         raise ApiError(500, f"{name} is not answered here")
+
+    def _replay(self, endpoint: Endpoint, body: bytes) -> Response:
+        """What-if and suggest: 409 with how to get the prediction (a bad settings patch is still a 400)."""
+        if endpoint.name == "whatif":
+            rules.apply_patch(body, self._controller.live)
+        return problem(409, NO_REPLAY)
 
     # Writes ---------------------------------------------------------------------------------------
 

@@ -10,18 +10,20 @@ import logging
 import os
 import threading
 from dataclasses import replace
-from typing import Callable, List, Mapping, Optional, Sequence, Tuple
+from typing import Any, Callable, List, Mapping, Optional, Sequence, Tuple
 
 from routertop_ray import contract
 from routertop_ray.api import ControlApi
 from routertop_ray.clock import BridgeClock
 from routertop_ray.contract import RayFigures, RouterIdentity
 from routertop_ray.controller import SettingsController
+from routertop_ray.errors import ApiError
 from routertop_ray.event_log import EventLog
 from routertop_ray.journal import JournalFile, JournalWriteError, journal_path
 from routertop_ray.loop_call import LoopCaller, LoopStalled
 from routertop_ray.metrics import RouterMetrics
 from routertop_ray.observer import TRACES_KEPT, Observer, ObserverFigures
+from routertop_ray.recording_json import recording_json
 from routertop_ray.records import RequestRecord
 from routertop_ray.server import ControlServer
 from routertop_ray.socket_path import SocketPlaceError, free_name, prepare, socket_directory
@@ -131,15 +133,36 @@ class Bridge:
             records, evicted = [], observer.traces_evicted
         return records, TRACES_KEPT, evicted
 
+    def recording(self) -> dict:
+        """The recording: copied on the loop, shaped here."""
+        observer = self._observer
+
+        def on_loop() -> Any:
+            return observer.recorder.capture(self._clock.now(), observer.failed_attempts, observer.backoff_sleeps)
+
+        try:
+            copy = self._loop.call(on_loop)
+        except LoopStalled as stall:
+            raise ApiError(503, f"no recording: {stall}") from None
+        except Exception as failure:  # noqa: BLE001 - an observing error must not reach the caller
+            self.count_error("recording")
+            raise ApiError(500, f"the recording failed on the router loop ({type(failure).__name__}: {failure})") \
+                from None
+        return recording_json(copy, self._clock)
+
     def metrics_text(self) -> str:
         return self._metrics.exposition(self.snapshot(drain=True), self.controller.changes)
 
     # Applying -------------------------------------------------------------------------------------
 
+    def _applied_on_loop(self, values: Settings) -> None:
+        self._apply_on_loop(values)
+        self._observer.settings_changed(dict(values), self._clock.now())
+
     def _apply(self, values: Settings) -> Optional[str]:
         """Hands settings to the router's loop; says so when the loop is late (they still apply)."""
         try:
-            self._loop.call(lambda: self._apply_on_loop(values), cancel_late=False)
+            self._loop.call(lambda: self._applied_on_loop(values), cancel_late=False)
         except LoopStalled:
             return "router loop stalled: it takes them when it runs again"
         return None

@@ -25,6 +25,10 @@ REFUSALS = {
     "stop": "this router lives in a Ray process (a proxy or a handle's owner): stop it with Ray (`serve shutdown`, "
             "`ray stop`), not through its control socket",
 }
+# What-if and suggest replay the recording on routertop's engine, which a Ray Serve router does not have.
+NO_REPLAY = ("this is a Ray Serve router: it records its traffic but has no routertop engine to replay it; "
+             "save GET /v1/recording (W in the dashboard) to FILE and run `routertop simulate --replay FILE` "
+             "with the setting flags to try")
 WRITES = {"put_settings", "trial_settings", "undo_settings", "confirm_settings", "revert_journal", *REFUSALS}
 
 
@@ -117,6 +121,12 @@ def parse(method: str, target: str) -> Endpoint:
         return only("GET", Endpoint("trace", text=segments[2]))
     if segments == ["v1", "traces"]:
         return only("GET", Endpoint("traces", number("last", 20, 1, MAX_TRACES)))
+    if segments == ["v1", "recording"]:
+        return only("GET", Endpoint("recording"))
+    if segments == ["v1", "whatif"]:
+        return only("POST", Endpoint("whatif"))
+    if segments == ["v1", "suggest"]:
+        return only("POST", Endpoint("suggest"))
     if segments == ["v1", "stop"]:
         return only("POST", Endpoint("stop"))
     if segments == ["v1", "load"]:

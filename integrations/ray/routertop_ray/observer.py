@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 from typing import Any, Deque, Dict, Iterable, List, Optional, Tuple
 
 from routertop_ray.event_log import EventLog
+from routertop_ray.recording import TrafficRecorder
+from routertop_ray.settings import default_settings
 from routertop_ray.records import (
     AttemptRecord,
     CandidateRecord,
@@ -30,6 +32,8 @@ FULFILMENT_WINDOW = 1000
 DEPARTED_SHOWN_S = 60.0
 DEPARTED_KEPT = 100
 RATE_WINDOW_S = 5
+# The recording's probe answers for the router adapter's probe outcomes.
+PROBE_ANSWER = {"length": "queue_length", "timeout": "timeout", "dead": "dead", "unavailable": "unavailable"}
 
 
 @dataclass(frozen=True)
@@ -85,8 +89,10 @@ class ObserverFigures:
 class Observer:
     """Requests in flight, routing tasks, replicas, counters and the last 1,000 decision traces."""
 
-    def __init__(self, events: EventLog) -> None:
+    def __init__(self, events: EventLog, recorder: Optional[TrafficRecorder] = None) -> None:
         self._events = events
+        # The last minute of traffic, for what-if replays; the bridge gives it the router's settings at start.
+        self.recorder = recorder or TrafficRecorder(default_settings())
         self._requests: Dict[int, RequestRecord] = {}
         self._by_internal_id: Dict[str, RequestRecord] = {}
         self._tasks: Dict[int, TaskRecord] = {}
@@ -117,7 +123,7 @@ class Observer:
     # Requests -------------------------------------------------------------------------------------
 
     def request_admitted(self, key: int, handle: Any, request_id: str, internal_id: str, created_s: float,
-                         now: float) -> RequestRecord:
+                         now: float, model: Optional[str] = None) -> RequestRecord:
         """A request entered Ray's queue for the first time."""
         if len(self._requests) >= IN_FLIGHT_TRACKED:
             oldest_key = next(iter(self._requests))
@@ -126,11 +132,13 @@ class Observer:
         self._next_request += 1
         record = RequestRecord(self._next_request, request_id, internal_id,
                                min(created_s, now), key, handle)
+        record.arrived_s = now
         self._requests[key] = record
         if internal_id:
             self._by_internal_id[internal_id] = record
         self.admitted += 1
         self._count(now, 0)
+        self.recorder.arrival(model, now, self.failed_attempts, self.backoff_sleeps)
         return record
 
     def request(self, key: int) -> Optional[RequestRecord]:
@@ -163,6 +171,9 @@ class Observer:
             # A request handed a replica another request's attempt found counts as routed after one attempt.
             bucket = min(max(record.attempt_count, 1), 1000)
             self.attempts_histogram[bucket] = self.attempts_histogram.get(bucket, 0) + 1
+        # Each time the request gets a replica (again after a refusal), as routertop's engine counts it, so a
+        # replay's figures compare with these.
+        self.recorder.fulfilled(now - record.arrived_s, max(record.attempt_count, 1), now)
         replica = self._replicas.get(replica_id)
         if replica is not None:
             replica.routed += 1
@@ -202,12 +213,14 @@ class Observer:
             return
         self.cancelled += 1
         self._count(now, 2)
+        self.recorder.failed("cancelled", now)
         self._finish(record, "cancelled", now)
 
     def _end_send(self, send: SendRecord, outcome: str, now: float, requeue: Optional[str] = None) -> None:
         send.outcome = outcome
         send.ended_s = now
         send.requeue = requeue
+        self.recorder.send_ended(send.replica, send.at_s, outcome, now)
         replica = self._replicas.get(send.replica)
         if replica is not None:
             replica.in_flight = max(0, replica.in_flight - 1)
@@ -307,8 +320,11 @@ class Observer:
             task.attempt.wait_s = wait_s
 
     def probe_answered(self, task_key: Optional[int], replica_id: str, length: Optional[int],
-                       round_trip_s: float, deadline_s: float, outcome: str) -> None:
+                       round_trip_s: float, deadline_s: float, outcome: str, started_s: Optional[float] = None) -> None:
         """A queue-length probe ended: `length`, `timeout`, `dead` or `unavailable`."""
+        if started_s is not None:
+            answer = PROBE_ANSWER.get(outcome, "unexpected")
+            self.recorder.probe_ended(replica_id, started_s, round_trip_s, answer, started_s + round_trip_s)
         replica = self._replicas.get(replica_id)
         if replica is not None:
             if outcome == "timeout":
@@ -339,6 +355,8 @@ class Observer:
         for replica_id, info in fresh.items():
             known = self._replicas.get(replica_id)
             if known is None:
+                self.recorder.replica_added(replica_id, info.node_id, info.availability_zone,
+                                            info.max_ongoing_requests, now)
                 self._replicas[replica_id] = ReplicaRecord(
                     replica_id, info.node_id, info.availability_zone, info.max_ongoing_requests,
                     models=list(info.models))
@@ -347,6 +365,7 @@ class Observer:
                                      "old": "absent", "new": "present"})
             else:
                 known.max_ongoing_requests = info.max_ongoing_requests
+                self.recorder.replica_max(replica_id, info.max_ongoing_requests)
                 known.models = list(info.models)
         for replica_id in [r for r in self._replicas if r not in fresh]:
             self._depart(replica_id, "removed", now)
@@ -356,8 +375,10 @@ class Observer:
         if replica_id in self._replicas:
             self._depart(replica_id, "died", now)
 
-    def replica_unavailable(self, replica_id: str) -> None:
+    def replica_unavailable(self, replica_id: str, now: Optional[float] = None) -> None:
         """Ray could not reach the replica for now: its cache entry is dropped, it stays a candidate."""
+        if now is not None:
+            self.recorder.replica_unavailable(replica_id, now)
         replica = self._replicas.get(replica_id)
         if replica is not None and replica.state != "unavailable":
             replica.state = "unavailable"
@@ -366,6 +387,10 @@ class Observer:
                                  "old": "healthy", "new": "unavailable"})
 
     def _depart(self, replica_id: str, how: str, now: float) -> None:
+        if how == "died":
+            self.recorder.replica_died(replica_id, now)
+        else:
+            self.recorder.replica_removed(replica_id, now)
         replica = self._replicas.pop(replica_id)
         replica.state = "dead"
         replica.left_s = now
@@ -374,6 +399,10 @@ class Observer:
         self._events.record("replica", f"{replica_id} {words}",
                             {"what": "replica", "target": replica_id, "verb": "remove" if how == "removed" else "died",
                              "old": "present", "new": how})
+
+    def settings_changed(self, settings: Dict[str, float], now: float) -> None:
+        """The router's settings changed (the operator's or Ray's): a change in the recording."""
+        self.recorder.settings_changed(settings, now)
 
     # Counting -------------------------------------------------------------------------------------
 

@@ -16,6 +16,7 @@ from typing import Any, Dict, Iterable, List, Tuple
 
 from routertop_ray.contract import RayFigures
 from routertop_ray.observer import CandidateInfo, ReplicaInfo
+from routertop_ray.recording import RecordingOptions
 from routertop_ray.settings import default_settings
 
 BACKOFF_ATTRIBUTES = ("initial_backoff_s", "backoff_multiplier", "max_backoff_s")
@@ -172,6 +173,28 @@ def settings_in_force(router: Any) -> Dict[str, float]:
     except Exception:  # noqa: BLE001
         pass
     return values
+
+
+# Ray's router sheds nothing itself (a deployment's max_queued_requests is enforced before it, where the
+# bridge does not look), has no routing timeout, and routes a request again after each refusal: routertop's
+# engine, which replays the recording, takes these as no limit and its own default of reroutes.
+NO_PENDING_LIMIT = 2**31 - 1
+REROUTES = 3
+RAY_ROUTING_TASKS_CAP = 50
+
+
+def recording_options(router: Any) -> RecordingOptions:
+    """The router's fixed limits as a replay needs them: Ray's where the router holds them, else Ray's defaults."""
+    cap = getattr(router, "max_num_routing_tasks_cap", RAY_ROUTING_TASKS_CAP)
+    return RecordingOptions(
+        max_reroutes=REROUTES,
+        max_pending_requests=NO_PENDING_LIMIT,
+        max_routing_tasks=int(cap) if isinstance(cap, int) and cap >= 0 else RAY_ROUTING_TASKS_CAP,
+        node=str(getattr(router, "_self_node_id", "") or ""),
+        zone=str(getattr(router, "_self_availability_zone", "") or ""),
+        prefer_local=bool(getattr(router, "_prefer_local_node_routing", False)
+                          or getattr(router, "_prefer_local_az_routing", False)),
+    )
 
 
 def apply(router: Any, support: RaySupport, values: Dict[str, float]) -> None:

@@ -64,6 +64,8 @@ class RequestRecord:
     attempt_count: int = 0
     attempts_omitted: int = 0
     routed_s: Optional[float] = None
+    # When it reached the router (engine time, not Ray's creation stamp): its arrival in the recording.
+    arrived_s: float = 0.0
     outcome: Optional[str] = None
     replica: Optional[str] = None
     finished_s: Optional[float] = None

@@ -60,13 +60,15 @@ class RoutertopRequestRouter(PowerOfTwoChoicesRequestRouter):
         application = str(getattr(deployment_id, "app_name", "") or "app")
         deployment = str(getattr(deployment_id, "name", "") or "deployment")
         source = getattr(getattr(self, "_handle_source", None), "value", None) or "unknown"
+        settings = ray_support.settings_in_force(self)
+        self._routertop_observer.recorder.begin(settings, ray_support.recording_options(self))
         identity = RouterIdentity(
             application=application, deployment=deployment, handle_source=str(source),
             node_id=str(getattr(self, "_self_node_id", "") or ""), actor_id=ray_support.actor_id(self),
             pid=os.getpid(), name=router_name(application, deployment, os.getpid()), ray_version=support.ray_version,
         )
         self._routertop_bridge = Bridge(
-            identity, ray_support.settings_in_force(self), self._routertop_clock, self._routertop_events,
+            identity, settings, self._routertop_clock, self._routertop_events,
             self._routertop_observer, self._routertop_loop, lambda: ray_support.figures(self, support),
             lambda values: ray_support.apply(self, support, values), dict(os.environ),
             control_dir=options.get("control_dir"), journal_file=options.get("journal"),
@@ -96,7 +98,8 @@ class RoutertopRequestRouter(PowerOfTwoChoicesRequestRouter):
                 metadata = pending_request.metadata
                 created = self._routertop_clock.from_wall(getattr(pending_request, "created_at", 0.0) or 0.0)
                 observer.request_admitted(key, pending_request, str(getattr(metadata, "request_id", "") or ""),
-                                          str(getattr(metadata, "internal_request_id", "") or ""), created, now)
+                                          str(getattr(metadata, "internal_request_id", "") or ""), created, now,
+                                          str(getattr(metadata, "multiplexed_model_id", "") or "") or None)
         except Exception:  # noqa: BLE001
             self._routertop_failed("choose_replica_for_request")
         try:
@@ -198,7 +201,7 @@ class RoutertopRequestRouter(PowerOfTwoChoicesRequestRouter):
                 else:
                     outcome = "timeout"
                 self._routertop_observer.probe_answered(task, ray_support.replica_key(replica.replica_id), length,
-                                                        now - started, deadline, outcome)
+                                                        now - started, deadline, outcome, started_s=started)
         except Exception:  # noqa: BLE001
             self._routertop_failed("probe_queue_lens")
         return result
@@ -222,7 +225,8 @@ class RoutertopRequestRouter(PowerOfTwoChoicesRequestRouter):
     def on_replica_actor_unavailable(self, replica_id: Any) -> None:
         super().on_replica_actor_unavailable(replica_id)
         try:
-            self._routertop_observer.replica_unavailable(ray_support.replica_key(replica_id))
+            self._routertop_observer.replica_unavailable(ray_support.replica_key(replica_id),
+                                                         self._routertop_clock.now())
         except Exception:  # noqa: BLE001
             self._routertop_failed("on_replica_actor_unavailable")
 
@@ -256,3 +260,8 @@ class RoutertopRequestRouter(PowerOfTwoChoicesRequestRouter):
                 self._routertop_failed("update_backoff_params")
         if take:
             super().update_backoff_params(initial_backoff_s, backoff_multiplier, max_backoff_s)
+            if bridge is not None:
+                try:
+                    self._routertop_observer.settings_changed(bridge.controller.live, self._routertop_clock.now())
+                except Exception:  # noqa: BLE001
+                    self._routertop_failed("update_backoff_params")

@@ -10,6 +10,7 @@ from routertop_ray.clock import BridgeClock
 from routertop_ray.controller import SettingsController
 from routertop_ray.event_log import EventLog
 from routertop_ray.observer import Observer
+from routertop_ray.recording_json import recording_json
 from routertop_ray.records import RequestRecord
 from routertop_ray.settings import default_settings
 
@@ -55,6 +56,11 @@ class FakeView:
 
     def metrics_text(self) -> str:
         return "# nothing\n"
+
+    def recording(self) -> Mapping[str, Any]:
+        observer = self.observer
+        copy = observer.recorder.capture(self.clock.now(), observer.failed_attempts, observer.backoff_sleeps)
+        return recording_json(copy, self.clock)
 
 
 class TemporaryDirectoryTest(unittest.TestCase):

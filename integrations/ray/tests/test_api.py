@@ -142,6 +142,27 @@ class ApiTests(TemporaryDirectoryTest):
         stream = self.api.handle("GET", "/v1/snapshots?interval_ms=100", {"x-routertop-session": "s"}, b"", Peer(OWNER))
         self.assertEqual(stream, Stream(100, "s"))
 
+    def test_the_recording_answers_and_what_if_says_how_to_get_a_prediction(self) -> None:
+        self.observer.replicas_updated([ReplicaInfo("r1", "n1", "", 1)], 0.0)
+        self.observer.request_admitted(1, object(), "abc", "i-1", 0.5, 0.5)
+        self.observer.request_routed(1, "r1", 0.6, None, False)
+        self.observer.send_finished("i-1", "r1", 0.9)
+        self.time.seconds = 1.0
+        answer = self.call("GET", "/v1/recording")
+        recording = self.json(answer)
+        self.assertEqual((answer.status, recording["arrivals"]["at_ms"]), (200, [500.0]))
+        self.assertEqual(recording["replicas"][0]["sends"]["outcome"], ["completed"])
+        self.assertEqual(recording["settings"], default_settings())
+        for target, body in (("/v1/whatif", {"initial_backoff_s": 0.1}), ("/v1/suggest", {})):
+            refused = self.call("POST", target, body, uid=OWNER + 1)
+            self.assertEqual(refused.status, 409, target)
+            self.assertIn("routertop simulate --replay FILE", self.json(refused)["error"])
+        self.assertEqual(self.json(self.call("POST", "/v1/whatif", {"max_backoff_s": -1}))["error"],
+                         "max_backoff_s=-1 is negative; it must be a finite number ≥ the initial backoff")
+        self.assertEqual(self.call("GET", "/v1/whatif").status, 405)
+        self.assertEqual(self.json(self.call("GET", "/v1/recording", b"{}")),
+                         {"error": "GET /v1/recording takes no body"})
+
     def test_events_after_a_number_count_the_ones_dropped(self) -> None:
         for index in range(205):
             self.events.record("info", f"e{index}")

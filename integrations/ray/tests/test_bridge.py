@@ -10,6 +10,7 @@ from routertop_ray.bridge import Bridge
 from routertop_ray.clock import BridgeClock
 from routertop_ray.contract import RayFigures, RouterIdentity
 from routertop_ray.controller import Origin
+from routertop_ray.errors import ApiError
 from routertop_ray.event_log import EventLog
 from routertop_ray.loop_call import LoopCaller, LoopStalled
 from routertop_ray.observer import Observer, ReplicaInfo
@@ -78,6 +79,22 @@ class BridgeTests(TemporaryDirectoryTest):
         self.assertLess(took, 1.0)
         # The last figures stand, marked stalled.
         self.assertEqual([r["id"] for r in snapshot["replicas"]], ["r1"])
+
+    def test_an_applied_change_is_in_the_recording_and_a_stalled_loop_gives_none(self) -> None:
+        done, _ = self.bridge.controller.set(dict(default_settings(), initial_backoff_s=0.05),
+                                             Origin("a", 1, "api"))
+        self.assertTrue(done)
+        recording = self.bridge.recording()
+        self.assertEqual([(c["kind"], c["settings"]["initial_backoff_s"]) for c in recording["changes"]],
+                         [("settings_changed", 0.05)])
+        self.assertEqual(recording["settings"], default_settings())
+        release = threading.Event()
+        self.loop.call_soon_threadsafe(release.wait, 5)
+        with self.assertRaises(ApiError) as refused:
+            self.bridge.recording()
+        release.set()
+        self.assertEqual((refused.exception.status, refused.exception.message),
+                         (503, "no recording: router loop stalled: no answer within 0.5 s"))
 
     def test_the_caller_raises_when_the_loop_is_late(self) -> None:
         release = threading.Event()
