@@ -12,7 +12,7 @@ public final class WhatIfWorker: Sendable {
     private let queue = DispatchQueue(label: "routertop.whatif")
     private let waiting = NIOLockedValueBox(0)
 
-    func whatIf(
+    public func whatIf(
         _ recording: Result<Recording, WhatIfError>, live: RouterSettings, edited: RouterSettings,
         completion: @escaping @Sendable (Result<WhatIfReply, WhatIfError>) -> Void
     ) {
@@ -22,7 +22,7 @@ public final class WhatIfWorker: Sendable {
         }
     }
 
-    func suggest(
+    public func suggest(
         _ recording: Result<Recording, WhatIfError>, live: RouterSettings, bounds: SuggestBounds,
         progress: @escaping @Sendable (Int, Int) -> Void,
         completion: @escaping @Sendable (Result<SuggestReply, WhatIfError>) -> Void

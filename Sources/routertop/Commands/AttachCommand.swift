@@ -45,7 +45,8 @@ struct AttachCommand: ParsableCommand {
         dashboard.readOnly = startup.readOnly
         dashboard.ascii = display.ascii
         dashboard.utcClock = display.utc
-        let status = TerminalDashboard.run(control: remote, configuration: dashboard, themeName: startup.theme)
+        let status = TerminalDashboard.run(control: ReplayingControl(remote), configuration: dashboard,
+                                                themeName: startup.theme)
         if status != 0 { throw ExitCode(status) }
     }
 }

@@ -115,7 +115,8 @@ enum FleetTerminal {
             claimedAddress: configuration.origin.address, readOnly: configuration.readOnly, token: token
         ) else { return }
         defer { remote.stop() }
-        let controller = DashboardController(control: remote, configuration: configuration, theme: theme)
+        let controller = DashboardController(control: ReplayingControl(remote), configuration: configuration,
+                                             theme: theme)
         painter.invalidate()
         let clock = ContinuousClock()
         var nextTick = clock.now
