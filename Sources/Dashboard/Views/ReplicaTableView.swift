@@ -177,6 +177,8 @@ enum ReplicaTableView {
         case .unavailable: .stateUnavailable
         case .dead: .stateDead
         case .draining: .stateDraining
+        // Not yet known either way: shown as plainly as a replica that takes no new work.
+        case .probing: .stateDraining
         }
     }
 

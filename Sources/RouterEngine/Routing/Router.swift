@@ -29,6 +29,9 @@ public final class Router {
         /// Whether a request's model steers its routing (Ray's multiplexing); when false, requests
         /// for models route by locality like any other (for side-by-side measurement).
         public var multiplexRouting: Bool
+        /// The most first and recovery probes in flight at once; more wait their turn in order, so
+        /// a large replica set added at once (or found unavailable at once) is probed gradually.
+        public var backgroundProbeLimit: Int
 
         public init(
             locality: Locality = Locality(node: "node-a", zone: "zone-1"),
@@ -40,7 +43,8 @@ public final class Router {
             warnEveryFailedAttempts: Int = 50,
             eventCapacity: Int = 500,
             traceCapacity: Int = 1000,
-            multiplexRouting: Bool = true
+            multiplexRouting: Bool = true,
+            backgroundProbeLimit: Int = 64
         ) {
             self.locality = locality
             self.legacyBackoff = legacyBackoff
@@ -52,6 +56,7 @@ public final class Router {
             self.eventCapacity = eventCapacity
             self.traceCapacity = traceCapacity
             self.multiplexRouting = multiplexRouting
+            self.backgroundProbeLimit = max(backgroundProbeLimit, 1)
         }
     }
 
@@ -71,6 +76,10 @@ public final class Router {
     var zoneTier: [ReplicaRecord] = []
     var allTier: [ReplicaRecord] = []
     var routableCount: Int { allTier.count }
+    /// Replicas waiting for a first or recovery probe, in the order they asked (see `backgroundProbeLimit`).
+    var backgroundProbeQueue = Deque<ReplicaRecord>()
+    var backgroundProbesInFlight = 0
+    var pumpingBackgroundProbes = false
 
     /// Waiting requests in admission order (finished ones are dropped lazily from the front).
     var pendingQueue = Deque<RequestRecord>()

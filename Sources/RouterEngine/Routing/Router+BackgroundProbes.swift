@@ -1,0 +1,34 @@
+extension Router {
+    /// Asks for a first or recovery probe of `replica`: sent now while fewer than
+    /// `options.backgroundProbeLimit` such probes are in flight, else queued in order. A replica
+    /// already being probed, or already queued, is not asked for twice.
+    func requestBackgroundProbe(_ replica: ReplicaRecord) {
+        guard !replica.countsLocally, replica.probe == nil, !replica.queuedForProbe else { return }
+        replica.queuedForProbe = true
+        backgroundProbeQueue.append(replica)
+        pumpBackgroundProbes()
+    }
+
+    /// Sends queued background probes while there is room. A probe answered at once (a simulated
+    /// replica's) ends inside the loop; the flag keeps that from recursing once per queued replica.
+    func pumpBackgroundProbes() {
+        guard !pumpingBackgroundProbes else { return }
+        pumpingBackgroundProbes = true
+        defer { pumpingBackgroundProbes = false }
+        while backgroundProbesInFlight < options.backgroundProbeLimit, let replica = backgroundProbeQueue.popFirst() {
+            replica.queuedForProbe = false
+            // It may have left, been probed by a routing task meanwhile, or no longer need the probe.
+            guard replicasByID[replica.id] === replica, replica.isRoutable, !replica.countsLocally,
+                  replica.probe == nil, replica.state == .probing || replica.state == .unavailable else { continue }
+            probe(replica, waiter: nil, attemptIndex: 0, background: true)
+        }
+    }
+
+    /// A probe ended (answered, timed out or released): a background one frees its place.
+    func backgroundProbeEnded(_ probe: ProbeInFlight) {
+        guard probe.isBackground else { return }
+        probe.isBackground = false
+        backgroundProbesInFlight -= 1
+        pumpBackgroundProbes()
+    }
+}
