@@ -56,13 +56,13 @@ struct ProbingTests {
             locality: Locality(node: "node-a", zone: "zone-1", preferLocal: false), routingTimeout: nil
         ))
         let replica = harness.add("r1")
-        harness.settle()
+        harness.run(for: .ms(1))
         replica.hangs = true
         harness.submit()
         harness.run(for: .seconds(3))
-        // Its first probe at 0, then deadlines 0.1, 0.2, 0.4, 0.8, 1.0 (capped), with waits 0, 25, 50,
-        // 100, 200 ms between.
-        #expect(replica.probeTimes == [0, 0, 100, 325, 775, 1675, 2875].map { EngineTime.ms($0) })
+        // Its first probe at 0; from 1 ms, deadlines 0.1, 0.2, 0.4, 0.8, 1.0 (capped), with waits 0,
+        // 25, 50, 100, 200 ms between.
+        #expect(replica.probeTimes == [0, 1, 101, 326, 776, 1676, 2876].map { EngineTime.ms($0) })
         #expect(harness.router.replica("r1")?.probeTimeouts == 5)
     }
 
