@@ -47,25 +47,21 @@ for index in 1 2; do
     alive+=("$(listening_port "$work/replica$index.log")")
 done
 
-# Ports nothing listens on: bound all at once (so they differ), then closed.
-python3 - "$(( count - 2 ))" >"$work/dead-ports" <<'PY'
-import socket, sys
-held = []
-for _ in range(int(sys.argv[1])):
-    s = socket.socket(); s.bind(("127.0.0.1", 0)); held.append(s); print(s.getsockname()[1])
-for s in held: s.close()
-PY
+# Ports nothing listens on (bound all at once, so they differ, then closed); the live two sit a
+# third and two thirds of the way down the file.
 file="$work/replicas.toml"
-{
-    position=0
-    while read -r port; do
-        position=$(( position + 1 ))
-        # The live two sit a third and two thirds of the way down the file.
-        if (( position == count / 3 )); then printf '[[replica]]\nurl = "http://127.0.0.1:%d"\n' "${alive[0]}"; fi
-        if (( position == 2 * count / 3 )); then printf '[[replica]]\nurl = "http://127.0.0.1:%d"\n' "${alive[1]}"; fi
-        printf '[[replica]]\nurl = "http://127.0.0.1:%d"\n' "$port"
-    done <"$work/dead-ports"
-} >"$file"
+python3 - "$(( count - 2 ))" "${alive[0]}" "${alive[1]}" >"$file" <<'PY'
+import socket, sys
+dead, alive = int(sys.argv[1]), [int(p) for p in sys.argv[2:]]
+held = []
+for _ in range(dead):
+    s = socket.socket(); s.bind(("127.0.0.1", 0)); held.append(s)
+ports = [s.getsockname()[1] for s in held]
+for s in held: s.close()
+ports.insert(len(ports) // 3, alive[0])
+ports.insert(2 * len(ports) // 3, alive[1])
+for port in ports: print(f'[[replica]]\nurl = "http://127.0.0.1:{port}"')
+PY
 
 "$ROUTERTOP_BIN" --listen 127.0.0.1:0 --headless --replicas "$file" --log-file "$work/router.log" &
 pids+=($!)

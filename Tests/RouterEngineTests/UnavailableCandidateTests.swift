@@ -84,7 +84,7 @@ struct UnavailableCandidateTests {
     }
 
     @Test func firstProbesOfAManyReplicaSetAreBounded() {
-        let harness = RouterHarness(options: Router.Options(backgroundProbeLimit: 64))
+        let harness = RouterHarness(options: Router.Options(backgroundProbeLimit: 64, backgroundProbesPerTick: 1000))
         let replicas = (1...200).map { harness.add("r\($0)", hangs: true) }
         // 64 at once; each slot frees when its probe times out (0.1 s), and the next 64 go (8 last).
         #expect(replicas.filter { !$0.probeTimes.isEmpty }.count == 64)
@@ -100,12 +100,23 @@ struct UnavailableCandidateTests {
         #expect(replicas[192...].allSatisfy { $0.probeTimes == [.ms(300)] })
     }
 
+    @Test func backgroundProbesStartAtASteadyPace() {
+        let harness = RouterHarness(options: Router.Options(backgroundProbesPerTick: 16))
+        let replicas = (1...40).map { harness.add("r\($0)", rtt: .ms(1)) }
+        harness.run(for: .ms(30))
+        // 16 per 10 ms tick, the first tick starting with the first probe.
+        #expect(replicas[..<16].allSatisfy { $0.probeTimes == [.zero] })
+        #expect(replicas[16..<32].allSatisfy { $0.probeTimes == [.ms(10)] })
+        #expect(replicas[32...].allSatisfy { $0.probeTimes == [.ms(20)] })
+        #expect(harness.router.snapshot(mode: .simulated).replicas.allSatisfy { $0.state == .healthy })
+    }
+
     @Test func aThousandReplicasWithTwoAliveServeEveryRequestAtOnce() {
         let harness = RouterHarness(options: Router.Options(routingTimeout: .seconds(30)))
         let dead = (1...998).map { harness.add("dead\($0)", max: 5, rtt: .ms(1)) { .unavailable } }
         let alive = (1...2).map { harness.add("alive\($0)", max: 5, rtt: .ms(1)) }
-        // 1,000 first probes, 64 at a time, 1 ms each: every dead one is known by 16 ms.
-        harness.run(for: .ms(16))
+        // 1,000 first probes, 16 per 10 ms: every dead one is known by 630 ms.
+        harness.run(for: .ms(630))
         #expect(harness.router.snapshot(mode: .simulated).replicas.filter { $0.state == .unavailable }.count == 998)
         for _ in 0..<100 {
             for _ in 0..<10 { harness.submit() }

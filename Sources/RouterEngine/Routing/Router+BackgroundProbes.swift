@@ -1,4 +1,7 @@
 extension Router {
+    /// The pace's period (see `Options.backgroundProbesPerTick`).
+    static let backgroundProbeTick = Duration.milliseconds(10)
+
     /// Asks for a first or recovery probe of `replica`: sent now while fewer than
     /// `options.backgroundProbeLimit` such probes are in flight, else queued in order. A replica
     /// already being probed, or already queued, is not asked for twice.
@@ -9,17 +12,33 @@ extension Router {
         pumpBackgroundProbes()
     }
 
-    /// Sends queued background probes while there is room. A probe answered at once (a simulated
-    /// replica's) ends inside the loop; the flag keeps that from recursing once per queued replica.
+    /// Sends queued background probes while there is room, at most `backgroundProbesPerTick` per
+    /// tick; the rest resume at the next tick. A probe answered at once (a simulated replica's)
+    /// ends inside the loop; the flag keeps that from recursing once per queued replica.
     func pumpBackgroundProbes() {
-        guard !pumpingBackgroundProbes else { return }
+        guard !pumpingBackgroundProbes, backgroundPumpTimer == nil else { return }
         pumpingBackgroundProbes = true
         defer { pumpingBackgroundProbes = false }
-        while backgroundProbesInFlight < options.backgroundProbeLimit, let replica = backgroundProbeQueue.popFirst() {
+        while backgroundProbesInFlight < options.backgroundProbeLimit, !backgroundProbeQueue.isEmpty {
+            if let start = backgroundTickStart, now < start + Self.backgroundProbeTick {
+                guard backgroundStartedThisTick < options.backgroundProbesPerTick else {
+                    backgroundPumpTimer = scheduler.schedule(at: start + Self.backgroundProbeTick) { [weak self] in
+                        guard let self else { return }
+                        backgroundPumpTimer = nil
+                        pumpBackgroundProbes()
+                    }
+                    return
+                }
+            } else {
+                backgroundTickStart = now
+                backgroundStartedThisTick = 0
+            }
+            let replica = backgroundProbeQueue.removeFirst()
             replica.queuedForProbe = false
             // It may have left, been probed by a routing task meanwhile, or no longer need the probe.
             guard replicasByID[replica.id] === replica, replica.isRoutable, !replica.countsLocally,
                   replica.probe == nil, replica.state == .probing || replica.state == .unavailable else { continue }
+            backgroundStartedThisTick += 1
             probe(replica, waiter: nil, attemptIndex: 0, background: true)
         }
     }

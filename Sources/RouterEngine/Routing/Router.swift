@@ -32,6 +32,10 @@ public final class Router {
         /// The most first and recovery probes in flight at once; more wait their turn in order, so
         /// a large replica set added at once (or found unavailable at once) is probed gradually.
         public var backgroundProbeLimit: Int
+        /// The most first and recovery probes started per `backgroundProbeTick`: a thousand replicas
+        /// found unavailable together are asked again at a steady pace, not in one burst that holds
+        /// up the requests sharing the event loop.
+        public var backgroundProbesPerTick: Int
 
         public init(
             locality: Locality = Locality(node: "node-a", zone: "zone-1"),
@@ -44,7 +48,8 @@ public final class Router {
             eventCapacity: Int = 500,
             traceCapacity: Int = 1000,
             multiplexRouting: Bool = true,
-            backgroundProbeLimit: Int = 64
+            backgroundProbeLimit: Int = 64,
+            backgroundProbesPerTick: Int = 16
         ) {
             self.locality = locality
             self.legacyBackoff = legacyBackoff
@@ -57,6 +62,7 @@ public final class Router {
             self.traceCapacity = traceCapacity
             self.multiplexRouting = multiplexRouting
             self.backgroundProbeLimit = max(backgroundProbeLimit, 1)
+            self.backgroundProbesPerTick = max(backgroundProbesPerTick, 1)
         }
     }
 
@@ -80,6 +86,11 @@ public final class Router {
     var backgroundProbeQueue = Deque<ReplicaRecord>()
     var backgroundProbesInFlight = 0
     var pumpingBackgroundProbes = false
+    /// The pace of background probes: when the current tick began, how many started in it, and the
+    /// timer that resumes the queue at the next tick.
+    var backgroundTickStart: EngineTime?
+    var backgroundStartedThisTick = 0
+    var backgroundPumpTimer: (any Cancellable)?
 
     /// Waiting requests in admission order (finished ones are dropped lazily from the front).
     var pendingQueue = Deque<RequestRecord>()

@@ -78,7 +78,9 @@ extension ProxyHost {
             }
         }
         guard work.removals.isEmpty, work.additions.isEmpty else {
-            eventLoop.execute { [self] in applySlice(of: work) }
+            // Everything here lives on the event loop; the bound value says so to the compiler.
+            let next = NIOLoopBound((host: self, work: work), eventLoop: eventLoop)
+            eventLoop.execute { next.value.host.applySlice(of: next.value.work) }
             return
         }
         reloading = false
