@@ -19,14 +19,14 @@ command -v python3 >/dev/null || { echo "$measure_name: needs python3" >&2; exit
 sizes=("$@")
 [[ ${#sizes[@]} -gt 0 ]] || sizes=(1000 2500 5000 10000)
 
-exec python3 - "$ROUTERTOP_BIN" "$work" "${sizes[@]}" <<'PY'
+python3 - "$ROUTERTOP_BIN" "$work" "${sizes[@]}" <<'PY'
 import http.client, os, re, signal, subprocess, sys, threading, time
 binary, work, sizes = sys.argv[1], sys.argv[2], [int(n) for n in sys.argv[3:]]
 
 def listening(path, deadline=15):
     end = time.monotonic() + deadline
     while time.monotonic() < end:
-        match = re.search(r"listening on [^ ]*:(\d+)", open(path).read() if os.path.exists(path) else "")
+        match = re.search(r"listening on \S*:(\d+)", open(path).read() if os.path.exists(path) else "")
         if match: return int(match.group(1))
         time.sleep(0.05)
     sys.exit(f"measure-reload: nothing listens (see {path})")
@@ -52,22 +52,24 @@ for size in sizes:
         log = f"{work}/router{size}.log"
         env = dict(os.environ, XDG_STATE_HOME=f"{work}/state", XDG_RUNTIME_DIR=work)
         router = subprocess.Popen([binary, "--listen", "127.0.0.1:0", "--headless", "--replicas", replicas,
-                                   "--log-file", log], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                                   "--log-file", log], env=env, stdout=subprocess.DEVNULL, stderr=open(f"{work}/router{size}.stderr", "w"))
         procs.append(router)
         port = listening(log)
-        samples, failures, stop, lock = [], [0], threading.Event(), threading.Lock()
+
+        samples, failures, stop, lock = [], {}, threading.Event(), threading.Lock()
         def client():
             conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
             while not stop.is_set():
                 began = time.monotonic()
                 try:
                     conn.request("GET", "/reload"); answer = conn.getresponse(); answer.read()
-                    ok = answer.status == 200
-                except Exception:
-                    conn.close(); conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60); ok = False
+                    kind = answer.status
+                except Exception as error:
+                    conn.close(); conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+                    kind = type(error).__name__
                 with lock:
-                    samples.append((began, time.monotonic() - began))
-                    if not ok: failures[0] += 1
+                    if kind == 200: samples.append((began, time.monotonic() - began))
+                    else: failures[kind] = failures.get(kind, 0) + 1
         threads = [threading.Thread(target=client) for _ in range(8)]
         for t in threads: t.start()
         time.sleep(12)
@@ -89,7 +91,8 @@ for size in sizes:
         after = [d for (b, d) in samples if hup <= b < hup + 10]
         rss = int(re.search(r"VmRSS:\s+(\d+)", open(f"/proc/{router.pid}/status").read()).group(1)) / 1024
         print(f"{size:>7} {p99(before):>16.2f} {p99(after):>15.2f} {p99(after) / p99(before):>6.2f} "
-              f"{max(after) * 1000 if after else float('nan'):>15.1f} {failures[0]:>7} {took:>16.2f} {rss:>15.1f}", flush=True)
+              f"{max(after) * 1000 if after else float('nan'):>15.1f} {sum(failures.values()):>7} {took:>16.2f} {rss:>15.1f}"
+              + (f"  failures: {failures}" if failures else ""), flush=True)
     finally:
         for p in procs: p.send_signal(signal.SIGTERM)
         for p in procs:

@@ -83,6 +83,22 @@ struct UnavailableCandidateTests {
         #expect(harness.router.replica("silent")?.state == .healthy)
     }
 
+    @Test func aReplicaNotYetHeardFromIsNoCandidateWhileAHealthyOneExists() {
+        let harness = RouterHarness(options: Router.Options(routingTimeout: nil))
+        let healthy = harness.add("healthy", max: 100)
+        harness.settle()
+        let silent = harness.add("silent", max: 100, hangs: true)
+        // Its first probe times out at 100 ms; requests come after that.
+        harness.run(for: .ms(150))
+        for _ in 0..<30 { harness.submit() }
+        harness.run(for: .ms(50))
+        // Routing never probed the silent one: only its first probe went out (the next is due at 600 ms).
+        #expect(healthy.received.count == 30)
+        #expect(silent.probeTimes == [.zero])
+        #expect(harness.router.replica("silent")?.state == .probing)
+        #expect(harness.router.snapshot(mode: .simulated).retries.failedAttempts == 0)
+    }
+
     @Test func firstProbesOfAManyReplicaSetAreBounded() {
         let harness = RouterHarness(options: Router.Options(backgroundProbeLimit: 64, backgroundProbesPerTick: 1000))
         let replicas = (1...200).map { harness.add("r\($0)", hangs: true) }

@@ -7,7 +7,7 @@ extension Router {
     /// on background probes allows), and tasks waiting for replicas wake.
     public func addReplica(_ info: ReplicaInfo, connection: any ReplicaConnection) throws(RouterError) {
         let replica = try insertReplica(info, connection: connection)
-        rebuildTiers()
+        tiersChanged()
         requestBackgroundProbe(replica)
         ensureTasks()
     }
@@ -24,7 +24,7 @@ extension Router {
                 refused.append((info.id, error))
             }
         }
-        rebuildTiers()
+        tiersChanged()
         for replica in added { requestBackgroundProbe(replica) }
         ensureTasks()
         return refused
@@ -50,7 +50,7 @@ extension Router {
         replica.recoveryTimer?.cancel()
         record(.replica, "\(id) removed")
         recorder?.replicaChanged(.replicaRemoved, id, at: now)
-        rebuildTiers()
+        tiersChanged()
         releaseWaits(on: replica)
         forgetIfIdle(replica)
         trimTasks()
@@ -114,7 +114,7 @@ extension Router {
         case .draining, .probing:
             break
         }
-        rebuildTiers()
+        tiersChanged()
         if !replica.isRoutable {
             releaseWaits(on: replica)
             if state == .dead {
@@ -126,15 +126,28 @@ extension Router {
         ensureTasks()
     }
 
-    /// The candidate sets. A replica known unavailable is left out while any routable replica is
-    /// not (as HAProxy and Envoy skip servers their checks mark down); when all are, all are kept,
-    /// so routing never stalls on the router's own bookkeeping.
-    func rebuildTiers() {
+    /// The replica set or a replica's state changed: the candidate sets are rebuilt when next read.
+    func tiersChanged() {
+        tiersAreStale = true
+    }
+
+    /// The candidate sets, rebuilt if stale. The healthy replicas, while there are any; else those
+    /// not yet probed; else, when every routable replica is unavailable, all of them, so routing
+    /// never stalls on the router's own bookkeeping. A replica known unavailable is left out as
+    /// HAProxy and Envoy skip servers their checks mark down, and a replica not yet heard from waits
+    /// for its first probe as with Envoy's `ignore_new_hosts_until_first_hc`: a reload of thousands
+    /// of replicas does not send requests to probe them.
+    @discardableResult
+    func refreshTiers() -> (node: [ReplicaRecord], zone: [ReplicaRecord], all: [ReplicaRecord]) {
+        guard tiersAreStale else { return tiers }
+        tiersAreStale = false
         let routable = replicas.filter(\.isRoutable)
-        let up = routable.filter(\.isUp)
-        allTier = up.isEmpty ? routable : up
-        nodeTier = allTier.filter { $0.info.node == options.locality.node }
-        zoneTier = allTier.filter { $0.info.zone == options.locality.zone }
+        var all = routable.filter { $0.state == .healthy }
+        if all.isEmpty { all = routable.filter { $0.state == .probing } }
+        if all.isEmpty { all = routable }
+        tiers = (node: all.filter { $0.info.node == options.locality.node },
+                 zone: all.filter { $0.info.zone == options.locality.zone }, all: all)
+        return tiers
     }
 
     /// A replica that left routing releases every routing task waiting on its probe at once: for

@@ -78,9 +78,13 @@ public final class Router {
     var replicas: [ReplicaRecord] = []
     var replicasByID: [ReplicaID: ReplicaRecord] = [:]
     /// Routable replicas by locality: own node, own zone, all (a tier may be empty).
-    var nodeTier: [ReplicaRecord] = []
-    var zoneTier: [ReplicaRecord] = []
-    var allTier: [ReplicaRecord] = []
+    /// They are rebuilt when read after a change (`tiersChanged`), not at every change: a
+    /// reload of thousands of replicas changes states thousands of times between two requests.
+    var nodeTier: [ReplicaRecord] { refreshTiers().node }
+    var zoneTier: [ReplicaRecord] { refreshTiers().zone }
+    var allTier: [ReplicaRecord] { refreshTiers().all }
+    var tiers: (node: [ReplicaRecord], zone: [ReplicaRecord], all: [ReplicaRecord]) = ([], [], [])
+    var tiersAreStale = false
     var routableCount: Int { allTier.count }
     /// Replicas waiting for a first or recovery probe, in the order they asked (see `backgroundProbeLimit`).
     var backgroundProbeQueue = Deque<ReplicaRecord>()
@@ -160,7 +164,9 @@ public final class Router {
 
     /// The number of routing tasks the router runs for the current queue and replica set.
     var targetTaskCount: Int {
-        min(totals.pending, min(options.maxRoutingTasksCap, 2 * routableCount))
+        // Without pending requests the candidate sets need not be rebuilt to know it is 0.
+        guard totals.pending > 0 else { return 0 }
+        return min(totals.pending, maxTaskCount)
     }
 
     /// The most routing tasks the current replica set allows.
