@@ -5,6 +5,8 @@ extension ProxyHost {
     /// How many replicas one turn of the event loop adds or removes during a reload: small enough
     /// that requests keep being routed between slices.
     static let reloadSlice = 200
+    /// The pause between two slices, in which the event loop serves its sockets.
+    static let reloadPause = TimeAmount.milliseconds(5)
 
     /// Makes the replica set match `specs` (a re-read `--replicas` file): replicas no longer listed
     /// stop taking requests and leave once their requests have finished, new replicas are added and
@@ -78,9 +80,11 @@ extension ProxyHost {
             }
         }
         guard work.removals.isEmpty, work.additions.isEmpty else {
-            // Everything here lives on the event loop; the bound value says so to the compiler.
+            // Everything here lives on the event loop; the bound value says so to the compiler. A
+            // scheduled task, not `execute`: the loop runs queued tasks back to back before it
+            // looks at its sockets again, so requests would wait for the whole reload.
             let next = NIOLoopBound((host: self, work: work), eventLoop: eventLoop)
-            eventLoop.execute { next.value.host.applySlice(of: next.value.work) }
+            eventLoop.scheduleTask(in: Self.reloadPause) { next.value.host.applySlice(of: next.value.work) }
             return
         }
         reloading = false
