@@ -2,16 +2,16 @@ import NIOCore
 import RouterEngine
 
 extension ProxyHost {
-    /// How many replicas one turn of the event loop adds or removes during a reload: small enough
-    /// that requests keep being routed between slices.
+    /// How many replicas one slice of a reload adds or removes: small enough that requests keep
+    /// being routed between slices.
     static let reloadSlice = 200
     /// The pause between two slices, in which the event loop serves its sockets.
     static let reloadPause = TimeAmount.milliseconds(5)
 
     /// Makes the replica set match `specs` (a re-read `--replicas` file): replicas no longer listed
     /// stop taking requests and leave once their requests have finished, new replicas are added and
-    /// probed (the probes go out gradually, see `Router.Options.backgroundProbeLimit`). The change is
-    /// applied in slices of `reloadSlice`, one per turn of the event loop, so routing goes on
+    /// probed (the probes go out gradually, see `Router.Options.backgroundProbesPerTick`). The
+    /// change is applied in slices of `reloadSlice`, `reloadPause` apart, so routing goes on
     /// meanwhile; `done` gets what changed, in words, for the log. A reload asked for while one is
     /// being applied is refused.
     public func reload(_ specs: [ReplicaSpec], by origin: CommandOrigin, done: @escaping (String) -> Void) {
@@ -40,7 +40,7 @@ extension ProxyHost {
     }
 
     /// One slice of a reload: removals first (so the set never holds both the old and the new
-    /// replicas beyond the limit), then additions; the next slice on the next turn of the loop.
+    /// replicas beyond the limit), then additions; the next slice `reloadPause` later.
     private func applySlice(of work: ReloadWork) {
         var budget = Self.reloadSlice
         while budget > 0, let id = work.removals.popLast() {
@@ -91,40 +91,5 @@ extension ProxyHost {
         let summary = work.summary
         router.record(.replica, "replica file re-read by \(work.origin): \(summary)", change: work.change)
         work.done(summary)
-    }
-}
-
-/// What is left of a reload being applied, and what it did so far.
-final class ReloadWork {
-    var removals: [ReplicaID]
-    var additions: [ReplicaSpec]
-    let change: ChangeRecord
-    let origin: CommandOrigin
-    let done: (String) -> Void
-    var added: [String] = [], removed: [String] = [], refused: [String] = []
-
-    init(removals: [ReplicaID], additions: [ReplicaSpec], change: ChangeRecord, origin: CommandOrigin,
-         done: @escaping (String) -> Void) {
-        // Taken from the end, so reversed: the file's order is kept.
-        self.removals = removals.reversed()
-        self.additions = additions.reversed()
-        self.change = change
-        self.origin = origin
-        self.done = done
-    }
-
-    /// What changed, in words; long lists are cut to their first few names and a count.
-    var summary: String {
-        let words = [
-            added.isEmpty ? nil : "added \(Self.names(added))",
-            removed.isEmpty ? nil : "removed \(Self.names(removed))",
-            refused.isEmpty ? nil : "refused \(refused.joined(separator: "; "))",
-        ].compactMap { $0 }
-        return words.isEmpty ? "no change" : words.joined(separator: "; ")
-    }
-
-    private static func names(_ list: [String]) -> String {
-        guard list.count > 20 else { return list.joined(separator: ", ") }
-        return list.prefix(20).joined(separator: ", ") + " and \(list.count - 20) more"
     }
 }
