@@ -2,7 +2,10 @@
 # A bounded soak of the proxy on loopback (under two minutes): four `routertop replica` processes
 # at about 80 % load through a headless router, while replicas are killed, restarted, made
 # unavailable and given slow probes at random, and slow and disconnecting clients mix with normal
-# ones. At the end it checks that
+# ones. Beside the traffic, control API clients use the router's Unix socket: snapshot streams
+# opened and dropped, settings PUTs, and `routertop attach` dashboards started and closed (in tmux,
+# when it is installed); the router's RSS and descriptors are printed every 5 s. At the end it
+# checks that
 #   - the clients' tally equals the router's counters (from its exit summary),
 #   - no GET failed (every GET ran while at least one replica was healthy),
 #   - no client connection is left open, the router's other descriptors are back to their idle
@@ -20,6 +23,7 @@ binary=.build/release/routertop
 exec python3 - "$binary" "$@" <<'PYTHON'
 import http.client
 import os
+import shutil
 import random
 import re
 import signal
@@ -90,8 +94,9 @@ for i in range(REPLICAS):
 router_port = free_port()
 replica_ports = set(ports)
 log = os.path.join(folder, "router.log")
+control = os.path.join(folder, "router.sock")
 router = subprocess.Popen(
-    [binary, "--listen", f"127.0.0.1:{router_port}", "--headless", "--log-file", log]
+    [binary, "--listen", f"127.0.0.1:{router_port}", "--headless", "--log-file", log, "--control", control]
     + sum((["--replica", f"http://127.0.0.1:{p}"] for p in ports), []),
     stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 wait_port(router_port)
@@ -230,12 +235,85 @@ def chaos():
             fault(index, "slow-probe", "?ms=300")
         with lock: chaos_log.append(action)
 
+class UnixHTTPConnection(http.client.HTTPConnection):
+    """HTTP over the router's control socket."""
+    def __init__(self, path, timeout=10):
+        super().__init__("router", timeout=timeout)
+        self.path = path
+    def connect(self):
+        self.sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        self.sock.settimeout(self.timeout)
+        self.sock.connect(self.path)
+
+control_tally = {"streams": 0, "stream_lines": 0, "puts_ok": 0, "attaches": 0}
+control_failures = []
+
+def snapshot_streams(worker_seed):
+    """Opens a snapshot stream, reads it for a few seconds, drops it, again."""
+    r = random.Random(worker_seed)
+    while not stop.is_set():
+        try:
+            c = UnixHTTPConnection(control)
+            c.request("GET", "/v1/snapshots?interval_ms=200")
+            response = c.getresponse()
+            if response.status != 200:
+                with lock: control_failures.append(("stream", response.status))
+            count_control("streams")
+            until = time.monotonic() + r.uniform(1, 4)
+            while time.monotonic() < until and not stop.is_set():
+                if not response.fp.readline(): break
+                count_control("stream_lines")
+            c.close()
+        except (OSError, http.client.HTTPException) as error:
+            with lock: control_failures.append(("stream", type(error).__name__))
+            time.sleep(0.2)
+
+def settings_puts(worker_seed):
+    """Changes the backoff multiplier back and forth, as an operator tuning it would."""
+    r = random.Random(worker_seed)
+    value = 2
+    while not stop.is_set():
+        time.sleep(r.uniform(0.3, 1.0))
+        value = 3 if value == 2 else 2
+        try:
+            c = UnixHTTPConnection(control)
+            c.request("PUT", "/v1/settings", body=f'{{"backoff_multiplier": {value}}}'.encode(),
+                      headers={"Content-Type": "application/json"})
+            response = c.getresponse(); response.read(); c.close()
+            if response.status == 200: count_control("puts_ok")
+            else:
+                with lock: control_failures.append(("put", response.status))
+        except (OSError, http.client.HTTPException) as error:
+            with lock: control_failures.append(("put", type(error).__name__))
+
+tmux = shutil.which("tmux")
+tmux_socket = os.path.join(folder, "tmux")
+
+def attaches(worker_seed):
+    """Starts `routertop attach` in a terminal, lets it draw a few seconds, closes it."""
+    r = random.Random(worker_seed)
+    while not stop.is_set():
+        subprocess.run([tmux, "-S", tmux_socket, "new-session", "-d", "-s", "attach", "-x", "120", "-y", "40",
+                        f"env LANG=C.UTF-8 TERM=screen-256color {binary} attach {control}"],
+                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        count_control("attaches")
+        stop.wait(r.uniform(1.5, 4))
+        subprocess.run([tmux, "-S", tmux_socket, "kill-server"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        stop.wait(0.5)
+
+def count_control(key, n=1):
+    with lock:
+        control_tally[key] += n
+
 chaos_log = []
 time.sleep(0.5)
 cold_rss, cold_fds, cold_kinds = rss_kb(router.pid), fds(router.pid), fd_kinds(router.pid)
 workers = 32
 threads = [threading.Thread(target=client, args=(rate / workers, seed * 100 + i)) for i in range(workers)]
 threads += [threading.Thread(target=awkward_client, args=(seed * 1000 + i,)) for i in range(4)]
+threads += [threading.Thread(target=snapshot_streams, args=(seed * 2000 + i,)) for i in range(2)]
+threads += [threading.Thread(target=settings_puts, args=(seed * 3000,))]
+if tmux: threads += [threading.Thread(target=attaches, args=(seed * 4000,))]
 for t in threads: t.start()
 # The figures to come back to are taken after a few seconds of load without faults: by then the
 # router holds its pooled connections to the replicas and its buffers have grown to their size.
@@ -244,10 +322,16 @@ start_rss, start_fds = rss_kb(router.pid), fds(router.pid)
 chaos_thread = threading.Thread(target=chaos)
 chaos_thread.start()
 peak_rss = peak_fds = 0
-end = time.monotonic() + seconds
+load_started = time.monotonic()
+end = load_started + seconds
+timeline = []
 while time.monotonic() < end:
     time.sleep(1)
     peak_rss, peak_fds = max(peak_rss, rss_kb(router.pid)), max(peak_fds, fds(router.pid))
+    elapsed_s = round(time.monotonic() - load_started)
+    if elapsed_s // 5 > len(timeline):
+        timeline.append((elapsed_s, rss_kb(router.pid), fds(router.pid)))
+        print(f"  t={elapsed_s:3d} s  router RSS {timeline[-1][1] / 1024:6.1f} MB  descriptors {timeline[-1][2]}", flush=True)
 stop.set()
 chaos_thread.join()
 for index in range(REPLICAS):
@@ -256,7 +340,11 @@ for index in range(REPLICAS):
 for t in threads: t.join()
 # The router closes connections its clients left; give it a moment to see them all.
 deadline = time.monotonic() + 10
-while fd_kinds(router.pid)["clients"] > 0 and time.monotonic() < deadline: time.sleep(0.1)
+while time.monotonic() < deadline:
+    kinds = fd_kinds(router.pid)
+    # Control connections are Unix sockets ("other"): their streams end at the next snapshot sent.
+    if kinds["clients"] == 0 and kinds["other"] <= cold_kinds["other"] + 2: break
+    time.sleep(0.1)
 end_rss, end_fds, end_kinds = rss_kb(router.pid), fds(router.pid), fd_kinds(router.pid)
 router.send_signal(signal.SIGTERM)
 router_status = router.wait(timeout=60)
@@ -288,6 +376,9 @@ print(f"  router: admitted {admitted}, completed {completed}, failed {failed}, a
       f"conserved {match.group(6)}, exit {router_status}")
 print(f"  router RSS: idle {cold_rss / 1024:.1f} MB, after warm-up {start_rss / 1024:.1f} MB, peak {peak_rss / 1024:.1f} MB, "
       f"end {end_rss / 1024:.1f} MB")
+print(f"  control API: {control_tally['streams']} snapshot streams ({control_tally['stream_lines']} snapshots read), "
+      f"{control_tally['puts_ok']} settings PUTs answered 200, {control_tally['attaches']} attach sessions"
+      + ("" if tmux else " (no tmux: attach not run)") + f", failed {len(control_failures)} {sorted(set(map(str, control_failures)))[:6]}")
 print(f"  router descriptors: idle {cold_fds}, after warm-up {start_fds}, peak {peak_fds}, end {end_fds} "
       f"(end: {end_kinds['clients']} client connections, {end_kinds['upstream']} pooled upstream, "
       f"{end_kinds['other']} other; idle: {cold_kinds['other']} other)")
@@ -309,6 +400,9 @@ if end_kinds["upstream"] > 2 * REPLICAS * MAX_ONGOING:
     problems.append(f"{end_kinds['upstream']} pooled upstream connections, above {2 * REPLICAS * MAX_ONGOING}")
 if end_rss > start_rss + 32 * 1024: problems.append(f"RSS grew by {(end_rss - start_rss) / 1024:.0f} MB")
 if router_status != 0: problems.append(f"router exited {router_status}")
+if control_failures: problems.append(f"{len(control_failures)} control API requests failed")
+if control_tally["puts_ok"] == 0 or control_tally["stream_lines"] == 0:
+    problems.append("the control API clients got nothing through")
 for problem in problems: print("  FAIL " + problem)
 print("  " + ("PASS" if not problems else "FAILED"))
 sys.exit(1 if problems else 0)

@@ -8,6 +8,7 @@ enum FuzzTarget: String, CaseIterable {
     case editor
     case http
     case snapshot
+    case control
 
     func run(_ bytes: UnsafeRawBufferPointer) {
         switch self {
@@ -21,6 +22,7 @@ enum FuzzTarget: String, CaseIterable {
             FrontDoorTarget.run(bytes)
             #endif
         case .snapshot: SnapshotTarget.run(bytes)
+        case .control: ControlBodyTarget.run(bytes)
         }
     }
 }

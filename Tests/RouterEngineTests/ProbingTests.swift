@@ -50,14 +50,19 @@ struct ProbingTests {
     }
 
     @Test func theProbeDeadlineDoublesPerAttemptUpToItsMaximum() {
-        let harness = RouterHarness(options: Router.Options(
+        // A zero TTL, so every attempt probes. The replica answers its first probe (so it is healthy:
+        // a replica never heard from would also get background probes) and then hangs.
+        let harness = RouterHarness(settings: RouterSettings(cacheTimeout: 0), options: Router.Options(
             locality: Locality(node: "node-a", zone: "zone-1", preferLocal: false), routingTimeout: nil
         ))
-        let replica = harness.add("r1", hangs: true)
+        let replica = harness.add("r1")
+        harness.run(for: .ms(1))
+        replica.hangs = true
         harness.submit()
         harness.run(for: .seconds(3))
-        // Deadlines 0.1, 0.2, 0.4, 0.8, 1.0 (capped), with waits 0, 25, 50, 100, 200 ms between.
-        #expect(replica.probeTimes == [0, 100, 325, 775, 1675, 2875].map { EngineTime.ms($0) })
+        // Its first probe at 0; from 1 ms, deadlines 0.1, 0.2, 0.4, 0.8, 1.0 (capped), with waits 0,
+        // 25, 50, 100, 200 ms between.
+        #expect(replica.probeTimes == [0, 1, 101, 326, 776, 1676, 2876].map { EngineTime.ms($0) })
         #expect(harness.router.replica("r1")?.probeTimeouts == 5)
     }
 

@@ -56,7 +56,8 @@ struct RoutingTests {
 
         for index in 2...30 { harness.add("r\(index)", max: 1) { .queueLength(1) } }
         for _ in 0..<90 { harness.submit() }
-        harness.run(for: .ms(1))
+        // First probes go out 16 per 10 ms, and a replica is a candidate once its probe answered.
+        harness.run(for: .ms(10))
         snapshot = harness.router.snapshot(mode: .simulated)
         #expect(snapshot.routingTasks == 50)
         #expect(snapshot.maxRoutingTasks == 50)

@@ -61,7 +61,7 @@ public enum ReplicaColumn: Int, CaseIterable, Sendable {
         switch self {
         case .id: "the replica's id (host:port in proxy mode)"
         case .location: "its node/zone, for the locality tiers"
-        case .state: "healthy/unavailable/dead/draining; slow N: probe timed out"
+        case .state: "healthy/probing/unavailable/dead/draining; slow N: timeouts"
         case .queue: "queue length / max ongoing, as the router knows it"
         case .inFlight: "requests sent to it and not yet finished"
         case .source: "probe: fresh answer, cache: adjusted, local: own count"

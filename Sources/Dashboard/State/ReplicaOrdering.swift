@@ -67,12 +67,13 @@ enum ReplicaOrdering {
         }
     }
 
-    /// Trouble first when sorted ascending: dead, unavailable, draining, healthy.
+    /// Trouble first when sorted ascending: dead, unavailable, draining, probing, healthy.
     private static func stateRank(_ state: ReplicaState) -> Double {
         switch state {
         case .dead: 0
         case .unavailable: 1
         case .draining: 2
+        case .probing: 2.5
         case .healthy: 3
         }
     }

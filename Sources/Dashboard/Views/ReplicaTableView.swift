@@ -117,7 +117,8 @@ enum ReplicaTableView {
             case .location: text(replica.node + "/" + replica.zone, .tableDim)
             case .state:
                 let mark = replica.fault == nil ? "" : "!"
-                if replica.lastProbeTimedOut, replica.state == .healthy {
+                // A replica whose first probes time out is shown slow too: it is not known healthy.
+                if replica.lastProbeTimedOut, replica.state == .healthy || replica.state == .probing {
                     text("slow \(Format.count(replica.probeTimeouts))" + mark, .stateUnavailable)
                 } else {
                     text(replica.state.rawValue + mark, replica.fault == nil ? stateRole(replica.state) : .stateFault)
@@ -177,6 +178,8 @@ enum ReplicaTableView {
         case .unavailable: .stateUnavailable
         case .dead: .stateDead
         case .draining: .stateDraining
+        // Not yet known either way: shown as plainly as a replica that takes no new work.
+        case .probing: .stateDraining
         }
     }
 

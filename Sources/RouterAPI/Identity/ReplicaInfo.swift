@@ -47,10 +47,13 @@ public struct ReplicaInfo: Equatable, Sendable, Codable {
 public enum ReplicaState: String, Sendable, Codable, CaseIterable {
     /// Routable, and its cached queue length is trusted.
     case healthy
-    /// Its probes fail for now: still a candidate, but its cache entry is not trusted.
+    /// Its probes or requests fail for now: not drawn as a candidate (unless every routable replica
+    /// is unavailable) until a background probe says it is back.
     case unavailable
     /// Removed from routing for good.
     case dead
     /// Finishing its work; takes no new requests.
     case draining
+    /// Added and not yet answered a probe: a candidate, but not shown healthy before a probe says so.
+    case probing
 }

@@ -46,9 +46,13 @@ final class ReplayedReplica: ReplicaConnection {
         let t = now
         var roundTrip = fleetRoundTrip
         var kind = ProbeCode.queueLength
-        if let index = probeEntry(at: t) {
+        if let (index, exact) = probeEntry(at: t) {
             roundTrip = plan.probeRoundTrip[index]
-            kind = plan.probeAnswer[index]
+            // Unavailability comes from the windows, unless a probe was recorded at this very
+            // moment: probes of an unavailable replica are seconds apart (its recovery schedule),
+            // and the last one before may say unavailable long after the window ended.
+            let answer = plan.probeAnswer[index]
+            kind = exact || answer != ProbeCode.unavailable ? answer : ProbeCode.queueLength
         }
         // A probe that got no answer in time gets none now either.
         guard roundTrip >= 0 else { return nil }
@@ -68,16 +72,17 @@ final class ReplayedReplica: ReplicaConnection {
         }
     }
 
-    /// The probe recorded at this moment (taken in order), else the last one recorded before it.
-    private func probeEntry(at t: Int64) -> Int? {
+    /// The probe recorded at this moment (taken in order; `exact`), else the last one recorded
+    /// before it.
+    private func probeEntry(at t: Int64) -> (index: Int, exact: Bool)? {
         let times = plan.probeAt
         guard !times.isEmpty else { return nil }
         while probeCursor < times.count, times[probeCursor] < t { probeCursor += 1 }
         if probeCursor < times.count, times[probeCursor] == t {
             probeCursor += 1
-            return probeCursor - 1
+            return (probeCursor - 1, true)
         }
-        return probeCursor > 0 ? probeCursor - 1 : 0
+        return (probeCursor > 0 ? probeCursor - 1 : 0, false)
     }
 
     private func isUnavailable(at t: Int64) -> Bool {

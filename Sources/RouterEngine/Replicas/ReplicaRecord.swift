@@ -5,13 +5,16 @@ final class ReplicaRecord {
     /// The maximum it was configured with, used until it reports its own.
     let configuredMax: Int
     let connection: any ReplicaConnection
-    var state: ReplicaState = .healthy
+    /// `probing` until its first probe answers, when it answers probes; `healthy` from the start otherwise.
+    var state: ReplicaState
     /// Set when the operator removed it: it takes no new work and is forgotten once idle.
     var isLeaving = false
     /// True when it has no probe endpoint: its queue length is the router's own count.
     var countsLocally: Bool
     var cache: QueueLengthEntry?
     var probe: ProbeInFlight?
+    /// True while it waits in the router's queue of background probes (first and recovery probes).
+    var queuedForProbe = false
     var recoveryTimer: (any Cancellable)?
     var recoveryDelay: Duration = .milliseconds(500)
     var inFlight = 0
@@ -61,12 +64,16 @@ final class ReplicaRecord {
         self.configuredMax = info.maxOngoingRequests
         self.connection = connection
         self.countsLocally = !info.answersProbes
+        self.state = info.answersProbes ? .probing : .healthy
     }
 
     var id: ReplicaID { info.id }
 
-    /// Whether routing may pick it at all.
-    var isRoutable: Bool { !isLeaving && (state == .healthy || state == .unavailable) }
+    /// Whether routing may pick it at all (an unavailable one only when every routable one is).
+    var isRoutable: Bool { !isLeaving && (state == .healthy || state == .probing || state == .unavailable) }
+
+    /// Taking requests as far as the router knows: healthy, or not yet probed.
+    var isUp: Bool { state == .healthy || state == .probing }
 }
 
 /// A cached queue length: the figure, when a probe learned it, and when that probe was sent.
@@ -83,6 +90,8 @@ struct QueueLengthEntry {
 final class ProbeInFlight {
     let issuedAt: EngineTime
     let deadline: Duration
+    /// A first or recovery probe, counted against the router's bound on background probes.
+    var isBackground = false
     var timer: (any Cancellable)?
     var handle: (any Cancellable)?
     var waiters: [(task: RoutingTask, token: Int)] = []

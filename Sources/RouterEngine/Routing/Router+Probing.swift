@@ -59,8 +59,9 @@ extension Router {
         !replica.countsLocally && replica.isRoutable && replica.probe == nil && trustedLength(of: replica) == nil
     }
 
-    /// Probes `replica`, or joins the probe already on its way (never two at once).
-    func probe(_ replica: ReplicaRecord, waiter: (task: RoutingTask, token: Int)?, attemptIndex: Int) {
+    /// Probes `replica`, or joins the probe already on its way (never two at once). A `background`
+    /// probe (a first or recovery one) counts against `options.backgroundProbeLimit`.
+    func probe(_ replica: ReplicaRecord, waiter: (task: RoutingTask, token: Int)?, attemptIndex: Int, background: Bool = false) {
         if let inFlight = replica.probe {
             if let waiter { inFlight.waiters.append(waiter) }
             return
@@ -68,6 +69,10 @@ extension Router {
         let deadline = ProbeDeadline.duration(attempt: attemptIndex, settings: settings)
         let probe = ProbeInFlight(issuedAt: now, deadline: deadline)
         if let waiter { probe.waiters.append(waiter) }
+        if background {
+            probe.isBackground = true
+            backgroundProbesInFlight += 1
+        }
         replica.probe = probe
         probe.timer = scheduler.schedule(after: deadline) { [weak self, replica, probe] in
             self?.probeTimedOut(replica, probe)
@@ -95,6 +100,7 @@ extension Router {
                 }
                 if isCurrent, length >= replica.info.maxOngoingRequests { replica.fullAnswers += 1 }
                 if replica.state == .unavailable { setState(replica, .healthy, because: "answers probes again") }
+                if replica.state == .probing { setState(replica, .healthy, because: "answered its first probe") }
             case .unavailable:
                 if replica.state != .draining { setState(replica, .unavailable, because: "probe failed") }
                 replica.cache = nil
@@ -106,12 +112,15 @@ extension Router {
                     replica.cache = nil
                     record(.replica, "\(replica.id) has no queue-length endpoint; counting its requests locally")
                 }
+                if replica.state == .probing { setState(replica, .healthy, because: "answers, counted locally") }
             case .unexpected(let firstBytes):
                 // Not a sign of trouble: it serves, but its probe endpoint says something else.
                 if !replica.countsLocally {
                     replica.countsLocally = true
                     replica.cache = nil
-                    if replica.state == .unavailable { setState(replica, .healthy, because: "answers, counted locally") }
+                    if replica.state == .unavailable || replica.state == .probing {
+                        setState(replica, .healthy, because: "answers, counted locally")
+                    }
                 }
                 if !replica.warnedUnexpectedProbe {
                     replica.warnedUnexpectedProbe = true
@@ -120,6 +129,7 @@ extension Router {
             }
         }
         guard isCurrent else { return }
+        backgroundProbeEnded(probe)
         let waiters = probe.waiters
         probe.waiters = []
         for (task, token) in waiters where token == task.machine.probingToken {
@@ -134,6 +144,10 @@ extension Router {
         replica.probeTimeouts += 1
         replica.lastProbeTimedOut = true
         probe.handle?.cancel()
+        backgroundProbeEnded(probe)
+        // A replica never heard from is asked again until it answers, so it is not left a
+        // candidate of unknown state for ever (a refused connection seen late, for one).
+        if replica.state == .probing { scheduleRecoveryProbe(replica) }
         let id = replica.id, deadline = EventFormat.seconds(probe.deadline)
         recordThrottled("probe-timeouts:\(id)", .warning, detail: "") { count, _ in
             "\(id) slow: \(count) probe\(count == 1 ? "" : "s") got no answer within \(deadline) (\(replica.probeTimeouts) in all)"
@@ -156,15 +170,19 @@ extension Router {
         record(.warning, "\(replica.id) reports max_ongoing_requests \(reportedMax), configured \(replica.configuredMax); using \(reportedMax)")
     }
 
-    /// An unavailable replica is probed again with backoff (0.5 s doubling to 10 s) until it answers.
+    /// An unavailable replica, or one whose first probe got no answer, is probed again with backoff
+    /// (0.5 s doubling to 10 s, then every 10 s) until it answers; an unavailable one is no candidate
+    /// meanwhile, so these probes are its way back. They go through the bounded queue of background
+    /// probes.
     func scheduleRecoveryProbe(_ replica: ReplicaRecord) {
         guard replica.recoveryTimer == nil, !replica.countsLocally else { return }
         let delay = replica.recoveryDelay
         replica.recoveryDelay = min(delay * 2, .seconds(10))
         replica.recoveryTimer = scheduler.schedule(after: delay) { [weak self, replica] in
             replica.recoveryTimer = nil
-            guard let self, replica.state == .unavailable, replicasByID[replica.id] === replica else { return }
-            if replica.probe == nil { probe(replica, waiter: nil, attemptIndex: 0) }
+            guard let self, replica.state == .unavailable || replica.state == .probing,
+                  replicasByID[replica.id] === replica else { return }
+            requestBackgroundProbe(replica)
             scheduleRecoveryProbe(replica)
         }
     }

@@ -1,6 +1,37 @@
 extension Router {
-    /// Adds a replica. It is probed at once, and tasks waiting for replicas wake.
+    /// The most replicas one router holds: a replica file or an addition beyond it is refused. A
+    /// reload of this many is applied in under 4 s with every request served (README, "Dead
+    /// replicas and reloads").
+    public static let replicaLimit = 10_000
+
+    /// Adds a replica. It is probed at once (or, when many are added together, as soon as the bound
+    /// on background probes allows), and tasks waiting for replicas wake.
     public func addReplica(_ info: ReplicaInfo, connection: any ReplicaConnection) throws(RouterError) {
+        let replica = try insertReplica(info, connection: connection)
+        tiersChanged()
+        requestBackgroundProbe(replica)
+        ensureTasks()
+    }
+
+    /// Adds several replicas with one rebuild of the candidate sets, for a large reload applied in
+    /// slices. Returns, for each one refused, its id and why; the others are added.
+    public func addReplicas(_ additions: [(ReplicaInfo, any ReplicaConnection)]) -> [(ReplicaID, RouterError)] {
+        var refused: [(ReplicaID, RouterError)] = []
+        var added: [ReplicaRecord] = []
+        for (info, connection) in additions {
+            do throws(RouterError) {
+                added.append(try insertReplica(info, connection: connection))
+            } catch {
+                refused.append((info.id, error))
+            }
+        }
+        tiersChanged()
+        for replica in added { requestBackgroundProbe(replica) }
+        ensureTasks()
+        return refused
+    }
+
+    private func insertReplica(_ info: ReplicaInfo, connection: any ReplicaConnection) throws(RouterError) -> ReplicaRecord {
         guard replicasByID[info.id] == nil else { throw .duplicate(info.id) }
         let connection = recorder?.observe(connection, of: info, at: now) ?? connection
         let replica = ReplicaRecord(info: info, connection: connection)
@@ -10,9 +41,7 @@ extension Router {
             self?.modelEvidence(evidence, from: replica)
         }
         record(.replica, "\(info.id) added (\(info.node)/\(info.zone), max \(info.maxOngoingRequests))")
-        rebuildTiers()
-        if !replica.countsLocally { probe(replica, waiter: nil, attemptIndex: 0) }
-        ensureTasks()
+        return replica
     }
 
     /// Stops routing to a replica and forgets it once its requests have finished.
@@ -22,7 +51,7 @@ extension Router {
         replica.recoveryTimer?.cancel()
         record(.replica, "\(id) removed")
         recorder?.replicaChanged(.replicaRemoved, id, at: now)
-        rebuildTiers()
+        tiersChanged()
         releaseWaits(on: replica)
         forgetIfIdle(replica)
         trimTasks()
@@ -49,11 +78,16 @@ extension Router {
     /// The ids of the replicas in the table, in the order they were added.
     public var replicaIDs: [ReplicaID] { replicas.map(\.id) }
 
+    /// How many replicas the router holds, those leaving included.
+    public var replicaCount: Int { replicas.count }
+
     func setState(_ replica: ReplicaRecord, _ state: ReplicaState, because reason: String) {
         guard replica.state != state, replica.state != .dead else { return }
         let old = replica.state
         replica.state = state
         let line = "\(replica.id) \(old.rawValue) → \(state.rawValue): \(reason)"
+        // Its first answer is what an added replica is expected to give: the "added" line said enough.
+        let quiet = old == .probing && state == .healthy
         let kind: RouterEvent.Kind = state == .healthy ? .replica : .warning
         // A replica that fails forwarded requests but answers probes flaps once per request: its
         // flaps are folded into one line per 5 s, like its errors.
@@ -63,7 +97,7 @@ extension Router {
             recordThrottled("state:\(replica.id):\(state.rawValue)", kind, detail: line) { count, last in
                 count == 1 ? last : last + " (\(count) times)"
             }
-        } else {
+        } else if !quiet {
             record(kind, line)
         }
         switch state {
@@ -78,10 +112,10 @@ extension Router {
             replica.recoveryTimer?.cancel()
             replica.recoveryTimer = nil
             replica.recoveryDelay = .milliseconds(500)
-        case .draining:
+        case .draining, .probing:
             break
         }
-        rebuildTiers()
+        tiersChanged()
         if !replica.isRoutable {
             releaseWaits(on: replica)
             if state == .dead {
@@ -93,10 +127,28 @@ extension Router {
         ensureTasks()
     }
 
-    func rebuildTiers() {
-        allTier = replicas.filter(\.isRoutable)
-        nodeTier = allTier.filter { $0.info.node == options.locality.node }
-        zoneTier = allTier.filter { $0.info.zone == options.locality.zone }
+    /// The replica set or a replica's state changed: the candidate sets are rebuilt when next read.
+    func tiersChanged() {
+        tiersAreStale = true
+    }
+
+    /// The candidate sets, rebuilt if stale. The healthy replicas, while there are any; else those
+    /// not yet probed; else, when every routable replica is unavailable, all of them, so routing
+    /// never stalls on the router's own bookkeeping. A replica known unavailable is left out as
+    /// HAProxy and Envoy skip servers their checks mark down, and a replica not yet heard from waits
+    /// for its first probe as with Envoy's `ignore_new_hosts_until_first_hc`: a reload of thousands
+    /// of replicas does not send requests to probe them.
+    @discardableResult
+    func refreshTiers() -> (node: [ReplicaRecord], zone: [ReplicaRecord], all: [ReplicaRecord]) {
+        guard tiersAreStale else { return tiers }
+        tiersAreStale = false
+        let routable = replicas.filter(\.isRoutable)
+        var all = routable.filter { $0.state == .healthy }
+        if all.isEmpty { all = routable.filter { $0.state == .probing } }
+        if all.isEmpty { all = routable }
+        tiers = (node: all.filter { $0.info.node == options.locality.node },
+                 zone: all.filter { $0.info.zone == options.locality.zone }, all: all)
+        return tiers
     }
 
     /// A replica that left routing releases every routing task waiting on its probe at once: for
@@ -106,6 +158,7 @@ extension Router {
         probe.timer?.cancel()
         probe.handle?.cancel()
         replica.probe = nil
+        backgroundProbeEnded(probe)
         let waiters = probe.waiters
         probe.waiters = []
         for (task, token) in waiters where token == task.machine.probingToken {

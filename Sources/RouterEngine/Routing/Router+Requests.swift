@@ -174,7 +174,7 @@ extension Router {
         case .failedMidResponse(let retryable):
             traceSendEnded(request, outcome: "failed_mid_response", requeue: retryable ? "reroute" : nil)
             noteReplicaError(replica, cause: "connection reset")
-            if replica.state == .healthy, !replica.countsLocally {
+            if replica.isUp, !replica.countsLocally {
                 setState(replica, .unavailable, because: "connection reset")
             }
             if retryable { reroute(request) } else { finish(request, .failed(.replicaError)) }
@@ -186,7 +186,7 @@ extension Router {
         case .connectionRefused:
             traceSendEnded(request, outcome: "connection_refused", requeue: "refused")
             noteReplicaError(replica, cause: "connection refused")
-            if replica.state == .healthy, !replica.countsLocally {
+            if replica.isUp, !replica.countsLocally {
                 setState(replica, .unavailable, because: "connection refused")
             }
             refused(request, by: replica, queueLength: nil, full: false)
@@ -200,7 +200,7 @@ extension Router {
                 // off as a refused connection is, the request would go straight back to it in zero time.
                 refused(request, by: replica, queueLength: nil, full: false)
             } else {
-                if replica.state == .healthy {
+                if replica.isUp {
                     setState(replica, .unavailable, because: "a request sent to it found it unavailable")
                 }
                 enqueue(request)

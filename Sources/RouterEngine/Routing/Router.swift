@@ -29,6 +29,13 @@ public final class Router {
         /// Whether a request's model steers its routing (Ray's multiplexing); when false, requests
         /// for models route by locality like any other (for side-by-side measurement).
         public var multiplexRouting: Bool
+        /// The most first and recovery probes in flight at once; more wait their turn in order, so
+        /// a large replica set added at once (or found unavailable at once) is probed gradually.
+        public var backgroundProbeLimit: Int
+        /// The most first and recovery probes started per `backgroundProbeTick`: a thousand replicas
+        /// found unavailable together are asked again at a steady pace, not in one burst that holds
+        /// up the requests sharing the event loop.
+        public var backgroundProbesPerTick: Int
 
         public init(
             locality: Locality = Locality(node: "node-a", zone: "zone-1"),
@@ -40,7 +47,9 @@ public final class Router {
             warnEveryFailedAttempts: Int = 50,
             eventCapacity: Int = 500,
             traceCapacity: Int = 1000,
-            multiplexRouting: Bool = true
+            multiplexRouting: Bool = true,
+            backgroundProbeLimit: Int = 64,
+            backgroundProbesPerTick: Int = 16
         ) {
             self.locality = locality
             self.legacyBackoff = legacyBackoff
@@ -52,6 +61,8 @@ public final class Router {
             self.eventCapacity = eventCapacity
             self.traceCapacity = traceCapacity
             self.multiplexRouting = multiplexRouting
+            self.backgroundProbeLimit = max(backgroundProbeLimit, 1)
+            self.backgroundProbesPerTick = max(backgroundProbesPerTick, 1)
         }
     }
 
@@ -67,10 +78,23 @@ public final class Router {
     var replicas: [ReplicaRecord] = []
     var replicasByID: [ReplicaID: ReplicaRecord] = [:]
     /// Routable replicas by locality: own node, own zone, all (a tier may be empty).
-    var nodeTier: [ReplicaRecord] = []
-    var zoneTier: [ReplicaRecord] = []
-    var allTier: [ReplicaRecord] = []
+    /// They are rebuilt when read after a change (`tiersChanged`), not at every change: a
+    /// reload of thousands of replicas changes states thousands of times between two requests.
+    var nodeTier: [ReplicaRecord] { refreshTiers().node }
+    var zoneTier: [ReplicaRecord] { refreshTiers().zone }
+    var allTier: [ReplicaRecord] { refreshTiers().all }
+    var tiers: (node: [ReplicaRecord], zone: [ReplicaRecord], all: [ReplicaRecord]) = ([], [], [])
+    var tiersAreStale = false
     var routableCount: Int { allTier.count }
+    /// Replicas waiting for a first or recovery probe, in the order they asked (see `backgroundProbeLimit`).
+    var backgroundProbeQueue = Deque<ReplicaRecord>()
+    var backgroundProbesInFlight = 0
+    var pumpingBackgroundProbes = false
+    /// The pace of background probes: when the current tick began, how many started in it, and the
+    /// timer that resumes the queue at the next tick.
+    var backgroundTickStart: EngineTime?
+    var backgroundStartedThisTick = 0
+    var backgroundPumpTimer: (any Cancellable)?
 
     /// Waiting requests in admission order (finished ones are dropped lazily from the front).
     var pendingQueue = Deque<RequestRecord>()
@@ -140,7 +164,9 @@ public final class Router {
 
     /// The number of routing tasks the router runs for the current queue and replica set.
     var targetTaskCount: Int {
-        min(totals.pending, min(options.maxRoutingTasksCap, 2 * routableCount))
+        // Without pending requests the candidate sets need not be rebuilt to know it is 0.
+        guard totals.pending > 0 else { return 0 }
+        return min(totals.pending, maxTaskCount)
     }
 
     /// The most routing tasks the current replica set allows.

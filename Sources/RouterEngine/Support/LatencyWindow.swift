@@ -25,6 +25,13 @@ struct LatencyWindow {
     mutating func summary(at time: EngineTime, refresh: Duration = .milliseconds(500)) -> LatencySummary {
         rotate(at: time)
         if let cached, time - cached.time < refresh, time >= cached.time { return cached.summary }
+        // Most replicas of a large set serve nothing in a window: merging two empty histograms
+        // (thousands of buckets each) for every one of them, twice a second, was most of an idle
+        // router's work.
+        if previous.totalCount == 0, current.totalCount == 0 {
+            cached = (time, LatencySummary())
+            return LatencySummary()
+        }
         var merged = previous
         merged.add(current)
         let summary = LatencySummary(histogram: merged)

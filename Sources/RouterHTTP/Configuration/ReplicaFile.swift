@@ -37,6 +37,10 @@ public enum ReplicaFile {
             }
             return .failure(ProxyStartupError("\(name): no [[replica]] tables; each needs at least url = \"http://HOST:PORT\""))
         }
+        guard entries.count <= Router.replicaLimit else {
+            return .failure(ProxyStartupError(
+                "\(name): \(entries.count) replicas; a router holds at most \(Router.replicaLimit)"))
+        }
         var specs: [ReplicaSpec] = []
         var seen: Set<ReplicaAddress> = []
         for (index, entry) in entries.enumerated() {

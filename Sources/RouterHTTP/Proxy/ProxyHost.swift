@@ -14,9 +14,11 @@ public final class ProxyHost: RouterHost {
     public let router: Router
     let frontDoor: FrontDoor
     private let mode: RouterMode
-    private let eventLoop: any EventLoop
+    let eventLoop: any EventLoop
     private let probePath: String
-    private var connections: [ReplicaID: HTTPReplicaConnection] = [:]
+    var connections: [ReplicaID: HTTPReplicaConnection] = [:]
+    /// True while a reload is being applied in slices.
+    var reloading = false
 
     /// - Parameter resolved: each configured replica with the socket address resolved up front.
     init(configuration: ProxyConfiguration, resolved: [(ReplicaSpec, SocketAddress)],
@@ -35,9 +37,10 @@ public final class ProxyHost: RouterHost {
         frontDoor = FrontDoor(admission: router, eventLoop: eventLoop, requestTimeout: configuration.requestTimeout,
                               limits: limits)
         for warning in configuration.startupWarnings { router.record(.warning, warning) }
-        for (spec, socketAddress) in resolved {
-            try add(spec, socketAddress: socketAddress)
-        }
+        // One rebuild of the candidate sets for the whole list, however long.
+        let made = resolved.map { connection(for: $0.0, socketAddress: $0.1) }
+        if let (_, error) = router.addReplicas(made.map { ($0.0, $0.1 as any ReplicaConnection) }).first { throw error }
+        for (info, connection) in made { connections[info.id] = connection }
     }
 
     /// What the front door's clients saw so far.
@@ -143,12 +146,20 @@ public final class ProxyHost: RouterHost {
     }
 
     func add(_ spec: ReplicaSpec, socketAddress: SocketAddress) throws(RouterError) {
+        guard router.replicaCount < Router.replicaLimit else {
+            throw RouterError("the router holds \(Router.replicaLimit) replicas, its limit; \(spec.address.replicaName) not added")
+        }
+        let (info, connection) = connection(for: spec, socketAddress: socketAddress)
+        try router.addReplica(info, connection: connection)
+        connections[info.id] = connection
+    }
+
+    /// The replica's description and its HTTP connection, not yet added to the router.
+    func connection(for spec: ReplicaSpec, socketAddress: SocketAddress) -> (ReplicaInfo, HTTPReplicaConnection) {
         let id = ReplicaID(spec.address.replicaName)
         let connection = HTTPReplicaConnection(address: spec.address, socketAddress: socketAddress,
                                                probePath: probePath, eventLoop: eventLoop)
-        let info = ReplicaInfo(id: id, node: spec.node, zone: spec.zone, maxOngoingRequests: spec.maxOngoingRequests)
-        try router.addReplica(info, connection: connection)
-        connections[id] = connection
+        return (ReplicaInfo(id: id, node: spec.node, zone: spec.zone, maxOngoingRequests: spec.maxOngoingRequests), connection)
     }
 
     /// Closes every idle upstream connection (at shutdown).

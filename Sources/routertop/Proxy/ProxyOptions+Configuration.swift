@@ -34,6 +34,9 @@ extension ProxyOptions {
         for replica in replicas where !seen.insert(replica.address).inserted {
             throw ProxyStartupError("replica \(replica.address) is given twice")
         }
+        guard replicas.count <= Router.replicaLimit else {
+            throw ProxyStartupError("\(replicas.count) replicas given; a router holds at most \(Router.replicaLimit)")
+        }
         guard !replicas.isEmpty else {
             throw ProxyStartupError("--listen needs at least one replica: --replica URL or --replicas FILE")
         }

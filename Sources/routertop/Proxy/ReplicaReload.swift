@@ -15,16 +15,26 @@ enum ReplicaReload {
             let text = try String(contentsOfFile: file, encoding: .utf8)
             specs = try ReplicaFile.parse(text, name: file).get()
         } catch let error as ProxyStartupError {
-            logger.warning("SIGHUP: \(error.message); the replicas stay as they are")
+            refuse("\(error.message); the replicas stay as they are", server: server)
             return
         } catch {
-            logger.warning("SIGHUP: --replicas=\(file) cannot be read (\(error.localizedDescription)); the replicas stay as they are")
+            refuse("--replicas=\(file) cannot be read (\(error.localizedDescription)); the replicas stay as they are",
+                   server: server)
             return
         }
         server.live.withHost { host in
-            (host as? ProxyHost)?.reload(specs, by: CommandOrigin(user: "SIGHUP", uid: UInt32(getuid()), via: .reload)) ?? "not a proxy"
-        }.whenSuccess { summary in
-            logger.info("SIGHUP: re-read \(file): \(summary)")
-        }
+            guard let proxy = host as? ProxyHost else { return }
+            proxy.reload(specs, by: CommandOrigin(user: "SIGHUP", uid: UInt32(getuid()), via: .reload)) { summary in
+                logger.info("SIGHUP: re-read \(file): \(summary)")
+            }
+        }.whenFailure { _ in }
+    }
+
+    /// A refused reload is a warning in the event log (so the API and the dashboard show it) and in
+    /// the log.
+    private static func refuse(_ reason: String, server: ProxyServer) {
+        server.live.withHost { host in
+            (host as? ProxyHost)?.router.record(.warning, "SIGHUP: reload refused: \(reason)")
+        }.whenFailure { _ in }
     }
 }
