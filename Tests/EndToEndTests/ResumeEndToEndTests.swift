@@ -73,3 +73,54 @@ struct ResumeEndToEndTests {
         stop(resumed)
     }
 }
+
+/// The issue's case on the screen: a replica added with `a` in proxy mode's dashboard is there again
+/// after the router is stopped and the same command is run with `--resume`.
+@Suite(.enabled(if: TmuxSession.isAvailable, "tmux is not installed; this test drives the dashboard in tmux"))
+struct ResumeDashboardTests {
+    @Test func aReplicaAddedFromTheDashboardIsThereAfterARestartWithResume() async throws {
+        try #require(FileManager.default.isExecutableFile(atPath: RoutertopBinary.path), "build routertop first")
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("routertop-resume-\(UUID().uuidString.prefix(8))")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true,
+                                                attributes: [.posixPermissions: 0o700])
+        defer { try? FileManager.default.removeItem(at: directory) }
+        var replicas: [RoutertopProcess] = []
+        var ports: [Int] = []
+        for name in ["replica-a", "replica-b"] {
+            let replica = try RoutertopProcess(["replica", "--listen", "127.0.0.1:0", "--service-ms", "2"],
+                                               directory: directory, name: name)
+            replicas.append(replica)
+            ports.append(try #require(waitFor { listeningPort(in: replica.standardError) }))
+        }
+        defer { replicas.forEach { $0.stop() } }
+        let socket = directory.appendingPathComponent("dash.sock").path
+        let command = "\(TmuxSession.quote(RoutertopBinary.path)) --listen 127.0.0.1:0 --replica http://127.0.0.1:\(ports[0]) "
+            + "--control \(TmuxSession.quote(socket)) --journal \(TmuxSession.quote(directory.appendingPathComponent("dash.journal.jsonl").path)) "
+            + "--log-file \(TmuxSession.quote(directory.appendingPathComponent("dash.log").path))"
+
+        let first = try TmuxSession(columns: 120, rows: 40, command: command)
+        defer { first.kill() }
+        try await first.waitForScreen("the proxy dashboard") { $0.contains("proxy on 127.0.0.1:") }
+        try first.press("a")
+        try await first.waitForScreen("the URL prompt") { $0.contains("replica URL:") }
+        try first.type("http://127.0.0.1:\(ports[1])")
+        try first.press("Enter")
+        try await first.waitForScreen("the added replica in the table") { $0.contains("127.0.0.1:\(ports[1])") }
+        try first.press("q")
+        try await first.waitForScreen("the quit question") { $0.contains("Stopping lets what is in flight finish") }
+        try first.press("s")
+        #expect(try await first.waitForExit() == 0)
+
+        let second = try TmuxSession(columns: 120, rows: 40, command: command + " --resume")
+        defer { second.kill() }
+        try await second.waitForScreen("both replicas after --resume, and the event saying so") { screen in
+            screen.contains("127.0.0.1:\(ports[0])") && screen.contains("127.0.0.1:\(ports[1])")
+                // The event log wraps the line at its panel's width.
+                && screen.contains("resumed from the journal: the replica set") && screen.contains("(added 127.0.0.1:\(ports[1]))")
+        }
+        try second.press("q")
+        try await second.waitForScreen("the quit question") { $0.contains("Stopping lets what is in flight finish") }
+        try second.press("s")
+        #expect(try await second.waitForExit() == 0)
+    }
+}
