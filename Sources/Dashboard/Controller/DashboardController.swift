@@ -254,7 +254,7 @@ public final class DashboardController {
         recentAskedAt = now
         recentInFlight = true
         let traceInbox = self.traceInbox
-        control.traces(limit: .max) { traceInbox.deliver($0, for: .recent(id)) }
+        control.traces(limit: RecentRequests.scanned) { traceInbox.deliver($0, for: .recent(id)) }
     }
 
     private func applyTraces() {

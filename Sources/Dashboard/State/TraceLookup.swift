@@ -35,6 +35,9 @@ struct TraceLookup: Equatable {
 struct RecentRequests: Equatable {
     /// How many the detail lists.
     static let limit = 8
+    /// How many of the newest traces are searched for them, once a second: a bounded answer from a
+    /// router in another process, rather than all it keeps.
+    static let scanned = 200
 
     var replica: ReplicaID
     var traces: [RequestTrace] = []
