@@ -1,3 +1,5 @@
+import RouterJournal
+
 /// How a proxy command line differs from the one a running router was started with: the options
 /// (with their values) only one of them has.
 struct CommandLineDifference: Equatable {
@@ -7,9 +9,10 @@ struct CommandLineDifference: Equatable {
     var onlyThere: [String]
 
     /// Options that say how this process runs or draws, not how the router routes: the dashboard's
-    /// own, and those it adds when it starts the router process.
+    /// own, those it adds when it starts the router process, and `--resume`, which acts once at start.
     static let ignored: Set<String> = [
         "--headless", "--control", "--log-file", "--refresh-ms", "--theme", "--readonly", "--ascii", "--utc",
+        JournalDrift.resumeFlag,
     ]
 
     /// The difference, or nil when both routers would route alike.
