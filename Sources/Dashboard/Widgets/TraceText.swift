@@ -9,7 +9,7 @@ enum TraceText {
         if let external = trace.externalID { title += "  client id \(external)" }
         if let model = trace.model { title += "  model \(model)" }
         lines.append(title)
-        var admitted = "admitted \(trace.admittedUTC.description) (\(ms(trace.admittedMs)) after start)"
+        var admitted = "admitted \(trace.admittedUTC.description) (at \(at(trace.admittedMs)))"
         if let ahead = trace.queueAhead { admitted += ", \(requests(ahead)) ahead in the queue" }
         if let cap = trace.taskCap { admitted += ", task cap \(cap)" }
         lines.append(admitted)
@@ -21,7 +21,7 @@ enum TraceText {
         if let outcome = trace.outcome {
             var end = "outcome \(outcome)"
             if let replica = trace.replica { end += " by \(replica)" }
-            if let finished = trace.finishedMs { end += " at \(ms(finished)), \(ms(finished - trace.admittedMs)) after admission" }
+            if let finished = trace.finishedMs { end += " at \(at(finished)), \(ms(finished - trace.admittedMs)) after admission" }
             lines.append(end)
         } else {
             lines.append("still in the router")
@@ -49,7 +49,7 @@ enum TraceText {
     }
 
     static func attemptLines(_ attempt: TraceAttempt) -> [String] {
-        var head = "attempt \(attempt.number)  task-\(attempt.task)  tier \(attempt.tier.rawValue)  at \(ms(attempt.startedMs))"
+        var head = "attempt \(attempt.number)  task-\(attempt.task)  tier \(attempt.tier.rawValue)  at \(at(attempt.startedMs))"
         if let ahead = attempt.queueAhead { head += "  \(ahead) ahead" }
         if let cap = attempt.taskCap { head += "  cap \(cap)" }
         var lines = [head]
@@ -78,15 +78,25 @@ enum TraceText {
     }
 
     static func sendLine(_ send: TraceSend) -> String {
-        var text = "send to \(send.replica) at \(ms(send.atMs))"
+        var text = "send to \(send.replica) at \(at(send.atMs))"
         if let found = send.foundFor { text += " (found for req-\(found))" }
         text += ": " + (send.outcome ?? "running")
-        if let ended = send.endedMs { text += " at \(ms(ended))" }
+        if let ended = send.endedMs { text += " at \(at(ended))" }
         if let requeue = send.requeue { text += ", back to the queue (\(requeue))" }
         return text
     }
 
+    /// A duration, in the unit that keeps it short.
     private static func ms(_ value: Double) -> String { Format.seconds(value / 1000) }
+
+    /// A point on the router's timeline to the microsecond the trace keeps (`t+4721.543ms`), so
+    /// attempts in one millisecond still read apart.
+    private static func at(_ value: Double) -> String {
+        var text = Format.decimal(value, places: 3)
+        while text.hasSuffix("0") { text.removeLast() }
+        if text.hasSuffix(".") { text.removeLast() }
+        return "t+\(text)ms"
+    }
 
     private static func requests(_ count: Int) -> String { count == 1 ? "1 request" : "\(count) requests" }
 }
