@@ -16,13 +16,24 @@ public struct JournalDrift: Equatable, Sendable {
                             differences: SettingsDifference.between(startup, journaled))
     }
 
+    /// The flag that starts a router from the journal's settings and replica set.
+    public static let resumeFlag = "--resume"
+
     /// "live changes from 2026-12-01 10:14 by alice are not in effect: initial backoff (s) 0.01 (now 0.025); start
-    /// with --resume-settings to keep them".
+    /// with --resume to keep them".
     public var warning: String {
         let values = differences.map {
             "\($0.key.label) \(SettingText.format($0.new)) (now \(SettingText.format($0.old)))"
         }
         return "live changes from \(JournalTime.minute(of: entry.time)) by \(entry.who.login) are not in effect: "
-            + values.joined(separator: ", ") + "; start with --resume-settings to keep them"
+            + values.joined(separator: ", ") + "; start with \(Self.resumeFlag) to keep them"
+    }
+
+    /// "live replica changes from 2026-12-01 10:14 by alice are not in effect: added 127.0.0.1:9001; removed
+    /// 127.0.0.1:9000; start with --resume to keep them", or nil when the replay changes nothing.
+    public static func replicaWarning(_ replicas: JournalReplicas) -> String? {
+        guard !replicas.isUnchanged, let last = replicas.lastEntry else { return nil }
+        return "live replica changes up to \(JournalTime.minute(of: last.time)) by \(last.who.login) are not in effect: "
+            + replicas.summary + "; start with \(resumeFlag) to keep them"
     }
 }

@@ -42,6 +42,8 @@ struct KeyMapTests {
         case .routerStopped:
             state.connection = .stopped(address: "router.sock", since: Date(timeIntervalSince1970: 0))
             state.canRestartRouter = true
+        case .traceInput: state.traceLookup = TraceLookup()
+        case .trace: state.traceLookup = TraceLookup(id: "req-1", phase: .notFound("req-1 has no trace"))
         }
         #expect(state.keyContext == context)
         return state
@@ -252,7 +254,10 @@ struct KeyMapTests {
             }
         }
         #expect(KeyHelp.all(in: .main).contains { $0.keys == "Tab" })
-        #expect(!KeyHelp.all(in: .detail).contains { $0.keys == "Tab" || $0.keys == "Enter" })
+        // In the detail, Tab and Enter are the recent requests' keys, not the table's.
+        #expect(KeyHelp.all(in: .detail).filter { $0.keys == "Tab" || $0.keys == "Enter" }.map(\.action)
+            == ["select a recent request", "its trace"])
+        #expect(!KeyHelp.all(in: .models).contains { $0.keys == "Tab" || $0.keys == "Enter" })
     }
 
     @Test func theHelpAndTheColumnChooserDispatchThroughTheMap() {

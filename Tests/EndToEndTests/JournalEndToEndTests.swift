@@ -8,7 +8,7 @@ import Darwin
 #endif
 
 /// The change journal on the built binary: changes through the API and an attached dashboard
-/// survive SIGKILL with who and old → new, the restart warns of the drift, `--resume-settings`
+/// survive SIGKILL with who and old → new, the restart warns of the drift, `--resume`
 /// brings them back, and a trial over the API reverts by itself.
 @Suite("the change journal (built binary)", .serialized)
 struct JournalEndToEndTests {
@@ -84,11 +84,11 @@ struct JournalEndToEndTests {
         let warning = waitFor { second.standardError.split(separator: "\n").first { $0.contains("are not in effect") } }
         #expect(warning?.contains("by \(login) are not in effect: initial backoff (s) 0.01 (now 0.025), max backoff (s) 2 (now 0.5)") == true)
         #expect(waitFor { api.snapshot()?.events.contains { $0.kind == .warning && $0.message.contains("are not in effect") } == true ? true : nil } == true)
-        #expect(api.settings()?.initialBackoff == 0.025, "without --resume-settings the environment's settings apply")
+        #expect(api.settings()?.initialBackoff == 0.025, "without --resume the environment's settings apply")
         _ = api.send("POST", "/v1/stop")
         #expect(second.waitForExit(timeout: .seconds(40)) == 0)
 
-        let third = try router(socket, journal: journal, replicaPort: port, extra: ["--resume-settings"], name: "third")
+        let third = try router(socket, journal: journal, replicaPort: port, extra: ["--resume"], name: "third")
         defer { third.stop() }
         #expect(waitFor { api.settings() }?.initialBackoff == 0.01)
         #expect(api.settings()?.maxBackoff == 2)
@@ -191,7 +191,7 @@ struct JournalEndToEndTests {
         first.signal(SIGKILL)
         #expect(await first.exit(within: .seconds(5)) != nil)
 
-        let second = try router(socket, journal: journal, extra: ["--resume-settings"], name: "trial-second")
+        let second = try router(socket, journal: journal, extra: ["--resume"], name: "trial-second")
         defer { second.stop() }
         let resumed = await eventually { api.settings() }
         #expect(resumed?.backoffMultiplier == 2, "the settings from before the trial, not the trial's")
@@ -215,9 +215,9 @@ struct JournalEndToEndTests {
                                                       new: .settings(settings)), result: .applied)
         try (String(decoding: try JSONEncoder().encode(entry), as: UTF8.self) + "\n").write(toFile: journal, atomically: true, encoding: .utf8)
         let socket = directory.appendingPathComponent("bad.sock").path
-        let process = try router(socket, journal: journal, extra: ["--resume-settings"], name: "bad")
+        let process = try router(socket, journal: journal, extra: ["--resume"], name: "bad")
         defer { process.stop() }
         #expect(process.waitForExit() == 2)
-        #expect(process.standardError.contains("--resume-settings: \(journal) entry #1: max_backoff_s=0.001 is below the initial backoff 0.025"))
+        #expect(process.standardError.contains("--resume: \(journal) entry #1: max_backoff_s=0.001 is below the initial backoff 0.025"))
     }
 }

@@ -14,7 +14,7 @@ struct JournalDriftTests {
         let drift = JournalDrift.find(in: [entry, refused], startup: .defaults)
         #expect(drift?.entry.sequence == 4)
         #expect(drift?.warning == "live changes from 2026-12-01 10:14 by alice are not in effect: "
-            + "initial backoff (s) 0.01 (now 0.025); start with --resume-settings to keep them")
+            + "initial backoff (s) 0.01 (now 0.025); start with --resume to keep them")
     }
 
     @Test func noDriftWhenTheStartSettingsMatchOrNothingWasApplied() {

@@ -261,6 +261,14 @@ class ProxyContractTests(ContractCase):
         self.assertEqual(status, 200)
         self.assertValid("trace", trace)
         self.assertEqual(trace["request_id"], request_id)
+        # The schema leaves the queue figures out where a router cannot see its queue (the Ray
+        # bridge); routertop's own router always writes them, at admission and on every attempt.
+        for kept in log["traces"]:
+            self.assertIsInstance(kept["queue_ahead"], int)
+            self.assertGreaterEqual(kept["task_cap"], 1)
+            for attempt in kept["attempts"]:
+                self.assertIsInstance(attempt["queue_ahead"], int)
+                self.assertGreaterEqual(attempt["task_cap"], 1)
 
     def test_replica_commands_validate(self) -> None:
         extra = free_port()
@@ -355,6 +363,63 @@ class SimulatedContractTests(ContractCase):
         self.assertEqual(status, 200, recording)
         self.assertValid("recording", recording)
         self.assertGreater(len(recording["arrivals"]["at_ms"]), 0)
+
+
+class SimulatedTraceContractTests(ContractCase):
+    """`simulate --trace` writes the traces the API serves: a burst behind the task cap gives every
+    reason a first attempt waits, and each of those traces follows the schema."""
+
+    BURST = """seed = 3
+duration_s = 1
+
+[router]
+node = "node-a"
+zone = "zone-1"
+prefer_local = false
+
+[load]
+rate_rps = 400
+arrival = "constant"
+
+[[replicas]]
+id = "r1"
+node = "node-a"
+zone = "zone-1"
+max_ongoing_requests = 2
+service_time_ms = 20
+probe_rtt_ms = 1
+
+[[events]]
+at_s = 0.5
+action = "remove_replica"
+replica = "r1"
+
+[[events]]
+at_s = 0.6
+action = "add_replica"
+id = "r2"
+node = "node-a"
+zone = "zone-1"
+max_ongoing_requests = 2
+service_time_ms = 20
+probe_rtt_ms = 1
+"""
+
+    def test_waits_follow_the_schema(self) -> None:
+        scenario = self.directory / "burst-small.toml"
+        scenario.write_text(self.BURST)
+        traces_path = self.directory / "burst-small.jsonl"
+        run = subprocess.run([str(BINARY), "simulate", "--scenario", str(scenario), "--trace", str(traces_path)],
+                             env=self.environment, capture_output=True, text=True, timeout=120)
+        self.assertEqual(run.returncode, 0, run.stderr)
+        traces = [json.loads(line) for line in traces_path.read_text().splitlines()]
+        waited = {}
+        for trace in traces:
+            if "first_wait" in trace:
+                waited.setdefault(trace["first_wait"]["reason"], trace)
+        self.assertEqual(set(waited), {"queue_ahead", "task_cap", "no_routable_replica"})
+        for trace in waited.values():
+            self.assertValid("trace", trace)
 
 
 if __name__ == "__main__":

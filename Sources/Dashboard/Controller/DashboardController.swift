@@ -13,6 +13,12 @@ public final class DashboardController {
     private let inbox = CommandInbox()
     private let journalInbox = JournalInbox()
     private let whatIfInbox = WhatIfInbox()
+    private let traceInbox = TraceInbox()
+    /// When the replica detail last asked for its recent requests, and whether the answer is due.
+    private var recentAskedAt: ContinuousClock.Instant?
+    private var recentInFlight = false
+    /// How often the replica detail refreshes its recent requests.
+    static let recentRefresh: Duration = .seconds(1)
     /// The edited settings the form last described, and when they last changed (for the debounce).
     private var lastEdited: RouterSettings?
     private var lastEditAt = ContinuousClock.now
@@ -70,6 +76,8 @@ public final class DashboardController {
     /// The whole frame at `size`, from the latest snapshot (or the frozen one while paused).
     public func render(size: TerminalSize) -> Screen {
         applyDeliveries()
+        applyTraces()
+        askRecentRequests()
         applyWhatIf()
         askWhatIf()
         let wasStopped = state.connection.routerStopped
@@ -168,6 +176,9 @@ public final class DashboardController {
         case .loadJournal:
             let journalInbox = self.journalInbox
             control.journal { journalInbox.deliver($0) }
+        case .loadTrace(let id):
+            let traceInbox = self.traceInbox
+            control.traces(limit: .max) { traceInbox.deliver($0, for: .lookup(id)) }
         case .restartRouter:
             guard let restart = configuration.restartRouter else { return }
             state.status = DashboardState.Status(text: "starting the router again with the same command line", kind: .info)
@@ -223,6 +234,40 @@ public final class DashboardController {
                         : "suggest: \(reply.suggestions.count) found; F7 puts one into the form", kind: .done)
             case .failure(let error):
                 state.whatIf.search = .failed(error.message)
+            }
+        }
+    }
+
+    /// The replica detail lists the replica's recent requests: asked when it opens or shows another
+    /// replica, then once a second, one request at a time.
+    private func askRecentRequests() {
+        guard case .detail(let id) = state.view else {
+            state.recentRequests = nil
+            return
+        }
+        if state.recentRequests?.replica != id {
+            state.recentRequests = RecentRequests(replica: id)
+            recentAskedAt = nil
+        }
+        let now = ContinuousClock.now
+        guard !recentInFlight, recentAskedAt.map({ now - $0 >= Self.recentRefresh }) ?? true else { return }
+        recentAskedAt = now
+        recentInFlight = true
+        let traceInbox = self.traceInbox
+        control.traces(limit: RecentRequests.scanned) { traceInbox.deliver($0, for: .recent(id)) }
+    }
+
+    private func applyTraces() {
+        for (purpose, log) in traceInbox.drain() {
+            switch purpose {
+            case .lookup(let id):
+                guard var lookup = state.traceLookup, lookup.id == id, lookup.phase == .loading else { continue }
+                lookup.deliver(log)
+                state.traceLookup = lookup
+            case .recent(let replica):
+                recentInFlight = false
+                guard state.recentRequests?.replica == replica else { continue }
+                state.recentRequests?.traces = RecentRequests.of(replica, in: log)
             }
         }
     }

@@ -18,6 +18,7 @@ extension DashboardState {
             return journal.showing != nil ? .journalEntry : .journal
         }
         if addressInput != nil { return .addressInput }
+        if let lookup = traceLookup { return lookup.phase == .typing ? .traceInput : .trace }
         if showHelp { return .help }
         return filterEditing ? .filter : viewContext
     }
@@ -142,6 +143,8 @@ extension DashboardState {
         case .stopRouter, .detach, .cancelQuit: return answerQuitPrompt(binding.action)
         case .confirm, .cancelConfirmation: return answerConfirmation(binding.action)
         case .restartRouter: return [.restartRouter]
+        case .lookUpTrace, .closeTrace, .nextRecentRequest, .previousRecentRequest, .showRecentTrace:
+            return traceKey(binding.action)
         }
         return []
     }

@@ -22,4 +22,6 @@ enum KeyAction: Hashable, Sendable {
     case stopRouter, detach, cancelQuit, confirm, cancelConfirmation
     // The router is gone: start it again (proxy mode).
     case restartRouter
+    // A request's trace: looked up by id, or from the replica detail's recent requests.
+    case lookUpTrace, closeTrace, nextRecentRequest, previousRecentRequest, showRecentTrace
 }

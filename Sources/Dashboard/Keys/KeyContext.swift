@@ -15,10 +15,12 @@ enum KeyContext: CaseIterable, Hashable, Sendable {
     case confirmation
     /// The router this dashboard shows is gone: start it again, or quit.
     case routerStopped
+    /// Typing a request id to look up its trace (`T`), and the trace shown.
+    case traceInput, trace
 
     /// The three views that share the main key set.
     static let views: Set<KeyContext> = [.main, .detail, .models]
     /// Where F10 quits although `q` does something else or is typed.
     static let quitByF10Only: Set<KeyContext> = [.editor, .filter, .addressInput, .journal, .journalEntry,
-                                                 .journalFilter, .journalRevert]
+                                                 .journalFilter, .journalRevert, .traceInput, .trace]
 }

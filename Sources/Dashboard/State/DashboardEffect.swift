@@ -16,4 +16,6 @@ enum DashboardEffect: Equatable {
     case exportRecording
     /// Start the router process again with the command line that started it (proxy mode).
     case restartRouter
+    /// Fetch the router's kept traces and show the one this id names.
+    case loadTrace(String)
 }

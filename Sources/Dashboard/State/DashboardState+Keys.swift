@@ -14,6 +14,10 @@ extension DashboardState {
     }
 
     mutating func scroll(by offset: Int) {
+        if let lookup = traceLookup {
+            traceLookup?.scroll = max(0, lookup.scroll.addingClamped(offset))
+            return
+        }
         if journalView != nil {
             journalView?.move(by: offset)
             return

@@ -23,6 +23,7 @@ extension DashboardState {
         addressInput = nil
         columnChooser = nil
         journalView = nil
+        traceLookup = nil
         stoppingRouter = false
         let restart = canRestartRouter ? "r starts it again with the same command line, " : ""
         status = Status(text: "the router is not running: \(restart)q quits", kind: .refused)

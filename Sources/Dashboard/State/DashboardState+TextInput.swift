@@ -12,6 +12,7 @@ extension DashboardState {
         switch keyContext {
         case .editor: return editForm(action, typed: typed, snapshot: snapshot)
         case .addressInput: return editAddress(action, typed: typed)
+        case .traceInput: return editTraceID(action, typed: typed)
         case .journalFilter:
             guard var journal = journalView else { return [] }
             Self.edit(&journal.filter, editing: &journal.filterEditing, action, typed: typed)

@@ -60,6 +60,10 @@ struct DashboardState {
     var addressInput: String?
     /// The journal view (`J`), while it is open.
     var journalView: JournalViewState?
+    /// A request's trace being looked up or shown (`T`).
+    var traceLookup: TraceLookup?
+    /// The replica detail's most recent requests, as the router last sent them.
+    var recentRequests: RecentRequests?
     /// How the router is reached, and the words the header shows for it ("" in process).
     var connection: ConnectionState = .inProcess
     var connectionText = ""

@@ -4,7 +4,7 @@ import RouterAPI
 enum DetailView {
     static func draw(
         _ canvas: inout Canvas, in rect: Rect, snapshot: RouterSnapshot, id: ReplicaID, position: Int?, count: Int,
-        events: [RouterEvent], utc: Bool = false
+        events: [RouterEvent], utc: Bool = false, recent: RecentRequests? = nil
     ) {
         guard rect.height > 0 else { return }
         let place = position.map { " (\($0 + 1) of \(count))" } ?? ""
@@ -61,6 +61,13 @@ enum DetailView {
             Sparkline.draw(&canvas, x: rect.x + 1, y: rect.y + row + 1, width: rect.width - 2,
                            values: replica.rateHistory, role: .rateSparkline)
             row += 2
+        }
+        // The recent requests take at most half of what is left; the events get the rest.
+        if let recent, row + 3 < rect.height {
+            let rows = min(max(recent.traces.count, 1), RecentRequests.limit, (rect.height - row) / 2 - 1)
+            RecentRequestsView.draw(&canvas, in: Rect(x: rect.x, y: rect.y + row, width: rect.width, height: rows + 1),
+                                    recent: recent)
+            row += rows + 1
         }
         guard row + 1 < rect.height else { return }
         let own = events.filter { $0.message.contains(id.rawValue) }

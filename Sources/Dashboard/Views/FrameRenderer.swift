@@ -47,7 +47,7 @@ struct FrameRenderer {
             drawMain(&canvas, layout: layout, order: order, events: events, state: &state)
         case .detail(let id):
             DetailView.draw(&canvas, in: layout.body, snapshot: snapshot, id: id, position: ids.firstIndex(of: id),
-                            count: ids.count, events: events, utc: configuration.utcClock)
+                            count: ids.count, events: events, utc: configuration.utcClock, recent: state.recentRequests)
         case .models:
             ModelsView.draw(&canvas, in: layout.body, snapshot: snapshot, scroll: &state.modelsScroll)
         }
@@ -58,6 +58,9 @@ struct FrameRenderer {
         }
         if let journal = state.journalView {
             JournalView.draw(&canvas, in: layout.body, view: journal, readOnly: configuration.readOnly)
+        }
+        if state.traceLookup != nil {
+            TraceView.draw(&canvas, in: layout.body, lookup: &state.traceLookup!, readOnly: configuration.readOnly)
         }
         if let cursor = state.columnChooser {
             ColumnChooserView.draw(&canvas, in: layout.body, hidden: state.hiddenColumns, cursor: cursor)

@@ -33,6 +33,7 @@ enum KeyHelp {
             FooterItem(keys: "?", label: "help", action: .showHelp),
             FooterItem(keys: "Esc", label: "back", action: .back, only: [.detail]),
             FooterItem(keys: "j k", label: "prev/next replica", action: .moveDown, only: [.detail]),
+            FooterItem(keys: "Tab Enter", label: "request trace", action: .nextRecentRequest, only: [.detail]),
             FooterItem(keys: "Esc m", label: "back", action: .toggleModels, only: [.models]),
             FooterItem(keys: "j k", label: "scroll", action: .moveDown, only: [.models]),
             FooterItem(keys: "Enter", label: "detail", action: .openDetail),
@@ -48,6 +49,7 @@ enum KeyHelp {
             FooterItem(keys: "u x w f r", label: "faults", action: .makeUnavailable),
             FooterItem(keys: "a d D", label: "add/remove/drain", action: .addReplica),
             FooterItem(keys: "E", label: "export", action: .exportSettings),
+            FooterItem(keys: "T", label: "trace", action: .lookUpTrace),
         ]
     }
 

@@ -6,6 +6,9 @@ public struct RouterIdentity: Equatable, Sendable {
     public var name: String
     /// The operating-system process that routes.
     public var pid: Int32?
+    /// The command line the process was started with (its arguments after the program), so a
+    /// second start of proxy mode with other flags can say which differ; nil when not known.
+    public var arguments: [String]?
     /// For a Ray Serve router: its application, deployment, handle source (`PROXY`, `REPLICA`, …),
     /// Ray node id, actor id and Ray's version.
     public var ray: RayIdentity?
@@ -18,7 +21,9 @@ public struct RouterIdentity: Equatable, Sendable {
 
     /// The identity of this process under `name`.
     public static func thisProcess(name: String) -> RouterIdentity {
-        RouterIdentity(name: name, pid: ProcessInfo.processInfo.processIdentifier)
+        var identity = RouterIdentity(name: name, pid: ProcessInfo.processInfo.processIdentifier)
+        identity.arguments = Array(ProcessInfo.processInfo.arguments.dropFirst())
+        return identity
     }
 }
 

@@ -120,7 +120,7 @@ private struct RouterIdentityCoding: Codable {
     var identity: RouterIdentity
 
     enum CodingKeys: String, CodingKey {
-        case kind, name, pid, listen, application, deployment
+        case kind, name, pid, listen, application, deployment, arguments
         case handleSource = "handle_source"
         case nodeID = "node_id"
         case actorID = "actor_id"
@@ -137,6 +137,7 @@ private struct RouterIdentityCoding: Codable {
         identity = RouterIdentity(
             name: try c.decode(String.self, forKey: .name), pid: try c.decodeIfPresent(Int32.self, forKey: .pid)
         )
+        identity.arguments = try c.decodeIfPresent([String].self, forKey: .arguments)
         switch try c.decode(RouterKind.self, forKey: .kind) {
         case .simulated:
             mode = .simulated
@@ -161,6 +162,7 @@ private struct RouterIdentityCoding: Codable {
         try c.encode(mode.kind, forKey: .kind)
         try c.encode(identity.name, forKey: .name)
         try c.encodeIfPresent(identity.pid, forKey: .pid)
+        try c.encodeIfPresent(identity.arguments, forKey: .arguments)
         if case .proxy(let listen) = mode { try c.encode(listen, forKey: .listen) }
         if let ray = identity.ray {
             try c.encode(ray.application, forKey: .application)

@@ -10,6 +10,13 @@ public struct RequestTrace: Codable, Sendable, Equatable {
     public var externalID: String?
     /// The model the request asked for (multiplexing), if any.
     public var model: String?
+    /// Requests waiting ahead of it in the pending queue when it was admitted; nil where the router
+    /// cannot see its queue (the Ray bridge).
+    public var queueAhead: Int?
+    /// The routing task cap, `min(pending, min(cap, 2 × routable replicas))`, just after it was admitted.
+    public var taskCap: Int?
+    /// Why its first attempt did not begin at admission; nil when it began at once.
+    public var firstWait: TraceWait?
     /// The attempts routing tasks made on its behalf, in order.
     public var attempts: [TraceAttempt] = []
     /// Each time a replica was assigned to it, in order.
@@ -32,6 +39,9 @@ public struct RequestTrace: Codable, Sendable, Equatable {
     enum CodingKeys: String, CodingKey {
         case attempts, sends, outcome, replica, model
         case request = "request_id"
+        case queueAhead = "queue_ahead"
+        case taskCap = "task_cap"
+        case firstWait = "first_wait"
         case externalID = "external_id"
         case admittedMs = "admitted_ms"
         case admittedUTC = "admitted_utc"
@@ -47,6 +57,9 @@ public struct RequestTrace: Codable, Sendable, Equatable {
         model = try c.decodeIfPresent(String.self, forKey: .model)
         admittedMs = try c.decode(Double.self, forKey: .admittedMs)
         admittedUTC = try c.decode(UTCTime.self, forKey: .admittedUTC)
+        queueAhead = try c.decodeIfPresent(Int.self, forKey: .queueAhead)
+        taskCap = try c.decodeIfPresent(Int.self, forKey: .taskCap)
+        firstWait = try c.decodeIfPresent(TraceWait.self, forKey: .firstWait)
         attempts = try c.decode([TraceAttempt].self, forKey: .attempts)
         sends = try c.decode([TraceSend].self, forKey: .sends)
         attemptsOmitted = try c.decodeIfPresent(Int.self, forKey: .attemptsOmitted)
@@ -63,6 +76,9 @@ public struct RequestTrace: Codable, Sendable, Equatable {
         try c.encodeIfPresent(model, forKey: .model)
         try c.encode(admittedMs, forKey: .admittedMs)
         try c.encode(admittedUTC, forKey: .admittedUTC)
+        try c.encodeIfPresent(queueAhead, forKey: .queueAhead)
+        try c.encodeIfPresent(taskCap, forKey: .taskCap)
+        try c.encodeIfPresent(firstWait, forKey: .firstWait)
         try c.encode(attempts, forKey: .attempts)
         try c.encode(sends, forKey: .sends)
         try c.encodeIfPresent(attemptsOmitted, forKey: .attemptsOmitted)
@@ -70,6 +86,45 @@ public struct RequestTrace: Codable, Sendable, Equatable {
         try c.encodeIfPresent(outcome, forKey: .outcome)
         try c.encodeIfPresent(replica, forKey: .replica)
         try c.encodeIfPresent(finishedMs, forKey: .finishedMs)
+    }
+}
+
+/// Why a request's first attempt did not begin when it was admitted, with the figures of that moment.
+public struct TraceWait: Codable, Sendable, Equatable {
+    /// What held it back.
+    public enum Reason: String, Codable, Sendable, Equatable {
+        /// Older requests without a routing task were ahead of it: tasks go to the oldest first.
+        case queueAhead = "queue_ahead"
+        /// It was next in line, but every routing task the cap allows was busy.
+        case taskCap = "task_cap"
+        /// No replica could be routed to, so no task ran.
+        case noRoutableReplica = "no_routable_replica"
+    }
+
+    public var reason: Reason
+    /// Requests ahead of it that had no routing task either.
+    public var waitingAhead: Int
+    /// Routing tasks running.
+    public var tasks: Int
+    public var taskCap: Int
+    public var routableReplicas: Int
+    /// From admission to its first attempt; nil when it never had one.
+    public var waitedMs: Double?
+
+    public init(reason: Reason, waitingAhead: Int, tasks: Int, taskCap: Int, routableReplicas: Int) {
+        self.reason = reason
+        self.waitingAhead = waitingAhead
+        self.tasks = tasks
+        self.taskCap = taskCap
+        self.routableReplicas = routableReplicas
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case reason, tasks
+        case waitingAhead = "waiting_ahead"
+        case taskCap = "task_cap"
+        case routableReplicas = "routable_replicas"
+        case waitedMs = "waited_ms"
     }
 }
 
@@ -92,6 +147,10 @@ public struct TraceAttempt: Codable, Sendable, Equatable {
     public var startedMs: Double
     /// The routing task that made it.
     public var task: Int
+    /// Requests waiting ahead of its request in the pending queue when it began (nil: not known).
+    public var queueAhead: Int?
+    /// The routing task cap when it began (nil: not known).
+    public var taskCap: Int?
     public var candidates: [TraceCandidate]
     /// The replica chosen; nil when the attempt found none.
     public var choice: String?
@@ -111,6 +170,8 @@ public struct TraceAttempt: Codable, Sendable, Equatable {
     enum CodingKeys: String, CodingKey {
         case number, tier, candidates, choice
         case task = "task_id"
+        case queueAhead = "queue_ahead"
+        case taskCap = "task_cap"
         case startedMs = "started_ms"
         case handedTo = "handed_to"
         case waitMs = "wait_ms"
@@ -122,6 +183,8 @@ public struct TraceAttempt: Codable, Sendable, Equatable {
         tier = try c.decode(TraceTier.self, forKey: .tier)
         startedMs = try c.decode(Double.self, forKey: .startedMs)
         task = try c.decode(TaskIDCoding.self, forKey: .task).number
+        queueAhead = try c.decodeIfPresent(Int.self, forKey: .queueAhead)
+        taskCap = try c.decodeIfPresent(Int.self, forKey: .taskCap)
         candidates = try c.decode([TraceCandidate].self, forKey: .candidates)
         choice = try c.decodeIfPresent(String.self, forKey: .choice)
         handedTo = try c.decodeIfPresent(RequestID.self, forKey: .handedTo)?.rawValue
@@ -134,6 +197,8 @@ public struct TraceAttempt: Codable, Sendable, Equatable {
         try c.encode(tier, forKey: .tier)
         try c.encode(startedMs, forKey: .startedMs)
         try c.encode(TaskIDCoding(number: task), forKey: .task)
+        try c.encodeIfPresent(queueAhead, forKey: .queueAhead)
+        try c.encodeIfPresent(taskCap, forKey: .taskCap)
         try c.encode(candidates, forKey: .candidates)
         try c.encodeIfPresent(choice, forKey: .choice)
         try c.encodeIfPresent(handedTo.map(RequestID.init), forKey: .handedTo)
@@ -244,5 +309,23 @@ public struct RequestTraceLog: Codable, Sendable, Equatable {
         self.capacity = capacity
         self.evicted = evicted
         self.traces = traces
+    }
+}
+
+extension RequestTraceLog {
+    /// The newest trace `id` names: the router's own id (`req-12` or `12`) first, then a client's
+    /// own `X-Request-Id`.
+    public func trace(named id: String) -> RequestTrace? {
+        if let number = RequestID(text: id)?.rawValue, let trace = traces.last(where: { $0.request == number }) {
+            return trace
+        }
+        return traces.last { $0.externalID == id }
+    }
+
+    /// Why `id` names no kept trace, in words.
+    public func noTrace(for id: String) -> String {
+        "\(RequestID(text: id).map { "req-\($0.rawValue)" } ?? id) has no trace: the router keeps the traces of its last "
+            + "\(capacity) finished requests (\(evicted) dropped so far), found by the router's id (req-12) or the "
+            + "client's own X-Request-Id, and none of one still in the router"
     }
 }

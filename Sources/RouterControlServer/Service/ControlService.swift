@@ -76,16 +76,12 @@ public final class ControlService: Sendable {
             return promise.futureResult
         case .trace(let requestID):
             // The router's own id (req-12 or 12) first, then a client's own X-Request-Id.
-            let number = RequestID(text: requestID)?.rawValue
             let promise = eventLoop.makePromise(of: ControlResponse.self)
             control.traces(limit: .max) { log in
-                if let trace = number.flatMap({ number in log.traces.last(where: { $0.request == number }) })
-                    ?? log.traces.last(where: { $0.externalID == requestID }) {
+                if let trace = log.trace(named: requestID) {
                     promise.succeed(.json(trace))
                 } else {
-                    promise.succeed(.problem(404, "\(number.map { "req-\($0)" } ?? requestID) has no trace: the router keeps "
-                        + "the traces of its last \(log.capacity) finished requests (\(log.evicted) dropped so far), found by "
-                        + "the router's id (req-12) or the client's own X-Request-Id, and none of one still in the router"))
+                    promise.succeed(.problem(404, log.noTrace(for: requestID)))
                 }
             }
             return promise.futureResult

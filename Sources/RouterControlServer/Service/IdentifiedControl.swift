@@ -22,6 +22,7 @@ final class IdentifiedControl: RouterControl {
         let identity = identity.withLockedValue { $0 }
         snapshot.router.name = identity.name
         snapshot.router.pid = identity.pid
+        snapshot.router.arguments = identity.arguments
         return snapshot
     }
 

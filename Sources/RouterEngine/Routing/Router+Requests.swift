@@ -21,6 +21,8 @@ extension Router {
                 var trace = RequestTrace(request: id.rawValue, admittedMs: traceMilliseconds(now), admittedUTC: scheduler.utc(now))
                 trace.externalID = externalID
                 trace.model = model
+                trace.queueAhead = totals.pending
+                trace.taskCap = targetTaskCount
                 trace.finish(outcome: FailureReason.shed.rawValue, replica: nil, atMs: traceMilliseconds(now))
                 keep(trace)
             }
@@ -38,9 +40,14 @@ extension Router {
             request.trace?.externalID = externalID
             request.trace?.model = model
         }
+        // Every waiting request was admitted before this one; the cap counts it as waiting too.
+        let queueAhead = totals.pending
+        request.trace?.queueAhead = queueAhead
+        request.trace?.taskCap = min(queueAhead + 1, maxTaskCount)
         requests[id] = request
         enqueue(request)
         ensureTasks()
+        traceFirstWait(request, queueAhead: queueAhead)
         return id
     }
 

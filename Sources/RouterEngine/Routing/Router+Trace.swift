@@ -48,10 +48,47 @@ extension Router {
             let omitted = request.trace?.attemptsOmitted ?? 0
             request.trace?.attemptsOmitted = omitted + 1
         }
-        request.trace?.attempts.append(TraceAttempt(
+        var attempt = TraceAttempt(
             number: request.routing.attempts, tier: task.tier.traceName, startedMs: traceMilliseconds(now),
             task: task.id, candidates: candidates
-        ))
+        )
+        attempt.queueAhead = pendingAhead(of: request)
+        attempt.taskCap = targetTaskCount
+        request.trace?.attempts.append(attempt)
+        if request.routing.attempts == 1, let admitted = request.trace?.admittedMs {
+            // A top-up put off to the end of another task's attempt starts it in the same instant:
+            // that is no wait.
+            if attempt.startedMs == admitted {
+                request.trace?.firstWait = nil
+            } else {
+                request.trace?.firstWait?.waitedMs = ((attempt.startedMs - admitted) * 1000).rounded() / 1000
+            }
+        }
+    }
+
+    /// Waiting requests ahead of `request` in the queue. Tasks claim the oldest requests, so a
+    /// request being routed has few ahead and the walk from the front is short.
+    func pendingAhead(of request: RequestRecord) -> Int {
+        var ahead = 0
+        for other in pendingQueue {
+            if other === request { break }
+            if other.isPending { ahead += 1 }
+        }
+        return ahead
+    }
+
+    /// Notes, just after admission, why no routing task took the request at once.
+    func traceFirstWait(_ request: RequestRecord, queueAhead: Int) {
+        guard request.trace != nil, request.isPending, request.claimedBy == 0 else { return }
+        let claimedAhead = tasks.values.filter { task in
+            task.request.claimedBy == task.id && task.request.isPending && task.request.id < request.id
+        }.count
+        let waitingAhead = max(queueAhead - claimedAhead, 0)
+        let reason: TraceWait.Reason = routableCount == 0 ? .noRoutableReplica : waitingAhead > 0 ? .queueAhead : .taskCap
+        request.trace?.firstWait = TraceWait(
+            reason: reason, waitingAhead: waitingAhead, tasks: tasks.count, taskCap: targetTaskCount,
+            routableReplicas: routableCount
+        )
     }
 
     /// Notes the probe a candidate of the task's attempt now waits for.

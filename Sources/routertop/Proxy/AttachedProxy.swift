@@ -15,6 +15,23 @@ enum AttachedProxy {
         control: ControlOptions, logFile: String?
     ) -> Never {
         let environment = ProcessInfo.processInfo.environment
+        let name = configuration.listenPort != 0 ? String(configuration.listenPort) : "proxy-\(getpid())"
+        let path = ControlSetup.socketPath(control, defaultName: name, environment: environment)
+        // A router already runs here: with other flags, the operator says whether this command attaches to it.
+        if ControlSocketGuard.occupant(of: path) == .live, let found = RunningRouterCheck.difference(at: path) {
+            switch RunningRouterCheck.ask(path: path, pid: found.pid, difference: found.difference) {
+            case .attach:
+                break
+            case .quit:
+                printLine("routertop: nothing changed; the router at \(path) keeps routing")
+                exit(0)
+            case .replace:
+                let limit = (configuration.requestTimeout ?? .seconds(30)) + .seconds(5)
+                guard RunningRouterCheck.stop(at: path, within: limit) else {
+                    failStartup("the router at \(path) did not stop within \(limit); nothing was started")
+                }
+            }
+        }
         // Checked before the router starts, so a start that cannot show anything starts nothing.
         if let problem = TerminalCheck.problem() { failStartup(problem) }
         do {
@@ -22,8 +39,6 @@ enum AttachedProxy {
         } catch {
             failStartup("\(error)")
         }
-        let name = configuration.listenPort != 0 ? String(configuration.listenPort) : "proxy-\(getpid())"
-        let path = ControlSetup.socketPath(control, defaultName: name, environment: environment)
         let logPath = logFile ?? defaultLogPath(environment: environment)
         let spawned = NIOLockedValueBox<SpawnedRouter?>(nil)
         if ControlSocketGuard.occupant(of: path) != .live {

@@ -43,8 +43,11 @@ enum ProxyMode {
         let environment = ProcessInfo.processInfo.environment
         let defaultName = configuration.listenPort != 0 ? String(configuration.listenPort) : "proxy-\(getpid())"
         let journal = JournalSetup.open(
-            journalOptions, control: control, defaultName: defaultName, startup: configuration.settings, environment: environment, logger: Logger(label: "routertop.journal"))
+            journalOptions, control: control, defaultName: defaultName, startup: configuration.settings,
+            replicas: configuration.replicas.map(\.address.replicaName), environment: environment,
+            logger: Logger(label: "routertop.journal"))
         configuration.settings = journal.settings
+        if let resumed = journal.replicas { configuration.replicas = resumed.specs(startingFrom: configuration.replicas) }
 
         // One thread: the router, the client connections and the replica connections share one loop.
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
@@ -81,6 +84,8 @@ enum ProxyMode {
         _ = try? server.withRouter { router in
             router.traceSink = { metrics.observe($0) }
             journal.attach(to: router)
+            // Drained live before the restart: they take no new requests now either.
+            for name in journal.replicas?.drained ?? [] { try? router.drainReplica(ReplicaID(name)) }
         }.wait()
         let controlSetup = ControlSetup.start(
             control, control: server.live, defaultName: String(server.port),

@@ -10,6 +10,7 @@ final class FakeRouterControl: RouterControl {
         var commands: [(RouterCommand, CommandOrigin)] = []
         var reply: CommandResult = .done("")
         var connection: ConnectionState = .inProcess
+        var traces = RequestTraceLog(capacity: 1000, evicted: 0, traces: [])
     }
 
     private let state: Mutex<State>
@@ -25,6 +26,12 @@ final class FakeRouterControl: RouterControl {
     func setReply(_ reply: CommandResult) { state.withLock { $0.reply = reply } }
 
     func latestSnapshot() -> RouterSnapshot { state.withLock { $0.snapshot } }
+
+    func setTraces(_ traces: [RequestTrace]) { state.withLock { $0.traces.traces = traces } }
+
+    func traces(limit: Int, completion: @escaping @Sendable (RequestTraceLog) -> Void) {
+        completion(state.withLock { $0.traces })
+    }
 
     var connection: ConnectionState { state.withLock { $0.connection } }
     func setConnection(_ connection: ConnectionState) { state.withLock { $0.connection = connection } }

@@ -1,0 +1,45 @@
+import RouterAPI
+
+/// A request's trace over the body: the id being typed, the trace the router kept (scrolled), or
+/// why it has none.
+enum TraceView {
+    static func draw(_ canvas: inout Canvas, in area: Rect, lookup: inout TraceLookup, readOnly: Bool) {
+        canvas.fill(area, role: .modalText)
+        let title = lookup.phase == .typing ? "Trace lookup" : "Trace of \(lookup.id)"
+        canvas.box(area, title: title)
+        let inside = area.inset(by: 1)
+        guard inside.height > 1 else { return }
+        let width = max(inside.width - 2, 10)
+        let helpRow = inside.height - 1
+        let separator = canvas.glyphs.separator
+        var lines: [(String, StyleRole)]
+        let context: KeyContext
+        switch lookup.phase {
+        case .typing:
+            context = .traceInput
+            lines = [("request id (req-N, N, or the client's own X-Request-Id):", .modalTitle),
+                     ("  \(lookup.id)_", .filterText)]
+        case .loading:
+            context = .trace
+            lines = [("asking the router for its traces…", .tableDim)]
+        case .notFound(let reason):
+            context = .trace
+            lines = TextWrap.lines(reason, width: width, maxLines: helpRow).map { ($0, .editError) }
+        case .shown(let trace):
+            context = .trace
+            let all = TraceText.lines(trace).flatMap { TextWrap.lines($0, width: width, maxLines: 10) }
+            // A trace longer than the box keeps a row to say which lines show.
+            let room = all.count > helpRow ? helpRow - 1 : helpRow
+            lookup.scroll = min(lookup.scroll, max(all.count - room, 0))
+            lines = all.dropFirst(lookup.scroll).prefix(room).map { ($0, .modalText) }
+            if all.count > helpRow {
+                lines.append(("lines \(lookup.scroll + 1)-\(lookup.scroll + lines.count) of \(all.count)", .tableDim))
+            }
+        }
+        for (row, (text, role)) in lines.prefix(helpRow).enumerated() {
+            canvas.put(text, x: inside.x + 1, y: inside.y + row, role: role, maxWidth: inside.width - 2)
+        }
+        canvas.put(KeyHelp.inline(in: context, width: width, separator: separator, readOnly: readOnly),
+                   in: inside, row: helpRow, column: 1, role: .tableDim)
+    }
+}
