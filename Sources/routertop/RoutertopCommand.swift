@@ -58,12 +58,22 @@ struct WatchCommand: ParsableCommand {
             ProxyMode.run(proxy, startup: startup, display: display, control: controlOptions, journal: journalOptions,
                           logFile: logFile, seed: seed, legacyBackoff: legacyBackoff)
         }
-        let logPath = logFile ?? defaultLogPath(environment: environment)
+        // Refused before anything starts: a start that cannot show anything leaves no log, journal or socket.
         do {
-            bootstrapLogging(to: try LogSink.file(logPath))
+            _ = try Theme.load(startup.theme, searchDirectories: ThemeDirectories.searchDirectories())
+        } catch {
+            failStartup("\(error)")
+        }
+        TerminalCheck.requireTerminal()
+        let logPath = logFile ?? defaultLogPath(environment: environment)
+        let log: LogSink
+        do {
+            log = try LogSink.file(logPath)
         } catch {
             failStartup("--log-file=\(logPath) cannot be written (\(error.localizedDescription)); it must be a writable file path")
         }
+        log.nameRouter(controlOptions.name ?? "default")
+        bootstrapLogging(to: log)
 
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         defer { try? group.syncShutdownGracefully() }
@@ -91,6 +101,7 @@ struct WatchCommand: ParsableCommand {
         let control = ControlSetup.start(controlOptions, control: live, defaultName: "default", environment: environment,
                                          logger: Logger(label: "routertop.control"), metrics: metrics,
                                          journal: journal.file)
+        log.nameRouter(socketPath: control.server.socketPath)
         defer { control.stop() }
         var dashboard = DashboardConfiguration(refreshMilliseconds: startup.refreshMilliseconds)
         dashboard.exportDirectory = defaultExportDirectory(environment: ProcessInfo.processInfo.environment)

@@ -131,10 +131,10 @@ struct KeyHandlingTests {
         #expect(control.commands.last == .undrainReplica(selected))
 
         dashboard.handle(.character("a"))
-        #expect(dashboard.render(size: size).contains("replica URL: _   Enter add replica · Esc cancel"))
+        #expect(dashboard.render(size: size).contains("replica HOST:PORT or URL: _   Enter add replica · Esc cancel"))
         for character in "http://x y" { dashboard.handle(.character(character)) }
         dashboard.handle(.character("\u{15}"))
-        #expect(dashboard.render(size: size).contains("replica URL: _ "), "Ctrl-U clears the URL typed so far")
+        #expect(dashboard.render(size: size).contains("replica HOST:PORT or URL: _ "), "Ctrl-U clears the address typed so far")
         for character in "http://127.0.0.1:9009" { dashboard.handle(.character(character)) }
         dashboard.handle(.enter)
         #expect(control.commands.last == .addReplica(address: "http://127.0.0.1:9009"))

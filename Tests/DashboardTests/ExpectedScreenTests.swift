@@ -45,8 +45,8 @@ struct ExpectedScreenTests {
     static let main80x24 = """
         routertop  fulfil p50 800µs p99 31ms  in 121/s out 119/s fail 0.0/s  pending 7
         failed 0  simulated fleet  backoff 0.025s ×2 max 0.5s  load 100/s
-        ── Replicas 8 · sort replica id ▲ ──────────────────────────────────────────────
-         replica▲  node/zone     state       queue          infl src    routed   err
+        ── Replicas 8 · prefers node node-a (4 of 8) · sort replica id ▲ ───────────────
+         replica▲  node/zone     state       queue          infl src    routed   err   ›
         ▶replica-0 node-a/zone-1 healthy        ░░░░░   0/5    0 probe    1000     0
          replica-1 node-b/zone-2 healthy        █░░░░   1/5    1 cache    1037     0
          replica-2 node-a/zone-2 healthy        ██░░░   2/5    2 local    1074     0
@@ -70,10 +70,12 @@ struct ExpectedScreenTests {
         """
 
     static let editor80x24 = """
+        routertop  fulfil p50 800µs p99 31ms  in 121/s out 119/s fail 0.0/s  pending 7
+        failed 0  simulated fleet  backoff 0.025s ×2 max 0.5s  load 100/s
         ┌─ Edit router parameters ─────────────────────────────────────────────────────┐
         │ initial backoff (s)     0.025                                                │
         │ backoff multiplier      2                                                    │
-        │ max backoff (s)         0.01_         is below the initial backoff 0.025; it │
+        │ max backoff (s)         0.01_         refused: see why below                 │
         │ probe deadline (s)      0.1                                                  │
         │ max probe deadline (s)  1                                                    │
         │ cache TTL (s)           10                                                   │
@@ -90,8 +92,6 @@ struct ExpectedScreenTests {
         │                                                                              │
         │ preview: waits appear when every field is accepted                           │
         │                                                                              │
-        │                                                                              │
-        │                                                                              │
         │ Enter apply · Esc cancel · ↑↓ Tab field · F5 suggest backoff                 │
         └──────────────────────────────────────────────────────────────────────────────┘
         """
@@ -100,13 +100,13 @@ struct ExpectedScreenTests {
         routertop   READ-ONLY   fulfil p50 800us p99 31ms  in 121/s out 119/s fail 0.0/s  pending 7
         failed 0  simulated fleet  backoff 0.025s x2 max 0.5s  probe 0.1s max 1s  cache TTL 10s  load 100/s
          READ-ONLY: watching only; edits, faults and replica changes are refused
-        -- Replicas 5 | sort replica id ^ ------------------------------------------------------------------
-         replica^  node/zone     state       queue          infl src    routed   err   rej  full ptmo  retry
-        >replica-0 node-a/zone-1 healthy        .....   0/5    0 probe    1000     0     0     0    0      0
-         replica-1 node-b/zone-2 healthy        #....   1/5    1 cache    1037     0     1     0    1      3
-         replica-2 node-a/zone-2 healthy        ##...   2/5    2 local    1074     0     2     0    0      6
-         replica-3 node-b/zone-1 healthy        ###..   3/5    3 probe    1111     0     3     0    1      9
-         replica-4 node-a/zone-2 healthy        ####.   4/5    0 cache    1148     0     4     0    0     12
+        -- Replicas 5 | prefers node node-a (3 of 5) | sort replica id ^ -----------------------------------
+         replica^  node/zone     state       queue          infl src    routed   err   rej  full ptmo fault>
+        >replica-0 node-a/zone-1 healthy        .....   0/5    0 probe    1000     0     0     0    0
+         replica-1 node-b/zone-2 healthy        #....   1/5    1 cache    1037     0     1     0    1
+         replica-2 node-a/zone-2 healthy        ##...   2/5    2 local    1074     0     2     0    0
+         replica-3 node-b/zone-1 healthy        ###..   3/5    3 probe    1111     0     3     0    1
+         replica-4 node-a/zone-2 healthy        ####.   4/5    0 cache    1148     0     4     0    0
         -- Tasks: backoff 2 | probing 0 --------------------------------------------------------------------
          failed attempts 42  reroutes 2  warnings 0  sleeps 30
          req-4711    #4   wait 50ms   ########............   20ms left
@@ -120,6 +120,6 @@ struct ExpectedScreenTests {
 
 
 
-        q quit  ? help  Enter detail  s S sort  / filter  Tab panel  p pause  t theme  < > refresh  E export
+        q quit  ? help  Enter detail  s S sort  / filter  Tab panel  p pause  t theme  < > refresh
         """
 }

@@ -102,15 +102,16 @@ final class TmuxSession {
     /// Where the command's exit status is written when it ends.
     var statusFile: URL { directory.appendingPathComponent("status") }
 
-    /// Starts `command` (a shell command line) in a `columns`×`rows` window with no status line.
-    init(columns: Int, rows: Int, command: String) throws {
+    /// Starts `command` (a shell command line) in a `columns`×`rows` window with no status line;
+    /// `terminal` is the TERM the command sees.
+    init(columns: Int, rows: Int, command: String, terminal: String = "screen-256color") throws {
         name = "routertop-e2e-\(UUID().uuidString.prefix(12))"
         directory = FileManager.default.temporaryDirectory.appendingPathComponent(name)
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let configuration = directory.appendingPathComponent("tmux.conf")
         // The pane stays open after the program ends (remain-on-exit), so its last screen and exit
         // status can still be read.
-        try "set -g status off\nset -g remain-on-exit on\nset -g default-terminal screen-256color\n"
+        try "set -g status off\nset -g remain-on-exit on\nset -g default-terminal \(terminal)\n"
             .write(to: configuration, atomically: true, encoding: .utf8)
         // The status is written to a file so a test can read it after the program ended.
         let wrapped = "\(command); echo $? > '\(statusFile.path)'"

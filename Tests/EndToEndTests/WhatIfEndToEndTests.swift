@@ -29,9 +29,13 @@ struct WhatIfEndToEndTests {
         // A few seconds of traffic to record.
         try await Task.sleep(for: .seconds(3))
         try tmux.press("e")
-        try await tmux.waitForScreen("the what-if block with both columns", timeout: .seconds(60)) { screen in
+        let block = try await tmux.waitForScreen("the what-if block with both columns", timeout: .seconds(60)) { screen in
             screen.contains("what-if over the recorded") && screen.contains("edited") && Self.bothColumnsReady(screen)
         }
+        // The title, the column headings and the request count each in a place of its own, none over another.
+        let title = block?.split(separator: "\n").first { $0.contains("what-if over the recorded") } ?? ""
+        #expect(title.range(of: #"recorded [0-9.]+ s +live +edited +[0-9]+ requests"#, options: .regularExpression) != nil,
+                "\(title)")
         // A new value: the edited column is recomputed, and every key shows at once meanwhile.
         try tmux.press("DC")
         try tmux.type("0.2")

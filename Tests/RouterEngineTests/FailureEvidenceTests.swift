@@ -100,6 +100,25 @@ struct FailureEvidenceTests {
         #expect(snapshot.probeWaits.first?.probeSentAt == .zero)
     }
 
+    @Test("a task retrying after a failure counts in backoff only, so probing and backoff never exceed the tasks")
+    func taskCountedInOneState() {
+        let harness = RouterHarness(options: Router.Options(routingTimeout: nil))
+        // Away from the router's node and zone, so no free local try comes first.
+        harness.add("a", node: "node-x", zone: "zone-x", hangs: true)
+        harness.submit()
+        // The first try's probe times out at the probe deadline (0.1 s): the try failed, and the
+        // retry (no wait after the first failure) probes again.
+        harness.run(for: .ms(150))
+        harness.submit()
+        harness.run(for: .ms(10))
+        let snapshot = harness.router.snapshot(mode: .simulated)
+        #expect(snapshot.routingTasks == 2)
+        #expect(snapshot.tasksInBackoff == 1)
+        #expect(Set(snapshot.probeWaits.map(\.taskID)).count == 2, "both tasks wait on a probe")
+        #expect(snapshot.tasksProbing == 1, "only the first try is counted as probing")
+        #expect(snapshot.tasksProbing + snapshot.tasksInBackoff <= snapshot.routingTasks)
+    }
+
     @Test("attempts per request counts a re-routed request once")
     func attemptsCountRequests() {
         let harness = RouterHarness(options: Router.Options(routingTimeout: nil))

@@ -56,7 +56,7 @@ struct SettingsTrialTests {
         #expect(router.settings == faster)
         _ = router.performSettingsCommand(.endSession("s1"), by: alice)
         #expect(router.settings == .defaults)
-        #expect(journal.entries.last?.note == "trial the connection of alice from 10.0.0.5 dropped")
+        #expect(journal.entries.last?.note == "trial not confirmed before the connection of alice from 10.0.0.5 dropped")
         scheduler.advance(by: .seconds(60))
         #expect(journal.entries.count == 2)
     }

@@ -318,6 +318,12 @@ public final class DashboardController {
                 state.status = DashboardState.Status(text: text, kind: .done)
             case .refused(let reason):
                 if delivery.command == .stopRouting { state.stoppingRouter = false }
+                if case .addReplica(let url?) = delivery.command, state.addressInput == nil,
+                   let sent = state.addressSent, sent.url == url {
+                    // The typed address comes back to be corrected, not typed again.
+                    state.addressInput = sent.typed
+                    state.addressSent = nil
+                }
                 // A refused change makes no event.
                 if delivery.command?.changesSettings == true { ownSettingsChanges = max(0, ownSettingsChanges - 1) }
                 state.status = DashboardState.Status(text: "\(delivery.what) refused: \(reason)", kind: .refused)

@@ -101,10 +101,13 @@ extension DashboardState {
             } else {
                 status = nil
             }
-        case .nextSort:
-            sort = sort.next()
+        case .nextSort, .previousSort:
+            sort = binding.action == .nextSort ? sort.next(among: shownColumns) : sort.previous(among: shownColumns)
             status = Status(text: "sorted by \(sort.column.longTitle)", kind: .info)
-        case .reverseSort: sort.descending.toggle()
+        case .reverseSort:
+            sort.descending.toggle()
+            status = Status(text: "sorted by \(sort.column.longTitle), \(sort.descending ? "descending" : "ascending")",
+                            kind: .info)
         case .filter:
             filterEditing = true
             view = .main

@@ -3,7 +3,7 @@ enum KeyAction: Hashable, Sendable {
     case quit, showHelp, editParameters
     case moveUp, moveDown, pageUp, pageDown, first, last
     case nextPanel, previousPanel, openDetail, back
-    case nextSort, reverseSort, filter, columnChooser, togglePause, nextTheme
+    case nextSort, previousSort, reverseSort, filter, columnChooser, togglePause, nextTheme
     case refreshFaster, refreshSlower
     case undo, exportSettings, exportRecording, toggleModels, openJournal, confirmTrial
     // The editor's what-if.

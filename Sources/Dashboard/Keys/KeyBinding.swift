@@ -29,8 +29,8 @@ struct KeyBinding: Equatable, Sendable {
     var contexts: Set<KeyContext> = KeyContext.views
     /// Changes the router, so read-only refuses it and help and footer mark it.
     var changes = false
-    /// Writes a file (export): read-only refuses it too, but it changes nothing in the router,
-    /// so help and footer still offer it.
+    /// Writes a file (export): it changes nothing in the router, but read-only refuses it too, so
+    /// a read-only footer does not offer it and the help greys it.
     var writesFile = false
     var confirm: Confirm = .never
     /// Works only on the simulated fleet (load and faults).

@@ -24,7 +24,10 @@ enum KeyMap {
         KeyBinding(keys: [.character("m")], label: "m", help: "models view (multiplexing)", name: "models", action: .toggleModels),
         KeyBinding(keys: [.escape], label: "Esc", help: "back / clear filter", name: "back", action: .back),
         KeyBinding(keys: [.character("s"), .function(6)], label: "s F6", help: "next sort column", name: "sort", action: .nextSort),
-        KeyBinding(keys: [.character("S")], label: "S", help: "reverse sort", name: "reverse sort", action: .reverseSort),
+        KeyBinding(keys: [.character("S")], label: "S", help: "previous sort column", name: "previous sort",
+                   action: .previousSort),
+        KeyBinding(keys: [.character("o")], label: "o", help: "reverse the sort order", name: "reverse sort",
+                   action: .reverseSort),
         KeyBinding(keys: [.character("/")], label: "/", help: "filter replicas", name: "filter", action: .filter),
         KeyBinding(keys: [.character("C")], label: "C", help: "choose table columns", name: "columns", action: .columnChooser),
         KeyBinding(keys: [.character("p"), .character(" ")], label: "p Space", help: "pause display", name: "pause",
@@ -189,7 +192,7 @@ enum KeyMap {
 
     /// True when `binding` can be used in `context` on this router: the footer offers only these.
     static func isOffered(_ binding: KeyBinding, in context: KeyContext, simulated: Bool, readOnly: Bool) -> Bool {
-        binding.contexts.contains(context) && !(binding.changes && readOnly) && !(binding.simulatedOnly && !simulated)
+        binding.contexts.contains(context) && !(binding.refusedReadOnly && readOnly) && !(binding.simulatedOnly && !simulated)
     }
 
     /// Every help row of the views' keys (what the help screen can list and the README's key table names).

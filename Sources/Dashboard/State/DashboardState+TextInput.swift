@@ -48,8 +48,11 @@ extension DashboardState {
             return []
         case .acceptText:
             addressInput = nil
-            if text.isEmpty { return refuse("add replica: no URL was typed") }
-            return [.send(.addReplica(address: text), what: "add replica \(text)")]
+            if text.isEmpty { return refuse("add replica: no address was typed") }
+            // The table names a replica HOST:PORT; typed that way it is the same replica over http.
+            let url = text.contains("://") ? text : "http://" + text
+            addressSent = (url, text)
+            return [.send(.addReplica(address: url), what: "add replica \(text)")]
         case .deleteBackward: if !text.isEmpty { text.removeLast() }
         case .clearText: text = ""
         case .typeText:

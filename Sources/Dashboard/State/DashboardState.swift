@@ -56,8 +56,11 @@ struct DashboardState {
     var quitPrompt = false
     /// The operator chose to stop the router; the dashboard quits once the router says it stops.
     var stoppingRouter = false
-    /// The URL typed after `a` on a proxy-mode router; nil when not typing one.
+    /// The address typed after `a` on a proxy-mode router; nil when not typing one.
     var addressInput: String?
+    /// The address last sent to be added (the URL sent, and the text as typed): a refusal of that
+    /// URL puts the text back in the prompt to be corrected.
+    var addressSent: (url: String, typed: String)?
     /// The journal view (`J`), while it is open.
     var journalView: JournalViewState?
     /// A request's trace being looked up or shown (`T`).
@@ -78,6 +81,9 @@ struct DashboardState {
     var confirmation: Confirmation?
     /// Columns the operator turned off in the column chooser (`C`), kept for the session.
     var hiddenColumns: Set<ReplicaColumn> = []
+    /// The columns the replica table showed in the last frame (after the chooser and the width):
+    /// `s` and `S` step only through these.
+    var shownColumns: Set<ReplicaColumn> = []
     /// The column chooser's cursor while it is open.
     var columnChooser: Int?
     /// The simulated loads quick `+` and `-` presses asked for, in order, and the load shown before

@@ -75,7 +75,7 @@ public enum ReplicaColumn: Int, CaseIterable, Sendable {
         case .cacheAge: "age of its cached queue length"
         case .p99: "request latency p99, recent window"
         case .rate: "requests routed per second: last 60 s, last second"
-        case .fault: "a fault injected into a simulated replica"
+        case .fault: "fault injected (simulated fleet), marked ! after the state"
         case .models: "models it reported holding (count, most used)"
         }
     }
@@ -156,10 +156,24 @@ public struct ReplicaSort: Equatable, Sendable {
         self.descending = descending
     }
 
-    /// The next column, in its natural direction.
-    func next() -> ReplicaSort {
+    /// The next column among `shown` (the table's order, wrapping around), in its natural direction;
+    /// every column when `shown` is empty.
+    func next(among shown: Set<ReplicaColumn> = []) -> ReplicaSort { step(by: 1, among: shown) }
+
+    /// The previous column among `shown`, in its natural direction: `S` cycles back.
+    func previous(among shown: Set<ReplicaColumn> = []) -> ReplicaSort { step(by: -1, among: shown) }
+
+    private func step(by offset: Int, among shown: Set<ReplicaColumn>) -> ReplicaSort {
         let all = ReplicaColumn.allCases
-        let following = all[(column.rawValue + 1) % all.count]
-        return ReplicaSort(column: following, descending: following.descendingByDefault)
+        var index = column.rawValue
+        // A column the table does not show is never the sort's next stop: it is passed over.
+        for _ in all.indices {
+            index = (index + offset + all.count) % all.count
+            let candidate = all[index]
+            if shown.isEmpty || shown.contains(candidate) {
+                return ReplicaSort(column: candidate, descending: candidate.descendingByDefault)
+            }
+        }
+        return self
     }
 }

@@ -1,5 +1,9 @@
 /// The column chooser (`C`): every column of the replica table, shown or hidden, with its legend.
 enum ColumnChooserView {
+    /// Where the legends start: after the mark, a space, the longest title and two spaces, so no
+    /// title runs into its legend.
+    static let legendColumn = 1 + 4 + (ReplicaColumn.allCases.map(\.title.count).max() ?? 0) + 2
+
     static func draw(_ canvas: inout Canvas, in area: Rect, hidden: Set<ReplicaColumn>, cursor: Int) {
         let columns = ReplicaColumn.allCases
         let box = area.centered(width: min(area.width, 80), height: min(columns.count + 3, area.height))
@@ -14,8 +18,8 @@ enum ColumnChooserView {
             let mark = column == .id ? "[=]" : hidden.contains(column) ? "[ ]" : "[x]"
             let role: StyleRole = index == cursor ? .tableSelected : .modalText
             canvas.put(mark + " " + column.title, in: inside, row: row, column: 1, role: role)
-            canvas.put(column.legend, x: inside.x + 14, y: inside.y + row, role: .tableDim,
-                       maxWidth: max(inside.width - 15, 0))
+            canvas.put(column.legend, x: inside.x + legendColumn, y: inside.y + row, role: .tableDim,
+                       maxWidth: max(inside.width - legendColumn - 1, 0))
         }
     }
 }

@@ -14,7 +14,9 @@ enum EditorView {
         let reasonColumn = 1 + labelWidth + fieldWidth + 3
         let reasonsBeside = inner - reasonColumn >= 30
         // The rows the modal would like, in the order they are dropped from the bottom.
-        let focusedError = validation.errors[form.focus] ?? fields.lazy.compactMap { validation.errors[$0] }.first
+        // The field whose reason is written out whole below the fields: the focused one, else the first refused.
+        let explained = validation.errors[form.focus] != nil ? form.focus : fields.first { validation.errors[$0] != nil }
+        let focusedError = explained.flatMap { validation.errors[$0] }
         let errorLines = focusedError.map { TextWrap.lines(errorText($0), width: inner - 2) } ?? []
         let wanted = fields.count + 1 + (errorLines.isEmpty ? 0 : errorLines.count + 1) + 1 + WhatIfView.rows(whatIf)
             + 4 + 2 + 2
@@ -41,7 +43,12 @@ enum EditorView {
                        maxWidth: min(fieldWidth, inside.maxX - fieldX - 1))
             if let error {
                 if reasonsBeside {
-                    canvas.put(error.reason, in: inside, row: row, column: reasonColumn, role: .editError)
+                    // A reason longer than the room beside the field would be cut mid-sentence: the
+                    // whole of it is wrapped below the fields (for the focused field, or the first refused).
+                    let room = inside.width - reasonColumn - 1
+                    let beside = error.reason.count <= room ? error.reason
+                        : key == explained ? "refused: see why below" : "refused: select it to see why"
+                    canvas.put(beside, in: inside, row: row, column: reasonColumn, role: .editError)
                 } else {
                     canvas.put("!", in: inside, row: row, column: labelWidth + fieldWidth + 3, role: .editError)
                 }
@@ -74,7 +81,8 @@ enum EditorView {
             WhatIfView.draw(&canvas, in: inside, row: row + 1, rows: rows, panel: whatIf, edited: validation.settings)
             row += 1 + rows
         }
-        if row + 4 <= helpRow {
+        // The preview takes what rows are left (one says why there are no waits yet).
+        if row + 2 <= helpRow {
             drawPreview(&canvas, in: inside, row: row + 1, form: form, legacy: legacy, rows: min(3, helpRow - row - 1))
         }
     }

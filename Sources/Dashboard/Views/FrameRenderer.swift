@@ -66,7 +66,9 @@ struct FrameRenderer {
             ColumnChooserView.draw(&canvas, in: layout.body, hidden: state.hiddenColumns, cursor: cursor)
         }
         if let form = state.editor {
-            EditorView.draw(&canvas, in: canvas.bounds, form: form, legacy: snapshot.legacyBackoff, whatIf: state.whatIf)
+            // Below the header: the figures an edit is about stay in view while it is made.
+            let belowHeader = canvas.bounds.splitTop(layout.header.height).1
+            EditorView.draw(&canvas, in: belowHeader, form: form, legacy: snapshot.legacyBackoff, whatIf: state.whatIf)
         }
         if state.quitPrompt {
             QuitPromptView.draw(&canvas, in: layout.body, snapshot: snapshot, readOnly: configuration.readOnly)
@@ -77,8 +79,9 @@ struct FrameRenderer {
     private func drawMain(
         _ canvas: inout Canvas, layout: FrameLayout, order: [Int], events: [RouterEvent], state: inout DashboardState
     ) {
-        ReplicaTableView.draw(&canvas, in: layout.table, snapshot: snapshot, order: order, state: state,
-                              focused: state.focus == .replicas, lastKnown: state.connection.routerStopped)
+        let placed = ReplicaTableView.draw(&canvas, in: layout.table, snapshot: snapshot, order: order, state: state,
+                                           focused: state.focus == .replicas, lastKnown: state.connection.routerStopped)
+        state.shownColumns = Set(placed.map(\.column))
         if let timers = layout.timers {
             BackoffTimersView.draw(&canvas, in: timers, snapshot: snapshot, scroll: &state.timersScroll,
                                    focused: state.focus == .timers)
@@ -91,27 +94,34 @@ struct FrameRenderer {
 
     private func drawStatus(_ canvas: inout Canvas, layout: FrameLayout, state: DashboardState) {
         let keys = KeyHelp.footer(for: state, simulated: snapshot.mode == .simulated, readOnly: configuration.readOnly)
+        if let typed = state.addressInput {
+            // The prompt takes the footer (its keys follow it), so the status row above can still say
+            // why the router refused the address typed before.
+            if let statusRect = layout.status { drawStatusLine(&canvas, in: statusRect, state: state) }
+            drawAddressPrompt(&canvas, in: layout.footer, typed: typed)
+            return
+        }
         // Without a status row, a message takes the footer's place until it is cleared.
         if let statusRect = layout.status {
             drawStatusLine(&canvas, in: statusRect, state: state)
             KeyHelp.drawFooter(&canvas, in: layout.footer, keys: keys)
-        } else if state.status != nil || state.addressInput != nil {
+        } else if state.status != nil {
             drawStatusLine(&canvas, in: layout.footer, state: state)
         } else {
             KeyHelp.drawFooter(&canvas, in: layout.footer, keys: keys)
         }
     }
 
+    private func drawAddressPrompt(_ canvas: inout Canvas, in rect: Rect, typed: String) {
+        canvas.fill(rect, role: .statusInfo)
+        // The keys follow the address as far as they fit.
+        let prompt = " replica HOST:PORT or URL: \(typed)_   "
+        let keys = KeyHelp.inline(in: .addressInput, width: rect.width - prompt.count - 1,
+                                  separator: canvas.glyphs.separator, readOnly: configuration.readOnly)
+        canvas.put(prompt + keys, in: rect, row: 0, role: .statusInfo)
+    }
+
     private func drawStatusLine(_ canvas: inout Canvas, in rect: Rect, state: DashboardState) {
-        if let typed = state.addressInput {
-            canvas.fill(rect, role: .statusInfo)
-            // The keys follow the URL as far as they fit: without a status row this line is the footer.
-            let prompt = " replica URL: \(typed)_   "
-            let keys = KeyHelp.inline(in: .addressInput, width: rect.width - prompt.count - 1,
-                                      separator: canvas.glyphs.separator, readOnly: configuration.readOnly)
-            canvas.put(prompt + keys, in: rect, row: 0, role: .statusInfo)
-            return
-        }
         guard let status = state.status else { return }
         let role: StyleRole = switch status.kind {
         case .info: .statusInfo

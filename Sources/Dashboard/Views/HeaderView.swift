@@ -110,7 +110,7 @@ enum HeaderView {
         ("in/out/fail", "admitted, completed, failed per second (last 5 s)"),
         ("pending", "requests waiting for a replica"),
         ("tasks N/max", "routing tasks running / the most allowed"),
-        ("probing, backoff", "tasks waiting on probes / sleeping after a failure"),
+        ("probing, backoff", "first tries on probes / tasks retrying after a failure"),
         ("up", "time since the router started"),
         ("failed", "failed requests since start, by reason:"),
         ("  shed", "refused at once, the pending queue was full (503)"),

@@ -4,6 +4,7 @@ enum KeyHelp {
         var keys: String
         var action: String
         var fleetOnly = false
+        /// Refused read-only: it changes the router or writes a file.
         var changes = false
     }
 
@@ -14,7 +15,7 @@ enum KeyHelp {
     static func all(in context: KeyContext) -> [Entry] { entries(KeyMap.helpRows(in: context)) }
 
     private static func entries(_ bindings: [KeyBinding]) -> [Entry] {
-        bindings.map { Entry(keys: $0.label, action: $0.help ?? $0.name, fleetOnly: $0.simulatedOnly, changes: $0.changes) }
+        bindings.map { Entry(keys: $0.label, action: $0.help ?? $0.name, fleetOnly: $0.simulatedOnly, changes: $0.refusedReadOnly) }
     }
 
     /// A footer item: its keys and label, shown when the binding for `action` is offered.

@@ -8,15 +8,19 @@ enum ReplicaTableView {
         var width: Int
     }
 
-    /// Chooses the columns that fit `width`, most important first, shown in their natural order.
-    static func columns(for replicas: [ReplicaSnapshot], width: Int, hidden: Set<ReplicaColumn> = []) -> [PlacedColumn] {
+    /// Chooses the columns that fit `width`, most important first, shown in their natural order;
+    /// `cut` is true when some column the operator did not hide was left out for want of room
+    /// (the last cell is then kept free for the mark that says so).
+    static func columns(
+        for replicas: [ReplicaSnapshot], width: Int, hidden: Set<ReplicaColumn> = []
+    ) -> (placed: [PlacedColumn], cut: Bool) {
         var idWidth = 7, locationWidth = 9, faultWidth = 5
         for replica in replicas {
             idWidth = max(idWidth, replica.id.rawValue.utf8.count)
             locationWidth = max(locationWidth, replica.node.utf8.count + replica.zone.utf8.count + 1)
             if let fault = replica.fault { faultWidth = max(faultWidth, fault.utf8.count) }
         }
-        func columnWidth(_ column: ReplicaColumn) -> Int {
+        let widths = ReplicaColumn.allCases.map { column in
             switch column {
             case .id: min(idWidth, 24)
             case .location: min(locationWidth, 24)
@@ -24,12 +28,20 @@ enum ReplicaTableView {
             default: column.baseWidth
             }
         }
+        let anyModels = replicas.contains { $0.models != nil }
+        let candidates = ReplicaColumn.allCases.sorted { $0.priority < $1.priority }
+            .filter { !hidden.contains($0) && ($0 != .models || anyModels) }
+        let all = fit(candidates, widths: widths, width: width)
+        guard all.count < candidates.count else { return (all, false) }
+        return (fit(candidates, widths: widths, width: width - 1), true)
+    }
+
+    /// The `candidates` (most important first) that fit `width`, placed in the table's order.
+    private static func fit(_ candidates: [ReplicaColumn], widths: [Int], width: Int) -> [PlacedColumn] {
         var chosen = Set<ReplicaColumn>()
         var used = 1
-        let anyModels = replicas.contains { $0.models != nil }
-        for column in ReplicaColumn.allCases.sorted(by: { $0.priority < $1.priority })
-        where !hidden.contains(column) && (column != .models || anyModels) {
-            let needed = columnWidth(column) + (chosen.isEmpty ? 0 : 1)
+        for column in candidates {
+            let needed = widths[column.rawValue] + (chosen.isEmpty ? 0 : 1)
             if used + needed <= width {
                 chosen.insert(column)
                 used += needed
@@ -38,21 +50,25 @@ enum ReplicaTableView {
         var placed: [PlacedColumn] = []
         var x = 1
         for column in ReplicaColumn.allCases where chosen.contains(column) {
-            placed.append(PlacedColumn(column: column, x: x, width: columnWidth(column)))
-            x += columnWidth(column) + 1
+            placed.append(PlacedColumn(column: column, x: x, width: widths[column.rawValue]))
+            x += widths[column.rawValue] + 1
         }
         return placed
     }
 
+    /// Draws the table and returns the columns it placed (none when there was no room for headings).
+    @discardableResult
     static func draw(
         _ canvas: inout Canvas, in rect: Rect, snapshot: RouterSnapshot, order: [Int], state: DashboardState,
         focused: Bool, lastKnown: Bool = false
-    ) {
-        guard rect.height > 0 else { return }
+    ) -> [PlacedColumn] {
+        guard rect.height > 0 else { return [] }
         let replicas = snapshot.replicas
         // With the router gone the rows are what it last said, not what is: greyed and named so.
         var title = (lastKnown ? "LAST KNOWN STATE" + canvas.glyphs.separator : "") + "Replicas \(order.count)"
         if order.count != replicas.count { title += " of \(replicas.count)" }
+        // Why the router's own node gets most of the traffic: the tier it draws from first.
+        title += canvas.glyphs.separator + LocalityTierText.text(snapshot)
         let arrow = state.sort.descending ? canvas.glyphs.sortDescending : canvas.glyphs.sortAscending
         title += canvas.glyphs.separator + "sort " + state.sort.column.longTitle + " " + arrow
         let pageRows = max(rect.height - 2, 0)
@@ -66,10 +82,14 @@ enum ReplicaTableView {
             let x = rect.x + min(rect.width - 1, max(title.count + 6, rect.width - filterText.count - 1))
             canvas.put(filterText, x: x, y: rect.y, role: .filterText, maxWidth: rect.maxX - x)
         }
-        guard rect.height > 1 else { return }
-        let columns = columns(for: replicas, width: rect.width, hidden: state.hiddenColumns)
+        guard rect.height > 1 else { return [] }
+        let (columns, cut) = columns(for: replicas, width: rect.width, hidden: state.hiddenColumns)
         let headerY = rect.y + 1
         canvas.fill(Rect(x: rect.x, y: headerY, width: rect.width, height: 1), role: .tableHeader)
+        if cut {
+            // Columns went for want of width (the help lists them all): say so where they would be.
+            canvas.put(canvas.glyphs.columnsCutMark, x: rect.maxX - 1, y: headerY, role: .tableHeader, maxWidth: 1)
+        }
         for placed in columns {
             let role: StyleRole = placed.column == state.sort.column ? .tableSorted : .tableHeader
             var text = placed.column.title
@@ -83,7 +103,7 @@ enum ReplicaTableView {
         if order.isEmpty, rect.height > 2 {
             let why = replicas.isEmpty ? "no replicas" : "no replica matches the filter \"\(state.filter)\""
             canvas.put(why, in: rect, row: 2, column: 1, role: .tableDim)
-            return
+            return columns
         }
         for row in 0..<pageRows {
             let position = state.tableScroll + row
@@ -93,6 +113,7 @@ enum ReplicaTableView {
             drawRow(&canvas, replica: replica, columns: columns, x: rect.x, y: rect.y + 2 + row,
                     width: rect.width, selected: selected, dim: lastKnown)
         }
+        return columns
     }
 
     private static func drawRow(

@@ -22,7 +22,7 @@ enum WhatIfView {
         let title: String
         if let reply {
             let span = SettingText.format((reply.endS - reply.startS).rounded())
-            title = "what-if over the recorded \(span) s (\(reply.live.requests) requests)"
+            title = "what-if over the recorded \(span) s"
         } else {
             title = "what-if over the recorded traffic"
         }
@@ -33,6 +33,11 @@ enum WhatIfView {
             canvas.putRight("live", right: inside.x + labelWidth + columnWidth, y: inside.y + row, width: columnWidth, role: .editLabel)
             canvas.putRight("edited", right: inside.x + labelWidth + 2 * columnWidth, y: inside.y + row, width: columnWidth,
                             role: .editLabel)
+            // The request count goes after the headings: beside the title, "live" would write over it.
+            let x = inside.x + labelWidth + 2 * columnWidth + 2
+            if let reply, x + "\(reply.live.requests) requests".count < inside.maxX {
+                canvas.put("\(reply.live.requests) requests", x: x, y: inside.y + row, role: .tableDim)
+            }
         }
         // The edited column is current only when it was computed for the form as it is now.
         let editedCurrent = reply.map { $0.editedSettings == edited } ?? false

@@ -23,6 +23,8 @@ struct Glyphs: Sendable {
     var ellipsis: String { ascii ? "~" : "…" }
     var changedMark: String { "*" }
     var selectionMark: String { ascii ? ">" : "▶" }
+    /// At the right edge of the table's headings: more columns than fit the width.
+    var columnsCutMark: String { ascii ? ">" : "›" }
 
     /// Replaces what an ASCII terminal cannot show in text that came from elsewhere (event messages).
     static func asciiOnly(_ text: String) -> String {

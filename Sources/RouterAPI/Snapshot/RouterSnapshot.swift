@@ -16,7 +16,7 @@ public struct RouterSnapshot: Sendable, Codable {
     public var routingTasks: Int
     public var maxRoutingTasks: Int
     public var tasksInBackoff: Int
-    /// Routing tasks waiting on probes now.
+    /// Routing tasks waiting on probes for a first try (a retrying task counts in `tasksInBackoff` only).
     public var tasksProbing: Int
     /// Requests admitted, completed and failed per second, over the last few seconds.
     public var rateIn: Double

@@ -26,7 +26,9 @@ extension Router {
             }
         }
         probeWaits.sort { ($0.probeSentAt, $0.taskID) < ($1.probeSentAt, $1.taskID) }
-        let probingTasks = Set(probeWaits.map(\.taskID)).count
+        // Each task is counted in one state: a task retrying after a failure is in backoff (Ray's
+        // figure), so the probing ones are first tries, and the two never add up to more than the tasks.
+        let probingTasks = Set(probeWaits.map(\.taskID)).subtracting(timers.map(\.taskID)).count
         var snapshot = RouterSnapshot(
             time: now,
             mode: mode,

@@ -60,7 +60,7 @@ struct SettingsTrial {
             return .revert(current, why: "not confirmed within \(current.seconds) s")
         case (.running(let current), .sessionEnded(let session)) where current.session == session:
             state = .idle
-            return .revert(current, why: "the connection of \(current.origin) dropped")
+            return .revert(current, why: "not confirmed before the connection of \(current.origin) dropped")
         case (.idle, .timeout), (.idle, .sessionEnded), (.running, .sessionEnded):
             return .none
         }

@@ -53,7 +53,9 @@ extension FrontDoorHandler {
                 head.headers.add(name: "transfer-encoding", value: "chunked")
             }
         }
-        if !exchange.keepAlive || exchange.closeAfterAnswer {
+        // While the router stops, the connection closes after this answer: the client is told so in
+        // it, and sends its next request to a router that will take it instead of into a closed socket.
+        if !exchange.keepAlive || exchange.closeAfterAnswer || door.draining {
             head.headers.add(name: "connection", value: "close")
         } else if exchange.head.version.minor == 0 {
             head.headers.add(name: "connection", value: "keep-alive")

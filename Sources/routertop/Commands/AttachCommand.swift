@@ -9,10 +9,16 @@ import RouterAttach
 struct AttachCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "attach",
-        abstract: "Show and drive a running router through its control API (a name, a socket path or an http:// URL)."
+        abstract: "Show and drive a running router through its control API (a name, a socket path or an http:// URL).",
+        discussion: """
+            Token: over http:// (a router started with --admin-listen), reads from a loopback address need \
+            no token, and everything else needs one. Pass it in the environment: \
+            ROUTERTOP_ADMIN_TOKEN=TOKEN routertop attach http://HOST:PORT (a token from the router's \
+            --admin-token-file or its own ROUTERTOP_ADMIN_TOKEN). A router's Unix socket needs no token.
+            """
     )
 
-    @Argument(help: ArgumentHelp("The router: a NAME from `routertop list`, a socket PATH, or http://HOST:PORT (default: the router called 'default').",
+    @Argument(help: ArgumentHelp("The router: a NAME from `routertop list`, a socket PATH, or http://HOST:PORT (default: the one router running; with none or several, says so and exits 2).",
                                  valueName: "router"))
     var router: String?
 
@@ -22,7 +28,9 @@ struct AttachCommand: ParsableCommand {
         let environment = ProcessInfo.processInfo.environment
         let startup = display.startup(environment: environment)
         let target: AttachTarget
-        switch AttachTarget.resolve(router, environment: environment) {
+        let resolved = router.flatMap { $0.isEmpty ? nil : $0 }.map { AttachTarget.resolve($0, environment: environment) }
+            ?? RunningRouterChoice.only(environment: environment)
+        switch resolved {
         case .failure(let error): failStartup(error.description)
         case .success(let resolved): target = resolved
         }

@@ -33,7 +33,7 @@ enum AttachedProxy {
             }
         }
         // Checked before the router starts, so a start that cannot show anything starts nothing.
-        if let problem = TerminalCheck.problem() { failStartup(problem) }
+        TerminalCheck.requireTerminal()
         do {
             _ = try Theme.load(startup.theme, searchDirectories: ThemeDirectories.searchDirectories())
         } catch {

@@ -30,18 +30,21 @@ enum ProxyMode {
                               logFile: logFile)
         }
         // Headless logs to standard error unless told otherwise.
+        let log: LogSink
         if let logFile {
             do {
-                bootstrapLogging(to: try LogSink.file(logFile))
+                log = try LogSink.file(logFile)
             } catch {
                 failStartup("--log-file=\(logFile) cannot be written (\(error.localizedDescription)); it must be a writable file path")
             }
         } else {
-            bootstrapLogging(to: .standardError)
+            log = .standardError
         }
-        let logger = Logger(label: "routertop.proxy")
         let environment = ProcessInfo.processInfo.environment
         let defaultName = configuration.listenPort != 0 ? String(configuration.listenPort) : "proxy-\(getpid())"
+        if let path = control.control { log.nameRouter(socketPath: path) } else { log.nameRouter(control.name ?? defaultName) }
+        bootstrapLogging(to: log)
+        let logger = Logger(label: "routertop.proxy")
         let journal = JournalSetup.open(
             journalOptions, control: control, defaultName: defaultName, startup: configuration.settings,
             replicas: configuration.replicas.map(\.address.replicaName), environment: environment,
@@ -60,6 +63,8 @@ enum ProxyMode {
             try? group.syncShutdownGracefully()
             failStartup(error.message)
         }
+        // Listening on port 0, the router is named after the port it got (its control socket's default name).
+        if control.control == nil, control.name == nil { log.nameRouter(String(server.port)) }
         let listen = ListenAddress(host: configuration.listenHost, port: server.port)
         for warning in configuration.startupWarnings { logger.warning("\(warning)") }
         logger.info("routertop proxy listening on \(listen)")
@@ -95,6 +100,7 @@ enum ProxyMode {
             },
             journal: journal.file
         )
+        log.nameRouter(socketPath: controlSetup.server.socketPath)
         let signals = SignalWaiter { number in _ = stop("signal \(number)") }
         let hangups = HangupWaiter {
             ReplicaReload.reread(options.replicaFile, server: server, logger: logger)

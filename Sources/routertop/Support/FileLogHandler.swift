@@ -23,31 +23,50 @@ struct FileLogHandler: LogHandler {
         let timestamp = ISO8601DateFormatter.string(from: Date(), timeZone: .gmt, formatOptions: [.withInternetDateTime, .withFractionalSeconds])
         let merged = metadata.merging(event.metadata ?? [:]) { $1 }
         let extra = merged.isEmpty ? "" : " " + merged.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")
+        // Several routers may share one log file: each line names its router.
+        let router = sink.routerName.map { " router=\(oneLine($0))" } ?? ""
         // Messages quote outside text (URLs, ids, a client's claimed address): escaped here, once for every line.
-        sink.write("\(timestamp) \(event.level) \(label): \(oneLine("\(event.message)\(extra)"))\n")
+        sink.write("\(timestamp) \(event.level)\(router) \(label): \(oneLine("\(event.message)\(extra)"))\n")
     }
 }
 
 /// One open log file (or standard error), shared by every logger.
 final class LogSink: Sendable {
     private let handle: NIOLockedValueBox<FileHandle>
+    private let router = NIOLockedValueBox<String?>(nil)
 
     private init(handle: FileHandle) {
         self.handle = NIOLockedValueBox(handle)
     }
 
+    /// The name of the router whose lines these are (its control socket's name), once known.
+    var routerName: String? { router.withLockedValue { $0 } }
+
+    /// Names the router in every line from now on: the name it was started with, then the control
+    /// socket's name once that is bound (an implicit name may have moved aside to `NAME-2`).
+    func nameRouter(_ name: String) {
+        router.withLockedValue { $0 = name }
+    }
+
+    /// Names the router after its control socket `path` (`…/8000.sock` is router 8000).
+    func nameRouter(socketPath path: String) {
+        var name = (path as NSString).lastPathComponent
+        if name.hasSuffix(".sock") { name.removeLast(".sock".count) }
+        nameRouter(name)
+    }
+
     /// Opens `path` for appending, creating it and its folder.
+    ///
+    /// Opened with `O_APPEND`: every router of the user logs to the same default file, and each
+    /// line must land after the others' instead of over them.
     static func file(_ path: String) throws -> LogSink {
         let url = URL(fileURLWithPath: path)
         try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-        if !FileManager.default.fileExists(atPath: path) {
-            guard FileManager.default.createFile(atPath: path, contents: nil) else {
-                throw CocoaError(.fileWriteNoPermission, userInfo: [NSFilePathErrorKey: path])
-            }
+        let descriptor = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0o644)
+        guard descriptor >= 0 else {
+            throw CocoaError(.fileWriteNoPermission, userInfo: [NSFilePathErrorKey: path])
         }
-        let handle = try FileHandle(forWritingTo: url)
-        try handle.seekToEnd()
-        return LogSink(handle: handle)
+        return LogSink(handle: FileHandle(fileDescriptor: descriptor, closeOnDealloc: true))
     }
 
     static let standardError = LogSink(handle: .standardError)

@@ -47,11 +47,27 @@ final class CursesSession {
         cbreak()
         noecho()
         keypad(window, true)
+        defineHomeAndEnd()
         // The cursor is hidden; leaving it where the last write ended saves a move per frame.
         leaveok(window, true)
         curs_set(0)
         set_escdelay(25)
         return CursesSession(screen: screen, colorDepth: depth, pairs: pairs)
+    }
+
+    /// Home and End as terminals send them whatever their terminfo entry says: tmux and the Linux
+    /// console send `ESC [1~` and `ESC [4~`, rxvt `ESC [7~` and `ESC [8~`, xterm `ESC [H`/`ESC OH`.
+    /// An entry names only one form (xterm-256color: `ESC OH`), so under tmux with
+    /// TERM=xterm-256color the keys would arrive as loose characters. Sequences the entry already
+    /// gives a meaning are left alone.
+    private static func defineHomeAndEnd() {
+        let sequences: [(String, Int32)] = [
+            ("\u{1B}[1~", KEY_HOME), ("\u{1B}[4~", KEY_END), ("\u{1B}[7~", KEY_HOME), ("\u{1B}[8~", KEY_END),
+            ("\u{1B}[H", KEY_HOME), ("\u{1B}[F", KEY_END), ("\u{1B}OH", KEY_HOME), ("\u{1B}OF", KEY_END),
+        ]
+        for (sequence, code) in sequences where key_defined(sequence) == 0 {
+            define_key(sequence, code)
+        }
     }
 
     /// The terminal's size now (curses updates it before it reports a resize).

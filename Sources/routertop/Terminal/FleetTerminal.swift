@@ -31,7 +31,7 @@ enum FleetTerminal {
             return 2
         }
         if let problem = TerminalCheck.problem() {
-            printError(problem)
+            printError("routertop: " + problem)
             return 2
         }
         if !LocaleCheck.adoptEnvironmentLocale() { configuration.ascii = true }

@@ -40,7 +40,7 @@ enum TerminalDashboard {
             return 2
         }
         if let problem = TerminalCheck.problem() {
-            printError(problem)
+            printError("routertop: " + problem)
             return 2
         }
         if !LocaleCheck.adoptEnvironmentLocale() {

@@ -306,7 +306,8 @@ def snapshot(identity: RouterIdentity, clock: BridgeClock, live: Mapping[str, fl
         "routing_tasks": ray.routing_tasks,
         "max_routing_tasks": ray.max_routing_tasks,
         "tasks_in_backoff": ray.tasks_in_backoff,
-        "tasks_probing": sum(1 for task in figures.tasks if task.probing),
+        # Each task in one state: a task retrying after a failure counts in tasks_in_backoff only.
+        "tasks_probing": sum(1 for task in figures.tasks if task.probing and task.failed_attempts == 0),
         "rate_in_per_s": figures.rate_in,
         "rate_out_per_s": figures.rate_out,
         "rate_failed_per_s": figures.rate_failed,

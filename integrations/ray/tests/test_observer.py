@@ -121,6 +121,20 @@ class ObserverTests(unittest.TestCase):
         self.assertAlmostEqual(timer["wake_at_s"] - snapshot["time_s"], 0.402, places=6)
         self.assertAlmostEqual(snapshot["observer"]["oldest_pending_s"], 0.3, places=6)
 
+    def test_a_task_retrying_after_a_failure_counts_in_backoff_not_as_probing(self) -> None:
+        candidates = [CandidateInfo("r1", 1, 1, 0.01)]
+        self.observer.request_admitted(1, object(), "retrying", "i-1", 0.0, 0.0)
+        self.observer.request_admitted(2, object(), "first", "i-2", 0.0, 0.0)
+        self.attempt(1, None, 0.1)
+        self.observer.attempt_started(TASK, 1, "all", candidates, 0.2)
+        self.observer.attempt_started(2, 2, "all", candidates, 0.2)
+        snapshot = contract.snapshot(contract.RouterIdentity("a", "d", "proxy", "n", "x", 1, "ray-a-d-1"),
+                                     self.time.clock(), {}, {}, self.observer.capture(0.3),
+                                     contract.RayFigures("2.60.0", "update_backoff_params", 2, 2, 4, 1, 1, {}, {},
+                                                         "n1", "", True, False), [], None, None, {})
+        self.assertEqual(snapshot["tasks_probing"], 1, "only the first try counts as probing")
+        self.assertLessEqual(snapshot["tasks_probing"] + snapshot["tasks_in_backoff"], snapshot["routing_tasks"])
+
     def test_replica_changes_become_events_and_a_dead_replica_is_shown_gone(self) -> None:
         self.observer.replica_unavailable("r1")
         self.observer.replica_died("r2", 1.0)
