@@ -120,6 +120,6 @@ struct ExpectedScreenTests {
 
 
 
-        q quit  ? help  Enter detail  s S sort  / filter  Tab panel  p pause  t theme  < > refresh
+        q quit  ? help  Enter detail  s S sort  / filter  Tab panel  p pause  t theme  < > refresh  T trace
         """
 }

@@ -46,9 +46,9 @@ struct ResumeEndToEndTests {
         // Live changes: B added, A drained.
         let changed = try router([], name: "changed")
         defer { changed.stop() }
-        #expect(await eventually { replicas() } == [a: .healthy])
+        #expect(await eventually { replicas() == [a: .healthy] ? true : nil } == true, "\(String(describing: replicas()))")
         #expect(api.send("POST", "/v1/replicas", #"{"url": "http://\#(b)"}"#)?.status == 200)
-        #expect(await eventually { replicas()?[b] } == .healthy)
+        #expect(await eventually { replicas()?[b] == .healthy ? true : nil } == true)
         #expect(api.send("POST", "/v1/replicas/\(a)/drain")?.status == 200)
         #expect(await eventually { replicas()?[a] == .draining ? true : nil } == true)
         stop(changed)
@@ -56,7 +56,7 @@ struct ResumeEndToEndTests {
         // Without --resume: the command line's set, and a warning naming what is not in effect.
         let plain = try router([], name: "plain")
         defer { plain.stop() }
-        #expect(await eventually { replicas() } == [a: .healthy])
+        #expect(await eventually { replicas() == [a: .healthy] ? true : nil } == true, "\(String(describing: replicas()))")
         let warning = waitFor { plain.standardError.split(separator: "\n").first { $0.contains("live replica changes") } }
         #expect(warning?.hasSuffix("are not in effect: added \(b); drained \(a); start with --resume to keep them") == true,
                 "\(plain.standardError)")
@@ -102,7 +102,7 @@ struct ResumeDashboardTests {
         defer { first.kill() }
         try await first.waitForScreen("the proxy dashboard") { $0.contains("proxy on 127.0.0.1:") }
         try first.press("a")
-        try await first.waitForScreen("the URL prompt") { $0.contains("replica URL:") }
+        try await first.waitForScreen("the URL prompt") { $0.contains("replica HOST:PORT or URL:") }
         try first.type("http://127.0.0.1:\(ports[1])")
         try first.press("Enter")
         try await first.waitForScreen("the added replica in the table") { $0.contains("127.0.0.1:\(ports[1])") }
