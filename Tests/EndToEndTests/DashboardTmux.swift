@@ -193,7 +193,21 @@ final class TmuxSession {
         guard !killed else { return }
         killed = true
         _ = try? tmux(["kill-server"])
+        stopRouters()
         try? FileManager.default.removeItem(at: directory)
+    }
+
+    /// A router that proxy mode's dashboard started outlives its terminal by design: each one whose
+    /// control socket is in this session's runtime folder is stopped (SIGTERM, a clean stop), so no
+    /// test leaves a router running, whether it quit the dashboard or failed halfway.
+    private func stopRouters() {
+        let sockets = directory.appendingPathComponent("run").appendingPathComponent("routertop")
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: sockets.path)) ?? []
+        for name in names where name.hasSuffix(".sock") {
+            let api = ControlAPI(socket: sockets.appendingPathComponent(name).path)
+            guard let pid = api.snapshot()?.router.pid else { continue }
+            Foundation.kill(pid, SIGTERM)
+        }
     }
 
     @discardableResult
