@@ -53,6 +53,9 @@ final class RecordingConnection: ReplicaConnection {
 }
 
 /// One probe or send in flight: it ends once, by its answer or by being called off.
+///
+/// Its inner handle keeps the completion that captures it, and its `onCancel` captures it too:
+/// ending lets go of both, or every finished call would stay alive with its request.
 private final class RecordedCall: Cancellable {
     let issuedAt: EngineTime
     var handle: (any Cancellable)?
@@ -66,12 +69,12 @@ private final class RecordedCall: Cancellable {
         guard !ended else { return false }
         ended = true
         onCancel = nil
+        handle = nil
         return true
     }
 
     func cancel() {
         handle?.cancel()
-        handle = nil
         let cancelled = onCancel
         if end() { cancelled?() }
     }

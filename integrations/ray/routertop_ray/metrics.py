@@ -7,7 +7,8 @@ from typing import Any, Dict, Iterable, List, Mapping, Tuple
 LATENCY_BUCKETS_MS = (1, 2, 5, 10, 20, 50, 100, 200, 300, 400, 500, 1000, 2000, 5000, 10000, 60000, 120000, 300000,
                       600000)
 SECONDS_BUCKETS = (0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10)
-REPLICA_STATES = ("healthy", "unavailable", "dead", "draining")
+# The Swift ReplicaState's states in its order (the schema's enum), so both routers export the same series.
+REPLICA_STATES = ("healthy", "unavailable", "dead", "draining", "probing")
 
 
 class Histogram:

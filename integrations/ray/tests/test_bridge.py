@@ -1,10 +1,12 @@
 """The bridge around a real asyncio loop: one short pass on the loop, a stalled loop reported, never waited on."""
 
 import asyncio
+import json
 import os
 import threading
 import time
 import unittest
+from pathlib import Path
 
 from routertop_ray.bridge import Bridge
 from routertop_ray.clock import BridgeClock
@@ -13,6 +15,7 @@ from routertop_ray.controller import Origin
 from routertop_ray.errors import ApiError
 from routertop_ray.event_log import EventLog
 from routertop_ray.loop_call import LoopCaller, LoopStalled
+from routertop_ray.metrics import REPLICA_STATES
 from routertop_ray.observer import Observer, ReplicaInfo
 from routertop_ray.settings import default_settings
 from tests.support import TemporaryDirectoryTest
@@ -109,6 +112,10 @@ class BridgeTests(TemporaryDirectoryTest):
                      'routertop_setting{name="initial_backoff_s"} 0.025',
                      'serve_request_router_fulfillment_time_ms_bucket{le="+Inf"} 0'):
             self.assertIn(line + "\n", text)
+
+    def test_replica_states_are_the_schemas(self) -> None:
+        schema = json.loads((Path(__file__).resolve().parents[3] / "api" / "control-v1.schema.json").read_text())
+        self.assertEqual(REPLICA_STATES, tuple(schema["$defs"]["replica"]["properties"]["state"]["enum"]))
 
 
 if __name__ == "__main__":
