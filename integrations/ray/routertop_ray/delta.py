@@ -13,8 +13,8 @@ from typing import Any, Dict, List, Mapping, Optional, Tuple
 JSON = Dict[str, Any]
 
 # The clock is read for the time and again for each cache age, and both are rounded: an aged age
-# within this many milliseconds of the new one is the same entry.
-_AGE_TOLERANCE_MS = 1.0
+# within this many milliseconds of the new one is the same entry (as routertop's deltaAgeTolerance).
+_AGE_TOLERANCE_MS = 50.0
 
 
 @dataclass

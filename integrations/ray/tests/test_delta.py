@@ -4,7 +4,10 @@ import copy
 import json
 import os
 import unittest
+from pathlib import Path
 from typing import Any, Dict
+
+import jsonschema
 
 from routertop_ray.api import ControlApi, Peer, Response, Stream
 from routertop_ray.controller import SettingsController
@@ -15,6 +18,11 @@ from routertop_ray.settings import default_settings
 from tests.support import FakeView, ManualTime
 
 OWNER = os.getuid()
+SCHEMA = json.loads((Path(__file__).resolve().parents[3] / "api" / "control-v1.schema.json").read_text())
+
+
+def validate(value: Any) -> None:
+    jsonschema.Draft202012Validator({**SCHEMA, "$ref": "#/$defs/snapshot"}).validate(value)
 
 
 class DeltaTests(unittest.TestCase):
@@ -48,6 +56,8 @@ class DeltaTests(unittest.TestCase):
         later["replicas"] = [row for row in later["replicas"] if row["id"] != "r1"]
         gone, _ = delta(later, mark)
         self.assertEqual((gone["replicas"], gone["replicas_gone"], gone["replica_count"]), ([], ["r1"], 2))
+        for line in (first, unchanged, changed, gone):
+            validate(json.loads(json.dumps(line)))
 
     def test_a_row_whose_cache_entry_only_aged_is_not_sent(self) -> None:
         row: Dict[str, Any] = {"id": "r1", "state": "healthy", "queue_length": 1, "cache_age_ms": 100.0}
