@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # Measures what `routertop fleet` and `routertop attach` cost: for 1, 16 and 64 headless routers at
 # 16 and 1,024 replicas each, the bytes per second on one router's control socket (the fleet's
-# summary stream at the default refresh, 500 ms), the CPU of the fleet screen and of one router, and
-# the bytes per second the fleet screen writes to its terminal (tmux, 120×40); then, for one router,
-# the bytes per second of the stream `attach` reads (`view=delta`) beside the full snapshots it read before.
+# summary stream at the default refresh, 500 ms), the CPU of the fleet screen and of one router (alone
+# first, then while it serves the fleet and the measuring stream), and
+# the bytes per second the fleet screen writes to its terminal (tmux, 120×40), and htop's there; then,
+# for one router, the bytes per second of the stream `attach` reads (`view=delta`) beside the full
+# snapshots it read before.
 #
 # Usage: scripts/measure-fleet.sh [seconds] [counts] [replicas]   (defaults: 10, "1 16 64", "16 1024")
 # ROUTERTOP_BIN overrides the binary (default: a release build, made if missing).
@@ -71,8 +73,8 @@ if [[ $replicas == live ]]; then
 fi
 replica_pids=("${pids[@]}")
 
-printf '%-8s %-9s %-22s %-20s %-18s %-22s\n' routers replicas "socket bytes/s (one)" "fleet CPU" "one router CPU" \
-    "terminal bytes/s"
+printf '%-8s %-9s %-22s %-12s %-22s %-20s %-18s\n' routers replicas "socket bytes/s (one)" "fleet CPU" \
+    "one router CPU alone" "with fleet + curl" "terminal bytes/s"
 attach_rows=()
 for size in $sizes; do
     file="$work/replicas-$size.toml"
@@ -99,13 +101,16 @@ for size in $sizes; do
             for _ in $(seq 200); do [[ -S "$work/run/routertop/r$index.sock" ]] && break; sleep 0.1; done
         done
         sleep 2  # the first round of probes is over
+        router_pid=${routers[0]}
+        alone_before=$(cpu_ticks "$router_pid")
+        sleep "$duration"
+        alone_after=$(cpu_ticks "$router_pid")
         : >"$work/terminal"
         tmux -S "$work/tmux" new-session -d -s fleet -x 120 -y 40 \
             "env LANG=C.UTF-8 TERM=screen-256color XDG_RUNTIME_DIR=$work/run $ROUTERTOP_BIN fleet"
         tmux -S "$work/tmux" pipe-pane -t fleet "cat >> $work/terminal"
         sleep 3
         fleet_pid=$(pgrep -f "^$ROUTERTOP_BIN fleet" | head -1)
-        router_pid=${routers[0]}
         fleet_before=$(cpu_ticks "$fleet_pid")
         router_before=$(cpu_ticks "$router_pid")
         terminal_before=$(stat -c %s "$work/terminal")
@@ -115,9 +120,10 @@ for size in $sizes; do
         router_after=$(cpu_ticks "$router_pid")
         terminal_after=$(stat -c %s "$work/terminal")
         # r1 serves two summary streams meanwhile (the fleet and this curl), besides its own probing.
-        printf '%-8s %-9s %-22s %-20s %-18s %-22s\n' "$count" "$size" \
+        printf '%-8s %-9s %-22s %-12s %-22s %-20s %-18s\n' "$count" "$size" \
             "$(awk -v b="$stream" -v s="$duration" 'BEGIN { printf "%.0f", b / s }')" \
             "$(percent $(( fleet_after - fleet_before )) "$duration") %" \
+            "$(percent $(( alone_after - alone_before )) "$duration") %" \
             "$(percent $(( router_after - router_before )) "$duration") %" \
             "$(awk -v b=$(( terminal_after - terminal_before )) -v s="$duration" 'BEGIN { printf "%.0f", b / s }')"
         tmux -S "$work/tmux" kill-server 2>/dev/null || true
@@ -135,6 +141,20 @@ for size in $sizes; do
         pids=("${replica_pids[@]}")
     done
 done
+# htop in the same terminal, refreshing as often as the fleet screen (-d 5: 0.5 s), for comparison.
+if command -v htop >/dev/null; then
+    : >"$work/terminal"
+    tmux -S "$work/tmux" new-session -d -s htop -x 120 -y 40 "env LANG=C.UTF-8 TERM=screen-256color htop -d 5"
+    tmux -S "$work/tmux" pipe-pane -t htop "cat >> $work/terminal"
+    sleep 3
+    terminal_before=$(stat -c %s "$work/terminal")
+    sleep "$duration"
+    terminal_after=$(stat -c %s "$work/terminal")
+    tmux -S "$work/tmux" kill-server 2>/dev/null || true
+    printf '\nhtop -d 5 at 120×40 in tmux: %s terminal bytes/s\n' "$(per_second $(( terminal_after - terminal_before )))"
+else
+    echo "measure-fleet: htop is missing (scripts/install-deps.sh installs it): no htop figure" >&2
+fi
 if (( ${#attach_rows[@]} > 0 )); then
     printf '\n%-9s %-24s %-24s\n' replicas "attach bytes/s (delta)" "full snapshots bytes/s"
     printf '%s\n' "${attach_rows[@]}"
