@@ -208,7 +208,8 @@ public final class RemoteRouter: RouterControl, Sendable {
             state.inStep = false
             return state.deltas
         }
-        let endpoint: ControlEndpoint = deltas ? .deltas(intervalMilliseconds: interval) : .snapshots(intervalMilliseconds: interval)
+        let endpoint: ControlEndpoint = deltas
+            ? .deltas(intervalMilliseconds: interval) : .snapshots(intervalMilliseconds: interval)
         let target = endpoint.request.target
         let future = streamClient.stream(target: target, onLine: { [weak self] line in
             self?.receive(line)

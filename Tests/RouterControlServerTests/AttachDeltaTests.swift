@@ -33,14 +33,16 @@ import Testing
         let first = fixture.live.latestSnapshot()
         var streamed = first
         streamed.rateIn = 1234
-        let older = try SilentRouter(path: fixture.directory + "/older.sock", snapshotBody: Array(try JSONEncoder().encode(first)),
+        let older = try SilentRouter(path: fixture.directory + "/older.sock",
+                                     snapshotBody: Array(try JSONEncoder().encode(first)),
                                      streamLine: Array(try JSONEncoder().encode(streamed)), refusesDeltas: true)
         let remote = try RemoteRouter.attach(to: .unixSocket(path: older.path), group: fixture.group, intervalMilliseconds: 100,
                                              claimedAddress: nil, readOnly: true)
         defer { remote.stop() }
         #expect(ControlServerTests.poll { remote.latestSnapshot().rateIn == 1234 })
         let streams = older.requests.filter { $0.hasPrefix("GET /v1/snapshots") }
-        #expect(streams == ["GET /v1/snapshots?interval_ms=100&view=delta HTTP/1.1", "GET /v1/snapshots?interval_ms=100 HTTP/1.1"])
+        #expect(streams == ["GET /v1/snapshots?interval_ms=100&view=delta HTTP/1.1",
+                            "GET /v1/snapshots?interval_ms=100 HTTP/1.1"])
         #expect(remote.latestSnapshot().replicas == first.replicas)
     }
 }

@@ -56,8 +56,8 @@ public enum ControlEndpoint: Equatable, Sendable {
     /// True when the endpoint changes the router; only callers allowed to write may use it.
     public var isWrite: Bool {
         switch self {
-        case .snapshot, .snapshots, .summary, .summaries, .deltas, .getSettings, .events, .trace, .traces, .metrics, .journal,
-             .recording, .whatIf, .suggest: false
+        case .snapshot, .snapshots, .summary, .summaries, .deltas, .getSettings, .events, .trace, .traces, .metrics,
+             .journal, .recording, .whatIf, .suggest: false
         case .putSettings, .undoSettings, .addReplica, .drain, .undrain, .remove, .fault, .recover, .setLoad, .stop,
              .trialSettings, .confirmSettings, .revertJournal: true
         }

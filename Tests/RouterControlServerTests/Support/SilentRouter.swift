@@ -55,7 +55,8 @@ final class SilentRouter: @unchecked Sendable {
             var answer = snapshotAnswer
             if refusesDeltas, request.hasPrefix("GET /v1/snapshots"), request.contains("view=delta") {
                 let body = #"{"error": "view=delta is not a snapshot view; it must be full or summary"}"#
-                answer = Array("HTTP/1.1 400 Bad Request\r\ncontent-type: application/json\r\ncontent-length: \(body.utf8.count)\r\nconnection: close\r\n\r\n\(body)".utf8)
+                answer = Array(("HTTP/1.1 400 Bad Request\r\ncontent-type: application/json\r\n"
+                    + "content-length: \(body.utf8.count)\r\nconnection: close\r\n\r\n\(body)").utf8)
             } else if request.hasPrefix("GET /v1/snapshots") {
                 answer = Array("HTTP/1.1 200 OK\r\ncontent-type: application/x-ndjson\r\ntransfer-encoding: chunked\r\n\r\n".utf8)
                 if let streamLine {
