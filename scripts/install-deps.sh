@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # Installs the Debian packages routertop needs to build and test: the ncursesw headers, tmux (the
 # end-to-end tests drive the dashboard through it), python3 (the file-input check and the soak script),
-# python3-venv (the Ray bridge's environment, scripts/install-ray-venv.sh) and prometheus (its promtool
-# checks /metrics, and a test scrapes a router with a real Prometheus server). Does nothing when they
-# are present.
+# python3-venv (the Ray bridge's environment, scripts/install-ray-venv.sh), prometheus (its promtool
+# checks /metrics, and a test scrapes a router with a real Prometheus server) and htop (the measuring
+# scripts compare the terminal bytes of the dashboard and the fleet screen with its). Does nothing
+# when they are present.
 set -euo pipefail
 
-needed=(libncursesw5-dev tmux python3 python3-venv prometheus)
+needed=(libncursesw5-dev tmux python3 python3-venv prometheus htop)
 missing=()
 for package in "${needed[@]}"; do
     dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")

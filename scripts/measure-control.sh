@@ -1,14 +1,15 @@
 #!/usr/bin/env bash
 # Measures what the control API costs a router: the snapshots per second an attached dashboard
-# receives and the bytes per second on the control socket, and the router's CPU with and without
-# one attached dashboard, at 16 and 1,024 replicas.
+# receives and the bytes per second on the control socket (the delta stream `attach` reads, and
+# full snapshots), and the router's CPU with and without one attached dashboard, at 16 and 1,024
+# replicas.
 #
 # Usage: scripts/measure-control.sh [seconds]   (default 20 per phase)
 # ROUTERTOP_BIN overrides the binary (default: a release build, made if missing).
 # The router is headless in proxy mode. Its replicas are addresses on 127.0.0.1 where nothing
 # listens, so it keeps them unavailable and probes them again with backoff: the snapshot has every
-# replica's row, and the probing costs the same with and without a dashboard. The stream is read
-# at the dashboard's default refresh (500 ms), as `routertop attach` reads it.
+# replica's row, and the probing costs the same with and without a dashboard. The streams are read
+# at the dashboard's default refresh (500 ms), as `routertop attach` reads them.
 set -euo pipefail
 
 duration=${1:-20}
@@ -34,8 +35,8 @@ cpu_percent() {
     awk -v t=$(( after - before )) -v hz="$ticks_per_second" -v s="$2" 'BEGIN { printf "%.2f", 100 * t / hz / s }'
 }
 
-printf '%-9s %-22s %-22s %-18s %-22s %-18s\n' replicas "snapshots/s received" "socket bytes/s" "snapshot bytes" \
-    "router CPU alone" "router CPU + attach"
+printf '%-9s %-22s %-22s %-22s %-18s %-22s %-18s\n' replicas "snapshots/s received" "delta bytes/s (attach)" \
+    "full bytes/s" "full snapshot bytes" "router CPU alone" "router CPU + attach"
 for count in 16 1024; do
     listening=$(ss -ltnH | awk '{print $4}' | sed 's/.*://' | sort -u)
     file="$work/replicas-$count.toml"
@@ -66,8 +67,11 @@ for count in 16 1024; do
     stream=$( (timeout "$duration" curl -sN --unix-socket "$socket" 'http://router/v1/snapshots?interval_ms=500' || true) | wc -lc)
     lines=$(awk '{print $1}' <<<"$stream")
     bytes=$(awk '{print $2}' <<<"$stream")
-    printf '%-9s %-22s %-22s %-18s %-22s %-18s\n' "$count" \
+    deltas=$( (timeout "$duration" curl -sN --unix-socket "$socket" 'http://router/v1/snapshots?interval_ms=500&view=delta' \
+        || true) | wc -c)
+    printf '%-9s %-22s %-22s %-22s %-18s %-22s %-18s\n' "$count" \
         "$(awk -v l="$lines" -v s="$duration" 'BEGIN { printf "%.2f", l / s }')" \
+        "$(awk -v b="$deltas" -v s="$duration" 'BEGIN { printf "%.0f", b / s }')" \
         "$(awk -v b="$bytes" -v s="$duration" 'BEGIN { printf "%.0f", b / s }')" \
         "$(awk -v b="$bytes" -v l="$lines" 'BEGIN { printf "%.0f", (l > 0 ? b / l : 0) }')" \
         "${alone} %" "${attached} %"

@@ -141,6 +141,13 @@ public struct ControlClient: Sendable {
 /// An answer that ended early or grew too large.
 public struct ControlClientError: Error, CustomStringConvertible, Sendable {
     public var description: String
+    /// The router's answer when it refused the request (a stream's status other than 200).
+    public var status: Int?
+
+    public init(description: String, status: Int? = nil) {
+        self.description = description
+        self.status = status
+    }
 }
 
 /// Collects one whole answer.
@@ -226,7 +233,8 @@ private final class LineStreamReader: ChannelInboundHandler {
         switch unwrapInboundIn(data) {
         case .head(let head):
             if head.status != .ok {
-                failure = ControlClientError(description: "the router answered \(head.status.code)")
+                failure = ControlClientError(description: "the router answered \(head.status.code)",
+                                             status: Int(head.status.code))
                 context.close(promise: nil)
             }
         case .body(let buffer):

@@ -20,6 +20,8 @@ public final class FleetLink: Sendable {
         var events: [RouterEvent] = []
         /// A new stream's first line is coming: it replaces the replica table instead of changing it.
         var fresh = true
+        /// The replica table the summaries keep, changed in place by each line.
+        var table = ReplicaTable()
         var lastReceived: Date?
         var lostAt: Date?
         var reason = ""
@@ -66,7 +68,9 @@ public final class FleetLink: Sendable {
                                    link: .unreachable(since: UTCTime(last), reason: "no snapshot for \(Int(silenceLimit)) s"),
                                    kind: snapshot.mode.kind)
             }
-            return FleetMember(name: name, address: address, link: .live(snapshot))
+            var member = FleetMember(name: name, address: address, link: .live(snapshot))
+            member.replicaVersion = state.table.version
+            return member
         }
     }
 
@@ -108,11 +112,14 @@ public final class FleetLink: Sendable {
             state.events += snapshot.events.filter { $0.sequence > known }
             if state.events.count > Self.keptEvents { state.events.removeFirst(state.events.count - Self.keptEvents) }
             snapshot.events = state.events
+            if state.fresh { state.table.replaceAll(with: []) }
             if snapshot.view == .summary {
                 // The stream's first line carries every replica; later ones only what changed.
-                let known = state.fresh ? [] : (state.snapshot?.replicas ?? [])
-                snapshot.replicas = RouterSnapshot.replicas(applying: snapshot, to: known)
+                state.table.apply(summary: snapshot)
+            } else {
+                state.table.replaceAll(with: snapshot.replicas)
             }
+            snapshot.replicas = state.table.rows
             state.fresh = false
             state.snapshot = snapshot
             state.lastReceived = Date()

@@ -51,8 +51,9 @@ public final class FleetSource {
         }
     }
 
-    /// The fleet now, filtered by `select` (a glob on the name, the kind or the group).
-    public func fleet(select: String?) -> Fleet {
+    /// The fleet now, filtered by `select` (a glob on the name, the kind or the group); `previous`
+    /// lends its merged replicas when no table changed since it was made.
+    public func fleet(select: String?, previous: Fleet? = nil) -> Fleet {
         var members = links.values.map { $0.link.member() }
         members += gone.map { FleetMember(name: $0.name, address: $0.address, link: .gone(since: $0.since), kind: $0.kind) }
         if let select {
@@ -60,7 +61,7 @@ public final class FleetSource {
                 [member.name, member.kind?.rawValue ?? "", member.group].contains { Glob.matches(select, $0) }
             }
         }
-        return Fleet(members: members)
+        return Fleet(members: members, previous: previous)
     }
 
     /// Where the router called `name` is reached.

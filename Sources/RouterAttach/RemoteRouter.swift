@@ -11,9 +11,23 @@ import RouterAPI
 /// "reconnecting since …") and the stream is opened again with backoff (0.1 s doubling to 5 s).
 /// A socket that refuses (nothing listens: the process is gone), or a watched router process that
 /// has exited, makes the connection `stopped` rather than `reconnecting`.
+///
+/// The stream is a delta stream (`view=delta`): the whole snapshot first, then only the replica
+/// rows and events that changed, which this applies to the snapshot it keeps. A router that does
+/// not know the view (an older one) refuses it, and gets full snapshots instead.
 public final class RemoteRouter: RouterControl, Sendable {
     private struct State {
         var snapshot: RouterSnapshot
+        /// The replica table the deltas change in place.
+        var table: ReplicaTable
+        /// Ask for deltas; false once the router refused them.
+        var deltas = true
+        /// Lines taken from the stream open now.
+        var streamLines = 0
+        /// The kept snapshot is the stream's last line: false from the start of a stream until its
+        /// whole first line, and after a line that could not be used. A delta changes the line
+        /// before it, so one that comes while this is false restarts the stream.
+        var inStep = false
         var lastReceived: Date
         /// When the stream broke; nil while it is open.
         var lostAt: Date?
@@ -46,7 +60,7 @@ public final class RemoteRouter: RouterControl, Sendable {
         streamClient.readTimeout = max(client.readTimeout, threeIntervals)
         self.streamClient = streamClient
         self.interval = interval
-        self.state = NIOLockedValueBox(State(snapshot: first, lastReceived: Date()))
+        self.state = NIOLockedValueBox(State(snapshot: first, table: ReplicaTable(first.replicas), lastReceived: Date()))
     }
 
     /// Fetches a first snapshot and opens the stream.
@@ -189,7 +203,14 @@ public final class RemoteRouter: RouterControl, Sendable {
     }
 
     private func openStream() {
-        let target = ControlEndpoint.snapshots(intervalMilliseconds: interval).request.target
+        let deltas = state.withLockedValue { state in
+            state.streamLines = 0
+            state.inStep = false
+            return state.deltas
+        }
+        let endpoint: ControlEndpoint = deltas
+            ? .deltas(intervalMilliseconds: interval) : .snapshots(intervalMilliseconds: interval)
+        let target = endpoint.request.target
         let future = streamClient.stream(target: target, onLine: { [weak self] line in
             self?.receive(line)
         }, onClose: { [weak self] error in
@@ -201,9 +222,27 @@ public final class RemoteRouter: RouterControl, Sendable {
     }
 
     private func receive(_ line: [UInt8]) {
-        guard let snapshot = try? JSONDecoder().decode(RouterSnapshot.self, from: Data(line)) else { return }
+        guard var snapshot = try? JSONDecoder().decode(RouterSnapshot.self, from: Data(line)) else {
+            return state.withLockedValue { $0.inStep = false }
+        }
         if let problem = SnapshotBounds.problem(in: snapshot) { return refuse(problem) }
-        state.withLockedValue { state in
+        let restart = state.withLockedValue { state -> (any Channel)? in
+            if snapshot.view == .delta {
+                // A delta changes the line before it: after a line lost, start over with a whole one.
+                guard state.inStep else { return state.stream }
+                state.table.apply(delta: snapshot, after: state.snapshot.time)
+                snapshot.replicas = state.table.rows
+                var events = state.snapshot.events + snapshot.events
+                if events.count > FleetLink.keptEvents { events.removeFirst(events.count - FleetLink.keptEvents) }
+                snapshot.events = events
+                snapshot.view = .full
+                snapshot.replicasGone = nil
+                snapshot.replicaCount = nil
+            } else {
+                state.table.replaceAll(with: snapshot.replicas)
+            }
+            state.inStep = true
+            state.streamLines += 1
             state.snapshot = snapshot
             state.lastReceived = Date()
             state.lostAt = nil
@@ -211,13 +250,16 @@ public final class RemoteRouter: RouterControl, Sendable {
             state.retryDelay = .milliseconds(100)
             state.received += 1
             state.receivedBytes += line.count + 1
+            return nil
         }
+        restart?.close(promise: nil)
     }
 
     /// A snapshot with numbers out of range is not drawn: the last good one stays, its event log
     /// says why (once per problem), and the header turns stale as no good snapshot arrives.
     private func refuse(_ problem: String) {
         state.withLockedValue { state in
+            state.inStep = false
             state.badSnapshots += 1
             let message = "bad snapshot from the router, not shown (\(state.badSnapshots) so far): \(problem)"
             if state.snapshot.events.last?.message.hasPrefix("bad snapshot") == true { state.snapshot.events.removeLast() }
@@ -230,6 +272,15 @@ public final class RemoteRouter: RouterControl, Sendable {
     private func streamClosed(_ error: (any Error)?) {
         let refused = error.map(Self.isRefusal) ?? false
         let loop = client.group.next()
+        let olderRouter = state.withLockedValue { state -> Bool in
+            // A router that does not know `view=delta` answers 400 before any line: ask it for full snapshots.
+            guard !state.stopped, state.deltas, state.streamLines == 0,
+                  let status = (error as? ControlClientError)?.status, status == 400 else { return false }
+            state.deltas = false
+            state.stream = nil
+            return true
+        }
+        if olderRouter { return openStream() }
         state.withLockedValue { state in
             state.stream = nil
             guard !state.stopped else { return }

@@ -108,6 +108,30 @@ import Testing
         #expect(controller.state.rollout == nil)
     }
 
+    @Test func canaryInThePromptWatchesTheFirstRouterAlone() {
+        let controller = controller(fleet())
+        _ = controller.handle(.character("e"))
+        for character in "canary=40 initial_backoff_s=0.05" { _ = controller.handle(.character(character)) }
+        guard case .startRollout(let plan) = controller.handle(.enter) else {
+            Issue.record("Enter did not start a rollout")
+            return
+        }
+        #expect(plan.canarySeconds == 40)
+        #expect(plan.patch == [.initialBackoff: 0.05])
+        let live = controller.fleet.live
+        controller.rolloutComparison(CanaryComparison(canary: live[0], others: Array(live.dropFirst()), failedPerSecond: [:]),
+                                     secondsLeft: 12)
+        let screen = controller.render(size: TerminalSize(columns: 160, rows: 40), now: UTCTime(milliseconds: 0))
+        #expect(screen.contains("canary \(plan.targets[0]), 12 s left"))
+
+        let refused = self.controller(fleet())
+        _ = refused.handle(.character("e"))
+        for character in "initial_backoff_s=0.05 canary=soon" { _ = refused.handle(.character(character)) }
+        #expect(refused.handle(.enter) == .none)
+        #expect(refused.state.status == "canary=soon: it must be a whole number of seconds from 0 to 3000")
+        #expect(refused.state.rollout == nil)
+    }
+
     @Test func readOnlyRefusesE() {
         let controller = controller(fleet(), readOnly: true)
         #expect(controller.handle(.character("e")) == .none)

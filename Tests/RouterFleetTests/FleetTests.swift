@@ -27,6 +27,27 @@ import Testing
         #expect(replicas[2].disagrees, "one router sees it draining")
     }
 
+    @Test func theMergeIsKeptUntilALiveRoutersTableChanges() {
+        func member(_ name: String, queue: Int, version: Int?) -> FleetMember {
+            var member = FleetFixtures.live(name, FleetFixtures.snapshot(name: name, replicas: [
+                FleetFixtures.replica("r1", queue: queue),
+            ]))
+            member.replicaVersion = version
+            return member
+        }
+        let first = Fleet(members: [member("a", queue: 1, version: 1), member("b", queue: 1, version: 1)])
+        // Same versions: the merge is the last one, even though the tables given here differ.
+        let same = Fleet(members: [member("a", queue: 9, version: 1), member("b", queue: 1, version: 1)], previous: first)
+        #expect(same.replicas == first.replicas)
+        let changed = Fleet(members: [member("a", queue: 9, version: 2), member("b", queue: 1, version: 1)], previous: first)
+        #expect((changed.replicas.first?.queueMin, changed.replicas.first?.queueMax) == (1, 9))
+        let unknown = Fleet(members: [member("a", queue: 9, version: nil), member("b", queue: 1, version: nil)],
+                            previous: Fleet(members: [member("a", queue: 1, version: nil), member("b", queue: 1, version: nil)]))
+        #expect(unknown.replicas.first?.queueMax == 9, "without versions the merge is always made again")
+        let fewer = Fleet(members: [member("a", queue: 9, version: 1)], previous: first)
+        #expect(fewer.replicas.first?.seenBy == ["a"], "a router gone from the live ones changes the merge")
+    }
+
     @Test func unreachableRoutersAreLeftOutOfEverySum() {
         let fleet = Fleet(members: [
             FleetFixtures.live("a", FleetFixtures.snapshot(name: "a", replicas: [FleetFixtures.replica("r1", queue: 1)])),

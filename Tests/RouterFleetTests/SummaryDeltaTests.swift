@@ -20,10 +20,11 @@ import Testing
         #expect(second.replicasGone == ["r1"])
         #expect(second.events.map(\.sequence) == [2], "an event is sent once")
 
-        let table = RouterSnapshot.replicas(applying: second,
-                                            to: RouterSnapshot.replicas(applying: first, to: []))
-        #expect(table.map(\.id.rawValue) == ["r2", "r3"])
-        #expect(table.map(\.queueLength) == [5, 0])
+        var table = ReplicaTable()
+        table.apply(summary: first)
+        table.apply(summary: second)
+        #expect(table.rows.map(\.id.rawValue) == ["r2", "r3"])
+        #expect(table.rows.map(\.queueLength) == [5, 0])
     }
 
     @Test(arguments: [
@@ -42,6 +43,6 @@ import Testing
             return
         }
         #expect(problem.status == 400)
-        #expect(problem.message == "view=tiny is not a snapshot view; it must be full or summary")
+        #expect(problem.message == "view=tiny is not a snapshot view; it must be full, summary or delta")
     }
 }

@@ -198,6 +198,29 @@ class ProxyContractTests(ContractCase):
         self.assertEqual(status, 400)
         self.assertValid("error", answer)
 
+    def test_deltas_validate_start_whole_and_carry_only_changes(self) -> None:
+        connection = UnixHTTPConnection(self.socket)
+        connection.request("GET", "/v1/snapshots?interval_ms=50&view=delta")
+        response = connection.getresponse()
+        self.assertEqual(response.status, 200)
+        first = json.loads(response.readline())
+        self.assertValid("snapshot", first)
+        self.assertNotIn("view", first, "the first line is the whole snapshot")
+        self.assertEqual(len(first["replicas"]), 2)
+        lines = [json.loads(response.readline()) for _ in range(20)]
+        connection.close()
+        for line in lines:
+            self.assertValid("snapshot", line)
+            self.assertEqual((line["view"], line["replica_count"]), ("delta", 2))
+        # Idle replicas' rows stay put (their cache entries only age): a later line carries no row at all.
+        self.assertIn([], [line["replicas"] for line in lines], "a replica whose row did not change is not sent again")
+        seen = [event["sequence"] for line in lines for event in line["events"]]
+        self.assertEqual(len(seen), len(set(seen)), "an event is sent once")
+        self.assertTrue(all(sequence > first["events"][-1]["sequence"] for sequence in seen))
+        status, answer = call(self.socket, "GET", "/v1/snapshot?view=delta")
+        self.assertEqual(status, 400)
+        self.assertValid("error", answer)
+
     def test_rollout_parts_are_journaled_with_their_mark(self) -> None:
         headers = {"x-routertop-rollout": "r-contract-1", "x-routertop-rollout-targets": "contract,other"}
         status, answer = call(self.socket, "PUT", "/v1/settings", {"cache_timeout_s": 9}, headers=headers)

@@ -79,6 +79,9 @@ public final class FleetController {
         return names.first
     }
 
+    /// The prompt's word for the canary's watch: `canary=30`.
+    static let canaryWord = "canary="
+
     private func handlePrompt(_ key: Key) -> FleetEffect {
         switch key {
         case .escape:
@@ -88,7 +91,18 @@ public final class FleetController {
         case .character(let character):
             if (state.prompt?.count ?? 0) < 400 { state.prompt?.append(character) }
         case .enter:
-            let words = (state.prompt ?? "").split(separator: " ").map(String.init)
+            var words = (state.prompt ?? "").split(separator: " ").map(String.init)
+            // `canary=S` watches the first router alone for S s, as `routertop rollout --canary-s`.
+            var canarySeconds = 0
+            if let at = words.lastIndex(where: { $0.hasPrefix(Self.canaryWord) }) {
+                let text = words.remove(at: at).dropFirst(Self.canaryWord.count)
+                guard let seconds = Int(text), (0...RolloutPlan.maxCanarySeconds).contains(seconds) else {
+                    state.status = "\(Self.canaryWord)\(text): it must be a whole number of seconds from 0 to "
+                        + "\(RolloutPlan.maxCanarySeconds)"
+                    return .none
+                }
+                canarySeconds = seconds
+            }
             switch RolloutPlan.patch(from: words) {
             case .failure(let problem):
                 state.status = problem.description.replacingOccurrences(of: "--set ", with: "")
@@ -96,7 +110,7 @@ public final class FleetController {
             case .success(let patch):
                 state.prompt = nil
                 let plan = RolloutPlan(id: RolloutPlan.newID(), patch: patch, targets: rolloutTargets,
-                                       canarySeconds: 0, keepPartial: false)
+                                       canarySeconds: canarySeconds, keepPartial: false)
                 state.rollout = FleetRolloutView(plan: plan)
                 state.status = ""
                 return .startRollout(plan)

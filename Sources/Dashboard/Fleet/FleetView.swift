@@ -83,7 +83,8 @@ enum FleetView {
         let footer = size.rows - 1
         if let prompt = state.prompt {
             let targets = state.marked.isEmpty ? "every live router" : state.marked.sorted().joined(separator: ", ")
-            canvas.put("set on \(targets) (KEY=VALUE …, Enter rolls out, Esc cancels): " + prompt + "_", x: 0, y: footer,
+            canvas.put("set on \(targets) (KEY=VALUE …, canary=S watches the first S s, Enter rolls out, Esc cancels): "
+                + prompt + "_", x: 0, y: footer,
                        role: .statusInfo, maxWidth: size.columns)
         } else {
             canvas.put("↑↓ select  Enter open (Esc back)  space mark  e edit settings (rollout)  r rollout parts  "

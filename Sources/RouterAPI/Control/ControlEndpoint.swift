@@ -11,6 +11,9 @@ public enum ControlEndpoint: Equatable, Sendable {
     case summary
     /// `GET /v1/snapshots?interval_ms=N&view=summary`: summaries, each with only the events not sent before.
     case summaries(intervalMilliseconds: Int)
+    /// `GET /v1/snapshots?interval_ms=N&view=delta`: the whole snapshot, then lines with only what
+    /// changed since the one before (`RouterSnapshot.delta(after:)`), for `attach`.
+    case deltas(intervalMilliseconds: Int)
     case getSettings
     case putSettings
     case undoSettings
@@ -53,8 +56,8 @@ public enum ControlEndpoint: Equatable, Sendable {
     /// True when the endpoint changes the router; only callers allowed to write may use it.
     public var isWrite: Bool {
         switch self {
-        case .snapshot, .snapshots, .summary, .summaries, .getSettings, .events, .trace, .traces, .metrics, .journal,
-             .recording, .whatIf, .suggest: false
+        case .snapshot, .snapshots, .summary, .summaries, .deltas, .getSettings, .events, .trace, .traces, .metrics,
+             .journal, .recording, .whatIf, .suggest: false
         case .putSettings, .undoSettings, .addReplica, .drain, .undrain, .remove, .fault, .recover, .setLoad, .stop,
              .trialSettings, .confirmSettings, .revertJournal: true
         }
@@ -107,16 +110,31 @@ public enum ControlEndpoint: Equatable, Sendable {
         case ["metrics"]:
             return only("GET", .metrics)
         case ["v1", "snapshot"], ["v1", "snapshots"]:
-            let summary: Bool
+            let view: SnapshotView
             switch query["view"] {
-            case nil, "full": summary = false
-            case "summary": summary = true
+            case nil, "full": view = .full
+            case "summary": view = .summary
+            case "delta": view = .delta
             case let other?:
-                return .failure(Problem(status: 400, message: "view=\(other) is not a snapshot view; it must be full or summary"))
+                return .failure(Problem(status: 400,
+                                        message: "view=\(other) is not a snapshot view; it must be full, summary or delta"))
             }
-            guard segments[1] == "snapshots" else { return only("GET", summary ? .summary : .snapshot) }
-            return number("interval_ms", default: defaultStreamInterval, in: streamIntervals)
-                .flatMap { only("GET", summary ? .summaries(intervalMilliseconds: $0) : .snapshots(intervalMilliseconds: $0)) }
+            guard segments[1] == "snapshots" else {
+                switch view {
+                case .full: return only("GET", .snapshot)
+                case .summary: return only("GET", .summary)
+                case .delta:
+                    return .failure(Problem(status: 400, message:
+                        "view=delta is for the stream (GET /v1/snapshots): a single snapshot is whole"))
+                }
+            }
+            return number("interval_ms", default: defaultStreamInterval, in: streamIntervals).flatMap { interval in
+                switch view {
+                case .full: only("GET", .snapshots(intervalMilliseconds: interval))
+                case .summary: only("GET", .summaries(intervalMilliseconds: interval))
+                case .delta: only("GET", .deltas(intervalMilliseconds: interval))
+                }
+            }
         case ["v1", "settings"]:
             if method == "PUT", query["confirm_within_s"] != nil {
                 return number("confirm_within_s", default: 0, in: 1...TrialStatus.maxSeconds)
@@ -188,6 +206,7 @@ public enum ControlEndpoint: Equatable, Sendable {
         case .snapshots(let interval): return ("GET", "/v1/snapshots?interval_ms=\(interval)")
         case .summary: return ("GET", "/v1/snapshot?view=summary")
         case .summaries(let interval): return ("GET", "/v1/snapshots?interval_ms=\(interval)&view=summary")
+        case .deltas(let interval): return ("GET", "/v1/snapshots?interval_ms=\(interval)&view=delta")
         case .getSettings: return ("GET", "/v1/settings")
         case .putSettings: return ("PUT", "/v1/settings")
         case .undoSettings: return ("POST", "/v1/settings/undo")

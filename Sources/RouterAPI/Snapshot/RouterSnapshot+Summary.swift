@@ -6,6 +6,9 @@ public enum SnapshotView: String, Equatable, Sendable, Codable {
     /// figures that changed, no backoff timers or probe waits (their counts stay), and only the
     /// events after the ones already sent.
     case summary
+    /// A line of a delta stream after its first: every router-level figure, and of the replicas
+    /// and events only what changed since the line before (`RouterSnapshot.delta(after:)`).
+    case delta
 }
 
 /// One replica as a fleet sees it: the figures routers are compared on.
@@ -70,24 +73,5 @@ extension RouterSnapshot {
         summary.replicasGone = mark.replicas.keys.filter { next.replicas[$0] == nil }.sorted()
         summary.replicaCount = replicas.count
         return (summary, next)
-    }
-
-    /// A summary's replica table applied to the one known before it (by id), in the router's order
-    /// where known; replicas rebuilt from a summary carry only the figures it has.
-    public static func replicas(applying summary: RouterSnapshot, to known: [ReplicaSnapshot]) -> [ReplicaSnapshot] {
-        var table = Dictionary(known.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
-        for gone in summary.replicasGone ?? [] { table[gone] = nil }
-        for row in summary.replicaChanges ?? [] {
-            var replica = table[row.id] ?? ReplicaSnapshot(
-                id: row.id, node: "-", zone: "-", state: row.state, maxOngoingRequests: 0, queueLength: 0,
-                queueSource: .probe, inFlight: 0, routed: 0, completed: 0, rejected: 0, probeTimeouts: 0,
-                retriesAttributed: 0, rate: 0, rateHistory: [])
-            replica.state = row.state
-            replica.queueLength = row.queueLength
-            replica.inFlight = row.inFlight
-            replica.routed = row.routed
-            table[row.id] = replica
-        }
-        return table.values.sorted { $0.id < $1.id }
     }
 }

@@ -44,13 +44,15 @@ public struct RouterSnapshot: Sendable, Codable {
     public var trial: TrialStatus?
     /// How the bridge observing a Ray Serve router is doing; nil for routertop's own routers.
     public var observer: ObserverStatus?
-    /// `summary` for a fleet's lighter snapshot (`view=summary`); `full` otherwise.
+    /// `summary` for a fleet's lighter snapshot (`view=summary`), `delta` for a delta stream's line
+    /// after its first (`view=delta`); `full` otherwise.
     public var view: SnapshotView = .full
     /// A summary's replicas whose figures changed since the stream's last line (all on the first).
     public var replicaChanges: [ReplicaSummary]? = nil
-    /// A summary's replicas removed since the stream's last line.
+    /// A summary's or delta's replicas removed since the stream's last line.
     public var replicasGone: [ReplicaID]? = nil
-    /// A summary's number of replicas (its `replicas` is empty).
+    /// A summary's or delta's number of replicas (a summary's `replicas` is empty, a delta's has
+    /// only the rows that changed).
     public var replicaCount: Int? = nil
 
     /// True when the live backoff or probe settings differ from the start values.

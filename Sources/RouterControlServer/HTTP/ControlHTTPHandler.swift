@@ -176,16 +176,17 @@ final class ControlHTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
         _ endpoint: ControlEndpoint, body: Data, caller: ControlCaller, head: HTTPRequestHead,
         context: ChannelHandlerContext
     ) {
-        let stream: (interval: Int, summary: Bool)?
+        let stream: (interval: Int, view: SnapshotView)?
         switch endpoint {
-        case .snapshots(let interval): stream = (interval, false)
-        case .summaries(let interval): stream = (interval, true)
+        case .snapshots(let interval): stream = (interval, .full)
+        case .summaries(let interval): stream = (interval, .summary)
+        case .deltas(let interval): stream = (interval, .delta)
         default: stream = nil
         }
         if let stream {
             let streamer = SnapshotStreamer(control: service.control, channel: context.channel,
                                             interval: .milliseconds(Int64(stream.interval)), metrics: service.metrics,
-                                            summary: stream.summary)
+                                            view: stream.view)
             state = .streaming(streamer)
             streamSession = caller.session
             var headers = HTTPHeaders()

@@ -16,18 +16,21 @@ final class SnapshotStreamer: Sendable {
     private let task: NIOLoopBoundBox<RepeatedTask?>
     /// Snapshots skipped because the client had not read the last one yet.
     let skipped: NIOLoopBoundBox<Int>
-    /// Summaries instead of full snapshots, each with only what changed since `sent`.
-    private let summary: Bool
+    /// Full snapshots, summaries or deltas; a summary or delta has only what changed since the
+    /// line before (`sent` or `deltaSent`).
+    private let view: SnapshotView
     private let sent: NIOLoopBoundBox<SummaryMark>
+    private let deltaSent: NIOLoopBoundBox<DeltaMark>
 
     init(control: any RouterControl, channel: any Channel, interval: Duration, metrics: RouterMetrics?,
-         summary: Bool = false) {
+         view: SnapshotView = .full) {
         self.control = control
         self.channel = channel
         self.interval = interval
         self.metrics = metrics
-        self.summary = summary
+        self.view = view
         self.sent = NIOLoopBoundBox(SummaryMark(), eventLoop: channel.eventLoop)
+        self.deltaSent = NIOLoopBoundBox(DeltaMark(), eventLoop: channel.eventLoop)
         self.task = NIOLoopBoundBox(nil, eventLoop: channel.eventLoop)
         self.skipped = NIOLoopBoundBox(0, eventLoop: channel.eventLoop)
     }
@@ -52,9 +55,11 @@ final class SnapshotStreamer: Sendable {
             return
         }
         var snapshot = control.latestSnapshot()
-        if summary {
-            // Only a line that is written moves the mark: a skipped tick's changes come with the next.
-            (snapshot, sent.value) = snapshot.summary(after: sent.value)
+        // Only a line that is written moves the mark: a skipped tick's changes come with the next.
+        switch view {
+        case .full: break
+        case .summary: (snapshot, sent.value) = snapshot.summary(after: sent.value)
+        case .delta: (snapshot, deltaSent.value) = snapshot.delta(after: deltaSent.value)
         }
         guard var line = try? JSONEncoder().encode(snapshot) else { return }
         line.append(UInt8(ascii: "\n"))

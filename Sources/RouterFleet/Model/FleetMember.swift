@@ -25,6 +25,9 @@ public struct FleetMember: Sendable {
     public var link: Link
     /// What kind of router it was when it last answered (kept while it does not answer).
     public var kind: RouterKind?
+    /// Goes up when its replica table changes; nil when unknown. Two fleets whose live routers
+    /// have the same versions have the same replicas, so the merge is not done again.
+    public var replicaVersion: Int?
 
     public init(name: String, address: String, link: Link, kind: RouterKind? = nil) {
         self.name = name

@@ -22,32 +22,39 @@ public struct FleetReplica: Equatable, Sendable {
     public static let queueTolerance = 1
 
     /// Merges the replica tables of `routers`, ordered by replica id.
+    ///
+    /// Each replica is one slot of an array found through a dictionary and changed in place: a
+    /// fleet of 16 routers of 1,024 replicas is 16,384 rows a refresh, so no row is copied.
     public static func merge(_ routers: [(name: String, snapshot: RouterSnapshot)]) -> [FleetReplica] {
-        var merged: [ReplicaID: FleetReplica] = [:]
-        var stateSets: [ReplicaID: Set<ReplicaState>] = [:]
+        var slots: [ReplicaID: Int] = [:]
+        var merged: [FleetReplica] = []
+        var seen: [UInt8] = []
+        let states = ReplicaState.allCases
         for router in routers {
+            slots.reserveCapacity(router.snapshot.replicas.count)
             for replica in router.snapshot.replicas {
-                stateSets[replica.id, default: []].insert(replica.state)
-                if var known = merged[replica.id] {
-                    known.seenBy.append(router.name)
-                    known.queueMin = min(known.queueMin, replica.queueLength)
-                    known.queueMax = max(known.queueMax, replica.queueLength)
-                    known.inFlight += replica.inFlight
-                    known.routed += replica.routed
-                    merged[replica.id] = known
+                let bit = UInt8(1) << (states.firstIndex(of: replica.state) ?? 0)
+                if let slot = slots[replica.id] {
+                    merged[slot].seenBy.append(router.name)
+                    merged[slot].queueMin = min(merged[slot].queueMin, replica.queueLength)
+                    merged[slot].queueMax = max(merged[slot].queueMax, replica.queueLength)
+                    merged[slot].inFlight += replica.inFlight
+                    merged[slot].routed += replica.routed
+                    seen[slot] |= bit
                 } else {
-                    merged[replica.id] = FleetReplica(
+                    slots[replica.id] = merged.count
+                    merged.append(FleetReplica(
                         id: replica.id, seenBy: [router.name], queueMin: replica.queueLength,
                         queueMax: replica.queueLength, states: [], inFlight: replica.inFlight, routed: replica.routed
-                    )
+                    ))
+                    seen.append(bit)
                 }
             }
         }
-        return merged.keys.sorted { $0.rawValue < $1.rawValue }.compactMap { id in
-            guard var replica = merged[id] else { return nil }
-            let seen = stateSets[id] ?? []
-            replica.states = ReplicaState.allCases.filter { seen.contains($0) }
-            return replica
+        for slot in merged.indices {
+            merged[slot].states = states.indices.filter { seen[slot] & (UInt8(1) << $0) != 0 }.map { states[$0] }
         }
+        merged.sort { $0.id.rawValue < $1.id.rawValue }
+        return merged
     }
 }

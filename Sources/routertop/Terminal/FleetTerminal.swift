@@ -67,7 +67,7 @@ enum FleetTerminal {
             let now = clock.now
             if now >= nextTick {
                 source.refresh()
-                controller.fleet = source.fleet(select: select)
+                controller.fleet = source.fleet(select: select, previous: controller.fleet)
                 nextTick = now + .milliseconds(configuration.refreshMilliseconds)
             }
             painter.paint(controller.render(size: session.size, now: .now()), theme: theme)

@@ -320,6 +320,15 @@ serve.run(slow_app.slow, name="{APP}", route_prefix="/")
         for line in lines:
             validate(line, "snapshot")
         self.assertEqual(lines[0]["replica_count"], len(lines[0]["replica_changes"]))
+        connection = UnixHTTPConnection(self.socket)
+        connection.request("GET", "/v1/snapshots?interval_ms=100&view=delta")
+        stream = connection.getresponse()
+        lines = [json.loads(stream.readline()) for _ in range(3)]
+        connection.close()
+        for line in lines:
+            validate(line, "snapshot")
+        self.assertEqual([line.get("view", "full") for line in lines], ["full", "delta", "delta"])
+        self.assertEqual(lines[1]["replica_count"], len(lines[0]["replicas"]))
 
     def test_7_a_replica_that_dies_is_shown_gone(self) -> None:
         victim = self.snapshot()["replicas"][0]["id"]

@@ -50,12 +50,13 @@ class Response:
 
 @dataclass(frozen=True)
 class Stream:
-    """A snapshot stream: one snapshot line every `interval_ms` (a summary of what changed, when `summary`),
-    for the session named, if any."""
+    """A snapshot stream: one snapshot line every `interval_ms` (a summary of what changed, when `summary`;
+    the whole snapshot first and then what changed, when `delta`), for the session named, if any."""
 
     interval_ms: int
     session: Optional[str]
     summary: bool = False
+    delta: bool = False
 
 
 class RouterView(Protocol):
@@ -121,8 +122,9 @@ class ControlApi:
             return json_response(200, self._view.snapshot())
         if name == "summary":
             return json_response(200, summary(self._view.snapshot(), SummaryMark())[0])
-        if name in ("snapshots", "summaries"):
-            return Stream(endpoint.number, headers.get("x-routertop-session") or None, name == "summaries")
+        if name in ("snapshots", "summaries", "deltas"):
+            return Stream(endpoint.number, headers.get("x-routertop-session") or None, name == "summaries",
+                          name == "deltas")
         if name == "get_settings":
             return json_response(200, contract.settings(self._controller.live))
         if name == "events":

@@ -90,13 +90,16 @@ def parse(method: str, target: str) -> Endpoint:
         return only("GET", Endpoint("metrics"))
     if segments in (["v1", "snapshot"], ["v1", "snapshots"]):
         view = query.get("view", "full")
-        if view not in ("full", "summary"):
-            raise ApiError(400, f"view={view} is not a snapshot view; it must be full or summary")
+        if view not in ("full", "summary", "delta"):
+            raise ApiError(400, f"view={view} is not a snapshot view; it must be full, summary or delta")
         summary = view == "summary"
         if segments[1] == "snapshot":
+            if view == "delta":
+                raise ApiError(400, "view=delta is for the stream (GET /v1/snapshots): a single snapshot is whole")
             return only("GET", Endpoint("summary" if summary else "snapshot"))
         interval = number("interval_ms", DEFAULT_STREAM_INTERVAL_MS, *STREAM_INTERVALS_MS)
-        return only("GET", Endpoint("summaries" if summary else "snapshots", interval))
+        name = {"full": "snapshots", "summary": "summaries", "delta": "deltas"}[view]
+        return only("GET", Endpoint(name, interval))
     if segments == ["v1", "settings"]:
         if method == "PUT" and "confirm_within_s" in query:
             return Endpoint("trial_settings", number("confirm_within_s", 0, 1, TRIAL_MAX_S))

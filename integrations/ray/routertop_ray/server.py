@@ -14,6 +14,7 @@ from http.server import BaseHTTPRequestHandler
 from typing import Any, Callable, Mapping, Optional
 
 from routertop_ray.api import ControlApi, Peer, Response, Stream, json_response, problem, snapshot_lines
+from routertop_ray.delta import DeltaMark, delta
 from routertop_ray.settings import MAX_BODY_BYTES
 from routertop_ray.summary import SummaryMark, summary
 
@@ -88,10 +89,13 @@ class _Handler(BaseHTTPRequestHandler):
         try:
             next_tick = time.monotonic()
             mark = SummaryMark()
+            sent = DeltaMark()
             while not self.server.stopping.is_set():
                 snapshot = self.server.snapshot()
                 if stream.summary:
                     snapshot, mark = summary(snapshot, mark)
+                elif stream.delta:
+                    snapshot, sent = delta(snapshot, sent)
                 line = snapshot_lines([snapshot])
                 self.wfile.write(b"%x\r\n%s\r\n" % (len(line), line))
                 self.wfile.flush()

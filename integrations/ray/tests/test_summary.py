@@ -64,7 +64,7 @@ class SummaryTests(unittest.TestCase):
         answer = self.api.handle("GET", "/v1/snapshot?view=tiny", {}, b"", Peer(OWNER))
         assert isinstance(answer, Response)
         self.assertEqual((answer.status, json.loads(answer.body)),
-                         (400, {"error": "view=tiny is not a snapshot view; it must be full or summary"}))
+                         (400, {"error": "view=tiny is not a snapshot view; it must be full, summary or delta"}))
 
 
 if __name__ == "__main__":
