@@ -46,12 +46,14 @@ final class ReplayedReplica: ReplicaConnection {
         let t = now
         var roundTrip = fleetRoundTrip
         var kind = ProbeCode.queueLength
+        var recorded = false
         if let (index, exact) = probeEntry(at: t) {
-            roundTrip = plan.probeRoundTrip[index]
-            // Unavailability comes from the windows, unless a probe was recorded at this very
-            // moment: probes of an unavailable replica are seconds apart (its recovery schedule),
-            // and the last one before may say unavailable long after the window ended.
+            roundTrip = exact ? plan.probeRoundTrip[index] : nearbyRoundTrip(at: t, else: plan.probeRoundTrip[index])
+            // A probe recorded at this very moment answers as recorded. Otherwise unavailability
+            // comes from the windows: probes of an unavailable replica are seconds apart (its
+            // recovery schedule), and the last one before may say unavailable long after the window ended.
             let answer = plan.probeAnswer[index]
+            recorded = exact
             kind = exact || answer != ProbeCode.unavailable ? answer : ProbeCode.queueLength
         }
         // A probe that got no answer in time gets none now either.
@@ -60,7 +62,7 @@ final class ReplayedReplica: ReplicaConnection {
             let at = now
             if isDead || kind == ProbeCode.dead {
                 answer(.dead)
-            } else if isUnavailable(at: at) || kind == ProbeCode.unavailable {
+            } else if kind == ProbeCode.unavailable || (!recorded && isUnavailable(at: at)) {
                 answer(.unavailable)
             } else if kind == ProbeCode.unsupported {
                 answer(.unsupported)
@@ -83,6 +85,18 @@ final class ReplayedReplica: ReplicaConnection {
             return (probeCursor - 1, true)
         }
         return (probeCursor > 0 ? probeCursor - 1 : 0, false)
+    }
+
+    /// The round trip (-1: none in time) of a probe recorded within `nearby` of `t`, drawn at
+    /// random; else `fallback`. Drawn, not the last one's: probes the replay sends at one moment
+    /// (the routing tasks that slept the same backoff) then end at moments as spread as the
+    /// recorded ones, as a live router's do; with one round trip for all, the tasks stay in step
+    /// and fill the replicas in bursts with idle slots between.
+    private func nearbyRoundTrip(at t: Int64, else fallback: Int64) -> Int64 {
+        let low = lowerBound(plan.probeAt, t - Self.nearby)
+        let high = lowerBound(plan.probeAt, t + Self.nearby)
+        guard high > low else { return fallback }
+        return plan.probeRoundTrip[low + random.below(high - low)]
     }
 
     private func isUnavailable(at t: Int64) -> Bool {
