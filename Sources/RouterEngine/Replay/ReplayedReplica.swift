@@ -22,6 +22,8 @@ final class ReplayedReplica: ReplicaConnection {
     private var running: [RequestID: Running] = [:]
     private var deathTimer: (any Cancellable)?
     private var isDead = false
+    /// Where it tells the router the model of each request it served.
+    private var modelEvidence: ((ModelEvidence) -> Void)?
 
     private struct Running {
         var timer: any Cancellable
@@ -118,12 +120,22 @@ final class ReplayedReplica: ReplicaConnection {
             running[id] = Running(timer: NothingScheduled(), finished: finished)
             return ReplayedSend(replica: self, id: id)
         }
+        let model = request.model
         let timer = scheduler.schedule(after: .nanoseconds(duration)) { [self] in
             guard let done = running.removeValue(forKey: id) else { return }
+            if case .completed = outcome, let model { modelEvidence?(.served(model: model)) }
             done.finished(outcome)
         }
         running[id] = Running(timer: timer, finished: finished)
         return ReplayedSend(replica: self, id: id)
+    }
+
+    /// A replayed replica holds the model of each request it served, as the router sees a live
+    /// replica that tells no model set (the recording keeps no replica's own reports): without it,
+    /// the router would hold a model's later requests for the report of the replica its first one
+    /// went to, until their matching timeout.
+    func reportModelEvidence(to sink: @escaping (ModelEvidence) -> Void) {
+        modelEvidence = sink
     }
 
     /// The duration and outcome of a send now: the next recorded one in order when it is near,
