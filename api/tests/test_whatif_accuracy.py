@@ -19,14 +19,14 @@ _spec = importlib.util.spec_from_file_location("whatif_accuracy", ROOT / "script
 accuracy = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(accuracy)  # type: ignore[union-attr]
 
-# Measured (README, "Accuracy"): the recorded run's p99 predicted within 35 % before unavailable
-# replicas stopped being candidates; since then a clean checkout measured 2.3x high (4,657 ms predicted,
-# 1,419 observed, with the router itself queueing for about 1 s), which is open work on the replay's
-# model of recovery probes. 2.5x holds the replay to within that until it is fixed.
-P99_TOLERANCE = 2.5
+# Measured (README, "Accuracy"): eleven runs of this test's 10 s on a debug build predicted the
+# recorded run's p99 at 0.45x to 1.76x of what the router observed (a router at this load falls
+# into lock-step now and then, live and replayed alike, and a run's p99 depends on whether it
+# did), failed attempts and backoff sleeps within 30 %.
+P99_TOLERANCE = 0.9
 P99_SLACK_MS = 100
-# Failed attempts: predicted 216 for 158 observed.
-ATTEMPTS_FACTOR = 2.5
+COUNT_TOLERANCE = 0.4
+COUNT_SLACK = 20
 
 
 class WhatIfAccuracyTests(unittest.TestCase):
@@ -41,8 +41,9 @@ class WhatIfAccuracyTests(unittest.TestCase):
         self.assertGreater(observed["failed_attempts"], 0, "the unavailable replica makes attempts fail")
         error = abs(predicted["p99"] - observed["p99"])
         self.assertLessEqual(error, max(P99_TOLERANCE * observed["p99"], P99_SLACK_MS), rows[0])
-        self.assertLessEqual(predicted["failed_attempts"], ATTEMPTS_FACTOR * observed["failed_attempts"] + 20, rows[0])
-        self.assertGreaterEqual(predicted["failed_attempts"] * ATTEMPTS_FACTOR + 20, observed["failed_attempts"], rows[0])
+        for count in ("failed_attempts", "sleeps"):
+            error = abs(predicted[count] - observed[count])
+            self.assertLessEqual(error, COUNT_TOLERANCE * observed[count] + COUNT_SLACK, (count, rows[0]))
 
 
 if __name__ == "__main__":

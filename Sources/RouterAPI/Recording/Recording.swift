@@ -146,7 +146,8 @@ public struct Recording: Equatable, Sendable, Codable {
         public var answersProbes: Bool
         public var sends: Sends
         public var probes: Probes
-        /// When it was unavailable (from the first sign to the first answer after), within the window.
+        /// When it was unavailable, within the window: from the first sign to halfway between its last
+        /// unavailable answer and the first question asked after the window opened that it answered.
         public var unavailable: [Window]
         /// When it was first seen dead, if it died.
         public var deadAtS: Double?

@@ -52,6 +52,8 @@ public final class TrafficRecorder: RouterRecorder {
         var addedAt: EngineTime
         var removedAt: EngineTime?
         var unavailable: [(from: EngineTime, to: EngineTime?)] = []
+        /// The last answer of the open unavailable window that said unavailable.
+        var lastUnavailableAt: EngineTime?
         var deadAt: EngineTime?
         init(info: ReplicaInfo, at time: EngineTime) {
             self.info = info
@@ -159,7 +161,7 @@ public final class TrafficRecorder: RouterRecorder {
                       now: now, window: limits.window)
         let track = tracks[Int(replica)]
         switch answer {
-        case ProbeCode.queueLength, ProbeCode.unexpected: markAvailable(track, at: now)
+        case ProbeCode.queueLength, ProbeCode.unexpected: markAvailable(track, askedAt: issuedAt)
         case ProbeCode.unavailable: markUnavailable(track, at: now)
         case ProbeCode.dead: if track.deadAt == nil { track.deadAt = now }
         default: break
@@ -172,7 +174,7 @@ public final class TrafficRecorder: RouterRecorder {
                      now: now, window: limits.window)
         let track = tracks[Int(replica)]
         switch outcome {
-        case SendCode.completed: markAvailable(track, at: now)
+        case SendCode.completed: markAvailable(track, askedAt: sentAt)
         case SendCode.connectionRefused, SendCode.failedMidResponse, SendCode.actorUnavailable: markUnavailable(track, at: now)
         case SendCode.replicaDied: if track.deadAt == nil { track.deadAt = now }
         default: break
@@ -180,14 +182,25 @@ public final class TrafficRecorder: RouterRecorder {
     }
 
     private func markUnavailable(_ track: Track, at time: EngineTime) {
+        track.lastUnavailableAt = time
         guard track.unavailable.last.map({ $0.to != nil }) ?? true else { return }
         track.unavailable.append((time, nil))
         if track.unavailable.count > 100 { track.unavailable.removeFirst() }
     }
 
-    private func markAvailable(_ track: Track, at time: EngineTime) {
-        guard let last = track.unavailable.last, last.to == nil else { return }
-        track.unavailable[track.unavailable.count - 1].to = time
+    /// A probe or send asked at `askedAt` was answered: the replica was back by then. Only what was
+    /// asked after the window opened says so (a send already on it when it became unavailable, or a
+    /// probe on its way, may finish inside the window). It came back somewhere between its last
+    /// unavailable answer and this question; the window ends halfway. Ending it at this answer
+    /// instead would leave a replay's recovery probe, asked on the same schedule but a few
+    /// milliseconds earlier than the live router's late timers asked, inside the window: the
+    /// replayed replica would stay unavailable for one more recovery interval (seconds).
+    private func markAvailable(_ track: Track, askedAt: EngineTime) {
+        guard let last = track.unavailable.last, last.to == nil, askedAt >= last.from else { return }
+        let lastUnavailable = max(track.lastUnavailableAt ?? last.from, last.from)
+        let end = askedAt > lastUnavailable ? lastUnavailable + (askedAt - lastUnavailable) / 2 : lastUnavailable
+        track.unavailable[track.unavailable.count - 1].to = end
+        track.lastUnavailableAt = nil
     }
 
     private func appendChange(_ change: ChangeEntry) {

@@ -22,6 +22,8 @@ final class ReplayedReplica: ReplicaConnection {
     private var running: [RequestID: Running] = [:]
     private var deathTimer: (any Cancellable)?
     private var isDead = false
+    /// Where it tells the router the model of each request it served.
+    private var modelEvidence: ((ModelEvidence) -> Void)?
 
     private struct Running {
         var timer: any Cancellable
@@ -46,12 +48,14 @@ final class ReplayedReplica: ReplicaConnection {
         let t = now
         var roundTrip = fleetRoundTrip
         var kind = ProbeCode.queueLength
+        var recorded = false
         if let (index, exact) = probeEntry(at: t) {
-            roundTrip = plan.probeRoundTrip[index]
-            // Unavailability comes from the windows, unless a probe was recorded at this very
-            // moment: probes of an unavailable replica are seconds apart (its recovery schedule),
-            // and the last one before may say unavailable long after the window ended.
+            roundTrip = exact ? plan.probeRoundTrip[index] : nearbyRoundTrip(at: t, else: plan.probeRoundTrip[index])
+            // A probe recorded at this very moment answers as recorded. Otherwise unavailability
+            // comes from the windows: probes of an unavailable replica are seconds apart (its
+            // recovery schedule), and the last one before may say unavailable long after the window ended.
             let answer = plan.probeAnswer[index]
+            recorded = exact
             kind = exact || answer != ProbeCode.unavailable ? answer : ProbeCode.queueLength
         }
         // A probe that got no answer in time gets none now either.
@@ -60,7 +64,7 @@ final class ReplayedReplica: ReplicaConnection {
             let at = now
             if isDead || kind == ProbeCode.dead {
                 answer(.dead)
-            } else if isUnavailable(at: at) || kind == ProbeCode.unavailable {
+            } else if kind == ProbeCode.unavailable || (!recorded && isUnavailable(at: at)) {
                 answer(.unavailable)
             } else if kind == ProbeCode.unsupported {
                 answer(.unsupported)
@@ -85,6 +89,18 @@ final class ReplayedReplica: ReplicaConnection {
         return (probeCursor > 0 ? probeCursor - 1 : 0, false)
     }
 
+    /// The round trip (-1: none in time) of a probe recorded within `nearby` of `t`, drawn at
+    /// random; else `fallback`. Drawn, not the last one's: probes the replay sends at one moment
+    /// (the routing tasks that slept the same backoff) then end at moments as spread as the
+    /// recorded ones, as a live router's do; with one round trip for all, the tasks stay in step
+    /// and fill the replicas in bursts with idle slots between.
+    private func nearbyRoundTrip(at t: Int64, else fallback: Int64) -> Int64 {
+        let low = lowerBound(plan.probeAt, t - Self.nearby)
+        let high = lowerBound(plan.probeAt, t + Self.nearby)
+        guard high > low else { return fallback }
+        return plan.probeRoundTrip[low + random.below(high - low)]
+    }
+
     private func isUnavailable(at t: Int64) -> Bool {
         plan.unavailable.contains { $0.from <= t && t < $0.to }
     }
@@ -104,12 +120,22 @@ final class ReplayedReplica: ReplicaConnection {
             running[id] = Running(timer: NothingScheduled(), finished: finished)
             return ReplayedSend(replica: self, id: id)
         }
+        let model = request.model
         let timer = scheduler.schedule(after: .nanoseconds(duration)) { [self] in
             guard let done = running.removeValue(forKey: id) else { return }
+            if case .completed = outcome, let model { modelEvidence?(.served(model: model)) }
             done.finished(outcome)
         }
         running[id] = Running(timer: timer, finished: finished)
         return ReplayedSend(replica: self, id: id)
+    }
+
+    /// A replayed replica holds the model of each request it served, as the router sees a live
+    /// replica that tells no model set (the recording keeps no replica's own reports): without it,
+    /// the router would hold a model's later requests for the report of the replica its first one
+    /// went to, until their matching timeout.
+    func reportModelEvidence(to sink: @escaping (ModelEvidence) -> Void) {
+        modelEvidence = sink
     }
 
     /// The duration and outcome of a send now: the next recorded one in order when it is near,

@@ -72,4 +72,32 @@ struct TrafficRecorderTests {
         #expect(!timeouts.isEmpty)
         #expect(timeouts.allSatisfy { r1.probes.roundTripMs[$0] == nil })
     }
+
+    /// The window an unavailable replica was out for: from its first unavailable answer, through
+    /// the sends already on it finishing (they say nothing of its probes), to halfway between its
+    /// last unavailable answer and the first question it answered again.
+    @Test func anUnavailableWindowEndsHalfwayToTheFirstAnswerAfterIt() throws {
+        let scheduler = VirtualScheduler()
+        let host = SimulationHost(fleet: .standard, settings: .defaults, scheduler: scheduler, seed: 5, logger: Self.quiet, recording: .standard)
+        host.start()
+        scheduler.run(until: .zero + .seconds(5))
+        _ = host.inject(.unavailable, into: "r1", for: .seconds(3), by: CommandOrigin(user: "test"))
+        scheduler.run(until: .zero + .seconds(15))
+        let r1 = try #require(host.router.recording()?.replicas.first { $0.id == "r1" })
+        host.stop()
+        scheduler.cancelAll()
+        let window = try #require(r1.unavailable.first)
+        #expect(r1.unavailable.count == 1)
+        #expect((5...5.1).contains(window.fromS))
+        let to = try #require(window.toS)
+        // Probes (by issue time) and when each was answered.
+        let probes = r1.probes.atMs.indices.map { (at: r1.probes.atMs[$0] / 1000, answer: r1.probes.answer[$0],
+                                                     answeredAt: (r1.probes.atMs[$0] + (r1.probes.roundTripMs[$0] ?? 0)) / 1000) }
+        let lastUnavailable = try #require(probes.last { $0.answer == ProbeAnswerName.unavailable })
+        let back = try #require(probes.first { $0.at > lastUnavailable.at && $0.answer == ProbeAnswerName.queueLength })
+        // Recovery probes 0.5 s apart, doubling: the last unavailable answer 1.5 s in, the first
+        // answer 3.5 s in, and the window ends halfway.
+        #expect(abs(to - (lastUnavailable.answeredAt + back.at) / 2) < 0.000_001)
+        #expect((7...8).contains(to))
+    }
 }
