@@ -224,6 +224,9 @@ cpu_ticks() {
     echo "$user $system"
 }
 
+# per_request TICKS REQUESTS: microseconds of CPU per request.
+per_request() { awk -v t="$1" -v hz="$CLOCK_TICKS" -v n="$2" 'BEGIN { printf "%.1f", n ? t / hz * 1e6 / n : 0 }'; }
+
 declare -A RPS P50 P99 ERRORS SHARE USER_US SYSTEM_US CPU_US
 
 # measure NAME URL CONNECTIONS [PID]: wrk against URL; with PID, that process's CPU per request.
@@ -258,10 +261,9 @@ measure() {
     P99[$key]=$(median "${p99[@]}")
     ERRORS[$key]=$errors
     SHARE[$key]=$shares
-    per_request() { awk -v t="$1" -v hz="$CLOCK_TICKS" -v n="$requests" 'BEGIN { printf "%.1f", n ? t / hz * 1e6 / n : 0 }'; }
-    USER_US[$key]=$(per_request $((cpu_after[0] - cpu_before[0])))
-    SYSTEM_US[$key]=$(per_request $((cpu_after[1] - cpu_before[1])))
-    CPU_US[$key]=$(per_request $((cpu_after[0] - cpu_before[0] + cpu_after[1] - cpu_before[1])))
+    USER_US[$key]=$(per_request $((cpu_after[0] - cpu_before[0])) "$requests")
+    SYSTEM_US[$key]=$(per_request $((cpu_after[1] - cpu_before[1])) "$requests")
+    CPU_US[$key]=$(per_request $((cpu_after[0] - cpu_before[0] + cpu_after[1] - cpu_before[1])) "$requests")
     local cpu="         —"
     [[ -n $pid ]] && cpu=$(printf '%5.1f µs (%4.1f user + %4.1f sys)' "${CPU_US[$key]}" "${USER_US[$key]}" "${SYSTEM_US[$key]}")
     printf '  %-10s -c%-3s %8.0f req/s  p50 %6.3f ms  p99 %6.3f ms  cpu/req %s  errors %d  share %s\n' \
