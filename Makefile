@@ -47,8 +47,12 @@ sanitize: deps
 soak: build
 	scripts/soak.sh
 
+# The engine's and the dashboard's figures, then the proxy against nginx and HAProxy (its last
+# lines are routertop's ratios to them: req/s, p99 and CPU per request).
 bench:
 	swift run -c release RouterBenchmarks
+	swift run -c release DashboardBenchmarks
+	scripts/bench-proxy.sh
 
 clean:
 	rm -rf .build .build-fuzz .build-tsan .build-asan

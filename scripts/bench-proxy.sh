@@ -4,20 +4,26 @@
 # Four identical nginx backends answer a small 200. The same wrk load is run, in turn, against the
 # backends directly (round-robin over wrk runs), nginx (random two least_conn), HAProxy
 # (balance random(2)) and routertop (release build, headless). Each proxy gets one worker or thread
-# and the same per-backend limit. Each measurement is repeated and the median reported.
+# and the same per-backend limit. Each measurement is repeated and the median reported, at each
+# client count. Every proxy's CPU time (user and system, of all its processes and threads, read
+# from /proc) over its measured runs is divided by the requests wrk completed in them: the CPU
+# each proxied request costs. The last lines compare routertop with nginx and HAProxy.
 #
-# Usage: scripts/bench-proxy.sh [--duration 15s] [--connections 64] [--repeat 3] [--limit 32]
-#                               [--swiftc-flag FLAG]...
+# Usage: scripts/bench-proxy.sh [--duration 15s] [--connections 64,8] [--repeat 3] [--limit 32]
+#                               [--swiftc-flag FLAG]... [--baseline BINARY]
+# --baseline measures another routertop binary (an older build, say) after this one, in the same
+# run, as the row "baseline", and compares the two.
 # --swiftc-flag builds routertop with an extra compiler flag (repeatable, in its own build folder),
 # for example -enforce-exclusivity=unchecked or -cross-module-optimization.
 # Needs: apt-get (installs nginx, haproxy and wrk when missing), a Swift toolchain.
 set -euo pipefail
 
 DURATION=15s
-CONNECTIONS=64
+CONNECTIONS=64,8
 REPEAT=3
 LIMIT=32
 SWIFTC_FLAGS=()
+BASELINE=""
 while [[ $# -gt 0 ]]; do
     case "$1" in
         --duration) DURATION=$2; shift 2 ;;
@@ -25,7 +31,8 @@ while [[ $# -gt 0 ]]; do
         --repeat) REPEAT=$2; shift 2 ;;
         --limit) LIMIT=$2; shift 2 ;;
         --swiftc-flag) SWIFTC_FLAGS+=(-Xswiftc "$2"); shift 2 ;;
-        -h|--help) sed -n '2,15p' "$0"; exit 0 ;;
+        --baseline) BASELINE=$2; shift 2 ;;
+        -h|--help) sed -n '2,20p' "$0"; exit 0 ;;
         *) echo "bench-proxy: unknown argument $1" >&2; exit 2 ;;
     esac
 done
@@ -203,23 +210,45 @@ to_ms() {
 
 median() { printf '%s\n' "$@" | sort -g | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }'; }
 
-declare -A RPS P50 P99 ERRORS SHARE
+CLOCK_TICKS=$(getconf CLK_TCK)
+# "USER SYSTEM" clock ticks used so far by a process, its threads and its child processes (nginx's
+# and HAProxy's workers), from /proc/PID/stat (fields 14 and 15, counted after the command name).
+cpu_ticks() {
+    local pid=$1 user=0 system=0 child u s
+    read -r u s < <(sed 's/^.*) //' "/proc/$pid/stat" | awk '{ print $12, $13 }')
+    user=$((user + u)); system=$((system + s))
+    for child in $(cat /proc/"$pid"/task/*/children 2>/dev/null); do
+        read -r u s < <(cpu_ticks "$child")
+        user=$((user + u)); system=$((system + s))
+    done
+    echo "$user $system"
+}
 
+# per_request TICKS REQUESTS: microseconds of CPU per request.
+per_request() { awk -v t="$1" -v hz="$CLOCK_TICKS" -v n="$2" 'BEGIN { printf "%.1f", n ? t / hz * 1e6 / n : 0 }'; }
+
+declare -A RPS P50 P99 ERRORS SHARE USER_US SYSTEM_US CPU_US
+
+# measure NAME URL CONNECTIONS [PID]: wrk against URL; with PID, that process's CPU per request.
 measure() {
-    local name=$1 url=$2
-    wrk -t1 -c"$CONNECTIONS" -d2s "$url" >/dev/null 2>&1 || true   # warm-up, not counted
+    local name=$1 url=$2 connections=$3 pid=${4:-}
+    local key="$name/$connections"
+    wrk -t1 -c"$connections" -d2s "$url" >/dev/null 2>&1 || true   # warm-up, not counted
     sleep 1.5   # let the backends flush their access logs
-    local before after rps=() p50=() p99=() errors=0 out run
+    local before after rps=() p50=() p99=() errors=0 requests=0 out run cpu_before=(0 0) cpu_after=(0 0)
     mapfile -t before < <(access_counts)
+    [[ -n $pid ]] && read -r -a cpu_before < <(cpu_ticks "$pid")
     for run in $(seq "$REPEAT"); do
-        out=$(wrk -t1 -c"$CONNECTIONS" -d"$DURATION" --latency "$url")
-        echo "$out" > "$WORK/wrk-$name-$run.txt"
+        out=$(wrk -t1 -c"$connections" -d"$DURATION" --latency "$url")
+        echo "$out" > "$WORK/wrk-$name-c$connections-$run.txt"
         rps+=("$(awk '/^Requests\/sec:/ { print $2 }' <<<"$out")")
         p50+=("$(to_ms "$(awk '$1 == "50%" { print $2 }' <<<"$out")")")
         p99+=("$(to_ms "$(awk '$1 == "99%" { print $2 }' <<<"$out")")")
+        requests=$((requests + $(awk '/ requests in / { print $1 }' <<<"$out")))
         errors=$((errors + $(awk '/Non-2xx or 3xx responses:/ { n = $NF } END { print n + 0 }' <<<"$out")))
         errors=$((errors + $(awk -F'[ ,]+' '/Socket errors:/ { n = $5 + $7 + $9 + $11 } END { print n + 0 }' <<<"$out")))
     done
+    [[ -n $pid ]] && read -r -a cpu_after < <(cpu_ticks "$pid")
     sleep 1.5
     mapfile -t after < <(access_counts)
     local total=0 i shares=""
@@ -227,49 +256,76 @@ measure() {
     for i in 0 1 2 3; do
         shares+="$(awk -v d=$((after[i] - before[i])) -v t="$total" 'BEGIN { printf "%.1f%%", t ? 100 * d / t : 0 }') "
     done
-    RPS[$name]=$(median "${rps[@]}")
-    P50[$name]=$(median "${p50[@]}")
-    P99[$name]=$(median "${p99[@]}")
-    ERRORS[$name]=$errors
-    SHARE[$name]=$shares
-    printf '  %-10s %10.0f req/s  p50 %7.3f ms  p99 %7.3f ms  errors %d  share %s\n' \
-        "$name" "${RPS[$name]}" "${P50[$name]}" "${P99[$name]}" "$errors" "$shares"
+    RPS[$key]=$(median "${rps[@]}")
+    P50[$key]=$(median "${p50[@]}")
+    P99[$key]=$(median "${p99[@]}")
+    ERRORS[$key]=$errors
+    SHARE[$key]=$shares
+    USER_US[$key]=$(per_request $((cpu_after[0] - cpu_before[0])) "$requests")
+    SYSTEM_US[$key]=$(per_request $((cpu_after[1] - cpu_before[1])) "$requests")
+    CPU_US[$key]=$(per_request $((cpu_after[0] - cpu_before[0] + cpu_after[1] - cpu_before[1])) "$requests")
+    local cpu="         —"
+    [[ -n $pid ]] && cpu=$(printf '%5.1f µs (%4.1f user + %4.1f sys)' "${CPU_US[$key]}" "${USER_US[$key]}" "${SYSTEM_US[$key]}")
+    printf '  %-10s -c%-3s %8.0f req/s  p50 %6.3f ms  p99 %6.3f ms  cpu/req %s  errors %d  share %s\n' \
+        "$name" "$connections" "${RPS[$key]}" "${P50[$key]}" "${P99[$key]}" "$cpu" "$errors" "$shares"
 }
 
-echo "load: wrk -t1 -c$CONNECTIONS -d$DURATION --latency, $REPEAT runs each (median); per-backend limit $LIMIT"
+IFS=, read -r -a CONNECTION_COUNTS <<<"$CONNECTIONS"
+echo "load: wrk -t1 -c{$CONNECTIONS} -d$DURATION --latency, $REPEAT runs each (median); per-backend limit $LIMIT"
 echo "machine: $(nproc) CPUs; $("$NGINX" -v 2>&1 | head -1); $("$HAPROXY" -v | head -1 | cut -d' ' -f1-3)"
+
+# measure_all NAME URL [PID]: one measurement at each client count.
+measure_all() {
+    local connections
+    for connections in "${CONNECTION_COUNTS[@]}"; do measure "$1" "$2" "$connections" "${3:-}"; done
+}
 
 # The backends directly: wrk cannot spread over four ports, so it hits one of them (the floor of
 # what a proxy adds is the difference to this line).
-measure direct "http://127.0.0.1:${BACKEND_PORTS[0]}/"
+measure_all direct "http://127.0.0.1:${BACKEND_PORTS[0]}/"
 
 "$NGINX" -p "$WORK" -c "$WORK/nginx-lb.conf" 2>>"$WORK/nginx-lb.error.log" &
 NGINX_PID=$!
 PIDS+=("$NGINX_PID")
 wait_for_port "$NGINX_PORT"
-measure nginx "http://127.0.0.1:$NGINX_PORT/"
+measure_all nginx "http://127.0.0.1:$NGINX_PORT/" "$NGINX_PID"
 kill -TERM "$NGINX_PID"; wait "$NGINX_PID" 2>/dev/null || true
 
 "$HAPROXY" -f "$WORK/haproxy.cfg" -db >"$WORK/haproxy.log" 2>&1 &
 HAPROXY_PID=$!
 PIDS+=("$HAPROXY_PID")
 wait_for_port "$HAPROXY_PORT"
-measure haproxy "http://127.0.0.1:$HAPROXY_PORT/"
+measure_all haproxy "http://127.0.0.1:$HAPROXY_PORT/" "$HAPROXY_PID"
 kill -TERM "$HAPROXY_PID"; wait "$HAPROXY_PID" 2>/dev/null || true
 
-"$ROUTERTOP" --listen "127.0.0.1:$ROUTERTOP_PORT" --replicas "$WORK/replicas.toml" --headless \
-    --log-file "$WORK/routertop.log" &
-ROUTERTOP_PID=$!
-PIDS+=("$ROUTERTOP_PID")
-wait_for_port "$ROUTERTOP_PORT"
-measure routertop "http://127.0.0.1:$ROUTERTOP_PORT/"
-kill -TERM "$ROUTERTOP_PID"; wait "$ROUTERTOP_PID" 2>/dev/null || true
-tail -1 "$WORK/routertop.log"
+# measure_routertop NAME BINARY: a headless routertop in front of the backends.
+measure_routertop() {
+    local name=$1 binary=$2 pid
+    "$binary" --listen "127.0.0.1:$ROUTERTOP_PORT" --replicas "$WORK/replicas.toml" --headless \
+        --log-file "$WORK/$name.log" &
+    pid=$!
+    PIDS+=("$pid")
+    wait_for_port "$ROUTERTOP_PORT"
+    measure_all "$name" "http://127.0.0.1:$ROUTERTOP_PORT/" "$pid"
+    kill -TERM "$pid"; wait "$pid" 2>/dev/null || true
+    tail -1 "$WORK/$name.log"
+}
+measure_routertop routertop "$ROUTERTOP"
+if [[ -n $BASELINE ]]; then measure_routertop baseline "$BASELINE"; fi
 
+# Above 1 routertop costs or waits more than the other proxy.
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", b ? a / b : 0 }'; }
+# compare OTHER CONNECTIONS: routertop's figures over OTHER's at that client count.
+compare() {
+    local mine="routertop/$2" theirs="$1/$2"
+    printf 'routertop/%-8s -c%-3s req/s %sx  p99 %sx  cpu/req %sx (user %sx, sys %sx)\n' "$1" "$2" \
+        "$(ratio "${RPS[$mine]}" "${RPS[$theirs]}")" "$(ratio "${P99[$mine]}" "${P99[$theirs]}")" \
+        "$(ratio "${CPU_US[$mine]}" "${CPU_US[$theirs]}")" "$(ratio "${USER_US[$mine]}" "${USER_US[$theirs]}")" \
+        "$(ratio "${SYSTEM_US[$mine]}" "${SYSTEM_US[$theirs]}")"
+}
 echo
-printf 'routertop/nginx:   throughput %.2fx, p99 %.2fx\n' \
-    "$(awk -v a="${RPS[routertop]}" -v b="${RPS[nginx]}" 'BEGIN { print a / b }')" \
-    "$(awk -v a="${P99[routertop]}" -v b="${P99[nginx]}" 'BEGIN { print a / b }')"
-printf 'routertop/HAProxy: throughput %.2fx, p99 %.2fx\n' \
-    "$(awk -v a="${RPS[routertop]}" -v b="${RPS[haproxy]}" 'BEGIN { print a / b }')" \
-    "$(awk -v a="${P99[routertop]}" -v b="${P99[haproxy]}" 'BEGIN { print a / b }')"
+for connections in "${CONNECTION_COUNTS[@]}"; do
+    compare nginx "$connections"
+    compare haproxy "$connections"
+    if [[ -n $BASELINE ]]; then compare baseline "$connections"; fi
+done

@@ -42,8 +42,17 @@ public final class RouterMetrics: Sendable {
         var modelLoads: [ReplicaID: Int] = [:]
     }
 
+    /// The series finished requests move, by label: the registry builds the metric's name and
+    /// takes its lock on every lookup, which was most of what each proxied request cost here.
+    private struct RequestSeries {
+        var durations: [String: ValueHistogram] = [:]
+        /// By replica, then by send outcome.
+        var sends: [String: [String: Prometheus.Counter]] = [:]
+    }
+
     private let registry = PrometheusCollectorRegistry()
     private let seen = Mutex(Seen())
+    private let requestSeries = Mutex(RequestSeries())
     private let tasks: Prometheus.Gauge
     private let tasksInBackoff: Prometheus.Gauge
     private let requestsCompleted: Prometheus.Counter
@@ -242,9 +251,7 @@ extension RouterMetrics {
     /// its first replica), each backoff sleep, and each probe answered during its attempts.
     public func observe(_ trace: RequestTrace) {
         if let finished = trace.finishedMs, let outcome = trace.outcome {
-            registry.makeValueHistogram(descriptor: Self.named("routertop_request_duration_seconds", Self.requestDurationHelp),
-                                        labels: [("outcome", outcome)], buckets: Self.requestSecondsBuckets)
-                .record(max(0, finished - trace.admittedMs) / 1000)
+            requestDuration(outcome).record(max(0, finished - trace.admittedMs) / 1000)
         }
         for send in trace.sends {
             guard let outcome = Self.sendOutcome(send) else { continue }
@@ -269,8 +276,21 @@ extension RouterMetrics {
 extension RouterMetrics {
     /// The counter of sends to `replica` that ended as `outcome`.
     func replicaRequests(_ replica: String, _ outcome: String) -> Prometheus.Counter {
-        registry.makeCounter(descriptor: Self.named("routertop_replica_requests_total", Self.replicaRequestsHelp),
-                             labels: [("replica", replica), ("outcome", outcome)])
+        if let counter = requestSeries.withLock({ $0.sends[replica]?[outcome] }) { return counter }
+        let counter = registry.makeCounter(descriptor: Self.named("routertop_replica_requests_total", Self.replicaRequestsHelp),
+                                           labels: [("replica", replica), ("outcome", outcome)])
+        requestSeries.withLock { $0.sends[replica, default: [:]][outcome] = counter }
+        return counter
+    }
+
+    /// The histogram of request durations that ended as `outcome`.
+    private func requestDuration(_ outcome: String) -> ValueHistogram {
+        if let histogram = requestSeries.withLock({ $0.durations[outcome] }) { return histogram }
+        let histogram = registry.makeValueHistogram(
+            descriptor: Self.named("routertop_request_duration_seconds", Self.requestDurationHelp),
+            labels: [("outcome", outcome)], buckets: Self.requestSecondsBuckets)
+        requestSeries.withLock { $0.durations[outcome] = histogram }
+        return histogram
     }
 
     /// How a finished send counts: nil while it still runs.

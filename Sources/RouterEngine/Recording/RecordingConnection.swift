@@ -21,7 +21,7 @@ final class RecordingConnection: ReplicaConnection {
             }
             answer(result)
         }
-        call.handle = handle
+        call.hold(handle)
         // The router calls a probe off when its deadline passes (or the replica leaves): no answer in time.
         call.onCancel = { [weak self, call] in
             guard let self else { return }
@@ -43,7 +43,7 @@ final class RecordingConnection: ReplicaConnection {
             }
             finished(outcome)
         }
-        call.handle = handle
+        call.hold(handle)
         call.onCancel = { [weak self, call] in
             guard let self else { return }
             recorder?.sendEnded(replica: replica, sentAt: call.issuedAt, outcome: SendCode.cancelled)
@@ -53,28 +53,34 @@ final class RecordingConnection: ReplicaConnection {
 }
 
 /// One probe or send in flight: it ends once, by its answer or by being called off.
-///
-/// Its inner handle keeps the completion that captures it, and its `onCancel` captures it too:
-/// ending lets go of both, or every finished call would stay alive with its request.
 private final class RecordedCall: Cancellable {
     let issuedAt: EngineTime
-    var handle: (any Cancellable)?
+    private var handle: (any Cancellable)?
     var onCancel: (() -> Void)?
     private var ended = false
 
     init(issuedAt: EngineTime) { self.issuedAt = issuedAt }
+
+    /// Keeps the inner call's handle, to call it off; not once it ended (it may end before its
+    /// `send` returned).
+    func hold(_ handle: (any Cancellable)?) {
+        if !ended { self.handle = handle }
+    }
 
     /// Marks it ended; false when it had ended already.
     func end() -> Bool {
         guard !ended else { return false }
         ended = true
         onCancel = nil
+        // The inner call holds the closure that holds this call: keeping its handle past the end
+        // kept every finished request in memory (its payload, its head, its record).
         handle = nil
         return true
     }
 
     func cancel() {
         handle?.cancel()
+        handle = nil
         let cancelled = onCancel
         if end() { cancelled?() }
     }
