@@ -77,7 +77,6 @@ let package = Package(
             dependencies: [
                 "RouterAPI",
                 "RouterFleet",
-                "RouterControlServer",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
