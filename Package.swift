@@ -144,6 +144,7 @@ let package = Package(
         .testTarget(
             name: "RouterEngineTests",
             dependencies: [
+                "TestSupport",
                 "RouterEngine",
                 "TOMLInput",
                 "RouterRuntime",
@@ -154,18 +155,21 @@ let package = Package(
                 .product(name: "PropertyBased", package: "swift-property-based"),
             ]
         ),
+        // What the test targets share: polling without fixed sleeps.
+        .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "RouterAPITests", dependencies: ["RouterAPI"]),
         .testTarget(name: "RouterFleetTests", dependencies: ["RouterFleet", "RouterAPI"]),
         .testTarget(
             name: "RouterJournalTests",
             dependencies: [
-                "RouterJournal", "RouterEngine",
+                "TestSupport", "RouterJournal", "RouterEngine",
                 .product(name: "PropertyBased", package: "swift-property-based"),
             ]
         ),
         .testTarget(
             name: "RouterControlServerTests",
             dependencies: [
+                "TestSupport",
                 "RouterControlServer", "RouterAttach", "RouterEngine", "RouterRuntime",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -180,6 +184,7 @@ let package = Package(
         .testTarget(
             name: "RouterHTTPTests",
             dependencies: [
+                "TestSupport",
                 "RouterHTTP",
                 .product(name: "Logging", package: "swift-log"),
                 "RouterEngine",
@@ -193,6 +198,7 @@ let package = Package(
         .testTarget(
             name: "EndToEndTests",
             dependencies: [
+                "TestSupport",
                 "routertop", "RouterAPI", "RouterAttach",
                 .product(name: "NIOPosix", package: "swift-nio"),
             ]
