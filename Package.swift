@@ -33,7 +33,6 @@ let package = Package(
                 "TOMLInput",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Histogram", package: "hdrhistogram-swift"),
-                .product(name: "TOMLKit", package: "TOMLKit"),
                 .product(name: "DequeModule", package: "swift-collections"),
             ]
         ),
@@ -53,7 +52,6 @@ let package = Package(
                 "RouterRuntime",
                 "TOMLInput",
                 .product(name: "Logging", package: "swift-log"),
-                .product(name: "TOMLKit", package: "TOMLKit"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -89,7 +87,6 @@ let package = Package(
                 "RouterAPI",
                 "RouterFleet",
                 "TOMLInput",
-                .product(name: "TOMLKit", package: "TOMLKit"),
             ]
         ),
         .systemLibrary(name: "CNcursesw"),
