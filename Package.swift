@@ -33,7 +33,6 @@ let package = Package(
                 "TOMLInput",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Histogram", package: "hdrhistogram-swift"),
-                .product(name: "TOMLKit", package: "TOMLKit"),
                 .product(name: "DequeModule", package: "swift-collections"),
             ]
         ),
@@ -53,7 +52,6 @@ let package = Package(
                 "RouterRuntime",
                 "TOMLInput",
                 .product(name: "Logging", package: "swift-log"),
-                .product(name: "TOMLKit", package: "TOMLKit"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -77,7 +75,6 @@ let package = Package(
             dependencies: [
                 "RouterAPI",
                 "RouterFleet",
-                "RouterControlServer",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -90,7 +87,6 @@ let package = Package(
                 "RouterAPI",
                 "RouterFleet",
                 "TOMLInput",
-                .product(name: "TOMLKit", package: "TOMLKit"),
             ]
         ),
         .systemLibrary(name: "CNcursesw"),
@@ -145,6 +141,7 @@ let package = Package(
         .testTarget(
             name: "RouterEngineTests",
             dependencies: [
+                "TestSupport",
                 "RouterEngine",
                 "TOMLInput",
                 "RouterRuntime",
@@ -155,18 +152,21 @@ let package = Package(
                 .product(name: "PropertyBased", package: "swift-property-based"),
             ]
         ),
+        // What the test targets share: polling without fixed sleeps.
+        .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "RouterAPITests", dependencies: ["RouterAPI"]),
         .testTarget(name: "RouterFleetTests", dependencies: ["RouterFleet", "RouterAPI"]),
         .testTarget(
             name: "RouterJournalTests",
             dependencies: [
-                "RouterJournal", "RouterEngine",
+                "TestSupport", "RouterJournal", "RouterEngine",
                 .product(name: "PropertyBased", package: "swift-property-based"),
             ]
         ),
         .testTarget(
             name: "RouterControlServerTests",
             dependencies: [
+                "TestSupport",
                 "RouterControlServer", "RouterAttach", "RouterEngine", "RouterRuntime",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -181,6 +181,7 @@ let package = Package(
         .testTarget(
             name: "RouterHTTPTests",
             dependencies: [
+                "TestSupport",
                 "RouterHTTP",
                 .product(name: "Logging", package: "swift-log"),
                 "RouterEngine",
@@ -194,6 +195,7 @@ let package = Package(
         .testTarget(
             name: "EndToEndTests",
             dependencies: [
+                "TestSupport",
                 "routertop", "RouterAPI", "RouterAttach",
                 .product(name: "NIOPosix", package: "swift-nio"),
             ]

@@ -1,5 +1,5 @@
 import Foundation
-import RouterControlServer
+import RouterAPI
 
 /// The router `routertop attach` talks to: a Unix socket, or a control API URL over TCP.
 public enum AttachTarget: Equatable, Sendable, CustomStringConvertible {

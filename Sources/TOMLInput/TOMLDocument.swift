@@ -66,7 +66,7 @@ public enum TOMLDocument {
     }
 
     /// Parses TOML text, after the checks that keep the TOML library from aborting the process.
-    public static func parse(_ text: String) throws(Failure) -> TOMLTable {
+    public static func parse(_ text: String) throws(Failure) -> TOMLTableValue {
         guard text.utf8.count <= maxBytes else {
             throw Failure(line: 0, reason: "the text is larger than \(maxBytes / 1024) KiB, the limit for a TOML file")
         }
@@ -74,7 +74,7 @@ public enum TOMLDocument {
             throw Failure(line: problem.line, reason: problem.reason)
         }
         do {
-            return try TOMLTable(string: text)
+            return TOMLTableValue(try TOMLTable(string: text))
         } catch let error as TOMLParseError {
             throw Failure(line: max(error.source.begin.line, 1), reason: error.description)
         } catch {

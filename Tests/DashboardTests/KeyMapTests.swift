@@ -188,10 +188,15 @@ struct KeyMapTests {
         }
     }
 
-    @Test func drainAsksOnlyAgainstAProxy() {
+    @Test func drainAsksOnlyAgainstAProxy() throws {
         var state = Self.state(in: .main)
         let effects = state.handle(.character("D"), snapshot: Self.snapshot(), readOnly: false)
         #expect(effects.count == 1)
+        let sent = try #require(effects.first.flatMap { effect -> RouterCommand? in
+            if case .send(let command, _) = effect { return command }
+            return nil
+        }, "D sends a command at once on a simulated fleet")
+        #expect(sent == .drainReplica("replica-1"), "D drains the selected replica")
         #expect(state.confirmation == nil)
     }
 

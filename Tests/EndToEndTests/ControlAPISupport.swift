@@ -2,6 +2,7 @@ import Foundation
 import NIOPosix
 import RouterAPI
 import RouterAttach
+import TestSupport
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -51,17 +52,6 @@ func freeLoopbackPort() -> Int? {
         $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) }
     }
     return Int(UInt16(bigEndian: address.sin_port))
-}
-
-/// Polls `read` until it gives a value or `timeout` passes, sleeping between tries without
-/// holding a thread, so the tests that drive tmux at the same time keep running.
-func eventually<T>(_ timeout: Duration = .seconds(10), _ read: () -> T?) async -> T? {
-    let deadline = ContinuousClock.now + timeout
-    while ContinuousClock.now < deadline {
-        if let value = read() { return value }
-        try? await Task.sleep(for: .milliseconds(20))
-    }
-    return read()
 }
 
 extension RoutertopProcess {

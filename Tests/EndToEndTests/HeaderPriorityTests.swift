@@ -1,5 +1,6 @@
 import Foundation
 import RouterAPI
+import TestSupport
 import Testing
 
 /// The header's second line after a settings change: the changed figures stay at every width,

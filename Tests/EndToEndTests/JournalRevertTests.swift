@@ -1,5 +1,6 @@
 import Foundation
 import RouterAPI
+import TestSupport
 import Testing
 
 /// The journal view's revert: the start-up settings can be restored from any entry, and the

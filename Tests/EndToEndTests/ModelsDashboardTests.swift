@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 /// Multiplexed models on the dashboard: the built binary in tmux in front of a `--max-models` replica.

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 /// The alerting rules and the Grafana dashboard in `contrib/` against a real Prometheus scraping a

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -51,9 +52,7 @@ final class RoutertopProcess {
 
     /// Waits for the process to end, up to `timeout`; returns its exit status, or nil if it still runs.
     func waitForExit(timeout: Duration = .seconds(10)) -> Int32? {
-        let deadline = ContinuousClock.now + timeout
-        while process.isRunning, ContinuousClock.now < deadline { usleep(10_000) }
-        return process.isRunning ? nil : process.terminationStatus
+        waitFor(timeout) { process.isRunning ? nil : process.terminationStatus }
     }
 
     func signal(_ number: Int32) {
@@ -78,16 +77,6 @@ func listeningPort(in text: String) -> Int? {
         }
     }
     return nil
-}
-
-/// Polls `read` until it gives a value or the deadline passes.
-func waitFor<T>(_ timeout: Duration = .seconds(10), _ read: () -> T?) -> T? {
-    let deadline = ContinuousClock.now + timeout
-    while ContinuousClock.now < deadline {
-        if let value = read() { return value }
-        usleep(10_000)
-    }
-    return read()
 }
 
 /// One HTTP/1.1 GET over a plain socket; returns the status code and the body.

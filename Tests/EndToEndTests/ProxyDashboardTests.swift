@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 /// Proxy mode with the dashboard: the built binary in tmux, in front of a real replica.

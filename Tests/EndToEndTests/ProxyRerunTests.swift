@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 /// Proxy mode started again while its router runs, with another replica list (built binary): on a

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 /// The id a client sees in `X-Request-Id` leads to the request's trace through the control API.

@@ -1,5 +1,6 @@
 import Foundation
 import RouterAPI
+import TestSupport
 import Testing
 
 /// Changes persist (built binary, proxy mode): replicas added and drained over the API are

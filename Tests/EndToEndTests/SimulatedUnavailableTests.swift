@@ -1,5 +1,6 @@
 import Foundation
 import RouterAPI
+import TestSupport
 import Testing
 
 /// `u` on the simulated fleet makes a replica unavailable as Ray's would be: requests sent to it

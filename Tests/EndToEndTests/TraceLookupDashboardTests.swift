@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 /// The dashboard's trace lookup on the built binary in proxy mode: the `X-Request-Id` of a real

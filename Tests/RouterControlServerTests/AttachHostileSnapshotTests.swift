@@ -1,6 +1,7 @@
 import Foundation
 import RouterAttach
 import RouterAPI
+import TestSupport
 import Testing
 
 /// A hostile or broken router's numbers never reach the dashboard's arithmetic: a snapshot with a
@@ -26,7 +27,7 @@ import Testing
 
     @Test func realSnapshotsAreWithinTheBounds() throws {
         let fixture = try ControlServerTests.Fixture()
-        #expect(ControlServerTests.poll { fixture.live.latestSnapshot().totals.completed > 20 })
+        #expect(poll { fixture.live.latestSnapshot().totals.completed > 20 })
         let snapshot = fixture.live.latestSnapshot()
         #expect(SnapshotBounds.problem(in: snapshot) == nil)
     }
@@ -55,7 +56,7 @@ import Testing
         let remote = try RemoteRouter.attach(to: .unixSocket(path: silent.path), group: fixture.group, intervalMilliseconds: 100,
                                              claimedAddress: nil, readOnly: true)
         defer { remote.stop() }
-        #expect(ControlServerTests.poll {
+        #expect(poll {
             remote.latestSnapshot().events.last?.message.hasPrefix("bad snapshot from the router, not shown (1 so far): snapshot.rateIn") == true
         })
         #expect(remote.latestSnapshot().rateIn == good.rateIn)

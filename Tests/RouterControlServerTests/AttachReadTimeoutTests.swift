@@ -4,6 +4,7 @@ import NIOCore
 import NIOPosix
 import RouterAttach
 import RouterAPI
+import TestSupport
 import Testing
 
 /// `routertop attach` against a router that accepts and then says nothing: it gives up at start
@@ -36,7 +37,7 @@ import Testing
                 outcome.withLockedValue { $0 = .failure(AttachError("\(error)")) }
             }
         }
-        #expect(ControlServerTests.poll(timeout: .seconds(3)) { outcome.withLockedValue { $0 } != nil },
+        #expect(poll(timeout: .seconds(3)) { outcome.withLockedValue { $0 } != nil },
                 "attach gave up within 3 s")
         guard case .failure(let error) = outcome.withLockedValue({ $0 }) else {
             Issue.record("attach to a silent router did not fail")
@@ -55,7 +56,7 @@ import Testing
         let remote = try RemoteRouter.attach(to: .unixSocket(path: silent.path), group: fixture.group, intervalMilliseconds: 50,
                                              claimedAddress: nil, readOnly: true, readTimeout: .milliseconds(300))
         defer { remote.stop() }
-        #expect(ControlServerTests.poll(timeout: .seconds(5)) {
+        #expect(poll(timeout: .seconds(5)) {
             if case .reconnecting = remote.connection { return true }
             return false
         }, "a stream that sends nothing is given up, and the header says so")

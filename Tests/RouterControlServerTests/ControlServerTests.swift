@@ -8,6 +8,7 @@ import RouterAttach
 @testable import RouterControlServer
 import RouterEngine
 import RouterRuntime
+import TestSupport
 import Testing
 
 /// The control API over a real Unix socket, in process: a simulated router, the server, and the
@@ -51,15 +52,6 @@ import Testing
         }
     }
 
-    static func poll(timeout: Duration = .seconds(10), _ condition: () -> Bool) -> Bool {
-        let clock = ContinuousClock()
-        let deadline = clock.now + timeout
-        while clock.now < deadline {
-            if condition() { return true }
-            Thread.sleep(forTimeInterval: 0.01)
-        }
-        return condition()
-    }
 
     @Test func theSocketIsPrivateAndAnswersSnapshots() throws {
         let fixture = try Fixture()
@@ -88,7 +80,7 @@ import Testing
         _ = try fixture.live.withHost { host in (host as? SimulationHost)?.router.journal = journal; return true }.wait()
         let (status, _) = try fixture.send("PUT", "/v1/settings", #"{"max_backoff_s": 0.001}"#)
         #expect(status == 400)
-        #expect(Self.poll { !journal.entries.isEmpty })
+        #expect(poll { !journal.entries.isEmpty })
         let entry = try #require(journal.entries.first)
         #expect(entry.result == .refused)
         #expect(entry.reason?.contains("below the initial backoff") == true, "\(entry.reason ?? "no reason")")
@@ -105,7 +97,7 @@ import Testing
         let fixture = try Fixture()
         let (status, body) = try fixture.send("PUT", "/v1/settings", #"{"backoff_multiplier": 3}"#)
         #expect(status == 200, "\(body)")
-        #expect(Self.poll { fixture.live.latestSnapshot().settings.backoffMultiplier == 3 })
+        #expect(poll { fixture.live.latestSnapshot().settings.backoffMultiplier == 3 })
         let login = PeerLogin.name(of: getuid())
         let events = try JSONDecoder().decode(EventsReply.self, from: Data(try fixture.send("GET", "/v1/events?after=0").body.utf8))
         let change = try #require(events.events.last { $0.kind == .settings })
@@ -113,7 +105,7 @@ import Testing
         let later = try JSONDecoder().decode(EventsReply.self, from: Data(try fixture.send("GET", "/v1/events?after=\(change.sequence)").body.utf8))
         #expect(!later.events.contains { $0.sequence <= change.sequence })
         #expect(try fixture.send("POST", "/v1/settings/undo").status == 200)
-        #expect(Self.poll { fixture.live.latestSnapshot().settings.backoffMultiplier == 2 })
+        #expect(poll { fixture.live.latestSnapshot().settings.backoffMultiplier == 2 })
     }
 
     @Test func anAttachedClientStreamsAndCommands() throws {
@@ -121,16 +113,16 @@ import Testing
         let remote = try RemoteRouter.attach(to: fixture.target, group: fixture.group, intervalMilliseconds: 50,
                                              claimedAddress: "203.0.113.9", readOnly: false)
         defer { remote.stop() }
-        #expect(Self.poll { remote.received.snapshots >= 3 })
+        #expect(poll { remote.received.snapshots >= 3 })
         #expect(remote.connection == .connected(address: fixture.server.socketPath))
         let id = try #require(remote.latestSnapshot().replicas.first?.id)
         let result = NIOLockedValueBox<CommandResult?>(nil)
         remote.perform(.drainReplica(id), by: CommandOrigin(user: "ignored")) { outcome in
             result.withLockedValue { $0 = outcome }
         }
-        #expect(Self.poll { result.withLockedValue { $0 } != nil })
+        #expect(poll { result.withLockedValue { $0 } != nil })
         #expect(result.withLockedValue { $0 } == .done("done"))
-        #expect(Self.poll { remote.latestSnapshot().replicas.first { $0.id == id }?.state == .draining })
+        #expect(poll { remote.latestSnapshot().replicas.first { $0.id == id }?.state == .draining })
         #expect(remote.latestSnapshot().events.contains { $0.message.contains("drained by the operator") })
     }
 
@@ -139,9 +131,9 @@ import Testing
         let remote = try RemoteRouter.attach(to: fixture.target, group: fixture.group, intervalMilliseconds: 50,
                                              claimedAddress: nil, readOnly: false)
         defer { remote.stop() }
-        #expect(Self.poll { remote.received.snapshots >= 2 })
+        #expect(poll { remote.received.snapshots >= 2 })
         fixture.server.stop()
-        #expect(Self.poll {
+        #expect(poll {
             if case .reconnecting = remote.connection { return true }
             return false
         })
@@ -150,8 +142,8 @@ import Testing
         let again = try ControlServer.start(service: ControlService(control: fixture.live),
                                             socketPath: fixture.server.socketPath, admin: nil, group: fixture.group).get()
         defer { again.stop() }
-        #expect(Self.poll { remote.connection == .connected(address: fixture.server.socketPath) })
-        #expect(Self.poll { remote.latestSnapshot().time > kept.time })
+        #expect(poll { remote.connection == .connected(address: fixture.server.socketPath) })
+        #expect(poll { remote.latestSnapshot().time > kept.time })
     }
 
     @Test func aReadOnlyClientIsRefusedByTheServerToo() throws {
@@ -161,7 +153,7 @@ import Testing
         defer { remote.stop() }
         let result = NIOLockedValueBox<CommandResult?>(nil)
         remote.perform(.undoSettings, by: CommandOrigin(user: "x")) { outcome in result.withLockedValue { $0 = outcome } }
-        #expect(Self.poll { result.withLockedValue { $0 } != nil })
+        #expect(poll { result.withLockedValue { $0 } != nil })
         #expect(result.withLockedValue { $0 } == .refused("this client attached read-only"))
     }
 
@@ -239,7 +231,7 @@ import Testing
         #expect(fixture.live.latestSnapshot().settings.backoffMultiplier == 2)
         let allowed = try client([("authorization", "Bearer \(token)")]).send(method: "PUT", target: "/v1/settings", body: body).wait()
         #expect(allowed.status == 200)
-        #expect(Self.poll { fixture.live.latestSnapshot().events.contains { $0.message == "set: backoff multiplier 2 → 3 by ci from 127.0.0.1" } })
+        #expect(poll { fixture.live.latestSnapshot().events.contains { $0.message == "set: backoff multiplier 2 → 3 by ci from 127.0.0.1" } })
     }
 
     @Test func connectionsAreBoundedAndTheOneOverTheLimitIsTold() throws {
@@ -254,23 +246,23 @@ import Testing
                 lines.withLockedValue { $0 += 1 }
             }, onClose: { _ in }).wait())
         }
-        #expect(Self.poll { lines.withLockedValue { $0 } >= limit }, "every stream got its first snapshot")
+        #expect(poll { lines.withLockedValue { $0 } >= limit }, "every stream got its first snapshot")
         let refused = try client.send(method: "GET", target: "/v1/settings").wait()
         #expect(refused.status == 503)
         #expect(String(decoding: refused.body, as: UTF8.self).contains("at most \(limit) connections"))
         streams.removeLast().close(promise: nil)
-        #expect(Self.poll {
+        #expect(poll {
             guard let metrics = try? client.send(method: "GET", target: "/metrics").wait() else { return false }
             let text = String(decoding: metrics.body, as: UTF8.self)
             return RouterMetricsTests.value(#"routertop_control_connections_refused_total{listener="unix"}"#, in: text).map { $0 >= 1 } == true
         }, "the refusal is counted")
         streams.removeLast().close(promise: nil)
-        #expect(Self.poll { (try? client.send(method: "GET", target: "/v1/settings").wait())?.status == 200 })
+        #expect(poll { (try? client.send(method: "GET", target: "/v1/settings").wait())?.status == 200 })
     }
 
     @Test func decisionTracesAreServed() throws {
         let fixture = try Fixture()
-        #expect(Self.poll { fixture.live.latestSnapshot().totals.completed > 20 })
+        #expect(poll { fixture.live.latestSnapshot().totals.completed > 20 })
         let (status, body) = try fixture.send("GET", "/v1/traces?last=5")
         #expect(status == 200)
         let log = try JSONDecoder().decode(RequestTraceLog.self, from: Data(body.utf8))

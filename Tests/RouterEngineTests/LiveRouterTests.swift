@@ -5,19 +5,11 @@ import NIOCore
 import NIOPosix
 import RouterEngine
 import RouterRuntime
+import TestSupport
 import Testing
 
 /// The live runtime on a real event loop: snapshots published to other threads, commands hopping on.
 struct LiveRouterTests {
-    static func poll(timeout: Duration = .seconds(10), _ condition: () -> Bool) -> Bool {
-        let clock = ContinuousClock()
-        let deadline = clock.now + timeout
-        while clock.now < deadline {
-            if condition() { return true }
-            Thread.sleep(forTimeInterval: 0.01)
-        }
-        return condition()
-    }
 
     static func simulation(on scheduler: any EngineScheduler) -> SimulationHost {
         let host = SimulationHost(
@@ -38,7 +30,7 @@ struct LiveRouterTests {
             }
             : try LiveRouter(eventLoop: group.next(), publishEvery: .milliseconds(20)) { Self.simulation(on: $0) }
         defer { live.stop() }
-        #expect(Self.poll { live.latestSnapshot().totals.completed > 20 })
+        #expect(poll { live.latestSnapshot().totals.completed > 20 })
 
         var settings = RouterSettings.defaults
         settings.initialBackoff = 0.01
@@ -46,7 +38,7 @@ struct LiveRouterTests {
         live.perform(.applySettings(settings), by: CommandOrigin(user: "test")) { outcome in
             result.withLockedValue { $0 = outcome }
         }
-        #expect(Self.poll { result.withLockedValue { $0 } != nil })
+        #expect(poll { result.withLockedValue { $0 } != nil })
         #expect(result.withLockedValue { $0 } == .done("settings applied"))
         #expect(live.latestSnapshot().settings.initialBackoff == 0.01)
         #expect(live.latestSnapshot().events.contains { $0.message.contains("initial backoff (s) 0.025 → 0.01 by test") })
@@ -59,11 +51,11 @@ struct LiveRouterTests {
             Self.simulation(on: $0)
         }
         defer { live.stop() }
-        #expect(Self.poll(timeout: .seconds(60)) { live.latestSnapshot().totals.completed > 1_100 })
+        #expect(poll(timeout: .seconds(60)) { live.latestSnapshot().totals.completed > 1_100 })
         let log = NIOLockedValueBox<RequestTraceLog?>(nil)
         let control: any RouterControl = live
         control.traces(limit: 5_000) { traces in log.withLockedValue { $0 = traces } }
-        #expect(Self.poll { log.withLockedValue { $0 } != nil })
+        #expect(poll { log.withLockedValue { $0 } != nil })
         let traces = try #require(log.withLockedValue { $0 })
         #expect(traces.capacity == 1_000)
         #expect(traces.traces.count == 1_000)

@@ -49,7 +49,7 @@ struct ScenarioTests {
         #expect(report.retries.unavailableSends >= 1)
         // Sends keep r5's cache entry fresh, so its slow probes never hold up its traffic.
         #expect(report.replicas.first { $0.id == "r5" }!.routed > 0)
-        #expect(report.params.initialBackoffS == 0.01)
+        #expect(report.params.initialBackoff == 0.01)
     }
 
     @Test func theFirstRetryNeverSleepsUnderTheDefaultPolicy() throws {

@@ -2,6 +2,7 @@ import NIOCore
 import RouterEngine
 @testable import RouterHTTP
 import Foundation
+import TestSupport
 import Testing
 
 @Suite("front door: a clean stop on loopback", .serialized)

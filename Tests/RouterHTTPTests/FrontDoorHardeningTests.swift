@@ -5,6 +5,7 @@ import RouterEngine
 @testable import RouterHTTP
 import Foundation
 import Synchronization
+import TestSupport
 import Testing
 
 /// Counts the responses in raw HTTP text by their status lines.

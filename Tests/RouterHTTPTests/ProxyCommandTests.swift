@@ -4,6 +4,7 @@ import NIOHTTP1
 import NIOPosix
 import RouterEngine
 import RouterHTTP
+import TestSupport
 import Testing
 
 @Suite("proxy mode: operator commands, pipelining, request ids", .serialized)

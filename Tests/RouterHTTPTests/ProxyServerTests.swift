@@ -2,6 +2,7 @@ import NIOCore
 import NIOHTTP1
 import RouterEngine
 @testable import RouterHTTP
+import TestSupport
 import Testing
 
 @Suite("proxy end to end on loopback", .serialized)

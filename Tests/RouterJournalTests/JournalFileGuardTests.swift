@@ -1,5 +1,6 @@
 import Foundation
 import RouterAPI
+import TestSupport
 import Testing
 @testable import RouterJournal
 #if canImport(Glibc)
@@ -29,12 +30,7 @@ struct JournalFileGuardTests {
     static func openWithin(_ timeout: Duration, path: String) -> Result<JournalFile, JournalWriteError>? {
         let outcome = Outcome()
         Thread.detachNewThread { outcome.value = JournalFile.open(path: path) }
-        let deadline = ContinuousClock.now + timeout
-        while ContinuousClock.now < deadline {
-            if let result = outcome.value { return result }
-            Thread.sleep(forTimeInterval: 0.01)
-        }
-        return nil
+        return waitFor(timeout) { outcome.value }
     }
 
     static func refusal(_ result: Result<JournalFile, JournalWriteError>?) -> String? {

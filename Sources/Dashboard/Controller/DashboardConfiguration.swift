@@ -23,7 +23,7 @@ public struct DashboardConfiguration: Sendable {
     public var restartRouter: (@Sendable () -> CommandResult)?
 
     public init(
-        refreshMilliseconds: Int = 500,
+        refreshMilliseconds: Int = DashboardRefresh.defaultMilliseconds,
         readOnly: Bool = false,
         ascii: Bool = false,
         colorDepth: ColorDepth = .full256,

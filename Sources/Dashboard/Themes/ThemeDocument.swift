@@ -1,5 +1,4 @@
 import TOMLInput
-import TOMLKit
 import RouterAPI
 
 /// One theme file, parsed and checked, before `extends` is resolved.
@@ -42,7 +41,7 @@ struct ThemeDocument {
 
     /// Parses and checks a theme file's text; the first problem in the file is thrown.
     init(text: String, file: String) throws(ThemeError) {
-        let table: TOMLTable
+        let table: TOMLTableValue
         do {
             table = try TOMLDocument.parse(text)
         } catch {
@@ -65,7 +64,7 @@ struct ThemeDocument {
         if let extends, extends.isEmpty {
             problems.append(("extends", "extends is empty; it must name another theme"))
         }
-        // TOMLKit iterates keys sorted, not in file order: report the problem nearest the top.
+        // A table gives its keys sorted, not in file order: report the problem nearest the top.
         let lines = TOMLLineIndex(text: text)
         let located = problems.map { (line: lines.line(ofPath: $0.path), reason: $0.reason) }
         if let first = located.min(by: { ($0.line ?? .max) < ($1.line ?? .max) }) {
@@ -74,7 +73,7 @@ struct ThemeDocument {
     }
 
     private mutating func collectRoles(
-        in table: TOMLTable, path: String, problems: inout [(path: String, reason: String)]
+        in table: TOMLTableValue, path: String, problems: inout [(path: String, reason: String)]
     ) {
         let keys = table.keys
         let isRole = keys.contains(where: Self.roleKeys.contains) || Self.knownRoles.contains(path)
@@ -123,7 +122,7 @@ struct ThemeDocument {
     private static var colorNames: String { ColorPalette.basicNames.joined(separator: ", ") }
 
     private static func color256(
-        _ value: any TOMLValueConvertible, key: String
+        _ value: TOMLValue, key: String
     ) throws(ThemeValueProblem) -> TerminalColor {
         let allowed = "a 256-colour value is 0 to 255, \"default\" or one of \(colorNames)"
         if let number = value.int {
@@ -136,7 +135,7 @@ struct ThemeDocument {
         throw ThemeValueProblem(reason: "\(key) = \(value.debugDescription) is not a colour; \(allowed)")
     }
 
-    private static func color8(_ value: any TOMLValueConvertible, key: String) throws(ThemeValueProblem) -> TerminalColor {
+    private static func color8(_ value: TOMLValue, key: String) throws(ThemeValueProblem) -> TerminalColor {
         let allowed = "an 8-colour value is 0 to 7, \"default\" or one of \(colorNames)"
         if let number = value.int {
             guard (0...7).contains(number) else {
@@ -154,7 +153,7 @@ struct ThemeDocument {
     }
 
     private static func attributes(
-        _ value: any TOMLValueConvertible, key: String
+        _ value: TOMLValue, key: String
     ) throws(ThemeValueProblem) -> TextAttributes {
         let allowed = TextAttributes.names.map(\.0).joined(separator: ", ")
         guard let array = value.array else {

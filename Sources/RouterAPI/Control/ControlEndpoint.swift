@@ -47,9 +47,10 @@ public enum ControlEndpoint: Equatable, Sendable {
     /// A search of the backoff settings over the recorded traffic; changes nothing.
     case suggest
 
-    /// The smallest and largest snapshot stream interval, and the one used when none is given.
+    /// The smallest and largest snapshot stream interval, and the one used when none is given
+    /// (the dashboard's refresh).
     public static let streamIntervals = 50...60_000
-    public static let defaultStreamInterval = 500
+    public static let defaultStreamInterval = DashboardRefresh.defaultMilliseconds
     /// The most traces one request returns.
     public static let maxTraces = 1000
 

@@ -1,4 +1,5 @@
-/// One of the router's settings, with the names operators know it by.
+/// One of the router's settings, with the names operators know it by: the one table that the
+/// command line, the environment, the files, the API, the report and the editor all read.
 public enum RouterSettingKey: String, CaseIterable, Sendable, Codable {
     case initialBackoff
     case backoffMultiplier
@@ -58,6 +59,38 @@ public enum RouterSettingKey: String, CaseIterable, Sendable, Codable {
         case .cacheTimeout: "cache TTL (s)"
         case .modelMatchingTimeout: "model match timeout (s)"
         }
+    }
+
+    /// What the setting does, as the command line's help says it.
+    public var meaning: String {
+        switch self {
+        case .initialBackoff: "Initial retry backoff in seconds"
+        case .backoffMultiplier: "Retry backoff multiplier"
+        case .maxBackoff: "Maximum retry backoff in seconds"
+        case .probeDeadline: "Queue-length probe deadline in seconds"
+        case .maxProbeDeadline: "Maximum probe deadline in seconds"
+        case .cacheTimeout: "Queue-length cache TTL in seconds"
+        case .modelMatchingTimeout:
+            "How long a request for a model prefers replicas holding it, in seconds; each request draws between this and twice it"
+        }
+    }
+
+    /// The value a router starts with when nothing sets it (Ray Serve's default).
+    public var defaultValue: Double {
+        switch self {
+        case .initialBackoff: 0.025
+        case .backoffMultiplier: 2
+        case .maxBackoff: 0.5
+        case .probeDeadline: 0.1
+        case .maxProbeDeadline: 1.0
+        case .cacheTimeout: 10.0
+        case .modelMatchingTimeout: 1.0
+        }
+    }
+
+    /// The command line's help for the flag: meaning, environment variable and default.
+    public var flagHelp: String {
+        "\(meaning) (\(environmentVariable), default \(SettingText.format(defaultValue)))."
     }
 
     /// What values are allowed, in words.

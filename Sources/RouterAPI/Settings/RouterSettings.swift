@@ -13,13 +13,13 @@ public struct RouterSettings: Equatable, Hashable, Sendable, Codable {
     public var modelMatchingTimeout: Double
 
     public init(
-        initialBackoff: Double = 0.025,
-        backoffMultiplier: Double = 2,
-        maxBackoff: Double = 0.5,
-        probeDeadline: Double = 0.1,
-        maxProbeDeadline: Double = 1.0,
-        cacheTimeout: Double = 10.0,
-        modelMatchingTimeout: Double = 1.0
+        initialBackoff: Double = RouterSettingKey.initialBackoff.defaultValue,
+        backoffMultiplier: Double = RouterSettingKey.backoffMultiplier.defaultValue,
+        maxBackoff: Double = RouterSettingKey.maxBackoff.defaultValue,
+        probeDeadline: Double = RouterSettingKey.probeDeadline.defaultValue,
+        maxProbeDeadline: Double = RouterSettingKey.maxProbeDeadline.defaultValue,
+        cacheTimeout: Double = RouterSettingKey.cacheTimeout.defaultValue,
+        modelMatchingTimeout: Double = RouterSettingKey.modelMatchingTimeout.defaultValue
     ) {
         self.initialBackoff = initialBackoff
         self.backoffMultiplier = backoffMultiplier
@@ -32,31 +32,35 @@ public struct RouterSettings: Equatable, Hashable, Sendable, Codable {
 
     public static let defaults = RouterSettings()
 
-    /// In JSON the settings carry the scenario file's keys, so an operator writes one name everywhere.
-    enum CodingKeys: String, CodingKey {
-        case initialBackoff = "initial_backoff_s"
-        case backoffMultiplier = "backoff_multiplier"
-        case maxBackoff = "max_backoff_s"
-        case probeDeadline = "probe_deadline_s"
-        case maxProbeDeadline = "max_probe_deadline_s"
-        case cacheTimeout = "cache_timeout_s"
-        case modelMatchingTimeout = "model_matching_timeout_s"
+    /// In JSON the settings carry the scenario file's keys (`RouterSettingKey.fileKey`), so an
+    /// operator writes one name everywhere.
+    private struct FileKey: CodingKey {
+        var stringValue: String
+        var intValue: Int? { nil }
+        init(_ key: RouterSettingKey) { stringValue = key.fileKey }
+        init?(stringValue: String) { self.stringValue = stringValue }
+        init?(intValue: Int) { nil }
     }
 
     /// A document written before the model matching timeout existed still reads: the timeout
     /// takes its default.
     public init(from decoder: any Decoder) throws {
-        let container = try decoder.container(keyedBy: CodingKeys.self)
-        self.init(
-            initialBackoff: try container.decode(Double.self, forKey: .initialBackoff),
-            backoffMultiplier: try container.decode(Double.self, forKey: .backoffMultiplier),
-            maxBackoff: try container.decode(Double.self, forKey: .maxBackoff),
-            probeDeadline: try container.decode(Double.self, forKey: .probeDeadline),
-            maxProbeDeadline: try container.decode(Double.self, forKey: .maxProbeDeadline),
-            cacheTimeout: try container.decode(Double.self, forKey: .cacheTimeout),
-            modelMatchingTimeout: try container.decodeIfPresent(Double.self, forKey: .modelMatchingTimeout)
-                ?? RouterSettings.defaults.modelMatchingTimeout
-        )
+        let container = try decoder.container(keyedBy: FileKey.self)
+        self.init()
+        for key in RouterSettingKey.allCases {
+            if key == .modelMatchingTimeout {
+                self[key] = try container.decodeIfPresent(Double.self, forKey: FileKey(key)) ?? key.defaultValue
+            } else {
+                self[key] = try container.decode(Double.self, forKey: FileKey(key))
+            }
+        }
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: FileKey.self)
+        for key in RouterSettingKey.allCases {
+            try container.encode(self[key], forKey: FileKey(key))
+        }
     }
 
     /// The value of one setting, by key.

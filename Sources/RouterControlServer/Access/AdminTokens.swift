@@ -1,4 +1,5 @@
 import Foundation
+import RouterAPI
 
 /// The bearer tokens that allow writes over TCP, each with a label that names who holds it.
 public struct AdminTokens: Sendable {

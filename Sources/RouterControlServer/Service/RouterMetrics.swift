@@ -19,10 +19,6 @@ public final class RouterMetrics: Sendable {
     static let requestSecondsBuckets: [Double] = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120]
     /// How one send of a request to a replica ended, as `routertop_replica_requests_total` counts it.
     static let sendOutcomes = ["completed", "refused", "failed", "rerouted", "cancelled"]
-    static let replicaRequestsHelp = "Requests sent to a replica, by how that send ended: completed, refused (the replica was full), "
-        + "failed (it failed and the request failed), rerouted (it failed and the request was routed again), "
-        + "cancelled (the client gave up or the request timed out)."
-    static let requestDurationHelp = "Requests from admission to their last byte (or their failure), in seconds, by outcome."
 
     /// A metric's name and help text (promtool wants help on every metric).
     static func named(_ name: String, _ help: String) -> MetricNameDescriptor {
@@ -69,44 +65,40 @@ public final class RouterMetrics: Sendable {
     /// - Parameter version: the program's version, exported as `routertop_build_info{version}`.
     public init(version: String = "unknown") {
         let factory = PrometheusMetricsFactory(registry: registry)
-        registry.makeGauge(descriptor: Self.named("routertop_build_info", "1, labelled with the routertop version."),
-                           labels: [("version", version)]).set(to: 1)
-        registry.makeGauge(descriptor: Self.named(
-            "routertop_settings_on_trial_seconds", "How long the live settings have been on trial; 0 when none are.")).set(to: 0)
+        registry.makeGauge(descriptor: Metric.buildInfo, labels: [("version", version)]).set(to: 1)
+        registry.makeGauge(descriptor: Metric.settingsOnTrialSeconds).set(to: 0)
         for outcome in ["completed"] + FailureReason.allCases.map(\.rawValue) {
-            _ = registry.makeValueHistogram(descriptor: Self.named("routertop_request_duration_seconds", Self.requestDurationHelp),
+            _ = registry.makeValueHistogram(descriptor: Metric.requestDurationSeconds,
                                             labels: [("outcome", outcome)], buckets: Self.requestSecondsBuckets)
         }
-        tasks = registry.makeGauge(descriptor: Self.named("serve_num_scheduling_tasks", "The number of request scheduling tasks in the router."))
-        tasksInBackoff = registry.makeGauge(descriptor: Self.named("serve_num_scheduling_tasks_in_backoff", "The number of request scheduling tasks in the router that are undergoing backoff."))
-        requestsCompleted = registry.makeCounter(descriptor: Self.named("routertop_requests_total", "Requests that ended, by outcome."), labels: [("outcome", "completed")])
-        requestsFailed = registry.makeCounter(descriptor: Self.named("routertop_requests_total", "Requests that ended, by outcome."), labels: [("outcome", "failed")])
+        tasks = registry.makeGauge(descriptor: Metric.serveNumSchedulingTasks)
+        tasksInBackoff = registry.makeGauge(descriptor: Metric.serveNumSchedulingTasksInBackoff)
+        requestsCompleted = registry.makeCounter(descriptor: Metric.requestsTotal, labels: [("outcome", "completed")])
+        requestsFailed = registry.makeCounter(descriptor: Metric.requestsTotal, labels: [("outcome", "failed")])
         for reason in FailureReason.allCases {
-            _ = registry.makeCounter(descriptor: Self.named("routertop_failed_requests_total", "Failed requests, by reason."), labels: [("reason", reason.rawValue)])
+            _ = registry.makeCounter(descriptor: Metric.failedRequestsTotal, labels: [("reason", reason.rawValue)])
         }
-        routingAttempts = registry.makeCounter(descriptor: Self.named("routertop_routing_attempts_total", "Routing attempts: those that found a replica and those that found none."))
-        backoffSleeps = registry.makeCounter(descriptor: Self.named("routertop_backoff_sleeps_total", "Backoff sleeps taken by routing tasks (immediate first retries are not sleeps)."))
-        settingsChanges = registry.makeCounter(descriptor: Self.named("routertop_settings_changes_total", "Changes and undos of the live settings."))
-        skippedSnapshots = registry.makeCounter(descriptor: Self.named(
-            "routertop_control_snapshots_skipped_total",
-            "Snapshots a stream skipped because its client had not read the previous one yet."))
+        routingAttempts = registry.makeCounter(descriptor: Metric.routingAttemptsTotal)
+        backoffSleeps = registry.makeCounter(descriptor: Metric.backoffSleepsTotal)
+        settingsChanges = registry.makeCounter(descriptor: Metric.settingsChangesTotal)
+        skippedSnapshots = registry.makeCounter(descriptor: Metric.controlSnapshotsSkippedTotal)
         for listener in ControlListenerKind.allCases {
-            _ = registry.makeCounter(descriptor: Self.refusedDescriptor, labels: [("listener", listener.rawValue)])
+            _ = registry.makeCounter(descriptor: Metric.controlConnectionsRefusedTotal, labels: [("listener", listener.rawValue)])
         }
         for reason in ControlClosing.allCases {
-            _ = registry.makeCounter(descriptor: Self.closedDescriptor, labels: [("reason", reason.rawValue)])
+            _ = registry.makeCounter(descriptor: Metric.controlConnectionsClosedTotal, labels: [("reason", reason.rawValue)])
         }
         for key in RouterSettingKey.allCases {
-            _ = registry.makeGauge(descriptor: Self.named("routertop_setting", "The live router settings, by scenario-file key."), labels: [("name", key.fileKey)])
+            _ = registry.makeGauge(descriptor: Metric.setting, labels: [("name", key.fileKey)])
         }
-        let fulfillmentHistogram = registry.makeValueHistogram(descriptor: Self.named("serve_request_router_fulfillment_time_ms", "Time in milliseconds that a request spent waiting in the queue before being assigned to a replica."), buckets: Self.rayLatencyBucketsMilliseconds)
-        let waitHistogram = registry.makeValueHistogram(descriptor: Self.named("routertop_backoff_wait_seconds", "Backoff waits of routing tasks after failed attempts, in seconds."), buckets: Self.secondsBuckets)
-        let probeHistogram = registry.makeValueHistogram(descriptor: Self.named("routertop_probe_duration_seconds", "Round trip of answered queue-length probes, in seconds."), buckets: Self.secondsBuckets)
-        fulfillment = Recorder(label: "serve_request_router_fulfillment_time_ms", dimensions: [], aggregate: true,
+        let fulfillmentHistogram = registry.makeValueHistogram(descriptor: Metric.serveRequestRouterFulfillmentTimeMs, buckets: Self.rayLatencyBucketsMilliseconds)
+        let waitHistogram = registry.makeValueHistogram(descriptor: Metric.backoffWaitSeconds, buckets: Self.secondsBuckets)
+        let probeHistogram = registry.makeValueHistogram(descriptor: Metric.probeDurationSeconds, buckets: Self.secondsBuckets)
+        fulfillment = Recorder(label: Metric.serveRequestRouterFulfillmentTimeMs.metricName, dimensions: [], aggregate: true,
                                handler: fulfillmentHistogram, factory: factory)
-        backoffWait = Recorder(label: "routertop_backoff_wait_seconds", dimensions: [], aggregate: true,
+        backoffWait = Recorder(label: Metric.backoffWaitSeconds.metricName, dimensions: [], aggregate: true,
                                handler: waitHistogram, factory: factory)
-        probeDuration = Recorder(label: "routertop_probe_duration_seconds", dimensions: [], aggregate: true,
+        probeDuration = Recorder(label: Metric.probeDurationSeconds.metricName, dimensions: [], aggregate: true,
                                  handler: probeHistogram, factory: factory)
     }
 
@@ -120,23 +112,14 @@ public final class RouterMetrics: Sendable {
     /// A snapshot stream skipped a tick for a slow client.
     func snapshotSkipped() { skippedSnapshots.increment() }
 
-    private static var refusedDescriptor: MetricNameDescriptor {
-        named("routertop_control_connections_refused_total",
-              "Control API connections refused because their listener's connection limit was reached, by listener.")
-    }
-    private static var closedDescriptor: MetricNameDescriptor {
-        named("routertop_control_connections_closed_total",
-              "Control API connections the server closed, by reason (header or idle timeout, malformed request).")
-    }
-
     /// A connection was refused at its listener's limit.
     func connectionRefused(on listener: ControlListenerKind) {
-        registry.makeCounter(descriptor: Self.refusedDescriptor, labels: [("listener", listener.rawValue)]).increment()
+        registry.makeCounter(descriptor: Metric.controlConnectionsRefusedTotal, labels: [("listener", listener.rawValue)]).increment()
     }
 
     /// The server closed a connection for `reason`.
     func connectionClosed(_ reason: ControlClosing) {
-        registry.makeCounter(descriptor: Self.closedDescriptor, labels: [("reason", reason.rawValue)]).increment()
+        registry.makeCounter(descriptor: Metric.controlConnectionsClosedTotal, labels: [("reason", reason.rawValue)]).increment()
     }
 
     /// Records an observation; callable from any thread.
@@ -159,10 +142,9 @@ public final class RouterMetrics: Sendable {
         tasks.set(to: Double(snapshot.routingTasks))
         tasksInBackoff.set(to: Double(snapshot.tasksInBackoff))
         let onTrial = snapshot.trial.map { max(0, Double($0.seconds) - $0.secondsLeft) } ?? 0
-        registry.makeGauge(descriptor: Self.named(
-            "routertop_settings_on_trial_seconds", "How long the live settings have been on trial; 0 when none are.")).set(to: onTrial)
+        registry.makeGauge(descriptor: Metric.settingsOnTrialSeconds).set(to: onTrial)
         for key in RouterSettingKey.allCases {
-            registry.makeGauge(descriptor: Self.named("routertop_setting", "The live router settings, by scenario-file key."), labels: [("name", key.fileKey)]).set(to: snapshot.settings[key])
+            registry.makeGauge(descriptor: Metric.setting, labels: [("name", key.fileKey)]).set(to: snapshot.settings[key])
         }
         let attempts = snapshot.retries.failedAttempts + snapshot.attemptsHistogram.reduce(0) { $0 + $1.requests }
         let settingsEvents = snapshot.events.filter { $0.kind == .settings }
@@ -175,7 +157,7 @@ public final class RouterMetrics: Sendable {
                 let now = snapshot.totals.failed[reason] ?? 0
                 let more = max(0, now - (seen.failed[reason] ?? 0))
                 failedMore += more
-                registry.makeCounter(descriptor: Self.named("routertop_failed_requests_total", "Failed requests, by reason."), labels: [("reason", reason.rawValue)]).increment(by: Int64(more))
+                registry.makeCounter(descriptor: Metric.failedRequestsTotal, labels: [("reason", reason.rawValue)]).increment(by: Int64(more))
                 seen.failed[reason] = max(now, seen.failed[reason] ?? 0)
             }
             requestsFailed.increment(by: Int64(failedMore))
@@ -190,21 +172,21 @@ public final class RouterMetrics: Sendable {
 
             for replica in snapshot.replicas {
                 let name = replica.id.rawValue
-                registry.makeGauge(descriptor: Self.named("serve_request_router_queue_len", "The number of requests on a replica as tracked by the router's queue length cache."), labels: [("replica", name)])
+                registry.makeGauge(descriptor: Metric.serveRequestRouterQueueLen, labels: [("replica", name)])
                     .set(to: Double(replica.queueLength))
-                registry.makeGauge(descriptor: Self.named("routertop_replica_in_flight", "Requests the router sent to a replica and that have not finished."), labels: [("replica", name)])
+                registry.makeGauge(descriptor: Metric.replicaInFlight, labels: [("replica", name)])
                     .set(to: Double(replica.inFlight))
-                registry.makeGauge(descriptor: Self.named("routertop_replica_queue_length", "A replica's queue length as the router knows it (cache, probe or own count)."), labels: [("replica", name)])
+                registry.makeGauge(descriptor: Metric.replicaQueueLength, labels: [("replica", name)])
                     .set(to: Double(replica.queueLength))
-                registry.makeGauge(descriptor: Self.named("routertop_replica_max_ongoing", "The most requests a replica takes at once (configured, or as it reports)."), labels: [("replica", name)])
+                registry.makeGauge(descriptor: Metric.replicaMaxOngoing, labels: [("replica", name)])
                     .set(to: Double(replica.maxOngoingRequests))
                 // Every outcome has a series from the start, so rates and ratios have data at once.
                 for outcome in Self.sendOutcomes { _ = replicaRequests(name, outcome) }
                 for state in ReplicaState.allCases {
-                    registry.makeGauge(descriptor: Self.named("routertop_replica_state", "1 for the state each replica is in, 0 for the others."), labels: [("replica", name), ("state", state.rawValue)])
+                    registry.makeGauge(descriptor: Metric.replicaState, labels: [("replica", name), ("state", state.rawValue)])
                         .set(to: replica.state == state ? 1 : 0)
                 }
-                let timeouts = registry.makeCounter(descriptor: Self.named("routertop_probe_timeouts_total", "Queue-length probes that timed out, by replica."), labels: [("replica", name)])
+                let timeouts = registry.makeCounter(descriptor: Metric.probeTimeoutsTotal, labels: [("replica", name)])
                 timeouts.increment(by: Int64(max(0, replica.probeTimeouts - (seen.probeTimeouts[replica.id] ?? 0))))
                 seen.probeTimeouts[replica.id] = max(replica.probeTimeouts, seen.probeTimeouts[replica.id] ?? 0)
             }
@@ -218,16 +200,15 @@ public final class RouterMetrics: Sendable {
     /// the loads each replica's reports showed. Present once a request named a model.
     private func updateModels(from snapshot: RouterSnapshot, seen: inout Seen) {
         guard let models = snapshot.models else { return }
-        let help = "Requests for a model, by whether the replica they went to held it (hit) or not (miss)."
-        registry.makeCounter(descriptor: Self.named("routertop_model_requests_total", help), labels: [("outcome", "hit")])
+        registry.makeCounter(descriptor: Metric.modelRequestsTotal, labels: [("outcome", "hit")])
             .increment(by: Int64(max(0, models.hits - seen.modelHits)))
-        registry.makeCounter(descriptor: Self.named("routertop_model_requests_total", help), labels: [("outcome", "miss")])
+        registry.makeCounter(descriptor: Metric.modelRequestsTotal, labels: [("outcome", "miss")])
             .increment(by: Int64(max(0, models.misses - seen.modelMisses)))
         seen.modelHits = max(seen.modelHits, models.hits)
         seen.modelMisses = max(seen.modelMisses, models.misses)
         for replica in snapshot.replicas {
             let loads = replica.models?.loads ?? 0
-            registry.makeCounter(descriptor: Self.named("routertop_model_loads_total", "Models that appeared in a replica's reports: the loads the router saw."), labels: [("replica", replica.id.rawValue)])
+            registry.makeCounter(descriptor: Metric.modelLoadsTotal, labels: [("replica", replica.id.rawValue)])
                 .increment(by: Int64(max(0, loads - (seen.modelLoads[replica.id] ?? 0))))
             seen.modelLoads[replica.id] = max(loads, seen.modelLoads[replica.id] ?? 0)
         }
@@ -236,12 +217,12 @@ public final class RouterMetrics: Sendable {
     /// Drops a replica that left the router, so its series end instead of repeating a stale value.
     private func forget(_ id: ReplicaID) {
         let name = id.rawValue
-        registry.unregisterGauge(registry.makeGauge(descriptor: Self.named("serve_request_router_queue_len", "The number of requests on a replica as tracked by the router's queue length cache."), labels: [("replica", name)]))
-        registry.unregisterGauge(registry.makeGauge(descriptor: Self.named("routertop_replica_in_flight", "Requests the router sent to a replica and that have not finished."), labels: [("replica", name)]))
-        registry.unregisterGauge(registry.makeGauge(descriptor: Self.named("routertop_replica_queue_length", "A replica's queue length as the router knows it (cache, probe or own count)."), labels: [("replica", name)]))
-        registry.unregisterGauge(registry.makeGauge(descriptor: Self.named("routertop_replica_max_ongoing", "The most requests a replica takes at once (configured, or as it reports)."), labels: [("replica", name)]))
+        registry.unregisterGauge(registry.makeGauge(descriptor: Metric.serveRequestRouterQueueLen, labels: [("replica", name)]))
+        registry.unregisterGauge(registry.makeGauge(descriptor: Metric.replicaInFlight, labels: [("replica", name)]))
+        registry.unregisterGauge(registry.makeGauge(descriptor: Metric.replicaQueueLength, labels: [("replica", name)]))
+        registry.unregisterGauge(registry.makeGauge(descriptor: Metric.replicaMaxOngoing, labels: [("replica", name)]))
         for state in ReplicaState.allCases {
-            registry.unregisterGauge(registry.makeGauge(descriptor: Self.named("routertop_replica_state", "1 for the state each replica is in, 0 for the others."), labels: [("replica", name), ("state", state.rawValue)]))
+            registry.unregisterGauge(registry.makeGauge(descriptor: Metric.replicaState, labels: [("replica", name), ("state", state.rawValue)]))
         }
     }
 }
@@ -277,7 +258,7 @@ extension RouterMetrics {
     /// The counter of sends to `replica` that ended as `outcome`.
     func replicaRequests(_ replica: String, _ outcome: String) -> Prometheus.Counter {
         if let counter = requestSeries.withLock({ $0.sends[replica]?[outcome] }) { return counter }
-        let counter = registry.makeCounter(descriptor: Self.named("routertop_replica_requests_total", Self.replicaRequestsHelp),
+        let counter = registry.makeCounter(descriptor: Metric.replicaRequestsTotal,
                                            labels: [("replica", replica), ("outcome", outcome)])
         requestSeries.withLock { $0.sends[replica, default: [:]][outcome] = counter }
         return counter
@@ -287,8 +268,7 @@ extension RouterMetrics {
     private func requestDuration(_ outcome: String) -> ValueHistogram {
         if let histogram = requestSeries.withLock({ $0.durations[outcome] }) { return histogram }
         let histogram = registry.makeValueHistogram(
-            descriptor: Self.named("routertop_request_duration_seconds", Self.requestDurationHelp),
-            labels: [("outcome", outcome)], buckets: Self.requestSecondsBuckets)
+            descriptor: Metric.requestDurationSeconds, labels: [("outcome", outcome)], buckets: Self.requestSecondsBuckets)
         requestSeries.withLock { $0.durations[outcome] = histogram }
         return histogram
     }

@@ -4,7 +4,7 @@
 public struct StartupConfiguration: Equatable, Sendable {
     public static let refreshVariable = "ROUTERTOP_REFRESH_MS"
     public static let refreshFlag = "refresh-ms"
-    public static let refreshRange = 50...10_000
+    public static let refreshRange = DashboardRefresh.range
     public static let themeVariable = "ROUTERTOP_THEME"
     public static let themeFlag = "theme"
     public static let readOnlyVariable = "ROUTERTOP_READONLY"
@@ -16,7 +16,7 @@ public struct StartupConfiguration: Equatable, Sendable {
     public var readOnly: Bool
 
     public init(
-        router: RouterSettings = .defaults, refreshMilliseconds: Int = 500, theme: String = "default", readOnly: Bool = false
+        router: RouterSettings = .defaults, refreshMilliseconds: Int = DashboardRefresh.defaultMilliseconds, theme: String = "default", readOnly: Bool = false
     ) {
         self.router = router
         self.refreshMilliseconds = refreshMilliseconds
@@ -61,7 +61,7 @@ public struct StartupConfiguration: Equatable, Sendable {
         }
         let router = try SettingsValidator.settings(from: texts) { subjects[$0] ?? $0.environmentVariable }
 
-        var refresh = 500
+        var refresh = DashboardRefresh.defaultMilliseconds
         if let text = flags.refreshMilliseconds {
             refresh = try refreshMilliseconds(text, subject: "--\(refreshFlag)")
         } else if let text = environment[refreshVariable] {

@@ -8,8 +8,8 @@ import Logging
 /// runs on `scheduler`. It never sleeps; it schedules timers, so it runs as well on virtual time as
 /// on an event loop.
 public final class Router {
-    /// Limits and placement that do not change while the router runs.
-    public struct Options: Sendable {
+    /// Limits and placement that do not change while the router runs (equal when every field is).
+    public struct Options: Equatable, Sendable {
         public var locality: Locality
         /// The policy in which the first retry also sleeps; for side-by-side measurement only.
         public var legacyBackoff: Bool

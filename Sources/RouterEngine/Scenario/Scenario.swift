@@ -45,13 +45,3 @@ public struct ScenarioEvent: Equatable, Sendable {
         case setLoad(requestsPerSecond: Double)
     }
 }
-
-extension Router.Options: Equatable {
-    public static func == (lhs: Router.Options, rhs: Router.Options) -> Bool {
-        lhs.locality == rhs.locality && lhs.legacyBackoff == rhs.legacyBackoff
-            && lhs.maxPendingRequests == rhs.maxPendingRequests && lhs.routingTimeout == rhs.routingTimeout
-            && lhs.maxReroutes == rhs.maxReroutes && lhs.maxRoutingTasksCap == rhs.maxRoutingTasksCap
-            && lhs.warnEveryFailedAttempts == rhs.warnEveryFailedAttempts && lhs.eventCapacity == rhs.eventCapacity
-            && lhs.multiplexRouting == rhs.multiplexRouting
-    }
-}

@@ -1,6 +1,5 @@
 import TOMLInput
 import Foundation
-import TOMLKit
 
 /// Reads a scenario file. Every refusal names the file, the line and the reason.
 public enum ScenarioParser {
@@ -22,7 +21,7 @@ public enum ScenarioParser {
 
     /// Parses a scenario from its text; `file` names it in errors.
     public static func parse(_ text: String, file: String) throws(ScenarioError) -> Scenario {
-        let root: TOMLTable
+        let root: TOMLTableValue
         do {
             root = try TOMLDocument.parse(text)
         } catch {
@@ -161,7 +160,7 @@ public enum ScenarioParser {
         let inner = TOMLTableReader(
             table: value.table!, section: reader.section, index: reader.index, lines: reader.lines, file: reader.file
         )
-        for innerKey in inner.table.keys.sorted() where !["distribution", "mean", "sigma"].contains(innerKey) {
+        if let innerKey = inner.table.firstUnknownKey(known: ["distribution", "mean", "sigma"]) {
             throw reader.error(key, "unknown key '\(innerKey)' in \(key); known keys: distribution, mean, sigma")
         }
         func located<T>(_ body: () throws(ScenarioError) -> T) throws(ScenarioError) -> T {
@@ -210,7 +209,7 @@ public enum ScenarioParser {
             throw reader.error(key, "models must be a table such as { count = 20, distribution = \"zipf\", s = 1.1 } or a list of weights")
         }
         let inner = TOMLTableReader(table: table, section: reader.section, index: reader.index, lines: reader.lines, file: reader.file)
-        for innerKey in inner.table.keys.sorted() where !["count", "distribution", "s"].contains(innerKey) {
+        if let innerKey = inner.table.firstUnknownKey(known: ["count", "distribution", "s"]) {
             throw reader.error(key, "unknown key '\(innerKey)' in models; known keys: count, distribution, s")
         }
         func located<T>(_ body: () throws(ScenarioError) -> T) throws(ScenarioError) -> T {
@@ -320,16 +319,16 @@ public enum ScenarioParser {
         return total + rate * max(duration - since, 0)
     }
 
-    private static func table(_ root: TOMLTable, _ key: String, _ top: TOMLTableReader) throws(ScenarioError) -> TOMLTable? {
+    private static func table(_ root: TOMLTableValue, _ key: String, _ top: TOMLTableReader) throws(ScenarioError) -> TOMLTableValue? {
         guard let value = root[key] else { return nil }
         guard let table = value.table else { throw top.error(key, "\(key) must be a table ([\(key)])") }
         return table
     }
 
-    private static func tables(_ root: TOMLTable, _ key: String, _ top: TOMLTableReader) throws(ScenarioError) -> [TOMLTable] {
+    private static func tables(_ root: TOMLTableValue, _ key: String, _ top: TOMLTableReader) throws(ScenarioError) -> [TOMLTableValue] {
         guard let value = root[key] else { return [] }
         guard let array = value.array else { throw top.error(key, "\(key) must be an array of tables ([[\(key)]])") }
-        var result: [TOMLTable] = []
+        var result: [TOMLTableValue] = []
         for element in array {
             guard let table = element.table else { throw top.error(key, "every entry of \(key) must be a table ([[\(key)]])") }
             result.append(table)

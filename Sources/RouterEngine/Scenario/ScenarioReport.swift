@@ -16,7 +16,8 @@ public struct ScenarioReport: Equatable, Sendable, Codable {
     public var backoffWaitsByAttemptMs: [String: [Double]]
     public var retries: Retries
     public var replicas: [Replica]
-    public var params: Params
+    /// The settings in force at the end, under their file keys.
+    public var params: RouterSettings
     /// Model hit rate, loads and latencies split by hit and miss; nil when the load asks for no models.
     public var models: Models?
 
@@ -48,16 +49,6 @@ public struct ScenarioReport: Equatable, Sendable, Codable {
         public var finalState: String
     }
 
-    /// The settings in force at the end.
-    public struct Params: Equatable, Sendable, Codable {
-        public var initialBackoffS: Double
-        public var backoffMultiplier: Double
-        public var maxBackoffS: Double
-        public var probeDeadlineS: Double
-        public var maxProbeDeadlineS: Double
-        public var cacheTimeoutS: Double
-    }
-
     enum CodingKeys: String, CodingKey {
         case seed, admitted, completed, failed, pending, running, conserved, retries, replicas, params, models
         case durationS = "duration_s"
@@ -83,25 +74,6 @@ extension ScenarioReport.Replica {
         case id, routed, completed, rejected
         case probeTimeouts = "probe_timeouts"
         case finalState = "final_state"
-    }
-}
-
-extension ScenarioReport.Params {
-    enum CodingKeys: String, CodingKey {
-        case initialBackoffS = "initial_backoff_s"
-        case backoffMultiplier = "backoff_multiplier"
-        case maxBackoffS = "max_backoff_s"
-        case probeDeadlineS = "probe_deadline_s"
-        case maxProbeDeadlineS = "max_probe_deadline_s"
-        case cacheTimeoutS = "cache_timeout_s"
-    }
-
-    init(_ settings: RouterSettings) {
-        self.init(
-            initialBackoffS: settings.initialBackoff, backoffMultiplier: settings.backoffMultiplier,
-            maxBackoffS: settings.maxBackoff, probeDeadlineS: settings.probeDeadline,
-            maxProbeDeadlineS: settings.maxProbeDeadline, cacheTimeoutS: settings.cacheTimeout
-        )
     }
 }
 

@@ -141,7 +141,7 @@ public enum ScenarioRunner {
                     rejected: replica.rejected, probeTimeouts: replica.probeTimeouts, finalState: replica.state.rawValue
                 )
             },
-            params: .init(router.settings)
+            params: router.settings
         )
     }
 }

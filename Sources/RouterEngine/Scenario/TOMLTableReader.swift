@@ -1,9 +1,8 @@
 import TOMLInput
-import TOMLKit
 
 /// Reads typed values from one TOML table and turns every problem into an error with a line.
 struct TOMLTableReader {
-    let table: TOMLTable
+    let table: TOMLTableValue
     let section: String
     let index: Int
     let lines: TOMLLineIndex
@@ -20,13 +19,13 @@ struct TOMLTableReader {
         ScenarioError(file: file, line: lines.line(table: section, index: index, key: key) ?? 1, reason: reason)
     }
 
-    func nested(_ key: String, _ table: TOMLTable, section: String, index: Int) -> TOMLTableReader {
+    func nested(_ key: String, _ table: TOMLTableValue, section: String, index: Int) -> TOMLTableReader {
         TOMLTableReader(table: table, section: section, index: index, lines: lines, file: file)
     }
 
     /// Refuses keys this table does not know, which are almost always typos.
     func checkKeys(_ allowed: Set<String>) throws(ScenarioError) {
-        for key in table.keys.sorted() where !allowed.contains(key) {
+        if let key = table.firstUnknownKey(known: allowed) {
             throw error(key, "unknown key '\(key)' in \(place); known keys: \(allowed.sorted().joined(separator: ", "))")
         }
     }

@@ -1,5 +1,4 @@
 import TOMLInput
-import TOMLKit
 import RouterEngine
 
 /// Reads a replica list in TOML: one `[[replica]]` table per replica, with `url` and optionally
@@ -16,7 +15,7 @@ public enum ReplicaFile {
 
     /// Parses the text of a replica file; errors read `NAME:LINE: what is wrong`.
     public static func parse(_ text: String, name: String) -> Result<[ReplicaSpec], ProxyStartupError> {
-        let table: TOMLTable
+        let table: TOMLTableValue
         do {
             table = try TOMLDocument.parse(text)
         } catch {
@@ -26,7 +25,7 @@ public enum ReplicaFile {
             return .failure(ProxyStartupError("\(name):\(line): malformed TOML: \(error.reason)\(shown)"))
         }
         let lines = TOMLLineIndex(text: text)
-        for key in table.keys where key != "replica" {
+        if let key = table.firstUnknownKey(known: ["replica"]) {
             return .failure(ProxyStartupError(
                 "\(name):\(lines.line(ofPath: key) ?? 1): unknown key \"\(key)\"; expected [[replica]] tables"))
         }
@@ -49,7 +48,7 @@ public enum ReplicaFile {
                 return .failure(ProxyStartupError("\(name):\(line): replica \(index + 1) \(why)"))
             }
             guard let replica = entry.table else { return refuse(nil, "is not a table") }
-            for key in replica.keys where !keys.contains(key) {
+            if let key = replica.firstUnknownKey(known: keys) {
                 return refuse(key, "has unknown key \"\(key)\"; known keys: url, node, zone, max_ongoing_requests")
             }
             guard let urlValue = replica["url"] else { return refuse(nil, "has no url") }

@@ -1,4 +1,5 @@
 import RouterAttach
+import RouterAPI
 import RouterControlServer
 
 /// The router a bare `routertop attach` means: the one running here, or why there is none to pick.

@@ -22,7 +22,7 @@ enum ScenarioReportText {
         lines.append("retries    failed attempts \(r.failedAttempts)  backoff sleeps \(r.backoffSleeps)  re-routes \(r.reroutes)  unavailable sends \(r.unavailableSends)  warnings \(r.warnings)")
         if let models = report.models { lines += modelLines(models) }
         let p = report.params
-        lines.append("params     initial \(SettingText.format(p.initialBackoffS)) s  multiplier \(SettingText.format(p.backoffMultiplier))  max \(SettingText.format(p.maxBackoffS)) s  probe deadline \(SettingText.format(p.probeDeadlineS)) s (max \(SettingText.format(p.maxProbeDeadlineS)) s)  cache TTL \(SettingText.format(p.cacheTimeoutS)) s")
+        lines.append("params     initial \(SettingText.format(p.initialBackoff)) s  multiplier \(SettingText.format(p.backoffMultiplier))  max \(SettingText.format(p.maxBackoff)) s  probe deadline \(SettingText.format(p.probeDeadline)) s (max \(SettingText.format(p.maxProbeDeadline)) s)  cache TTL \(SettingText.format(p.cacheTimeout)) s  model match \(SettingText.format(p.modelMatchingTimeout)) s")
         lines.append("")
         let header = ["replica", "state", "routed", "completed", "rejected", "probe timeouts"]
         let rows = report.replicas.map { [$0.id, $0.finalState, "\($0.routed)", "\($0.completed)", "\($0.rejected)", "\($0.probeTimeouts)"] }

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import NIOCore
 import RouterAttach
+import RouterAPI
 import RouterControlServer
 
 /// How `fleet` and `rollout` reach routers: the admin token for `http://` targets.

@@ -1,28 +1,28 @@
 import ArgumentParser
 import RouterEngine
 
-/// The router's settings as command-line flags. Each is kept as text so it is checked by the same
-/// validator as the environment variable it overrides.
+/// The router's settings as command-line flags, named and explained by `RouterSettingKey`. Each is
+/// kept as text so it is checked by the same validator as the environment variable it overrides.
 struct SettingOptions: ParsableArguments {
-    @Option(name: .customLong("initial-backoff-s"), parsing: .unconditional, help: "Initial retry backoff in seconds (RAY_SERVE_ROUTER_RETRY_INITIAL_BACKOFF_S, default 0.025).")
+    @Option(name: .customLong(RouterSettingKey.initialBackoff.flag), parsing: .unconditional, help: ArgumentHelp(RouterSettingKey.initialBackoff.flagHelp))
     var initialBackoff: String?
 
-    @Option(name: .customLong("backoff-multiplier"), parsing: .unconditional, help: "Retry backoff multiplier (RAY_SERVE_ROUTER_RETRY_BACKOFF_MULTIPLIER, default 2).")
+    @Option(name: .customLong(RouterSettingKey.backoffMultiplier.flag), parsing: .unconditional, help: ArgumentHelp(RouterSettingKey.backoffMultiplier.flagHelp))
     var backoffMultiplier: String?
 
-    @Option(name: .customLong("max-backoff-s"), parsing: .unconditional, help: "Maximum retry backoff in seconds (RAY_SERVE_ROUTER_RETRY_MAX_BACKOFF_S, default 0.5).")
+    @Option(name: .customLong(RouterSettingKey.maxBackoff.flag), parsing: .unconditional, help: ArgumentHelp(RouterSettingKey.maxBackoff.flagHelp))
     var maxBackoff: String?
 
-    @Option(name: .customLong("probe-deadline-s"), parsing: .unconditional, help: "Queue-length probe deadline in seconds (RAY_SERVE_QUEUE_LENGTH_RESPONSE_DEADLINE_S, default 0.1).")
+    @Option(name: .customLong(RouterSettingKey.probeDeadline.flag), parsing: .unconditional, help: ArgumentHelp(RouterSettingKey.probeDeadline.flagHelp))
     var probeDeadline: String?
 
-    @Option(name: .customLong("max-probe-deadline-s"), parsing: .unconditional, help: "Maximum probe deadline in seconds (RAY_SERVE_MAX_QUEUE_LENGTH_RESPONSE_DEADLINE_S, default 1).")
+    @Option(name: .customLong(RouterSettingKey.maxProbeDeadline.flag), parsing: .unconditional, help: ArgumentHelp(RouterSettingKey.maxProbeDeadline.flagHelp))
     var maxProbeDeadline: String?
 
-    @Option(name: .customLong("cache-timeout-s"), parsing: .unconditional, help: "Queue-length cache TTL in seconds (RAY_SERVE_QUEUE_LENGTH_CACHE_TIMEOUT_S, default 10).")
+    @Option(name: .customLong(RouterSettingKey.cacheTimeout.flag), parsing: .unconditional, help: ArgumentHelp(RouterSettingKey.cacheTimeout.flagHelp))
     var cacheTimeout: String?
 
-    @Option(name: .customLong("model-matching-timeout-s"), parsing: .unconditional, help: "How long a request for a model prefers replicas holding it, in seconds; each request draws between this and twice it (RAY_SERVE_MULTIPLEXED_MODEL_ID_MATCHING_TIMEOUT_S, default 1).")
+    @Option(name: .customLong(RouterSettingKey.modelMatchingTimeout.flag), parsing: .unconditional, help: ArgumentHelp(RouterSettingKey.modelMatchingTimeout.flagHelp))
     var modelMatchingTimeout: String?
 
     /// The flags that were given, by setting.
@@ -38,7 +38,9 @@ struct SettingOptions: ParsableArguments {
 
 /// The display's settings as command-line flags.
 struct DisplayOptions: ParsableArguments {
-    @Option(name: .customLong("refresh-ms"), parsing: .unconditional, help: "Dashboard refresh interval in milliseconds, 50 to 10000 (ROUTERTOP_REFRESH_MS, default 500).")
+    @Option(name: .customLong(StartupConfiguration.refreshFlag), parsing: .unconditional, help: ArgumentHelp(
+        "Dashboard refresh interval in milliseconds, \(DashboardRefresh.range.lowerBound) to \(DashboardRefresh.range.upperBound) "
+            + "(\(StartupConfiguration.refreshVariable), default \(DashboardRefresh.defaultMilliseconds))."))
     var refreshMilliseconds: String?
 
     @Option(name: .customLong("theme"), parsing: .unconditional, help: "Colour theme: a name in themes/ or a path (ROUTERTOP_THEME, default 'default').")

@@ -101,7 +101,7 @@ struct RecordingReplayTests {
         slow.maxBackoff = 1
         let replayed = RecordingReplay.run(plan, settings: slow)
         #expect(replayed.admitted == simulated.admitted)
-        #expect(replayed.params.initialBackoffS == 0.2)
+        #expect(replayed.params.initialBackoff == 0.2)
         #expect(replayed.backoffWaitsByAttemptMs["2"] == [200])
         #expect(replayed.fulfillmentMs.p99 > simulated.fulfillmentMs.p99)
     }

@@ -4,6 +4,7 @@ import NIOHTTP1
 import NIOPosix
 import RouterEngine
 import RouterHTTP
+import TestSupport
 import Testing
 
 /// Replica servers and a proxy in front of them, on loopback and ephemeral ports.
