@@ -2,6 +2,7 @@ import Foundation
 import RouterAttach
 import RouterAPI
 import Testing
+import TestSupport
 
 /// `attach` reads a delta stream: the router's whole snapshot first, then only what changed, kept
 /// whole on the client; a router that does not know deltas gets asked for full snapshots.
@@ -13,7 +14,7 @@ import Testing
         let channel = try client.stream(target: ControlEndpoint.deltas(intervalMilliseconds: 50).request.target,
                                         onLine: { lines.append($0) }, onClose: { _ in }).wait()
         defer { _ = try? channel.close().wait() }
-        #expect(ControlServerTests.poll { lines.count >= 6 })
+        #expect(poll { lines.count >= 6 })
         let snapshots = try lines.all.prefix(6).map { try JSONDecoder().decode(RouterSnapshot.self, from: Data($0)) }
         #expect(snapshots.map(\.view) == [.full] + Array(repeating: .delta, count: 5))
         var table = ReplicaTable(snapshots[0].replicas)
@@ -39,7 +40,7 @@ import Testing
         let remote = try RemoteRouter.attach(to: .unixSocket(path: older.path), group: fixture.group, intervalMilliseconds: 100,
                                              claimedAddress: nil, readOnly: true)
         defer { remote.stop() }
-        #expect(ControlServerTests.poll { remote.latestSnapshot().rateIn == 1234 })
+        #expect(poll { remote.latestSnapshot().rateIn == 1234 })
         let streams = older.requests.filter { $0.hasPrefix("GET /v1/snapshots") }
         #expect(streams == ["GET /v1/snapshots?interval_ms=100&view=delta HTTP/1.1",
                             "GET /v1/snapshots?interval_ms=100 HTTP/1.1"])

@@ -112,7 +112,6 @@ struct RecordingReplayTests {
         let bounds = SuggestBounds(initialBackoff: 0...0.05, backoffMultiplier: 1...3, maxBackoff: 0.05...0.5)
         var reported: [(Int, Int)] = []
         let reply = BackoffSuggester.suggest(plan, live: recording.settings, bounds: bounds) { reported.append(($0, $1)) }
-        #expect(reply.elapsedMs < 10_000)
         #expect(reply.evaluated >= 2)
         #expect(!reported.isEmpty && reported.allSatisfy { $0.0 <= $0.1 })
         #expect((1...3).contains(reply.suggestions.count))

@@ -195,6 +195,19 @@ serve.run(slow_app.slow, name="{APP}", route_prefix="/")
         self.assertEqual(status, 200)
         return snapshot
 
+    def stream_lines(self, view: str, count: int) -> List[Dict[str, Any]]:
+        """The first `count` lines of a snapshot stream of `view`, each valid against the schema."""
+        connection = UnixHTTPConnection(self.socket)
+        try:
+            connection.request("GET", f"/v1/snapshots?interval_ms=100&view={view}")
+            stream = connection.getresponse()
+            lines = [json.loads(stream.readline()) for _ in range(count)]
+        finally:
+            connection.close()
+        for line in lines:
+            validate(line, "snapshot")
+        return lines
+
     # The tests, in order ---------------------------------------------------------------------------
 
     def test_1_routertop_list_names_the_proxys_router_with_its_kind(self) -> None:
@@ -312,21 +325,9 @@ serve.run(slow_app.slow, name="{APP}", route_prefix="/")
         self.assertEqual((status, summary["view"], summary["replicas"]), (200, "summary", []))
         self.assertEqual(summary["replica_count"], len(summary["replica_changes"]))
         validate(summary, "snapshot")
-        connection = UnixHTTPConnection(self.socket)
-        connection.request("GET", "/v1/snapshots?interval_ms=100&view=summary")
-        stream = connection.getresponse()
-        lines = [json.loads(stream.readline()) for _ in range(3)]
-        connection.close()
-        for line in lines:
-            validate(line, "snapshot")
+        lines = self.stream_lines("summary", 3)
         self.assertEqual(lines[0]["replica_count"], len(lines[0]["replica_changes"]))
-        connection = UnixHTTPConnection(self.socket)
-        connection.request("GET", "/v1/snapshots?interval_ms=100&view=delta")
-        stream = connection.getresponse()
-        lines = [json.loads(stream.readline()) for _ in range(3)]
-        connection.close()
-        for line in lines:
-            validate(line, "snapshot")
+        lines = self.stream_lines("delta", 3)
         self.assertEqual([line.get("view", "full") for line in lines], ["full", "delta", "delta"])
         self.assertEqual(lines[1]["replica_count"], len(lines[0]["replicas"]))
 
