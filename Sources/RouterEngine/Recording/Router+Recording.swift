@@ -16,6 +16,6 @@ extension Router {
 
     /// The recent traffic, or nil when the router keeps no recording.
     public func recording() -> Recording? {
-        (recorder as? TrafficRecorder)?.recording(retries: retries)
+        (recorder as? TrafficRecorder)?.recording(retries: statistics.retries)
     }
 }

@@ -8,14 +8,14 @@ extension Router {
         model: String? = nil, externalID: String? = nil, payload: AnyObject? = nil,
         onFinish: @escaping (RequestResult) -> Void
     ) -> RequestID {
-        recorder?.arrival(model: model, at: now, retries: retries)
+        recorder?.arrival(model: model, at: now, retries: statistics.retries)
         lastRequestNumber += 1
         let id = RequestID(lastRequestNumber)
         totals.admitted += 1
-        admittedRate.record(at: now)
+        statistics.requestAdmitted(at: now)
         guard totals.pending < options.maxPendingRequests else {
             totals.failed[.shed, default: 0] += 1
-            failedRate.record(at: now)
+            statistics.requestFailed(at: now)
             noteShed()
             if isTracing {
                 var trace = RequestTrace(request: id.rawValue, admittedMs: traceMilliseconds(now), admittedUTC: scheduler.utc(now))
@@ -200,7 +200,7 @@ extension Router {
         case .actorUnavailable:
             // Ray's router marks the replica unavailable and routes the request again at once.
             traceSendEnded(request, outcome: "actor_unavailable", requeue: "reroute")
-            retries.unavailableSends += 1
+            statistics.sendFoundUnavailable()
             noteReplicaError(replica, cause: "unavailable")
             if replica.countsLocally {
                 // No probe will say it is back, and its own count says it has room: without holding it
@@ -228,7 +228,7 @@ extension Router {
         if replica.countsLocally { replica.refusedUntil = now + .clampedSeconds(settings.probeDeadline) }
         request.routing.failedAttempts += 1
         let failed = request.routing.failedAttempts
-        retries.failedAttempts += 1
+        statistics.attemptFailed()
         if failed == 1 { request.routing.inBackoffSince = now }
         request.routing.failedAt = now
         enqueue(request)
@@ -242,7 +242,7 @@ extension Router {
             return
         }
         request.reroutes += 1
-        retries.reroutes += 1
+        statistics.rerouted()
         enqueue(request)
         ensureTasks()
     }
@@ -282,10 +282,10 @@ extension Router {
         switch result {
         case .completed:
             totals.completed += 1
-            completedRate.record(at: now)
+            statistics.requestCompleted(at: now)
         case .failed(let reason):
             totals.failed[reason, default: 0] += 1
-            failedRate.record(at: now)
+            statistics.requestFailed(at: now)
             recorder?.failed(reason, at: now)
             if reason == .routingTimeout { noteRoutingTimeout() }
         }

@@ -88,8 +88,8 @@ extension Router {
             guard let before = task.machine.sleep else { continue }
             let action = task.machine.backoffChanged(backoff, now: now)
             if let after = task.machine.sleep, after.wait != before.wait {
-                countSleep(afterFailedAttempt: before.failedAttempts, wait: before.wait, by: -1)
-                countSleep(afterFailedAttempt: after.failedAttempts, wait: after.wait, by: 1)
+                statistics.countSleep(afterFailedAttempt: before.failedAttempts, wait: before.wait, by: -1)
+                statistics.countSleep(afterFailedAttempt: after.failedAttempts, wait: after.wait, by: 1)
                 traceWait(after.wait, for: task)
             }
             perform(action, for: task)

@@ -41,16 +41,16 @@ extension Router {
             maxRoutingTasks: maxTaskCount,
             tasksInBackoff: timers.count,
             tasksProbing: probingTasks,
-            rateIn: admittedRate.average(over: 5, at: now),
-            rateOut: completedRate.average(over: 5, at: now),
-            rateFailed: failedRate.average(over: 5, at: now),
-            fulfillment: fulfillmentWindow.summary(at: now),
+            rateIn: statistics.rateIn(at: now),
+            rateOut: statistics.rateOut(at: now),
+            rateFailed: statistics.rateFailed(at: now),
+            fulfillment: statistics.fulfillment(at: now),
             replicas: replicas.map(replicaSnapshot),
             backoffTimers: timers,
             probeWaits: probeWaits,
             attemptsHistogram: attemptsHistogram,
-            retries: retries,
-            events: eventLog.recent(eventLimit),
+            retries: statistics.retries,
+            events: statistics.recentEvents(eventLimit),
             simulation: simulation
         )
         snapshot.timeUTC = scheduler.utc(now)
@@ -60,30 +60,18 @@ extension Router {
     }
 
     /// Requests by the number of routing attempts they needed, fewest first.
-    public var attemptsHistogram: [AttemptBucket] {
-        attemptCounts.keys.sorted().map { AttemptBucket(attempts: $0, requests: attemptCounts[$0] ?? 0) }
-    }
+    public var attemptsHistogram: [AttemptBucket] { statistics.attemptsHistogram }
 
     /// Fulfilment latency (admission to assignment) over the router's whole life.
-    public var lifetimeFulfillment: LatencySummary {
-        LatencySummary(histogram: fulfillmentAll)
-    }
+    public var lifetimeFulfillment: LatencySummary { statistics.lifetimeFulfillment }
 
     /// The distinct backoff waits slept, in the order of the failed attempt they followed.
-    public var backoffWaitsSlept: [Duration] {
-        var seen = Set<Int64>()
-        return sleptWaits.keys.sorted()
-            .flatMap { (sleptWaits[$0] ?? [:]).keys.sorted() }
-            .filter { seen.insert($0).inserted }
-            .map { Duration.nanoseconds($0) }
-    }
+    public var backoffWaitsSlept: [Duration] { statistics.backoffWaitsSlept }
 
     /// The waits slept after each failed-attempt number.
-    public var backoffWaitsByAttempt: [Int: [Duration]] {
-        sleptWaits.filter { !$0.value.isEmpty }.mapValues { $0.keys.sorted().map { Duration.nanoseconds($0) } }
-    }
+    public var backoffWaitsByAttempt: [Int: [Duration]] { statistics.backoffWaitsByAttempt }
 
-    public var retryTotals: RetryTotals { retries }
+    public var retryTotals: RetryTotals { statistics.retries }
 
     func replicaSnapshot(_ replica: ReplicaRecord) -> ReplicaSnapshot {
         let length: Int

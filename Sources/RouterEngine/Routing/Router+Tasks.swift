@@ -195,15 +195,9 @@ extension Router {
         let request = pendingQueue[index]
         if index == 0 { pendingQueue.removeFirst() } else { pendingQueue.remove(at: index) }
         let waited = now - request.admittedAt
-        fulfillmentWindow.record(waited, at: now)
-        _ = fulfillmentAll.record(UInt64(max(waited.nanosecondsClamped / 1000, 0)))
-        recorder?.fulfilled(waited: waited, attempts: request.routing.failedAttempts + 1, at: now)
         let attempts = request.routing.failedAttempts + 1
-        if let counted = request.countedAttempts {
-            attemptCounts[counted, default: 0] -= 1
-            if attemptCounts[counted] == 0 { attemptCounts[counted] = nil }
-        }
-        attemptCounts[attempts, default: 0] += 1
+        statistics.requestFulfilled(waited: waited, attempts: attempts, previouslyCounted: request.countedAttempts, at: now)
+        recorder?.fulfilled(waited: waited, attempts: attempts, at: now)
         request.countedAttempts = attempts
         let claimant = request.claimedBy
         request.claimedBy = 0
@@ -230,7 +224,7 @@ extension Router {
         noteFailedMultiplexAttempt(task)
         request.routing.failedAttempts += 1
         let failed = request.routing.failedAttempts
-        retries.failedAttempts += 1
+        statistics.attemptFailed()
         if failed == 1 { request.routing.inBackoffSince = now }
         request.routing.failedAt = now
         var attributed: [ReplicaRecord] = []
@@ -239,7 +233,7 @@ extension Router {
             attributed.append(candidate)
         }
         if failed % options.warnEveryFailedAttempts == 0 {
-            retries.warnings += 1
+            statistics.warned()
             let spent = SettingText.format(((now - request.admittedAt).secondsValue * 1000).rounded() / 1000)
             record(.warning, "\(request.id) has no replica after \(failed) attempts (\(spent) s)")
         }
@@ -257,19 +251,9 @@ extension Router {
 
     private func sleep(_ task: RoutingTask, afterFailedAttempt failed: Int, failedAt: EngineTime) -> RoutingTaskStateMachine.Action {
         let wait = backoff.wait(afterFailedAttempt: failed)
-        countSleep(afterFailedAttempt: failed, wait: wait, by: 1)
+        statistics.countSleep(afterFailedAttempt: failed, wait: wait, by: 1)
         traceWait(wait, for: task)
         return task.machine.attemptFailed(failedAttempts: failed, wait: wait, at: failedAt, now: now)
-    }
-
-    /// Counts (or, with `by: -1`, uncounts) a backoff sleep, so a re-timed sleep is reported with
-    /// the wait it sleeps now.
-    func countSleep(afterFailedAttempt failed: Int, wait: Duration, by delta: Int) {
-        guard wait > .zero else { return }
-        retries.backoffSleeps += delta
-        let nanos = wait.nanosecondsClamped
-        let count = (sleptWaits[failed]?[nanos] ?? 0) + delta
-        sleptWaits[failed, default: [:]][nanos] = count > 0 ? count : nil
     }
 
     /// Drops an ended task: its timer is cancelled and the probes it waited for serve no one.

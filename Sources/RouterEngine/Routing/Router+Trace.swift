@@ -8,7 +8,7 @@ extension Router {
 
     /// The traces of the most recent finished requests, oldest first (at most `limit`).
     public func recentTraces(limit: Int = .max) -> RequestTraceLog {
-        RequestTraceLog(capacity: options.traceCapacity, evicted: tracesEvicted, traces: Array(traces.suffix(limit)))
+        statistics.traces.recent(limit: limit)
     }
 
     func traceMilliseconds(_ time: EngineTime) -> Double {
@@ -22,12 +22,7 @@ extension Router {
     /// Keeps a finished request's trace: hands it to the sink and the bounded log.
     func keep(_ trace: RequestTrace) {
         traceSink?(trace)
-        guard options.traceCapacity > 0 else { return }
-        if traces.count >= options.traceCapacity {
-            traces.removeFirst()
-            tracesEvicted += 1
-        }
-        traces.append(trace)
+        statistics.keep(trace)
     }
 
     func traceAttemptStarted(_ task: RoutingTask) {

@@ -1,5 +1,4 @@
 import DequeModule
-import Histogram
 import Logging
 
 /// The request router: Ray Serve's power-of-two-choices replica router, on an injected scheduler.
@@ -117,23 +116,8 @@ public final class Router {
     /// A task ended or a request came back while a task was attempting: top up when it is done.
     var tasksNeedTopUp = false
 
-    var fulfillmentWindow = LatencyWindow(significantDigits: .three)
-    var fulfillmentAll = Histogram<UInt64>(highestTrackableValue: 3_600_000_000, numberOfSignificantValueDigits: .three)
-    var attemptCounts: [Int: Int] = [:]
-    var retries = RetryTotals()
-    /// How many sleeps of each wait (in nanoseconds) followed each failed-attempt number.
-    var sleptWaits: [Int: [Int64: Int]] = [:]
-    var admittedRate = RateCounter(seconds: 11)
-    var completedRate = RateCounter(seconds: 11)
-    var failedRate = RateCounter(seconds: 11)
-    /// The shedding going on now, if any: it is logged when it starts and when it stops.
-    var shedding: SheddingEpisode?
-    /// Event lines folded to one per key per window (see `recordThrottled`).
-    var throttledLines: [String: ThrottledLine] = [:]
-    var eventLog: EventLog
-    /// The decision traces of the last `options.traceCapacity` finished requests, oldest first.
-    var traces = Deque<RequestTrace>()
-    var tracesEvicted = 0
+    /// Counters, rates, latency, the event log and the decision traces, for snapshots.
+    var statistics: RouterStatistics
     /// Receives every finished request's trace, in the order requests finish (`simulate --trace`).
     public var traceSink: ((RequestTrace) -> Void)?
     /// Where every change is written before it takes effect; provided by the host (nil: none kept).
@@ -157,7 +141,7 @@ public final class Router {
         self.random = random
         self.logger = logger
         self.backoff = settings.backoffPolicy(legacy: options.legacyBackoff)
-        self.eventLog = EventLog(capacity: options.eventCapacity)
+        self.statistics = RouterStatistics(eventCapacity: options.eventCapacity, traceCapacity: options.traceCapacity)
     }
 
     var now: EngineTime { scheduler.now }
@@ -174,7 +158,7 @@ public final class Router {
 
     /// Adds a line to the event log (and to the log file).
     public func record(_ kind: RouterEvent.Kind, _ message: String, change: ChangeRecord? = nil) {
-        eventLog.append(RouterEvent(time: now, timeUTC: scheduler.utc(now), kind: kind, message: message, change: change))
+        statistics.append(RouterEvent(time: now, timeUTC: scheduler.utc(now), kind: kind, message: message, change: change))
         switch kind {
         case .warning: logger.warning("\(message)")
         default: logger.info("\(message)")

@@ -4,9 +4,10 @@ struct ThrottledLine {
     /// Occurrences since the last line written, and the detail of the latest.
     var count = 0
     var lastDetail = ""
-    /// No line before then; occurrences meanwhile wait for the flush timer.
+    /// No line before then; occurrences meanwhile wait for the flush.
     var quietUntil: EngineTime
-    var timer: (any Cancellable)?
+    /// Whether the owner was told to flush the line at `quietUntil` and has not yet.
+    var flushPending = false
     /// Makes the line from the count and the latest detail.
     var message: (Int, String) -> String
 }
@@ -16,5 +17,4 @@ struct SheddingEpisode {
     var startedAt: EngineTime
     var shed = 0
     var lastShedAt: EngineTime
-    var timer: (any Cancellable)?
 }
