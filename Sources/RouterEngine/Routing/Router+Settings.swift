@@ -17,9 +17,9 @@ extension Router {
     /// Goes back to the settings before the last change; nil when there is nothing to undo.
     @discardableResult
     public func undoSettings(by origin: CommandOrigin) -> RouterSettings? {
-        guard let previous = settingsUndo.last else { return nil }
+        guard let previous = settingsLifecycle.undoTarget else { return nil }
         guard case .done = changeSettings(to: previous, by: origin, verb: "undo", remember: false) else { return nil }
-        settingsUndo.removeLast()
+        settingsLifecycle.undone()
         return previous
     }
 
@@ -29,7 +29,7 @@ extension Router {
         case .applySettings(let newSettings):
             return changeSettings(to: newSettings, by: origin, verb: "set")
         case .undoSettings:
-            if let refusal = trialRefusal(for: origin) { return .refused(refusal) }
+            if let refusal = settingsLifecycle.trialRefusal(at: now) { return .refused(refusal) }
             return undoSettings(by: origin) == nil ? .refused("no parameter change to undo") : .done("undone")
         case .applySettingsOnTrial(let newSettings, let seconds, let session):
             return applyOnTrial(newSettings, seconds: seconds, session: session, by: origin)
@@ -50,7 +50,7 @@ extension Router {
         remember: Bool = true, duringTrial: Bool = false
     ) -> CommandResult {
         let change = ChangeRecord(subject: .settings, verb: verb, old: .settings(settings), new: .settings(newSettings))
-        if !duringTrial, let refusal = trialRefusal(for: origin) {
+        if !duringTrial, let refusal = settingsLifecycle.trialRefusal(at: now) {
             _ = journalChange(change, by: origin, result: .refused, reason: refusal, note: note)
             return .refused(refusal)
         }
@@ -64,18 +64,13 @@ extension Router {
         if let failure = journalChange(change, by: origin, note: note) {
             return .refused("the journal cannot be written (\(failure.message)); nothing changed")
         }
-        if remember {
-            settingsUndo.append(settings)
-            if settingsUndo.count > 100 { settingsUndo.removeFirst() }
-        }
-        replaceSettings(with: newSettings, change: change, by: origin, note: note)
+        replaceSettings(with: newSettings, remember: remember, change: change, by: origin, note: note)
         return .done(verb == "set" ? "settings applied" : "settings \(verb)")
     }
 
-    private func replaceSettings(with newSettings: RouterSettings, change: ChangeRecord, by origin: CommandOrigin,
-                                 note: String?) {
-        settings = newSettings
-        backoff = newSettings.backoffPolicy(legacy: options.legacyBackoff)
+    private func replaceSettings(with newSettings: RouterSettings, remember: Bool, change: ChangeRecord,
+                                 by origin: CommandOrigin, note: String?) {
+        settingsLifecycle.replace(with: newSettings, remember: remember)
         recorder?.settingsChanged(newSettings, at: now)
         let why = note.map { " (\($0))" } ?? ""
         record(.settings, "\(change.verb): \(change.summary) by \(origin)\(why)", change: change)

@@ -55,7 +55,7 @@ extension Router {
         )
         snapshot.timeUTC = scheduler.utc(now)
         snapshot.models = modelFigures()
-        snapshot.trial = trialStatus
+        snapshot.trial = settingsLifecycle.trialStatus(at: now)
         return snapshot
     }
 

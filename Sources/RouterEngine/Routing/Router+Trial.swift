@@ -6,7 +6,7 @@ extension Router {
         guard (1...TrialStatus.maxSeconds).contains(seconds) else {
             return .refused("confirm_within_s=\(seconds) must be a whole number of seconds from 1 to \(TrialStatus.maxSeconds)")
         }
-        if let running = trial.running {
+        if let running = settingsLifecycle.runningTrial {
             let change = ChangeRecord(subject: .settings, verb: "trial", old: .settings(settings), new: .settings(newSettings))
             let reason = "a trial by \(running.origin) runs; confirm it or let it revert before starting another"
             _ = journalChange(change, by: origin, result: .refused, reason: reason)
@@ -18,17 +18,15 @@ extension Router {
         guard case .done = result, settings != previous else { return result }
         let running = SettingsTrial.Running(previous: previous, trial: newSettings, origin: origin, seconds: seconds,
                                             deadline: now + .seconds(seconds), session: session)
-        guard case .begin(let begun) = trial.handle(.start(running)) else { return result }
-        trialTimer = scheduler.schedule(at: begun.deadline) { [weak self] in self?.trialTimedOut() }
+        guard case .begin(let begun) = settingsLifecycle.handle(.start(running)) else { return result }
+        settingsLifecycle.trialTimer = scheduler.schedule(at: begun.deadline) { [weak self] in self?.trialTimedOut() }
         return .done("settings on trial: they revert in \(seconds) s unless confirmed")
     }
 
     /// Keeps the settings on trial.
     public func confirmTrial(by origin: CommandOrigin) -> CommandResult {
-        switch trial.handle(.confirm) {
+        switch settingsLifecycle.handle(.confirm) {
         case .keep(let running):
-            trialTimer?.cancel()
-            trialTimer = nil
             // Confirming changes nothing: old and new are the settings kept, so replay stays a chain.
             let change = ChangeRecord(subject: .settings, verb: "confirm", old: .settings(settings), new: .settings(settings))
             _ = journalChange(change, by: origin, note: "trial by \(running.origin) kept")
@@ -43,41 +41,24 @@ extension Router {
 
     /// An operator's session ended: a trial it started goes back at once.
     public func endSession(_ session: String) -> CommandResult {
-        let action = trial.handle(.sessionEnded(session))
+        let action = settingsLifecycle.handle(.sessionEnded(session))
         guard case .revert = action else { return .done("no trial depended on that session") }
         carryOut(action)
         return .done("trial reverted")
     }
 
-    /// The trial in progress, for the snapshot.
-    var trialStatus: TrialStatus? {
-        trial.running.map { running in
-            TrialStatus(by: running.origin.description, seconds: running.seconds,
-                        secondsLeft: max(0, (running.deadline - now).secondsValue),
-                        summary: ChangeRecord(subject: .settings, verb: "trial", old: .settings(running.previous),
-                                              new: .settings(running.trial)).summary)
-        }
-    }
-
-    /// While a trial runs, only its confirmation or its revert changes the settings.
-    func trialRefusal(for origin: CommandOrigin) -> String? {
-        guard let running = trial.running else { return nil }
-        let left = Int(max(0, (running.deadline - now).secondsValue).rounded(.up))
-        return "a settings trial by \(running.origin) runs (\(left) s left); confirm it or let it revert first"
-    }
-
     private func trialTimedOut() {
-        trialTimer = nil
-        carryOut(trial.handle(.timeout))
+        // The timer has fired: nothing is left to cancel.
+        settingsLifecycle.trialTimer = nil
+        carryOut(settingsLifecycle.handle(.timeout))
     }
 
+    /// Puts the previous settings back (the lifecycle has cancelled the timer and dropped the
+    /// trial's undo entry).
     private func carryOut(_ action: SettingsTrial.Action) {
         guard case .revert(let running, let why) = action else { return }
-        trialTimer?.cancel()
-        trialTimer = nil
         let who = CommandOrigin(user: running.origin.user, address: running.origin.address, uid: running.origin.uid,
                                 via: .router, rollout: running.origin.rollout)
-        if settingsUndo.last == running.previous { settingsUndo.removeLast() }
         let result = changeSettings(to: running.previous, by: who, verb: "revert", note: "trial \(why)",
                                     remember: false, duringTrial: true)
         if case .refused(let reason) = result {

@@ -69,10 +69,8 @@ public final class Router {
     var random: SeededRandom
     let logger: Logger
     public let options: Options
-    public internal(set) var settings: RouterSettings
-    public let startupSettings: RouterSettings
-    var backoff: BackoffPolicy
-    var settingsUndo: [RouterSettings] = []
+    /// The live settings, their undo history, a trial of new ones, and the journal of changes.
+    var settingsLifecycle: SettingsLifecycle
 
     var replicas: [ReplicaRecord] = []
     var replicasByID: [ReplicaID: ReplicaRecord] = [:]
@@ -120,12 +118,8 @@ public final class Router {
     var statistics: RouterStatistics
     /// Receives every finished request's trace, in the order requests finish (`simulate --trace`).
     public var traceSink: ((RequestTrace) -> Void)?
-    /// Where every change is written before it takes effect; provided by the host (nil: none kept).
-    public var journal: (any ChangeJournal)?
     /// Keeps the recent traffic for what-if replays (`startRecording`); nil records nothing.
     public internal(set) var recorder: (any RouterRecorder)?
-    var trial = SettingsTrial()
-    var trialTimer: (any Cancellable)?
 
     public init(
         settings: RouterSettings,
@@ -134,17 +128,26 @@ public final class Router {
         random: SeededRandom,
         logger: Logger = Logger(label: "routertop.router")
     ) {
-        self.settings = settings
-        self.startupSettings = settings
+        self.settingsLifecycle = SettingsLifecycle(settings: settings, legacyBackoff: options.legacyBackoff)
         self.options = options
         self.scheduler = scheduler
         self.random = random
         self.logger = logger
-        self.backoff = settings.backoffPolicy(legacy: options.legacyBackoff)
         self.statistics = RouterStatistics(eventCapacity: options.eventCapacity, traceCapacity: options.traceCapacity)
     }
 
     var now: EngineTime { scheduler.now }
+
+    /// The live settings.
+    public var settings: RouterSettings { settingsLifecycle.settings }
+    /// The settings the router started with.
+    public var startupSettings: RouterSettings { settingsLifecycle.startup }
+    /// Where every change is written before it takes effect; provided by the host (nil: none kept).
+    public var journal: (any ChangeJournal)? {
+        get { settingsLifecycle.journal }
+        set { settingsLifecycle.journal = newValue }
+    }
+    var backoff: BackoffPolicy { settingsLifecycle.backoff }
 
     /// The number of routing tasks the router runs for the current queue and replica set.
     var targetTaskCount: Int {

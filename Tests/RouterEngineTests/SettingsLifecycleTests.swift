@@ -1,0 +1,91 @@
+import Testing
+@testable import RouterEngine
+
+/// The settings lifecycle on its own: replacing and undoing settings, and a trial's state on
+/// engine time, with the timer handle it cancels when the trial ends.
+@Suite("Settings lifecycle")
+struct SettingsLifecycleTests {
+    private let alice = CommandOrigin(user: "alice", address: "10.0.0.5", uid: 1000, via: .attach)
+
+    private func settings(initialBackoff: Double) -> RouterSettings {
+        var settings = RouterSettings.defaults
+        settings.initialBackoff = initialBackoff
+        return settings
+    }
+
+    private func trial(from previous: RouterSettings, to next: RouterSettings, deadline: EngineTime) -> SettingsTrial.Running {
+        SettingsTrial.Running(previous: previous, trial: next, origin: alice, seconds: 30, deadline: deadline, session: "s1")
+    }
+
+    /// A timer handle that only says whether it was cancelled.
+    private final class Handle: Cancellable {
+        var cancelled = false
+        func cancel() { cancelled = true }
+    }
+
+    @Test("replacing settings renews the backoff policy; remembered ones are undone newest first")
+    func replaceAndUndo() {
+        var lifecycle = SettingsLifecycle(settings: .defaults, legacyBackoff: false)
+        #expect(lifecycle.backoff.wait(afterFailedAttempt: 2) == .ms(25))
+        lifecycle.replace(with: settings(initialBackoff: 0.01), remember: true)
+        lifecycle.replace(with: settings(initialBackoff: 0.02), remember: false)
+        #expect(lifecycle.backoff.wait(afterFailedAttempt: 2) == .ms(20))
+        #expect(lifecycle.startup == .defaults)
+        #expect(lifecycle.undoTarget == .defaults, "the change not remembered left no entry")
+        lifecycle.undone()
+        #expect(lifecycle.undoTarget == nil)
+    }
+
+    @Test("the undo history keeps the last 100 settings")
+    func undoBound() {
+        var lifecycle = SettingsLifecycle(settings: settings(initialBackoff: 0.001), legacyBackoff: false)
+        for step in 2...102 { lifecycle.replace(with: settings(initialBackoff: Double(step) / 1000), remember: true) }
+        #expect(lifecycle.undoHistory.count == SettingsLifecycle.undoLimit)
+        #expect(lifecycle.undoHistory.first == settings(initialBackoff: 0.002), "the oldest went first")
+        #expect(lifecycle.undoTarget == settings(initialBackoff: 0.101))
+    }
+
+    @Test("a running trial refuses other changes with the seconds left and shows in the snapshot")
+    func trialRefusalAndStatus() {
+        var lifecycle = SettingsLifecycle(settings: .defaults, legacyBackoff: false)
+        #expect(lifecycle.trialRefusal(at: .zero) == nil && lifecycle.trialStatus(at: .zero) == nil)
+        let running = trial(from: .defaults, to: settings(initialBackoff: 0.01), deadline: .ms(30_000))
+        #expect(lifecycle.handle(.start(running)) == .begin(running))
+        #expect(lifecycle.trialRefusal(at: .ms(10_500))
+            == "a settings trial by alice from 10.0.0.5 runs (20 s left); confirm it or let it revert first")
+        let status = lifecycle.trialStatus(at: .ms(10_500))
+        #expect(status?.secondsLeft == 19.5 && status?.seconds == 30 && status?.by == "alice from 10.0.0.5")
+        #expect(lifecycle.trialStatus(at: .ms(40_000))?.secondsLeft == 0)
+    }
+
+    @Test("a confirmed trial cancels its timer and keeps its undo entry")
+    func confirm() {
+        var lifecycle = SettingsLifecycle(settings: .defaults, legacyBackoff: false)
+        let next = settings(initialBackoff: 0.01)
+        lifecycle.replace(with: next, remember: true)
+        let running = trial(from: .defaults, to: next, deadline: .ms(30_000))
+        _ = lifecycle.handle(.start(running))
+        let timer = Handle()
+        lifecycle.trialTimer = timer
+        #expect(lifecycle.handle(.confirm) == .keep(running))
+        #expect(timer.cancelled && lifecycle.trialTimer == nil)
+        #expect(lifecycle.runningTrial == nil && lifecycle.undoTarget == .defaults)
+    }
+
+    @Test("a reverted trial cancels its timer and drops the undo entry it left; another session's end changes nothing")
+    func revert() {
+        var lifecycle = SettingsLifecycle(settings: .defaults, legacyBackoff: false)
+        let next = settings(initialBackoff: 0.01)
+        lifecycle.replace(with: next, remember: true)
+        let running = trial(from: .defaults, to: next, deadline: .ms(30_000))
+        _ = lifecycle.handle(.start(running))
+        let timer = Handle()
+        lifecycle.trialTimer = timer
+        #expect(lifecycle.handle(.sessionEnded("s2")) == SettingsTrial.Action.none)
+        #expect(!timer.cancelled)
+        #expect(lifecycle.handle(.sessionEnded("s1"))
+            == .revert(running, why: "not confirmed before the connection of alice from 10.0.0.5 dropped"))
+        #expect(timer.cancelled && lifecycle.trialTimer == nil)
+        #expect(lifecycle.undoTarget == nil && lifecycle.runningTrial == nil)
+    }
+}
