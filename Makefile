@@ -33,10 +33,10 @@ fuzz: deps
 	swift build --product routertop
 	scripts/check-file-inputs.py --mutations 300
 
-# The engine, runtime and HTTP tests under ThreadSanitizer and AddressSanitizer, each in its own
+# The engine, simulation, runtime and HTTP tests under ThreadSanitizer and AddressSanitizer, each in its own
 # scratch path. Leak checking is off for the AddressSanitizer run: tests drop routers with work in
 # flight, and a router's records, tasks and pending timers hold one another (see the README).
-SANITIZED_TESTS = RouterEngineTests|RouterHTTPTests
+SANITIZED_TESTS = RouterEngineTests|RouterSimulationTests|RouterHTTPTests
 sanitize: deps
 	swift build --build-tests --scratch-path .build-tsan --sanitize=thread
 	swift test --skip-build --scratch-path .build-tsan --sanitize=thread --filter '$(SANITIZED_TESTS)'

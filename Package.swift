@@ -36,10 +36,22 @@ let package = Package(
                 .product(name: "DequeModule", package: "swift-collections"),
             ]
         ),
+        // Routing's stand-ins on virtual time: simulated replicas and load, scenarios and their
+        // report, and replays of recorded traffic.
+        .target(
+            name: "RouterSimulation",
+            dependencies: [
+                "RouterEngine",
+                "TOMLInput",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Histogram", package: "hdrhistogram-swift"),
+            ]
+        ),
         .target(
             name: "RouterRuntime",
             dependencies: [
                 "RouterEngine",
+                "RouterSimulation",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -49,6 +61,7 @@ let package = Package(
             name: "RouterHTTP",
             dependencies: [
                 "RouterEngine",
+                "RouterSimulation",
                 "RouterRuntime",
                 "TOMLInput",
                 .product(name: "Logging", package: "swift-log"),
@@ -94,6 +107,7 @@ let package = Package(
             name: "routertop",
             dependencies: [
                 "RouterEngine",
+                "RouterSimulation",
                 "RouterRuntime",
                 "RouterHTTP",
                 "RouterControlServer",
@@ -112,7 +126,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "RouterBenchmarks",
-            dependencies: ["RouterEngine", .product(name: "Logging", package: "swift-log")],
+            dependencies: ["RouterEngine", "RouterSimulation", .product(name: "Logging", package: "swift-log")],
             path: "Benchmarks/RouterBenchmarks"
         ),
         .executableTarget(
@@ -127,6 +141,7 @@ let package = Package(
             name: "FuzzInputs",
             dependencies: [
                 "RouterEngine",
+                "RouterSimulation",
                 "RouterHTTP",
                 "Dashboard",
                 "TOMLInput",
@@ -143,12 +158,22 @@ let package = Package(
             dependencies: [
                 "TestSupport",
                 "RouterEngine",
+                "RouterSimulation",
                 "TOMLInput",
                 "RouterRuntime",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "PropertyBased", package: "swift-property-based"),
+            ]
+        ),
+        .testTarget(
+            name: "RouterSimulationTests",
+            dependencies: [
+                "RouterSimulation",
+                "RouterEngine",
+                .product(name: "Logging", package: "swift-log"),
                 .product(name: "PropertyBased", package: "swift-property-based"),
             ]
         ),
@@ -167,7 +192,7 @@ let package = Package(
             name: "RouterControlServerTests",
             dependencies: [
                 "TestSupport",
-                "RouterControlServer", "RouterAttach", "RouterEngine", "RouterRuntime",
+                "RouterControlServer", "RouterAttach", "RouterEngine", "RouterSimulation", "RouterRuntime",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -176,7 +201,7 @@ let package = Package(
         ),
         .testTarget(
             name: "DashboardTests",
-            dependencies: ["Dashboard", "RouterEngine", "RouterFleet", .product(name: "Logging", package: "swift-log")]
+            dependencies: ["Dashboard", "RouterEngine", "RouterSimulation", "RouterFleet", .product(name: "Logging", package: "swift-log")]
         ),
         .testTarget(
             name: "RouterHTTPTests",

@@ -1,5 +1,6 @@
 import Foundation
 import RouterEngine
+import RouterSimulation
 
 /// The what-if speed figure: a replay of 60 s at 1,000 req/s over 16 replicas (about 75 % of
 /// their capacity), as recorded from a simulated run.

@@ -3,6 +3,7 @@
 import Foundation
 import Logging
 @_spi(Benchmarks) import RouterEngine
+import RouterSimulation
 
 /// A replica that answers at once: probes say `length`, requests complete on the next event.
 final class InstantReplica: ReplicaConnection {

@@ -6,6 +6,7 @@ import Dashboard
 import Foundation
 import TOMLInput
 import RouterEngine
+import RouterSimulation
 import RouterHTTP
 
 /// The three kinds of TOML file routertop reads, read as the program reads them.

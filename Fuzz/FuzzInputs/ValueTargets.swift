@@ -4,7 +4,7 @@ import RouterEngine
 /// Values an operator types: environment variables at start and the dashboard editor's fields.
 enum ValueTargets {
     static let variables = RouterSettingKey.allCases.map(\.environmentVariable) + [
-        StartupConfiguration.refreshVariable, StartupConfiguration.themeVariable, StartupConfiguration.readOnlyVariable,
+        DisplayStartup.refreshVariable, DisplayStartup.themeVariable, DisplayStartup.readOnlyVariable,
     ]
 
     /// Lines of the input become the values of the variables routertop reads, in order.
@@ -13,6 +13,7 @@ enum ValueTargets {
         var environment: [String: String] = [:]
         for (variable, value) in zip(variables, lines) { environment[variable] = String(value) }
         _ = try? StartupConfiguration.resolve(environment: environment)
+        _ = try? DisplayStartup.resolve(environment: environment)
         for line in lines { _ = SettingText.number(String(line)) }
     }
 

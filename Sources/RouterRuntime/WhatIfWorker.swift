@@ -1,6 +1,7 @@
 import Dispatch
 import NIOConcurrencyHelpers
 import RouterEngine
+import RouterSimulation
 
 /// Runs what-if replays and suggestion searches away from the router's loop and the screen's
 /// thread, one job at a time; at most `maxWaiting` jobs wait, and a job beyond them is refused.

@@ -5,6 +5,7 @@ import Logging
 import NIOCore
 import NIOPosix
 import RouterEngine
+import RouterSimulation
 import RouterControlServer
 import RouterRuntime
 
@@ -60,7 +61,7 @@ struct WatchCommand: ParsableCommand {
         }
         // Refused before anything starts: a start that cannot show anything leaves no log, journal or socket.
         do {
-            _ = try Theme.load(startup.theme, searchDirectories: ThemeDirectories.searchDirectories())
+            _ = try Theme.load(startup.display.theme, searchDirectories: ThemeDirectories.searchDirectories())
         } catch {
             failStartup("\(error)")
         }
@@ -103,13 +104,13 @@ struct WatchCommand: ParsableCommand {
                                          journal: journal.file)
         log.nameRouter(socketPath: control.server.socketPath)
         defer { control.stop() }
-        var dashboard = DashboardConfiguration(refreshMilliseconds: startup.refreshMilliseconds)
+        var dashboard = DashboardConfiguration(refreshMilliseconds: startup.display.refreshMilliseconds)
         dashboard.exportDirectory = defaultExportDirectory(environment: ProcessInfo.processInfo.environment)
-        dashboard.readOnly = startup.readOnly
+        dashboard.readOnly = startup.display.readOnly
         dashboard.ascii = display.ascii
         dashboard.utcClock = display.utc
         let status = TerminalDashboard.run(control: JournaledControl(live, journal: journal.file), configuration: dashboard,
-                                           themeName: startup.theme)
+                                           themeName: startup.display.theme)
         if status != 0 { throw ExitCode(status) }
     }
 }

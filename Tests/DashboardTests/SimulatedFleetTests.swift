@@ -1,6 +1,7 @@
 import Dashboard
 import Logging
 import RouterEngine
+import RouterSimulation
 import Testing
 
 /// The dashboard driving the real simulated fleet on virtual time: what the end-to-end test

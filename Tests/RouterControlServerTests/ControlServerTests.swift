@@ -7,6 +7,7 @@ import RouterAPI
 import RouterAttach
 @testable import RouterControlServer
 import RouterEngine
+import RouterSimulation
 import RouterRuntime
 import TestSupport
 import Testing

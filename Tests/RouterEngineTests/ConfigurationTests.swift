@@ -5,8 +5,6 @@ struct ConfigurationTests {
     @Test func defaultsWithoutEnvironment() throws {
         let startup = try StartupConfiguration.resolve(environment: [:])
         #expect(startup.router == .defaults)
-        #expect(startup.refreshMilliseconds == 500)
-        #expect(startup.theme == "default")
     }
 
     @Test func environmentIsRead() throws {
@@ -17,23 +15,18 @@ struct ConfigurationTests {
             "RAY_SERVE_QUEUE_LENGTH_RESPONSE_DEADLINE_S": ".2",
             "RAY_SERVE_MAX_QUEUE_LENGTH_RESPONSE_DEADLINE_S": "1e0",
             "RAY_SERVE_QUEUE_LENGTH_CACHE_TIMEOUT_S": "0",
-            "ROUTERTOP_REFRESH_MS": "250",
-            "ROUTERTOP_THEME": "light",
         ])
         #expect(startup.router == RouterSettings(
             initialBackoff: 0.05, backoffMultiplier: 3, maxBackoff: 2, probeDeadline: 0.2, maxProbeDeadline: 1, cacheTimeout: 0
         ))
-        #expect(startup.refreshMilliseconds == 250)
-        #expect(startup.theme == "light")
     }
 
     @Test func flagWinsOverVariable() throws {
         let startup = try StartupConfiguration.resolve(
-            environment: ["RAY_SERVE_ROUTER_RETRY_INITIAL_BACKOFF_S": "0.05", "ROUTERTOP_REFRESH_MS": "100"],
-            flags: .init(router: [.initialBackoff: "0.01"], refreshMilliseconds: "1000")
+            environment: ["RAY_SERVE_ROUTER_RETRY_INITIAL_BACKOFF_S": "0.05"],
+            flags: .init(router: [.initialBackoff: "0.01"])
         )
         #expect(startup.router.initialBackoff == 0.01)
-        #expect(startup.refreshMilliseconds == 1000)
     }
 
     @Test func aBadFlagIsNamedAsTheFlag() {
@@ -64,13 +57,6 @@ struct ConfigurationTests {
         ("RAY_SERVE_ROUTER_RETRY_INITIAL_BACKOFF_S", "1.", "is below the initial backoff"),
         ("RAY_SERVE_QUEUE_LENGTH_RESPONSE_DEADLINE_S", "0", "is zero"),
         ("RAY_SERVE_MAX_QUEUE_LENGTH_RESPONSE_DEADLINE_S", "-2", "is negative"),
-        ("ROUTERTOP_REFRESH_MS", "49", "is too short"),
-        ("ROUTERTOP_REFRESH_MS", "10001", "is too long"),
-        ("ROUTERTOP_REFRESH_MS", "100.5", "is not a whole number"),
-        ("ROUTERTOP_REFRESH_MS", "", "is empty"),
-        ("ROUTERTOP_THEME", "", "is empty"),
-        ("ROUTERTOP_READONLY", "maybe", "is not a switch"),
-        ("ROUTERTOP_READONLY", "", "is empty"),
     ])
     func invalidValueStopsWithItsName(variable: String, value: String, problem: String) {
         do {
@@ -102,14 +88,6 @@ struct ConfigurationTests {
     func integersAndDecimalsAreAccepted(text: String) throws {
         let value = try SettingsValidator.value(text, for: .initialBackoff, subject: "x")
         #expect(value == Double(text))
-    }
-
-    @Test func readOnlyComesFromTheFlagOrTheVariable() throws {
-        #expect(try StartupConfiguration.resolve(environment: [:]).readOnly == false)
-        #expect(try StartupConfiguration.resolve(environment: ["ROUTERTOP_READONLY": "1"]).readOnly)
-        #expect(try StartupConfiguration.resolve(environment: ["ROUTERTOP_READONLY": "true"]).readOnly)
-        #expect(try StartupConfiguration.resolve(environment: ["ROUTERTOP_READONLY": "0"]).readOnly == false)
-        #expect(try StartupConfiguration.resolve(environment: [:], flags: .init(readOnly: true)).readOnly)
     }
 
     @Test func environmentLinesReadBack() throws {

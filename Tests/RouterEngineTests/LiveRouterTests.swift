@@ -4,6 +4,7 @@ import NIOConcurrencyHelpers
 import NIOCore
 import NIOPosix
 import RouterEngine
+import RouterSimulation
 import RouterRuntime
 import TestSupport
 import Testing

@@ -57,15 +57,4 @@ struct RequestTraceTests {
         #expect(trace.attempts.first?.number == omitted + 1)
         #expect(trace.attempts.last?.number == harness.router.requests[id]?.routing.attempts)
     }
-
-    @Test func aScenarioGivesTheSameTracesEveryRun() throws {
-        let scenario = try ScenarioParser.load(path: ScenarioTests.path("faults.toml"))
-        var first: [RequestTrace] = []
-        var second: [RequestTrace] = []
-        _ = ScenarioRunner.run(scenario, settings: .defaults, trace: { first.append($0) })
-        _ = ScenarioRunner.run(scenario, settings: .defaults, trace: { second.append($0) })
-        #expect(first.count > 1000)
-        #expect(first == second)
-        #expect(first.allSatisfy { $0.outcome != nil })
-    }
 }

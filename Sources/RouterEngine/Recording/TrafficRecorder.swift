@@ -326,10 +326,10 @@ public final class TrafficRecorder: RouterRecorder {
 }
 
 /// Send outcomes as stored (`names` gives the recording's words).
-enum SendCode {
-    static let completed: UInt8 = 0, refused: UInt8 = 1, failedBeforeResponse: UInt8 = 2, failedMidResponse: UInt8 = 3
-    static let replicaDied: UInt8 = 4, connectionRefused: UInt8 = 5, cancelled: UInt8 = 6, actorUnavailable: UInt8 = 7
-    static let names = [
+public enum SendCode {
+    public static let completed: UInt8 = 0, refused: UInt8 = 1, failedBeforeResponse: UInt8 = 2, failedMidResponse: UInt8 = 3
+    public static let replicaDied: UInt8 = 4, connectionRefused: UInt8 = 5, cancelled: UInt8 = 6, actorUnavailable: UInt8 = 7
+    public static let names = [
         SendOutcomeName.completed, SendOutcomeName.refused, SendOutcomeName.failedBeforeResponse,
         SendOutcomeName.failedMidResponse, SendOutcomeName.replicaDied, SendOutcomeName.connectionRefused,
         SendOutcomeName.cancelled, SendOutcomeName.actorUnavailable,
@@ -349,10 +349,10 @@ enum SendCode {
 }
 
 /// Probe answers as stored (`names` gives the recording's words).
-enum ProbeCode {
-    static let queueLength: UInt8 = 0, unavailable: UInt8 = 1, dead: UInt8 = 2, unsupported: UInt8 = 3
-    static let unexpected: UInt8 = 4, timeout: UInt8 = 5
-    static let names = [
+public enum ProbeCode {
+    public static let queueLength: UInt8 = 0, unavailable: UInt8 = 1, dead: UInt8 = 2, unsupported: UInt8 = 3
+    public static let unexpected: UInt8 = 4, timeout: UInt8 = 5
+    public static let names = [
         ProbeAnswerName.queueLength, ProbeAnswerName.unavailable, ProbeAnswerName.dead, ProbeAnswerName.unsupported,
         ProbeAnswerName.unexpected, ProbeAnswerName.timeout,
     ]

@@ -1,6 +1,7 @@
 import NIOCore
 import NIOHTTP1
 import RouterEngine
+import RouterSimulation
 
 /// What one replica server knows: its work in progress, its faults, its connections.
 ///

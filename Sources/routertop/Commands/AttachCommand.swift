@@ -40,21 +40,21 @@ struct AttachCommand: ParsableCommand {
         let remote: RemoteRouter
         do {
             remote = try RemoteRouter.attach(
-                to: target, group: group, intervalMilliseconds: startup.refreshMilliseconds,
-                claimedAddress: origin.address, readOnly: startup.readOnly,
+                to: target, group: group, intervalMilliseconds: startup.display.refreshMilliseconds,
+                claimedAddress: origin.address, readOnly: startup.display.readOnly,
                 token: environment["ROUTERTOP_ADMIN_TOKEN"].flatMap { $0.isEmpty ? nil : $0 }
             )
         } catch {
             failStartup(error.description)
         }
         defer { remote.stop() }
-        var dashboard = DashboardConfiguration(refreshMilliseconds: startup.refreshMilliseconds)
+        var dashboard = DashboardConfiguration(refreshMilliseconds: startup.display.refreshMilliseconds)
         dashboard.exportDirectory = defaultExportDirectory(environment: ProcessInfo.processInfo.environment)
-        dashboard.readOnly = startup.readOnly
+        dashboard.readOnly = startup.display.readOnly
         dashboard.ascii = display.ascii
         dashboard.utcClock = display.utc
         let status = TerminalDashboard.run(control: ReplayingControl(remote), configuration: dashboard,
-                                                themeName: startup.theme)
+                                                themeName: startup.display.theme)
         if status != 0 { throw ExitCode(status) }
     }
 }

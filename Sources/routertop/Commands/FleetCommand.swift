@@ -33,16 +33,16 @@ struct FleetCommand: ParsableCommand {
         let access = self.access
         let source = FleetSource(
             roster: fixed.map { .fixed($0) } ?? .discovered { FleetTargets.sockets(environment: environment) },
-            intervalMilliseconds: startup.refreshMilliseconds,
+            intervalMilliseconds: startup.display.refreshMilliseconds,
             makeClient: { access.client(for: $0, group: group, token: token) }
         )
         defer { source.stop() }
-        var dashboard = DashboardConfiguration(refreshMilliseconds: startup.refreshMilliseconds)
+        var dashboard = DashboardConfiguration(refreshMilliseconds: startup.display.refreshMilliseconds)
         dashboard.exportDirectory = defaultExportDirectory(environment: environment)
-        dashboard.readOnly = startup.readOnly
+        dashboard.readOnly = startup.display.readOnly
         dashboard.ascii = display.ascii
         let status = FleetTerminal.run(
-            source: source, select: select, configuration: dashboard, themeName: startup.theme, group: group,
+            source: source, select: select, configuration: dashboard, themeName: startup.display.theme, group: group,
             token: token, makeClient: { access.client(for: $0, group: group, token: token) }
         )
         if status != 0 { throw ExitCode(status) }

@@ -1,5 +1,6 @@
 import Foundation
 import RouterEngine
+import RouterSimulation
 
 /// The readable form of a scenario report.
 enum ScenarioReportText {

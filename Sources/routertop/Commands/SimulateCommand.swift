@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import RouterEngine
+import RouterSimulation
 
 /// `routertop simulate`: replays a scenario on virtual time and prints what happened.
 struct SimulateCommand: ParsableCommand {
@@ -48,7 +49,8 @@ struct SimulateCommand: ParsableCommand {
         let base: RouterSettings
         var flags: [RouterSettingKey: Double] = [:]
         do {
-            base = try StartupConfiguration.resolve(environment: environment).router
+            // The display's variables are checked too, as every command checks them, though a run draws nothing.
+            base = try Startup.resolve(environment: environment).router
             for (key, text) in settings.texts {
                 flags[key] = try SettingsValidator.value(text, for: key, subject: "--\(key.flag)")
             }

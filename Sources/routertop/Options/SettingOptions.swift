@@ -1,4 +1,5 @@
 import ArgumentParser
+import Dashboard
 import RouterEngine
 
 /// The router's settings as command-line flags, named and explained by `RouterSettingKey`. Each is
@@ -38,9 +39,9 @@ struct SettingOptions: ParsableArguments {
 
 /// The display's settings as command-line flags.
 struct DisplayOptions: ParsableArguments {
-    @Option(name: .customLong(StartupConfiguration.refreshFlag), parsing: .unconditional, help: ArgumentHelp(
+    @Option(name: .customLong(DisplayStartup.refreshFlag), parsing: .unconditional, help: ArgumentHelp(
         "Dashboard refresh interval in milliseconds, \(DashboardRefresh.range.lowerBound) to \(DashboardRefresh.range.upperBound) "
-            + "(\(StartupConfiguration.refreshVariable), default \(DashboardRefresh.defaultMilliseconds))."))
+            + "(\(DisplayStartup.refreshVariable), default \(DashboardRefresh.defaultMilliseconds))."))
     var refreshMilliseconds: String?
 
     @Option(name: .customLong("theme"), parsing: .unconditional, help: "Colour theme: a name in themes/ or a path (ROUTERTOP_THEME, default 'default').")
@@ -57,11 +58,11 @@ struct DisplayOptions: ParsableArguments {
 
     /// The start-up configuration from the environment, these flags and the router's own flags; a
     /// bad value stops start-up with status 2 and one line naming it.
-    func startup(router: [RouterSettingKey: String] = [:], environment: [String: String]) -> StartupConfiguration {
+    func startup(router: [RouterSettingKey: String] = [:], environment: [String: String]) -> Startup {
         do {
-            return try StartupConfiguration.resolve(
-                environment: environment,
-                flags: .init(router: router, refreshMilliseconds: refreshMilliseconds, theme: theme, readOnly: readOnly)
+            return try Startup.resolve(
+                environment: environment, router: .init(router: router),
+                display: .init(refreshMilliseconds: refreshMilliseconds, theme: theme, readOnly: readOnly)
             )
         } catch {
             failStartup(error.description)

@@ -11,7 +11,7 @@ import RouterHTTP
 /// demand, and this process only draws it through the control API.
 enum AttachedProxy {
     static func run(
-        configuration: ProxyConfiguration, startup: StartupConfiguration, display: DisplayOptions,
+        configuration: ProxyConfiguration, startup: Startup, display: DisplayOptions,
         control: ControlOptions, logFile: String?
     ) -> Never {
         let environment = ProcessInfo.processInfo.environment
@@ -35,7 +35,7 @@ enum AttachedProxy {
         // Checked before the router starts, so a start that cannot show anything starts nothing.
         TerminalCheck.requireTerminal()
         do {
-            _ = try Theme.load(startup.theme, searchDirectories: ThemeDirectories.searchDirectories())
+            _ = try Theme.load(startup.display.theme, searchDirectories: ThemeDirectories.searchDirectories())
         } catch {
             failStartup("\(error)")
         }
@@ -51,14 +51,14 @@ enum AttachedProxy {
         let remote: RemoteRouter
         do {
             remote = try RemoteRouter.attach(to: .unixSocket(path: path), group: group,
-                                             intervalMilliseconds: startup.refreshMilliseconds,
-                                             claimedAddress: origin.address, readOnly: startup.readOnly)
+                                             intervalMilliseconds: startup.display.refreshMilliseconds,
+                                             claimedAddress: origin.address, readOnly: startup.display.readOnly)
         } catch {
             failStartup(error.description)
         }
-        var dashboard = DashboardConfiguration(refreshMilliseconds: startup.refreshMilliseconds)
+        var dashboard = DashboardConfiguration(refreshMilliseconds: startup.display.refreshMilliseconds)
         dashboard.exportDirectory = defaultExportDirectory(environment: ProcessInfo.processInfo.environment)
-        dashboard.readOnly = startup.readOnly
+        dashboard.readOnly = startup.display.readOnly
         dashboard.ascii = display.ascii
         dashboard.utcClock = display.utc
         // This dashboard started the router (or finds none where it would start one): `r` starts
@@ -79,7 +79,7 @@ enum AttachedProxy {
             }
         }
         var stoppedRouter = false
-        let status = TerminalDashboard.run(control: remote, configuration: dashboard, themeName: startup.theme) {
+        let status = TerminalDashboard.run(control: remote, configuration: dashboard, themeName: startup.display.theme) {
             stoppedRouter = $0.stoppedRouter
         }
         remote.stop()

@@ -17,7 +17,7 @@ import RouterRuntime
 enum ProxyMode {
     /// Starts the proxy and runs until SIGINT or SIGTERM; start-up errors exit 2 with one line.
     static func run(
-        _ options: ProxyOptions, startup: StartupConfiguration, display: DisplayOptions, control: ControlOptions,
+        _ options: ProxyOptions, startup: Startup, display: DisplayOptions, control: ControlOptions,
         journal journalOptions: JournalOptions, logFile: String?, seed: UInt64?, legacyBackoff: Bool
     ) -> Never {
         var configuration: ProxyConfiguration

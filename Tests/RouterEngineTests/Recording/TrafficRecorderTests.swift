@@ -1,6 +1,7 @@
 import Logging
 import Testing
 @testable import RouterEngine
+@testable import RouterSimulation
 
 struct TrafficRecorderTests {
     static let quiet = Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() })
