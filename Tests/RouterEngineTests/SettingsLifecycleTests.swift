@@ -58,8 +58,8 @@ struct SettingsLifecycleTests {
         #expect(lifecycle.trialStatus(at: .ms(40_000))?.secondsLeft == 0)
     }
 
-    @Test("a confirmed trial cancels its timer and keeps its undo entry")
-    func confirm() {
+    /// A lifecycle with a trial from the defaults to an initial backoff of 0.01 running, and its timer.
+    private func trialRunning() -> (SettingsLifecycle, SettingsTrial.Running, Handle) {
         var lifecycle = SettingsLifecycle(settings: .defaults, legacyBackoff: false)
         let next = settings(initialBackoff: 0.01)
         lifecycle.replace(with: next, remember: true)
@@ -67,6 +67,13 @@ struct SettingsLifecycleTests {
         _ = lifecycle.handle(.start(running))
         let timer = Handle()
         lifecycle.trialTimer = timer
+        return (lifecycle, running, timer)
+    }
+
+    @Test("a confirmed trial cancels its timer and keeps its undo entry")
+    func confirm() {
+        let (started, running, timer) = trialRunning()
+        var lifecycle = started
         #expect(lifecycle.handle(.confirm) == .keep(running))
         #expect(timer.cancelled && lifecycle.trialTimer == nil)
         #expect(lifecycle.runningTrial == nil && lifecycle.undoTarget == .defaults)
@@ -74,13 +81,8 @@ struct SettingsLifecycleTests {
 
     @Test("a reverted trial cancels its timer and drops the undo entry it left; another session's end changes nothing")
     func revert() {
-        var lifecycle = SettingsLifecycle(settings: .defaults, legacyBackoff: false)
-        let next = settings(initialBackoff: 0.01)
-        lifecycle.replace(with: next, remember: true)
-        let running = trial(from: .defaults, to: next, deadline: .ms(30_000))
-        _ = lifecycle.handle(.start(running))
-        let timer = Handle()
-        lifecycle.trialTimer = timer
+        let (started, running, timer) = trialRunning()
+        var lifecycle = started
         #expect(lifecycle.handle(.sessionEnded("s2")) == SettingsTrial.Action.none)
         #expect(!timer.cancelled)
         #expect(lifecycle.handle(.sessionEnded("s1"))
