@@ -1,5 +1,8 @@
 /// What a delta stream (`view=delta`) has sent so far: when, the last event, and each replica's
-/// row as the client holds it now; no rows until the stream's first line (the whole snapshot).
+/// row as the router read it for the last line; no rows until the stream's first line (the whole
+/// snapshot). The client's copy of a row not sent differs from it only by a cache age off by the
+/// clock's per-row reads, which does not add up from line to line (each line compares with the
+/// router's last reading, so the client's offset stays that of the first and the last reading).
 public struct DeltaMark: Sendable {
     public var time = EngineTime.zero
     public var eventsAfter: UInt64 = 0

@@ -52,7 +52,6 @@ enum ProxyMode {
         configuration.settings = journal.settings
         if let resumed = journal.replicas { configuration.replicas = resumed.specs(startingFrom: configuration.replicas) }
 
-        MainHeapOnly.apply()
         // One thread: the router, the client connections and the replica connections share one loop.
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         let server: ProxyServer
