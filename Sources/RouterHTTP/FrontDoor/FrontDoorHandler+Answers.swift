@@ -6,7 +6,7 @@ import NIOHTTP1
 extension FrontDoorHandler {
 
     func channelWritabilityChanged(context: ChannelHandlerContext) {
-        if context.channel.isWritable { outstanding?.activeCall?.clientWritable() }
+        if context.channel.isWritable { pipelining.current?.activeCall?.clientWritable() }
         context.fireChannelWritabilityChanged()
     }
 
@@ -26,7 +26,7 @@ extension FrontDoorHandler {
     }
 
     func sendContinue(for exchange: ProxyExchange) {
-        guard let context, outstanding === exchange, !exchange.responseStarted else { return }
+        guard let context, pipelining.current === exchange, !exchange.responseStarted else { return }
         context.writeAndFlush(wrapOutboundOut(.head(HTTPResponseHead(version: exchange.head.version,
                                                                      status: .continue))), promise: nil)
     }
@@ -140,7 +140,7 @@ extension FrontDoorHandler {
     }
 
     func closeIfIdle() {
-        if outstanding == nil { close() }
+        if pipelining.current == nil { close() }
     }
 
     func close() {
