@@ -311,7 +311,7 @@ public final class DashboardController {
                     stoppedRouter = true
                     state.wantsQuit = true
                 }
-                if case .revertSettings = delivery.command, state.journalView != nil {
+                if case .settings(.revert) = delivery.command, state.journalView != nil {
                     let journalInbox = self.journalInbox
                     control.journal { journalInbox.deliver($0) }
                 }
