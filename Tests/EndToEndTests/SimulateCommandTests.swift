@@ -165,7 +165,7 @@ struct SimulateCommandTests {
         #expect(!result.errors.unicodeScalars.contains { $0.value < 0x20 && $0 != "\n" })
         #expect(result.errors.split(separator: "\n").count == 1)
         #expect(result.errors.hasPrefix("routertop: \(file.path):"))
-        #expect(result.errors.hasSuffix(": unknown key 'a\\e[2J\\u{C}b' in the top level; "
+        #expect(result.errors.hasSuffix(": unknown key \"a\\e[2J\\u{C}b\" in the top level; "
             + "known keys: duration_s, events, load, replicas, router, seed\n"))
     }
 

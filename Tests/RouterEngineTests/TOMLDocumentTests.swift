@@ -9,6 +9,15 @@ struct TOMLDocumentTests {
     static let root = URL(fileURLWithPath: #filePath)
         .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
+    @Test("every TOML input names an unknown key with one rule and one wording")
+    func unknownKeyWording() throws {
+        let table = try TOMLDocument.parse("zeta = 1\nalpha = 2\nbeta = 3\n")
+        let unknown = try #require(table.unknownKey(known: ["beta", "gamma"], in: "[router]"))
+        #expect(unknown.key == "alpha", "the first unknown key in sorted order")
+        #expect(unknown.message == "unknown key \"alpha\" in [router]; known keys: beta, gamma")
+        #expect(table.unknownKey(known: ["alpha", "beta", "zeta"], in: "the top level") == nil)
+    }
+
     @Test(arguments: [
         ("[\u{E9}]\n", 1, "found 'é' (U+00E9)"),
         ("a = 1\n\n[[\u{E9}]]\n", 3, "found 'é'"),
