@@ -1,12 +1,11 @@
 import Foundation
+import TestSupport
 import Testing
 @testable import RouterEngine
 @testable import RouterSimulation
 
 struct ScenarioTests {
-    static let scenarios = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        .appendingPathComponent("Scenarios")
+    static let scenarios = PackagePaths.file("Scenarios")
 
     static func path(_ name: String) -> String { scenarios.appendingPathComponent(name).path }
 
