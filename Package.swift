@@ -171,13 +171,14 @@ let package = Package(
         .testTarget(
             name: "RouterSimulationTests",
             dependencies: [
+                "TestSupport",
                 "RouterSimulation",
                 "RouterEngine",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "PropertyBased", package: "swift-property-based"),
             ]
         ),
-        // What the test targets share: polling without fixed sleeps.
+        // What the test targets share: polling without fixed sleeps, the package's paths and built binary.
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "RouterAPITests", dependencies: ["RouterAPI"]),
         .testTarget(name: "RouterFleetTests", dependencies: ["RouterFleet", "RouterAPI"]),
@@ -201,7 +202,10 @@ let package = Package(
         ),
         .testTarget(
             name: "DashboardTests",
-            dependencies: ["Dashboard", "RouterEngine", "RouterSimulation", "RouterFleet", .product(name: "Logging", package: "swift-log")]
+            dependencies: [
+                "TestSupport", "Dashboard", "RouterEngine", "RouterSimulation", "RouterFleet",
+                .product(name: "Logging", package: "swift-log"),
+            ]
         ),
         .testTarget(
             name: "RouterHTTPTests",

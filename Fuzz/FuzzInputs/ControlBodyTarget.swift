@@ -22,6 +22,6 @@ enum ControlBodyTarget {
         let endpoint = endpoints[choice % endpoints.count]
         let result = ControlCommands.command(for: endpoint, body: body, settings: .defaults)
         if case .success(.addReplica(let address?)) = result { _ = ReplicaAddress.parse(address) }
-        if case .success(.applySettings(let settings)) = result { _ = ControlCommands.request(for: .applySettings(settings)) }
+        if case .success(.settings(.apply(let settings))) = result { _ = ControlCommands.request(for: .settings(.apply(settings))) }
     }
 }

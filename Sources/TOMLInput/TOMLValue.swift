@@ -77,6 +77,20 @@ public struct TOMLTableValue: Equatable, Sendable, Sequence {
         keys.sorted().first { !known.contains($0) }
     }
 
+    /// The first unknown key (`firstUnknownKey`) and the one message every TOML input gives for it.
+    ///
+    /// - Parameter place: the table as the operator wrote it: "the top level", "[router]",
+    ///   "[[replica]] #2".
+    public func unknownKey(known: Set<String>, in place: String) -> (key: String, message: String)? {
+        firstUnknownKey(known: known).map { ($0, Self.unknownKeyMessage($0, in: place, known: known)) }
+    }
+
+    /// The wording of an unknown key in every TOML input:
+    /// `unknown key "x" in [table]; known keys: a, b, c` (the reader puts the file and line first).
+    public static func unknownKeyMessage(_ key: String, in place: String, known: Set<String>) -> String {
+        "unknown key \"\(key)\" in \(place); known keys: \(known.sorted().joined(separator: ", "))"
+    }
+
     public subscript(key: String) -> TOMLValue? { index[key].map { entries[$0].value } }
 
     public func makeIterator() -> AnyIterator<(key: String, value: TOMLValue)> {

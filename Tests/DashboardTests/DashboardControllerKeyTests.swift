@@ -26,7 +26,7 @@ struct KeyHandlingTests {
         (Character("a"), RouterCommand.addReplica(address: nil)),
         (Character("+"), RouterCommand.setLoad(requestsPerSecond: 125)),
         (Character("-"), RouterCommand.setLoad(requestsPerSecond: 80)),
-        (Character("z"), RouterCommand.undoSettings),
+        (Character("z"), RouterCommand.settings(.undo)),
     ])
     func fleetKeys(key: Character, command: RouterCommand) {
         let control = FakeRouterControl(Fixtures.snapshot())
@@ -107,7 +107,7 @@ struct KeyHandlingTests {
         #expect(control.commands.isEmpty)
         #expect(dashboard.render(size: size).contains("works only on the simulated fleet; this router is a proxy on 0.0.0.0:8080"))
         dashboard.handle(.character("z"))
-        #expect(control.commands == [.undoSettings], "undo is not a fleet key")
+        #expect(control.commands == [.settings(.undo)], "undo is not a fleet key")
     }
 
     @Test("proxy-mode replicas are removed, drained, undrained and added by URL")

@@ -75,6 +75,6 @@ struct JournalViewTests {
         dashboard.handle(.character("y"))
         var target = live.settings
         target.initialBackoff = 0.01
-        #expect(fake.commands == [.revertSettings(target, entry: 1)])
+        #expect(fake.commands == [.settings(.revert(target, entry: 1))])
     }
 }

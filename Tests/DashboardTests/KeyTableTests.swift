@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 @testable import Dashboard
 
@@ -17,9 +18,7 @@ struct KeyTableTests {
 
     /// The keys named in column `column` of the README table that follows `header`.
     static func readmeKeys(header: String, column: Int) throws -> Set<String> {
-        var url = URL(fileURLWithPath: #filePath)
-        for _ in 0..<3 { url.deleteLastPathComponent() }
-        let readme = try String(contentsOf: url.appendingPathComponent("README.md"), encoding: .utf8)
+        let readme = try String(contentsOf: PackagePaths.file("README.md"), encoding: .utf8)
         let table = try #require(readme.components(separatedBy: header).dropFirst().first)
         var keys = Set<String>()
         for line in table.split(separator: "\n", omittingEmptySubsequences: false) {

@@ -90,7 +90,7 @@ struct ParameterEditorTests {
         #expect(screen.rows(containing: "wait after (ms)").first?.split(separator: " ").compactMap { Int($0) }.prefix(4)
             == [0, 10, 20, 40])
         dashboard.handle(.enter)
-        #expect(control.commands == [.applySettings(RouterSettings(initialBackoff: 0.01))])
+        #expect(control.commands == [.settings(.apply(RouterSettings(initialBackoff: 0.01)))])
         #expect(control.origins == [CommandOrigin(user: "alice", address: "10.0.0.5")])
         #expect(!dashboard.isEditing)
         #expect(dashboard.render(size: TerminalSize(columns: 120, rows: 40)).contains("apply settings: done"))

@@ -81,8 +81,8 @@ struct ThemeTests {
         BadTheme(text: "[queue.full]\nfg8 = \"orange\"\n", line: 2, reason: "fg8 = \"orange\" is not a colour"),
         BadTheme(text: "[queue.full]\nfg8 = 9\n", line: 2, reason: "fg8 = 9 is out of range"),
         BadTheme(text: "[queue.full]\nattrs = [\"blink\"]\n", line: 2, reason: "attrs has unknown attribute \"blink\""),
-        BadTheme(text: "[queue.full]\nfg = 1\ncolour = 2\n", line: 3, reason: "unknown key \"colour\" in role \"queue.full\""),
-        BadTheme(text: "name = 3\n", line: 1, reason: "unknown key \"name\""),
+        BadTheme(text: "[queue.full]\nfg = 1\ncolour = 2\n", line: 3, reason: "unknown key \"colour\" in [queue.full]; known keys: attrs, bg, bg8, fg, fg8, mono"),
+        BadTheme(text: "name = 3\n", line: 1, reason: "unknown key \"name\" in the top level; known keys: description, extends"),
         BadTheme(text: "extends = \"nowhere\"\n", line: 1, reason: "extends \"nowhere\": no theme named \"nowhere\""),
         // Inputs that once made the TOML library abort the process instead of returning an error.
         BadTheme(text: "[\u{E9}]\n", line: 1, reason: "a table name must start with a letter"),

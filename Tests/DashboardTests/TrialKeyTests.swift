@@ -18,7 +18,7 @@ struct TrialKeyTests {
         dashboard.handle(.enter)
         var expected = Fixtures.snapshot().settings
         expected.initialBackoff = 0.01
-        #expect(control.commands == [.applySettingsOnTrial(expected, seconds: 30, session: nil)])
+        #expect(control.commands == [.settings(.applyOnTrial(expected, seconds: 30, session: nil))])
     }
 
     @Test func theHeaderCountsDownAndCConfirms() {
@@ -31,6 +31,6 @@ struct TrialKeyTests {
         control.setSnapshot(snapshot)
         #expect(dashboard.render(size: size).contains("trial by alice: reverts in 27 s unless confirmed (c)"))
         dashboard.handle(.character("c"))
-        #expect(control.commands == [.confirmSettings])
+        #expect(control.commands == [.settings(.confirm)])
     }
 }

@@ -29,7 +29,7 @@ struct ControlAPIEndToEndTests {
 
     @Test(.enabled(if: TmuxSession.isAvailable, "tmux drives the dashboards"))
     func proxyModeSurvivesItsTerminalAndAttachedDashboardsShareChanges() async throws {
-        try #require(FileManager.default.isExecutableFile(atPath: RoutertopBinary.path), "build routertop first")
+        try #require(FileManager.default.isExecutableFile(atPath: PackagePaths.routertop), "build routertop first")
         let (replica, replicaPort) = try await replica("replica")
         defer { replica.stop() }
         let socket = directory.appendingPathComponent("router.sock").path
@@ -42,7 +42,7 @@ struct ControlAPIEndToEndTests {
         }
         let first = try TmuxSession(
             columns: 120, rows: 36,
-            command: "\(TmuxSession.quote(RoutertopBinary.path)) --listen 127.0.0.1:0 --replica http://127.0.0.1:\(replicaPort) "
+            command: "\(TmuxSession.quote(PackagePaths.routertop)) --listen 127.0.0.1:0 --replica http://127.0.0.1:\(replicaPort) "
                 + "--log-file \(TmuxSession.quote(log.path)) --control \(TmuxSession.quote(socket))")
         defer { first.kill() }
         let readLog = { (try? String(contentsOf: log, encoding: .utf8)) ?? "" }
@@ -56,9 +56,9 @@ struct ControlAPIEndToEndTests {
         }
         #expect(await eventually { api.snapshot()?.totals.completed == 15 ? true : nil } == true)
 
-        let a = try TmuxSession(columns: 120, rows: 36, command: "\(TmuxSession.quote(RoutertopBinary.path)) attach \(TmuxSession.quote(socket))")
+        let a = try TmuxSession(columns: 120, rows: 36, command: "\(TmuxSession.quote(PackagePaths.routertop)) attach \(TmuxSession.quote(socket))")
         defer { a.kill() }
-        let b = try TmuxSession(columns: 120, rows: 36, command: "\(TmuxSession.quote(RoutertopBinary.path)) attach \(TmuxSession.quote(socket))")
+        let b = try TmuxSession(columns: 120, rows: 36, command: "\(TmuxSession.quote(PackagePaths.routertop)) attach \(TmuxSession.quote(socket))")
         defer { b.kill() }
         for dashboard in [a, b] {
             try await dashboard.waitForScreen("the replica table of the attached router") {
@@ -80,13 +80,13 @@ struct ControlAPIEndToEndTests {
 
     @Test(.enabled(if: TmuxSession.isAvailable, "tmux drives the dashboards"))
     func anAttachedDashboardInjectsFaultsIntoTheSimulatedFleet() async throws {
-        try #require(FileManager.default.isExecutableFile(atPath: RoutertopBinary.path), "build routertop first")
+        try #require(FileManager.default.isExecutableFile(atPath: PackagePaths.routertop), "build routertop first")
         let socket = directory.appendingPathComponent("fleet.sock").path
-        let fleet = try TmuxSession(columns: 120, rows: 36, command: "\(TmuxSession.quote(RoutertopBinary.path)) --seed 3 "
+        let fleet = try TmuxSession(columns: 120, rows: 36, command: "\(TmuxSession.quote(PackagePaths.routertop)) --seed 3 "
             + "--control \(TmuxSession.quote(socket)) --log-file \(TmuxSession.quote(directory.appendingPathComponent("fleet.log").path))")
         defer { fleet.kill() }
         try await fleet.waitForScreen("the simulated fleet") { $0.contains("simulated fleet") && $0.contains(" r1 ") }
-        let attached = try TmuxSession(columns: 120, rows: 36, command: "\(TmuxSession.quote(RoutertopBinary.path)) attach \(TmuxSession.quote(socket))")
+        let attached = try TmuxSession(columns: 120, rows: 36, command: "\(TmuxSession.quote(PackagePaths.routertop)) attach \(TmuxSession.quote(socket))")
         defer { attached.kill() }
         try await attached.waitForScreen("the fleet, attached") { $0.contains("connected") && $0.contains(" r1 ") }
         try attached.press("u")  // the selected replica, r1
@@ -100,7 +100,7 @@ struct ControlAPIEndToEndTests {
     }
 
     @Test func headlessSIGHUPAppliesTheReplicaFileAndABadSettingChangesNothing() async throws {
-        try #require(FileManager.default.isExecutableFile(atPath: RoutertopBinary.path), "build routertop first")
+        try #require(FileManager.default.isExecutableFile(atPath: PackagePaths.routertop), "build routertop first")
         let (one, onePort) = try await replica("one")
         defer { one.stop() }
         let (two, twoPort) = try await replica("two")
@@ -144,13 +144,13 @@ struct ControlAPIEndToEndTests {
         (["--admin-listen", "127.0.0.1:0"], ["ROUTERTOP_ADMIN_TOKEN": "short"], "ROUTERTOP_ADMIN_TOKEN is shorter than 16"),
     ])
     func adminListenRefusals(arguments: [String], environment: [String: String], message: String) throws {
-        try #require(FileManager.default.isExecutableFile(atPath: RoutertopBinary.path), "build routertop first")
+        try #require(FileManager.default.isExecutableFile(atPath: PackagePaths.routertop), "build routertop first")
         let tokenFile = directory.appendingPathComponent("tokens")
         try "ops 0123456789abcdef0123\n".write(to: tokenFile, atomically: true, encoding: .utf8)
         chmod(tokenFile.path, 0o644)
         let socket = directory.appendingPathComponent("refused.sock").path
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: RoutertopBinary.path)
+        process.executableURL = URL(fileURLWithPath: PackagePaths.routertop)
         process.arguments = ["--listen", "127.0.0.1:0", "--headless", "--replica", "http://127.0.0.1:1", "--control", socket,
                              "--log-file", directory.appendingPathComponent("refused.log").path]
             + arguments.map { $0 == "TOKENFILE" ? tokenFile.path : $0 }
@@ -166,13 +166,13 @@ struct ControlAPIEndToEndTests {
     }
 
     @Test func namedSocketsArePrivateListedNeverTakenOverAndReplacedWhenStale() async throws {
-        try #require(FileManager.default.isExecutableFile(atPath: RoutertopBinary.path), "build routertop first")
+        try #require(FileManager.default.isExecutableFile(atPath: PackagePaths.routertop), "build routertop first")
         let runtime = directory.appendingPathComponent("runtime").path
         try FileManager.default.createDirectory(atPath: runtime, withIntermediateDirectories: false,
                                                 attributes: [.posixPermissions: 0o700])
         let environment = "XDG_RUNTIME_DIR=\(runtime)"
         func router(_ name: String) throws -> RoutertopProcess {
-            try RoutertopProcess.external("/usr/bin/env", [environment, RoutertopBinary.path, "--listen", "127.0.0.1:0", "--headless",
+            try RoutertopProcess.external("/usr/bin/env", [environment, PackagePaths.routertop, "--listen", "127.0.0.1:0", "--headless",
                                                          "--replica", "http://127.0.0.1:1", "--name", "e2e",
                                                          "--log-file", directory.appendingPathComponent("\(name).log").path],
                                           directory: directory, name: name)
@@ -184,7 +184,7 @@ struct ControlAPIEndToEndTests {
         let folder = try FileManager.default.attributesOfItem(atPath: runtime + "/routertop")
         #expect(folder[.posixPermissions] as? Int == 0o700)
         #expect(try FileManager.default.attributesOfItem(atPath: socket)[.posixPermissions] as? Int == 0o600)
-        let list = try CommandRun.run("/usr/bin/env", [environment, RoutertopBinary.path, "list"])
+        let list = try CommandRun.run("/usr/bin/env", [environment, PackagePaths.routertop, "list"])
         let fields = list.standardOutput.split(separator: "\t")
         #expect(fields.count == 3 && fields[0] == "e2e" && fields[1].hasPrefix("proxy on 127.0.0.1:") && fields[2] == "\(socket)\n",
                 "name, kind and socket: \(list.standardOutput)")
@@ -197,7 +197,7 @@ struct ControlAPIEndToEndTests {
 
         first.signal(SIGKILL)
         _ = await first.exit(within: .seconds(10))
-        let stale = try CommandRun.run("/usr/bin/env", [environment, RoutertopBinary.path, "list"])
+        let stale = try CommandRun.run("/usr/bin/env", [environment, PackagePaths.routertop, "list"])
         #expect(stale.standardOutput.hasPrefix("e2e\t-\t\(socket)\t(stale"))
         let third = try router("third")
         defer { third.stop() }
@@ -205,15 +205,15 @@ struct ControlAPIEndToEndTests {
     }
 
     @Test func attachingToNothingNamesWhatWasTried() throws {
-        try #require(FileManager.default.isExecutableFile(atPath: RoutertopBinary.path), "build routertop first")
+        try #require(FileManager.default.isExecutableFile(atPath: PackagePaths.routertop), "build routertop first")
         let missing = directory.appendingPathComponent("nobody.sock").path
-        let run = try CommandRun.run(RoutertopBinary.path, ["attach", missing])
+        let run = try CommandRun.run(PackagePaths.routertop, ["attach", missing])
         #expect(run.status == 2)
         #expect(run.standardError == "routertop: no router to attach to at \(missing) (no such file or directory)\n")
     }
 
     @Test func attachingToARouterThatNeverAnswersGivesUpNamingWhatWasTried() async throws {
-        try #require(FileManager.default.isExecutableFile(atPath: RoutertopBinary.path), "build routertop first")
+        try #require(FileManager.default.isExecutableFile(atPath: PackagePaths.routertop), "build routertop first")
         // A listener that the kernel completes connections for and that never reads or answers.
         let (fd, initial) = try #require(loopbackSocket(port: 0))
         defer { close(fd) }

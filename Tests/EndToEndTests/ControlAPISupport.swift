@@ -38,22 +38,6 @@ final class ControlAPI {
     }
 }
 
-/// A TCP port nobody listens on now (bound and released; the test binds it soon after).
-func freeLoopbackPort() -> Int? {
-    guard let (fd, initial) = loopbackSocket(port: 0) else { return nil }
-    var address = initial
-    defer { close(fd) }
-    let bound = withUnsafePointer(to: &address) {
-        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-    }
-    guard bound == 0 else { return nil }
-    var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-    _ = withUnsafeMutablePointer(to: &address) {
-        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) }
-    }
-    return Int(UInt16(bigEndian: address.sin_port))
-}
-
 extension RoutertopProcess {
     /// Waits for the process to end without holding a thread; its exit status, or nil if it still runs.
     func exit(within timeout: Duration = .seconds(10)) async -> Int32? {

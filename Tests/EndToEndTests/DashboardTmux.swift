@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 #if canImport(Glibc)
 import Glibc
@@ -6,15 +7,11 @@ import Glibc
 import Darwin
 #endif
 
-/// The built `routertop` binary, found from this file's place in the package.
+/// The built `routertop` binary (`PackagePaths.routertop`), or a recorded failure.
 enum DashboardBinary {
-    static let packageRoot = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-
-    static let path = packageRoot.appendingPathComponent(".build/debug/routertop").path
-
     /// The binary's path, or a recorded failure saying how to build it.
     static func require(sourceLocation: SourceLocation = #_sourceLocation) -> String? {
+        let path = PackagePaths.routertop
         guard FileManager.default.isExecutableFile(atPath: path) else {
             Issue.record("routertop is not built at \(path); run `swift build` first", sourceLocation: sourceLocation)
             return nil

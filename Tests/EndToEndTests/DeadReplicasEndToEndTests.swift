@@ -20,7 +20,7 @@ struct DeadReplicasEndToEndTests {
 
     @Test("200 replicas of which 2 answer: every request is served")
     func everyRequestIsServedWhenMostReplicasAreDead() throws {
-        try #require(FileManager.default.isExecutableFile(atPath: RoutertopBinary.path), "build routertop first")
+        try #require(FileManager.default.isExecutableFile(atPath: PackagePaths.routertop), "build routertop first")
         var started: [RoutertopProcess] = []
         defer { for process in started { process.stop() } }
         var alive: [Int] = []

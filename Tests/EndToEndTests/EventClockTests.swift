@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 /// The event log shows the time of day, local or UTC (`--utc`); the uptime stays in the header.
@@ -29,10 +30,10 @@ struct EventClockTests {
     @Test("events show HH:MM:SS local time by default and UTC with --utc; the header keeps the uptime",
           arguments: [false, true])
     func eventLogShowsTimeOfDay(utc: Bool) async throws {
-        try #require(FileManager.default.isExecutableFile(atPath: RoutertopBinary.path), "build routertop first")
+        try #require(FileManager.default.isExecutableFile(atPath: PackagePaths.routertop), "build routertop first")
         let tmux = try TmuxSession(
             columns: 200, rows: 40,
-            command: "TZ=\(Self.zone) \(TmuxSession.quote(RoutertopBinary.path))" + (utc ? " --utc" : ""))
+            command: "TZ=\(Self.zone) \(TmuxSession.quote(PackagePaths.routertop))" + (utc ? " --utc" : ""))
         defer { tmux.kill() }
         try await tmux.waitForScreen("the dashboard") { $0.contains("Replicas") }
         // A fault makes an event now.

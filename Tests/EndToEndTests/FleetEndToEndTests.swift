@@ -53,7 +53,7 @@ struct FleetEndToEndTests {
 
         /// `routertop rollout` with the sockets as targets; its status and what it printed.
         func rollout(_ arguments: [String]) throws -> CommandRun {
-            try CommandRun.run(RoutertopBinary.path, ["rollout"] + arguments)
+            try CommandRun.run(PackagePaths.routertop, ["rollout"] + arguments)
         }
 
         /// Every journal entry of `name` that carries a rollout mark.
@@ -72,7 +72,7 @@ struct FleetEndToEndTests {
     }
 
     @Test func aRolloutReachesEveryTargetWithOneRolloutID() throws {
-        try #require(FileManager.default.isExecutableFile(atPath: RoutertopBinary.path), "build routertop first")
+        try #require(FileManager.default.isExecutableFile(atPath: PackagePaths.routertop), "build routertop first")
         let runtime = FileManager.default.temporaryDirectory.appendingPathComponent("routertop-fleet-run-\(UUID().uuidString.prefix(8))")
         let routers = try FourRouters(runtime: runtime, extra: ["D": ["--max-backoff-s", "0.06"]])
         defer { routers.stop() }
@@ -94,7 +94,7 @@ struct FleetEndToEndTests {
     }
 
     @Test func aRolloutOneRouterRefusesRevertsTheRoutersItReached() throws {
-        try #require(FileManager.default.isExecutableFile(atPath: RoutertopBinary.path), "build routertop first")
+        try #require(FileManager.default.isExecutableFile(atPath: PackagePaths.routertop), "build routertop first")
         let runtime = FileManager.default.temporaryDirectory.appendingPathComponent("routertop-fleet-run-\(UUID().uuidString.prefix(8))")
         // D's maximum backoff is below the new initial backoff: its validator must refuse.
         let routers = try FourRouters(runtime: runtime, extra: ["D": ["--max-backoff-s", "0.04"]])
@@ -117,7 +117,7 @@ struct FleetEndToEndTests {
     }
 
     @Test func aCanaryIsComparedWithTheOthersThenPromoted() throws {
-        try #require(FileManager.default.isExecutableFile(atPath: RoutertopBinary.path), "build routertop first")
+        try #require(FileManager.default.isExecutableFile(atPath: PackagePaths.routertop), "build routertop first")
         let runtime = FileManager.default.temporaryDirectory.appendingPathComponent("routertop-fleet-run-\(UUID().uuidString.prefix(8))")
         let routers = try FourRouters(runtime: runtime)
         defer { routers.stop() }
@@ -142,9 +142,9 @@ struct FleetEndToEndTests {
 
     @Test(.enabled(if: TmuxSession.isAvailable, "tmux drives the fleet screen"))
     func theFleetListsEveryRouterAndMarksAKilledOneUnreachableAtOnce() async throws {
-        try #require(FileManager.default.isExecutableFile(atPath: RoutertopBinary.path), "build routertop first")
+        try #require(FileManager.default.isExecutableFile(atPath: PackagePaths.routertop), "build routertop first")
         let fleet = try TmuxSession(columns: 160, rows: 40,
-                                    command: "\(TmuxSession.quote(RoutertopBinary.path)) fleet --refresh-ms 250")
+                                    command: "\(TmuxSession.quote(PackagePaths.routertop)) fleet --refresh-ms 250")
         defer { fleet.kill() }
         // The fleet's own runtime directory: the routers start there, so it finds them as `list` would.
         let runtime = fleet.directory.appendingPathComponent("run").appendingPathComponent("routertop")

@@ -10,8 +10,8 @@ struct HeaderPriorityTests {
     @Test("after changing the cache TTL and the initial backoff, both show with * at 80x24 and 120x40, with the mode",
           arguments: [(80, 24), (120, 40)])
     func changedSettingsOutrankUnchangedFigures(size: (columns: Int, rows: Int)) async throws {
-        try #require(FileManager.default.isExecutableFile(atPath: RoutertopBinary.path), "build routertop first")
-        let tmux = try TmuxSession(columns: size.columns, rows: size.rows, command: TmuxSession.quote(RoutertopBinary.path))
+        try #require(FileManager.default.isExecutableFile(atPath: PackagePaths.routertop), "build routertop first")
+        let tmux = try TmuxSession(columns: size.columns, rows: size.rows, command: TmuxSession.quote(PackagePaths.routertop))
         defer { tmux.kill() }
         try await tmux.waitForScreen("the dashboard") { $0.contains("Replicas") }
         let api = ControlAPI(socket: tmux.directory.appendingPathComponent("run/routertop/default.sock").path)

@@ -100,7 +100,7 @@ struct IncidentDetailsEndToEndTests {
 
     @Test("every log line names its router: the port it listens on, or its --name")
     func logLinesNameTheRouter() throws {
-        try #require(FileManager.default.isExecutableFile(atPath: RoutertopBinary.path), "build routertop first")
+        try #require(FileManager.default.isExecutableFile(atPath: PackagePaths.routertop), "build routertop first")
         let logFile = directory.appendingPathComponent("shared.log")
         var started: [RoutertopProcess] = []
         defer { for process in started { process.stop() } }

@@ -31,7 +31,7 @@ struct JournalEndToEndTests {
 
     @Test(.enabled(if: TmuxSession.isAvailable, "tmux drives the attached dashboard"))
     func changesSurviveSIGKILLWithWhoAndTheRestartWarnsAndResumes() async throws {
-        try #require(FileManager.default.isExecutableFile(atPath: RoutertopBinary.path), "build routertop first")
+        try #require(FileManager.default.isExecutableFile(atPath: PackagePaths.routertop), "build routertop first")
         let socket = directory.appendingPathComponent("journaled.sock").path
         let journal = directory.appendingPathComponent("journaled.journal.jsonl").path
         let api = ControlAPI(socket: socket)
@@ -47,7 +47,7 @@ struct JournalEndToEndTests {
         #expect(put?.status == 200)
 
         let dashboard = try TmuxSession(columns: 120, rows: 36,
-                                        command: "\(TmuxSession.quote(RoutertopBinary.path)) attach \(TmuxSession.quote(socket))")
+                                        command: "\(TmuxSession.quote(PackagePaths.routertop)) attach \(TmuxSession.quote(socket))")
         defer { dashboard.kill() }
         try await dashboard.waitForScreen("the attached dashboard") { $0.contains("connected") }
         try dashboard.press("e")
@@ -112,7 +112,7 @@ struct JournalEndToEndTests {
     }
 
     @Test func aSecondRouterOnTheSameJournalExitsTwoNamingTheFirstsPid() async throws {
-        try #require(FileManager.default.isExecutableFile(atPath: RoutertopBinary.path), "build routertop first")
+        try #require(FileManager.default.isExecutableFile(atPath: PackagePaths.routertop), "build routertop first")
         // Two sockets that share a base name share the default journal name; here the path is explicit.
         let journal = directory.appendingPathComponent("edge.journal.jsonl").path
         let first = try router(directory.appendingPathComponent("a.sock").path, journal: journal, name: "first")
@@ -126,7 +126,7 @@ struct JournalEndToEndTests {
     }
 
     @Test func aJournalThatIsAFIFOExitsTwoAtOnce() async throws {
-        try #require(FileManager.default.isExecutableFile(atPath: RoutertopBinary.path), "build routertop first")
+        try #require(FileManager.default.isExecutableFile(atPath: PackagePaths.routertop), "build routertop first")
         let journal = directory.appendingPathComponent("fifo.journal.jsonl").path
         try #require(mkfifo(journal, 0o600) == 0)
         let process = try router(directory.appendingPathComponent("fifo.sock").path, journal: journal, name: "fifo")
@@ -144,7 +144,7 @@ struct JournalEndToEndTests {
     }
 
     @Test func outsideTextReachesNoTerminalRawThroughTheLogOrTheJournal() async throws {
-        try #require(FileManager.default.isExecutableFile(atPath: RoutertopBinary.path), "build routertop first")
+        try #require(FileManager.default.isExecutableFile(atPath: PackagePaths.routertop), "build routertop first")
         let socket = directory.appendingPathComponent("escapes.sock").path
         let journal = directory.appendingPathComponent("escapes.journal.jsonl").path
         let process = try router(socket, journal: journal, name: "escapes")
@@ -166,11 +166,11 @@ struct JournalEndToEndTests {
         #expect(!Self.actsOnATerminal(log), "the log holds no raw terminal action")
         #expect(log.contains(#"10.0.0.1\u{9B}31m\u{202E}gpj"#), "\(log)")
 
-        let printed = try CommandRun.run(RoutertopBinary.path, ["journal", "--journal", journal])
+        let printed = try CommandRun.run(PackagePaths.routertop, ["journal", "--journal", journal])
         #expect(printed.status == 0)
         #expect(printed.standardOutput.contains(#"10.0.0.1\u{9B}31m\u{202E}gpj"#), "\(printed.standardOutput)")
         #expect(!Self.actsOnATerminal(printed.standardOutput))
-        let json = try CommandRun.run(RoutertopBinary.path, ["journal", "--journal", journal, "--json"])
+        let json = try CommandRun.run(PackagePaths.routertop, ["journal", "--journal", journal, "--json"])
         #expect(!Self.actsOnATerminal(json.standardOutput))
         let entries = try json.standardOutput.split(separator: "\n").map {
             try JSONDecoder().decode(JournalEntry.self, from: Data($0.utf8))
@@ -179,7 +179,7 @@ struct JournalEndToEndTests {
     }
 
     @Test func aTrialUnconfirmedWhenTheRouterDiesIsRevertedAtTheNextStart() async throws {
-        try #require(FileManager.default.isExecutableFile(atPath: RoutertopBinary.path), "build routertop first")
+        try #require(FileManager.default.isExecutableFile(atPath: PackagePaths.routertop), "build routertop first")
         let socket = directory.appendingPathComponent("trial.sock").path
         let journal = directory.appendingPathComponent("trial.journal.jsonl").path
         let api = ControlAPI(socket: socket)

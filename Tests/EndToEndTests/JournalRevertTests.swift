@@ -9,8 +9,8 @@ import Testing
 struct JournalRevertTests {
     @Test("R on the first entry, before any settings change, reverts to the start-up settings; the highlight stays on it")
     func revertToStartupFromFirstEntry() async throws {
-        try #require(FileManager.default.isExecutableFile(atPath: RoutertopBinary.path), "build routertop first")
-        let tmux = try TmuxSession(columns: 120, rows: 40, command: TmuxSession.quote(RoutertopBinary.path))
+        try #require(FileManager.default.isExecutableFile(atPath: PackagePaths.routertop), "build routertop first")
+        let tmux = try TmuxSession(columns: 120, rows: 40, command: TmuxSession.quote(PackagePaths.routertop))
         defer { tmux.kill() }
         try await tmux.waitForScreen("the dashboard") { $0.contains("Replicas") }
         let api = ControlAPI(socket: tmux.directory.appendingPathComponent("run/routertop/default.sock").path)

@@ -50,7 +50,7 @@ struct ModelReportEndToEndTests {
 
     @Test("eight sequential requests for each of three models leave each model on exactly one replica", arguments: 0..<3)
     func sequentialRequestsKeepEachModelOnOneReplica(run: Int) throws {
-        try #require(FileManager.default.isExecutableFile(atPath: RoutertopBinary.path), "build routertop first")
+        try #require(FileManager.default.isExecutableFile(atPath: PackagePaths.routertop), "build routertop first")
         var started: [RoutertopProcess] = []
         defer { for process in started { process.stop() } }
         let (port, _, replicas) = try fleet(4, name: "sequential\(run)", started: &started)
@@ -68,7 +68,7 @@ struct ModelReportEndToEndTests {
 
     @Test("four clients over three models: over 90 % hits within 5 s, each model's p99 under two loads")
     func fourClientsHitWithinFiveSeconds() throws {
-        try #require(FileManager.default.isExecutableFile(atPath: RoutertopBinary.path), "build routertop first")
+        try #require(FileManager.default.isExecutableFile(atPath: PackagePaths.routertop), "build routertop first")
         var started: [RoutertopProcess] = []
         defer { for process in started { process.stop() } }
         let (port, control, _) = try fleet(2, name: "four", started: &started)
@@ -107,7 +107,7 @@ struct ModelReportEndToEndTests {
 
     @Test("a replica whose answers carry no header is learnt from its 2xx answers and corrected by its next probe")
     func aReplicaWithoutTheHeaderIsInferredThenCorrected() throws {
-        try #require(FileManager.default.isExecutableFile(atPath: RoutertopBinary.path), "build routertop first")
+        try #require(FileManager.default.isExecutableFile(atPath: PackagePaths.routertop), "build routertop first")
         var started: [RoutertopProcess] = []
         defer { for process in started { process.stop() } }
         let (port, control, replicas) = try fleet(1, name: "quiet", extra: ["--no-model-header"], started: &started)
@@ -130,7 +130,7 @@ struct ModelReportEndToEndTests {
 
     @Test("the header reaches the router and never the client")
     func theHeaderIsStrippedBeforeTheClient() throws {
-        try #require(FileManager.default.isExecutableFile(atPath: RoutertopBinary.path), "build routertop first")
+        try #require(FileManager.default.isExecutableFile(atPath: PackagePaths.routertop), "build routertop first")
         var started: [RoutertopProcess] = []
         defer { for process in started { process.stop() } }
         let (port, control, replicas) = try fleet(1, name: "strip", started: &started)

@@ -7,7 +7,7 @@ import Testing
 struct ModelsDashboardTests {
     @Test("the table shows the models a replica holds, the header the hit rate, m the models view")
     func tableShowsModels() async throws {
-        try #require(FileManager.default.isExecutableFile(atPath: RoutertopBinary.path), "build routertop first")
+        try #require(FileManager.default.isExecutableFile(atPath: PackagePaths.routertop), "build routertop first")
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("routertop-e2e-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let replica = try RoutertopProcess(
@@ -19,7 +19,7 @@ struct ModelsDashboardTests {
         let log = directory.appendingPathComponent("proxy.log")
         let tmux = try TmuxSession(
             columns: 140, rows: 36,
-            command: "\(TmuxSession.quote(RoutertopBinary.path)) --listen 127.0.0.1:0 --cache-timeout-s 0 "
+            command: "\(TmuxSession.quote(PackagePaths.routertop)) --listen 127.0.0.1:0 --cache-timeout-s 0 "
                 + "--replica http://127.0.0.1:\(replicaPort) --log-file \(TmuxSession.quote(log.path))")
         defer { tmux.kill() }
         let readLog = { (try? String(contentsOf: log, encoding: .utf8)) ?? "" }

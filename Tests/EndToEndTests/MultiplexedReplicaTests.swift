@@ -18,7 +18,7 @@ struct MultiplexedReplicaTests {
 
     @Test("requests with serve_multiplexed_model_id land on the replica holding the model")
     func requestsLandOnTheHolder() throws {
-        try #require(FileManager.default.isExecutableFile(atPath: RoutertopBinary.path), "build routertop first")
+        try #require(FileManager.default.isExecutableFile(atPath: PackagePaths.routertop), "build routertop first")
         var started: [RoutertopProcess] = []
         defer { for process in started { process.stop() } }
         var replicas: [RoutertopProcess] = []

@@ -8,8 +8,8 @@ import Testing
 struct PrometheusAlertsTests {
     static let prometheus = "/usr/bin/prometheus"
     static let promtool = "/usr/bin/promtool"
-    static let rules = DashboardBinary.packageRoot.appendingPathComponent("contrib/prometheus/routertop-rules.yml")
-    static let dashboard = DashboardBinary.packageRoot.appendingPathComponent("contrib/grafana/routertop-dashboard.json")
+    static let rules = PackagePaths.root.appendingPathComponent("contrib/prometheus/routertop-rules.yml")
+    static let dashboard = PackagePaths.root.appendingPathComponent("contrib/grafana/routertop-dashboard.json")
 
     /// An alert's expression without its threshold: the series it compares, which must exist
     /// whether or not the alert fires.
@@ -25,7 +25,7 @@ struct PrometheusAlertsTests {
     }
 
     @Test func everyAlertAndPanelFindsTheRoutersSeries() async throws {
-        try #require(FileManager.default.isExecutableFile(atPath: RoutertopBinary.path), "build routertop first")
+        try #require(FileManager.default.isExecutableFile(atPath: PackagePaths.routertop), "build routertop first")
         try #require(FileManager.default.isExecutableFile(atPath: Self.prometheus), "scripts/install-deps.sh installs prometheus")
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("routertop-prom-\(UUID().uuidString.prefix(8))")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])

@@ -14,7 +14,7 @@ struct PrometheusEndToEndTests {
     static let prometheus = "/usr/bin/prometheus"
 
     @Test func aPrometheusServerScrapesCountersThatMatchTheRoutersTotals() async throws {
-        try #require(FileManager.default.isExecutableFile(atPath: RoutertopBinary.path), "build routertop first")
+        try #require(FileManager.default.isExecutableFile(atPath: PackagePaths.routertop), "build routertop first")
         try #require(FileManager.default.isExecutableFile(atPath: Self.prometheus), "scripts/install-deps.sh installs prometheus")
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("routertop-prom-\(UUID().uuidString.prefix(8))")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])

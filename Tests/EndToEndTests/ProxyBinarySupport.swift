@@ -6,22 +6,13 @@ import Glibc
 import Darwin
 #endif
 
-/// The built `routertop` binary, found from this file's place in the package.
-enum RoutertopBinary {
-    static var path: String {
-        URL(fileURLWithPath: #filePath)
-            .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-            .appendingPathComponent(".build/debug/routertop").path
-    }
-}
-
 /// A `routertop` process started by a test, with its standard error in a file.
 final class RoutertopProcess {
     let process = Process()
     let errorFile: URL
 
     convenience init(_ arguments: [String], directory: URL, name: String) throws {
-        try self.init(executable: RoutertopBinary.path, arguments, directory: directory, name: name)
+        try self.init(executable: PackagePaths.routertop, arguments, directory: directory, name: name)
     }
 
     /// Another program a test needs (a Prometheus server), run the same way.
@@ -146,36 +137,4 @@ func rawHTTPRequest(port: Int, method: String = "GET", path: String, headers: [S
         received.append(contentsOf: buffer[0..<count])
     }
     return String(decoding: received, as: UTF8.self)
-}
-
-/// A TCP socket connected to 127.0.0.1:`port`, for the caller to close; nil when nobody listens.
-func connectedLoopbackSocket(port: Int) -> Int32? {
-    guard let (fd, initial) = loopbackSocket(port: port) else { return nil }
-    var address = initial
-    let connected = withUnsafePointer(to: &address) {
-        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-            connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
-        }
-    }
-    guard connected == 0 else {
-        close(fd)
-        return nil
-    }
-    return fd
-}
-
-/// A new TCP socket and the 127.0.0.1 address at `port` (0: any), for the caller to bind or connect
-/// and then close.
-func loopbackSocket(port: Int) -> (Int32, sockaddr_in)? {
-    #if canImport(Glibc)
-    let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-    #else
-    let fd = socket(AF_INET, SOCK_STREAM, 0)
-    #endif
-    guard fd >= 0 else { return nil }
-    var address = sockaddr_in()
-    address.sin_family = sa_family_t(AF_INET)
-    address.sin_port = in_port_t(UInt16(port).bigEndian)
-    address.sin_addr.s_addr = inet_addr("127.0.0.1")
-    return (fd, address)
 }

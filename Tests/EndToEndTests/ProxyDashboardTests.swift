@@ -7,7 +7,7 @@ import Testing
 struct ProxyDashboardTests {
     @Test("with --listen the dashboard shows real traffic, and q then s stops the router cleanly")
     func dashboardShowsRealTraffic() async throws {
-        try #require(FileManager.default.isExecutableFile(atPath: RoutertopBinary.path), "build routertop first")
+        try #require(FileManager.default.isExecutableFile(atPath: PackagePaths.routertop), "build routertop first")
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("routertop-e2e-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let replica = try RoutertopProcess(["replica", "--listen", "127.0.0.1:0", "--service-ms", "2"],
@@ -18,7 +18,7 @@ struct ProxyDashboardTests {
         let log = directory.appendingPathComponent("proxy.log")
         let tmux = try TmuxSession(
             columns: 120, rows: 36,
-            command: "\(TmuxSession.quote(RoutertopBinary.path)) --listen 127.0.0.1:0 "
+            command: "\(TmuxSession.quote(PackagePaths.routertop)) --listen 127.0.0.1:0 "
                 + "--replica http://127.0.0.1:\(replicaPort) --log-file \(TmuxSession.quote(log.path))")
         defer { tmux.kill() }
         let readLog = { (try? String(contentsOf: log, encoding: .utf8)) ?? "" }

@@ -18,7 +18,7 @@ struct ProxyHeadlessTests {
 
     @Test("headless: forwards to replicas, logs to a file, stops cleanly on SIGTERM")
     func headlessRoundTrip() throws {
-        try #require(FileManager.default.isExecutableFile(atPath: RoutertopBinary.path), "build routertop first")
+        try #require(FileManager.default.isExecutableFile(atPath: PackagePaths.routertop), "build routertop first")
         var started: [RoutertopProcess] = []
         defer { for process in started { process.stop() } }
         var replicaPorts: [Int] = []
@@ -51,7 +51,7 @@ struct ProxyHeadlessTests {
 
     @Test("a replica whose own limit (2) is below the configured 5 takes at most 3 forwards per request")
     func refusalsAreNeverALoop() throws {
-        try #require(FileManager.default.isExecutableFile(atPath: RoutertopBinary.path), "build routertop first")
+        try #require(FileManager.default.isExecutableFile(atPath: PackagePaths.routertop), "build routertop first")
         var started: [RoutertopProcess] = []
         defer { for process in started { process.stop() } }
         let replica = try RoutertopProcess(
@@ -111,7 +111,7 @@ struct ProxyHeadlessTests {
         (["--listen", "127.0.0.1:0", "--replica", "http://127.0.0.1:1", "--body-budget-mb=1.5"], "--body-budget-mb=1.5"),
     ])
     func badInput(arguments: [String], named: String) throws {
-        try #require(FileManager.default.isExecutableFile(atPath: RoutertopBinary.path), "build routertop first")
+        try #require(FileManager.default.isExecutableFile(atPath: PackagePaths.routertop), "build routertop first")
         let process = try RoutertopProcess(arguments + ["--headless"], directory: directory, name: "bad")
         defer { process.stop() }
         #expect(process.waitForExit() == 2)
@@ -122,7 +122,7 @@ struct ProxyHeadlessTests {
 
     @Test("a port in use stops start-up with status 2")
     func portInUse() throws {
-        try #require(FileManager.default.isExecutableFile(atPath: RoutertopBinary.path), "build routertop first")
+        try #require(FileManager.default.isExecutableFile(atPath: PackagePaths.routertop), "build routertop first")
         let replica = try RoutertopProcess(["replica", "--listen", "127.0.0.1:0"], directory: directory, name: "busy")
         defer { replica.stop() }
         let port = try #require(waitFor { listeningPort(in: replica.standardError) })

@@ -34,7 +34,7 @@ struct ProxyRerunTests {
     }
 
     @Test func withoutATerminalItExitsTwoNamingTheDifference() throws {
-        try #require(FileManager.default.isExecutableFile(atPath: RoutertopBinary.path), "build routertop first")
+        try #require(FileManager.default.isExecutableFile(atPath: PackagePaths.routertop), "build routertop first")
         defer { try? FileManager.default.removeItem(at: directory) }
         let (replicas, ports, router, socket) = try running()
         defer { router.stop(); replicas.forEach { $0.stop() } }
@@ -51,14 +51,14 @@ struct ProxyRerunTests {
 
     @Test(.enabled(if: TmuxSession.isAvailable, "tmux drives the question"))
     func onATerminalItAsksAndSStartsANewRouter() async throws {
-        try #require(FileManager.default.isExecutableFile(atPath: RoutertopBinary.path), "build routertop first")
+        try #require(FileManager.default.isExecutableFile(atPath: PackagePaths.routertop), "build routertop first")
         defer { try? FileManager.default.removeItem(at: directory) }
         let (replicas, ports, router, socket) = try running()
         defer { router.stop(); replicas.forEach { $0.stop() } }
         let log = directory.appendingPathComponent("second.log").path
         let tmux = try TmuxSession(
             columns: 120, rows: 40,
-            command: "\(TmuxSession.quote(RoutertopBinary.path)) --listen 127.0.0.1:0 --replica http://127.0.0.1:\(ports[1]) "
+            command: "\(TmuxSession.quote(PackagePaths.routertop)) --listen 127.0.0.1:0 --replica http://127.0.0.1:\(ports[1]) "
                 + "--control \(TmuxSession.quote(socket)) --log-file \(TmuxSession.quote(log))")
         defer { tmux.kill() }
         let question = try #require(await tmux.waitForScreen("the question") { $0.contains("a, s or q?") })

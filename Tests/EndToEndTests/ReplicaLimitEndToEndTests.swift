@@ -29,7 +29,7 @@ struct ReplicaLimitEndToEndTests {
     }
 
     @Test func aReplicaFileOverTheLimitStopsStartUpWithOneLine() throws {
-        try #require(FileManager.default.isExecutableFile(atPath: RoutertopBinary.path), "build routertop first")
+        try #require(FileManager.default.isExecutableFile(atPath: PackagePaths.routertop), "build routertop first")
         let file = try replicaFile("too-many.toml", count: 10_001)
         let router = try RoutertopProcess(["--listen", "127.0.0.1:0", "--headless", "--replicas", file.path],
                                           directory: directory, name: "too-many")
@@ -42,7 +42,7 @@ struct ReplicaLimitEndToEndTests {
     }
 
     @Test func aReloadOverTheLimitIsRefusedAndTheOldSetKept() async throws {
-        try #require(FileManager.default.isExecutableFile(atPath: RoutertopBinary.path), "build routertop first")
+        try #require(FileManager.default.isExecutableFile(atPath: PackagePaths.routertop), "build routertop first")
         let file = try replicaFile("replicas.toml", count: 2)
         let socket = directory.appendingPathComponent("limit.sock").path
         let log = directory.appendingPathComponent("limit.log")

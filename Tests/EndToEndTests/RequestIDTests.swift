@@ -7,7 +7,7 @@ import Testing
 struct RequestIDTests {
     @Test("the router's own id and a client's own X-Request-Id both find the trace; the trace names the model")
     func responseIDFindsTrace() async throws {
-        try #require(FileManager.default.isExecutableFile(atPath: RoutertopBinary.path), "build routertop first")
+        try #require(FileManager.default.isExecutableFile(atPath: PackagePaths.routertop), "build routertop first")
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("routertop-e2e-\(UUID().uuidString)")
         // The control socket's folder must be the user's alone.
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true,

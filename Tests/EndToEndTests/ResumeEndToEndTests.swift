@@ -17,7 +17,7 @@ struct ResumeEndToEndTests {
     }
 
     @Test func aReplicaAddedAndADrainSurviveARestartWithResume() async throws {
-        try #require(FileManager.default.isExecutableFile(atPath: RoutertopBinary.path), "build routertop first")
+        try #require(FileManager.default.isExecutableFile(atPath: PackagePaths.routertop), "build routertop first")
         defer { try? FileManager.default.removeItem(at: directory) }
         let first = try RoutertopProcess(["replica", "--listen", "127.0.0.1:0", "--service-ms", "2"],
                                          directory: directory, name: "replica-a")
@@ -80,7 +80,7 @@ struct ResumeEndToEndTests {
 @Suite(.enabled(if: TmuxSession.isAvailable, "tmux is not installed; this test drives the dashboard in tmux"))
 struct ResumeDashboardTests {
     @Test func aReplicaAddedFromTheDashboardIsThereAfterARestartWithResume() async throws {
-        try #require(FileManager.default.isExecutableFile(atPath: RoutertopBinary.path), "build routertop first")
+        try #require(FileManager.default.isExecutableFile(atPath: PackagePaths.routertop), "build routertop first")
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("routertop-resume-\(UUID().uuidString.prefix(8))")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true,
                                                 attributes: [.posixPermissions: 0o700])
@@ -95,7 +95,7 @@ struct ResumeDashboardTests {
         }
         defer { replicas.forEach { $0.stop() } }
         let socket = directory.appendingPathComponent("dash.sock").path
-        let command = "\(TmuxSession.quote(RoutertopBinary.path)) --listen 127.0.0.1:0 --replica http://127.0.0.1:\(ports[0]) "
+        let command = "\(TmuxSession.quote(PackagePaths.routertop)) --listen 127.0.0.1:0 --replica http://127.0.0.1:\(ports[0]) "
             + "--control \(TmuxSession.quote(socket)) --journal \(TmuxSession.quote(directory.appendingPathComponent("dash.journal.jsonl").path)) "
             + "--log-file \(TmuxSession.quote(directory.appendingPathComponent("dash.log").path))"
 

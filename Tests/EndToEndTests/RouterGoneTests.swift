@@ -13,7 +13,7 @@ import Darwin
 struct RouterGoneTests {
     @Test("kill -9 of proxy mode's router shows router stopped within 2 s; r brings routing back")
     func killedRouterIsLoudAndRestarts() async throws {
-        try #require(FileManager.default.isExecutableFile(atPath: RoutertopBinary.path), "build routertop first")
+        try #require(FileManager.default.isExecutableFile(atPath: PackagePaths.routertop), "build routertop first")
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("routertop-e2e-\(UUID().uuidString)")
         // The control socket's folder must be the user's alone.
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true,
@@ -28,7 +28,7 @@ struct RouterGoneTests {
         let log = directory.appendingPathComponent("proxy.log")
         let tmux = try TmuxSession(
             columns: 120, rows: 36,
-            command: "\(TmuxSession.quote(RoutertopBinary.path)) --listen 127.0.0.1:\(listenPort) "
+            command: "\(TmuxSession.quote(PackagePaths.routertop)) --listen 127.0.0.1:\(listenPort) "
                 + "--replica http://127.0.0.1:\(replicaPort) --control \(TmuxSession.quote(socket)) "
                 + "--log-file \(TmuxSession.quote(log.path))")
         let api = ControlAPI(socket: socket)
@@ -66,7 +66,7 @@ struct RouterGoneTests {
 
         let again = try TmuxSession(
             columns: 120, rows: 36,
-            command: "\(TmuxSession.quote(RoutertopBinary.path)) --listen 127.0.0.1:\(listenPort) "
+            command: "\(TmuxSession.quote(PackagePaths.routertop)) --listen 127.0.0.1:\(listenPort) "
                 + "--replica http://127.0.0.1:\(replicaPort) --control \(TmuxSession.quote(socket)) "
                 + "--log-file \(TmuxSession.quote(log.path))")
         defer { again.kill() }

@@ -21,7 +21,7 @@ struct RoutingTaskLifecycleEndToEndTests {
     /// is routed at once.
     @Test("after six clients give up, a new request is routed within 0.5 s")
     func givenUpClientsLeaveNoSleepingTasks() throws {
-        try #require(FileManager.default.isExecutableFile(atPath: RoutertopBinary.path), "build routertop first")
+        try #require(FileManager.default.isExecutableFile(atPath: PackagePaths.routertop), "build routertop first")
         var started: [RoutertopProcess] = []
         defer { for process in started { process.stop() } }
         let replica = try RoutertopProcess(

@@ -37,7 +37,7 @@ struct ScreenTruthTests {
             let replicaFlags = replicaPorts.map { "--replica http://127.0.0.1:\($0)" }.joined(separator: " ")
             tmux = try TmuxSession(
                 columns: columns, rows: rows,
-                command: "\(TmuxSession.quote(RoutertopBinary.path)) --listen 127.0.0.1:0 \(replicaFlags) "
+                command: "\(TmuxSession.quote(PackagePaths.routertop)) --listen 127.0.0.1:0 \(replicaFlags) "
                     + arguments.joined(separator: " ") + " --log-file \(TmuxSession.quote(log.path))")
             proxyPort = try #require(waitFor { listeningPort(in: (try? String(contentsOf: self.log, encoding: .utf8)) ?? "") })
             try await tmux.waitForScreen("the proxy header") { $0.contains("proxy on 127.0.0.1:") }

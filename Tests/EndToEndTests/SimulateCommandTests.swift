@@ -1,11 +1,9 @@
 import Foundation
+import TestSupport
 import Testing
 
 /// `routertop simulate` and start-up validation, driven through the built binary.
 struct SimulateCommandTests {
-    static let root = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-    static let binary = root.appendingPathComponent(".build/debug/routertop").path
 
     struct Outcome {
         var status: Int32
@@ -14,13 +12,13 @@ struct SimulateCommandTests {
     }
 
     static func run(_ arguments: [String], environment: [String: String] = [:]) throws -> Outcome {
-        guard FileManager.default.isExecutableFile(atPath: binary) else {
-            throw CocoaError(.fileNoSuchFile, userInfo: [NSLocalizedDescriptionKey: "build routertop first (swift build): \(binary) is missing"])
+        guard FileManager.default.isExecutableFile(atPath: PackagePaths.routertop) else {
+            throw CocoaError(.fileNoSuchFile, userInfo: [NSLocalizedDescriptionKey: "build routertop first (swift build): \(PackagePaths.routertop) is missing"])
         }
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: binary)
+        process.executableURL = URL(fileURLWithPath: PackagePaths.routertop)
         process.arguments = arguments
-        process.currentDirectoryURL = root
+        process.currentDirectoryURL = PackagePaths.root
         var merged = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("RAY_SERVE_") && !$0.key.hasPrefix("ROUTERTOP_") }
         merged.merge(environment) { $1 }
         process.environment = merged
@@ -165,7 +163,7 @@ struct SimulateCommandTests {
         #expect(!result.errors.unicodeScalars.contains { $0.value < 0x20 && $0 != "\n" })
         #expect(result.errors.split(separator: "\n").count == 1)
         #expect(result.errors.hasPrefix("routertop: \(file.path):"))
-        #expect(result.errors.hasSuffix(": unknown key 'a\\e[2J\\u{C}b' in the top level; "
+        #expect(result.errors.hasSuffix(": unknown key \"a\\e[2J\\u{C}b\" in the top level; "
             + "known keys: duration_s, events, load, replicas, router, seed\n"))
     }
 

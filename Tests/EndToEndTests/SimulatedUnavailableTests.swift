@@ -9,8 +9,8 @@ import Testing
 struct SimulatedUnavailableTests {
     @Test("u on a replica routed from its cache entry stops its completions within 1 s and marks it unavailable")
     func unavailableReplicaStopsCompleting() async throws {
-        try #require(FileManager.default.isExecutableFile(atPath: RoutertopBinary.path), "build routertop first")
-        let tmux = try TmuxSession(columns: 120, rows: 40, command: TmuxSession.quote(RoutertopBinary.path))
+        try #require(FileManager.default.isExecutableFile(atPath: PackagePaths.routertop), "build routertop first")
+        let tmux = try TmuxSession(columns: 120, rows: 40, command: TmuxSession.quote(PackagePaths.routertop))
         defer { tmux.kill() }
         try await tmux.waitForScreen("the dashboard") { $0.contains("▶r1") }
         let api = ControlAPI(socket: tmux.directory.appendingPathComponent("run/routertop/default.sock").path)

@@ -21,7 +21,7 @@ struct SnapshotFloodStopTests {
     }
 
     @Test func aRouterUnderAPipelinedSnapshotFloodExitsWithinItsDrainTime() throws {
-        try #require(FileManager.default.isExecutableFile(atPath: RoutertopBinary.path), "build routertop first")
+        try #require(FileManager.default.isExecutableFile(atPath: PackagePaths.routertop), "build routertop first")
         // 1,000 replicas where nothing listens: a snapshot of several hundred KB.
         let file = directory.appendingPathComponent("replicas.toml")
         try (0..<1000).map { "[[replica]]\nurl = \"http://127.0.0.1:\(21_000 + $0)\"\n" }.joined()

@@ -9,7 +9,7 @@ import Testing
 struct TraceLookupDashboardTests {
     @Test("T with a response's X-Request-Id shows its trace; Tab and Enter in the replica detail show a recent one")
     func lookUpTraceFromTheDashboard() async throws {
-        try #require(FileManager.default.isExecutableFile(atPath: RoutertopBinary.path), "build routertop first")
+        try #require(FileManager.default.isExecutableFile(atPath: PackagePaths.routertop), "build routertop first")
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("routertop-e2e-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
@@ -21,7 +21,7 @@ struct TraceLookupDashboardTests {
         let log = directory.appendingPathComponent("proxy.log")
         let tmux = try TmuxSession(
             columns: 120, rows: 40,
-            command: "\(TmuxSession.quote(RoutertopBinary.path)) --listen 127.0.0.1:0 "
+            command: "\(TmuxSession.quote(PackagePaths.routertop)) --listen 127.0.0.1:0 "
                 + "--replica http://127.0.0.1:\(replicaPort) --log-file \(TmuxSession.quote(log.path))")
         defer { tmux.kill() }
         let readLog = { (try? String(contentsOf: log, encoding: .utf8)) ?? "" }

@@ -153,7 +153,7 @@ import Testing
                                              claimedAddress: nil, readOnly: true)
         defer { remote.stop() }
         let result = NIOLockedValueBox<CommandResult?>(nil)
-        remote.perform(.undoSettings, by: CommandOrigin(user: "x")) { outcome in result.withLockedValue { $0 = outcome } }
+        remote.perform(.settings(.undo), by: CommandOrigin(user: "x")) { outcome in result.withLockedValue { $0 = outcome } }
         #expect(poll { result.withLockedValue { $0 } != nil })
         #expect(result.withLockedValue { $0 } == .refused("this client attached read-only"))
     }

@@ -36,7 +36,7 @@ struct LiveRouterTests {
         var settings = RouterSettings.defaults
         settings.initialBackoff = 0.01
         let result = NIOLockedValueBox<CommandResult?>(nil)
-        live.perform(.applySettings(settings), by: CommandOrigin(user: "test")) { outcome in
+        live.perform(.settings(.apply(settings)), by: CommandOrigin(user: "test")) { outcome in
             result.withLockedValue { $0 = outcome }
         }
         #expect(poll { result.withLockedValue { $0 } != nil })

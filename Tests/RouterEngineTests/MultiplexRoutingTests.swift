@@ -152,7 +152,7 @@ struct MultiplexRoutingTests {
         #expect(run(reporting: ["m", "n"]) == plain)
     }
 
-    @Test func theMatchingTimeoutIsValidatedLikeEveryOtherVariable() {
+    @Test func theMatchingTimeoutIsValidatedLikeEveryOtherVariable() throws {
         #expect(throws: ConfigurationError.self) {
             try StartupConfiguration.resolve(environment: ["RAY_SERVE_MULTIPLEXED_MODEL_ID_MATCHING_TIMEOUT_S": "-1"])
         }
@@ -162,8 +162,9 @@ struct MultiplexRoutingTests {
         } catch {
             #expect(error.description == "RAY_SERVE_MULTIPLEXED_MODEL_ID_MATCHING_TIMEOUT_S=soon is not a number; it must be a finite number ≥ 0")
         }
-        let startup = try? StartupConfiguration.resolve(environment: ["RAY_SERVE_MULTIPLEXED_MODEL_ID_MATCHING_TIMEOUT_S": "2.5"])
-        #expect(startup?.router.modelMatchingTimeout == 2.5)
+        // A valid value that is refused fails here with the refusal, not as a nil.
+        let startup = try StartupConfiguration.resolve(environment: ["RAY_SERVE_MULTIPLEXED_MODEL_ID_MATCHING_TIMEOUT_S": "2.5"])
+        #expect(startup.router.modelMatchingTimeout == 2.5)
     }
 }
 

@@ -1,13 +1,21 @@
 import TOMLInput
 import Foundation
+import TestSupport
 import Testing
 @testable import RouterEngine
 
 /// The guard in front of the TOML library: inputs that made its parser abort the process are
 /// refused with a line, and valid TOML that only looks like them still parses.
 struct TOMLDocumentTests {
-    static let root = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+    @Test("every TOML input names an unknown key with one rule and one wording")
+    func unknownKeyWording() throws {
+        let table = try TOMLDocument.parse("zeta = 1\nalpha = 2\nbeta = 3\n")
+        let unknown = try #require(table.unknownKey(known: ["beta", "gamma"], in: "[router]"))
+        #expect(unknown.key == "alpha", "the first unknown key in sorted order")
+        #expect(unknown.message == "unknown key \"alpha\" in [router]; known keys: beta, gamma")
+        #expect(table.unknownKey(known: ["alpha", "beta", "zeta"], in: "the top level") == nil)
+    }
 
     @Test(arguments: [
         ("[\u{E9}]\n", 1, "found 'é' (U+00E9)"),
@@ -47,7 +55,7 @@ struct TOMLDocumentTests {
     @Test func everyShippedScenarioAndThemePassesTheCheck() throws {
         var checked = 0
         for folder in ["Scenarios", "themes"] {
-            let directory = Self.root.appendingPathComponent(folder)
+            let directory = PackagePaths.root.appendingPathComponent(folder)
             for name in try FileManager.default.contentsOfDirectory(atPath: directory.path) where name.hasSuffix(".toml") {
                 let text = try TOMLDocument.read(path: directory.appendingPathComponent(name).path)
                 #expect(TOMLInputCheck.problem(in: text) == nil, "\(folder)/\(name)")
@@ -76,7 +84,7 @@ struct TOMLDocumentTests {
             try TOMLDocument.read(path: "/nonexistent/x.toml")
         }
         #expect(throws: TOMLDocument.Failure(line: 0, reason: "is a directory, not a TOML file")) {
-            try TOMLDocument.read(path: Self.root.path)
+            try TOMLDocument.read(path: PackagePaths.root.path)
         }
     }
 }

@@ -76,7 +76,8 @@ struct ReplicaFileTests {
         ("[[replica]]\nnode = \"x\"\n", "r.toml:1: replica 1 has no url"),
         ("[[replica]]\nurl = \"ftp://a\"\n", "r.toml:2: replica 1 has an unusable url"),
         ("[[replica]]\nurl = \"http://a:1\"\nmax_ongoing_requests = 0\n", "r.toml:3: replica 1 has max_ongoing_requests"),
-        ("[[replica]]\nurl = \"http://a:1\"\nweight = 2\n", "r.toml:3: replica 1 has unknown key \"weight\""),
+        ("[[replica]]\nurl = \"http://a:1\"\nweight = 2\n", "r.toml:3: unknown key \"weight\" in [[replica]] #1; known keys: max_ongoing_requests, node, url, zone"),
+        ("[replicas]\nurl = \"http://a:1\"\n", "r.toml:1: unknown key \"replicas\" in the top level; known keys: replica"),
         ("", "r.toml: no [[replica]] tables"),
         // Once an abort inside the TOML library rather than an error.
         ("[[replica]]\nurl = \"http://a:1\"\n[\u{E9}]\n", "r.toml:3: malformed TOML: a table name must start with a letter"),

@@ -24,21 +24,21 @@ struct JournalReplayPropertyTests {
                 var settings = router.settings
                 settings.initialBackoff = [0, 0.01, 0.025, 0.2, 0.6, -1][Int(random.next() % 6)]
                 settings.maxBackoff = [0.5, 0.3, 1, 2][Int(random.next() % 4)]
-                let command: RouterCommand
+                let command: SettingsCommand
                 switch random.next() % 7 {
-                case 0, 1: command = .applySettings(settings)
-                case 2: command = .undoSettings
-                case 3: command = .applySettingsOnTrial(settings, seconds: Int(random.next() % 20) + 1, session: "s")
-                case 4: command = .confirmSettings
+                case 0, 1: command = .apply(settings)
+                case 2: command = .undo
+                case 3: command = .applyOnTrial(settings, seconds: Int(random.next() % 20) + 1, session: "s")
+                case 4: command = .confirm
                 case 5: command = .endSession("s")
                 default:
                     let entries = journal.entries
                     guard !entries.isEmpty else { continue }
                     let pick = entries[Int(random.next() % UInt64(entries.count))].sequence
                     guard let target = JournalReplay.settings(after: pick, in: entries) else { continue }
-                    command = .revertSettings(target, entry: pick)
+                    command = .revert(target, entry: pick)
                 }
-                _ = router.performSettingsCommand(command, by: origin)
+                _ = router.perform(settings: command, by: origin)
                 scheduler.advance(by: .seconds(Int64(random.next() % 15)))
             }
             let encoder = JSONEncoder()

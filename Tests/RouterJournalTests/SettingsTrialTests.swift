@@ -22,11 +22,11 @@ struct SettingsTrialTests {
     }
 
     @Test func confirmedInTimeTheSettingsStay() {
-        #expect(router.performSettingsCommand(.applySettingsOnTrial(faster, seconds: 30, session: "s1"), by: alice)
+        #expect(router.perform(settings: .applyOnTrial(faster, seconds: 30, session: "s1"), by: alice)
             == .done("settings on trial: they revert in 30 s unless confirmed"))
         scheduler.advance(by: .seconds(29))
         #expect(router.snapshot(mode: .simulated).trial?.secondsLeft == 1)
-        #expect(router.performSettingsCommand(.confirmSettings, by: alice) == .done("trial confirmed: the settings stay"))
+        #expect(router.perform(settings: .confirm, by: alice) == .done("trial confirmed: the settings stay"))
         scheduler.advance(by: .seconds(60))
         #expect(router.settings == faster)
         #expect(router.snapshot(mode: .simulated).trial == nil)
@@ -34,7 +34,7 @@ struct SettingsTrialTests {
     }
 
     @Test func notConfirmedTheSettingsComeBackAtTheDeadlineExactly() throws {
-        _ = router.performSettingsCommand(.applySettingsOnTrial(faster, seconds: 30, session: nil), by: alice)
+        _ = router.perform(settings: .applyOnTrial(faster, seconds: 30, session: nil), by: alice)
         scheduler.advance(by: .milliseconds(29_999))
         #expect(router.settings == faster)
         scheduler.advance(by: .milliseconds(1))
@@ -45,16 +45,16 @@ struct SettingsTrialTests {
         #expect(revert.who.via == .router)
         #expect(revert.who.login == "alice")
         #expect(revert.change.new.settings == .defaults)
-        #expect(router.performSettingsCommand(.confirmSettings, by: alice)
+        #expect(router.perform(settings: .confirm, by: alice)
             == .refused("no settings trial runs; there is nothing to confirm"))
     }
 
     @Test func theOperatorsConnectionDroppingRevertsAtOnce() {
-        _ = router.performSettingsCommand(.applySettingsOnTrial(faster, seconds: 30, session: "s1"), by: alice)
+        _ = router.perform(settings: .applyOnTrial(faster, seconds: 30, session: "s1"), by: alice)
         scheduler.advance(by: .seconds(3))
-        _ = router.performSettingsCommand(.endSession("someone-else"), by: alice)
+        _ = router.perform(settings: .endSession("someone-else"), by: alice)
         #expect(router.settings == faster)
-        _ = router.performSettingsCommand(.endSession("s1"), by: alice)
+        _ = router.perform(settings: .endSession("s1"), by: alice)
         #expect(router.settings == .defaults)
         #expect(journal.entries.last?.note == "trial not confirmed before the connection of alice from 10.0.0.5 dropped")
         scheduler.advance(by: .seconds(60))
@@ -62,14 +62,14 @@ struct SettingsTrialTests {
     }
 
     @Test func aSecondTrialAndOtherChangesAreRefusedWithTheReason() {
-        _ = router.performSettingsCommand(.applySettingsOnTrial(faster, seconds: 30, session: nil), by: alice)
+        _ = router.perform(settings: .applyOnTrial(faster, seconds: 30, session: nil), by: alice)
         var other = RouterSettings.defaults
         other.maxBackoff = 2
         let bob = CommandOrigin(user: "bob", via: .api)
-        #expect(router.performSettingsCommand(.applySettingsOnTrial(other, seconds: 10, session: nil), by: bob)
+        #expect(router.perform(settings: .applyOnTrial(other, seconds: 10, session: nil), by: bob)
             == .refused("a trial by alice from 10.0.0.5 runs; confirm it or let it revert before starting another"))
         scheduler.advance(by: .seconds(10))
-        #expect(router.performSettingsCommand(.applySettings(other), by: bob)
+        #expect(router.perform(settings: .apply(other), by: bob)
             == .refused("a settings trial by alice from 10.0.0.5 runs (20 s left); confirm it or let it revert first"))
         #expect(router.settings == faster)
         #expect(journal.entries.map(\.result) == [.applied, .refused, .refused])
@@ -78,7 +78,7 @@ struct SettingsTrialTests {
 
     @Test func aChangeTheJournalCannotTakeIsRefusedAndChangesNothing() {
         journal.failing = true
-        guard case .refused(let reason) = router.performSettingsCommand(.applySettings(faster), by: alice) else {
+        guard case .refused(let reason) = router.perform(settings: .apply(faster), by: alice) else {
             Issue.record("a change that could not be journaled was applied")
             return
         }

@@ -1,12 +1,11 @@
 import Foundation
+import TestSupport
 import Testing
 @testable import RouterEngine
 @testable import RouterSimulation
 
 struct ScenarioTests {
-    static let scenarios = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        .appendingPathComponent("Scenarios")
+    static let scenarios = PackagePaths.file("Scenarios")
 
     static func path(_ name: String) -> String { scenarios.appendingPathComponent(name).path }
 
@@ -63,7 +62,9 @@ struct ScenarioTests {
     }
 
     @Test(arguments: [
-        ("seed = 1\nduration_s = 10\nspeed = 3\n", 3, "unknown key 'speed' in the top level"),
+        ("seed = 1\nduration_s = 10\nspeed = 3\n", 3, "unknown key \"speed\" in the top level; known keys: duration_s, events, load, replicas, router, seed"),
+        ("duration_s = 10\n[[replicas]]\nid = \"a\"\nnode = \"n\"\nzone = \"z\"\nservice_time_ms = { mean = 3, sd = 1 }\n", 6,
+         "unknown key \"sd\" in service_time_ms of [replicas] #1; known keys: distribution, mean, sigma"),
         ("seed = 1\n", 1, "the scenario needs duration_s"),
         ("duration_s = 10\n[[events]]\nat_s = 1\naction = \"explode\"\n", 4, "action 'explode' is unknown"),
         ("duration_s = 10\n[[events]]\nat_s = 11\naction = \"dead\"\nreplica = \"r1\"\n", 3, "at_s = 11 is after the end"),

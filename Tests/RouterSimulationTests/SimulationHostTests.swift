@@ -69,17 +69,17 @@ struct SimulationHostTests {
     @Test func settingsCommandsAreValidatedByTheSharedValidator() {
         var settings = RouterSettings.defaults
         settings.backoffMultiplier = 0.5
-        guard case .refused(let reason) = host.perform(.applySettings(settings), by: operator_) else {
+        guard case .refused(let reason) = host.perform(.settings(.apply(settings)), by: operator_) else {
             Issue.record("accepted a multiplier below 1")
             return
         }
         #expect(reason.contains("is below 1"))
         settings.backoffMultiplier = 3
-        #expect(host.perform(.applySettings(settings), by: operator_) == .done("settings applied"))
+        #expect(host.perform(.settings(.apply(settings)), by: operator_) == .done("settings applied"))
         #expect(host.snapshot().settingsChanged)
-        #expect(host.perform(.undoSettings, by: operator_) == .done("undone"))
+        #expect(host.perform(.settings(.undo), by: operator_) == .done("undone"))
         #expect(!host.snapshot().settingsChanged)
-        #expect(host.perform(.undoSettings, by: operator_) == .refused("no parameter change to undo"))
+        #expect(host.perform(.settings(.undo), by: operator_) == .refused("no parameter change to undo"))
     }
 
     @Test func aSaturatedReplicaGetsNoNewWork() {

@@ -88,10 +88,11 @@ public final class DashboardController {
         announceOthersChanges(in: snapshot)
         lastSnapshot = snapshot
         expireStatus(now: snapshot.time)
-        var renderer = FrameRenderer(
-            snapshot: snapshot, configuration: configuration, themeName: theme.name
-        )
-        return renderer.render(size: size, state: &state)
+        // Update, then view: the frame's plan fits the state, and the renderer only reads it.
+        let plan = FramePlan(snapshot: snapshot, state: state, size: size, readOnly: configuration.readOnly)
+        if let plan { state.fit(to: plan, snapshot: snapshot) }
+        let renderer = FrameRenderer(snapshot: snapshot, configuration: configuration, themeName: theme.name)
+        return renderer.render(size: size, plan: plan, state: state)
     }
 
     /// A settings change made by another operator (or another dashboard) shows in the status line, once.
@@ -310,7 +311,7 @@ public final class DashboardController {
                     stoppedRouter = true
                     state.wantsQuit = true
                 }
-                if case .revertSettings = delivery.command, state.journalView != nil {
+                if case .settings(.revert) = delivery.command, state.journalView != nil {
                     let journalInbox = self.journalInbox
                     control.journal { journalInbox.deliver($0) }
                 }

@@ -115,7 +115,7 @@ extension DashboardState {
         case .nextTheme: return [.nextTheme]
         case .refreshFaster: changeRefresh(faster: true)
         case .refreshSlower: changeRefresh(faster: false)
-        case .undo: return [.send(.undoSettings, what: "undo")]
+        case .undo: return [.send(.settings(.undo), what: "undo")]
         case .columnChooser: columnChooser = 0
         case .exportSettings: return [.export(snapshot.settings)]
         case .exportRecording: return [.exportRecording]
@@ -131,7 +131,7 @@ extension DashboardState {
         case .openJournal:
             journalView = JournalViewState()
             return [.loadJournal]
-        case .confirmTrial: return [.send(.confirmSettings, what: "confirm trial")]
+        case .confirmTrial: return [.send(.settings(.confirm), what: "confirm trial")]
         case .moreLoad, .lessLoad: return loadKey(binding, up: binding.action == .moreLoad, snapshot: snapshot)
         case .addReplica, .removeReplica, .drain, .makeUnavailable, .kill, .slowProbes, .saturate, .recover:
             return replicaKey(binding, snapshot: snapshot)

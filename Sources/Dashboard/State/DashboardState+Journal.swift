@@ -17,7 +17,7 @@ extension DashboardState {
         case .revert:
             guard let offer = view.offer else { return [] }
             view.offer = nil
-            return [.send(.revertSettings(offer.settings, entry: offer.sequence), what: "revert to #\(offer.sequence)")]
+            return [.send(.settings(.revert(offer.settings, entry: offer.sequence)), what: "revert to #\(offer.sequence)")]
         case .offerRevert:
             guard let entry = view.selectedEntry else { return [] }
             // Before any settings change, the settings just after an entry are those the router started with.

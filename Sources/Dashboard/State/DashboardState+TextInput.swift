@@ -102,8 +102,8 @@ extension DashboardState {
             return []
         }
         if let trial {
-            return [.send(.applySettingsOnTrial(settings, seconds: trial, session: nil), what: "apply on trial (\(trial) s)")]
+            return [.send(.settings(.applyOnTrial(settings, seconds: trial, session: nil)), what: "apply on trial (\(trial) s)")]
         }
-        return [.send(.applySettings(settings), what: "apply settings")]
+        return [.send(.settings(.apply(settings)), what: "apply settings")]
     }
 }

@@ -1,7 +1,8 @@
 import RouterAPI
 
 /// Everything the dashboard remembers between frames apart from the router's own data: the
-/// model of the Elm-style loop. Keys change it (`handle`), frames read it (`FrameRenderer`).
+/// model of the Elm-style loop. Keys change it (`handle`), each frame first fits it to what will
+/// show (`fit(to:snapshot:)`), then the renderer only reads it (`FrameRenderer`).
 struct DashboardState {
     enum View: Equatable {
         case main
@@ -81,7 +82,7 @@ struct DashboardState {
     var confirmation: Confirmation?
     /// Columns the operator turned off in the column chooser (`C`), kept for the session.
     var hiddenColumns: Set<ReplicaColumn> = []
-    /// The columns the replica table showed in the last frame (after the chooser and the width):
+    /// The columns the replica table shows in this frame (after the chooser and the width):
     /// `s` and `S` step only through these.
     var shownColumns: Set<ReplicaColumn> = []
     /// The column chooser's cursor while it is open.
@@ -92,7 +93,7 @@ struct DashboardState {
     /// The dashboard's own notices (a refused theme, an export), merged into the event log.
     var notices: [RouterEvent] = []
 
-    /// What the last frame showed, so keys act on what the operator sees.
+    /// What the frame shows (set by `fit`), so keys act on what the operator sees.
     var visibleOrder: [ReplicaID] = []
     var tablePageRows = 10
     var panelPageRows = 5

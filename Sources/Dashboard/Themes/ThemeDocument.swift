@@ -58,7 +58,8 @@ struct ThemeDocument {
             } else if let group = value.table {
                 collectRoles(in: group, path: key, problems: &problems)
             } else {
-                problems.append((key, "unknown key \"\(key)\"; a theme has description, extends and role tables"))
+                // Tables are roles (or groups of roles); any other key must be one of the meta keys.
+                problems.append((key, TOMLTableValue.unknownKeyMessage(key, in: "the top level", known: Self.metaKeys)))
             }
         }
         if let extends, extends.isEmpty {
@@ -105,7 +106,7 @@ struct ThemeDocument {
                 case "mono": appearance.monoAttributes = try Self.attributes(value, key: key)
                 default:
                     throw ThemeValueProblem(
-                        reason: "unknown key \"\(key)\" in role \"\(path)\"; a role has fg, bg, fg8, bg8, attrs and mono"
+                        reason: TOMLTableValue.unknownKeyMessage(key, in: "[\(path)]", known: Self.roleKeys)
                     )
                 }
             } catch {

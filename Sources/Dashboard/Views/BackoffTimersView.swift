@@ -6,15 +6,16 @@ import RouterAPI
 /// Countdowns come from the snapshot's time and each task's wake-up time, never from the frame
 /// count, so they stay right at any refresh interval and while paused.
 enum BackoffTimersView {
+    /// `scroll` held within the waiting tasks listed in `rect`: the last task at the foot at most.
+    static func clampedScroll(_ scroll: Int, snapshot: RouterSnapshot, in rect: Rect) -> Int {
+        Rows(snapshot: snapshot, panel: rect)?.clamped(scroll) ?? scroll
+    }
+
     static func draw(
-        _ canvas: inout Canvas, in rect: Rect, snapshot: RouterSnapshot, scroll: inout Int, focused: Bool
+        _ canvas: inout Canvas, in rect: Rect, snapshot: RouterSnapshot, scroll: Int, focused: Bool
     ) {
         guard rect.height > 0, rect.width > 0 else { return }
         let retries = snapshot.retries
-        let probing = snapshot.probeWaits
-        // A task probing now is listed with the replica it waits on, not twice.
-        let probingTasks = Set(probing.map(\.taskID))
-        let sleeping = snapshot.backoffTimers.filter { $0.wakeAt != nil || !probingTasks.contains($0.taskID) }
         // A short title, so no figure hides behind the panel's edge; the totals get a line of their own.
         let title = "Tasks: backoff \(snapshot.backoffTimers.count)" + canvas.glyphs.separator
             + "probing \(snapshot.tasksProbing)"
@@ -26,26 +27,45 @@ enum BackoffTimersView {
         totals.add(2, ("warnings ", .tableDim), (Format.count(retries.warnings), .tableRow))
         totals.add(3, ("sleeps ", .tableDim), (Format.count(retries.backoffSleeps), .tableRow))
         totals.draw(&canvas, in: Rect(x: rect.x + 1, y: rect.y + 1, width: rect.width - 1, height: 1), row: 0)
-        drawTasks(&canvas, in: Rect(x: rect.x, y: rect.y + 1, width: rect.width, height: rect.height - 1),
-                  snapshot: snapshot, sleeping: sleeping, probing: probing, scroll: &scroll)
+        guard let rows = Rows(snapshot: snapshot, panel: rect) else { return }
+        drawTasks(&canvas, rows, snapshot: snapshot, scroll: rows.clamped(scroll))
     }
 
-    private static func drawTasks(
-        _ canvas: inout Canvas, in rect: Rect, snapshot: RouterSnapshot, sleeping: [BackoffTimerSnapshot],
-        probing: [ProbeWaitSnapshot], scroll: inout Int
-    ) {
-        let content = rect.height - 1
-        guard content > 0 else { return }
-        let buckets = snapshot.attemptsHistogram.filter { $0.requests > 0 }.sorted { $0.attempts < $1.attempts }
+    /// The panel's rows below its title: the totals, the waiting tasks, then the attempts distribution.
+    private struct Rows {
+        /// The panel below its title (the totals take its first row).
+        let rect: Rect
+        let timers: [Waiting]
+        let buckets: [AttemptBucket]
+        let timerRows: Int
         let distributionRows: Int
-        if content >= 6, buckets.count > 1 {
-            distributionRows = min(buckets.count + 1, content / 2)
-        } else {
-            distributionRows = content >= 2 ? 1 : 0
+
+        /// Nil when the panel has no row for tasks.
+        init?(snapshot: RouterSnapshot, panel: Rect) {
+            guard panel.height > 1, panel.width > 0 else { return nil }
+            rect = Rect(x: panel.x, y: panel.y + 1, width: panel.width, height: panel.height - 1)
+            let content = rect.height - 1
+            guard content > 0 else { return nil }
+            let probing = snapshot.probeWaits
+            // A task probing now is listed with the replica it waits on, not twice.
+            let probingTasks = Set(probing.map(\.taskID))
+            let sleeping = snapshot.backoffTimers.filter { $0.wakeAt != nil || !probingTasks.contains($0.taskID) }
+            buckets = snapshot.attemptsHistogram.filter { $0.requests > 0 }.sorted { $0.attempts < $1.attempts }
+            if content >= 6, buckets.count > 1 {
+                distributionRows = min(buckets.count + 1, content / 2)
+            } else {
+                distributionRows = content >= 2 ? 1 : 0
+            }
+            timers = sleeping.map(Waiting.sleeping) + probing.map(Waiting.probing)
+            timerRows = content - distributionRows
         }
-        let timers: [Waiting] = sleeping.map(Waiting.sleeping) + probing.map(Waiting.probing)
-        let timerRows = content - distributionRows
-        scroll = min(scroll, max(timers.count - timerRows, 0))
+
+        /// `scroll` held so the last task is at the foot at most.
+        func clamped(_ scroll: Int) -> Int { min(scroll, max(timers.count - timerRows, 0)) }
+    }
+
+    private static func drawTasks(_ canvas: inout Canvas, _ rows: Rows, snapshot: RouterSnapshot, scroll: Int) {
+        let rect = rows.rect, timers = rows.timers, timerRows = rows.timerRows
         if timers.isEmpty, timerRows > 0 {
             canvas.put("no routing task is in backoff or waiting on a probe", in: rect, row: 1, column: 1,
                        role: .tableDim)
@@ -67,11 +87,11 @@ enum BackoffTimersView {
                 drawProbeWait(&canvas, wait, now: snapshot.time, x: rect.x, y: y, width: rect.width)
             }
         }
-        if distributionRows > 0 {
+        if rows.distributionRows > 0 {
             // The distribution follows the timers closely instead of sitting at the panel's foot.
             let used = max(min(timers.count - scroll, timerRows), 1)
             let gap = timerRows - used > 0 ? 1 : 0
-            drawDistribution(&canvas, buckets, in: rect, firstRow: 1 + used + gap, rows: distributionRows)
+            drawDistribution(&canvas, rows.buckets, in: rect, firstRow: 1 + used + gap, rows: rows.distributionRows)
         }
     }
 

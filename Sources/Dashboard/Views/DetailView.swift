@@ -71,8 +71,7 @@ enum DetailView {
         }
         guard row + 1 < rect.height else { return }
         let own = events.filter { $0.message.contains(id.rawValue) }
-        var scroll = 0
         EventLogView.draw(&canvas, in: Rect(x: rect.x, y: rect.y + row, width: rect.width, height: rect.height - row),
-                          events: own, title: "Events about \(id)", scroll: &scroll, focused: false, utc: utc)
+                          events: own, title: "Events about \(id)", scroll: 0, focused: false, utc: utc)
     }
 }

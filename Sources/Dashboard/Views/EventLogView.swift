@@ -20,13 +20,19 @@ enum EventLogView {
         return result
     }
 
+    /// `scroll` held within the log in `rect`: the oldest event at the top at most.
+    static func clampedScroll(_ scroll: Int, events: Int, in rect: Rect) -> Int {
+        guard rect.height > 0 else { return scroll }
+        return min(scroll, max(events - (rect.height - 1), 0))
+    }
+
     static func draw(
-        _ canvas: inout Canvas, in rect: Rect, events: [RouterEvent], title: String, scroll: inout Int, focused: Bool,
+        _ canvas: inout Canvas, in rect: Rect, events: [RouterEvent], title: String, scroll: Int, focused: Bool,
         utc: Bool = false
     ) {
         guard rect.height > 0 else { return }
         let rows = rect.height - 1
-        scroll = min(scroll, max(events.count - rows, 0))
+        let scroll = clampedScroll(scroll, events: events.count, in: rect)
         var heading = title
         if scroll > 0 { heading += canvas.glyphs.separator + "\(scroll) newer below" }
         canvas.rule(heading, in: rect, role: .panelBorder, titleRole: focused ? .panelTitle : .tableHeader)

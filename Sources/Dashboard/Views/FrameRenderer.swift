@@ -11,9 +11,13 @@ struct FrameRenderer {
         return "terminal too small (need \(size.columns)\(ascii ? "x" : "×")\(size.rows))"
     }
 
-    mutating func render(size: TerminalSize, state: inout DashboardState) -> Screen {
+    /// The frame for `plan` (nil: the terminal is below the minimum size), reading `state` only.
+    ///
+    /// The controller fits the state to the plan first (`DashboardState.fit(to:snapshot:)`), so the
+    /// selection and every scroll drawn here are already within their lists.
+    func render(size: TerminalSize, plan: FramePlan?, state: DashboardState) -> Screen {
         var canvas = Canvas(size: size, ascii: configuration.ascii)
-        guard size.columns >= FrameLayout.minimumSize.columns, size.rows >= FrameLayout.minimumSize.rows else {
+        guard let plan else {
             // One line when it fits; on a very narrow terminal the words wrap rather than vanish.
             let message = Self.tooSmallMessage(ascii: configuration.ascii)
             let lines = message.count <= size.columns
@@ -23,15 +27,7 @@ struct FrameRenderer {
             }
             return canvas.screen
         }
-        // One filter pass and one sort per frame; everything below reads `order`.
-        let order = ReplicaOrdering.order(snapshot.replicas, sort: state.sort, filter: state.filter)
-        let layout = FrameLayout(size: size, readOnly: configuration.readOnly, wantedTableRows: order.count + 2)
-        var ids: [ReplicaID] = []
-        ids.reserveCapacity(order.count)
-        for index in order { ids.append(snapshot.replicas[index].id) }
-        state.reconcileSelection(order: ids, pageRows: layout.table.height - 2)
-        state.panelPageRows = max((layout.events?.height ?? layout.timers?.height ?? 2) - 1, 1)
-
+        let layout = plan.layout
         HeaderView.draw(&canvas, in: layout.header, snapshot: snapshot, paused: state.isPaused,
                         readOnly: configuration.readOnly, refreshMilliseconds: state.refreshMilliseconds,
                         themeName: themeName, connection: (state.connectionText, state.connection.isStale,
@@ -41,15 +37,15 @@ struct FrameRenderer {
             canvas.put(" READ-ONLY: watching only; edits, faults and replica changes are refused", in: banner, row: 0,
                        role: .bannerReadOnly)
         }
-        let events = EventLogView.merged(snapshot.events, state.notices)
         switch state.view {
         case .main:
-            drawMain(&canvas, layout: layout, order: order, events: events, state: &state)
+            drawMain(&canvas, plan: plan, state: state)
         case .detail(let id):
-            DetailView.draw(&canvas, in: layout.body, snapshot: snapshot, id: id, position: ids.firstIndex(of: id),
-                            count: ids.count, events: events, utc: configuration.utcClock, recent: state.recentRequests)
+            DetailView.draw(&canvas, in: layout.body, snapshot: snapshot, id: id, position: plan.ids.firstIndex(of: id),
+                            count: plan.ids.count, events: plan.events, utc: configuration.utcClock,
+                            recent: state.recentRequests)
         case .models:
-            ModelsView.draw(&canvas, in: layout.body, snapshot: snapshot, scroll: &state.modelsScroll)
+            ModelsView.draw(&canvas, in: layout.body, snapshot: snapshot, scroll: state.modelsScroll)
         }
         drawStatus(&canvas, layout: layout, state: state)
         if state.showHelp {
@@ -59,8 +55,8 @@ struct FrameRenderer {
         if let journal = state.journalView {
             JournalView.draw(&canvas, in: layout.body, view: journal, readOnly: configuration.readOnly)
         }
-        if state.traceLookup != nil {
-            TraceView.draw(&canvas, in: layout.body, lookup: &state.traceLookup!, readOnly: configuration.readOnly)
+        if let lookup = state.traceLookup {
+            TraceView.draw(&canvas, in: layout.body, lookup: lookup, readOnly: configuration.readOnly)
         }
         if let cursor = state.columnChooser {
             ColumnChooserView.draw(&canvas, in: layout.body, hidden: state.hiddenColumns, cursor: cursor)
@@ -76,19 +72,17 @@ struct FrameRenderer {
         return canvas.screen
     }
 
-    private func drawMain(
-        _ canvas: inout Canvas, layout: FrameLayout, order: [Int], events: [RouterEvent], state: inout DashboardState
-    ) {
-        let placed = ReplicaTableView.draw(&canvas, in: layout.table, snapshot: snapshot, order: order, state: state,
-                                           focused: state.focus == .replicas, lastKnown: state.connection.routerStopped)
-        state.shownColumns = Set(placed.map(\.column))
+    private func drawMain(_ canvas: inout Canvas, plan: FramePlan, state: DashboardState) {
+        let layout = plan.layout
+        ReplicaTableView.draw(&canvas, in: layout.table, snapshot: snapshot, plan: plan, state: state,
+                              focused: state.focus == .replicas, lastKnown: state.connection.routerStopped)
         if let timers = layout.timers {
-            BackoffTimersView.draw(&canvas, in: timers, snapshot: snapshot, scroll: &state.timersScroll,
+            BackoffTimersView.draw(&canvas, in: timers, snapshot: snapshot, scroll: state.timersScroll,
                                    focused: state.focus == .timers)
         }
         if let eventsRect = layout.events {
-            EventLogView.draw(&canvas, in: eventsRect, events: events, title: "Events", scroll: &state.eventsScroll,
-                              focused: state.focus == .events, utc: configuration.utcClock)
+            EventLogView.draw(&canvas, in: eventsRect, events: plan.events, title: "Events",
+                              scroll: state.eventsScroll, focused: state.focus == .events, utc: configuration.utcClock)
         }
     }
 

@@ -3,7 +3,15 @@ import RouterAPI
 /// The models view: each model asked for or held, busiest first, with its request rate, hit share
 /// and the replicas holding it, each with the age of its model report (inferred and stale marked).
 enum ModelsView {
-    static func draw(_ canvas: inout Canvas, in rect: Rect, snapshot: RouterSnapshot, scroll: inout Int) {
+    /// `scroll` held within the models listed in `rect`: the last model at the foot at most.
+    static func clampedScroll(_ scroll: Int, snapshot: RouterSnapshot, in rect: Rect) -> Int {
+        guard rect.height > 1, let figures = snapshot.models else { return scroll }
+        return min(scroll, max(figures.models.count - pageRows(in: rect), 0))
+    }
+
+    private static func pageRows(in rect: Rect) -> Int { max(rect.height - 2, 0) }
+
+    static func draw(_ canvas: inout Canvas, in rect: Rect, snapshot: RouterSnapshot, scroll: Int) {
         guard rect.height > 0 else { return }
         let figures = snapshot.models
         guard let figures else {
@@ -32,8 +40,8 @@ enum ModelsView {
             role: .tableHeader)
         let reports = Dictionary(snapshot.replicas.map { ($0.id, $0.models) }, uniquingKeysWith: { first, _ in first })
         let timeout = snapshot.settings.modelMatchingTimeout
-        let pageRows = max(rect.height - 2, 0)
-        scroll = min(scroll, max(figures.models.count - pageRows, 0))
+        let pageRows = pageRows(in: rect)
+        let scroll = clampedScroll(scroll, snapshot: snapshot, in: rect)
         for index in 0..<pageRows {
             let position = scroll + index
             guard position < figures.models.count else { break }

@@ -56,13 +56,13 @@ enum ReplicaTableView {
         return placed
     }
 
-    /// Draws the table and returns the columns it placed (none when there was no room for headings).
-    @discardableResult
+    /// Draws the table with the columns the frame's plan chose (`columns(for:width:hidden:)`).
     static func draw(
-        _ canvas: inout Canvas, in rect: Rect, snapshot: RouterSnapshot, order: [Int], state: DashboardState,
+        _ canvas: inout Canvas, in rect: Rect, snapshot: RouterSnapshot, plan: FramePlan, state: DashboardState,
         focused: Bool, lastKnown: Bool = false
-    ) -> [PlacedColumn] {
-        guard rect.height > 0 else { return [] }
+    ) {
+        guard rect.height > 0 else { return }
+        let order = plan.order
         let replicas = snapshot.replicas
         // With the router gone the rows are what it last said, not what is: greyed and named so.
         var title = (lastKnown ? "LAST KNOWN STATE" + canvas.glyphs.separator : "") + "Replicas \(order.count)"
@@ -82,11 +82,11 @@ enum ReplicaTableView {
             let x = rect.x + min(rect.width - 1, max(title.count + 6, rect.width - filterText.count - 1))
             canvas.put(filterText, x: x, y: rect.y, role: .filterText, maxWidth: rect.maxX - x)
         }
-        guard rect.height > 1 else { return [] }
-        let (columns, cut) = columns(for: replicas, width: rect.width, hidden: state.hiddenColumns)
+        guard rect.height > 1 else { return }
+        let columns = plan.columns
         let headerY = rect.y + 1
         canvas.fill(Rect(x: rect.x, y: headerY, width: rect.width, height: 1), role: .tableHeader)
-        if cut {
+        if plan.columnsCut {
             // Columns went for want of width (the help lists them all): say so where they would be.
             canvas.put(canvas.glyphs.columnsCutMark, x: rect.maxX - 1, y: headerY, role: .tableHeader, maxWidth: 1)
         }
@@ -103,7 +103,7 @@ enum ReplicaTableView {
         if order.isEmpty, rect.height > 2 {
             let why = replicas.isEmpty ? "no replicas" : "no replica matches the filter \"\(state.filter)\""
             canvas.put(why, in: rect, row: 2, column: 1, role: .tableDim)
-            return columns
+            return
         }
         for row in 0..<pageRows {
             let position = state.tableScroll + row
@@ -113,7 +113,6 @@ enum ReplicaTableView {
             drawRow(&canvas, replica: replica, columns: columns, x: rect.x, y: rect.y + 2 + row,
                     width: rect.width, selected: selected, dim: lastKnown)
         }
-        return columns
     }
 
     private static func drawRow(

@@ -8,19 +8,8 @@ public enum ControlCommands {
             (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])) ?? Data("{}".utf8)
         }
         switch command {
-        case .applySettings(let settings):
-            return (.putSettings, (try? JSONEncoder().encode(settings)) ?? Data())
-        case .undoSettings:
-            return (.undoSettings, Data())
-        case .applySettingsOnTrial(let settings, let seconds, _):
-            return (.trialSettings(seconds: seconds), (try? JSONEncoder().encode(settings)) ?? Data())
-        case .confirmSettings:
-            return (.confirmSettings, Data())
-        case .revertSettings(_, let entry):
-            return (.revertJournal(entry), Data())
-        case .endSession:
-            // Sent by no client (the server sees a session end when its stream closes): a harmless read.
-            return (.getSettings, Data())
+        case .settings(let settings):
+            return request(for: settings)
         case .setLoad(let rate):
             return (.setLoad, json(["requests_per_second": rate]))
         case .addReplica(let address):
@@ -46,6 +35,24 @@ public enum ControlCommands {
         }
     }
 
+    private static func request(for command: SettingsCommand) -> (endpoint: ControlEndpoint, body: Data) {
+        switch command {
+        case .apply(let settings):
+            return (.putSettings, (try? JSONEncoder().encode(settings)) ?? Data())
+        case .undo:
+            return (.undoSettings, Data())
+        case .applyOnTrial(let settings, let seconds, _):
+            return (.trialSettings(seconds: seconds), (try? JSONEncoder().encode(settings)) ?? Data())
+        case .confirm:
+            return (.confirmSettings, Data())
+        case .revert(_, let entry):
+            return (.revertJournal(entry), Data())
+        case .endSession:
+            // Sent by no client (the server sees a session end when its stream closes): a harmless read.
+            return (.getSettings, Data())
+        }
+    }
+
     /// The command a write endpoint's request asks for, or a 400 problem naming what is wrong.
     ///
     /// - Parameter settings: the live settings, under which a partial settings body is read.
@@ -57,11 +64,13 @@ public enum ControlCommands {
         }
         switch endpoint {
         case .putSettings:
-            return SettingsPatch.apply(body, over: settings).map { .applySettings($0) }
+            return SettingsPatch.apply(body, over: settings).map { .settings(.apply($0)) }
         case .trialSettings(let seconds):
-            return SettingsPatch.apply(body, over: settings).map { .applySettingsOnTrial($0, seconds: seconds, session: nil) }
-        case .confirmSettings: return noBody(.confirmSettings)
-        case .undoSettings: return noBody(.undoSettings)
+            return SettingsPatch.apply(body, over: settings).map {
+                .settings(.applyOnTrial($0, seconds: seconds, session: nil))
+            }
+        case .confirmSettings: return noBody(.settings(.confirm))
+        case .undoSettings: return noBody(.settings(.undo))
         case .remove(let id): return noBody(.removeReplica(id))
         case .drain(let id): return noBody(.drainReplica(id))
         case .undrain(let id): return noBody(.undrainReplica(id))

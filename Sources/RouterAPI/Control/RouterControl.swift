@@ -73,28 +73,16 @@ extension RouterControl {
 extension RouterCommand {
     /// True for the commands that change the settings (and so make a settings event when done).
     public var changesSettings: Bool {
-        switch self {
-        case .applySettings, .undoSettings, .applySettingsOnTrial, .confirmSettings, .revertSettings: true
-        default: false
-        }
+        guard case .settings(let command) = self else { return false }
+        return command.changesSettings
     }
 }
 
 /// Something an operator asks the router to do.
 public enum RouterCommand: Equatable, Sendable, Codable {
-    /// Replace the live settings (validated again by the router).
-    case applySettings(RouterSettings)
-    /// Go back to the settings before the last change.
-    case undoSettings
-    /// Replace the live settings on trial: they go back by themselves unless confirmed within
-    /// `seconds`, or when the operator's session (an attached dashboard's stream) ends.
-    case applySettingsOnTrial(RouterSettings, seconds: Int, session: String?)
-    /// Keep the settings on trial.
-    case confirmSettings
-    /// Go back to `settings`, the settings just after journal entry `entry`.
-    case revertSettings(RouterSettings, entry: UInt64)
-    /// An operator's session ended (an attached dashboard's connection dropped).
-    case endSession(String)
+    /// A change to the live settings, or the end of a session that holds settings on trial; every
+    /// host hands these to the router engine as they are.
+    case settings(SettingsCommand)
     /// Simulated fleet only: the synthetic load.
     case setLoad(requestsPerSecond: Double)
     /// Add a replica: a simulated one, or the HTTP replica at `address`.

@@ -25,7 +25,7 @@ public final class ControlService: Sendable {
 
     /// An attached dashboard's stream closed: a trial it started reverts.
     func sessionEnded(_ session: String) {
-        control.perform(.endSession(session), by: CommandOrigin(user: "router", via: .router)) { _ in }
+        control.perform(.settings(.endSession(session)), by: CommandOrigin(user: "router", via: .router)) { _ in }
     }
 
     /// The answer to a request that is not a stream, on `eventLoop`.
@@ -128,7 +128,7 @@ public final class ControlService: Sendable {
         }
         // Before any settings change, the settings just after an entry are those the router started with.
         let settings = JournalReplay.settings(after: sequence, in: entries) ?? control.latestSnapshot().startupSettings
-        return .success(.revertSettings(settings, entry: sequence))
+        return .success(.settings(.revert(settings, entry: sequence)))
     }
 
     /// A well-formed settings body whose values the validator refused is still a change someone
@@ -143,7 +143,7 @@ public final class ControlService: Sendable {
         // Only what the router's own check refuses too: nothing reaches it that it would apply.
         guard let attempted = SettingsPatch.unchecked(body, over: live),
               (try? SettingsValidator.validate(attempted)) == nil else { return }
-        control.perform(.applySettings(attempted), by: caller.origin) { _ in }
+        control.perform(.settings(.apply(attempted)), by: caller.origin) { _ in }
     }
 
     private func perform(
@@ -164,8 +164,8 @@ public final class ControlService: Sendable {
             case .success(let parsed): command = parsed
             }
         }
-        if case .applySettingsOnTrial(let settings, let seconds, _) = command {
-            command = .applySettingsOnTrial(settings, seconds: seconds, session: caller.session)
+        if case .settings(.applyOnTrial(let settings, let seconds, _)) = command {
+            command = .settings(.applyOnTrial(settings, seconds: seconds, session: caller.session))
         }
         let sent = command
         if command == .stopRouting, let stop {
@@ -181,7 +181,7 @@ public final class ControlService: Sendable {
             case .refused:
                 // A settings change the router refused is bad input, like one refused here.
                 switch sent {
-                case .applySettings, .applySettingsOnTrial: status = 400
+                case .settings(.apply), .settings(.applyOnTrial): status = 400
                 default: status = 409
                 }
             }

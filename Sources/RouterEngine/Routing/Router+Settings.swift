@@ -23,24 +23,22 @@ extension Router {
         return previous
     }
 
-    /// Carries out an operator's settings command, the same for every host.
-    public func performSettingsCommand(_ command: RouterCommand, by origin: CommandOrigin) -> CommandResult {
+    /// Carries out an operator's settings command: the one place every host's settings commands go.
+    public func perform(settings command: SettingsCommand, by origin: CommandOrigin) -> CommandResult {
         switch command {
-        case .applySettings(let newSettings):
+        case .apply(let newSettings):
             return changeSettings(to: newSettings, by: origin, verb: "set")
-        case .undoSettings:
+        case .undo:
             if let refusal = settingsLifecycle.trialRefusal(at: now) { return .refused(refusal) }
             return undoSettings(by: origin) == nil ? .refused("no parameter change to undo") : .done("undone")
-        case .applySettingsOnTrial(let newSettings, let seconds, let session):
+        case .applyOnTrial(let newSettings, let seconds, let session):
             return applyOnTrial(newSettings, seconds: seconds, session: session, by: origin)
-        case .confirmSettings:
+        case .confirm:
             return confirmTrial(by: origin)
-        case .revertSettings(let target, let entry):
+        case .revert(let target, let entry):
             return changeSettings(to: target, by: origin, verb: "revert", note: "back to the settings just after #\(entry)")
         case .endSession(let session):
             return endSession(session)
-        default:
-            return .refused("not a settings command")
         }
     }
 

@@ -25,9 +25,8 @@ public enum ReplicaFile {
             return .failure(ProxyStartupError("\(name):\(line): malformed TOML: \(error.reason)\(shown)"))
         }
         let lines = TOMLLineIndex(text: text)
-        if let key = table.firstUnknownKey(known: ["replica"]) {
-            return .failure(ProxyStartupError(
-                "\(name):\(lines.line(ofPath: key) ?? 1): unknown key \"\(key)\"; expected [[replica]] tables"))
+        if let unknown = table.unknownKey(known: ["replica"], in: "the top level") {
+            return .failure(ProxyStartupError("\(name):\(lines.line(ofPath: unknown.key) ?? 1): \(unknown.message)"))
         }
         guard let entries = table["replica"]?.array else {
             if table["replica"] != nil {
@@ -48,8 +47,9 @@ public enum ReplicaFile {
                 return .failure(ProxyStartupError("\(name):\(line): replica \(index + 1) \(why)"))
             }
             guard let replica = entry.table else { return refuse(nil, "is not a table") }
-            if let key = replica.firstUnknownKey(known: keys) {
-                return refuse(key, "has unknown key \"\(key)\"; known keys: url, node, zone, max_ongoing_requests")
+            if let unknown = replica.unknownKey(known: keys, in: "[[replica]] #\(index + 1)") {
+                let line = lines.line(table: "replica", index: index, key: unknown.key) ?? 1
+                return .failure(ProxyStartupError("\(name):\(line): \(unknown.message)"))
             }
             guard let urlValue = replica["url"] else { return refuse(nil, "has no url") }
             guard let url = urlValue.string else { return refuse("url", "has a url that is not a string") }

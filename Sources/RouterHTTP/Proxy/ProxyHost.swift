@@ -60,8 +60,8 @@ public final class ProxyHost: RouterHost {
 
     public func perform(_ command: RouterCommand, by origin: CommandOrigin) -> CommandResult {
         switch command {
-        case .applySettings, .undoSettings, .applySettingsOnTrial, .confirmSettings, .revertSettings, .endSession:
-            return router.performSettingsCommand(command, by: origin)
+        case .settings(let command):
+            return router.perform(settings: command, by: origin)
         case .setLoad:
             return .refused("the load is real traffic in proxy mode; it cannot be set from here")
         case .injectFault, .recover:

@@ -42,7 +42,7 @@ public enum RecordingReplay {
             case .undrain(let id): try? router.undrainReplica(id)
             case .settings(let settings):
                 guard fixed == nil else { return }
-                _ = router.performSettingsCommand(.applySettings(settings), by: CommandOrigin(user: "replay", via: .scenario))
+                _ = router.perform(settings: .apply(settings), by: CommandOrigin(user: "replay", via: .scenario))
             }
         }
         // Changes at the very start happen before the first arrival, as they did when recorded.

@@ -161,8 +161,9 @@ public enum ScenarioParser {
         let inner = TOMLTableReader(
             table: value.table!, section: reader.section, index: reader.index, lines: reader.lines, file: reader.file
         )
-        if let innerKey = inner.table.firstUnknownKey(known: ["distribution", "mean", "sigma"]) {
-            throw reader.error(key, "unknown key '\(innerKey)' in \(key); known keys: distribution, mean, sigma")
+        let place = "\(key) of \(reader.place)"
+        if let unknown = inner.table.unknownKey(known: ["distribution", "mean", "sigma"], in: place) {
+            throw reader.error(key, unknown.message)
         }
         func located<T>(_ body: () throws(ScenarioError) -> T) throws(ScenarioError) -> T {
             do {
@@ -210,8 +211,9 @@ public enum ScenarioParser {
             throw reader.error(key, "models must be a table such as { count = 20, distribution = \"zipf\", s = 1.1 } or a list of weights")
         }
         let inner = TOMLTableReader(table: table, section: reader.section, index: reader.index, lines: reader.lines, file: reader.file)
-        if let innerKey = inner.table.firstUnknownKey(known: ["count", "distribution", "s"]) {
-            throw reader.error(key, "unknown key '\(innerKey)' in models; known keys: count, distribution, s")
+        let place = "\(key) of \(reader.place)"
+        if let unknown = inner.table.unknownKey(known: ["count", "distribution", "s"], in: place) {
+            throw reader.error(key, unknown.message)
         }
         func located<T>(_ body: () throws(ScenarioError) -> T) throws(ScenarioError) -> T {
             do {

@@ -98,7 +98,7 @@ public enum ScenarioRunner {
         case .setBackoff(let values):
             var settings = host.router.settings
             for (key, value) in values { settings[key] = value }
-            result = host.perform(.applySettings(settings), by: origin)
+            result = host.perform(.settings(.apply(settings)), by: origin)
         case .setLoad(let rate):
             result = host.setLoad(rate, by: origin)
         }

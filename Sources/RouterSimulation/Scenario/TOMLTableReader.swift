@@ -26,9 +26,7 @@ struct TOMLTableReader {
 
     /// Refuses keys this table does not know, which are almost always typos.
     func checkKeys(_ allowed: Set<String>) throws(ScenarioError) {
-        if let key = table.firstUnknownKey(known: allowed) {
-            throw error(key, "unknown key '\(key)' in \(place); known keys: \(allowed.sorted().joined(separator: ", "))")
-        }
+        if let unknown = table.unknownKey(known: allowed, in: place) { throw error(unknown.key, unknown.message) }
     }
 
     func has(_ key: String) -> Bool { table[key] != nil }

@@ -97,8 +97,8 @@ public final class SimulationHost: RouterHost {
 
     public func perform(_ command: RouterCommand, by origin: CommandOrigin) -> CommandResult {
         switch command {
-        case .applySettings, .undoSettings, .applySettingsOnTrial, .confirmSettings, .revertSettings, .endSession:
-            return router.performSettingsCommand(command, by: origin)
+        case .settings(let command):
+            return router.perform(settings: command, by: origin)
         case .setLoad(let rate):
             return setLoad(rate, by: origin)
         case .addReplica(let address):

@@ -1,6 +1,7 @@
 import Dashboard
 import Testing
 import Foundation
+import TestSupport
 import RouterEngine
 
 /// Snapshots built with the engine's public initialisers, and helpers to read a screen.
@@ -77,9 +78,7 @@ enum Fixtures {
 
     /// The repository's themes/ folder, found from this file's path.
     static var themesDirectory: String {
-        var url = URL(fileURLWithPath: #filePath)
-        for _ in 0..<4 { url.deleteLastPathComponent() }
-        return url.appendingPathComponent("themes").path
+        PackagePaths.file("themes").path
     }
 
     static func configuration(readOnly: Bool = false, ascii: Bool = false, exportDirectory: String = NSTemporaryDirectory()) -> DashboardConfiguration {
