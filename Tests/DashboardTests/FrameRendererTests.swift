@@ -166,37 +166,54 @@ struct ScreenRenderingTests {
         var testDescription: String { name }
     }
 
-    @Test("every size in read-only, ASCII, and with no replicas fills exactly the grid asked for")
-    func everySizeOtherModes() {
-        let control = FakeRouterControl(Fixtures.snapshot(replicas: 40))
-        for (readOnly, ascii) in [(true, false), (false, true), (true, true)] {
-            let dashboard = Fixtures.controller(control, readOnly: readOnly, ascii: ascii)
-            dashboard.handle(.character("?"))
-            for columns in stride(from: 1, through: 200, by: 7) {
-                for rows in stride(from: 1, through: 60, by: 3) {
-                    if columns == 99 { dashboard.handle(.escape) }
-                    let size = TerminalSize(columns: columns, rows: rows)
-                    let screen = dashboard.render(size: size)
-                    #expect(screen.size == size && screen.cells.count == columns * rows, "at \(size)")
-                    if ascii {
-                        #expect(screen.cells.allSatisfy { $0.character.isASCII }, "ASCII only at \(size)")
-                    }
-                    if readOnly, columns >= 99, rows >= 24 {
-                        #expect(screen.row(0).contains("READ-ONLY"), "read-only is said at \(size): \(screen.row(0))")
-                    }
-                }
-            }
+    /// Every size a terminal can have, from 1×1 up, stepped so a run stays short.
+    static let everySize = stride(from: 1, through: 200, by: 7).flatMap { columns in
+        stride(from: 1, through: 60, by: 3).map { TerminalSize(columns: columns, rows: $0) }
+    }
+
+    @Test("every size in read-only and ASCII modes fills exactly the grid asked for, help open or not",
+          arguments: [(true, false), (false, true), (true, true)])
+    func everySizeOtherModes(readOnly: Bool, ascii: Bool) {
+        let dashboard = Fixtures.controller(FakeRouterControl(Fixtures.snapshot(replicas: 40)),
+                                            readOnly: readOnly, ascii: ascii)
+        dashboard.handle(.character("?"))
+        for (index, size) in Self.everySize.enumerated() {
+            if index == Self.everySize.count / 2 { dashboard.handle(.escape) }
+            let screen = dashboard.render(size: size)
+            #expect(screen.size == size && screen.cells.count == size.columns * size.rows, "at \(size)")
         }
+    }
+
+    @Test("ASCII mode draws only ASCII at every size, help open or not")
+    func everySizeASCIIOnly() {
+        let dashboard = Fixtures.controller(FakeRouterControl(Fixtures.snapshot(replicas: 40)), ascii: true)
+        dashboard.handle(.character("?"))
+        for (index, size) in Self.everySize.enumerated() {
+            if index == Self.everySize.count / 2 { dashboard.handle(.escape) }
+            #expect(dashboard.render(size: size).cells.allSatisfy { $0.character.isASCII }, "ASCII only at \(size)")
+        }
+    }
+
+    @Test("read-only is said in the header at every size with room for it")
+    func everySizeSaysReadOnly() {
+        let dashboard = Fixtures.controller(FakeRouterControl(Fixtures.snapshot(replicas: 40)), readOnly: true)
+        let roomy = Self.everySize.filter { $0.columns >= 99 && $0.rows >= 24 }
+        #expect(!roomy.isEmpty)
+        for size in roomy {
+            let screen = dashboard.render(size: size)
+            #expect(screen.row(0).contains("READ-ONLY"), "read-only is said at \(size): \(screen.row(0))")
+        }
+    }
+
+    @Test("with no replicas every size fills the grid, and the header leads when there is room")
+    func everySizeNoReplicas() {
         let empty = Fixtures.controller(FakeRouterControl(Fixtures.snapshot(replicas: 0, timers: [], events: [])))
-        for columns in [1, 40, 79, 80, 200] {
-            for rows in [1, 10, 23, 24, 60] {
-                let size = TerminalSize(columns: columns, rows: rows)
-                let screen = empty.render(size: size)
-                #expect(screen.size == size, "at \(size)")
-                if columns >= 80, rows >= 24 {
-                    #expect(screen.row(0).hasPrefix("routertop"), "the header leads an empty fleet's screen at \(size)")
-                }
-            }
+        let sizes = [1, 40, 79, 80, 200].flatMap { columns in [1, 10, 23, 24, 60].map { TerminalSize(columns: columns, rows: $0) } }
+        for size in sizes {
+            #expect(empty.render(size: size).size == size, "at \(size)")
+        }
+        for size in sizes where size.columns >= 80 && size.rows >= 24 {
+            #expect(empty.render(size: size).row(0).hasPrefix("routertop"), "the header leads an empty fleet's screen at \(size)")
         }
         #expect(empty.render(size: TerminalSize(columns: 0, rows: 0)).cells.isEmpty)
     }
