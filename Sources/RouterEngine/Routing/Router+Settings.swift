@@ -25,6 +25,7 @@ extension Router {
 
     /// Carries out an operator's settings command, the same for every host.
     public func performSettingsCommand(_ command: RouterCommand, by origin: CommandOrigin) -> CommandResult {
+        if isShutDown { return .refused(Self.shutDownRefusal) }
         switch command {
         case .applySettings(let newSettings):
             return changeSettings(to: newSettings, by: origin, verb: "set")
@@ -49,6 +50,7 @@ extension Router {
         to newSettings: RouterSettings, by origin: CommandOrigin, verb: String, note: String? = nil,
         remember: Bool = true, duringTrial: Bool = false
     ) -> CommandResult {
+        if isShutDown { return .refused(Self.shutDownRefusal) }
         let change = ChangeRecord(subject: .settings, verb: verb, old: .settings(settings), new: .settings(newSettings))
         if !duringTrial, let refusal = settingsLifecycle.trialRefusal(at: now) {
             _ = journalChange(change, by: origin, result: .refused, reason: refusal, note: note)
