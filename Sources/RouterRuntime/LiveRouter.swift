@@ -132,9 +132,14 @@ public final class LiveRouter: RouterControl, Sendable {
         return eventLoop.submit { body(host.value) }
     }
 
-    /// Stops publishing snapshots (and ticking virtual time).
+    /// Stops publishing snapshots (and ticking virtual time) and shuts the host down (its router
+    /// with it), on the loop; the last snapshot published stays readable.
     public func stop() {
         let repeating = self.repeating
-        eventLoop.execute { repeating.value.forEach { $0.cancel() } }
+        let host = self.host
+        eventLoop.execute {
+            repeating.value.forEach { $0.cancel() }
+            host.value.shutdown()
+        }
     }
 }

@@ -45,6 +45,21 @@ struct LiveRouterTests {
         #expect(live.latestSnapshot().events.contains { $0.message.contains("initial backoff (s) 0.025 → 0.01 by test") })
     }
 
+    @Test func stoppingShutsTheHostAndItsRouterDown() throws {
+        let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+        defer { try? group.syncShutdownGracefully() }
+        let live = try LiveRouter(eventLoop: group.next(), publishEvery: .milliseconds(20)) { Self.simulation(on: $0) }
+        #expect(poll { live.latestSnapshot().totals.completed > 20 })
+        live.stop()
+        // Runs on the loop after the stop, which is queued first.
+        let shutDown = try live.withHost { ($0 as? SimulationHost)?.router.isShutDown }.wait()
+        #expect(shutDown == true)
+        let refused = NIOLockedValueBox<CommandResult?>(nil)
+        live.perform(.setLoad(requestsPerSecond: 10), by: CommandOrigin(user: "test")) { outcome in refused.withLockedValue { $0 = outcome } }
+        #expect(poll { refused.withLockedValue { $0 } != nil })
+        #expect(refused.withLockedValue { $0 } == .refused(Router.shutDownRefusal))
+    }
+
     @Test func keepsTheTracesOfTheLastThousandRequestsBehindTheControlSeam() throws {
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         defer { try? group.syncShutdownGracefully() }

@@ -31,6 +31,7 @@ struct CleanStopTests {
         #expect(answer.contains("ok /busy"))
         try await stopped.get()
         #expect(try await fixture.proxy.totals().get().completed == 2)
+        #expect(try await fixture.proxy.withRouter { $0.isShutDown }.get(), "the router is shut down when the stop completes")
 
         for replica in fixture.replicas { try? await replica.stop().get() }
         try await fixture.clientGroup.shutdownGracefully()

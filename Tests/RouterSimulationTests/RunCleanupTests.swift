@@ -38,4 +38,39 @@ struct RunCleanupTests {
         scheduler.advance(by: .seconds(1))
         #expect(host.router.totals.admitted == admitted, "no arrivals after stop")
     }
+
+    @Test func shuttingAHostDownMidRunLeavesNoTimerAndFreesItAndItsRouter() throws {
+        let scheduler = VirtualScheduler()
+        weak var freedHost: SimulationHost?
+        weak var freedRouter: Router?
+        weak var freedReplica: SimulatedReplica?
+        do {
+            let host = SimulationHost(
+                fleet: .standard, settings: .defaults, scheduler: scheduler, seed: 3,
+                logger: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() })
+            )
+            host.start()
+            scheduler.advance(by: .seconds(1))
+            let origin = CommandOrigin(user: "test")
+            // Its probes fail from now on: the router arms recovery probes, the host a fault timer.
+            #expect(host.inject(.unavailable, into: "r1", for: .seconds(30), by: origin) == .done("r1 unavailable"))
+            scheduler.advance(by: .milliseconds(300))
+            try #require(host.router.totals.running > 0)
+
+            host.shutdown()
+
+            #expect(scheduler.pendingTimerCount == 0)
+            #expect(host.perform(.setLoad(requestsPerSecond: 10), by: origin) == .refused(Router.shutDownRefusal))
+            #expect(host.setLoad(10, by: origin) == .refused(Router.shutDownRefusal))
+            host.shutdown()
+            #expect(scheduler.pendingTimerCount == 0, "a second shutdown arms nothing")
+            freedHost = host
+            freedRouter = host.router
+            freedReplica = host.replicas["r1"]
+        }
+        #expect(freedHost == nil)
+        #expect(freedRouter == nil)
+        #expect(freedReplica == nil)
+        #expect(!scheduler.step(), "nothing is left to fire")
+    }
 }

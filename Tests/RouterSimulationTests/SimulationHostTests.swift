@@ -3,6 +3,7 @@ import Testing
 @testable import RouterEngine
 @testable import RouterSimulation
 
+/// Each test ends as the host's runner does, with a shutdown: it stops with work in flight.
 struct SimulationHostTests {
     let scheduler = VirtualScheduler()
     let host: SimulationHost
@@ -18,6 +19,7 @@ struct SimulationHostTests {
     }
 
     @Test func theStandardFleetIsLiveAtOnce() {
+        defer { host.shutdown() }
         let snapshot = host.snapshot()
         #expect(snapshot.replicas.count == 8)
         #expect(Set(snapshot.replicas.map(\.node)) == ["node-a", "node-b"])
@@ -28,6 +30,7 @@ struct SimulationHostTests {
     }
 
     @Test func killingAReplicaRemovesItFromRoutingAndLosesNothing() {
+        defer { host.shutdown() }
         #expect(host.perform(.injectFault("r1", .kill), by: operator_) == .done("r1 killed"))
         scheduler.advance(by: .seconds(2))
         let snapshot = host.snapshot()
@@ -41,6 +44,7 @@ struct SimulationHostTests {
     }
 
     @Test func anUnavailableReplicaComesBackAfterRecovery() {
+        defer { host.shutdown() }
         _ = host.perform(.injectFault("r2", .unavailable), by: operator_)
         scheduler.advance(by: .seconds(3))
         #expect(host.snapshot().replicas.first { $0.id == "r2" }?.state == .unavailable)
@@ -50,6 +54,7 @@ struct SimulationHostTests {
     }
 
     @Test func loadAndReplicaCommands() {
+        defer { host.shutdown() }
         #expect(host.perform(.setLoad(requestsPerSecond: 50), by: operator_) == .done("load 50 req/s"))
         #expect(host.perform(.setLoad(requestsPerSecond: -1), by: operator_)
             == .refused("load -1 req/s is out of range; it must be from 0 to 1000000 req/s"))
@@ -67,6 +72,7 @@ struct SimulationHostTests {
     }
 
     @Test func settingsCommandsAreValidatedByTheSharedValidator() {
+        defer { host.shutdown() }
         var settings = RouterSettings.defaults
         settings.backoffMultiplier = 0.5
         guard case .refused(let reason) = host.perform(.settings(.apply(settings)), by: operator_) else {
@@ -83,6 +89,7 @@ struct SimulationHostTests {
     }
 
     @Test func aSaturatedReplicaGetsNoNewWork() {
+        defer { host.shutdown() }
         _ = host.perform(.injectFault("r4", .saturate), by: operator_)
         scheduler.advance(by: .seconds(1))
         let before = host.snapshot().replicas.first { $0.id == "r4" }!.completed

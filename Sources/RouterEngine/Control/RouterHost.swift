@@ -14,6 +14,11 @@ public protocol RouterHost: AnyObject {
 
     /// The router's recent traffic, for what-if replays; nil when it keeps none.
     func recording() -> Recording?
+
+    /// Ends the host and shuts its router down (`Router.shutdown()`), so that both are freed with
+    /// their last reference; later commands are refused. Called when whoever runs it stops; a
+    /// second call does nothing.
+    func shutdown()
 }
 
 extension RouterHost {

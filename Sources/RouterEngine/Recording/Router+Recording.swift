@@ -2,6 +2,7 @@ extension Router {
     /// Starts keeping the recent traffic within `limits`, for `recording()` and what-if replays.
     /// Call it before the first replica is added, so the recording knows every replica.
     public func startRecording(limits: TrafficRecorder.Limits = .standard) {
+        guard !isShutDown else { return }
         recorder = TrafficRecorder(
             limits: limits, scheduler: scheduler, settings: settings,
             options: Recording.Options(

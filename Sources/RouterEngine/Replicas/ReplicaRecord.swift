@@ -74,6 +74,18 @@ final class ReplicaRecord {
 
     /// Taking requests as far as the router knows: healthy, or not yet probed.
     var isUp: Bool { state == .healthy || state == .probing }
+
+    /// The router shuts down: its timers and its probe are called off. Each timer's action holds
+    /// this record, and the probe holds the routing tasks waiting on it, which hold records.
+    func shutDown() {
+        recoveryTimer?.cancel()
+        recoveryTimer = nil
+        inferenceProbeTimer?.cancel()
+        inferenceProbeTimer = nil
+        probe?.callOff()
+        probe = nil
+        queuedForProbe = false
+    }
 }
 
 /// A cached queue length: the figure, when a probe learned it, and when that probe was sent.
@@ -99,5 +111,14 @@ final class ProbeInFlight {
     init(issuedAt: EngineTime, deadline: Duration) {
         self.issuedAt = issuedAt
         self.deadline = deadline
+    }
+
+    /// Cancels its deadline and the call itself, and tells no waiter (the router shuts down).
+    func callOff() {
+        timer?.cancel()
+        timer = nil
+        handle?.cancel()
+        handle = nil
+        waiters = []
     }
 }

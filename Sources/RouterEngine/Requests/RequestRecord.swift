@@ -43,6 +43,17 @@ final class RequestRecord {
         if case .pending = phase { return true }
         return false
     }
+
+    /// The router shuts down: it is finished without an answer (`onFinish` is not called), and its
+    /// send is called off; a late outcome of that send finds it finished and changes nothing.
+    func letGo() {
+        phase = .finished
+        claimedBy = 0
+        trace = nil
+        let send = sendHandle
+        sendHandle = nil
+        send?.cancel()
+    }
 }
 
 /// One request's progress through the locality tiers and the backoff schedule.

@@ -7,27 +7,39 @@ extension Router {
         _ key: String, _ kind: RouterEvent.Kind, detail: String, message: @escaping (Int, String) -> String
     ) {
         let step = statistics.failureLines.throttle(key, kind, detail: detail, at: now, message: message)
-        carryOut(step) { [weak self] in self?.flushThrottled(key) }
+        carryOut(step, key: key) { [weak self] in self?.flushThrottled(key) }
     }
 
     private func flushThrottled(_ key: String) {
-        carryOut(statistics.failureLines.flush(key, at: now)) { [weak self] in self?.flushThrottled(key) }
+        carryOut(statistics.failureLines.flush(key, at: now), key: key) { [weak self] in self?.flushThrottled(key) }
     }
 
     /// A request was shed: the first of an episode is logged at once, the episode's total at its end.
     func noteShed() {
-        carryOut(statistics.failureLines.shed(at: now, limit: options.maxPendingRequests)) { [weak self] in
+        let step = statistics.failureLines.shed(at: now, limit: options.maxPendingRequests)
+        carryOut(step, key: Self.sheddingTimerKey) { [weak self] in self?.checkShedding() }
+    }
+
+    private func checkShedding() {
+        carryOut(statistics.failureLines.checkShedding(at: now), key: Self.sheddingTimerKey) { [weak self] in
             self?.checkShedding()
         }
     }
 
-    private func checkShedding() {
-        carryOut(statistics.failureLines.checkShedding(at: now)) { [weak self] in self?.checkShedding() }
-    }
+    /// The shedding episode's timer, among the throttled keys' (none of which is empty).
+    private static let sheddingTimerKey = ""
 
-    private func carryOut(_ step: FailureEventLines.Step, callBack: @escaping () -> Void) {
+    /// Writes the step's line and arms its call-back; at most one per key waits at a time (the
+    /// lines ask for another only once the last has come), kept so that a shutdown can cancel it.
+    private func carryOut(_ step: FailureEventLines.Step, key: String, callBack: @escaping () -> Void) {
         if let line = step.line { record(line.kind, line.message) }
-        if let time = step.callBackAt { _ = scheduler.schedule(at: time, callBack) }
+        guard let time = step.callBackAt else { return }
+        failureLineTimers[key] = scheduler.schedule(at: time) { [weak self] in
+            // An event loop may still run a timer cancelled in the turn it fell due.
+            guard let self, !isShutDown else { return }
+            failureLineTimers[key] = nil
+            callBack()
+        }
     }
 
     /// A request waited the whole routing timeout without a replica.

@@ -77,7 +77,9 @@ extension Router {
         probe.timer = scheduler.schedule(after: deadline) { [weak self, replica, probe] in
             self?.probeTimedOut(replica, probe)
         }
-        probe.handle = replica.connection.probeQueueLength { [weak self, replica, probe] answer in
+        // The record weakly, as a send's callback holds it (`dispatch`).
+        probe.handle = replica.connection.probeQueueLength { [weak self, weak replica, probe] answer in
+            guard let replica else { return }
             self?.probeAnswered(replica, probe, answer)
         }
     }

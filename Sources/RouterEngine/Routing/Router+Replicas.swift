@@ -32,12 +32,15 @@ extension Router {
     }
 
     private func insertReplica(_ info: ReplicaInfo, connection: any ReplicaConnection) throws(RouterError) -> ReplicaRecord {
+        try refuseIfShutDown()
         guard replicasByID[info.id] == nil else { throw .duplicate(info.id) }
         let connection = recorder?.observe(connection, of: info, at: now) ?? connection
         let replica = ReplicaRecord(info: info, connection: connection)
         replicas.append(replica)
         replicasByID[info.id] = replica
-        connection.reportModelEvidence { [weak self, replica] evidence in
+        // Weak: the connection keeps the sink, and the record keeps the connection.
+        connection.reportModelEvidence { [weak self, weak replica] evidence in
+            guard let replica else { return }
             self?.modelEvidence(evidence, from: replica)
         }
         record(.replica, "\(info.id) added (\(info.node)/\(info.zone), max \(info.maxOngoingRequests))")
@@ -46,6 +49,7 @@ extension Router {
 
     /// Stops routing to a replica and forgets it once its requests have finished.
     public func removeReplica(_ id: ReplicaID) throws(RouterError) {
+        try refuseIfShutDown()
         guard let replica = replicasByID[id], !replica.isLeaving else { throw .unknown(id) }
         replica.isLeaving = true
         replica.recoveryTimer?.cancel()
@@ -59,6 +63,7 @@ extension Router {
 
     /// Lets a replica finish its work while it takes no new requests.
     public func drainReplica(_ id: ReplicaID) throws(RouterError) {
+        try refuseIfShutDown()
         guard let replica = replicasByID[id], !replica.isLeaving else { throw .unknown(id) }
         guard replica.state != .dead else { throw RouterError("replica \(id) is dead; it cannot drain") }
         setState(replica, .draining, because: "drained by the operator")

@@ -1,6 +1,7 @@
 extension Router {
     /// Admits a request. `onFinish` is called exactly once: when a replica completes it, or when it
-    /// fails with a reason (possibly before `submit` returns, when the pending queue is full).
+    /// fails with a reason (possibly before `submit` returns, when the pending queue is full or the
+    /// router is shut down), unless the router shuts down while it waits or runs (see `shutdown()`).
     /// A request with a `model` is routed to replicas holding it (multiplexing); one without routes by locality.
     /// `externalID` is the id it came with from outside (a client's `X-Request-Id`), kept in its trace.
     @discardableResult
@@ -8,6 +9,7 @@ extension Router {
         model: String? = nil, externalID: String? = nil, payload: AnyObject? = nil,
         onFinish: @escaping (RequestResult) -> Void
     ) -> RequestID {
+        if let refused = refuseAfterShutdown(onFinish) { return refused }
         recorder?.arrival(model: model, at: now, retries: statistics.retries)
         lastRequestNumber += 1
         let id = RequestID(lastRequestNumber)
@@ -152,7 +154,10 @@ extension Router {
         let dispatched = DispatchedRequest(
             id: request.id, reroutes: request.reroutes, model: request.model, payload: request.payload
         )
-        request.sendHandle = replica.connection.send(dispatched) { [weak self, request, replica] outcome in
+        // The record weakly: a connection that keeps the callback past a cancel (or gives no handle
+        // to cancel) would otherwise hold the record that holds it.
+        request.sendHandle = replica.connection.send(dispatched) { [weak self, request, weak replica] outcome in
+            guard let replica else { return }
             self?.sendFinished(request, on: replica, outcome)
         }
     }

@@ -25,6 +25,7 @@ extension Router {
 
     /// Carries out an operator's settings command: the one place every host's settings commands go.
     public func perform(settings command: SettingsCommand, by origin: CommandOrigin) -> CommandResult {
+        if isShutDown { return .refused(Self.shutDownRefusal) }
         switch command {
         case .apply(let newSettings):
             return changeSettings(to: newSettings, by: origin, verb: "set")
@@ -47,6 +48,7 @@ extension Router {
         to newSettings: RouterSettings, by origin: CommandOrigin, verb: String, note: String? = nil,
         remember: Bool = true, duringTrial: Bool = false
     ) -> CommandResult {
+        if isShutDown { return .refused(Self.shutDownRefusal) }
         let change = ChangeRecord(subject: .settings, verb: verb, old: .settings(settings), new: .settings(newSettings))
         if !duringTrial, let refusal = settingsLifecycle.trialRefusal(at: now) {
             _ = journalChange(change, by: origin, result: .refused, reason: refusal, note: note)

@@ -3,6 +3,7 @@ extension Router {
     public func applyOnTrial(
         _ newSettings: RouterSettings, seconds: Int, session: String?, by origin: CommandOrigin
     ) -> CommandResult {
+        if isShutDown { return .refused(Self.shutDownRefusal) }
         guard (1...TrialStatus.maxSeconds).contains(seconds) else {
             return .refused("confirm_within_s=\(seconds) must be a whole number of seconds from 1 to \(TrialStatus.maxSeconds)")
         }
@@ -25,6 +26,7 @@ extension Router {
 
     /// Keeps the settings on trial.
     public func confirmTrial(by origin: CommandOrigin) -> CommandResult {
+        if isShutDown { return .refused(Self.shutDownRefusal) }
         switch settingsLifecycle.handle(.confirm) {
         case .keep(let running):
             // Confirming changes nothing: old and new are the settings kept, so replay stays a chain.
@@ -41,6 +43,7 @@ extension Router {
 
     /// An operator's session ended: a trial it started goes back at once.
     public func endSession(_ session: String) -> CommandResult {
+        if isShutDown { return .refused(Self.shutDownRefusal) }
         let action = settingsLifecycle.handle(.sessionEnded(session))
         guard case .revert = action else { return .done("no trial depended on that session") }
         carryOut(action)
@@ -48,6 +51,8 @@ extension Router {
     }
 
     private func trialTimedOut() {
+        // An event loop may still run a timer cancelled in the turn it fell due.
+        guard !isShutDown else { return }
         // The timer has fired: nothing is left to cancel.
         settingsLifecycle.trialTimer = nil
         carryOut(settingsLifecycle.handle(.timeout))

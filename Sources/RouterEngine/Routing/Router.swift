@@ -120,6 +120,10 @@ public final class Router {
     public var traceSink: ((RequestTrace) -> Void)?
     /// Keeps the recent traffic for what-if replays (`startRecording`); nil records nothing.
     public internal(set) var recorder: (any RouterRecorder)?
+    /// The timers of the failure lines (`recordThrottled`, shedding), by key, so a shutdown can cancel them.
+    var failureLineTimers: [String: any Cancellable] = [:]
+    /// Set by `shutdown()`: the router has let go of everything and refuses every command.
+    public internal(set) var isShutDown = false
 
     public init(
         settings: RouterSettings,

@@ -40,6 +40,9 @@ public final class VirtualScheduler: EngineScheduler {
         while let entry = queue.pop() { entry.timer.cancel() }
     }
 
+    /// How many timers wait to fire, those cancelled left out: a router that shut down leaves none.
+    package var pendingTimerCount: Int { queue.pendingCount }
+
     /// Fires the next live timer, unless it is due after `limit`; returns whether one fired.
     @discardableResult
     public func step(limit: EngineTime = EngineTime(nanoseconds: .max)) -> Bool {
@@ -63,6 +66,8 @@ private final class VirtualTimer: Cancellable {
 
     func cancel() { action = nil }
 
+    var isPending: Bool { action != nil }
+
     func take() -> (() -> Void)? {
         defer { action = nil }
         return action
@@ -84,6 +89,9 @@ private struct TimerHeap {
     private var entries: [Entry] = []
 
     var peek: Entry? { entries.first }
+
+    /// Entries whose timer has not been cancelled (cancelled ones leave only when they come up).
+    var pendingCount: Int { entries.reduce(0) { $1.timer.isPending ? $0 + 1 : $0 } }
 
     mutating func push(_ entry: Entry) {
         entries.append(entry)

@@ -59,6 +59,7 @@ public final class ProxyHost: RouterHost {
     public func recording() -> Recording? { router.recording() }
 
     public func perform(_ command: RouterCommand, by origin: CommandOrigin) -> CommandResult {
+        if router.isShutDown { return .refused(Router.shutDownRefusal) }
         switch command {
         case .settings(let command):
             return router.perform(settings: command, by: origin)
@@ -165,5 +166,13 @@ public final class ProxyHost: RouterHost {
     /// Closes every idle upstream connection (at shutdown).
     func closeUpstreamConnections() {
         for connection in connections.values { connection.closeIdleConnections() }
+    }
+
+    /// Shuts the router down and closes the idle upstream connections. Requests the front door
+    /// still routes are let go by the router (`ProxyServer.shutdown` closes their clients first);
+    /// a request arriving later is answered as shed.
+    public func shutdown() {
+        router.shutdown()
+        closeUpstreamConnections()
     }
 }

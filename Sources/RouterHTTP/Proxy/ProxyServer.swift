@@ -121,7 +121,7 @@ public final class ProxyServer: Sendable {
     }
 
     /// Stops taking connections, lets the requests in flight finish for up to `grace`, then closes
-    /// every connection (requests still running fail as cancelled) and stops the router.
+    /// every connection (requests still running fail as cancelled) and shuts the router down.
     public func shutdown(grace: Duration = .seconds(10)) -> EventLoopFuture<Void> {
         let host = self.host
         let live = self.live
@@ -143,7 +143,8 @@ public final class ProxyServer: Sendable {
         }
         return drained.futureResult.map {
             host.value.frontDoor.closeAllConnections()
-            host.value.closeUpstreamConnections()
+            // Here rather than in `live.stop()`, which runs later: the router is shut down when the future completes.
+            host.value.shutdown()
             live.stop()
         }
     }

@@ -74,6 +74,7 @@ public enum RecordingReplay {
                                 fleet: FleetSpec(replicas: [], load: SimulationStatus(requestsPerSecond: 0, arrival: .poisson)))
         let report = ScenarioRunner.report(for: router, scenario: scenario)
         for replica in fleet { replica.abandonAll() }
+        router.shutdown()
         scheduler.cancelAll()
         return report
     }

@@ -65,7 +65,7 @@ public enum ScenarioRunner {
                 multiplexRouting: host.router.options.multiplexRouting
             )
         }
-        host.stop()
+        host.shutdown()
         scheduler.cancelAll()
         return result
     }

@@ -82,6 +82,13 @@ public final class SimulationHost: RouterHost {
         faultTimers.removeAll()
     }
 
+    /// Stops the run and shuts the router down: requests still in the router are let go unanswered
+    /// (no simulated client waits on them).
+    public func shutdown() {
+        stop()
+        router.shutdown()
+    }
+
     public func snapshot() -> RouterSnapshot {
         router.snapshot(
             mode: .simulated,
@@ -96,6 +103,7 @@ public final class SimulationHost: RouterHost {
     public func recording() -> Recording? { router.recording() }
 
     public func perform(_ command: RouterCommand, by origin: CommandOrigin) -> CommandResult {
+        if router.isShutDown { return .refused(Router.shutDownRefusal) }
         switch command {
         case .settings(let command):
             return router.perform(settings: command, by: origin)
@@ -142,6 +150,8 @@ public final class SimulationHost: RouterHost {
 
     /// Changes the offered load.
     public func setLoad(_ rate: Double, by origin: CommandOrigin) -> CommandResult {
+        // Setting the load starts it, which would feed a router that is gone.
+        if router.isShutDown { return .refused(Router.shutDownRefusal) }
         if let problem = LoadRate.problem(rate) { return .refused(problem) }
         let old = load.requestsPerSecond
         let change = ChangeRecord(subject: .load, verb: "set", old: .number(old), new: .number(rate))

@@ -13,7 +13,7 @@ struct TrafficRecorderTests {
         host.start()
         scheduler.run(until: .zero + .seconds(seconds))
         let recording = host.router.recording()!
-        host.stop()
+        host.shutdown()
         scheduler.cancelAll()
         return (recording, host.router)
     }
@@ -67,7 +67,7 @@ struct TrafficRecorderTests {
         host.start()
         scheduler.run(until: .zero + .seconds(5))
         let r1 = try #require(host.router.recording()?.replicas.first { $0.id == "r1" })
-        host.stop()
+        host.shutdown()
         scheduler.cancelAll()
         let timeouts = r1.probes.answer.indices.filter { r1.probes.answer[$0] == ProbeAnswerName.timeout }
         #expect(!timeouts.isEmpty)
@@ -85,7 +85,7 @@ struct TrafficRecorderTests {
         _ = host.inject(.unavailable, into: "r1", for: .seconds(3), by: CommandOrigin(user: "test"))
         scheduler.run(until: .zero + .seconds(15))
         let r1 = try #require(host.router.recording()?.replicas.first { $0.id == "r1" })
-        host.stop()
+        host.shutdown()
         scheduler.cancelAll()
         let window = try #require(r1.unavailable.first)
         #expect(r1.unavailable.count == 1)

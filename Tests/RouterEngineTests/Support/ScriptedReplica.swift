@@ -83,9 +83,19 @@ struct RouterHarness {
     let scheduler = VirtualScheduler()
     let router: Router
     var results: Results
+    private let lifetime: Lifetime
 
     final class Results {
         var byID: [RequestID: RequestResult] = [:]
+    }
+
+    /// Shuts the router down when the test lets go of the harness (its last copy), as a host does
+    /// when it ends: most tests stop with work in flight, whose records, tasks, probes and timers
+    /// hold one another until then.
+    private final class Lifetime {
+        let router: Router
+        init(_ router: Router) { self.router = router }
+        deinit { router.shutdown() }
     }
 
     init(settings: RouterSettings = .defaults, options: Router.Options = Router.Options(), seed: UInt64 = 1) {
@@ -94,6 +104,7 @@ struct RouterHarness {
             logger: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() })
         )
         results = Results()
+        lifetime = Lifetime(router)
     }
 
     @discardableResult

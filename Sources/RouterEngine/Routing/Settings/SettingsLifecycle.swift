@@ -37,6 +37,14 @@ struct SettingsLifecycle {
         backoff = newSettings.backoffPolicy(legacy: legacyBackoff)
     }
 
+    /// The router shuts down: the trial's timer is cancelled (the settings stay as they are), and
+    /// the host's journal is let go.
+    mutating func shutDown() {
+        trialTimer?.cancel()
+        trialTimer = nil
+        journal = nil
+    }
+
     /// The settings an undo goes back to.
     var undoTarget: RouterSettings? { undoHistory.last }
 

@@ -22,4 +22,16 @@ final class RoutingTask {
         pair.reserveCapacity(2)
         considered.reserveCapacity(2)
     }
+
+    /// The router shuts down: the wake-up is cancelled (its action holds this task) and voided in
+    /// case an event loop runs it anyway, and the candidates are let go.
+    func shutDown() {
+        timer?.cancel()
+        timer = nil
+        wakeToken += 1
+        if !machine.isEnded { _ = machine.retired() }
+        candidates = []
+        pair = []
+        considered = []
+    }
 }
