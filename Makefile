@@ -36,14 +36,16 @@ fuzz: deps
 # The engine, simulation, runtime and HTTP tests under ThreadSanitizer and AddressSanitizer, each in its own
 # scratch path. The AddressSanitizer run checks for leaks too: hosts and tests shut their routers
 # down (`Router.shutdown()`), which frees a router dropped with work in flight; only what a
-# dependency keeps is suppressed, in scripts/lsan-suppressions.txt, each line with its reason.
+# dependency keeps is suppressed, in scripts/lsan-suppressions.txt, each line with its reason. One
+# test at a time, as in `make test`: the backoff suggester's tests have a wall-clock budget that a
+# sanitized replay beside other tests overruns.
 SANITIZED_TESTS = RouterEngineTests|RouterSimulationTests|RouterHTTPTests
 sanitize: deps
 	swift build --build-tests --scratch-path .build-tsan --sanitize=thread
-	swift test --skip-build --scratch-path .build-tsan --sanitize=thread --filter '$(SANITIZED_TESTS)'
+	swift test --skip-build --no-parallel --scratch-path .build-tsan --sanitize=thread --filter '$(SANITIZED_TESTS)'
 	swift build --build-tests --scratch-path .build-asan --sanitize=address
 	ASAN_OPTIONS=detect_leaks=1 LSAN_OPTIONS=suppressions=$(CURDIR)/scripts/lsan-suppressions.txt \
-		swift test --skip-build --scratch-path .build-asan --sanitize=address --filter '$(SANITIZED_TESTS)'
+		swift test --skip-build --no-parallel --scratch-path .build-asan --sanitize=address --filter '$(SANITIZED_TESTS)'
 
 # A two-minute run of the proxy against four flapping replicas on loopback.
 soak: build

@@ -124,7 +124,7 @@ struct RouterShutdownTests {
         #expect(throws: refusal) { try router.undrainReplica("a") }
         var changed = RouterSettings.defaults
         changed.initialBackoff = 0.5
-        #expect(router.performSettingsCommand(.applySettings(changed), by: Self.origin) == .refused(Router.shutDownRefusal))
+        #expect(router.perform(settings: .apply(changed), by: Self.origin) == .refused(Router.shutDownRefusal))
         #expect(router.applyOnTrial(changed, seconds: 10, session: nil, by: Self.origin) == .refused(Router.shutDownRefusal))
         #expect(router.confirmTrial(by: Self.origin) == .refused(Router.shutDownRefusal))
         #expect(router.endSession("s") == .refused(Router.shutDownRefusal))
