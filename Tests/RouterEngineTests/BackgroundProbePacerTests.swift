@@ -36,9 +36,10 @@ struct BackgroundProbePacerTests {
         let replicas = records(4)
         replicas[2].countsLocally = true
         replicas[3].probe = ProbeInFlight(issuedAt: .zero, deadline: .seconds(1))
-        #expect(pacer.ask(for: replicas[1]) && pacer.ask(for: replicas[0]))
-        #expect(!pacer.ask(for: replicas[1]), "already waiting")
-        #expect(!pacer.ask(for: replicas[2]) && !pacer.ask(for: replicas[3]))
+        let asked = [1, 0, 2, 3].map { pacer.ask(for: replicas[$0]) }
+        let askedAgain = pacer.ask(for: replicas[1])
+        #expect(asked == [true, true, false, false], "one counted locally and one being probed are not queued")
+        #expect(!askedAgain, "already waiting")
         #expect(pacer.waiting == 2 && replicas[1].queuedForProbe)
         let (started, rest) = drain(&pacer, at: .zero)
         #expect(started == ["r2", "r1"] && !replicas[1].queuedForProbe)
@@ -64,7 +65,8 @@ struct BackgroundProbePacerTests {
         for replica in records(5) { _ = pacer.ask(for: replica) }
         let (first, wait) = drain(&pacer, at: .ms(3))
         #expect(first == ["r1", "r2"] && resumeTime(wait) == .ms(13))
-        #expect(resumeTime(pacer.next(at: .ms(12.999))) == .ms(13), "still the same tick")
+        let stillWaiting = pacer.next(at: .ms(12.999))
+        #expect(resumeTime(stillWaiting) == .ms(13), "still the same tick")
         let (second, wait2) = drain(&pacer, at: .ms(13))
         #expect(second == ["r3", "r4"] && resumeTime(wait2) == .ms(23))
         #expect(drain(&pacer, at: .ms(40)).0 == ["r5"])
@@ -73,13 +75,16 @@ struct BackgroundProbePacerTests {
     @Test("pumping is refused while under way or while the resume timer is armed; the timer is cancelled")
     func pumpingAndTimer() {
         var pacer = BackgroundProbePacer(limit: 1, perTick: 1)
-        #expect(pacer.startPumping())
-        #expect(!pacer.startPumping(), "a probe answered at once does not start the loop again")
+        let first = pacer.startPumping()
+        let nested = pacer.startPumping()
+        #expect(first && !nested, "a probe answered at once does not start the loop again")
         pacer.stopPumping()
         let timer = RecordedCancel()
         pacer.resumeTimer = timer
-        #expect(!pacer.startPumping(), "the timer resumes the queue")
+        let whileTimed = pacer.startPumping()
+        #expect(!whileTimed, "the timer resumes the queue")
         pacer.cancelTimers()
-        #expect(timer.cancelled && pacer.resumeTimer == nil && pacer.startPumping())
+        let afterCancel = pacer.startPumping()
+        #expect(timer.cancelled && pacer.resumeTimer == nil && afterCancel)
     }
 }

@@ -77,6 +77,22 @@ struct ReplicaSetTests {
         #expect(ids(set.currentTiers().all) == ["r1", "r2"], "an insertion makes the tiers stale by itself")
     }
 
+    @Test("cancelling the timers cancels every replica's recovery, inference and probe-deadline timers")
+    func cancelTimers() {
+        var set = ReplicaSet(locality: here)
+        let replica = record("r1")
+        set.insert(replica)
+        let recovery = RecordedCancel(), inference = RecordedCancel(), deadline = RecordedCancel()
+        replica.recoveryTimer = recovery
+        replica.inferenceProbeTimer = inference
+        replica.probe = ProbeInFlight(issuedAt: .zero, deadline: .ms(100))
+        replica.probe?.timer = deadline
+        set.cancelTimers()
+        #expect(recovery.cancelled && inference.cancelled && deadline.cancelled)
+        #expect(replica.recoveryTimer == nil && replica.inferenceProbeTimer == nil && replica.probe?.timer == nil)
+        #expect(set.count == 1)
+    }
+
     @Test("the fallback match set remembers up to its capacity, counts what it cannot, and forgets held models")
     func fallbackMatch() {
         var set = ReplicaSet(locality: here)

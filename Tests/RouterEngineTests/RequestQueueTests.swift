@@ -36,8 +36,8 @@ struct RequestQueueTests {
     func admissionOrder() {
         var queue = RequestQueue(routingTimeout: nil)
         let requests = (1...4).map { request($0) }
-        for number in [0, 2, 3] { #expect(queue.enqueue(requests[number], at: .zero)) }
-        #expect(queue.enqueue(requests[1], at: .zero), "a rerouted older request")
+        let queued = [0, 2, 3, 1].map { queue.enqueue(requests[$0], at: .zero) }
+        #expect(queued == [true, true, true, true], "the last is a rerouted older request")
         #expect(waiting(queue) == [1, 2, 3, 4] && queue.totals.pending == 4)
         requests[0].phase = .finished
         #expect(queue.oldestPending() === requests[1] && queue.pending.count == 3)
@@ -52,9 +52,8 @@ struct RequestQueueTests {
         var queue = RequestQueue(routingTimeout: nil)
         var empty = RequestQueue(routingTimeout: nil)
         #expect(empty.oldestIndex(waitingFor: nil) == nil)
-        for (number, model) in [(1, "a"), (2, "b"), (3, "b")] {
-            #expect(queue.enqueue(request(UInt64(number), model: model), at: .zero))
-        }
+        let queued = [(1, "a"), (2, "b"), (3, "b")].map { queue.enqueue(request(UInt64($0), model: $1), at: .zero) }
+        #expect(queued == [true, true, true])
         #expect(queue.oldestIndex(waitingFor: "b") == 1)
         #expect(queue.oldestIndex(waitingFor: "c") == 0 && queue.oldestIndex(waitingFor: nil) == 0)
     }
@@ -63,9 +62,10 @@ struct RequestQueueTests {
     func pastDeadline() {
         var queue = RequestQueue(routingTimeout: .seconds(30))
         let late = request(1, admittedAt: .ms(1000))
-        #expect(queue.enqueue(late, at: .ms(30_999)))
+        let lateQueued = queue.enqueue(late, at: .ms(30_999))
         let stale = request(2, admittedAt: .ms(1000))
-        #expect(!queue.enqueue(stale, at: .ms(31_000)))
+        let staleQueued = queue.enqueue(stale, at: .ms(31_000))
+        #expect(lateQueued && !staleQueued)
         #expect(stale.isPending && queue.totals.pending == 2 && waiting(queue) == [1])
     }
 
@@ -77,7 +77,8 @@ struct RequestQueueTests {
         #expect(arm(&queue, for: second, timers: &timers) == .ms(32_000))
         #expect(arm(&queue, for: request(3, admittedAt: .ms(3000)), timers: &timers) == nil, "a later deadline waits")
         #expect(arm(&queue, for: first, timers: &timers) == .ms(31_000) && timers[0].cancelled)
-        for item in [first, second] { #expect(queue.enqueue(item, at: .ms(3000))) }
+        let queued = [first, second].map { queue.enqueue($0, at: .ms(3000)) }
+        #expect(queued == [true, true])
         queue.routingDeadlineFired()
         #expect(queue.oldestExpired(at: .ms(31_000)) === first)
         first.phase = .finished

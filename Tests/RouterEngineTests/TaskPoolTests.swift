@@ -33,7 +33,8 @@ struct TaskPoolTests {
         pool.end(task)
         #expect(timer.cancelled && task.timer == nil && task.wakeToken == token + 1)
         #expect(own.claimedBy == 0 && pool.isEmpty)
-        #expect(pool.leaveActions(), "the top-up is made once the actions are done")
+        let owed = pool.leaveActions()
+        #expect(owed, "the top-up is made once the actions are done")
         #expect(pool.lastID == 1, "ids are not reused")
     }
 
@@ -51,14 +52,18 @@ struct TaskPoolTests {
     @Test("a top-up asked for while actions are carried out is owed until the outermost is done, once")
     func topUp() {
         var pool = TaskPool()
-        #expect(pool.mayTopUp())
+        let idle = pool.mayTopUp()
         pool.enterActions()
         pool.enterActions()
-        #expect(!pool.mayTopUp())
-        #expect(!pool.leaveActions(), "an inner action is done; the outer one goes on")
-        #expect(pool.leaveActions())
+        let inside = pool.mayTopUp()
+        let inner = pool.leaveActions()
+        let outer = pool.leaveActions()
+        #expect(idle && !inside)
+        #expect(!inner, "an inner action is done; the outer one goes on")
+        #expect(outer, "the outermost is done: the owed top-up is made")
         pool.enterActions()
-        #expect(!pool.leaveActions(), "nothing is owed any more")
+        let again = pool.leaveActions()
+        #expect(!again, "nothing is owed any more")
     }
 
     @Test("cancelling the timers cancels and voids every task's wake-up and keeps the tasks")

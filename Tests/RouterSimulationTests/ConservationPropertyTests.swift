@@ -62,8 +62,8 @@ struct ConservationPropertyTests {
                         break
                     }
                 }
-                let routed = router.replicas.reduce(0) { $0 + $1.routed }
-                let routable = router.replicas.filter(\.isRoutable)
+                let routed = router.replicaSet.records.reduce(0) { $0 + $1.routed }
+                let routable = router.replicaSet.records.filter(\.isRoutable)
                 let allHaveRoom = !routable.isEmpty && routable.allSatisfy { replica in
                     replica.state == .healthy && replica.fault == nil && replica.inFlight < replica.info.maxOngoingRequests
                 }

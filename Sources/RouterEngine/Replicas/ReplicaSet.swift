@@ -1,7 +1,8 @@
 /// The replicas a router holds: in the order they were added and by id, sorted into the locality
 /// tiers routing draws from, and what their model reports add up to. The tiers are rebuilt when
 /// read after a change, not at every change: a reload of thousands of replicas changes states
-/// thousands of times between two requests. Takes no time and owns no timer.
+/// thousands of times between two requests. Takes no time; the replicas' timers are the router's,
+/// and can be cancelled here.
 struct ReplicaSet {
     /// Routable replicas by locality: own node, own zone, all (a tier may be empty).
     struct Tiers {
@@ -75,6 +76,19 @@ struct ReplicaSet {
         tiers = Tiers(node: all.filter { $0.info.node == locality.node },
                       zone: all.filter { $0.info.zone == locality.zone }, all: all)
         return tiers
+    }
+
+    /// Cancels every replica's own timers: recovery probes, model-inference probes and the
+    /// deadlines of probes in flight. The replicas stay.
+    func cancelTimers() {
+        for replica in records {
+            replica.recoveryTimer?.cancel()
+            replica.recoveryTimer = nil
+            replica.inferenceProbeTimer?.cancel()
+            replica.inferenceProbeTimer = nil
+            replica.probe?.timer?.cancel()
+            replica.probe?.timer = nil
+        }
     }
 
     // MARK: Model reports
