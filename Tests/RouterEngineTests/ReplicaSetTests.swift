@@ -22,7 +22,7 @@ struct ReplicaSetTests {
 
     @Test("replicas are held in the order they came and by id; a stranger with a held id is not held")
     func membership() {
-        var set = ReplicaSet(locality: here)
+        let set = ReplicaSet(locality: here)
         let first = record("r1"), second = record("r2")
         set.insert(first)
         set.insert(second)
@@ -37,7 +37,7 @@ struct ReplicaSetTests {
 
     @Test("tiers: own node, own zone and all, of the healthy replicas while there are any")
     func tiersByLocality() {
-        var set = ReplicaSet(locality: here)
+        let set = ReplicaSet(locality: here)
         set.insert(record("near"))
         set.insert(record("zone", node: "node-b"))
         set.insert(record("far", node: "node-c", zone: "zone-2"))
@@ -51,7 +51,7 @@ struct ReplicaSetTests {
 
     @Test("without healthy replicas the tiers take those not yet probed, then every routable one")
     func tiersFallBack() {
-        var set = ReplicaSet(locality: here)
+        let set = ReplicaSet(locality: here)
         let new = record("new", state: .probing), down = record("down", state: .unavailable)
         let draining = record("draining", state: .draining), leaving = record("leaving")
         leaving.isLeaving = true
@@ -64,7 +64,7 @@ struct ReplicaSetTests {
 
     @Test("the tiers are rebuilt when read after a change, not before")
     func tiersRebuiltWhenStale() {
-        var set = ReplicaSet(locality: here)
+        let set = ReplicaSet(locality: here)
         let replica = record("r1")
         set.insert(replica)
         #expect(ids(set.currentTiers().all) == ["r1"])
@@ -79,7 +79,7 @@ struct ReplicaSetTests {
 
     @Test("cancelling the timers cancels every replica's recovery, inference and probe-deadline timers")
     func cancelTimers() {
-        var set = ReplicaSet(locality: here)
+        let set = ReplicaSet(locality: here)
         let replica = record("r1")
         set.insert(replica)
         let recovery = RecordedCancel(), inference = RecordedCancel(), deadline = RecordedCancel()
@@ -95,7 +95,7 @@ struct ReplicaSetTests {
 
     @Test("the fallback match set remembers up to its capacity, counts what it cannot, and forgets held models")
     func fallbackMatch() {
-        var set = ReplicaSet(locality: here)
+        let set = ReplicaSet(locality: here)
         for index in 0..<ReplicaSet.fallbackMatchCapacity { set.rememberFallback("m\(index)") }
         #expect(set.isFallbackMatch("m0") && set.modelTally.fallbacksNotRemembered == 0)
         set.rememberFallback("m0")

@@ -72,7 +72,7 @@ public final class Router {
     var settingsLifecycle: SettingsLifecycle
 
     /// The replicas, their locality tiers and their model reports.
-    var replicaSet: ReplicaSet
+    let replicaSet: ReplicaSet
     /// First and recovery probes waiting their turn, and their pace.
     var backgroundProbes: BackgroundProbePacer
     /// Admitted requests, the waiting ones in order, their ids and totals, and the routing deadline.
@@ -122,9 +122,9 @@ public final class Router {
     public var totals: RequestTotals { queue.totals }
 
     /// Routable replicas by locality: own node, own zone, all (a tier may be empty).
-    var nodeTier: [ReplicaRecord] { replicaSet.currentTiers().node }
-    var zoneTier: [ReplicaRecord] { replicaSet.currentTiers().zone }
-    var allTier: [ReplicaRecord] { replicaSet.currentTiers().all }
+    var nodeTier: [ReplicaRecord] { replicaSet.nodeTier }
+    var zoneTier: [ReplicaRecord] { replicaSet.zoneTier }
+    var allTier: [ReplicaRecord] { replicaSet.allTier }
     var routableCount: Int { allTier.count }
 
     /// The number of routing tasks the router runs for the current queue and replica set.
