@@ -62,9 +62,10 @@ func measure(_ label: String, operations: Int, repeats: Int = 5, _ body: () -> V
 print("Routing decisions on one core (best of 5)")
 for replicas in [8, 128, 1024] {
     let (router, _) = makeRouter(replicas: replicas, cacheTimeout: 1e9)
+    var decisions = CacheDecisions(router: router)
     var sink = 0
     _ = measure("cache-hit decision, \(replicas) replicas", operations: 2_000_000) {
-        for _ in 0..<2_000_000 { if router.decideFromCache() != nil { sink &+= 1 } }
+        for _ in 0..<2_000_000 { if decisions.decide() != nil { sink &+= 1 } }
     }
     precondition(sink > 0)
 }

@@ -33,7 +33,7 @@ struct ModelEvidenceTests {
         harness.addHolder("r2") { [] }
         harness.settle()
         let id = harness.submit(model: "m")
-        let holder = first.received == [id] ? first : harness.router.replicasByID["r2"]!.connection as! ScriptedReplica
+        let holder = first.received == [id] ? first : harness.router.replicaSet["r2"]!.connection as! ScriptedReplica
         holder.finishOldest()
         holder.tell(.report(version: 1, models: ["m"]))
         harness.settle()

@@ -24,8 +24,8 @@ struct MultiplexRoutingTests {
         holder.finishAll()
         harness.settle()
         #expect(ids.allSatisfy { harness.tiers(of: $0) == [.model] })
-        #expect(harness.router.modelTally.hits == 4)
-        #expect(harness.router.modelTally.misses == 0)
+        #expect(harness.router.snapshot(mode: .simulated).models?.hits == 4)
+        #expect(harness.router.snapshot(mode: .simulated).models?.misses == 0)
     }
 
     @Test func withNoHolderTheFirstRequestGoesToTheFewestModelsAndLaterOnesWaitForTheReport() {
@@ -46,7 +46,7 @@ struct MultiplexRoutingTests {
         // The model is now in the fallback set: no holder yet, so the first attempt has no candidates
         // (it counts as failed, and the first retry is immediate), then the fewest-models set.
         #expect(harness.tiers(of: second) == [.model, .fewestModels])
-        #expect(harness.router.modelTally.misses == 2)
+        #expect(harness.router.snapshot(mode: .simulated).models?.misses == 2)
     }
 
     @Test func holdersBusyPastTheTimeoutGiveTheFewestModelsSetOnceThenAll() throws {
@@ -115,7 +115,7 @@ struct MultiplexRoutingTests {
         let first = harness.addHolder("first") { holds["first"]! }
         let second = harness.addHolder("second") { holds["second"]! }
         harness.settle()
-        #expect(harness.router.replicasByID["first"]?.models == ["m"])
+        #expect(harness.router.replicaModels("first") == ["m"])
         let before = harness.submit(model: "m")
         harness.settle()
         #expect(first.received == [before])
@@ -123,9 +123,9 @@ struct MultiplexRoutingTests {
         // Any probe brings the new reports in; a request without a model probes both here.
         harness.submit(model: nil)
         harness.settle()
-        #expect(harness.router.replicasByID["first"]?.models == [])
-        #expect(harness.router.replicasByID["second"]?.models == ["m", "n"])
-        #expect(harness.router.replicasByID["second"]?.modelLoadsSeen == 2)
+        #expect(harness.router.replicaModels("first") == [])
+        #expect(harness.router.replicaModels("second") == ["m", "n"])
+        #expect(harness.router.replicaSet["second"]?.modelLoadsSeen == 2)
         let after = harness.submit(model: "m")
         harness.settle()
         #expect(second.received.last == after)
@@ -183,6 +183,6 @@ struct MultiplexRoutingTests {
         }
         let said = harness.router.snapshot(mode: .simulated).events.map(\.message).filter { $0.contains("reported") }
         #expect(said == ["big reported 310 model ids; the router keeps the first 256 valid ones (at most 256) and drops 54; said once for this replica"])
-        #expect(harness.router.modelTally.idsNotKept >= 54)
+        #expect(harness.router.replicaSet.modelTally.idsNotKept >= 54)
     }
 }

@@ -31,13 +31,13 @@ struct ProbingTests {
         harness.submit()
         harness.settle()
         #expect(replica.received.count == 1)
-        #expect(harness.router.replicasByID["r1"]?.cache != nil)
+        #expect(harness.router.replicaSet["r1"]?.cache != nil)
 
         answer = .unavailable
         harness.submit()
         harness.settle()
         #expect(harness.router.replica("r1")?.state == .unavailable)
-        #expect(harness.router.replicasByID["r1"]?.cache == nil)
+        #expect(harness.router.replicaSet["r1"]?.cache == nil)
         #expect(replica.received.count == 1)
 
         answer = .queueLength(1)
@@ -109,10 +109,10 @@ struct ProbingTests {
 
         harness.submit()
         harness.settle()
-        harness.router.replicasByID["r1"]?.cache = nil
+        harness.router.replicaSet["r1"]?.cache = nil
         replica.finishAll()
         harness.settle()
-        #expect(harness.router.replicasByID["r1"]?.cache == nil)
+        #expect(harness.router.replicaSet["r1"]?.cache == nil)
         snapshot = harness.router.replica("r1")
         #expect(snapshot?.queueSource == .local)
         #expect(snapshot?.queueLength == 0)
@@ -134,8 +134,8 @@ struct ProbingTests {
         let a = harness.add("a", max: 5)
         let b = harness.add("b", max: 5)
         harness.settle()
-        harness.router.replicasByID["b"]?.cache = nil
-        harness.router.replicasByID["a"]?.cache?.length = 1
+        harness.router.replicaSet["b"]?.cache = nil
+        harness.router.replicaSet["a"]?.cache?.length = 1
         harness.submit()
         harness.settle()
         #expect(a.received.count == 1)

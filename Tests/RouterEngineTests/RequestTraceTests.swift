@@ -51,10 +51,10 @@ struct RequestTraceTests {
         harness.settle()
         let id = harness.submit()
         harness.run(for: .seconds(60))
-        let trace = try #require(harness.router.requests[id]?.trace)
+        let trace = try #require(harness.router.queue[id]?.trace)
         #expect(trace.attempts.count == Router.traceEntryLimit)
         let omitted = try #require(trace.attemptsOmitted)
         #expect(trace.attempts.first?.number == omitted + 1)
-        #expect(trace.attempts.last?.number == harness.router.requests[id]?.routing.attempts)
+        #expect(trace.attempts.last?.number == harness.router.queue[id]?.routing.attempts)
     }
 }

@@ -67,24 +67,24 @@ struct RouterShutdownTests {
             // Everything the shutdown is to undo is in place.
             try #require(router.totals.pending == 4 && router.totals.running == 2)
             try #require(results.byID.keys.sorted() == [shed])
-            try #require(router.tasks.values.contains { $0.machine.sleep != nil && $0.timer != nil })
-            try #require(router.tasks.values.contains { $0.machine.probingToken != 0 })
-            let probe = try #require(router.replicasByID["a"]?.probe)
+            try #require(router.taskPool.running.contains { $0.machine.sleep != nil && $0.timer != nil })
+            try #require(router.taskPool.running.contains { $0.machine.probingToken != 0 })
+            let probe = try #require(router.replicaSet["a"]?.probe)
             try #require(!probe.waiters.isEmpty && probe.timer != nil)
-            try #require(router.replicasByID["c"]?.recoveryTimer != nil)
-            try #require(router.replicasByID["a"]?.inferenceProbeTimer != nil)
+            try #require(router.replicaSet["c"]?.recoveryTimer != nil)
+            try #require(router.replicaSet["a"]?.inferenceProbeTimer != nil)
             try #require(router.settingsLifecycle.trialTimer != nil)
             try #require(router.failureLineTimers.keys.sorted() == ["", "probe-timeouts:a", "probe-timeouts:b"])
-            try #require(router.backgroundPumpTimer != nil)
-            try #require(router.routingDeadlineTimer != nil)
+            try #require(router.backgroundProbes.resumeTimer != nil)
+            try #require(router.queue.deadlineTimer != nil)
             try #require(scheduler.pendingTimerCount > 0)
-            freedRecord = router.replicasByID["a"]
+            freedRecord = router.replicaSet["a"]
 
             router.shutdown()
 
             #expect(scheduler.pendingTimerCount == 0)
             #expect(router.isShutDown)
-            #expect(router.tasks.isEmpty && router.requests.isEmpty && router.replicaCount == 0)
+            #expect(router.taskPool.isEmpty && router.queue.isEmpty && router.replicaCount == 0)
             #expect(router.snapshot(mode: .simulated).events.contains {
                 $0.message == "shut down: 4 pending and 2 running requests let go"
             })

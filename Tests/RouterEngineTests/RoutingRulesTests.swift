@@ -7,7 +7,7 @@ struct RoutingRulesTests {
 
     /// The replicas each probing task waits for.
     static func awaited(by router: Router) -> [[ReplicaID]] {
-        router.tasks.values.compactMap { task in
+        router.taskPool.running.compactMap { task in
             guard case .probing(_, let awaiting, _) = task.machine.state else { return nil }
             return awaiting.sorted()
         }
@@ -29,7 +29,7 @@ struct RoutingRulesTests {
         #expect(other.receivedTimes == [.ms(50)])
         #expect(gone.received.isEmpty)
         #expect(harness.router.totals.pending == 0)
-        #expect(harness.router.tasks.isEmpty)
+        #expect(harness.router.snapshot(mode: .simulated).routingTasks == 0)
     }
 
     @Test func aRequestWhoseOnlyCandidateLeavesIsServedByTheNextReplica() throws {
@@ -39,7 +39,7 @@ struct RoutingRulesTests {
         harness.run(for: .ms(10))
         try harness.router.removeReplica("gone")
         // Released at once: nothing left to route to, so no task lingers and counts toward the cap.
-        #expect(harness.router.tasks.isEmpty)
+        #expect(harness.router.snapshot(mode: .simulated).routingTasks == 0)
         let next = harness.add("next")
         harness.settle()
         #expect(next.received == [id])
@@ -80,7 +80,7 @@ struct RoutingRulesTests {
         // The replica dies with three requests on it; they go back ahead of the fourth.
         first.finishAll(.replicaDied)
         harness.settle()
-        #expect(harness.router.pendingQueue.filter(\.isPending).map(\.id) == [1, 2, 3, 4].map { RequestID($0) })
+        #expect(harness.router.queue.pending.filter(\.isPending).map(\.id) == [1, 2, 3, 4].map { RequestID($0) })
         let second = harness.add("second", max: 10)
         harness.settle()
         #expect(second.received == [1, 2, 3].map { RequestID($0) })
@@ -102,7 +102,7 @@ struct RoutingRulesTests {
         harness.settle()
         replica.finishAll(.rejected(queueLength: 2))
         harness.settle()
-        #expect(harness.router.pendingQueue.filter(\.isPending).map(\.id) == [1, 2, 3].map { RequestID($0) })
+        #expect(harness.router.queue.pending.filter(\.isPending).map(\.id) == [1, 2, 3].map { RequestID($0) })
     }
 
     // Rule 3: locality tiers once per request.
@@ -117,7 +117,7 @@ struct RoutingRulesTests {
         // with the backoff: 0, 25, 50, 100 ms.
         #expect(local.probeTimes == [.ms(0), .ms(0), .ms(0), .ms(0), .ms(0), .ms(25), .ms(75), .ms(175)])
         #expect(remote.probeTimes == [.ms(0), .ms(0), .ms(0), .ms(25), .ms(75), .ms(175)])
-        let attempts = try #require(harness.router.requests[RequestID(1)]?.trace?.attempts)
+        let attempts = try #require(harness.router.queue[RequestID(1)]?.trace?.attempts)
         #expect(attempts.map(\.tier) == [.node, .zone, .all, .all, .all, .all, .all])
         #expect(attempts.map(\.waitMs) == [nil, nil, 0, 25, 50, 100, 200])
         #expect(harness.router.retryTotals.failedAttempts == 5)
@@ -131,7 +131,7 @@ struct RoutingRulesTests {
         harness.submit()
         harness.settle()
         #expect(replica.receivedTimes == [.ms(900)])
-        var entry = try #require(harness.router.replicasByID["r1"]?.cache)
+        var entry = try #require(harness.router.replicaSet["r1"]?.cache)
         #expect(entry.length == 1 && entry.learnedAt == .ms(900))
         harness.run(for: .ms(600))
         harness.submit()
@@ -139,12 +139,12 @@ struct RoutingRulesTests {
         // At 1.5 s the probed entry (0 s) has expired, but the send at 0.9 s stamped it: no probe.
         #expect(replica.receivedTimes == [.ms(900), .ms(1500)])
         #expect(replica.probeTimes == [.zero])
-        entry = try #require(harness.router.replicasByID["r1"]?.cache)
+        entry = try #require(harness.router.replicaSet["r1"]?.cache)
         #expect(entry.length == 2 && entry.learnedAt == .ms(1500))
         harness.run(for: .ms(100))
         replica.finishOldest()
         harness.settle()
-        entry = try #require(harness.router.replicasByID["r1"]?.cache)
+        entry = try #require(harness.router.replicaSet["r1"]?.cache)
         #expect(entry.length == 1 && entry.learnedAt == .ms(1600))
     }
 
@@ -156,12 +156,12 @@ struct RoutingRulesTests {
         // The entry (3, learned at 0) has expired: the probe answers 3 again, the send makes it 4.
         harness.submit()
         harness.settle()
-        var entry = try #require(harness.router.replicasByID["r1"]?.cache)
+        var entry = try #require(harness.router.replicaSet["r1"]?.cache)
         #expect(entry.length == 4 && entry.learnedAt == .ms(1500))
         harness.run(for: .ms(1500))
         replica.finishOldest()
         harness.settle()
-        entry = try #require(harness.router.replicasByID["r1"]?.cache)
+        entry = try #require(harness.router.replicaSet["r1"]?.cache)
         #expect(entry.length == 4 && entry.learnedAt == .ms(1500))
     }
 
@@ -175,7 +175,7 @@ struct RoutingRulesTests {
         // Sent after the first probe, refused; retried at once (probe first: the cache says full),
         // refused again; then 25, 50, 100 ms after each refusal, each after a 1 ms probe.
         #expect(liar.receivedTimes == [.ms(1), .ms(2), .ms(28), .ms(79), .ms(180)])
-        let entry = try #require(harness.router.replicasByID["liar"]?.cache)
+        let entry = try #require(harness.router.replicaSet["liar"]?.cache)
         #expect(entry.length == 5 && entry.learnedAt == .ms(180))
         #expect(harness.router.replica("liar")?.rejected == 5)
         #expect(harness.router.retryTotals.failedAttempts == 5)
@@ -260,7 +260,7 @@ struct RoutingRulesTests {
         #expect(timer.wait == .ms(20) && timer.wakeAt == .ms(45))
         #expect(harness.router.backoffWaitsByAttempt[3] == [.ms(20)])
         #expect(harness.router.retryTotals.backoffSleeps == 2)
-        #expect(harness.router.requests[RequestID(1)]?.trace?.attempts.last?.waitMs == 20)
+        #expect(harness.router.queue[RequestID(1)]?.trace?.attempts.last?.waitMs == 20)
     }
 
     @Test func aZeroWaitIsReportedAsTheOneMillisecondFloorItSleeps() throws {

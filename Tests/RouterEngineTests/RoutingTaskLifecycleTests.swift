@@ -16,7 +16,7 @@ struct RoutingTaskLifecycleTests {
 
     /// The routing task routing for `id`, if one does.
     private func task(for id: RequestID, in harness: RouterHarness) -> RoutingTask? {
-        harness.router.tasks.values.first { $0.request.id == id }
+        harness.router.taskPool.running.first { $0.request.id == id }
     }
 
     /// Issue 18's case: tasks whose requests were given up no longer sleep out a 20 s backoff, so a
@@ -28,13 +28,13 @@ struct RoutingTaskLifecycleTests {
         harness.run(for: .ms(5))
         let clients = (0..<6).map { _ in harness.submit() }
         harness.run(for: .ms(10))
-        #expect(harness.router.tasks.count == 2)
-        #expect(harness.router.tasks.values.allSatisfy { $0.machine.sleep?.wait == .seconds(20) })
+        #expect(harness.router.snapshot(mode: .simulated).routingTasks == 2)
+        #expect(harness.router.taskPool.running.allSatisfy { $0.machine.sleep?.wait == .seconds(20) })
         harness.run(for: .seconds(3))
         replica.probeAnswer = { .queueLength(0) }
         harness.run(for: .seconds(1))
         for id in clients { harness.router.cancel(id) }
-        #expect(harness.router.tasks.isEmpty)
+        #expect(harness.router.snapshot(mode: .simulated).routingTasks == 0)
         #expect(harness.router.snapshot(mode: .simulated).routingTasks == 0)
         harness.run(for: .seconds(1))
         let fresh = harness.submit()
@@ -44,7 +44,7 @@ struct RoutingTaskLifecycleTests {
         // new request is routed from the cache the moment it arrives.
         #expect(replica.received == [fresh])
         #expect(replica.receivedTimes == [sentAt])
-        #expect(harness.router.tasks.isEmpty)
+        #expect(harness.router.snapshot(mode: .simulated).routingTasks == 0)
     }
 
     /// Ray's `test_fifo_request_not_abandoned`: B's task finds a replica, the FIFO rule gives it to
@@ -54,7 +54,7 @@ struct RoutingTaskLifecycleTests {
         let slow = harness.add("slow", max: 1, rtt: .ms(80))
         harness.run(for: .ms(90))
         // Forget what the slow replica's first probe said, so A's task has to probe it (80 ms).
-        harness.router.replicasByID["slow"]?.cache = nil
+        harness.router.replicaSet["slow"]?.cache = nil
         let a = harness.submit()
         let aTask = task(for: a, in: harness)
         #expect(aTask?.machine.probingToken == 1)
@@ -65,12 +65,12 @@ struct RoutingTaskLifecycleTests {
         let b = harness.submit()
         #expect(fast.received == [a])
         #expect(aTask?.machine.isEnded == true)
-        #expect(harness.router.tasks.count == 1)
+        #expect(harness.router.snapshot(mode: .simulated).routingTasks == 1)
         #expect(task(for: b, in: harness) != nil)
         harness.run(for: .ms(100))
         #expect(slow.received == [b])
         #expect(slow.receivedTimes == [.ms(170)])
-        #expect(harness.router.tasks.isEmpty)
+        #expect(harness.router.snapshot(mode: .simulated).routingTasks == 0)
         #expect(harness.router.totals.pending == 0)
     }
 
@@ -111,7 +111,7 @@ struct RoutingTaskLifecycleTests {
         #expect(free.received == [a])
         #expect(aTask?.machine.isEnded == true)
         #expect(aTask?.timer == nil)
-        #expect(harness.router.tasks.map(\.value.request.id) == [b])
+        #expect(harness.router.taskPool.running.map(\.request.id) == [b])
         #expect(busy.received.isEmpty)
     }
 
@@ -123,17 +123,17 @@ struct RoutingTaskLifecycleTests {
         harness.run(for: .ms(2))
         let ids = (0..<3).map { _ in harness.submit() }
         harness.run(for: .ms(5))
-        #expect(harness.router.tasks.count == 1)
+        #expect(harness.router.snapshot(mode: .simulated).routingTasks == 1)
         let only = task(for: ids[0], in: harness)
         #expect(only?.machine.sleep != nil)
         replica.probeAnswer = { .queueLength(0) }
-        let lastTask = harness.router.lastTaskID
+        let lastTask = harness.router.taskPool.lastID
         harness.run(for: .ms(30))
         #expect(replica.received == ids)
         #expect(Set(replica.receivedTimes).count == 1)
-        #expect(harness.router.lastTaskID == lastTask)
+        #expect(harness.router.taskPool.lastID == lastTask)
         #expect(only?.machine.isEnded == true)
-        #expect(harness.router.tasks.isEmpty)
+        #expect(harness.router.snapshot(mode: .simulated).routingTasks == 0)
     }
 
     /// When a task ends and requests wait without one, tasks start for them at once.
@@ -143,10 +143,10 @@ struct RoutingTaskLifecycleTests {
         harness.run(for: .ms(2))
         let ids = (0..<4).map { _ in harness.submit() }
         harness.run(for: .ms(5))
-        #expect(Set(harness.router.tasks.values.map(\.request.id)) == [ids[0], ids[1]])
+        #expect(Set(harness.router.taskPool.running.map(\.request.id)) == [ids[0], ids[1]])
         harness.router.cancel(ids[0])
         harness.router.cancel(ids[1])
-        #expect(Set(harness.router.tasks.values.map(\.request.id)) == [ids[2], ids[3]])
+        #expect(Set(harness.router.taskPool.running.map(\.request.id)) == [ids[2], ids[3]])
     }
 
     /// An impossible event stops the program, naming the state and the event.

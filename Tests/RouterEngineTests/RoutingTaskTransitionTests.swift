@@ -13,9 +13,9 @@ struct RoutingTaskTransitionTests {
         harness.settle()
         let id = harness.submit()
         harness.run(for: .ms(10))
-        #expect(harness.router.tasks.values.first?.machine.sleep?.failedAttempts == 2)
+        #expect(harness.router.taskPool.running.first?.machine.sleep?.failedAttempts == 2)
         harness.router.cancel(id)
-        #expect(harness.router.tasks.isEmpty)
+        #expect(harness.router.snapshot(mode: .simulated).routingTasks == 0)
         replica.probeAnswer = { .queueLength(0) }
         harness.run(for: .seconds(1))
         #expect(replica.received.isEmpty)
@@ -31,12 +31,12 @@ struct RoutingTaskTransitionTests {
         let second = harness.submit()
         harness.settle()
         // Two tasks now: the first sleeps until 25 ms (failed attempt 2), the second's search began at 10 ms.
-        #expect(harness.router.tasks.count == 2)
-        let firstTask = harness.router.tasks.values.first { $0.request.id == first }
+        #expect(harness.router.snapshot(mode: .simulated).routingTasks == 2)
+        let firstTask = harness.router.taskPool.running.first { $0.request.id == first }
         harness.router.cancel(first)
         replica.probeAnswer = { .queueLength(0) }
         #expect(firstTask?.machine.isEnded == true)
-        #expect(harness.router.tasks.map(\.value.request.id) == [second])
+        #expect(harness.router.taskPool.running.map(\.request.id) == [second])
         harness.run(for: .ms(30))
         // The second's own search: failed twice at 10 ms, asleep 25 ms, then the replica has room.
         #expect(replica.received == [second])
@@ -49,11 +49,11 @@ struct RoutingTaskTransitionTests {
         harness.settle()
         for _ in 0..<20 { harness.submit() }
         harness.run(for: .ms(10))
-        #expect(harness.router.tasks.count == 8)
+        #expect(harness.router.snapshot(mode: .simulated).routingTasks == 8)
         try harness.router.removeReplica("r1")
         try harness.router.removeReplica("r2")
         try harness.router.removeReplica("r3")
-        #expect(harness.router.tasks.count == 2)
+        #expect(harness.router.snapshot(mode: .simulated).routingTasks == 2)
         #expect(harness.router.snapshot(mode: .simulated).maxRoutingTasks == 2)
     }
 }

@@ -49,10 +49,10 @@ struct ConservationPropertyTests {
             let report = ScenarioRunner.run(scenario, settings: .defaults, observe: { router in
                 let now = router.now
                 let settings = router.settings
-                for task in router.tasks.values {
+                for task in router.taskPool.running {
                     switch task.machine.state {
                     case .probing(_, let awaiting, let since):
-                        if awaiting.contains(where: { router.replicasByID[$0]?.isRoutable != true }) { strandedWaits += 1 }
+                        if awaiting.contains(where: { router.replicaSet[$0]?.isRoutable != true }) { strandedWaits += 1 }
                         if now - since > .clampedSeconds(settings.maxProbeDeadline) { overlongWaits += 1 }
                     case .sleeping(let sleep):
                         if sleep.wakeAt - now > .clampedSeconds(max(settings.maxBackoff, BackoffPolicy.spinFloorSeconds)) {
@@ -62,8 +62,8 @@ struct ConservationPropertyTests {
                         break
                     }
                 }
-                let routed = router.replicas.reduce(0) { $0 + $1.routed }
-                let routable = router.replicas.filter(\.isRoutable)
+                let routed = router.replicaSet.records.reduce(0) { $0 + $1.routed }
+                let routable = router.replicaSet.records.filter(\.isRoutable)
                 let allHaveRoom = !routable.isEmpty && routable.allSatisfy { replica in
                     replica.state == .healthy && replica.fault == nil && replica.inFlight < replica.info.maxOngoingRequests
                 }

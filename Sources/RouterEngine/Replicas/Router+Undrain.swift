@@ -2,7 +2,7 @@ extension Router {
     /// Lets a draining replica take new requests again; it is probed before it is trusted.
     public func undrainReplica(_ id: ReplicaID) throws(RouterError) {
         try refuseIfShutDown()
-        guard let replica = replicasByID[id], !replica.isLeaving else { throw .unknown(id) }
+        guard let replica = replicaSet[id], !replica.isLeaving else { throw .unknown(id) }
         guard replica.state == .draining else {
             throw RouterError("replica \(id) is \(replica.state.rawValue), not draining")
         }

@@ -69,10 +69,8 @@ extension Router {
         let deadline = ProbeDeadline.duration(attempt: attemptIndex, settings: settings)
         let probe = ProbeInFlight(issuedAt: now, deadline: deadline)
         if let waiter { probe.waiters.append(waiter) }
-        if background {
-            probe.isBackground = true
-            backgroundProbesInFlight += 1
-        }
+        // The pacer counted it (`probeStarted`) before it was sent.
+        probe.isBackground = background
         replica.probe = probe
         probe.timer = scheduler.schedule(after: deadline) { [weak self, replica, probe] in
             self?.probeTimedOut(replica, probe)
@@ -92,7 +90,7 @@ extension Router {
             replica.probeRTT = now - probe.issuedAt
             replica.lastProbeTimedOut = false
         }
-        if replicasByID[replica.id] === replica, replica.state != .dead {
+        if replicaSet.holds(replica), replica.state != .dead {
             switch answer {
             case .queueLength(let length, let reportedMax, let models, let notKept):
                 if let reportedMax { adopt(reportedMax, for: replica) }
@@ -183,7 +181,7 @@ extension Router {
         replica.recoveryTimer = scheduler.schedule(after: delay) { [weak self, replica] in
             replica.recoveryTimer = nil
             guard let self, replica.state == .unavailable || replica.state == .probing,
-                  replicasByID[replica.id] === replica else { return }
+                  replicaSet.holds(replica) else { return }
             requestBackgroundProbe(replica)
             scheduleRecoveryProbe(replica)
         }

@@ -8,7 +8,7 @@ extension Router {
     /// on background probes allows), and tasks waiting for replicas wake.
     public func addReplica(_ info: ReplicaInfo, connection: any ReplicaConnection) throws(RouterError) {
         let replica = try insertReplica(info, connection: connection)
-        tiersChanged()
+        replicaSet.tiersChanged()
         requestBackgroundProbe(replica)
         ensureTasks()
     }
@@ -25,7 +25,7 @@ extension Router {
                 refused.append((info.id, error))
             }
         }
-        tiersChanged()
+        replicaSet.tiersChanged()
         for replica in added { requestBackgroundProbe(replica) }
         ensureTasks()
         return refused
@@ -33,11 +33,10 @@ extension Router {
 
     private func insertReplica(_ info: ReplicaInfo, connection: any ReplicaConnection) throws(RouterError) -> ReplicaRecord {
         try refuseIfShutDown()
-        guard replicasByID[info.id] == nil else { throw .duplicate(info.id) }
+        guard replicaSet[info.id] == nil else { throw .duplicate(info.id) }
         let connection = recorder?.observe(connection, of: info, at: now) ?? connection
         let replica = ReplicaRecord(info: info, connection: connection)
-        replicas.append(replica)
-        replicasByID[info.id] = replica
+        replicaSet.insert(replica)
         // Weak: the connection keeps the sink, and the record keeps the connection.
         connection.reportModelEvidence { [weak self, weak replica] evidence in
             guard let replica else { return }
@@ -50,12 +49,12 @@ extension Router {
     /// Stops routing to a replica and forgets it once its requests have finished.
     public func removeReplica(_ id: ReplicaID) throws(RouterError) {
         try refuseIfShutDown()
-        guard let replica = replicasByID[id], !replica.isLeaving else { throw .unknown(id) }
+        guard let replica = replicaSet[id], !replica.isLeaving else { throw .unknown(id) }
         replica.isLeaving = true
         replica.recoveryTimer?.cancel()
         record(.replica, "\(id) removed")
         recorder?.replicaChanged(.replicaRemoved, id, at: now)
-        tiersChanged()
+        replicaSet.tiersChanged()
         releaseWaits(on: replica)
         forgetIfIdle(replica)
         trimTasks()
@@ -64,7 +63,7 @@ extension Router {
     /// Lets a replica finish its work while it takes no new requests.
     public func drainReplica(_ id: ReplicaID) throws(RouterError) {
         try refuseIfShutDown()
-        guard let replica = replicasByID[id], !replica.isLeaving else { throw .unknown(id) }
+        guard let replica = replicaSet[id], !replica.isLeaving else { throw .unknown(id) }
         guard replica.state != .dead else { throw RouterError("replica \(id) is dead; it cannot drain") }
         setState(replica, .draining, because: "drained by the operator")
         recorder?.replicaChanged(.replicaDrained, id, at: now)
@@ -72,19 +71,19 @@ extension Router {
 
     /// Describes a fault injected into a replica, for the replica table; nil clears it.
     public func setFault(_ description: String?, for id: ReplicaID) {
-        replicasByID[id]?.fault = description
+        replicaSet[id]?.fault = description
     }
 
     /// One replica as the dashboard shows it.
     public func replica(_ id: ReplicaID) -> ReplicaSnapshot? {
-        replicasByID[id].map(replicaSnapshot)
+        replicaSet[id].map(replicaSnapshot)
     }
 
     /// The ids of the replicas in the table, in the order they were added.
-    public var replicaIDs: [ReplicaID] { replicas.map(\.id) }
+    public var replicaIDs: [ReplicaID] { replicaSet.records.map(\.id) }
 
     /// How many replicas the router holds, those leaving included.
-    public var replicaCount: Int { replicas.count }
+    public var replicaCount: Int { replicaSet.count }
 
     func setState(_ replica: ReplicaRecord, _ state: ReplicaState, because reason: String) {
         guard replica.state != state, replica.state != .dead else { return }
@@ -120,7 +119,7 @@ extension Router {
         case .draining, .probing:
             break
         }
-        tiersChanged()
+        replicaSet.tiersChanged()
         if !replica.isRoutable {
             releaseWaits(on: replica)
             if state == .dead {
@@ -130,30 +129,6 @@ extension Router {
             trimTasks()
         }
         ensureTasks()
-    }
-
-    /// The replica set or a replica's state changed: the candidate sets are rebuilt when next read.
-    func tiersChanged() {
-        tiersAreStale = true
-    }
-
-    /// The candidate sets, rebuilt if stale. The healthy replicas, while there are any; else those
-    /// not yet probed; else, when every routable replica is unavailable, all of them, so routing
-    /// never stalls on the router's own bookkeeping. A replica known unavailable is left out as
-    /// HAProxy and Envoy skip servers their checks mark down, and a replica not yet heard from waits
-    /// for its first probe as with Envoy's `ignore_new_hosts_until_first_hc`: a reload of thousands
-    /// of replicas does not send requests to probe them.
-    @discardableResult
-    func refreshTiers() -> (node: [ReplicaRecord], zone: [ReplicaRecord], all: [ReplicaRecord]) {
-        guard tiersAreStale else { return tiers }
-        tiersAreStale = false
-        let routable = replicas.filter(\.isRoutable)
-        var all = routable.filter { $0.state == .healthy }
-        if all.isEmpty { all = routable.filter { $0.state == .probing } }
-        if all.isEmpty { all = routable }
-        tiers = (node: all.filter { $0.info.node == options.locality.node },
-                 zone: all.filter { $0.info.zone == options.locality.zone }, all: all)
-        return tiers
     }
 
     /// A replica that left routing releases every routing task waiting on its probe at once: for
@@ -174,14 +149,10 @@ extension Router {
 
     /// Requests running on a dead replica will never be answered: they are routed again now.
     private func rerouteRunning(on replica: ReplicaRecord) {
-        let victims = requests.values.filter { request in
-            if case .running(let target, _) = request.phase { return target === replica }
-            return false
-        }.sorted { $0.id < $1.id }
-        for request in victims {
+        for request in queue.running(on: replica) {
             request.sendHandle?.cancel()
             request.sendHandle = nil
-            totals.running -= 1
+            queue.totals.running -= 1
             replica.inFlight -= 1
             traceSendEnded(request, outcome: "replica_died", requeue: "reroute")
             reroute(request)
@@ -189,12 +160,11 @@ extension Router {
     }
 
     func forgetIfIdle(_ replica: ReplicaRecord) {
-        guard replica.isLeaving, replica.inFlight == 0, replicasByID[replica.id] === replica else { return }
+        guard replica.isLeaving, replica.inFlight == 0, replicaSet.holds(replica) else { return }
         releaseWaits(on: replica)
         replica.recoveryTimer?.cancel()
         replica.inferenceProbeTimer?.cancel()
         replica.inferenceProbeTimer = nil
-        replicasByID[replica.id] = nil
-        replicas.removeAll { $0 === replica }
+        replicaSet.remove(replica)
     }
 }

@@ -11,19 +11,17 @@ extension Router {
     ) -> RequestID {
         if let refused = refuseAfterShutdown(onFinish) { return refused }
         recorder?.arrival(model: model, at: now, retries: statistics.retries)
-        lastRequestNumber += 1
-        let id = RequestID(lastRequestNumber)
-        totals.admitted += 1
+        let id = queue.admit()
         statistics.requestAdmitted(at: now)
-        guard totals.pending < options.maxPendingRequests else {
-            totals.failed[.shed, default: 0] += 1
+        guard queue.totals.pending < options.maxPendingRequests else {
+            queue.totals.failed[.shed, default: 0] += 1
             statistics.requestFailed(at: now)
             noteShed()
             if isTracing {
                 var trace = RequestTrace(request: id.rawValue, admittedMs: traceMilliseconds(now), admittedUTC: scheduler.utc(now))
                 trace.externalID = externalID
                 trace.model = model
-                trace.queueAhead = totals.pending
+                trace.queueAhead = queue.totals.pending
                 trace.taskCap = targetTaskCount
                 trace.finish(outcome: FailureReason.shed.rawValue, replica: nil, atMs: traceMilliseconds(now))
                 keep(trace)
@@ -43,10 +41,10 @@ extension Router {
             request.trace?.model = model
         }
         // Every waiting request was admitted before this one; the cap counts it as waiting too.
-        let queueAhead = totals.pending
+        let queueAhead = queue.totals.pending
         request.trace?.queueAhead = queueAhead
         request.trace?.taskCap = min(queueAhead + 1, maxTaskCount)
-        requests[id] = request
+        queue.hold(request)
         enqueue(request)
         ensureTasks()
         traceFirstWait(request, queueAhead: queueAhead)
@@ -55,13 +53,13 @@ extension Router {
 
     /// Takes a request out of the router: it leaves the queue, or its send is called off.
     public func cancel(_ id: RequestID, reason: FailureReason = .cancelled) {
-        guard let request = requests[id] else { return }
+        guard let request = queue[id] else { return }
         switch request.phase {
         case .pending:
-            totals.pending -= 1
+            queue.totals.pending -= 1
         case .running(let replica, _):
             request.sendHandle?.cancel()
-            totals.running -= 1
+            queue.totals.running -= 1
             traceSendEnded(request, outcome: reason.rawValue, requeue: nil)
             releaseSlot(on: replica)
             forgetIfIdle(replica)
@@ -74,77 +72,34 @@ extension Router {
     /// Puts a request in the pending queue at its place by admission, ahead of every request
     /// admitted after it. One whose routing deadline (counted from admission) has passed fails.
     func enqueue(_ request: RequestRecord) {
-        if let timeout = options.routingTimeout, request.admittedAt + timeout <= now {
-            request.phase = .pending
-            totals.pending += 1
+        guard queue.enqueue(request, at: now) else {
             cancel(request.id, reason: .routingTimeout)
             return
-        }
-        request.phase = .pending
-        totals.pending += 1
-        if let last = pendingQueue.last, last.id > request.id {
-            pendingQueue.insert(request, at: insertionIndex(of: request.id))
-        } else {
-            pendingQueue.append(request)
         }
         armRoutingDeadline(for: request)
     }
 
-    /// The first position whose request was admitted after `id` (the queue is in admission order).
-    private func insertionIndex(of id: RequestID) -> Int {
-        var low = 0
-        var high = pendingQueue.count
-        while low < high {
-            let middle = (low + high) / 2
-            if pendingQueue[middle].id < id { low = middle + 1 } else { high = middle }
-        }
-        return low
-    }
-
-    /// Every request waits at most the same routing timeout from its admission, and the queue is in
-    /// admission order: one timer, for the oldest waiting request, serves them all.
+    /// One timer, for the oldest waiting request, serves every routing deadline (see `RequestQueue`).
     private func armRoutingDeadline(for request: RequestRecord) {
-        guard let timeout = options.routingTimeout else { return }
-        let deadline = request.admittedAt + timeout
-        if routingDeadlineTimer != nil, routingDeadlineArmedAt <= deadline { return }
-        routingDeadlineTimer?.cancel()
-        routingDeadlineArmedAt = deadline
-        routingDeadlineTimer = scheduler.schedule(at: deadline) { [weak self] in
-            self?.routingDeadlinesPassed()
+        queue.armRoutingDeadline(for: request) { deadline in
+            scheduler.schedule(at: deadline) { [weak self] in
+                self?.routingDeadlinesPassed()
+            }
         }
     }
 
     private func routingDeadlinesPassed() {
-        routingDeadlineTimer = nil
-        guard let timeout = options.routingTimeout else { return }
-        while let oldest = oldestPending(), oldest.admittedAt + timeout <= now {
-            cancel(oldest.id, reason: .routingTimeout)
+        queue.routingDeadlineFired()
+        while let expired = queue.oldestExpired(at: now) {
+            cancel(expired.id, reason: .routingTimeout)
         }
-        if let oldest = oldestPending() { armRoutingDeadline(for: oldest) }
-    }
-
-    /// The oldest request still waiting, dropping finished ones from the front of the queue.
-    func oldestPending() -> RequestRecord? {
-        while let first = pendingQueue.first {
-            if first.isPending { return first }
-            pendingQueue.removeFirst()
-        }
-        return nil
-    }
-
-    /// The oldest waiting request that no routing task searches for yet.
-    func oldestUnclaimed() -> RequestRecord? {
-        _ = oldestPending()
-        for request in pendingQueue where request.isPending && request.claimedBy == 0 {
-            return request
-        }
-        return nil
+        if let oldest = queue.oldestPending() { armRoutingDeadline(for: oldest) }
     }
 
     func dispatch(_ request: RequestRecord, to replica: ReplicaRecord, routedFor searched: RequestRecord) {
         request.phase = .running(replica, since: now)
-        totals.pending -= 1
-        totals.running += 1
+        queue.totals.pending -= 1
+        queue.totals.running += 1
         replica.inFlight += 1
         replica.routed += 1
         replica.rate.record(at: now)
@@ -167,7 +122,7 @@ extension Router {
         // Between phases: each way below finishes it or puts it back, and it no longer runs here.
         request.phase = .finished
         request.sendHandle = nil
-        totals.running -= 1
+        queue.totals.running -= 1
         releaseSlot(on: replica)
         switch outcome {
         case .completed:
@@ -279,17 +234,17 @@ extension Router {
         let wasClaimedBy = request.claimedBy
         request.phase = .finished
         request.claimedBy = 0
-        requests[request.id] = nil
+        queue.release(request)
         // The task routing for it stops at once, wherever it is (asleep or waiting on probes).
-        if wasClaimedBy != 0, let task = tasks[wasClaimedBy] {
+        if wasClaimedBy != 0, let task = taskPool[wasClaimedBy] {
             perform(task.machine.requestCancelled(), for: task)
         }
         switch result {
         case .completed:
-            totals.completed += 1
+            queue.totals.completed += 1
             statistics.requestCompleted(at: now)
         case .failed(let reason):
-            totals.failed[reason, default: 0] += 1
+            queue.totals.failed[reason, default: 0] += 1
             statistics.requestFailed(at: now)
             recorder?.failed(reason, at: now)
             if reason == .routingTimeout { noteRoutingTimeout() }

@@ -79,7 +79,7 @@ extension Router {
 
     /// A sleeping task is re-timed from the start of its sleep, and reports the wait it now sleeps.
     private func rearmSleepingTasks() {
-        for task in tasks.values.sorted(by: { $0.id < $1.id }) {
+        for task in taskPool.oldestFirst {
             guard let before = task.machine.sleep else { continue }
             let action = task.machine.backoffChanged(backoff, now: now)
             if let after = task.machine.sleep, after.wait != before.wait {

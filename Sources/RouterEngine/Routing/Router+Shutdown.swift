@@ -31,34 +31,22 @@ extension Router {
         recorder = nil
         traceSink = nil
         settingsLifecycle.shutDown()
-        routingDeadlineTimer?.cancel()
-        routingDeadlineTimer = nil
-        backgroundPumpTimer?.cancel()
-        backgroundPumpTimer = nil
         for timer in failureLineTimers.values { timer.cancel() }
         failureLineTimers = [:]
-        for task in tasks.values { task.shutDown() }
-        tasks = [:]
-        // Finished before their sends are called off: a send that reports at once then changes nothing.
-        for request in requests.values { request.letGo() }
-        requests = [:]
-        pendingQueue = []
-        for replica in replicas { replica.shutDown() }
-        replicas = []
-        replicasByID = [:]
-        backgroundProbeQueue = []
-        backgroundProbesInFlight = 0
-        tiers = ([], [], [])
-        tiersAreStale = false
-        benchmarkPair = []
+        backgroundProbes.shutDown()
+        taskPool.shutDown()
+        // Requests are let go before the replicas' sends are called off: a send that reports at once
+        // then changes nothing.
+        queue.shutDown()
+        replicaSet.shutDown()
     }
 
     /// Fails a request submitted after `shutdown()` at once, as shed; nil while the router runs.
     func refuseAfterShutdown(_ onFinish: (RequestResult) -> Void) -> RequestID? {
         guard isShutDown else { return nil }
-        lastRequestNumber += 1
+        let id = queue.issueID()
         onFinish(.failed(.shed))
-        return RequestID(lastRequestNumber)
+        return id
     }
 
     /// Throws when the router is shut down, for the replica commands.

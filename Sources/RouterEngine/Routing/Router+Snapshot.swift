@@ -1,7 +1,7 @@
 extension Router {
     /// Everything the dashboard draws, taken now. Cheap enough to take several times a second.
     public func snapshot(mode: RouterMode, simulation: SimulationStatus? = nil, eventLimit: Int = 200) -> RouterSnapshot {
-        let timers = tasks.values
+        let timers = taskPool.running
             .filter { $0.request.isPending && $0.request.routing.failedAttempts > 0 }
             .sorted { ($0.request.routing.inBackoffSince, $0.id) < ($1.request.routing.inBackoffSince, $1.id) }
             .map { task in
@@ -17,10 +17,10 @@ extension Router {
                 )
             }
         var probeWaits: [ProbeWaitSnapshot] = []
-        for task in tasks.values {
+        for task in taskPool.running {
             guard case .probing(_, let awaiting, let since) = task.machine.state else { continue }
             for id in awaiting {
-                let sentAt = replicasByID[id]?.probe?.issuedAt ?? since
+                let sentAt = replicaSet[id]?.probe?.issuedAt ?? since
                 probeWaits.append(ProbeWaitSnapshot(taskID: task.id, requestID: task.request.id, replica: id,
                                                     probeSentAt: sentAt))
             }
@@ -36,8 +36,8 @@ extension Router {
             startupSettings: startupSettings,
             legacyBackoff: options.legacyBackoff,
             locality: options.locality,
-            totals: totals,
-            routingTasks: tasks.count,
+            totals: queue.totals,
+            routingTasks: taskPool.count,
             maxRoutingTasks: maxTaskCount,
             tasksInBackoff: timers.count,
             tasksProbing: probingTasks,
@@ -45,7 +45,7 @@ extension Router {
             rateOut: statistics.rateOut(at: now),
             rateFailed: statistics.rateFailed(at: now),
             fulfillment: statistics.fulfillment(at: now),
-            replicas: replicas.map(replicaSnapshot),
+            replicas: replicaSet.records.map(replicaSnapshot),
             backoffTimers: timers,
             probeWaits: probeWaits,
             attemptsHistogram: attemptsHistogram,

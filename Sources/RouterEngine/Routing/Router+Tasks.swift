@@ -5,15 +5,9 @@ extension Router {
     /// claiming the oldest waiting request that no task routes for yet. Inside a task's attempt the
     /// top-up waits until the attempt is done, so no task starts in the middle of another's.
     func ensureTasks() {
-        guard routingDepth == 0 else {
-            tasksNeedTopUp = true
-            return
-        }
-        while tasks.count < targetTaskCount, let request = oldestUnclaimed() {
-            lastTaskID += 1
-            let task = RoutingTask(id: lastTaskID, request: request)
-            request.claimedBy = task.id
-            tasks[task.id] = task
+        guard taskPool.mayTopUp() else { return }
+        while taskPool.count < targetTaskCount, let request = queue.oldestUnclaimed() {
+            let task = taskPool.start(for: request)
             if let sleep = owedSleep(of: task) {
                 perform(sleep, for: task)
             } else {
@@ -24,22 +18,19 @@ extension Router {
 
     /// Ends tasks beyond the number the replica set allows, newest first.
     func trimTasks() {
-        guard tasks.count > targetTaskCount else { return }
-        for task in tasks.values.sorted(by: { $0.id > $1.id }) where tasks.count > targetTaskCount {
+        guard taskPool.count > targetTaskCount else { return }
+        for task in taskPool.newestFirst where taskPool.count > targetTaskCount {
             perform(task.machine.retired(), for: task)
         }
     }
 
     /// Carries out what the task's state machine asked for, and what that leads to, until the task
-    /// waits (for probes or a backoff) or ends.
+    /// waits (for probes or a backoff) or ends. Tasks asked for meanwhile start once the outermost
+    /// call is done (`TaskPool`).
     func perform(_ first: RoutingTaskStateMachine.Action, for task: RoutingTask) {
-        routingDepth += 1
+        taskPool.enterActions()
         defer {
-            routingDepth -= 1
-            if routingDepth == 0, tasksNeedTopUp {
-                tasksNeedTopUp = false
-                ensureTasks()
-            }
+            if taskPool.leaveActions() { ensureTasks() }
         }
         var action = first
         while true {
@@ -69,13 +60,13 @@ extension Router {
             }
             // A probe answered at once by its replica can let another task serve this task's
             // request and end it; the action worked out before then is void.
-            if task.machine.isEnded, tasks[task.id] == nil { return }
+            if task.machine.isEnded, taskPool[task.id] == nil { return }
         }
     }
 
     /// One attempt for the task's request: from the cache, or by probing a pair.
     private func attemptOnce(_ task: RoutingTask) -> RoutingTaskStateMachine.Action {
-        guard tasks.count <= targetTaskCount, routableCount > 0 else { return task.machine.retired() }
+        guard taskPool.count <= targetTaskCount, routableCount > 0 else { return task.machine.retired() }
         let request = task.request
         precondition(request.isPending && request.claimedBy == task.id,
                      "routing task \(task.id) attempts for \(request.id), which it does not route for")
@@ -119,7 +110,7 @@ extension Router {
 
     /// The task routes for `id` now; it first sleeps what is left of that request's backoff.
     private func claim(_ id: RequestID, for task: RoutingTask) -> RoutingTaskStateMachine.Action {
-        guard let next = requests[id], next.isPending, next.claimedBy == 0 else {
+        guard let next = queue[id], next.isPending, next.claimedBy == 0 else {
             preconditionFailure("routing task \(task.id) claims \(id), which is not waiting unclaimed")
         }
         task.request = next
@@ -161,18 +152,6 @@ extension Router {
         return task.machine.localTierFoundNothing()
     }
 
-    /// One routing decision on the cache path: the tiers in order, a pair from each, and the
-    /// lowest trusted length below its maximum. Assigns nothing; exists to measure the decision alone.
-    @_spi(Benchmarks)
-    public func decideFromCache() -> ReplicaID? {
-        // The same reuse of a pair buffer as a routing task's, so the figure is the decision's alone.
-        for tier in [nodeTier, zoneTier, allTier] where !tier.isEmpty {
-            pickPair(from: tier, into: &benchmarkPair)
-            if let chosen = chooseFromCache(benchmarkPair) { return chosen.id }
-        }
-        return nil
-    }
-
     /// Two distinct replicas drawn uniformly from `tier` (one when it has one).
     func pickPair(from tier: [ReplicaRecord], into pair: inout [ReplicaRecord]) {
         pair.removeAll(keepingCapacity: true)
@@ -192,8 +171,7 @@ extension Router {
         guard let index = recipientIndex(for: task) else {
             preconditionFailure("routing task \(task.id) found a replica while no request waits, its own included")
         }
-        let request = pendingQueue[index]
-        if index == 0 { pendingQueue.removeFirst() } else { pendingQueue.remove(at: index) }
+        let request = queue.take(at: index)
         let waited = now - request.admittedAt
         let attempts = request.routing.failedAttempts + 1
         statistics.requestFulfilled(waited: waited, attempts: attempts, previouslyCounted: request.countedAttempts, at: now)
@@ -207,11 +185,11 @@ extension Router {
         }
         dispatch(request, to: replica, routedFor: task.request)
         guard request !== task.request else {
-            let next = tasks.count <= targetTaskCount ? oldestUnclaimed() : nil
+            let next = taskPool.count <= targetTaskCount ? queue.oldestUnclaimed() : nil
             return task.machine.ownRequestServed(next: next?.id)
         }
         let action = task.machine.foundReplicaForOlderRequest()
-        if claimant != 0, let other = tasks[claimant] {
+        if claimant != 0, let other = taskPool[claimant] {
             perform(other.machine.requestServedElsewhere(), for: other)
         }
         return action
@@ -256,16 +234,10 @@ extension Router {
         return task.machine.attemptFailed(failedAttempts: failed, wait: wait, at: failedAt, now: now)
     }
 
-    /// Drops an ended task: its timer is cancelled and the probes it waited for serve no one.
-    /// Requests left without a task get one (`perform` tops up once the current attempt is done).
+    /// Drops an ended task: the probes it waited for serve no one. Requests left without a task get
+    /// one (`perform` tops up once the current attempt is done).
     private func endTask(_ task: RoutingTask, abandoningProbes: Bool) {
-        precondition(task.machine.isEnded, "routing task \(task.id) dropped while \(task.machine.state)")
         if abandoningProbes { traceProbesAbandoned(by: task) }
-        task.timer?.cancel()
-        task.timer = nil
-        task.wakeToken += 1
-        if task.request.claimedBy == task.id { task.request.claimedBy = 0 }
-        tasks[task.id] = nil
-        tasksNeedTopUp = true
+        taskPool.end(task)
     }
 }

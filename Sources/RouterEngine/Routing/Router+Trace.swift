@@ -47,7 +47,7 @@ extension Router {
             number: request.routing.attempts, tier: task.tier.traceName, startedMs: traceMilliseconds(now),
             task: task.id, candidates: candidates
         )
-        attempt.queueAhead = pendingAhead(of: request)
+        attempt.queueAhead = queue.pendingAhead(of: request)
         attempt.taskCap = targetTaskCount
         request.trace?.attempts.append(attempt)
         if request.routing.attempts == 1, let admitted = request.trace?.admittedMs {
@@ -61,27 +61,16 @@ extension Router {
         }
     }
 
-    /// Waiting requests ahead of `request` in the queue. Tasks claim the oldest requests, so a
-    /// request being routed has few ahead and the walk from the front is short.
-    func pendingAhead(of request: RequestRecord) -> Int {
-        var ahead = 0
-        for other in pendingQueue {
-            if other === request { break }
-            if other.isPending { ahead += 1 }
-        }
-        return ahead
-    }
-
     /// Notes, just after admission, why no routing task took the request at once.
     func traceFirstWait(_ request: RequestRecord, queueAhead: Int) {
         guard request.trace != nil, request.isPending, request.claimedBy == 0 else { return }
-        let claimedAhead = tasks.values.filter { task in
+        let claimedAhead = taskPool.running.filter { task in
             task.request.claimedBy == task.id && task.request.isPending && task.request.id < request.id
         }.count
         let waitingAhead = max(queueAhead - claimedAhead, 0)
         let reason: TraceWait.Reason = routableCount == 0 ? .noRoutableReplica : waitingAhead > 0 ? .queueAhead : .taskCap
         request.trace?.firstWait = TraceWait(
-            reason: reason, waitingAhead: waitingAhead, tasks: tasks.count, taskCap: targetTaskCount,
+            reason: reason, waitingAhead: waitingAhead, tasks: taskPool.count, taskCap: targetTaskCount,
             routableReplicas: routableCount
         )
     }
@@ -128,8 +117,8 @@ extension Router {
     func traceChoice(_ chosen: ReplicaRecord?, for task: RoutingTask) {
         guard let count = task.request.trace?.attempts.count, count > 0 else { return }
         task.request.trace?.attempts[count - 1].choice = chosen?.id.rawValue
-        if chosen != nil, let index = recipientIndex(for: task), pendingQueue[index] !== task.request {
-            let served = pendingQueue[index]
+        if chosen != nil, let index = recipientIndex(for: task), queue.pending[index] !== task.request {
+            let served = queue.pending[index]
             task.request.trace?.attempts[count - 1].handedTo = served.id.rawValue
         }
     }

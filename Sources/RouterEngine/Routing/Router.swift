@@ -1,4 +1,3 @@
-import DequeModule
 import Logging
 
 /// The request router: Ray Serve's power-of-two-choices replica router, on an injected scheduler.
@@ -31,7 +30,7 @@ public final class Router {
         /// The most first and recovery probes in flight at once; more wait their turn in order, so
         /// a large replica set added at once (or found unavailable at once) is probed gradually.
         public var backgroundProbeLimit: Int
-        /// The most first and recovery probes started per `backgroundProbeTick`: a thousand replicas
+        /// The most first and recovery probes started per `BackgroundProbePacer.tick`: a thousand replicas
         /// found unavailable together are asked again at a steady pace, not in one burst that holds
         /// up the requests sharing the event loop.
         public var backgroundProbesPerTick: Int
@@ -72,47 +71,14 @@ public final class Router {
     /// The live settings, their undo history, a trial of new ones, and the journal of changes.
     var settingsLifecycle: SettingsLifecycle
 
-    var replicas: [ReplicaRecord] = []
-    var replicasByID: [ReplicaID: ReplicaRecord] = [:]
-    /// Routable replicas by locality: own node, own zone, all (a tier may be empty).
-    /// They are rebuilt when read after a change (`tiersChanged`), not at every change: a
-    /// reload of thousands of replicas changes states thousands of times between two requests.
-    var nodeTier: [ReplicaRecord] { refreshTiers().node }
-    var zoneTier: [ReplicaRecord] { refreshTiers().zone }
-    var allTier: [ReplicaRecord] { refreshTiers().all }
-    var tiers: (node: [ReplicaRecord], zone: [ReplicaRecord], all: [ReplicaRecord]) = ([], [], [])
-    var tiersAreStale = false
-    var routableCount: Int { allTier.count }
-    /// Replicas waiting for a first or recovery probe, in the order they asked (see `backgroundProbeLimit`).
-    var backgroundProbeQueue = Deque<ReplicaRecord>()
-    var backgroundProbesInFlight = 0
-    var pumpingBackgroundProbes = false
-    /// The pace of background probes: when the current tick began, how many started in it, and the
-    /// timer that resumes the queue at the next tick.
-    var backgroundTickStart: EngineTime?
-    var backgroundStartedThisTick = 0
-    var backgroundPumpTimer: (any Cancellable)?
-
-    /// Waiting requests in admission order (finished ones are dropped lazily from the front).
-    var pendingQueue = Deque<RequestRecord>()
-    var routingDeadlineTimer: (any Cancellable)?
-    var routingDeadlineArmedAt: EngineTime = .zero
-    var requests: [RequestID: RequestRecord] = [:]
-    var lastRequestNumber: UInt64 = 0
-    public internal(set) var totals = RequestTotals()
-
-    /// Models sent to the fewest-models set before any replica reported holding them (Ray's
-    /// fallback match set), bounded by `fallbackMatchCapacity`.
-    var modelFallbackMatch: Set<String> = []
-    var modelTally = ModelTally()
-
-    var tasks: [Int: RoutingTask] = [:]
-    var benchmarkPair: [ReplicaRecord] = []
-    var lastTaskID = 0
-    /// How deep the router is in carrying out routing tasks' actions; tasks are topped up at 0.
-    var routingDepth = 0
-    /// A task ended or a request came back while a task was attempting: top up when it is done.
-    var tasksNeedTopUp = false
+    /// The replicas, their locality tiers and their model reports.
+    let replicaSet: ReplicaSet
+    /// First and recovery probes waiting their turn, and their pace.
+    var backgroundProbes: BackgroundProbePacer
+    /// Admitted requests, the waiting ones in order, their ids and totals, and the routing deadline.
+    var queue: RequestQueue
+    /// The routing tasks and when they are topped up.
+    var taskPool = TaskPool()
 
     /// Counters, rates, latency, the event log and the decision traces, for snapshots.
     var statistics: RouterStatistics
@@ -138,6 +104,9 @@ public final class Router {
         self.random = random
         self.logger = logger
         self.statistics = RouterStatistics(eventCapacity: options.eventCapacity, traceCapacity: options.traceCapacity)
+        self.replicaSet = ReplicaSet(locality: options.locality)
+        self.backgroundProbes = BackgroundProbePacer(limit: options.backgroundProbeLimit, perTick: options.backgroundProbesPerTick)
+        self.queue = RequestQueue(routingTimeout: options.routingTimeout)
     }
 
     var now: EngineTime { scheduler.now }
@@ -153,11 +122,20 @@ public final class Router {
     }
     var backoff: BackoffPolicy { settingsLifecycle.backoff }
 
+    /// Admitted, finished, waiting and running requests.
+    public var totals: RequestTotals { queue.totals }
+
+    /// Routable replicas by locality: own node, own zone, all (a tier may be empty).
+    var nodeTier: [ReplicaRecord] { replicaSet.nodeTier }
+    var zoneTier: [ReplicaRecord] { replicaSet.zoneTier }
+    var allTier: [ReplicaRecord] { replicaSet.allTier }
+    var routableCount: Int { allTier.count }
+
     /// The number of routing tasks the router runs for the current queue and replica set.
     var targetTaskCount: Int {
         // Without pending requests the candidate sets need not be rebuilt to know it is 0.
-        guard totals.pending > 0 else { return 0 }
-        return min(totals.pending, maxTaskCount)
+        guard queue.totals.pending > 0 else { return 0 }
+        return min(queue.totals.pending, maxTaskCount)
     }
 
     /// The most routing tasks the current replica set allows.

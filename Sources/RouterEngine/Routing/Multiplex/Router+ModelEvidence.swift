@@ -5,7 +5,7 @@ extension Router {
     /// Takes what one of a replica's answers said about its models: a versioned report (adopted when
     /// its version differs from the last one), or a success for a model it did not report (inferred).
     func modelEvidence(_ evidence: ModelEvidence, from replica: ReplicaRecord) {
-        guard replicasByID[replica.id] === replica, replica.state != .dead else { return }
+        guard replicaSet.holds(replica), replica.state != .dead else { return }
         switch evidence {
         case .report(let version, let models):
             guard replica.modelReportVersion != version else {
@@ -21,15 +21,15 @@ extension Router {
             guard replica.modelReportVersion == nil, options.multiplexRouting else { return }
             guard !replica.models.contains(model) else { return }
             guard replica.models.count < Self.modelReportLimit else {
-                modelTally.reportsTruncated += 1
+                replicaSet.modelTally.reportsTruncated += 1
                 return
             }
             replica.models.append(model)
             replica.inferredModels.insert(model)
             replica.modelsLearnedAt = now
             replica.modelLoadsSeen += 1
-            modelTally.loadsSeen += 1
-            modelTally.loadRate.record(at: now)
+            replicaSet.modelTally.loadsSeen += 1
+            replicaSet.modelTally.loadRate.record(at: now)
             scheduleInferredModelProbe(replica)
         }
     }
@@ -40,7 +40,7 @@ extension Router {
         guard replica.inferenceProbeTimer == nil, !replica.countsLocally else { return }
         replica.inferenceProbeTimer = scheduler.schedule(after: Self.inferredModelProbeInterval) { [weak self, replica] in
             replica.inferenceProbeTimer = nil
-            guard let self, replicasByID[replica.id] === replica, !replica.inferredModels.isEmpty else { return }
+            guard let self, replicaSet.holds(replica), !replica.inferredModels.isEmpty else { return }
             if replica.probe == nil, replica.isRoutable { probe(replica, waiter: nil, attemptIndex: 0) }
             scheduleInferredModelProbe(replica)
         }

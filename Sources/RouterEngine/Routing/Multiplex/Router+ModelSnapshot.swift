@@ -2,16 +2,16 @@ extension Router {
     /// The model figures for a snapshot; nil until a request has named a model or a replica has
     /// reported one.
     func modelFigures() -> ModelFigures? {
-        guard modelTally.requests > 0 || modelTally.loadsSeen > 0 else { return nil }
+        guard replicaSet.modelTally.requests > 0 || replicaSet.modelTally.loadsSeen > 0 else { return nil }
         var holders: [String: [ReplicaID]] = [:]
         var inferred: [String: [ReplicaID]] = [:]
-        for replica in replicas {
+        for replica in replicaSet.records {
             for model in replica.models { holders[model, default: []].append(replica.id) }
             for model in replica.inferredModels { inferred[model, default: []].append(replica.id) }
         }
         var entries: [ModelEntry] = []
-        entries.reserveCapacity(modelTally.models.count)
-        for (name, tally) in modelTally.models {
+        entries.reserveCapacity(replicaSet.modelTally.models.count)
+        for (name, tally) in replicaSet.modelTally.models {
             var rate = tally.rate
             var entry = ModelEntry(
                 name: name, holders: holders.removeValue(forKey: name) ?? [], requests: tally.requests,
@@ -27,16 +27,16 @@ extension Router {
             entries.append(entry)
         }
         entries.sort { ($0.requests, $1.name) > ($1.requests, $0.name) }
-        var requestRate = modelTally.rate
-        var loadRate = modelTally.loadRate
+        var requestRate = replicaSet.modelTally.rate
+        var loadRate = replicaSet.modelTally.loadRate
         var figures = ModelFigures(
-            hits: modelTally.hits, misses: modelTally.misses, loads: modelTally.loadsSeen,
+            hits: replicaSet.modelTally.hits, misses: replicaSet.modelTally.misses, loads: replicaSet.modelTally.loadsSeen,
             requestRate: requestRate.average(over: 5, at: now), loadRate: loadRate.average(over: 5, at: now),
-            models: entries, untrackedRequests: modelTally.untrackedRequests
+            models: entries, untrackedRequests: replicaSet.modelTally.untrackedRequests
         )
         figures.recentSeconds = ModelTally.recentSeconds
-        figures.recentHits = modelTally.recentHits.total(overLast: ModelTally.recentSeconds, at: now)
-        figures.recentMisses = modelTally.recentMisses.total(overLast: ModelTally.recentSeconds, at: now)
+        figures.recentHits = replicaSet.modelTally.recentHits.total(overLast: ModelTally.recentSeconds, at: now)
+        figures.recentMisses = replicaSet.modelTally.recentMisses.total(overLast: ModelTally.recentSeconds, at: now)
         return figures
     }
 

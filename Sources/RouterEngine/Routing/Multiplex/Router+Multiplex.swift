@@ -1,12 +1,8 @@
 extension Router {
     /// The models `id` said it holds in its last probe answer; nil when there is no such replica.
     public func replicaModels(_ id: ReplicaID) -> [String]? {
-        replicasByID[id]?.models
+        replicaSet[id]?.models
     }
-
-    /// The most models the router remembers having sent to the fewest-models set before any
-    /// replica reported them; beyond it a model is treated as never seen (counted).
-    static let fallbackMatchCapacity = 10_000
 
     /// The candidate set of the next attempt for a request with `model`, as Ray's multiplexed
     /// routing builds it, written into `candidates`.
@@ -21,12 +17,12 @@ extension Router {
             if !request.routing.triedHolders {
                 collectHolders(of: model, into: &candidates)
                 if !candidates.isEmpty {
-                    modelFallbackMatch.remove(model)
+                    replicaSet.holdersFound(for: model)
                     return .model
                 }
-                if modelFallbackMatch.contains(model) { return .model }
+                if replicaSet.isFallbackMatch(model) { return .model }
             }
-            rememberFallback(model)
+            replicaSet.rememberFallback(model)
             collectFewestModels(into: &candidates)
             return .fewestModels
         }
@@ -69,26 +65,10 @@ extension Router {
         for replica in allTier where replica.models.count == fewest { candidates.append(replica) }
     }
 
-    private func rememberFallback(_ model: String) {
-        guard !modelFallbackMatch.contains(model) else { return }
-        guard modelFallbackMatch.count < Self.fallbackMatchCapacity else {
-            modelTally.fallbacksNotRemembered += 1
-            return
-        }
-        modelFallbackMatch.insert(model)
-    }
-
     /// The index in the pending queue of the request a replica found by `task` goes to: the oldest
     /// waiting for the model it was chosen for, else the oldest waiting.
     func recipientIndex(for task: RoutingTask) -> Int? {
-        guard oldestPending() != nil else { return nil }
-        if let model = routingModel(of: task.request) {
-            for index in pendingQueue.indices {
-                let request = pendingQueue[index]
-                if request.isPending, request.model == model { return index }
-            }
-        }
-        return 0
+        queue.oldestIndex(waitingFor: routingModel(of: task.request))
     }
 
     /// Takes a replica's report of the models it holds (a probe answer's, or an answer header's);
@@ -97,8 +77,8 @@ extension Router {
         let report = Array(models.prefix(Self.modelReportLimit))
         let dropped = notKept + models.count - report.count
         if dropped > 0 {
-            modelTally.reportsTruncated += 1
-            modelTally.idsNotKept += dropped
+            replicaSet.modelTally.reportsTruncated += 1
+            replicaSet.modelTally.idsNotKept += dropped
             if !replica.modelReportCutTold {
                 // Once per replica: a replica that always reports too much would fill the event log.
                 replica.modelReportCutTold = true
@@ -109,8 +89,8 @@ extension Router {
         // An inferred model was counted as a load when it was inferred.
         for model in report where !replica.models.contains(model) {
             replica.modelLoadsSeen += 1
-            modelTally.loadsSeen += 1
-            modelTally.loadRate.record(at: now)
+            replicaSet.modelTally.loadsSeen += 1
+            replicaSet.modelTally.loadRate.record(at: now)
         }
         replica.inferredModels.removeAll()
         replica.modelsLearnedAt = now
@@ -125,11 +105,11 @@ extension Router {
     func countModelSend(_ model: String, to replica: ReplicaRecord) {
         let hit = replica.models.contains(model)
         if hit {
-            modelTally.hits += 1
+            replicaSet.modelTally.hits += 1
             replica.modelUse[model, default: 0] += 1
         } else {
-            modelTally.misses += 1
+            replicaSet.modelTally.misses += 1
         }
-        modelTally.record(model, hit: hit, at: now)
+        replicaSet.modelTally.record(model, hit: hit, at: now)
     }
 }

@@ -1,0 +1,171 @@
+import DequeModule
+
+/// The requests a router holds: each admitted and unfinished one by id, the waiting ones in
+/// admission order, the ids it hands out, the totals, and the one routing-deadline timer. Every
+/// request waits at most the same routing timeout from its admission and the queue is in admission
+/// order, so one timer, for the oldest waiting request, serves them all. Takes engine time from its
+/// caller; the timer is the router's, kept here so that it is armed once and can be cancelled.
+struct RequestQueue {
+    private let routingTimeout: Duration?
+    /// Waiting requests in admission order (finished ones are dropped lazily from the front).
+    private(set) var pending = Deque<RequestRecord>()
+    private var byID: [RequestID: RequestRecord] = [:]
+    private var lastNumber: UInt64 = 0
+    /// Admitted, finished, waiting and running requests; the router counts their moves.
+    var totals = RequestTotals()
+    private(set) var deadlineTimer: (any Cancellable)?
+    private var deadlineArmedAt: EngineTime = .zero
+
+    init(routingTimeout: Duration?) {
+        self.routingTimeout = routingTimeout
+    }
+
+    /// The id the next admitted request gets.
+    var nextID: RequestID { RequestID(lastNumber + 1) }
+
+    /// Counts an arrival and gives it the next id.
+    mutating func admit() -> RequestID {
+        totals.admitted += 1
+        return issueID()
+    }
+
+    /// Gives out the next id without counting an arrival (a request refused after shutdown).
+    mutating func issueID() -> RequestID {
+        lastNumber += 1
+        return RequestID(lastNumber)
+    }
+
+    /// Whether it holds no unfinished request.
+    var isEmpty: Bool { byID.isEmpty }
+
+    /// The unfinished request with `id`.
+    subscript(id: RequestID) -> RequestRecord? { byID[id] }
+
+    /// Holds an admitted request until it finishes.
+    mutating func hold(_ request: RequestRecord) {
+        byID[request.id] = request
+    }
+
+    /// Lets go of a finished request.
+    mutating func release(_ request: RequestRecord) {
+        byID[request.id] = nil
+    }
+
+    /// The requests running on `replica`, oldest first.
+    func running(on replica: ReplicaRecord) -> [RequestRecord] {
+        byID.values.filter { request in
+            if case .running(let target, _) = request.phase { return target === replica }
+            return false
+        }.sorted { $0.id < $1.id }
+    }
+
+    // MARK: Waiting
+
+    /// Puts a request in the queue at its place by admission, ahead of every request admitted after
+    /// it, and counts it waiting. False when its routing deadline (counted from admission) passed
+    /// by `now`: it is counted waiting but not queued, and the caller fails it.
+    mutating func enqueue(_ request: RequestRecord, at now: EngineTime) -> Bool {
+        request.phase = .pending
+        totals.pending += 1
+        if let timeout = routingTimeout, request.admittedAt + timeout <= now { return false }
+        if let last = pending.last, last.id > request.id {
+            pending.insert(request, at: insertionIndex(of: request.id))
+        } else {
+            pending.append(request)
+        }
+        return true
+    }
+
+    /// The first position whose request was admitted after `id`.
+    private func insertionIndex(of id: RequestID) -> Int {
+        var low = 0
+        var high = pending.count
+        while low < high {
+            let middle = (low + high) / 2
+            if pending[middle].id < id { low = middle + 1 } else { high = middle }
+        }
+        return low
+    }
+
+    /// The oldest request still waiting, dropping finished ones from the front of the queue.
+    mutating func oldestPending() -> RequestRecord? {
+        while let first = pending.first {
+            if first.isPending { return first }
+            pending.removeFirst()
+        }
+        return nil
+    }
+
+    /// The oldest waiting request that no routing task searches for yet.
+    mutating func oldestUnclaimed() -> RequestRecord? {
+        _ = oldestPending()
+        for request in pending where request.isPending && request.claimedBy == 0 {
+            return request
+        }
+        return nil
+    }
+
+    /// The position of the oldest request waiting for `model`, else of the oldest waiting one; nil
+    /// when none waits.
+    mutating func oldestIndex(waitingFor model: String?) -> Int? {
+        guard oldestPending() != nil else { return nil }
+        if let model {
+            for index in pending.indices {
+                let request = pending[index]
+                if request.isPending, request.model == model { return index }
+            }
+        }
+        return 0
+    }
+
+    /// Takes the request at `index` out of the queue (it no longer waits).
+    mutating func take(at index: Int) -> RequestRecord {
+        if index == 0 { return pending.removeFirst() }
+        return pending.remove(at: index)
+    }
+
+    /// Waiting requests ahead of `request`. Tasks claim the oldest requests, so a request being
+    /// routed has few ahead and the walk from the front is short.
+    func pendingAhead(of request: RequestRecord) -> Int {
+        var ahead = 0
+        for other in pending {
+            if other === request { break }
+            if other.isPending { ahead += 1 }
+        }
+        return ahead
+    }
+
+    // MARK: The routing deadline
+
+    /// Arms the deadline timer for `request` with `schedule`, unless it is armed for this deadline
+    /// or an earlier one already.
+    mutating func armRoutingDeadline(for request: RequestRecord, _ schedule: (EngineTime) -> any Cancellable) {
+        guard let timeout = routingTimeout else { return }
+        let deadline = request.admittedAt + timeout
+        if deadlineTimer != nil, deadlineArmedAt <= deadline { return }
+        deadlineTimer?.cancel()
+        deadlineArmedAt = deadline
+        deadlineTimer = schedule(deadline)
+    }
+
+    /// The deadline timer fired.
+    mutating func routingDeadlineFired() {
+        deadlineTimer = nil
+    }
+
+    /// The oldest waiting request if its routing deadline has passed by `now`.
+    mutating func oldestExpired(at now: EngineTime) -> RequestRecord? {
+        guard let timeout = routingTimeout, let oldest = oldestPending(), oldest.admittedAt + timeout <= now else { return nil }
+        return oldest
+    }
+
+    /// Cancels the deadline timer and lets every request go unanswered, for `Router.shutdown()`;
+    /// the totals stay, so `pending` and `running` then count the requests let go.
+    mutating func shutDown() {
+        deadlineTimer?.cancel()
+        deadlineTimer = nil
+        for request in byID.values { request.letGo() }
+        byID = [:]
+        pending = []
+    }
+}

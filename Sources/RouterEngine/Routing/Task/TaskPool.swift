@@ -1,0 +1,81 @@
+/// The routing tasks a router runs, by id; the ids they get; and when the pool may be topped up.
+/// A task's state machine returns actions and the router carries them out (`Router.perform`); the
+/// pool counts how deep the router is in that, so that no task starts in the middle of another's
+/// attempt: a top-up asked for meanwhile is owed, and made once the outermost action is done.
+/// Takes no time; each task's wake-up timer is the router's, and is cancelled here when it ends.
+struct TaskPool {
+    private var tasks: [Int: RoutingTask] = [:]
+    /// The id of the last task started; ids grow from 1.
+    private(set) var lastID = 0
+    /// How deep the router is in carrying out tasks' actions.
+    private var depth = 0
+    /// A task ended or a request came back while the router carried out actions: top up after.
+    private var owesTopUp = false
+
+    var count: Int { tasks.count }
+    var isEmpty: Bool { tasks.isEmpty }
+
+    /// The running task with `id`.
+    subscript(id: Int) -> RoutingTask? { tasks[id] }
+
+    /// The running tasks, in no particular order.
+    var running: Dictionary<Int, RoutingTask>.Values { tasks.values }
+
+    /// The running tasks, oldest first.
+    var oldestFirst: [RoutingTask] { tasks.values.sorted { $0.id < $1.id } }
+
+    /// The running tasks, newest first.
+    var newestFirst: [RoutingTask] { tasks.values.sorted { $0.id > $1.id } }
+
+    /// Starts a task routing for `request`, which it claims.
+    mutating func start(for request: RequestRecord) -> RoutingTask {
+        lastID += 1
+        let task = RoutingTask(id: lastID, request: request)
+        request.claimedBy = task.id
+        tasks[task.id] = task
+        return task
+    }
+
+    /// Drops an ended task: its wake-up is cancelled and its request, if still its own, is left
+    /// unclaimed. The pool owes a top-up, for that request.
+    mutating func end(_ task: RoutingTask) {
+        precondition(task.machine.isEnded, "routing task \(task.id) dropped while \(task.machine.state)")
+        task.timer?.cancel()
+        task.timer = nil
+        task.wakeToken += 1
+        if task.request.claimedBy == task.id { task.request.claimedBy = 0 }
+        tasks[task.id] = nil
+        owesTopUp = true
+    }
+
+    // MARK: Topping up
+
+    /// Whether the router may top up now; if it is carrying out actions, the top-up is owed instead.
+    mutating func mayTopUp() -> Bool {
+        guard depth == 0 else {
+            owesTopUp = true
+            return false
+        }
+        return true
+    }
+
+    /// The router begins carrying out a task's actions.
+    mutating func enterActions() {
+        depth += 1
+    }
+
+    /// The router is done with a task's actions; true when that was the outermost and a top-up is
+    /// owed (which it now makes).
+    mutating func leaveActions() -> Bool {
+        depth -= 1
+        guard depth == 0, owesTopUp else { return false }
+        owesTopUp = false
+        return true
+    }
+
+    /// Ends every task (its wake-up cancelled and voided) and drops them, for `Router.shutdown()`.
+    mutating func shutDown() {
+        for task in tasks.values { task.shutDown() }
+        tasks = [:]
+    }
+}
