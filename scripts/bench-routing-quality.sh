@@ -13,7 +13,9 @@
 # more than its cap).
 #
 # Usage: scripts/bench-routing-quality.sh [--loops 1,2,4] [--duration 10s] [--connections 64]
-#                                         [--cap 4] [--service-ms 2]
+#                                         [--cap 4] [--service-ms 2] [--local-count]
+# --local-count: the replicas have no queue-length endpoint (404), so the router counts their
+# requests itself, as for the nginx backends of bench-proxy.sh; otherwise it trusts their probes.
 # Needs: wrk, curl, jq, a Swift toolchain.
 set -euo pipefail
 
@@ -22,6 +24,7 @@ DURATION=10s
 CONNECTIONS=64
 CAP=4
 SERVICE_MS=2
+REPLICA_FLAGS=()
 while [[ $# -gt 0 ]]; do
     case "$1" in
         --loops) LOOPS=$2; shift 2 ;;
@@ -29,7 +32,8 @@ while [[ $# -gt 0 ]]; do
         --connections) CONNECTIONS=$2; shift 2 ;;
         --cap) CAP=$2; shift 2 ;;
         --service-ms) SERVICE_MS=$2; shift 2 ;;
-        -h|--help) sed -n '2,17p' "$0"; exit 0 ;;
+        --local-count) REPLICA_FLAGS=(--no-queue-length-endpoint); shift ;;
+        -h|--help) sed -n '2,19p' "$0"; exit 0 ;;
         *) echo "bench-routing-quality: unknown argument $1" >&2; exit 2 ;;
     esac
 done
@@ -62,7 +66,8 @@ listening_port() {
 
 PORTS=()
 for i in 1 2 3 4; do
-    "$ROUTERTOP" replica --listen 127.0.0.1:0 --max-ongoing "$CAP" --service-ms "$SERVICE_MS" 2>"$WORK/replica$i.log" &
+    "$ROUTERTOP" replica --listen 127.0.0.1:0 --max-ongoing "$CAP" --service-ms "$SERVICE_MS" "${REPLICA_FLAGS[@]}" \
+        2>"$WORK/replica$i.log" &
     PIDS+=($!)
     PORTS+=("$(listening_port "$WORK/replica$i.log")")
 done
@@ -70,7 +75,7 @@ for port in "${PORTS[@]}"; do
     printf '[[replica]]\nurl = "http://127.0.0.1:%s"\nmax_ongoing_requests = %s\n\n' "$port" "$CAP"
 done > "$WORK/replicas.toml"
 
-echo "load: wrk -t1 -c$CONNECTIONS -d$DURATION; 4 replicas, cap $CAP each, service ${SERVICE_MS} ms; $(nproc) CPUs"
+echo "load: wrk -t1 -c$CONNECTIONS -d$DURATION; 4 replicas, cap $CAP each, service ${SERVICE_MS} ms${REPLICA_FLAGS[*]:+, counted locally}; $(nproc) CPUs"
 echo "load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
 IFS=, read -r -a LOOP_COUNTS <<<"$LOOPS"
 for loops in "${LOOP_COUNTS[@]}"; do

@@ -9,7 +9,7 @@ extension Router: RequestAdmission {}
 /// The router host of proxy mode: owns the router, the HTTP replicas and the front door, and
 /// carries out the dashboard's commands.
 ///
-/// Runs on the router's event loop, like everything it owns.
+/// Runs on the router's event loop, like its front door; the other loops' doors reach it through `EngineLink`.
 public final class ProxyHost: RouterHost {
     public let router: Router
     let frontDoor: FrontDoor
