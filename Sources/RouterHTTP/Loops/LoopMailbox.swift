@@ -23,7 +23,18 @@ final class LoopMailbox: @unchecked Sendable {
         if batch.count == 1 { from.execute { self.send() } }
     }
 
+    /// Posts and hands the batch over at once, for work the receiving loop must run before anything
+    /// that follows from what the sending loop writes next: a model a replica reported reaches the
+    /// router before the client has its answer and can send its next request.
+    func postNow(_ work: @escaping () -> Void) {
+        assert(from.inEventLoop, "a mailbox is posted to on its sending loop only")
+        batch.append(work)
+        send()
+    }
+
     private func send() {
+        // The turn's task finds nothing when `postNow` handed the batch over already.
+        guard !batch.isEmpty else { return }
         let carried = Carried(batch)
         batch = []
         batch.reserveCapacity(carried.work.count)

@@ -88,7 +88,7 @@ public final class HTTPReplicaConnection: ReplicaConnection {
         for (lane, _, models) in lanes {
             // Set on the lane's loop, before any call the router sends there later.
             lane.toLane.post {
-                models.report { evidence in lane.toEngine.post { sink(evidence) } }
+                models.report { evidence in lane.toEngine.postNow { sink(evidence) } }
             }
         }
     }
