@@ -10,9 +10,16 @@
 # each proxied request costs. The last lines compare routertop with nginx and HAProxy.
 #
 # Usage: scripts/bench-proxy.sh [--duration 15s] [--connections 64,8] [--repeat 3] [--limit 32]
-#                               [--swiftc-flag FLAG]... [--baseline BINARY]
+#                               [--swiftc-flag FLAG]... [--baseline BINARY] [--scaling]
+#                               [--proxy-cpus LIST] [--load-cpus LIST] [--only-routertop]
+# routertop runs with --event-loops 1 (one thread, like the other proxies).
 # --baseline measures another routertop binary (an older build, say) after this one, in the same
-# run, as the row "baseline", and compares the two.
+# run, as the row "baseline", and compares the two (it gets no --event-loops: builds before that
+# option ran on one loop).
+# --scaling also measures routertop with --event-loops 2 (row "loops2") and prints its req/s and
+# CPU per request over the one-loop row's.
+# --proxy-cpus pins every routertop row to those CPUs (taskset -c LIST); --load-cpus pins wrk and
+# the backends. --only-routertop skips nginx, HAProxy and the direct rows.
 # --swiftc-flag builds routertop with an extra compiler flag (repeatable, in its own build folder),
 # for example -enforce-exclusivity=unchecked or -cross-module-optimization.
 # Needs: apt-get (installs nginx, haproxy and wrk when missing), a Swift toolchain.
@@ -24,6 +31,10 @@ REPEAT=3
 LIMIT=32
 SWIFTC_FLAGS=()
 BASELINE=""
+SCALING=""
+PROXY_CPUS=""
+LOAD_CPUS=""
+ONLY_ROUTERTOP=""
 while [[ $# -gt 0 ]]; do
     case "$1" in
         --duration) DURATION=$2; shift 2 ;;
@@ -32,7 +43,11 @@ while [[ $# -gt 0 ]]; do
         --limit) LIMIT=$2; shift 2 ;;
         --swiftc-flag) SWIFTC_FLAGS+=(-Xswiftc "$2"); shift 2 ;;
         --baseline) BASELINE=$2; shift 2 ;;
-        -h|--help) sed -n '2,20p' "$0"; exit 0 ;;
+        --scaling) SCALING=1; shift ;;
+        --proxy-cpus) PROXY_CPUS=$2; shift 2 ;;
+        --load-cpus) LOAD_CPUS=$2; shift 2 ;;
+        --only-routertop) ONLY_ROUTERTOP=1; shift ;;
+        -h|--help) sed -n '2,29p' "$0"; exit 0 ;;
         *) echo "bench-proxy: unknown argument $1" >&2; exit 2 ;;
     esac
 done
@@ -67,6 +82,12 @@ if [[ ${#missing[@]} -gt 0 ]]; then
 fi
 NGINX=$(command -v nginx || echo /usr/sbin/nginx)
 HAPROXY=$(command -v haproxy || echo /usr/sbin/haproxy)
+
+# pinned PROGRAM ARGS...: runs it on the CPUs given (or anywhere).
+PROXY_PIN=()
+LOAD_PIN=()
+[[ -n $PROXY_CPUS ]] && PROXY_PIN=(taskset -c "$PROXY_CPUS")
+[[ -n $LOAD_CPUS ]] && LOAD_PIN=(taskset -c "$LOAD_CPUS")
 
 SCRATCH="$ROOT/.build"
 # Extra flags change every module, so they get their own build folder and leave the usual one alone.
@@ -125,7 +146,7 @@ http {
     }
 }
 CONF
-    "$NGINX" -p "$WORK" -c "$WORK/backend$i.conf" 2>>"$WORK/backend$i.error.log" &
+    "${LOAD_PIN[@]}" "$NGINX" -p "$WORK" -c "$WORK/backend$i.conf" 2>>"$WORK/backend$i.error.log" &
     PIDS+=($!)
 done
 for port in "${BACKEND_PORTS[@]}"; do wait_for_port "$port"; done
@@ -233,13 +254,13 @@ declare -A RPS P50 P99 ERRORS SHARE USER_US SYSTEM_US CPU_US
 measure() {
     local name=$1 url=$2 connections=$3 pid=${4:-}
     local key="$name/$connections"
-    wrk -t1 -c"$connections" -d2s "$url" >/dev/null 2>&1 || true   # warm-up, not counted
+    "${LOAD_PIN[@]}" wrk -t1 -c"$connections" -d2s "$url" >/dev/null 2>&1 || true   # warm-up, not counted
     sleep 1.5   # let the backends flush their access logs
     local before after rps=() p50=() p99=() errors=0 requests=0 out run cpu_before=(0 0) cpu_after=(0 0)
     mapfile -t before < <(access_counts)
     [[ -n $pid ]] && read -r -a cpu_before < <(cpu_ticks "$pid")
     for run in $(seq "$REPEAT"); do
-        out=$(wrk -t1 -c"$connections" -d"$DURATION" --latency "$url")
+        out=$("${LOAD_PIN[@]}" wrk -t1 -c"$connections" -d"$DURATION" --latency "$url")
         echo "$out" > "$WORK/wrk-$name-c$connections-$run.txt"
         rps+=("$(awk '/^Requests\/sec:/ { print $2 }' <<<"$out")")
         p50+=("$(to_ms "$(awk '$1 == "50%" { print $2 }' <<<"$out")")")
@@ -273,6 +294,7 @@ measure() {
 IFS=, read -r -a CONNECTION_COUNTS <<<"$CONNECTIONS"
 echo "load: wrk -t1 -c{$CONNECTIONS} -d$DURATION --latency, $REPEAT runs each (median); per-backend limit $LIMIT"
 echo "machine: $(nproc) CPUs; $("$NGINX" -v 2>&1 | head -1); $("$HAPROXY" -v | head -1 | cut -d' ' -f1-3)"
+echo "load average at start: $(cut -d' ' -f1-3 /proc/loadavg)${PROXY_CPUS:+; routertop on CPUs $PROXY_CPUS}${LOAD_CPUS:+; wrk and backends on CPUs $LOAD_CPUS}"
 
 # measure_all NAME URL [PID]: one measurement at each client count.
 measure_all() {
@@ -282,6 +304,7 @@ measure_all() {
 
 # The backends directly: wrk cannot spread over four ports, so it hits one of them (the floor of
 # what a proxy adds is the difference to this line).
+if [[ -z $ONLY_ROUTERTOP ]]; then
 measure_all direct "http://127.0.0.1:${BACKEND_PORTS[0]}/"
 
 "$NGINX" -p "$WORK" -c "$WORK/nginx-lb.conf" 2>>"$WORK/nginx-lb.error.log" &
@@ -297,12 +320,14 @@ PIDS+=("$HAPROXY_PID")
 wait_for_port "$HAPROXY_PORT"
 measure_all haproxy "http://127.0.0.1:$HAPROXY_PORT/" "$HAPROXY_PID"
 kill -TERM "$HAPROXY_PID"; wait "$HAPROXY_PID" 2>/dev/null || true
+fi
 
-# measure_routertop NAME BINARY: a headless routertop in front of the backends.
+# measure_routertop NAME BINARY [ARGUMENTS...]: a headless routertop in front of the backends.
 measure_routertop() {
     local name=$1 binary=$2 pid
-    "$binary" --listen "127.0.0.1:$ROUTERTOP_PORT" --replicas "$WORK/replicas.toml" --headless \
-        --log-file "$WORK/$name.log" &
+    shift 2
+    "${PROXY_PIN[@]}" "$binary" --listen "127.0.0.1:$ROUTERTOP_PORT" --replicas "$WORK/replicas.toml" --headless \
+        --log-file "$WORK/$name.log" "$@" &
     pid=$!
     PIDS+=("$pid")
     wait_for_port "$ROUTERTOP_PORT"
@@ -310,8 +335,10 @@ measure_routertop() {
     kill -TERM "$pid"; wait "$pid" 2>/dev/null || true
     tail -1 "$WORK/$name.log"
 }
-measure_routertop routertop "$ROUTERTOP"
+measure_routertop routertop "$ROUTERTOP" --event-loops 1
+if [[ -n $SCALING ]]; then measure_routertop loops2 "$ROUTERTOP" --event-loops 2; fi
 if [[ -n $BASELINE ]]; then measure_routertop baseline "$BASELINE"; fi
+echo "load average at end: $(cut -d' ' -f1-3 /proc/loadavg)"
 
 # Above 1 routertop costs or waits more than the other proxy.
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", b ? a / b : 0 }'; }
@@ -325,7 +352,15 @@ compare() {
 }
 echo
 for connections in "${CONNECTION_COUNTS[@]}"; do
-    compare nginx "$connections"
-    compare haproxy "$connections"
+    if [[ -z $ONLY_ROUTERTOP ]]; then
+        compare nginx "$connections"
+        compare haproxy "$connections"
+    fi
     if [[ -n $BASELINE ]]; then compare baseline "$connections"; fi
+    if [[ -n $SCALING ]]; then
+        printf 'loops2/loops1       -c%-3s req/s %sx  p99 %sx  cpu/req %sx\n' "$connections" \
+            "$(ratio "${RPS[loops2/$connections]}" "${RPS[routertop/$connections]}")" \
+            "$(ratio "${P99[loops2/$connections]}" "${P99[routertop/$connections]}")" \
+            "$(ratio "${CPU_US[loops2/$connections]}" "${CPU_US[routertop/$connections]}")"
+    fi
 done

@@ -109,6 +109,9 @@ struct ProxyHeadlessTests {
         (["--listen", "127.0.0.1:0", "--replica", "http://127.0.0.1:1", "--idle-timeout-s=soon"], "--idle-timeout-s=soon"),
         (["--listen", "127.0.0.1:0", "--replica", "http://127.0.0.1:1", "--max-connections=0"], "--max-connections=0"),
         (["--listen", "127.0.0.1:0", "--replica", "http://127.0.0.1:1", "--body-budget-mb=1.5"], "--body-budget-mb=1.5"),
+        (["--listen", "127.0.0.1:0", "--replica", "http://127.0.0.1:1", "--event-loops=0"], "--event-loops=0"),
+        (["--listen", "127.0.0.1:0", "--replica", "http://127.0.0.1:1", "--event-loops=65"], "--event-loops=65"),
+        (["--listen", "127.0.0.1:0", "--replica", "http://127.0.0.1:1", "--event-loops=two"], "--event-loops=two"),
     ])
     func badInput(arguments: [String], named: String) throws {
         try #require(FileManager.default.isExecutableFile(atPath: PackagePaths.routertop), "build routertop first")

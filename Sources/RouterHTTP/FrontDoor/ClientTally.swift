@@ -30,3 +30,20 @@ public struct ClientTally: Equatable, Sendable {
             - malformedBody
     }
 }
+
+extension ClientTally {
+    /// Two front doors' tallies together (one per event loop).
+    public static func + (a: ClientTally, b: ClientTally) -> ClientTally {
+        var sum = a
+        sum.received += b.received
+        sum.answered += b.answered
+        sum.shed += b.shed
+        sum.routingTimeouts += b.routingTimeouts
+        sum.badGateway += b.badGateway
+        sum.gatewayTimeouts += b.gatewayTimeouts
+        sum.abortedMidResponse += b.abortedMidResponse
+        sum.clientGone += b.clientGone
+        sum.malformedBody += b.malformedBody
+        return sum
+    }
+}

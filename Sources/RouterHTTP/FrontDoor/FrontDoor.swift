@@ -2,21 +2,30 @@ import NIOCore
 import NIOHTTP1
 import RouterEngine
 
-/// The request path of the proxy: admits each client request to the router and turns the way it
-/// ended into what the client sees.
+/// The request path of one client loop of the proxy: admits each client request to the router and
+/// turns the way it ended into what the client sees.
 ///
-/// Confined to the router's event loop, like the router and every client connection.
+/// Confined to its event loop, like its client connections. On the router's own loop it talks to
+/// the router directly; on another loop (a lane) it talks to it through an `EngineLink`. The limits
+/// every loop shares (connections, body bytes) and their counters are in `shared`.
 final class FrontDoor {
-    private let admission: any RequestAdmission
+    /// How requests reach the router.
+    enum Admission {
+        /// The router is on this loop.
+        case local(any RequestAdmission)
+        /// The router is on the engine's loop; requests cross to it in batches.
+        case remote(EngineLink)
+    }
+
+    private let admission: Admission
     let eventLoop: any EventLoop
+    /// The lane this door serves; nil on the router's own loop.
+    let lane: ClientLane?
     private let requestTimeout: TimeAmount?
     private let retryAfterSeconds: Int
     private(set) var tally = ClientTally()
     let limits: FrontDoorLimits
-    /// Counters kept at the limits, for the snapshot (the live figures are filled in by `figures`).
-    private var counted = ProxyFigures()
-    /// Request-body bytes reserved by the requests in flight.
-    private(set) var bodyBytesReserved = 0
+    let shared: SharedDoorCounters
     private var connections: [ObjectIdentifier: FrontDoorHandler] = [:]
     /// Requests with a timeout, oldest first.
     private var deadlines = CircularBuffer<(deadline: NIODeadline, exchange: ProxyExchange)>()
@@ -24,10 +33,20 @@ final class FrontDoor {
     /// True while shutting down: connections close after their answer.
     var draining = false
 
-    init(admission: any RequestAdmission, eventLoop: any EventLoop, requestTimeout: Duration?,
-         limits: FrontDoorLimits = FrontDoorLimits(), retryAfterSeconds: Int = 1) {
+    /// A door on the router's own loop.
+    convenience init(admission: any RequestAdmission, eventLoop: any EventLoop, requestTimeout: Duration?,
+                     limits: FrontDoorLimits = FrontDoorLimits(), retryAfterSeconds: Int = 1,
+                     shared: SharedDoorCounters? = nil) {
+        self.init(.local(admission), lane: nil, eventLoop: eventLoop, requestTimeout: requestTimeout, limits: limits,
+                  retryAfterSeconds: retryAfterSeconds, shared: shared)
+    }
+
+    init(_ admission: Admission, lane: ClientLane?, eventLoop: any EventLoop, requestTimeout: Duration?,
+         limits: FrontDoorLimits, retryAfterSeconds: Int = 1, shared: SharedDoorCounters?) {
         self.admission = admission
+        self.lane = lane
         self.limits = limits
+        self.shared = shared ?? SharedDoorCounters(maxConnections: limits.maxConnections, bodyBudget: limits.bodyBudget)
         self.eventLoop = eventLoop
         self.requestTimeout = requestTimeout.map { .nanoseconds($0.nanosecondsClampedForNIO) }
         self.retryAfterSeconds = retryAfterSeconds
@@ -38,56 +57,69 @@ final class FrontDoor {
     }
 
     func closed(_ connection: FrontDoorHandler) {
-        connections[ObjectIdentifier(connection)] = nil
+        // Called when the handler leaves and when the channel goes inactive: give the place back once.
+        if connections.removeValue(forKey: ObjectIdentifier(connection)) != nil { shared.giveBackConnection() }
     }
 
-    /// Client connections open now.
-    var connectionCount: Int { connections.count }
+    /// Client connections open now, on every loop.
+    var connectionCount: Int { shared.openConnections }
 
-    /// Whether a connection just accepted may stay; at the limit it is counted and closed.
+    /// Whether a connection just accepted may stay (it then holds a place until `closed`); at the
+    /// limit, counted over every loop, it is counted and closed.
     func acceptsConnection() -> Bool {
-        guard connections.count < limits.maxConnections else {
-            counted.refusedConnections += 1
-            return false
-        }
-        return true
+        shared.takeConnection()
     }
 
-    /// The limits and what happened at them.
+    /// Gives back the place of an accepted connection whose handler was never added.
+    func connectionNotOpened() {
+        shared.giveBackConnection()
+    }
+
+    /// The limits and what happened at them, over every loop.
     var figures: ProxyFigures {
-        var figures = counted
-        figures.connections = connections.count
+        var figures = ProxyFigures()
+        figures.connections = shared.openConnections
         figures.maxConnections = limits.maxConnections
+        figures.refusedConnections = shared.refusedConnections.load(ordering: .relaxed)
         figures.headerTimeout = .nanoseconds(limits.headerTimeout.nanoseconds)
         figures.idleTimeout = .nanoseconds(limits.idleTimeout.nanoseconds)
-        figures.bodyBytesReserved = bodyBytesReserved
+        figures.headerTimeouts = shared.headerTimeouts.load(ordering: .relaxed)
+        figures.idleTimeouts = shared.idleTimeouts.load(ordering: .relaxed)
+        figures.bodyBytesReserved = shared.bodyBytesReserved
         figures.bodyBytesLimit = limits.bodyBudget
+        figures.bodyBudgetRefusals = shared.bodyBudgetRefusals.load(ordering: .relaxed)
+        figures.malformedRequests = shared.malformedRequests.load(ordering: .relaxed)
+        figures.connectRefusals = shared.connectRefusals.load(ordering: .relaxed)
         return figures
     }
 
-    func countHeaderTimeout() { counted.headerTimeouts += 1 }
-    func countIdleTimeout() { counted.idleTimeouts += 1 }
-    func countMalformed() { counted.malformedRequests += 1 }
-    func countConnectRefused() { counted.connectRefusals += 1 }
+    /// Request-body bytes reserved by the requests in flight, on every loop.
+    var bodyBytesReserved: Int { shared.bodyBytesReserved }
+
+    func countHeaderTimeout() { shared.headerTimeouts.add(1, ordering: .relaxed) }
+    func countIdleTimeout() { shared.idleTimeouts.add(1, ordering: .relaxed) }
+    func countMalformed() { shared.malformedRequests.add(1, ordering: .relaxed) }
+    func countConnectRefused() { shared.connectRefusals.add(1, ordering: .relaxed) }
 
     /// Reserves the body bytes a request may hold; false (counted) when the budget cannot take them.
     func reserveBody(_ bytes: Int) -> Bool {
         guard bytes > 0 else { return true }
-        guard bodyBytesReserved + bytes <= limits.bodyBudget else {
-            counted.bodyBudgetRefusals += 1
-            return false
-        }
-        bodyBytesReserved += bytes
-        return true
+        return shared.reserveBody(bytes)
     }
 
     func admit(_ exchange: ProxyExchange) {
         tally.received += 1
-        let id = admission.submit(model: MultiplexedModelHeader.model(in: exchange.head.headers),
-                                  externalID: exchange.indexedClientRequestID, payload: exchange) { [self] result in
-            finish(exchange, result)
+        switch admission {
+        case .local(let router):
+            let id = router.submit(model: MultiplexedModelHeader.model(in: exchange.head.headers),
+                                   externalID: exchange.indexedClientRequestID, payload: exchange) { [self] result in
+                finish(exchange, result)
+            }
+            exchange.requestID = id
+        case .remote(let link):
+            // The id comes back with the send or with how the request ended.
+            link.submit(exchange, from: self)
         }
-        exchange.requestID = id
         // A shed request is already finished here.
         guard !exchange.finished, let requestTimeout else { return }
         // Every request has the same timeout, so admission order is deadline order: one queue and
@@ -107,17 +139,17 @@ final class FrontDoor {
             sweep = nil
             let now = NIODeadline.now()
             var kept = CircularBuffer<(deadline: NIODeadline, exchange: ProxyExchange)>(initialCapacity: deadlines.count)
-            var expired: [RequestID] = []
+            var expired: [ProxyExchange] = []
             for entry in deadlines where !entry.exchange.finished {
-                if entry.deadline <= now, let id = entry.exchange.requestID {
-                    expired.append(id)
+                if entry.deadline <= now, entry.exchange.isAdmitted {
+                    expired.append(entry.exchange)
                 } else {
                     kept.append(entry)
                 }
             }
             deadlines = kept
             // Cancelling finishes requests, which trims the queue: do it after the rebuild.
-            for id in expired { admission.cancel(id, reason: .requestTimeout) }
+            for exchange in expired { callOff(exchange, reason: .requestTimeout) }
             scheduleSweep()
         }
     }
@@ -131,15 +163,25 @@ final class FrontDoor {
 
     /// The client left: the request leaves the queue or its upstream call is cancelled.
     func clientGone(_ exchange: ProxyExchange) {
-        guard !exchange.finished, let id = exchange.requestID else { return }
-        admission.cancel(id, reason: .cancelled)
+        guard !exchange.finished, exchange.isAdmitted else { return }
+        callOff(exchange, reason: .cancelled)
     }
 
     /// The client's request body did not parse: the request is called off and answered 400.
     func malformedBody(_ exchange: ProxyExchange) {
-        guard !exchange.finished, let id = exchange.requestID else { return }
+        guard !exchange.finished, exchange.isAdmitted else { return }
         exchange.malformedBody = true
-        admission.cancel(id, reason: .cancelled)
+        callOff(exchange, reason: .cancelled)
+    }
+
+    /// Takes an admitted request out of the router.
+    private func callOff(_ exchange: ProxyExchange, reason: FailureReason) {
+        switch admission {
+        case .local(let router):
+            if let id = exchange.requestID { router.cancel(id, reason: reason) }
+        case .remote(let link):
+            link.cancel(exchange, reason: reason)
+        }
     }
 
     /// Closes every client connection that has no request in progress (at shutdown).
@@ -152,11 +194,12 @@ final class FrontDoor {
         for connection in connections.values { connection.close() }
     }
 
-    private func finish(_ exchange: ProxyExchange, _ result: RequestResult) {
+    /// The router reported how the request ended.
+    func finish(_ exchange: ProxyExchange, _ result: RequestResult) {
         exchange.finished = true
         exchange.activeCall = nil
         exchange.releaseBody()
-        bodyBytesReserved -= exchange.bodyAllowance
+        if exchange.bodyAllowance > 0 { shared.releaseBody(exchange.bodyAllowance) }
         trimDeadlines()
         let client = exchange.client
         switch result {

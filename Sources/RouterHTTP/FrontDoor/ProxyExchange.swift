@@ -25,6 +25,10 @@ final class ProxyExchange {
     /// The trailers that ended the request body, passed on to the replica.
     private(set) var trailers: HTTPHeaders?
     var requestID: RequestID?
+    /// The lane whose loop this exchange lives on; nil on the router's own loop.
+    let lane: ClientLane?
+    /// The router's handle on a request admitted from a lane.
+    var ticket: EngineTicket?
     /// The longest client `X-Request-Id` kept in the trace (and found by `GET /v1/trace/ID`); a
     /// longer one is still passed on.
     static let maxIndexedRequestIDBytes = 128
@@ -58,6 +62,7 @@ final class ProxyExchange {
     init(head: HTTPRequestHead, client: FrontDoorHandler) {
         self.head = head
         self.client = client
+        self.lane = client.door.lane
         self.keepAlive = head.isKeepAlive
         self.bodyAllowance = Self.bodyAllowance(for: head)
         self.awaitsContinue = head.version.minor >= 1 && head.headers.contains(name: "expect")
@@ -72,6 +77,9 @@ final class ProxyExchange {
         }
         return head.headers.contains(name: "transfer-encoding") ? keptBodyLimit : 0
     }
+
+    /// Whether the router has the request (it may not have told its id yet, from a lane).
+    var isAdmitted: Bool { requestID != nil || ticket != nil }
 
     /// Whether the request may be sent again after a replica started on it (RFC 9110 §9.2.2).
     var isIdempotent: Bool {

@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import NIOCore
 import RouterEngine
 
 /// Everything the proxy needs to start: where to listen, the replicas, and the router's settings.
@@ -30,6 +31,10 @@ public struct ProxyConfiguration: Sendable {
     public var bodyBudgetBytes: Int = 64 << 20
     /// Whether CONNECT requests are passed to replicas; otherwise they get 405.
     public var allowConnect = false
+    /// Event loops (threads) carrying client connections; the router runs on the first of them.
+    public var eventLoops: Int = ProxyConfiguration.defaultEventLoops()
+    /// The most event loops a proxy runs.
+    public static let maxEventLoops = 64
 
     public init(
         listenHost: String = "127.0.0.1",
@@ -59,6 +64,11 @@ public struct ProxyConfiguration: Sendable {
         // No limit (or a huge one) still gets a bound.
         let descriptors = Int(min(UInt64(limit.rlim_cur), 2_000_000))
         return max(1, (descriptors - 64) / 2)
+    }
+
+    /// One event loop per core the process may run on, up to `maxEventLoops`.
+    public static func defaultEventLoops() -> Int {
+        min(max(System.coreCount, 1), maxEventLoops)
     }
 
     /// `HOST:PORT` as the operator wrote it, for the header and messages.

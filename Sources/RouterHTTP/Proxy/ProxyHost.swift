@@ -9,7 +9,7 @@ extension Router: RequestAdmission {}
 /// The router host of proxy mode: owns the router, the HTTP replicas and the front door, and
 /// carries out the dashboard's commands.
 ///
-/// Runs on the router's event loop, like everything it owns.
+/// Runs on the router's event loop, like its front door; the other loops' doors reach it through `EngineLink`.
 public final class ProxyHost: RouterHost {
     public let router: Router
     let frontDoor: FrontDoor
@@ -17,25 +17,23 @@ public final class ProxyHost: RouterHost {
     let eventLoop: any EventLoop
     private let probePath: String
     var connections: [ReplicaID: HTTPReplicaConnection] = [:]
+    /// The other loops client connections are served on; each replica gets a pool on each.
+    let lanes: [ClientLane]
     /// True while a reload is being applied in slices.
     var reloading = false
 
     /// - Parameter resolved: each configured replica with the socket address resolved up front.
-    init(configuration: ProxyConfiguration, resolved: [(ReplicaSpec, SocketAddress)],
+    init(configuration: ProxyConfiguration, resolved: [(ReplicaSpec, SocketAddress)], lanes: [ClientLane] = [],
          scheduler: EventLoopScheduler, logger: Logger) throws(RouterError) {
         eventLoop = scheduler.eventLoop
+        self.lanes = lanes
         probePath = configuration.probePath
         mode = .proxy(listen: configuration.listenDescription)
         router = Router(settings: configuration.settings, options: configuration.options, scheduler: scheduler,
                         random: configuration.seed.map(SeededRandom.init(seed:)) ?? .fromSystem(), logger: logger)
         router.startRecording()
-        let limits = FrontDoorLimits(
-            headerTimeout: .nanoseconds(configuration.headerTimeout.nanosecondsClampedForNIO),
-            idleTimeout: .nanoseconds(configuration.idleTimeout.nanosecondsClampedForNIO),
-            maxConnections: configuration.maxConnections, bodyBudget: configuration.bodyBudgetBytes,
-            allowConnect: configuration.allowConnect)
         frontDoor = FrontDoor(admission: router, eventLoop: eventLoop, requestTimeout: configuration.requestTimeout,
-                              limits: limits)
+                              limits: Self.doorLimits(configuration))
         for warning in configuration.startupWarnings { router.record(.warning, warning) }
         // One rebuild of the candidate sets for the whole list, however long.
         let made = resolved.map { connection(for: $0.0, socketAddress: $0.1) }
@@ -43,8 +41,14 @@ public final class ProxyHost: RouterHost {
         for (info, connection) in made { connections[info.id] = connection }
     }
 
-    /// What the front door's clients saw so far.
-    public var tally: ClientTally { frontDoor.tally }
+    /// The front door's limits, the same on every loop.
+    static func doorLimits(_ configuration: ProxyConfiguration) -> FrontDoorLimits {
+        FrontDoorLimits(
+            headerTimeout: .nanoseconds(configuration.headerTimeout.nanosecondsClampedForNIO),
+            idleTimeout: .nanoseconds(configuration.idleTimeout.nanosecondsClampedForNIO),
+            maxConnections: configuration.maxConnections, bodyBudget: configuration.bodyBudgetBytes,
+            allowConnect: configuration.allowConnect)
+    }
 
     public func snapshot() -> RouterSnapshot {
         var snapshot = router.snapshot(mode: mode)
@@ -159,7 +163,7 @@ public final class ProxyHost: RouterHost {
     func connection(for spec: ReplicaSpec, socketAddress: SocketAddress) -> (ReplicaInfo, HTTPReplicaConnection) {
         let id = ReplicaID(spec.address.replicaName)
         let connection = HTTPReplicaConnection(address: spec.address, socketAddress: socketAddress,
-                                               probePath: probePath, eventLoop: eventLoop)
+                                               probePath: probePath, eventLoop: eventLoop, lanes: lanes)
         return (ReplicaInfo(id: id, node: spec.node, zone: spec.zone, maxOngoingRequests: spec.maxOngoingRequests), connection)
     }
 

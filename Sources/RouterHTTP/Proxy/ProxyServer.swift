@@ -5,38 +5,58 @@ import NIOPosix
 import RouterEngine
 import RouterRuntime
 
-/// The HTTP router: the front door, the router and its HTTP replicas, all on one event loop.
+/// The HTTP router: the front door, the router and its HTTP replicas.
 ///
-/// `live` is what the dashboard talks to. Start it from outside the loop (start-up waits).
+/// The router lives on one event loop (the engine's, the group's first). Client connections are
+/// spread over every loop of the group; each loop parses its clients' requests and forwards them
+/// from its own pools, while admission and routing run on the engine's loop, which hears how each
+/// request ended, so there is one router with exact in-flight counts. With one loop nothing crosses.
+///
+/// `live` is what the dashboard talks to. Start it from outside the loops (start-up waits).
 public final class ProxyServer: Sendable {
     /// The running router, for the dashboard: snapshots out, commands in.
     public let live: LiveRouter
     /// Where the front door listens (the real port when 0 was asked for).
     public let localAddress: SocketAddress
+    /// The router's loop.
     public let eventLoop: any EventLoop
+    /// How many loops carry client connections (the router's among them).
+    public var eventLoopCount: Int { doors.count }
     private let listener: any Channel
     private let host: NIOLoopBound<ProxyHost>
+    /// The front door of each loop, the router's first.
+    private let doors: [NIOLoopBound<FrontDoor>]
 
     private init(live: LiveRouter, localAddress: SocketAddress, eventLoop: any EventLoop,
-                 listener: any Channel, host: NIOLoopBound<ProxyHost>) {
+                 listener: any Channel, host: NIOLoopBound<ProxyHost>, doors: [NIOLoopBound<FrontDoor>]) {
         self.live = live
         self.localAddress = localAddress
         self.eventLoop = eventLoop
         self.listener = listener
         self.host = host
+        self.doors = doors
     }
 
     /// The port the front door listens on.
     public var port: Int { localAddress.port ?? 0 }
 
-    /// Resolves the replicas, starts the router and binds the front door.
+    /// Starts the proxy on one loop: the router, its clients and its replica connections share it.
+    public static func start(
+        _ configuration: ProxyConfiguration, eventLoop: any EventLoop,
+        logger: Logger = Logger(label: "routertop.proxy"), snapshotInterval: Duration = .milliseconds(100)
+    ) throws(ProxyStartupError) -> ProxyServer {
+        try start(configuration, group: eventLoop, logger: logger, snapshotInterval: snapshotInterval)
+    }
+
+    /// Resolves the replicas, starts the router on the group's first loop and binds the front door,
+    /// whose connections are spread over every loop of the group.
     ///
     /// - Throws: `ProxyStartupError` naming the bad input (an unresolvable host, a duplicate
     ///   replica, a port in use).
     /// - Parameter snapshotInterval: how often the dashboard's snapshot is published (taken on the
     ///   router's loop, so a service with no screen can take it rarely).
     public static func start(
-        _ configuration: ProxyConfiguration, eventLoop: any EventLoop,
+        _ configuration: ProxyConfiguration, group: any EventLoopGroup,
         logger: Logger = Logger(label: "routertop.proxy"), snapshotInterval: Duration = .milliseconds(100)
     ) throws(ProxyStartupError) -> ProxyServer {
         var seen: Set<ReplicaAddress> = []
@@ -52,13 +72,17 @@ public final class ProxyServer: Sendable {
                 throw ProxyStartupError("replica \(spec.address): cannot resolve host \"\(spec.address.host)\"")
             }
         }
+        let loops = Array(group.makeIterator())
+        let eventLoop = loops[0]
+        let lanes = loops.dropFirst().enumerated().map { ClientLane(index: $0.offset + 1, eventLoop: $0.element,
+                                                                   engine: eventLoop) }
         let made: LiveRouter
         do {
             let resolvedReplicas = resolved
             made = try LiveRouter(eventLoop: eventLoop, publishEvery: snapshotInterval) { scheduler in
                 // Replicas were checked for duplicates above, so adding them cannot fail.
-                try! ProxyHost(configuration: configuration, resolved: resolvedReplicas, scheduler: scheduler,
-                               logger: logger)
+                try! ProxyHost(configuration: configuration, resolved: resolvedReplicas, lanes: lanes,
+                               scheduler: scheduler, logger: logger)
             }
         } catch {
             throw ProxyStartupError("the router did not start: \(error)")
@@ -66,24 +90,46 @@ public final class ProxyServer: Sendable {
         let live = made
         let host: NIOLoopBound<ProxyHost>
         let listener: any Channel
+        var doors: [NIOLoopBound<FrontDoor>] = []
         do {
-            host = try live.withHost { NIOLoopBound($0 as! ProxyHost, eventLoop: eventLoop) }.wait()
-            listener = try ServerBootstrap(group: eventLoop)
+            let (bound, engineDoor, shared) = try live.withHost { made in
+                let host = made as! ProxyHost
+                return (NIOLoopBound(host, eventLoop: eventLoop), NIOLoopBound(host.frontDoor, eventLoop: eventLoop),
+                        host.frontDoor.shared)
+            }.wait()
+            host = bound
+            doors.append(engineDoor)
+            for lane in lanes {
+                doors.append(try lane.eventLoop.submit {
+                    let door = FrontDoor(.remote(EngineLink(lane: lane, host: bound)), lane: lane,
+                                         eventLoop: lane.eventLoop, requestTimeout: configuration.requestTimeout,
+                                         limits: ProxyHost.doorLimits(configuration), shared: shared)
+                    return NIOLoopBound(door, eventLoop: lane.eventLoop)
+                }.wait())
+            }
+            let doorOfLoop = Dictionary(uniqueKeysWithValues: zip(loops.map { ObjectIdentifier($0) }, doors))
+            listener = try ServerBootstrap(group: eventLoop, childGroup: group)
                 .serverChannelOption(.backlog, value: 1024)
                 .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
                 .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
                 .childChannelInitializer { channel in
                     channel.eventLoop.makeCompletedFuture {
+                        let door = doorOfLoop[ObjectIdentifier(channel.eventLoop)]!.value
                         // At the limit the connection is closed at once (and counted), before any byte is read.
-                        guard host.value.frontDoor.acceptsConnection() else { throw ConnectionRefused() }
-                        // Pipelined requests and parse errors are handled by the front door handler itself.
-                        // The front door frames answers itself, so codings like `gzip, chunked` survive.
-                        var encoder = HTTPResponseEncoder.Configuration()
-                        encoder.automaticallySetFramingHeaders = false
-                        try channel.pipeline.syncOperations.configureHTTPServerPipeline(
-                            withPipeliningAssistance: false, withErrorHandling: false,
-                            withOutboundHeaderValidation: false, withEncoderConfiguration: encoder)
-                        try channel.pipeline.syncOperations.addHandler(FrontDoorHandler(door: host.value.frontDoor))
+                        guard door.acceptsConnection() else { throw ConnectionRefused() }
+                        do {
+                            // Pipelined requests and parse errors are handled by the front door handler itself.
+                            // The front door frames answers itself, so codings like `gzip, chunked` survive.
+                            var encoder = HTTPResponseEncoder.Configuration()
+                            encoder.automaticallySetFramingHeaders = false
+                            try channel.pipeline.syncOperations.configureHTTPServerPipeline(
+                                withPipeliningAssistance: false, withErrorHandling: false,
+                                withOutboundHeaderValidation: false, withEncoderConfiguration: encoder)
+                            try channel.pipeline.syncOperations.addHandler(FrontDoorHandler(door: door))
+                        } catch {
+                            door.connectionNotOpened()
+                            throw error
+                        }
                     }
                 }
                 .bind(host: configuration.listenHost, port: configuration.listenPort)
@@ -93,19 +139,23 @@ public final class ProxyServer: Sendable {
             throw ProxyStartupError("--listen \(configuration.listenDescription): \(Self.bindProblem(error))")
         }
         return ProxyServer(live: live, localAddress: listener.localAddress!, eventLoop: eventLoop,
-                           listener: listener, host: host)
+                           listener: listener, host: host, doors: doors)
     }
 
-    /// The front door's limits and counters.
+    /// The front door's limits and counters (over every loop).
     public func figures() -> EventLoopFuture<ProxyFigures> {
-        let host = self.host
-        return eventLoop.submit { host.value.frontDoor.figures }
+        let door = doors[0]
+        return eventLoop.submit { door.value.figures }
     }
 
-    /// What the clients saw so far.
+    /// What the clients saw so far, summed over every loop.
     public func tally() -> EventLoopFuture<ClientTally> {
-        let host = self.host
-        return eventLoop.submit { host.value.tally }
+        tallyPerLoop().map { $0.reduce(ClientTally(), +) }
+    }
+
+    /// What the clients of each loop saw so far, the router's loop first.
+    func tallyPerLoop() -> EventLoopFuture<[ClientTally]> {
+        EventLoopFuture.whenAllSucceed(doors.map { door in door.eventLoop.submit { door.value.tally } }, on: eventLoop)
     }
 
     /// The router's request counters.
@@ -120,6 +170,13 @@ public final class ProxyServer: Sendable {
         return eventLoop.submit { body(host.value.router) }
     }
 
+    /// Runs `body` on each loop's front door, the router's loop's last, once every other one ran.
+    private func onEveryDoor(_ body: @escaping @Sendable (FrontDoor) -> Void) -> EventLoopFuture<Void> {
+        let others = doors.dropFirst().map { door in door.eventLoop.submit { body(door.value) } }
+        let first = doors[0]
+        return EventLoopFuture.andAllSucceed(others, on: eventLoop).map { body(first.value) }
+    }
+
     /// Stops taking connections, lets the requests in flight finish for up to `grace`, then closes
     /// every connection (requests still running fail as cancelled) and shuts the router down.
     public func shutdown(grace: Duration = .seconds(10)) -> EventLoopFuture<Void> {
@@ -128,9 +185,12 @@ public final class ProxyServer: Sendable {
         let eventLoop = self.eventLoop
         let deadline = NIODeadline.now() + .nanoseconds(grace.nanosecondsClampedForNIO)
         let drained = eventLoop.makePromise(of: Void.self)
-        listener.close().whenComplete { _ in
-            host.value.frontDoor.draining = true
-            host.value.frontDoor.closeIdleConnections()
+        listener.close().flatMap { _ in
+            self.onEveryDoor { door in
+                door.draining = true
+                door.closeIdleConnections()
+            }
+        }.whenComplete { _ in
             @Sendable func poll() {
                 let totals = host.value.router.totals
                 if totals.pending + totals.running == 0 || NIODeadline.now() >= deadline {
@@ -141,10 +201,19 @@ public final class ProxyServer: Sendable {
             }
             poll()
         }
-        return drained.futureResult.map {
-            host.value.frontDoor.closeAllConnections()
-            // Here rather than in `live.stop()`, which runs later: the router is shut down when the future completes.
+        return drained.futureResult.flatMap {
+            self.onEveryDoor { $0.closeAllConnections() }
+        }.map {
+            // Here rather than in `live.stop()`, which runs later: the router is shut down when the
+            // future completes.
             host.value.shutdown()
+        }.flatMap {
+            // The lanes' pools close on their loops: wait until the mailboxes handed that over
+            // (behind it on the router's loop) and the lanes ran it (behind it on theirs).
+            eventLoop.submit {}
+        }.flatMap {
+            self.onEveryDoor { _ in }
+        }.map {
             live.stop()
         }
     }

@@ -4,7 +4,7 @@ import RouterEngine
 /// Reads what one replica's answers say about its models, for the router: the model-ids header
 /// (parsed only when its version changed), or else a success for a request for a model.
 ///
-/// One per replica connection, confined to the router's event loop.
+/// One per replica connection and event loop, confined to that loop (its sink reaches the router).
 final class ModelEvidenceReader {
     private var sink: ((ModelEvidence) -> Void)?
     private var lastVersion: UInt64?

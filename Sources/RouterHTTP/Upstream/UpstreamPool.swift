@@ -2,7 +2,7 @@ import NIOCore
 import NIOHTTP1
 import NIOPosix
 
-/// Keep-alive connections to one replica, all on the router's event loop.
+/// Keep-alive connections to one replica, all on one event loop (the router's, or a lane's).
 final class UpstreamPool {
     let address: SocketAddress
     let eventLoop: any EventLoop

@@ -52,11 +52,12 @@ enum ProxyMode {
         configuration.settings = journal.settings
         if let resumed = journal.replicas { configuration.replicas = resumed.specs(startingFrom: configuration.replicas) }
 
-        // One thread: the router, the client connections and the replica connections share one loop.
-        let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+        // The router lives on the first loop; client connections and their replica connections
+        // are spread over all of them.
+        let group = MultiThreadedEventLoopGroup(numberOfThreads: configuration.eventLoops)
         let server: ProxyServer
         do {
-            server = try ProxyServer.start(configuration, eventLoop: group.next(),
+            server = try ProxyServer.start(configuration, group: group,
                                            logger: Logger(label: "routertop.router"),
                                            snapshotInterval: .milliseconds(250))
         } catch {
@@ -71,7 +72,8 @@ enum ProxyMode {
         logger.info("""
             limits: header timeout \(configuration.headerTimeout.secondsValue) s, idle timeout \
             \(configuration.idleTimeout.secondsValue) s, \(configuration.maxConnections) connections, \
-            \(configuration.bodyBudgetBytes >> 20) MiB of request bodies
+            \(configuration.bodyBudgetBytes >> 20) MiB of request bodies, \(configuration.eventLoops) event \
+            loop\(configuration.eventLoops == 1 ? "" : "s")
             """)
 
         let grace = configuration.requestTimeout ?? .seconds(30)

@@ -66,6 +66,10 @@ extension ProxyOptions {
             configuration.bodyBudgetBytes = try whole(bodyBudget, flag: "--body-budget-mb", atLeast: 1) << 20
         }
         configuration.allowConnect = allowConnect
+        if let eventLoops {
+            configuration.eventLoops = try whole(eventLoops, flag: "--event-loops", atLeast: 1,
+                                                 atMost: ProxyConfiguration.maxEventLoops)
+        }
         if let probePath {
             guard probePath.hasPrefix("/"), !probePath.contains(" ") else {
                 throw ProxyStartupError("--probe-path=\(probePath) is not a path; it must start with / and have no spaces")
@@ -93,13 +97,14 @@ extension ProxyOptions {
         }
     }
 
-    private func whole(_ text: String, flag: String, atLeast minimum: Int) throws(ProxyStartupError) -> Int {
+    private func whole(_ text: String, flag: String, atLeast minimum: Int,
+                       atMost maximum: Int = 1_000_000) throws(ProxyStartupError) -> Int {
         switch SettingText.integer(text) {
         case .failure(let problem):
             throw ProxyStartupError("\(flag)=\(text) \(problem.phrase); it must be a whole number from \(minimum)")
         case .success(let value):
-            guard value >= minimum, value <= 1_000_000 else {
-                throw ProxyStartupError("\(flag)=\(text) is out of range; it must be a whole number from \(minimum) to 1000000")
+            guard value >= minimum, value <= maximum else {
+                throw ProxyStartupError("\(flag)=\(text) is out of range; it must be a whole number from \(minimum) to \(maximum)")
             }
             return value
         }

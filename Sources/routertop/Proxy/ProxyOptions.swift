@@ -48,6 +48,12 @@ struct ProxyOptions: ParsableArguments {
     @Option(name: .customLong("body-budget-mb"), help: "MiB of request bodies held for all requests together; over it, 503 (default 64).")
     var bodyBudget: String?
 
+    @Option(name: .customLong("event-loops"), help: """
+        Threads carrying client connections; the router runs on the first and the others hand it \
+        their requests (default: one per core, at most 64).
+        """)
+    var eventLoops: String?
+
     @Flag(name: .customLong("allow-connect"), help: "Pass CONNECT requests to replicas instead of answering 405.")
     var allowConnect = false
 
@@ -60,6 +66,7 @@ struct ProxyOptions: ParsableArguments {
             || node != nil || zone != nil
             || maxReroutes != nil || requestTimeout != nil || maxPending != nil || probePath != nil
             || headerTimeout != nil || idleTimeout != nil || maxConnections != nil || bodyBudget != nil || allowConnect
+            || eventLoops != nil
     }
 }
 

@@ -24,9 +24,10 @@ final class ProxyFixture: Sendable {
         self.proxy = proxy
     }
 
-    /// Starts one replica server per configuration and a proxy routing to all of them.
+    /// Starts one replica server per configuration and a proxy routing to all of them, its client
+    /// connections spread over `eventLoops` loops.
     static func start(
-        _ replicaConfigurations: [ReplicaServerConfiguration],
+        _ replicaConfigurations: [ReplicaServerConfiguration], eventLoops: Int = 1,
         configure: (inout ProxyConfiguration) -> Void = { _ in }
     ) async throws -> ProxyFixture {
         let replicaGroup = MultiThreadedEventLoopGroup(numberOfThreads: 1)
@@ -41,9 +42,9 @@ final class ProxyFixture: Sendable {
                         maxOngoingRequests: replica.maxOngoing)
         }
         configure(&configuration)
-        let proxyGroup = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+        let proxyGroup = MultiThreadedEventLoopGroup(numberOfThreads: eventLoops)
         let proxy = try ProxyServer.start(
-            configuration, eventLoop: proxyGroup.next(),
+            configuration, group: proxyGroup,
             logger: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() })
         )
         return ProxyFixture(proxyGroup: proxyGroup, replicaGroup: replicaGroup,
