@@ -31,6 +31,10 @@ struct SettingsCommandHostTests {
         let origin = CommandOrigin(user: "alice")
         let (viaHost, hostScheduler) = Self.host()
         let (direct, directScheduler) = Self.host()
+        defer {
+            viaHost.shutdown()
+            direct.shutdown()
+        }
         var results: [CommandResult] = []
         for command in commands {
             let hosted = viaHost.perform(.settings(command), by: origin)
