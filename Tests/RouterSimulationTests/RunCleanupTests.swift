@@ -1,4 +1,3 @@
-import Logging
 import Testing
 @testable import RouterEngine
 @testable import RouterSimulation
@@ -24,12 +23,7 @@ struct RunCleanupTests {
 
     @Test func stoppingAHostDropsTheRequestsStillOnItsReplicas() throws {
         let scheduler = VirtualScheduler()
-        let host = SimulationHost(
-            fleet: .standard, settings: .defaults, scheduler: scheduler, seed: 3,
-            logger: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() })
-        )
-        host.start()
-        scheduler.advance(by: .seconds(1))
+        let host = standardFleetHost(on: scheduler)
         let busy = host.replicas.values.reduce(0) { $0 + $1.ongoing }
         try #require(busy > 0, "the standard fleet has work in progress after a second")
         host.stop()
@@ -45,12 +39,7 @@ struct RunCleanupTests {
         weak var freedRouter: Router?
         weak var freedReplica: SimulatedReplica?
         do {
-            let host = SimulationHost(
-                fleet: .standard, settings: .defaults, scheduler: scheduler, seed: 3,
-                logger: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() })
-            )
-            host.start()
-            scheduler.advance(by: .seconds(1))
+            let host = standardFleetHost(on: scheduler)
             let origin = CommandOrigin(user: "test")
             // Its probes fail from now on: the router arms recovery probes, the host a fault timer.
             #expect(host.inject(.unavailable, into: "r1", for: .seconds(30), by: origin) == .done("r1 unavailable"))

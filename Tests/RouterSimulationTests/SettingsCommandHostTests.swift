@@ -1,4 +1,3 @@
-import Logging
 import Testing
 @testable import RouterEngine
 @testable import RouterSimulation
@@ -8,13 +7,7 @@ import Testing
 struct SettingsCommandHostTests {
     static func host() -> (SimulationHost, VirtualScheduler) {
         let scheduler = VirtualScheduler()
-        let host = SimulationHost(
-            fleet: .standard, settings: .defaults, scheduler: scheduler, seed: 3,
-            logger: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() })
-        )
-        host.start()
-        scheduler.advance(by: .seconds(1))
-        return (host, scheduler)
+        return (standardFleetHost(on: scheduler), scheduler)
     }
 
     @Test("every settings command gives the same result through the host as through the engine")
