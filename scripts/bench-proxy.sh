@@ -14,9 +14,13 @@
 #                               [--proxy-cpus LIST] [--load-cpus LIST] [--only-routertop]
 # routertop runs with --event-loops 1 (one thread, like the other proxies).
 # --baseline measures another routertop binary (an older build, say) after this one, in the same
-# run, as the row "baseline", and compares the two (it gets no --event-loops: builds before that
-# option ran on one loop).
+# run, as the row "baseline", and compares the two (with --event-loops 1 when it has the option;
+# builds before it ran on one loop).
 # --scaling also measures routertop with --event-loops 2 (row "loops2") and prints its req/s and
+# CPU per request over the one-loop row's, and the scaling with the load generator's CPU taken out:
+# each routertop row reports its busiest thread (an event loop) and the requests it served per
+# second of that thread's CPU, which is the throughput once that loop has a core of its own; the
+# ratio of the two rows' figures is what a second loop adds on a machine with a core for each.
 # CPU per request over the one-loop row's.
 # --proxy-cpus pins every routertop row to those CPUs (taskset -c LIST); --load-cpus pins wrk and
 # the backends. --only-routertop skips nginx, HAProxy and the direct rows.
@@ -245,10 +249,24 @@ cpu_ticks() {
     echo "$user $system"
 }
 
+# thread_ticks PID: "TID TICKS" of each thread of PID (user + system clock ticks so far).
+thread_ticks() {
+    local task
+    for task in /proc/"$1"/task/*; do
+        sed 's/^.*) //' "$task/stat" 2>/dev/null | awk -v tid="${task##*/}" '{ print tid, $12 + $13 }'
+    done
+}
+
+# busiest_delta BEFORE AFTER: the most ticks any one thread used between two thread_ticks listings.
+busiest_delta() {
+    awk 'NR == FNR { before[$1] = $2; next } { d = $2 - before[$1]; if (d > most) most = d } END { print most + 0 }' \
+        <(echo "$1") <(echo "$2")
+}
+
 # per_request TICKS REQUESTS: microseconds of CPU per request.
 per_request() { awk -v t="$1" -v hz="$CLOCK_TICKS" -v n="$2" 'BEGIN { printf "%.1f", n ? t / hz * 1e6 / n : 0 }'; }
 
-declare -A RPS P50 P99 ERRORS SHARE USER_US SYSTEM_US CPU_US
+declare -A RPS P50 P99 ERRORS SHARE USER_US SYSTEM_US CPU_US BUSIEST CAPACITY
 
 # measure NAME URL CONNECTIONS [PID]: wrk against URL; with PID, that process's CPU per request.
 measure() {
@@ -258,7 +276,10 @@ measure() {
     sleep 1.5   # let the backends flush their access logs
     local before after rps=() p50=() p99=() errors=0 requests=0 out run cpu_before=(0 0) cpu_after=(0 0)
     mapfile -t before < <(access_counts)
+    local threads_before="" threads_after="" started ended
     [[ -n $pid ]] && read -r -a cpu_before < <(cpu_ticks "$pid")
+    [[ -n $pid ]] && threads_before=$(thread_ticks "$pid")
+    started=$(date +%s.%N)
     for run in $(seq "$REPEAT"); do
         out=$("${LOAD_PIN[@]}" wrk -t1 -c"$connections" -d"$DURATION" --latency "$url")
         echo "$out" > "$WORK/wrk-$name-c$connections-$run.txt"
@@ -270,6 +291,8 @@ measure() {
         errors=$((errors + $(awk -F'[ ,]+' '/Socket errors:/ { n = $5 + $7 + $9 + $11 } END { print n + 0 }' <<<"$out")))
     done
     [[ -n $pid ]] && read -r -a cpu_after < <(cpu_ticks "$pid")
+    [[ -n $pid ]] && threads_after=$(thread_ticks "$pid")
+    ended=$(date +%s.%N)
     sleep 1.5
     mapfile -t after < <(access_counts)
     local total=0 i shares=""
@@ -285,10 +308,18 @@ measure() {
     USER_US[$key]=$(per_request $((cpu_after[0] - cpu_before[0])) "$requests")
     SYSTEM_US[$key]=$(per_request $((cpu_after[1] - cpu_before[1])) "$requests")
     CPU_US[$key]=$(per_request $((cpu_after[0] - cpu_before[0] + cpu_after[1] - cpu_before[1])) "$requests")
-    local cpu="         —"
+    local cpu="         —" busiest
     [[ -n $pid ]] && cpu=$(printf '%5.1f µs (%4.1f user + %4.1f sys)' "${CPU_US[$key]}" "${USER_US[$key]}" "${SYSTEM_US[$key]}")
     printf '  %-10s -c%-3s %8.0f req/s  p50 %6.3f ms  p99 %6.3f ms  cpu/req %s  errors %d  share %s\n' \
         "$name" "$connections" "${RPS[$key]}" "${P50[$key]}" "${P99[$key]}" "$cpu" "$errors" "$shares"
+    if [[ -n $pid && $name != nginx && $name != haproxy ]]; then
+        busiest=$(busiest_delta "$threads_before" "$threads_after")
+        BUSIEST[$key]=$(awk -v t="$busiest" -v hz="$CLOCK_TICKS" -v w="$(awk -v a="$started" -v b="$ended" 'BEGIN { print b - a }')" \
+            'BEGIN { printf "%.0f", (w > 0) ? 100 * t / hz / w : 0 }')
+        CAPACITY[$key]=$(awk -v t="$busiest" -v hz="$CLOCK_TICKS" -v n="$requests" 'BEGIN { printf "%.0f", t ? n / (t / hz) : 0 }')
+        printf '  %-10s -c%-3s busiest thread %s%% of a core; %s requests per second of its CPU\n' \
+            "$name" "$connections" "${BUSIEST[$key]}" "${CAPACITY[$key]}"
+    fi
 }
 
 IFS=, read -r -a CONNECTION_COUNTS <<<"$CONNECTIONS"
@@ -337,7 +368,14 @@ measure_routertop() {
 }
 measure_routertop routertop "$ROUTERTOP" --event-loops 1
 if [[ -n $SCALING ]]; then measure_routertop loops2 "$ROUTERTOP" --event-loops 2; fi
-if [[ -n $BASELINE ]]; then measure_routertop baseline "$BASELINE"; fi
+if [[ -n $BASELINE ]]; then
+    # One loop like the row above; a build from before --event-loops ran on one loop anyway.
+    if "$BASELINE" watch --help 2>&1 | grep -q -- --event-loops; then
+        measure_routertop baseline "$BASELINE" --event-loops 1
+    else
+        measure_routertop baseline "$BASELINE"
+    fi
+fi
 echo "load average at end: $(cut -d' ' -f1-3 /proc/loadavg)"
 
 # Above 1 routertop costs or waits more than the other proxy.
@@ -362,5 +400,7 @@ for connections in "${CONNECTION_COUNTS[@]}"; do
             "$(ratio "${RPS[loops2/$connections]}" "${RPS[routertop/$connections]}")" \
             "$(ratio "${P99[loops2/$connections]}" "${P99[routertop/$connections]}")" \
             "$(ratio "${CPU_US[loops2/$connections]}" "${CPU_US[routertop/$connections]}")"
+        printf 'loops2/loops1       -c%-3s requests per second of the busiest loop'"'"'s CPU %sx (2 loops, a core each)\n' \
+            "$connections" "$(ratio "${CAPACITY[loops2/$connections]}" "${CAPACITY[routertop/$connections]}")"
     fi
 done

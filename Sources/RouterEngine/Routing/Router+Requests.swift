@@ -249,15 +249,15 @@ extension Router {
             recorder?.failed(reason, at: now)
             if reason == .routingTimeout { noteRoutingTimeout() }
         }
-        if var trace = request.trace {
+        // Taken, not copied: the record lets go of it here anyway.
+        if var trace = request.trace.take() {
             switch result {
             case .completed(let replica):
                 trace.finish(outcome: "completed", replica: replica.rawValue, atMs: traceMilliseconds(now))
             case .failed(let reason):
                 trace.finish(outcome: reason.rawValue, replica: nil, atMs: traceMilliseconds(now))
             }
-            request.trace = nil
-            keep(trace)
+            keep(consume trace)
         }
         request.onFinish(result)
     }

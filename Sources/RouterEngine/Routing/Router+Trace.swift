@@ -20,14 +20,20 @@ extension Router {
     }
 
     /// Keeps a finished request's trace: hands it to the sink and the bounded log.
-    func keep(_ trace: RequestTrace) {
+    ///
+    /// Consuming, down to the log's storage: a trace holds a dozen references, and each copy on the
+    /// way would retain and release every one of them, for every request.
+    func keep(_ trace: consuming RequestTrace) {
         traceSink?(trace)
-        statistics.keep(trace)
+        statistics.keep(consume trace)
     }
+
+    // The trace is changed in place through `request.trace?.…` calls; reading it as a whole
+    // (`request.trace != nil`) would copy it, retaining and releasing each of its references.
 
     func traceAttemptStarted(_ task: RoutingTask) {
         let request = task.request
-        guard request.trace != nil else { return }
+        guard isTracing else { return }
         let candidates = task.pair.map { replica in
             var candidate = TraceCandidate(replica: replica.id.rawValue, maxOngoingRequests: replica.info.maxOngoingRequests)
             if replica.countsLocally {
@@ -38,32 +44,19 @@ extension Router {
             }
             return candidate
         }
-        if let count = request.trace?.attempts.count, count >= Self.traceEntryLimit {
-            request.trace?.attempts.removeFirst()
-            let omitted = request.trace?.attemptsOmitted ?? 0
-            request.trace?.attemptsOmitted = omitted + 1
-        }
         var attempt = TraceAttempt(
             number: request.routing.attempts, tier: task.tier.traceName, startedMs: traceMilliseconds(now),
             task: task.id, candidates: candidates
         )
         attempt.queueAhead = queue.pendingAhead(of: request)
         attempt.taskCap = targetTaskCount
-        request.trace?.attempts.append(attempt)
-        if request.routing.attempts == 1, let admitted = request.trace?.admittedMs {
-            // A top-up put off to the end of another task's attempt starts it in the same instant:
-            // that is no wait.
-            if attempt.startedMs == admitted {
-                request.trace?.firstWait = nil
-            } else {
-                request.trace?.firstWait?.waitedMs = ((attempt.startedMs - admitted) * 1000).rounded() / 1000
-            }
-        }
+        request.trace?.append(attempt, limit: Self.traceEntryLimit)
+        if request.routing.attempts == 1 { request.trace?.firstAttemptStarted(atMs: attempt.startedMs) }
     }
 
     /// Notes, just after admission, why no routing task took the request at once.
     func traceFirstWait(_ request: RequestRecord, queueAhead: Int) {
-        guard request.trace != nil, request.isPending, request.claimedBy == 0 else { return }
+        guard isTracing, request.isPending, request.claimedBy == 0 else { return }
         let claimedAhead = taskPool.running.filter { task in
             task.request.claimedBy == task.id && task.request.isPending && task.request.id < request.id
         }.count
@@ -129,15 +122,10 @@ extension Router {
     }
 
     func traceSend(_ request: RequestRecord, to replica: ReplicaRecord, routedFor searched: RequestRecord) {
-        guard request.trace != nil else { return }
+        guard isTracing else { return }
         var send = TraceSend(replica: replica.id.rawValue, atMs: traceMilliseconds(now))
         if searched !== request { send.foundFor = searched.id.rawValue }
-        if let count = request.trace?.sends.count, count >= Self.traceEntryLimit {
-            request.trace?.sends.removeFirst()
-            let omitted = request.trace?.sendsOmitted ?? 0
-            request.trace?.sendsOmitted = omitted + 1
-        }
-        request.trace?.sends.append(send)
+        request.trace?.append(send, limit: Self.traceEntryLimit)
     }
 
     func traceSendEnded(_ request: RequestRecord, outcome: String, requeue: String?) {
@@ -156,6 +144,34 @@ extension Router {
 }
 
 extension RequestTrace {
+    /// Appends an attempt; beyond `limit` the oldest goes, and is counted as omitted.
+    mutating func append(_ attempt: TraceAttempt, limit: Int) {
+        if attempts.count >= limit {
+            attempts.removeFirst()
+            attemptsOmitted = (attemptsOmitted ?? 0) + 1
+        }
+        attempts.append(attempt)
+    }
+
+    /// Appends a send; beyond `limit` the oldest goes, and is counted as omitted.
+    mutating func append(_ send: TraceSend, limit: Int) {
+        if sends.count >= limit {
+            sends.removeFirst()
+            sendsOmitted = (sendsOmitted ?? 0) + 1
+        }
+        sends.append(send)
+    }
+
+    /// The first attempt started: the wait before it is measured. A top-up put off to the end of
+    /// another task's attempt starts it in the same instant: that is no wait.
+    mutating func firstAttemptStarted(atMs startedMs: Double) {
+        if startedMs == admittedMs {
+            firstWait = nil
+        } else {
+            firstWait?.waitedMs = ((startedMs - admittedMs) * 1000).rounded() / 1000
+        }
+    }
+
     mutating func finish(outcome: String, replica: String?, atMs: Double) {
         self.outcome = outcome
         self.replica = replica

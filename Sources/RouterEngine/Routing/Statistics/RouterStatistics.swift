@@ -85,8 +85,8 @@ struct RouterStatistics {
         eventLog.append(event)
     }
 
-    mutating func keep(_ trace: RequestTrace) {
-        traces.keep(trace)
+    mutating func keep(_ trace: consuming RequestTrace) {
+        traces.keep(consume trace)
     }
 
     // MARK: What snapshots read

@@ -11,13 +11,13 @@ struct TraceLog {
         self.capacity = capacity
     }
 
-    mutating func keep(_ trace: RequestTrace) {
+    mutating func keep(_ trace: consuming RequestTrace) {
         guard capacity > 0 else { return }
         if traces.count >= capacity {
             traces.removeFirst()
             evicted += 1
         }
-        traces.append(trace)
+        traces.append(consume trace)
     }
 
     /// The most recent traces, oldest first (at most `limit`).
