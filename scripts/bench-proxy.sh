@@ -12,6 +12,7 @@
 # Usage: scripts/bench-proxy.sh [--duration 15s] [--connections 64,8] [--repeat 3] [--limit 32]
 #                               [--swiftc-flag FLAG]... [--baseline BINARY] [--scaling]
 #                               [--proxy-cpus LIST] [--load-cpus LIST] [--only-routertop]
+#                               [--instructions]
 # routertop runs with --event-loops 1 (one thread, like the other proxies).
 # --baseline measures another routertop binary (an older build, say) after this one, in the same
 # run, as the row "baseline", and compares the two (with --event-loops 1 when it has the option;
@@ -24,9 +25,15 @@
 # CPU per request over the one-loop row's.
 # --proxy-cpus pins every routertop row to those CPUs (taskset -c LIST); --load-cpus pins wrk and
 # the backends. --only-routertop skips nginx, HAProxy and the direct rows.
+# --instructions counts, instead of timing, the user-space instructions each proxied request costs
+# (every thread, under valgrind's callgrind, wrk -t1 -c8 for --duration after a warm-up): a figure
+# that other load on the machine does not move, for before/after comparisons of the hot path. The
+# kernel's share is not in it, and the proxies run some 50 times slower under callgrind, so work
+# done on a timer weighs more than at full speed.
 # --swiftc-flag builds routertop with an extra compiler flag (repeatable, in its own build folder),
 # for example -enforce-exclusivity=unchecked or -cross-module-optimization.
-# Needs: apt-get (installs nginx, haproxy and wrk when missing), a Swift toolchain.
+# Needs: apt-get (installs nginx, haproxy and wrk when missing, and valgrind and binutils for
+# --instructions), a Swift toolchain.
 set -euo pipefail
 
 DURATION=15s
@@ -39,6 +46,7 @@ SCALING=""
 PROXY_CPUS=""
 LOAD_CPUS=""
 ONLY_ROUTERTOP=""
+INSTRUCTIONS=""
 while [[ $# -gt 0 ]]; do
     case "$1" in
         --duration) DURATION=$2; shift 2 ;;
@@ -51,7 +59,8 @@ while [[ $# -gt 0 ]]; do
         --proxy-cpus) PROXY_CPUS=$2; shift 2 ;;
         --load-cpus) LOAD_CPUS=$2; shift 2 ;;
         --only-routertop) ONLY_ROUTERTOP=1; shift ;;
-        -h|--help) sed -n '2,29p' "$0"; exit 0 ;;
+        --instructions) INSTRUCTIONS=1; shift ;;
+        -h|--help) sed -n '2,36p' "$0"; exit 0 ;;
         *) echo "bench-proxy: unknown argument $1" >&2; exit 2 ;;
     esac
 done
@@ -77,6 +86,10 @@ missing=()
 command -v nginx >/dev/null || [[ -x /usr/sbin/nginx ]] || missing+=(nginx)
 command -v haproxy >/dev/null || [[ -x /usr/sbin/haproxy ]] || missing+=(haproxy)
 command -v wrk >/dev/null || missing+=(wrk)
+if [[ -n $INSTRUCTIONS ]]; then
+    command -v valgrind >/dev/null || missing+=(valgrind)
+    command -v objcopy >/dev/null || missing+=(binutils)
+fi
 if [[ ${#missing[@]} -gt 0 ]]; then
     SUDO=""
     [[ $(id -u) -ne 0 ]] && SUDO=sudo
@@ -117,11 +130,12 @@ free_port() {
     PORT=$NEXT_PORT
     NEXT_PORT=$((NEXT_PORT + 1))
 }
+# wait_for_port PORT [TRIES]: waits up to TRIES × 50 ms (200 unless given) for PORT to listen.
 wait_for_port() {
-    local port=$1 tries=0
+    local port=$1 most=${2:-200} tries=0
     until (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; do
         tries=$((tries + 1))
-        if [[ $tries -gt 200 ]]; then echo "bench-proxy: nothing listens on port $port" >&2; exit 1; fi
+        if [[ $tries -gt $most ]]; then echo "bench-proxy: nothing listens on port $port" >&2; exit 1; fi
         sleep 0.05
     done
 }
@@ -215,6 +229,56 @@ ROUTERTOP_PORT=$PORT
         echo
     done
 } > "$WORK/replicas.toml"
+
+# --- instructions (--instructions) ----------------------------------------------------------------
+if [[ -n $INSTRUCTIONS ]]; then
+    declare -A PER_REQUEST
+    echo "load: wrk -t1 -c8 -d$DURATION after a 3 s warm-up, each proxy under callgrind; per-backend limit $LIMIT"
+    # count NAME PORT COMMAND...: COMMAND's user-space instructions per request, over all its threads.
+    count() {
+        local name=$1 port=$2 pid requests total
+        shift 2
+        valgrind --tool=callgrind --instr-atstart=no --callgrind-out-file="$WORK/callgrind-$name.%p" "$@" \
+            >"$WORK/callgrind-$name.log" 2>&1 &
+        pid=$!
+        PIDS+=("$pid")
+        wait_for_port "$port" 1200   # a minute: everything starts slowly under callgrind
+        wrk -t1 -c8 -d3s "http://127.0.0.1:$port/" >/dev/null 2>&1 || true
+        callgrind_control --instr=on "$pid" >/dev/null 2>&1
+        requests=$(wrk -t1 -c8 -d"$DURATION" "http://127.0.0.1:$port/" | awk '/ requests in / { print $1 }')
+        callgrind_control --instr=off "$pid" >/dev/null 2>&1
+        # TERM: a job started with & ignores INT in a script. Callgrind writes its counts as it ends.
+        kill -TERM "$pid"; wait "$pid" 2>/dev/null || true
+        total=$(awk '/^totals:/ { n += $2 } END { printf "%d", n }' "$WORK"/callgrind-"$name".*[0-9])
+        PER_REQUEST[$name]=$((requests > 0 ? total / requests : 0))
+        printf '  %-10s %8d instructions per request (%d requests)\n' "$name" "${PER_REQUEST[$name]}" "$requests"
+    }
+    # Valgrind 3.19 (Debian 12) cannot read the DWARF 5 debug information Swift 6 writes: count
+    # copies without it (the symbols stay).
+    objcopy --strip-debug "$ROUTERTOP" "$WORK/routertop-counted"
+    if [[ -z $ONLY_ROUTERTOP ]]; then
+        # One process, so that the instructions counted are the worker's.
+        sed 's/^worker_processes 1;/worker_processes 1;\nmaster_process off;/' "$WORK/nginx-lb.conf" > "$WORK/nginx-lb-counted.conf"
+        count nginx "$NGINX_PORT" "$NGINX" -p "$WORK" -c "$WORK/nginx-lb-counted.conf"
+        count haproxy "$HAPROXY_PORT" "$HAPROXY" -f "$WORK/haproxy.cfg" -db
+    fi
+    count routertop "$ROUTERTOP_PORT" "$WORK/routertop-counted" --listen "127.0.0.1:$ROUTERTOP_PORT" \
+        --replicas "$WORK/replicas.toml" --headless --log-file "$WORK/routertop-counted.log" --event-loops 1
+    if [[ -n $BASELINE ]]; then
+        objcopy --strip-debug "$BASELINE" "$WORK/baseline-counted"
+        loops=()
+        "$BASELINE" watch --help 2>&1 | grep -q -- --event-loops && loops=(--event-loops 1)
+        count baseline "$ROUTERTOP_PORT" "$WORK/baseline-counted" --listen "127.0.0.1:$ROUTERTOP_PORT" \
+            --replicas "$WORK/replicas.toml" --headless --log-file "$WORK/baseline-counted.log" "${loops[@]}"
+    fi
+    echo
+    for other in nginx haproxy baseline; do
+        [[ -n ${PER_REQUEST[$other]:-} ]] || continue
+        printf 'routertop/%-8s instructions per request %sx\n' "$other" \
+            "$(awk -v a="${PER_REQUEST[routertop]}" -v b="${PER_REQUEST[$other]}" 'BEGIN { printf "%.2f", b ? a / b : 0 }')"
+    done
+    exit 0
+fi
 
 # --- measuring ---------------------------------------------------------------------------------
 access_counts() {
