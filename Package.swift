@@ -129,6 +129,15 @@ let package = Package(
             dependencies: ["RouterEngine", "RouterSimulation", .product(name: "Logging", package: "swift-log")],
             path: "Benchmarks/RouterBenchmarks"
         ),
+        // The floor under the proxy benchmark: bytes forwarded on SwiftNIO with no HTTP and no routing.
+        .executableTarget(
+            name: "ProxyFloor",
+            dependencies: [
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ],
+            path: "Benchmarks/ProxyFloor"
+        ),
         .executableTarget(
             name: "DashboardBenchmarks",
             dependencies: ["Dashboard", "RouterEngine"],

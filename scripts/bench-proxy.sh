@@ -7,7 +7,10 @@
 # and the same per-backend limit. Each measurement is repeated and the median reported, at each
 # client count. Every proxy's CPU time (user and system, of all its processes and threads, read
 # from /proc) over its measured runs is divided by the requests wrk completed in them: the CPU
-# each proxied request costs. The last lines compare routertop with nginx and HAProxy.
+# each proxied request costs. The last lines compare routertop with nginx and HAProxy. The row
+# "nio-floor" is Benchmarks/ProxyFloor: each client connection forwarded byte for byte to a backend
+# of its own on SwiftNIO, with no HTTP and no routing; the least a proxy on this event loop library
+# costs, and so the floor under routertop's data path.
 #
 # Usage: scripts/bench-proxy.sh [--duration 15s] [--connections 64,8] [--repeat 3] [--limit 32]
 #                               [--swiftc-flag FLAG]... [--baseline BINARY] [--scaling]
@@ -60,7 +63,7 @@ while [[ $# -gt 0 ]]; do
         --load-cpus) LOAD_CPUS=$2; shift 2 ;;
         --only-routertop) ONLY_ROUTERTOP=1; shift ;;
         --instructions) INSTRUCTIONS=1; shift ;;
-        -h|--help) sed -n '2,36p' "$0"; exit 0 ;;
+        -h|--help) sed -n '2,39p' "$0"; exit 0 ;;
         *) echo "bench-proxy: unknown argument $1" >&2; exit 2 ;;
     esac
 done
@@ -111,7 +114,9 @@ SCRATCH="$ROOT/.build"
 [[ ${#SWIFTC_FLAGS[@]} -gt 0 ]] && SCRATCH="$ROOT/.build/bench-flags"
 echo "building routertop (release${SWIFTC_FLAGS[*]:+, ${SWIFTC_FLAGS[*]}})"
 (cd "$ROOT" && swift build -c release --product routertop --scratch-path "$SCRATCH" "${SWIFTC_FLAGS[@]}" >/dev/null)
+(cd "$ROOT" && swift build -c release --product ProxyFloor --scratch-path "$SCRATCH" "${SWIFTC_FLAGS[@]}" >/dev/null)
 ROUTERTOP="$SCRATCH/release/routertop"
+FLOOR="$SCRATCH/release/ProxyFloor"
 
 # --- ports -------------------------------------------------------------------------------------
 # A port is free when nothing listens on it and no socket uses it as its local port.
@@ -220,6 +225,9 @@ HAPROXY_PORT=$PORT
 } > "$WORK/haproxy.cfg"
 
 free_port
+FLOOR_PORT=$PORT
+
+free_port
 ROUTERTOP_PORT=$PORT
 {
     for port in "${BACKEND_PORTS[@]}"; do
@@ -261,6 +269,8 @@ if [[ -n $INSTRUCTIONS ]]; then
         sed 's/^worker_processes 1;/worker_processes 1;\nmaster_process off;/' "$WORK/nginx-lb.conf" > "$WORK/nginx-lb-counted.conf"
         count nginx "$NGINX_PORT" "$NGINX" -p "$WORK" -c "$WORK/nginx-lb-counted.conf"
         count haproxy "$HAPROXY_PORT" "$HAPROXY" -f "$WORK/haproxy.cfg" -db
+        objcopy --strip-debug "$FLOOR" "$WORK/floor-counted"
+        count nio-floor "$FLOOR_PORT" "$WORK/floor-counted" "$FLOOR_PORT" "${BACKEND_PORTS[@]}"
     fi
     count routertop "$ROUTERTOP_PORT" "$WORK/routertop-counted" --listen "127.0.0.1:$ROUTERTOP_PORT" \
         --replicas "$WORK/replicas.toml" --headless --log-file "$WORK/routertop-counted.log" --event-loops 1
@@ -272,7 +282,7 @@ if [[ -n $INSTRUCTIONS ]]; then
             --replicas "$WORK/replicas.toml" --headless --log-file "$WORK/baseline-counted.log" "${loops[@]}"
     fi
     echo
-    for other in nginx haproxy baseline; do
+    for other in nginx haproxy nio-floor baseline; do
         [[ -n ${PER_REQUEST[$other]:-} ]] || continue
         printf 'routertop/%-8s instructions per request %sx\n' "$other" \
             "$(awk -v a="${PER_REQUEST[routertop]}" -v b="${PER_REQUEST[$other]}" 'BEGIN { printf "%.2f", b ? a / b : 0 }')"
@@ -415,6 +425,14 @@ PIDS+=("$HAPROXY_PID")
 wait_for_port "$HAPROXY_PORT"
 measure_all haproxy "http://127.0.0.1:$HAPROXY_PORT/" "$HAPROXY_PID"
 kill -TERM "$HAPROXY_PID"; wait "$HAPROXY_PID" 2>/dev/null || true
+
+# The floor: bytes forwarded on SwiftNIO, no HTTP, no routing (Benchmarks/ProxyFloor).
+"${PROXY_PIN[@]}" "$FLOOR" "$FLOOR_PORT" "${BACKEND_PORTS[@]}" 2>>"$WORK/nio-floor.log" &
+FLOOR_PID=$!
+PIDS+=("$FLOOR_PID")
+wait_for_port "$FLOOR_PORT"
+measure_all nio-floor "http://127.0.0.1:$FLOOR_PORT/" "$FLOOR_PID"
+kill -TERM "$FLOOR_PID"; wait "$FLOOR_PID" 2>/dev/null || true
 fi
 
 # measure_routertop NAME BINARY [ARGUMENTS...]: a headless routertop in front of the backends.
@@ -457,6 +475,7 @@ for connections in "${CONNECTION_COUNTS[@]}"; do
     if [[ -z $ONLY_ROUTERTOP ]]; then
         compare nginx "$connections"
         compare haproxy "$connections"
+        compare nio-floor "$connections"
     fi
     if [[ -n $BASELINE ]]; then compare baseline "$connections"; fi
     if [[ -n $SCALING ]]; then
