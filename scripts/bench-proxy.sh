@@ -70,19 +70,8 @@ done
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/bench-proxy.XXXXXX")
-PIDS=()
-
-cleanup() {
-    local pid
-    for pid in "${PIDS[@]}"; do
-        kill -TERM "$pid" 2>/dev/null || true
-    done
-    for pid in "${PIDS[@]}"; do
-        wait "$pid" 2>/dev/null || true
-    done
-    echo "configs and logs: $WORK"
-}
-trap cleanup EXIT
+# shellcheck source=bench-processes.sh
+source "$ROOT/scripts/bench-processes.sh"
 
 # --- tools -------------------------------------------------------------------------------------
 missing=()
@@ -258,7 +247,11 @@ if [[ -n $INSTRUCTIONS ]]; then
         # TERM: a job started with & ignores INT in a script. Callgrind writes its counts as it ends.
         kill -TERM "$pid"; wait "$pid" 2>/dev/null || true
         total=$(awk '/^totals:/ { n += $2 } END { printf "%d", n }' "$WORK"/callgrind-"$name".*[0-9])
-        PER_REQUEST[$name]=$((requests > 0 ? total / requests : 0))
+        if [[ -z $requests || $requests -eq 0 ]]; then
+            echo "bench-proxy: no request to $name completed under callgrind (see $WORK/callgrind-$name.log)" >&2
+            exit 1
+        fi
+        PER_REQUEST[$name]=$((total / requests))
         printf '  %-10s %8d instructions per request (%d requests)\n' "$name" "${PER_REQUEST[$name]}" "$requests"
     }
     # Valgrind 3.19 (Debian 12) cannot read the DWARF 5 debug information Swift 6 writes: count
@@ -340,11 +333,12 @@ busiest_delta() {
 # per_request TICKS REQUESTS: microseconds of CPU per request.
 per_request() { awk -v t="$1" -v hz="$CLOCK_TICKS" -v n="$2" 'BEGIN { printf "%.1f", n ? t / hz * 1e6 / n : 0 }'; }
 
-declare -A RPS P50 P99 ERRORS SHARE USER_US SYSTEM_US CPU_US BUSIEST CAPACITY
+declare -A RPS P50 P99 ERRORS SHARE USER_US SYSTEM_US CPU_US CAPACITY
 
-# measure NAME URL CONNECTIONS [PID]: wrk against URL; with PID, that process's CPU per request.
+# measure NAME URL CONNECTIONS [PID [per-thread]]: wrk against URL; with PID, that process's CPU per
+# request; with per-thread too, its busiest thread and the requests per second of that thread's CPU.
 measure() {
-    local name=$1 url=$2 connections=$3 pid=${4:-}
+    local name=$1 url=$2 connections=$3 pid=${4:-} per_thread=${5:-}
     local key="$name/$connections"
     "${LOAD_PIN[@]}" wrk -t1 -c"$connections" -d2s "$url" >/dev/null 2>&1 || true   # warm-up, not counted
     sleep 1.5   # let the backends flush their access logs
@@ -352,7 +346,7 @@ measure() {
     mapfile -t before < <(access_counts)
     local threads_before="" threads_after="" started ended
     [[ -n $pid ]] && read -r -a cpu_before < <(cpu_ticks "$pid")
-    [[ -n $pid ]] && threads_before=$(thread_ticks "$pid")
+    [[ -n $per_thread ]] && threads_before=$(thread_ticks "$pid")
     started=$(date +%s.%N)
     for run in $(seq "$REPEAT"); do
         out=$("${LOAD_PIN[@]}" wrk -t1 -c"$connections" -d"$DURATION" --latency "$url")
@@ -365,7 +359,7 @@ measure() {
         errors=$((errors + $(awk -F'[ ,]+' '/Socket errors:/ { n = $5 + $7 + $9 + $11 } END { print n + 0 }' <<<"$out")))
     done
     [[ -n $pid ]] && read -r -a cpu_after < <(cpu_ticks "$pid")
-    [[ -n $pid ]] && threads_after=$(thread_ticks "$pid")
+    [[ -n $per_thread ]] && threads_after=$(thread_ticks "$pid")
     ended=$(date +%s.%N)
     sleep 1.5
     mapfile -t after < <(access_counts)
@@ -382,17 +376,17 @@ measure() {
     USER_US[$key]=$(per_request $((cpu_after[0] - cpu_before[0])) "$requests")
     SYSTEM_US[$key]=$(per_request $((cpu_after[1] - cpu_before[1])) "$requests")
     CPU_US[$key]=$(per_request $((cpu_after[0] - cpu_before[0] + cpu_after[1] - cpu_before[1])) "$requests")
-    local cpu="         —" busiest
+    local cpu="         —" busiest share
     [[ -n $pid ]] && cpu=$(printf '%5.1f µs (%4.1f user + %4.1f sys)' "${CPU_US[$key]}" "${USER_US[$key]}" "${SYSTEM_US[$key]}")
     printf '  %-10s -c%-3s %8.0f req/s  p50 %6.3f ms  p99 %6.3f ms  cpu/req %s  errors %d  share %s\n' \
         "$name" "$connections" "${RPS[$key]}" "${P50[$key]}" "${P99[$key]}" "$cpu" "$errors" "$shares"
-    if [[ -n $pid && $name != nginx && $name != haproxy ]]; then
+    if [[ -n $per_thread ]]; then
         busiest=$(busiest_delta "$threads_before" "$threads_after")
-        BUSIEST[$key]=$(awk -v t="$busiest" -v hz="$CLOCK_TICKS" -v w="$(awk -v a="$started" -v b="$ended" 'BEGIN { print b - a }')" \
-            'BEGIN { printf "%.0f", (w > 0) ? 100 * t / hz / w : 0 }')
+        share=$(awk -v t="$busiest" -v hz="$CLOCK_TICKS" -v a="$started" -v b="$ended" \
+            'BEGIN { printf "%.0f", (b > a) ? 100 * t / hz / (b - a) : 0 }')
         CAPACITY[$key]=$(awk -v t="$busiest" -v hz="$CLOCK_TICKS" -v n="$requests" 'BEGIN { printf "%.0f", t ? n / (t / hz) : 0 }')
         printf '  %-10s -c%-3s busiest thread %s%% of a core; %s requests per second of its CPU\n' \
-            "$name" "$connections" "${BUSIEST[$key]}" "${CAPACITY[$key]}"
+            "$name" "$connections" "$share" "${CAPACITY[$key]}"
     fi
 }
 
@@ -401,10 +395,11 @@ echo "load: wrk -t1 -c{$CONNECTIONS} -d$DURATION --latency, $REPEAT runs each (m
 echo "machine: $(nproc) CPUs; $("$NGINX" -v 2>&1 | head -1); $("$HAPROXY" -v | head -1 | cut -d' ' -f1-3)"
 echo "load average at start: $(cut -d' ' -f1-3 /proc/loadavg)${PROXY_CPUS:+; routertop on CPUs $PROXY_CPUS}${LOAD_CPUS:+; wrk and backends on CPUs $LOAD_CPUS}"
 
-# measure_all NAME URL [PID]: one measurement at each client count.
+# measure_all NAME URL [PID [per-thread]]: one measurement at each client count; with per-thread
+# (for a proxy that is one process), also its busiest thread.
 measure_all() {
     local connections
-    for connections in "${CONNECTION_COUNTS[@]}"; do measure "$1" "$2" "$connections" "${3:-}"; done
+    for connections in "${CONNECTION_COUNTS[@]}"; do measure "$1" "$2" "$connections" "${3:-}" "${4:-}"; done
 }
 
 # The backends directly: wrk cannot spread over four ports, so it hits one of them (the floor of
@@ -431,7 +426,7 @@ kill -TERM "$HAPROXY_PID"; wait "$HAPROXY_PID" 2>/dev/null || true
 FLOOR_PID=$!
 PIDS+=("$FLOOR_PID")
 wait_for_port "$FLOOR_PORT"
-measure_all nio-floor "http://127.0.0.1:$FLOOR_PORT/" "$FLOOR_PID"
+measure_all nio-floor "http://127.0.0.1:$FLOOR_PORT/" "$FLOOR_PID" per-thread
 kill -TERM "$FLOOR_PID"; wait "$FLOOR_PID" 2>/dev/null || true
 fi
 
@@ -444,7 +439,7 @@ measure_routertop() {
     pid=$!
     PIDS+=("$pid")
     wait_for_port "$ROUTERTOP_PORT"
-    measure_all "$name" "http://127.0.0.1:$ROUTERTOP_PORT/" "$pid"
+    measure_all "$name" "http://127.0.0.1:$ROUTERTOP_PORT/" "$pid" per-thread
     kill -TERM "$pid"; wait "$pid" 2>/dev/null || true
     tail -1 "$WORK/$name.log"
 }

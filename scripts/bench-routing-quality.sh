@@ -40,14 +40,8 @@ done
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/bench-quality.XXXXXX")
-PIDS=()
-cleanup() {
-    local pid
-    for pid in "${PIDS[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
-    for pid in "${PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
-    echo "logs: $WORK"
-}
-trap cleanup EXIT
+# shellcheck source=bench-processes.sh
+source "$ROOT/scripts/bench-processes.sh"
 
 echo "building routertop (release)"
 (cd "$ROOT" && swift build -c release --product routertop >/dev/null)
