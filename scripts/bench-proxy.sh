@@ -25,14 +25,14 @@
 # each routertop row reports its busiest thread (an event loop) and the requests it served per
 # second of that thread's CPU, which is the throughput once that loop has a core of its own; the
 # ratio of the two rows' figures is what a second loop adds on a machine with a core for each.
-# CPU per request over the one-loop row's.
 # --proxy-cpus pins every routertop row to those CPUs (taskset -c LIST); --load-cpus pins wrk and
 # the backends. --only-routertop skips nginx, HAProxy and the direct rows.
 # --instructions counts, instead of timing, the user-space instructions each proxied request costs
 # (every thread, under valgrind's callgrind, wrk -t1 -c8 for --duration after a warm-up): a figure
 # that other load on the machine does not move, for before/after comparisons of the hot path. The
 # kernel's share is not in it, and the proxies run some 50 times slower under callgrind, so work
-# done on a timer weighs more than at full speed.
+# done on a timer weighs more than at full speed: each row also prints the figure with its idle
+# instructions per second (counted for 3 s before the load) taken out, and the ratios use that one.
 # --swiftc-flag builds routertop with an extra compiler flag (repeatable, in its own build folder),
 # for example -enforce-exclusivity=unchecked or -cross-module-optimization.
 # Needs: apt-get (installs nginx, haproxy and wrk when missing, and valgrind and binutils for
@@ -231,9 +231,14 @@ ROUTERTOP_PORT=$PORT
 if [[ -n $INSTRUCTIONS ]]; then
     declare -A PER_REQUEST
     echo "load: wrk -t1 -c8 -d$DURATION after a 3 s warm-up, each proxy under callgrind; per-backend limit $LIMIT"
-    # count NAME PORT COMMAND...: COMMAND's user-space instructions per request, over all its threads.
+    # count NAME PORT COMMAND...: COMMAND's user-space instructions per request, over all its threads,
+    # raw and with its work at idle (timers) taken out: under callgrind a proxy serves some 50 times
+    # fewer requests per second, so its timers weigh that much more per request, and two builds
+    # that serve different numbers of requests in the same time are compared on the net figure.
+    IDLE_SECONDS=3
+    LOAD_SECONDS=$(awk -v d="$DURATION" 'BEGIN { n = d + 0; if (d ~ /m$/) n *= 60; print n }')
     count() {
-        local name=$1 port=$2 pid requests total
+        local name=$1 port=$2 pid requests total idle net
         shift 2
         valgrind --tool=callgrind --instr-atstart=no --callgrind-out-file="$WORK/callgrind-$name.%p" "$@" \
             >"$WORK/callgrind-$name.log" 2>&1 &
@@ -242,17 +247,25 @@ if [[ -n $INSTRUCTIONS ]]; then
         wait_for_port "$port" 1200   # a minute: everything starts slowly under callgrind
         wrk -t1 -c8 -d3s "http://127.0.0.1:$port/" >/dev/null 2>&1 || true
         callgrind_control --instr=on "$pid" >/dev/null 2>&1
+        sleep "$IDLE_SECONDS"
+        # A dump holds the counts since the one before: this one is the idle part (file NAME.PID.1).
+        callgrind_control --dump=idle "$pid" >/dev/null 2>&1
         requests=$(wrk -t1 -c8 -d"$DURATION" "http://127.0.0.1:$port/" | awk '/ requests in / { print $1 }')
         callgrind_control --instr=off "$pid" >/dev/null 2>&1
         # TERM: a job started with & ignores INT in a script. Callgrind writes its counts as it ends.
         kill -TERM "$pid"; wait "$pid" 2>/dev/null || true
-        total=$(awk '/^totals:/ { n += $2 } END { printf "%d", n }' "$WORK"/callgrind-"$name".*[0-9])
+        idle=$(awk '/^totals:/ { n += $2 } END { printf "%d", n }' "$WORK"/callgrind-"$name".[0-9]*.1)
+        # Every dump file (idle, then the load at exit) less the idle one.
+        total=$(awk -v i="$idle" '/^totals:/ { n += $2 } END { printf "%d", n - i }' "$WORK"/callgrind-"$name".[0-9]*)
         if [[ -z $requests || $requests -eq 0 ]]; then
             echo "bench-proxy: no request to $name completed under callgrind (see $WORK/callgrind-$name.log)" >&2
             exit 1
         fi
-        PER_REQUEST[$name]=$((total / requests))
-        printf '  %-10s %8d instructions per request (%d requests)\n' "$name" "${PER_REQUEST[$name]}" "$requests"
+        net=$(awk -v t="$total" -v i="$idle" -v r="$requests" -v is="$IDLE_SECONDS" -v ls="$LOAD_SECONDS" \
+            'BEGIN { printf "%d", (t - i / is * ls) / r }')
+        PER_REQUEST[$name]=$net
+        printf '  %-10s %8d instructions per request, %8d with idle work taken out (%d requests; idle %d per second)\n' \
+            "$name" "$((total / requests))" "$net" "$requests" "$((idle / IDLE_SECONDS))"
     }
     # Valgrind 3.19 (Debian 12) cannot read the DWARF 5 debug information Swift 6 writes: count
     # copies without it (the symbols stay).

@@ -103,6 +103,30 @@ struct FrontDoorHardeningTests {
         await canned.stop()
     }
 
+    @Test("a HEAD the router refuses gets the length of the body it would have, and no body")
+    func refusedHeadHasNoBody() async throws {
+        let fixture = try await ProxyFixture.start([]) { configuration in
+            configuration.options.routingTimeout = .milliseconds(100)
+        }
+        try await fixture.run {
+            let client = try await RawConnection.open(port: fixture.proxy.port, on: fixture.clientGroup)
+            try await client.send("HEAD /a HTTP/1.1\r\nhost: a\r\n\r\nGET /b HTTP/1.1\r\nhost: a\r\n\r\n")
+            try await poll("both answers") { statusLines(try await client.received()).count == 2 }
+            let text = try await client.received()
+            let answers = text.components(separatedBy: "HTTP/1.1 503 Service Unavailable\r\n")
+            #expect(answers.count == 3, "\(text)")
+            let head = answers[1], get = answers[2]
+            // The HEAD's answer ends with its head: the GET's answer follows at once.
+            #expect(head.hasSuffix("\r\n\r\n"), "\(head)")
+            let body = try #require(get.components(separatedBy: "\r\n\r\n").last)
+            #expect(body.hasPrefix("503 Service Unavailable: "), "\(get)")
+            #expect(head.contains("content-length: \(body.utf8.count)\r\n"), "\(text)")
+            #expect(try await !client.isClosed)
+            await client.close()
+            try await fixture.expectConserved()
+        }
+    }
+
     @Test("trailers pass from the replica to an HTTP/1.1 client")
     func trailersToClient() async throws {
         let group = MultiThreadedEventLoopGroup.singleton

@@ -1,9 +1,10 @@
 import NIOCore
 import NIOHTTP1
 
-/// Chunked framing written by hand, for messages whose transfer codings NIO's encoders do not know
-/// (`gzip, chunked`): NIO frames only a message whose `Transfer-Encoding` is exactly `chunked`, and
-/// would otherwise replace the codings and lose `gzip`.
+/// Chunked framing written by hand. The front door frames every chunked answer itself (it writes
+/// bytes, not parts). Upstream, NIO's request encoder frames a body whose `Transfer-Encoding` is
+/// exactly `chunked`, and would replace other codings (`gzip, chunked`) and lose `gzip`: those are
+/// framed here.
 enum ChunkedFraming {
     /// The transfer codings to pass on when they are more than plain `chunked`, or nil.
     static func extraCodings(in headers: HTTPHeaders) -> String? {
@@ -15,7 +16,12 @@ enum ChunkedFraming {
 
     /// One body part as a chunk: its size in hex, the bytes, CRLF.
     static func chunk(_ body: ByteBuffer, allocator: ByteBufferAllocator) -> (ByteBuffer, ByteBuffer, ByteBuffer) {
-        (allocator.buffer(string: String(body.readableBytes, radix: 16) + "\r\n"), body, allocator.buffer(string: "\r\n"))
+        var line = allocator.buffer(capacity: 24)
+        line.writeString(String(body.readableBytes, radix: 16))
+        line.writeStaticString("\r\n")
+        // The CRLF after the bytes is the end of the size line: one allocation for both.
+        let end = line.getSlice(at: line.writerIndex - 2, length: 2)!
+        return (line, body, end)
     }
 
     /// The last chunk, with trailers.

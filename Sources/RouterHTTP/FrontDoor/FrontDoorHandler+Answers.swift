@@ -1,8 +1,8 @@
 import NIOCore
 import NIOHTTP1
 
-/// Writing answers to the client: heads framed for the client's HTTP version, bodies, ends, and
-/// the error statuses the front door gives itself.
+/// Writing answers to the client as bytes: heads framed for the client's HTTP version, bodies,
+/// ends, and the error statuses the front door gives itself.
 extension FrontDoorHandler {
 
     func channelWritabilityChanged(context: ChannelHandlerContext) {
@@ -27,8 +27,9 @@ extension FrontDoorHandler {
 
     func sendContinue(for exchange: ProxyExchange) {
         guard let context, pipelining.current === exchange, !exchange.responseStarted else { return }
-        context.writeAndFlush(wrapOutboundOut(.head(HTTPResponseHead(version: exchange.head.version,
-                                                                     status: .continue))), promise: nil)
+        let head = HTTPResponseHead(version: exchange.head.version, status: .continue)
+        context.writeAndFlush(wrapOutboundOut(ResponseHeadWire.bytes(head, allocator: context.channel.allocator)),
+                              promise: nil)
     }
 
     func sendHead(_ head: HTTPResponseHead, for exchange: ProxyExchange) {
@@ -40,17 +41,14 @@ extension FrontDoorHandler {
         // The client learns the id its request goes by, whatever the replica answered.
         if let id = exchange.wireRequestID { head.headers.replaceOrAdd(name: "x-request-id", value: id) }
         head.version = exchange.head.version
-        // Framed here, not by NIO's encoder (which knows only plain `chunked`).
         if Self.mayHaveBody(head.status, exchange.head.method), !head.headers.contains(name: "content-length") {
             if exchange.head.version.minor == 0 {
                 // An HTTP/1.0 client cannot take a chunked answer: a body of unknown length ends
                 // only when the connection does.
                 exchange.closeAfterAnswer = true
-            } else if let codings {
-                head.headers.add(name: "transfer-encoding", value: codings)
-                exchange.responseFramedByHand = true
             } else {
-                head.headers.add(name: "transfer-encoding", value: "chunked")
+                head.headers.add(name: "transfer-encoding", value: codings ?? "chunked")
+                exchange.responseFramedByHand = true
             }
         }
         // While the router stops, the connection closes after this answer: the client is told so in
@@ -61,24 +59,31 @@ extension FrontDoorHandler {
             head.headers.add(name: "connection", value: "keep-alive")
         }
         exchange.responseStarted = true
-        context.write(wrapOutboundOut(.head(head)), promise: nil)
+        context.write(wrapOutboundOut(ResponseHeadWire.bytes(head, allocator: context.channel.allocator)), promise: nil)
     }
 
     private static func mayHaveBody(_ status: HTTPResponseStatus, _ method: HTTPMethod) -> Bool {
         let code = status.code
-        return method != .HEAD && code >= 200 && code != 204 && code != 304
+        return !Self.answersWithoutBody(method) && code >= 200 && code != 204 && code != 304
+    }
+
+    /// Whether an answer to `method` never carries a body (RFC 9110 §9.3.2, §9.3.6), whatever its
+    /// head says.
+    private static func answersWithoutBody(_ method: HTTPMethod) -> Bool {
+        method == .HEAD || method == .CONNECT
     }
 
     func sendBody(_ body: ByteBuffer, for exchange: ProxyExchange) {
-        guard let context else { return }
+        // An empty chunk would end a chunked answer, and an answer to HEAD or CONNECT has no body.
+        guard let context, body.readableBytes > 0, !Self.answersWithoutBody(exchange.head.method) else { return }
         guard exchange.responseFramedByHand else {
-            context.write(wrapOutboundOut(.body(.byteBuffer(body))), promise: nil)
+            context.write(wrapOutboundOut(body), promise: nil)
             return
         }
         let (size, bytes, end) = ChunkedFraming.chunk(body, allocator: context.channel.allocator)
-        context.write(wrapOutboundOut(.body(.byteBuffer(size))), promise: nil)
-        context.write(wrapOutboundOut(.body(.byteBuffer(bytes))), promise: nil)
-        context.write(wrapOutboundOut(.body(.byteBuffer(end))), promise: nil)
+        context.write(wrapOutboundOut(size), promise: nil)
+        context.write(wrapOutboundOut(bytes), promise: nil)
+        context.write(wrapOutboundOut(end), promise: nil)
     }
 
     func flush() {
@@ -88,20 +93,24 @@ extension FrontDoorHandler {
     func sendEnd(for exchange: ProxyExchange, trailers: HTTPHeaders? = nil) {
         guard let context else { return }
         exchange.responseEnded = true
-        var trailers = trailers
-        if exchange.responseFramedByHand {
-            context.write(wrapOutboundOut(.body(.byteBuffer(
-                ChunkedFraming.lastChunk(trailers: trailers, allocator: context.channel.allocator)))), promise: nil)
-            trailers = nil
-        }
+        // Trailers go out only in a chunked answer; otherwise there is nothing left to write.
+        let last = exchange.responseFramedByHand
+            ? ChunkedFraming.lastChunk(trailers: trailers, allocator: context.channel.allocator) : nil
         // A request body the replica did not wait for would be read as the next request: close.
         if exchange.keepAlive && !exchange.closeAfterAnswer && exchange.bodyComplete && !door.draining {
-            context.writeAndFlush(wrapOutboundOut(.end(trailers)), promise: nil)
+            if let last { context.write(wrapOutboundOut(last), promise: nil) }
+            context.flush()
             answerEnded(exchange)
         } else {
-            let channel = context.channel
-            context.writeAndFlush(wrapOutboundOut(.end(trailers))).whenComplete { _ in channel.close(promise: nil) }
+            writeLastAndClose(last ?? context.channel.allocator.buffer(capacity: 0))
         }
+    }
+
+    /// Writes the last bytes of an answer and closes the connection once they are sent.
+    func writeLastAndClose(_ last: ByteBuffer) {
+        guard let context else { return }
+        let channel = context.channel
+        context.writeAndFlush(wrapOutboundOut(last)).whenComplete { _ in channel.close(promise: nil) }
     }
 
     /// Answers with an error status, or closes the connection when an answer already started.
@@ -125,16 +134,16 @@ extension FrontDoorHandler {
         // The rest of an unread request body would be read as the next request: close instead.
         let closing = !exchange.keepAlive || !exchange.bodyComplete || door.draining
         if closing { headers.add(name: "connection", value: "close") }
-        let head = HTTPResponseHead(version: exchange.head.version, status: status, headers: headers)
-        context.write(wrapOutboundOut(.head(head)), promise: nil)
-        context.write(wrapOutboundOut(.body(.byteBuffer(context.channel.allocator.buffer(string: body)))),
-                      promise: nil)
+        var answer = ResponseHeadWire.bytes(HTTPResponseHead(version: exchange.head.version, status: status,
+                                                             headers: headers),
+                                            allocator: context.channel.allocator)
+        // An answer to HEAD says how long its body would be, and sends none.
+        if !Self.answersWithoutBody(exchange.head.method) { answer.writeString(body) }
         if closing {
             hold(.stopped)
-            let channel = context.channel
-            context.writeAndFlush(wrapOutboundOut(.end(nil))).whenComplete { _ in channel.close(promise: nil) }
+            writeLastAndClose(answer)
         } else {
-            context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
+            context.writeAndFlush(wrapOutboundOut(answer), promise: nil)
             answerEnded(exchange)
         }
     }

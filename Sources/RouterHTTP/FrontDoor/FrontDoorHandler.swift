@@ -10,8 +10,8 @@ import NIOHTTP1
 /// `FrontDoorPipeline`; this class carries it out on the channel.
 final class FrontDoorHandler: ChannelDuplexHandler, RemovableChannelHandler {
     typealias InboundIn = HTTPServerRequestPart
-    typealias OutboundIn = HTTPServerResponsePart
-    typealias OutboundOut = HTTPServerResponsePart
+    typealias OutboundIn = ByteBuffer
+    typealias OutboundOut = ByteBuffer
 
     let door: FrontDoor
     /// The connection's context while the handler is in its pipeline.
@@ -156,13 +156,9 @@ final class FrontDoorHandler: ChannelDuplexHandler, RemovableChannelHandler {
     /// Writes a bodiless answer that closes the connection once it is sent.
     private func writeFinal(_ status: HTTPResponseStatus) {
         guard let context else { return }
-        var headers = HTTPHeaders()
-        headers.add(name: "connection", value: "close")
-        headers.add(name: "content-length", value: "0")
-        context.write(wrapOutboundOut(.head(HTTPResponseHead(version: .http1_1, status: status, headers: headers))),
-                      promise: nil)
-        let channel = context.channel
-        context.writeAndFlush(wrapOutboundOut(.end(nil))).whenComplete { _ in channel.close(promise: nil) }
+        let headers: HTTPHeaders = ["connection": "close", "content-length": "0"]
+        writeLastAndClose(ResponseHeadWire.bytes(HTTPResponseHead(version: .http1_1, status: status, headers: headers),
+                                                 allocator: context.channel.allocator))
     }
 
     // MARK: timeouts

@@ -9,13 +9,6 @@ enum HopByHopHeaders {
     private static let connectionIndex = 0
     private static let transferEncodingIndex = 5
 
-    /// Removes the hop-by-hop headers, and those the `Connection` header names.
-    ///
-    /// Runs on every request and response, so the common case allocates nothing: found names are a
-    /// bit set, and the `Connection` tokens `close` and `keep-alive` (the usual ones) are not
-    /// collected, since neither names a header that is not already removed.
-    ///
-    /// - Returns: whether the message was chunked, so the next hop can frame the body again.
     /// The index in `fixed` of a hop-by-hop name, compared on the raw bytes: the length picks at
     /// most two candidates, so most names cost one switch.
     private static func fixedIndex(_ name: String) -> Int? {
@@ -33,33 +26,28 @@ enum HopByHopHeaders {
         }
         if let answer { return answer }
         // A string without contiguous UTF-8 (bridged): rare, so the slow comparison is fine.
-        return fixed.firstIndex(where: { $0.utf8.caseInsensitiveEquals(name.utf8) })
+        return fixed.firstIndex(of: name.lowercased())
     }
 
+    /// Removes the hop-by-hop headers, and those the `Connection` header names.
+    ///
+    /// Runs on every request and response, so the common case allocates nothing: found names are a
+    /// bit set, and the `Connection` tokens `close` and `keep-alive` (the usual ones) are not
+    /// collected, since neither names a header that is not already removed.
+    ///
+    /// - Returns: whether the message was chunked, so the next hop can frame the body again.
     @discardableResult
     static func strip(_ headers: inout HTTPHeaders) -> Bool {
         var found: UInt16 = 0
-        var listed: [Substring] = []
+        var listed: [String] = []
         var chunked = false
         for (name, value) in headers {
             guard let index = fixedIndex(name) else { continue }
             found |= 1 << index
             if index == connectionIndex {
-                // By hand rather than `split`, which allocates an array for every header.
-                let utf8 = value.utf8
-                var start = utf8.startIndex
-                while start < utf8.endIndex {
-                    let end = utf8[start...].firstIndex(of: UInt8(ascii: ",")) ?? utf8.endIndex
-                    let token = Substring(value)[start..<end].utf8.trimmingSpaces()
-                    start = end == utf8.endIndex ? end : utf8.index(after: end)
-                    // `Host` and `Content-Length` are end to end whatever `Connection` says: removing
-                    // them would lose the target or the framing.
-                    guard !token.isEmpty, !token.caseInsensitiveEquals("close".utf8),
-                          !token.caseInsensitiveEquals("keep-alive".utf8),
-                          !token.caseInsensitiveEquals("host".utf8),
-                          !token.caseInsensitiveEquals("content-length".utf8) else { continue }
-                    listed.append(Substring(token))
-                }
+                let named = value.utf8.withContiguousStorageIfAvailable(namedByConnection)
+                    ?? Array(value.utf8).withUnsafeBufferPointer(namedByConnection)
+                listed += named
             } else if index == transferEncodingIndex, value.lowercased().contains("chunked") {
                 chunked = true
             }
@@ -68,30 +56,31 @@ enum HopByHopHeaders {
         for (index, name) in fixed.enumerated() where found & (1 << index) != 0 {
             headers.remove(name: name)
         }
-        for name in listed { headers.remove(name: String(name)) }
+        for name in listed { headers.remove(name: name) }
         return chunked
     }
-}
 
-extension Collection where Element == UInt8 {
-    fileprivate func caseInsensitiveEquals(_ other: some Collection<UInt8>) -> Bool {
-        guard count == other.count else { return false }
-        return zip(self, other).allSatisfy { a, b in
-            a == b || (a | 0x20 == b | 0x20 && (a | 0x20) >= UInt8(ascii: "a") && (a | 0x20) <= UInt8(ascii: "z"))
+    /// The header names a `Connection` value lists, other than `close` and `keep-alive` (the usual
+    /// tokens, which name no header) and `Host` and `Content-Length`, which are end to end whatever
+    /// `Connection` says: removing them would lose the target or the framing. Split by hand on the
+    /// raw bytes, so the usual value allocates nothing.
+    private static func namedByConnection(_ value: UnsafeBufferPointer<UInt8>) -> [String] {
+        var named: [String] = []
+        var start = 0
+        while start < value.count {
+            var end = start
+            while end < value.count, value[end] != UInt8(ascii: ",") { end += 1 }
+            var first = start, last = end
+            while first < last, value[first] == UInt8(ascii: " ") || value[first] == UInt8(ascii: "\t") { first += 1 }
+            while last > first, value[last - 1] == UInt8(ascii: " ") || value[last - 1] == UInt8(ascii: "\t") { last -= 1 }
+            let token = UnsafeBufferPointer(rebasing: value[first..<last])
+            if !token.isEmpty, !token.equalsLowercase("close"), !token.equalsLowercase("keep-alive"),
+               !token.equalsLowercase("host"), !token.equalsLowercase("content-length") {
+                named.append(String(decoding: token, as: UTF8.self))
+            }
+            start = end + 1
         }
-    }
-}
-
-extension Substring.UTF8View {
-    fileprivate func trimmingSpaces() -> Substring.UTF8View {
-        var text = self
-        while let first = text.first, first == UInt8(ascii: " ") || first == UInt8(ascii: "\t") {
-            text = text.dropFirst()
-        }
-        while let last = text.last, last == UInt8(ascii: " ") || last == UInt8(ascii: "\t") {
-            text = text.dropLast()
-        }
-        return text
+        return named
     }
 }
 

@@ -94,8 +94,13 @@ final class ProxyExchange {
     /// The id this request goes by on the wire, sent to the replica and returned to the client as
     /// `X-Request-Id`: the client's own when it sent one, else the router's (`req-12`).
     var wireRequestID: String? {
-        head.headers.first(name: "x-request-id") ?? requestID?.description
+        if let wireRequestIDKept { return wireRequestIDKept }
+        // Kept once known: it is read for the replica and again for the client, and neither the
+        // client's header nor the router's id changes.
+        wireRequestIDKept = head.headers.first(name: "x-request-id") ?? requestID?.description
+        return wireRequestIDKept
     }
+    private var wireRequestIDKept: String?
 
     /// The client's own `X-Request-Id`, when it is short enough to keep in the trace.
     var indexedClientRequestID: String? {

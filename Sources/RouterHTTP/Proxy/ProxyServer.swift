@@ -118,14 +118,11 @@ public final class ProxyServer: Sendable {
                         // At the limit the connection is closed at once (and counted), before any byte is read.
                         guard door.acceptsConnection() else { throw ConnectionRefused() }
                         do {
-                            // Pipelined requests and parse errors are handled by the front door handler itself.
-                            // The front door frames answers itself, so codings like `gzip, chunked` survive.
-                            var encoder = HTTPResponseEncoder.Configuration()
-                            encoder.automaticallySetFramingHeaders = false
-                            try channel.pipeline.syncOperations.configureHTTPServerPipeline(
-                                withPipeliningAssistance: false, withErrorHandling: false,
-                                withOutboundHeaderValidation: false, withEncoderConfiguration: encoder)
-                            try channel.pipeline.syncOperations.addHandler(FrontDoorHandler(door: door))
+                            // Pipelined requests and parse errors are handled by the front door handler itself,
+                            // and it writes its answers as bytes: NIO's decoder is the only other handler.
+                            try channel.pipeline.syncOperations.addHandlers(
+                                ByteToMessageHandler(HTTPRequestDecoder(leftOverBytesStrategy: .dropBytes)),
+                                FrontDoorHandler(door: door))
                         } catch {
                             door.connectionNotOpened()
                             throw error

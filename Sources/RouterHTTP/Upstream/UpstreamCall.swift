@@ -96,6 +96,8 @@ final class UpstreamCall: Cancellable, UpstreamResponseReceiver {
             connection.write(.body(.byteBuffer(part)))
             return
         }
+        // An empty chunk would end the body.
+        guard part.readableBytes > 0 else { return }
         let (size, bytes, end) = ChunkedFraming.chunk(part, allocator: connection.allocator)
         connection.write(.body(.byteBuffer(size)))
         connection.write(.body(.byteBuffer(bytes)))
