@@ -127,6 +127,30 @@ struct FrontDoorHardeningTests {
         }
     }
 
+    @Test("a replica's answers to HEAD have a length and no body: each ends at its head")
+    func headAnswersFromReplica() async throws {
+        let group = MultiThreadedEventLoopGroup.singleton
+        let canned = try await CannedReplica.start(answer: "HTTP/1.1 200 OK\r\ncontent-length: 5\r\n\r\n", on: group)
+        let fixture = try await ProxyFixture.start([]) { configuration in
+            configuration.replicas = [ReplicaSpec(address: ReplicaAddress(host: "127.0.0.1", port: canned.port))]
+        }
+        try await fixture.run {
+            let client = try await RawConnection.open(port: fixture.proxy.port, on: fixture.clientGroup)
+            try await client.send("HEAD /a HTTP/1.1\r\nhost: a\r\n\r\nHEAD /b HTTP/1.1\r\nhost: a\r\n\r\n")
+            try await poll("both answers") { statusLines(try await client.received()).count == 2 }
+            let answers = try await client.received().components(separatedBy: "HTTP/1.1 200 OK\r\n")
+            #expect(answers.count == 3)
+            for answer in answers.dropFirst() {
+                #expect(answer.contains("content-length: 5\r\n") && answer.hasSuffix("\r\n\r\n"), "\(answer)")
+            }
+            #expect(canned.received.components(separatedBy: "HEAD /").count == 3, "\(canned.received)")
+            #expect(try await !client.isClosed)
+            await client.close()
+            try await fixture.expectConserved()
+        }
+        await canned.stop()
+    }
+
     @Test("trailers pass from the replica to an HTTP/1.1 client")
     func trailersToClient() async throws {
         let group = MultiThreadedEventLoopGroup.singleton

@@ -28,7 +28,7 @@ extension FrontDoorHandler {
     func sendContinue(for exchange: ProxyExchange) {
         guard let context, pipelining.current === exchange, !exchange.responseStarted else { return }
         let head = HTTPResponseHead(version: exchange.head.version, status: .continue)
-        context.writeAndFlush(wrapOutboundOut(ResponseHeadWire.bytes(head, allocator: context.channel.allocator)),
+        context.writeAndFlush(wrapOutboundOut(HeadWire.response(head, allocator: context.channel.allocator)),
                               promise: nil)
     }
 
@@ -48,7 +48,7 @@ extension FrontDoorHandler {
                 exchange.closeAfterAnswer = true
             } else {
                 head.headers.add(name: "transfer-encoding", value: codings ?? "chunked")
-                exchange.responseFramedByHand = true
+                exchange.responseChunked = true
             }
         }
         // While the router stops, the connection closes after this answer: the client is told so in
@@ -59,7 +59,7 @@ extension FrontDoorHandler {
             head.headers.add(name: "connection", value: "keep-alive")
         }
         exchange.responseStarted = true
-        context.write(wrapOutboundOut(ResponseHeadWire.bytes(head, allocator: context.channel.allocator)), promise: nil)
+        context.write(wrapOutboundOut(HeadWire.response(head, allocator: context.channel.allocator)), promise: nil)
     }
 
     private static func mayHaveBody(_ status: HTTPResponseStatus, _ method: HTTPMethod) -> Bool {
@@ -76,7 +76,7 @@ extension FrontDoorHandler {
     func sendBody(_ body: ByteBuffer, for exchange: ProxyExchange) {
         // An empty chunk would end a chunked answer, and an answer to HEAD or CONNECT has no body.
         guard let context, body.readableBytes > 0, !Self.answersWithoutBody(exchange.head.method) else { return }
-        guard exchange.responseFramedByHand else {
+        guard exchange.responseChunked else {
             context.write(wrapOutboundOut(body), promise: nil)
             return
         }
@@ -94,7 +94,7 @@ extension FrontDoorHandler {
         guard let context else { return }
         exchange.responseEnded = true
         // Trailers go out only in a chunked answer; otherwise there is nothing left to write.
-        let last = exchange.responseFramedByHand
+        let last = exchange.responseChunked
             ? ChunkedFraming.lastChunk(trailers: trailers, allocator: context.channel.allocator) : nil
         // A request body the replica did not wait for would be read as the next request: close.
         if exchange.keepAlive && !exchange.closeAfterAnswer && exchange.bodyComplete && !door.draining {
@@ -134,7 +134,7 @@ extension FrontDoorHandler {
         // The rest of an unread request body would be read as the next request: close instead.
         let closing = !exchange.keepAlive || !exchange.bodyComplete || door.draining
         if closing { headers.add(name: "connection", value: "close") }
-        var answer = ResponseHeadWire.bytes(HTTPResponseHead(version: exchange.head.version, status: status,
+        var answer = HeadWire.response(HTTPResponseHead(version: exchange.head.version, status: status,
                                                              headers: headers),
                                             allocator: context.channel.allocator)
         // An answer to HEAD says how long its body would be, and sends none.

@@ -42,10 +42,10 @@ final class ProxyExchange {
     var malformedBody = false
     /// True when the connection must close after this answer (it cannot be framed for the client).
     var closeAfterAnswer = false
-    /// True when the request body goes to replicas in chunks framed by hand (`gzip, chunked`).
-    private(set) var requestFramedByHand = false
-    /// True when the answer goes to the client in chunks framed by hand.
-    var responseFramedByHand = false
+    /// True when the request body goes to replicas in chunks (framed by the router).
+    private(set) var requestChunked = false
+    /// True when the answer goes to the client in chunks (framed by the router).
+    var responseChunked = false
     /// True when the client sent `Expect: 100-continue` and has not been told to go on yet.
     private(set) var awaitsContinue: Bool
     /// The client connection the answer goes to; nil once it closed.
@@ -116,12 +116,8 @@ final class ProxyExchange {
         var headers = head.headers
         let chunked = HopByHopHeaders.strip(&headers)
         if chunked {
-            if let codings = ChunkedFraming.extraCodings(in: head.headers) {
-                headers.add(name: "transfer-encoding", value: codings)
-                requestFramedByHand = true
-            } else {
-                headers.add(name: "transfer-encoding", value: "chunked")
-            }
+            headers.add(name: "transfer-encoding", value: ChunkedFraming.extraCodings(in: head.headers) ?? "chunked")
+            requestChunked = true
         }
         if awaitsContinue || head.headers.contains(name: "expect") { headers.remove(name: "expect") }
         if !headers.contains(name: "x-request-id"), let id = wireRequestID {

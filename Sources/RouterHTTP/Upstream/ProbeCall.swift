@@ -35,8 +35,7 @@ final class ProbeCall: Cancellable, UpstreamResponseReceiver {
                 }
                 self.connection = connection
                 connection.receiver = self
-                connection.write(.head(head))
-                connection.write(.end(nil))
+                connection.writeHead(head)
                 connection.flush()
             }
         }

@@ -65,7 +65,7 @@ final class UpstreamCall: Cancellable, UpstreamResponseReceiver {
         connection.receiver = self
         exchange.activeCall = self
         exchange.sendContinueIfAwaited()
-        connection.write(.head(upstreamHead))
+        connection.writeHead(upstreamHead)
         for part in exchange.bodyParts {
             writeBody(part, on: connection)
         }
@@ -92,26 +92,22 @@ final class UpstreamCall: Cancellable, UpstreamResponseReceiver {
     }
 
     private func writeBody(_ part: ByteBuffer, on connection: UpstreamConnection) {
-        guard exchange.requestFramedByHand else {
-            connection.write(.body(.byteBuffer(part)))
+        // An empty chunk would end a chunked body.
+        guard part.readableBytes > 0 else { return }
+        guard exchange.requestChunked else {
+            connection.write(part)
             return
         }
-        // An empty chunk would end the body.
-        guard part.readableBytes > 0 else { return }
         let (size, bytes, end) = ChunkedFraming.chunk(part, allocator: connection.allocator)
-        connection.write(.body(.byteBuffer(size)))
-        connection.write(.body(.byteBuffer(bytes)))
-        connection.write(.body(.byteBuffer(end)))
+        connection.write(size)
+        connection.write(bytes)
+        connection.write(end)
     }
 
+    /// Only a chunked body has an end on the wire (and trailers); any other ends with its length.
     private func writeEnd(on connection: UpstreamConnection) {
-        guard exchange.requestFramedByHand else {
-            connection.write(.end(exchange.trailers))
-            return
-        }
-        connection.write(.body(.byteBuffer(ChunkedFraming.lastChunk(trailers: exchange.trailers,
-                                                                    allocator: connection.allocator))))
-        connection.write(.end(nil))
+        guard exchange.requestChunked else { return }
+        connection.write(ChunkedFraming.lastChunk(trailers: exchange.trailers, allocator: connection.allocator))
     }
 
     func cancel() {

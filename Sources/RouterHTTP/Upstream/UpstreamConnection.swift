@@ -15,10 +15,11 @@ protocol UpstreamResponseReceiver: AnyObject {
     func upstreamClosed()
 }
 
-/// One keep-alive HTTP/1.1 connection to a replica, carrying one exchange at a time.
+/// One keep-alive HTTP/1.1 connection to a replica, carrying one exchange at a time. It writes
+/// bytes (`HeadWire`, `ChunkedFraming`) and reads NIO's response parts.
 final class UpstreamConnection: ChannelInboundHandler, RemovableChannelHandler {
     typealias InboundIn = HTTPClientResponsePart
-    typealias OutboundOut = HTTPClientRequestPart
+    typealias OutboundOut = ByteBuffer
 
     /// Who gets the response now; nil while the connection is idle.
     var receiver: (any UpstreamResponseReceiver)?
@@ -27,6 +28,12 @@ final class UpstreamConnection: ChannelInboundHandler, RemovableChannelHandler {
     /// False once the replica said it will close the connection after this response.
     private(set) var reusable = true
     private var context: ChannelHandlerContext?
+    /// The decoder of this connection's answers, told of each request head written.
+    private let responseDecoder: HTTPResponseDecoder
+
+    init(responseDecoder: HTTPResponseDecoder) {
+        self.responseDecoder = responseDecoder
+    }
 
     func handlerAdded(context: ChannelHandlerContext) {
         self.context = context
@@ -76,9 +83,16 @@ final class UpstreamConnection: ChannelInboundHandler, RemovableChannelHandler {
         context.close(promise: nil)
     }
 
-    func write(_ part: HTTPClientRequestPart) {
+    /// Writes a request's head; the decoder learns its method, so an answer to HEAD has no body.
+    func writeHead(_ head: HTTPRequestHead) {
         guard let context else { return }
-        context.write(wrapOutboundOut(part), promise: nil)
+        responseDecoder.write(data: .head(head))
+        context.write(wrapOutboundOut(HeadWire.request(head, allocator: context.channel.allocator)), promise: nil)
+    }
+
+    func write(_ bytes: ByteBuffer) {
+        guard let context else { return }
+        context.write(wrapOutboundOut(bytes), promise: nil)
     }
 
     var allocator: ByteBufferAllocator { context?.channel.allocator ?? ByteBufferAllocator() }

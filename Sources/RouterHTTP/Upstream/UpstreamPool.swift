@@ -42,12 +42,12 @@ final class UpstreamPool {
             .connectTimeout(connectTimeout)
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
-                    // Framing headers are set by the call itself, so codings like `gzip, chunked` survive.
-                    var encoder = HTTPRequestEncoder.Configuration()
-                    encoder.automaticallySetFramingHeaders = false
-                    try channel.pipeline.syncOperations.addHTTPClientHandlers(
-                        enableOutboundHeaderValidation: false, encoderConfiguration: encoder)
-                    try channel.pipeline.syncOperations.addHandler(UpstreamConnection())
+                    // The connection writes bytes and frames bodies itself, so codings like
+                    // `gzip, chunked` survive: NIO's decoder is the only other handler.
+                    let decoder = HTTPResponseDecoder(leftOverBytesStrategy: .dropBytes)
+                    try channel.pipeline.syncOperations.addHandlers(
+                        ByteToMessageHandler(ReplicaResponseDecoder(decoder: decoder)),
+                        UpstreamConnection(responseDecoder: decoder))
                 }
             }
             .connect(to: address)

@@ -1,10 +1,9 @@
 import NIOCore
 import NIOHTTP1
 
-/// Chunked framing written by hand. The front door frames every chunked answer itself (it writes
-/// bytes, not parts). Upstream, NIO's request encoder frames a body whose `Transfer-Encoding` is
-/// exactly `chunked`, and would replace other codings (`gzip, chunked`) and lose `gzip`: those are
-/// framed here.
+/// Chunked framing, written by the router on both sides: it writes bytes, not NIO's message parts.
+/// NIO's encoders framed only a message whose `Transfer-Encoding` is exactly `chunked`, and would
+/// replace other codings (`gzip, chunked`) and lose `gzip`.
 enum ChunkedFraming {
     /// The transfer codings to pass on when they are more than plain `chunked`, or nil.
     static func extraCodings(in headers: HTTPHeaders) -> String? {
