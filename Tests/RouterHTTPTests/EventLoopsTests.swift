@@ -83,7 +83,8 @@ struct EventLoopsTests {
             let figures = try await fixture.proxy.figures().get()
             #expect(answered + figures.refusedConnections == 10, "answered \(answered), figures \(figures)")
             #expect(answered >= 5, "answered \(answered)")
-            #expect(figures.connections == 0)
+            // A client can read its answer before the router's side of the connection has closed.
+            try await poll("every connection closed") { try await fixture.proxy.figures().get().connections == 0 }
             try await fixture.expectConserved()
         }
     }
