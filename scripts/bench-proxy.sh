@@ -290,7 +290,7 @@ if [[ -n $INSTRUCTIONS ]]; then
     echo
     for other in nginx haproxy nio-floor baseline; do
         [[ -n ${PER_REQUEST[$other]:-} ]] || continue
-        printf 'routertop/%-8s instructions per request %sx\n' "$other" \
+        printf 'routertop/%-9s instructions per request %sx\n' "$other" \
             "$(awk -v a="${PER_REQUEST[routertop]}" -v b="${PER_REQUEST[$other]}" 'BEGIN { printf "%.2f", b ? a / b : 0 }')"
     done
     exit 0

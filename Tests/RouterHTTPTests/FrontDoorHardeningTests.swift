@@ -19,6 +19,15 @@ private func lines(_ text: String) -> [String] {
     text.replacingOccurrences(of: "\r\n", with: "\n").components(separatedBy: "\n")
 }
 
+/// A proxy whose one replica gives every request the same answer, written as raw bytes.
+private func proxyWithCannedReplica(answer: String) async throws -> (CannedReplica, ProxyFixture) {
+    let canned = try await CannedReplica.start(answer: answer, on: MultiThreadedEventLoopGroup.singleton)
+    let fixture = try await ProxyFixture.start([]) { configuration in
+        configuration.replicas = [ReplicaSpec(address: ReplicaAddress(host: "127.0.0.1", port: canned.port))]
+    }
+    return (canned, fixture)
+}
+
 @Suite("front door: malformed, pipelined and slow clients on loopback", .serialized)
 struct FrontDoorHardeningTests {
     private let fast = ReplicaServerConfiguration(maxOngoing: 5, serviceTime: .milliseconds(1))
@@ -83,12 +92,8 @@ struct FrontDoorHardeningTests {
 
     @Test("a chunked answer to an HTTP/1.0 keep-alive client closes the connection after it")
     func unframedAnswerToHTTP10() async throws {
-        let group = MultiThreadedEventLoopGroup.singleton
-        let canned = try await CannedReplica.start(answer:
-            "HTTP/1.1 200 OK\r\ntransfer-encoding: chunked\r\n\r\n5\r\nhello\r\n0\r\n\r\n", on: group)
-        let fixture = try await ProxyFixture.start([]) { configuration in
-            configuration.replicas = [ReplicaSpec(address: ReplicaAddress(host: "127.0.0.1", port: canned.port))]
-        }
+        let (canned, fixture) = try await proxyWithCannedReplica(answer:
+            "HTTP/1.1 200 OK\r\ntransfer-encoding: chunked\r\n\r\n5\r\nhello\r\n0\r\n\r\n")
         try await fixture.run {
             let client = try await RawConnection.open(port: fixture.proxy.port, on: fixture.clientGroup)
             try await client.send("GET / HTTP/1.0\r\nconnection: keep-alive\r\n\r\n")
@@ -129,11 +134,7 @@ struct FrontDoorHardeningTests {
 
     @Test("a replica's answers to HEAD have a length and no body: each ends at its head")
     func headAnswersFromReplica() async throws {
-        let group = MultiThreadedEventLoopGroup.singleton
-        let canned = try await CannedReplica.start(answer: "HTTP/1.1 200 OK\r\ncontent-length: 5\r\n\r\n", on: group)
-        let fixture = try await ProxyFixture.start([]) { configuration in
-            configuration.replicas = [ReplicaSpec(address: ReplicaAddress(host: "127.0.0.1", port: canned.port))]
-        }
+        let (canned, fixture) = try await proxyWithCannedReplica(answer: "HTTP/1.1 200 OK\r\ncontent-length: 5\r\n\r\n")
         try await fixture.run {
             let client = try await RawConnection.open(port: fixture.proxy.port, on: fixture.clientGroup)
             try await client.send("HEAD /a HTTP/1.1\r\nhost: a\r\n\r\nHEAD /b HTTP/1.1\r\nhost: a\r\n\r\n")
@@ -153,12 +154,8 @@ struct FrontDoorHardeningTests {
 
     @Test("trailers pass from the replica to an HTTP/1.1 client")
     func trailersToClient() async throws {
-        let group = MultiThreadedEventLoopGroup.singleton
-        let canned = try await CannedReplica.start(answer:
-            "HTTP/1.1 200 OK\r\ntransfer-encoding: chunked\r\n\r\n2\r\nok\r\n0\r\nx-checksum: 42\r\n\r\n", on: group)
-        let fixture = try await ProxyFixture.start([]) { configuration in
-            configuration.replicas = [ReplicaSpec(address: ReplicaAddress(host: "127.0.0.1", port: canned.port))]
-        }
+        let (canned, fixture) = try await proxyWithCannedReplica(answer:
+            "HTTP/1.1 200 OK\r\ntransfer-encoding: chunked\r\n\r\n2\r\nok\r\n0\r\nx-checksum: 42\r\n\r\n")
         try await fixture.run {
             let client = try await RawConnection.open(port: fixture.proxy.port, on: fixture.clientGroup)
             try await client.send("GET / HTTP/1.1\r\nhost: a\r\n\r\n")
@@ -171,12 +168,8 @@ struct FrontDoorHardeningTests {
 
     @Test("a bad chunk mid-answer cuts the client's connection and is counted as aborted")
     func badChunkMidAnswer() async throws {
-        let group = MultiThreadedEventLoopGroup.singleton
-        let canned = try await CannedReplica.start(answer:
-            "HTTP/1.1 200 OK\r\ntransfer-encoding: chunked\r\n\r\n2\r\nok\r\nZZ\r\nbad\r\n", on: group)
-        let fixture = try await ProxyFixture.start([]) { configuration in
-            configuration.replicas = [ReplicaSpec(address: ReplicaAddress(host: "127.0.0.1", port: canned.port))]
-        }
+        let (canned, fixture) = try await proxyWithCannedReplica(answer:
+            "HTTP/1.1 200 OK\r\ntransfer-encoding: chunked\r\n\r\n2\r\nok\r\nZZ\r\nbad\r\n")
         try await fixture.run {
             let outcome = try await fixture.send(path: "/")
             #expect(outcome.response?.complete == false)
@@ -367,12 +360,8 @@ struct FrontDoorHardeningTests {
 
     @Test("Transfer-Encoding: gzip, chunked keeps gzip both ways, with the chunks framed intact")
     func gzipChunkedKept() async throws {
-        let group = MultiThreadedEventLoopGroup.singleton
-        let canned = try await CannedReplica.start(answer:
-            "HTTP/1.1 200 OK\r\ntransfer-encoding: gzip, chunked\r\n\r\n4\r\nzzzz\r\n0\r\n\r\n", on: group)
-        let fixture = try await ProxyFixture.start([]) { configuration in
-            configuration.replicas = [ReplicaSpec(address: ReplicaAddress(host: "127.0.0.1", port: canned.port))]
-        }
+        let (canned, fixture) = try await proxyWithCannedReplica(answer:
+            "HTTP/1.1 200 OK\r\ntransfer-encoding: gzip, chunked\r\n\r\n4\r\nzzzz\r\n0\r\n\r\n")
         try await fixture.run {
             let client = try await RawConnection.open(port: fixture.proxy.port, on: fixture.clientGroup)
             try await client.send("""
@@ -393,11 +382,7 @@ struct FrontDoorHardeningTests {
 
     @Test("trailers pass from the client to the replica")
     func trailersToReplica() async throws {
-        let group = MultiThreadedEventLoopGroup.singleton
-        let canned = try await CannedReplica.start(answer: "HTTP/1.1 200 OK\r\ncontent-length: 2\r\n\r\nok", on: group)
-        let fixture = try await ProxyFixture.start([]) { configuration in
-            configuration.replicas = [ReplicaSpec(address: ReplicaAddress(host: "127.0.0.1", port: canned.port))]
-        }
+        let (canned, fixture) = try await proxyWithCannedReplica(answer: "HTTP/1.1 200 OK\r\ncontent-length: 2\r\n\r\nok")
         try await fixture.run {
             let client = try await RawConnection.open(port: fixture.proxy.port, on: fixture.clientGroup)
             try await client.send("""

@@ -134,9 +134,8 @@ extension FrontDoorHandler {
         // The rest of an unread request body would be read as the next request: close instead.
         let closing = !exchange.keepAlive || !exchange.bodyComplete || door.draining
         if closing { headers.add(name: "connection", value: "close") }
-        var answer = HeadWire.response(HTTPResponseHead(version: exchange.head.version, status: status,
-                                                             headers: headers),
-                                            allocator: context.channel.allocator)
+        let head = HTTPResponseHead(version: exchange.head.version, status: status, headers: headers)
+        var answer = HeadWire.response(head, allocator: context.channel.allocator)
         // An answer to HEAD says how long its body would be, and sends none.
         if !Self.answersWithoutBody(exchange.head.method) { answer.writeString(body) }
         if closing {

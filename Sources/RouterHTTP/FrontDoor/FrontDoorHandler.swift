@@ -157,8 +157,8 @@ final class FrontDoorHandler: ChannelDuplexHandler, RemovableChannelHandler {
     private func writeFinal(_ status: HTTPResponseStatus) {
         guard let context else { return }
         let headers: HTTPHeaders = ["connection": "close", "content-length": "0"]
-        writeLastAndClose(HeadWire.response(HTTPResponseHead(version: .http1_1, status: status, headers: headers),
-                                                 allocator: context.channel.allocator))
+        let head = HTTPResponseHead(version: .http1_1, status: status, headers: headers)
+        writeLastAndClose(HeadWire.response(head, allocator: context.channel.allocator))
     }
 
     // MARK: timeouts

@@ -71,8 +71,8 @@ enum HopByHopHeaders {
             var end = start
             while end < value.count, value[end] != UInt8(ascii: ",") { end += 1 }
             var first = start, last = end
-            while first < last, value[first] == UInt8(ascii: " ") || value[first] == UInt8(ascii: "\t") { first += 1 }
-            while last > first, value[last - 1] == UInt8(ascii: " ") || value[last - 1] == UInt8(ascii: "\t") { last -= 1 }
+            while first < last, isSpace(value[first]) { first += 1 }
+            while last > first, isSpace(value[last - 1]) { last -= 1 }
             let token = UnsafeBufferPointer(rebasing: value[first..<last])
             if !token.isEmpty, !token.equalsLowercase("close"), !token.equalsLowercase("keep-alive"),
                !token.equalsLowercase("host"), !token.equalsLowercase("content-length") {
@@ -81,6 +81,10 @@ enum HopByHopHeaders {
             start = end + 1
         }
         return named
+    }
+
+    private static func isSpace(_ byte: UInt8) -> Bool {
+        byte == UInt8(ascii: " ") || byte == UInt8(ascii: "\t")
     }
 }
 

@@ -5,8 +5,8 @@ import NIOHTTP1
 ///
 /// The decoder must know which requests were HEAD or CONNECT, whose answers have no body. NIO's
 /// own handler learns that by watching request parts go out; the upstream connection writes bytes
-/// instead (`HeadWire`), so it tells the decoder itself (`requestSent`) and this wrapper hides the
-/// decoder from the outbound path.
+/// instead (`HeadWire`), so it tells the decoder itself (`UpstreamConnection.writeHead`) and this
+/// wrapper keeps the decoder off the outbound path.
 struct ReplicaResponseDecoder: ByteToMessageDecoder {
     typealias InboundOut = HTTPClientResponsePart
 
