@@ -32,34 +32,44 @@ extension FrontDoorHandler {
                               promise: nil)
     }
 
+    /// Passes a replica's answer head on: its headers less the hop-by-hop ones (written straight
+    /// from the replica's head, not from an edited copy), then the request id, the framing and
+    /// `Connection` as this client needs them.
     func sendHead(_ head: HTTPResponseHead, for exchange: ProxyExchange) {
         guard let context else { return }
-        var head = head
-        let codings = head.headers.contains(name: "transfer-encoding")
-            ? ChunkedFraming.extraCodings(in: head.headers) : nil
-        HopByHopHeaders.strip(&head.headers)
+        let hopByHop = HopByHopHeaders.find(in: head.headers)
+        var added: [(String, String)] = []
         // The client learns the id its request goes by, whatever the replica answered.
-        if let id = exchange.wireRequestID { head.headers.replaceOrAdd(name: "x-request-id", value: id) }
-        head.version = exchange.head.version
+        let requestID = exchange.wireRequestID
+        if let requestID { added.append(("x-request-id", requestID)) }
         if Self.mayHaveBody(head.status, exchange.head.method), !head.headers.contains(name: "content-length") {
             if exchange.head.version.minor == 0 {
                 // An HTTP/1.0 client cannot take a chunked answer: a body of unknown length ends
                 // only when the connection does.
                 exchange.closeAfterAnswer = true
             } else {
-                head.headers.add(name: "transfer-encoding", value: codings ?? "chunked")
+                let codings = hopByHop.chunked ? ChunkedFraming.extraCodings(in: head.headers) : nil
+                added.append(("transfer-encoding", codings ?? "chunked"))
                 exchange.responseChunked = true
             }
         }
         // While the router stops, the connection closes after this answer: the client is told so in
         // it, and sends its next request to a router that will take it instead of into a closed socket.
         if !exchange.keepAlive || exchange.closeAfterAnswer || door.draining {
-            head.headers.add(name: "connection", value: "close")
+            added.append(("connection", "close"))
         } else if exchange.head.version.minor == 0 {
-            head.headers.add(name: "connection", value: "keep-alive")
+            added.append(("connection", "keep-alive"))
         }
         exchange.responseStarted = true
-        context.write(wrapOutboundOut(HeadWire.response(head, allocator: context.channel.allocator)), promise: nil)
+        let bytes = HeadWire.response(
+            version: exchange.head.version, status: head.status, headers: head.headers,
+            omitting: { name in hopByHop.drops(name) || (requestID != nil && Self.isRequestID(name)) },
+            adding: added, allocator: context.channel.allocator)
+        context.write(wrapOutboundOut(bytes), promise: nil)
+    }
+
+    private static func isRequestID(_ name: String) -> Bool {
+        name.utf8.count == 12 && name.lowercased() == "x-request-id"
     }
 
     private static func mayHaveBody(_ status: HTTPResponseStatus, _ method: HTTPMethod) -> Bool {

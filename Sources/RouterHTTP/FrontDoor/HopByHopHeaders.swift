@@ -29,35 +29,53 @@ enum HopByHopHeaders {
         return fixed.firstIndex(of: name.lowercased())
     }
 
-    /// Removes the hop-by-hop headers, and those the `Connection` header names.
+    /// What of a message's headers stops at this hop.
     ///
-    /// Runs on every request and response, so the common case allocates nothing: found names are a
+    /// Found for every request and answer, so the common case allocates nothing: found names are a
     /// bit set, and the `Connection` tokens `close` and `keep-alive` (the usual ones) are not
-    /// collected, since neither names a header that is not already removed.
+    /// collected, since neither names a header that is not already dropped.
+    struct Found {
+        fileprivate var fixed: UInt16 = 0
+        /// The names the `Connection` header lists, lowercased.
+        fileprivate var listed: [String] = []
+        /// Whether the message was chunked, so the next hop can frame the body again.
+        fileprivate(set) var chunked = false
+
+        /// Whether the header `name` stops at this hop.
+        func drops(_ name: String) -> Bool {
+            guard fixed != 0 else { return false }
+            return HopByHopHeaders.fixedIndex(name) != nil || (!listed.isEmpty && listed.contains(name.lowercased()))
+        }
+    }
+
+    static func find(in headers: HTTPHeaders) -> Found {
+        var found = Found()
+        for (name, value) in headers {
+            guard let index = fixedIndex(name) else { continue }
+            found.fixed |= 1 << index
+            if index == connectionIndex {
+                let named = value.utf8.withContiguousStorageIfAvailable(namedByConnection)
+                    ?? Array(value.utf8).withUnsafeBufferPointer(namedByConnection)
+                found.listed += named
+            } else if index == transferEncodingIndex, value.lowercased().contains("chunked") {
+                found.chunked = true
+            }
+        }
+        return found
+    }
+
+    /// Removes the hop-by-hop headers, and those the `Connection` header names.
     ///
     /// - Returns: whether the message was chunked, so the next hop can frame the body again.
     @discardableResult
     static func strip(_ headers: inout HTTPHeaders) -> Bool {
-        var found: UInt16 = 0
-        var listed: [String] = []
-        var chunked = false
-        for (name, value) in headers {
-            guard let index = fixedIndex(name) else { continue }
-            found |= 1 << index
-            if index == connectionIndex {
-                let named = value.utf8.withContiguousStorageIfAvailable(namedByConnection)
-                    ?? Array(value.utf8).withUnsafeBufferPointer(namedByConnection)
-                listed += named
-            } else if index == transferEncodingIndex, value.lowercased().contains("chunked") {
-                chunked = true
-            }
-        }
-        guard found != 0 else { return chunked }
-        for (index, name) in fixed.enumerated() where found & (1 << index) != 0 {
+        let found = find(in: headers)
+        guard found.fixed != 0 else { return found.chunked }
+        for (index, name) in fixed.enumerated() where found.fixed & (1 << index) != 0 {
             headers.remove(name: name)
         }
-        for name in listed { headers.remove(name: name) }
-        return chunked
+        for name in found.listed { headers.remove(name: name) }
+        return found.chunked
     }
 
     /// The header names a `Connection` value lists, other than `close` and `keep-alive` (the usual
@@ -76,7 +94,7 @@ enum HopByHopHeaders {
             let token = UnsafeBufferPointer(rebasing: value[first..<last])
             if !token.isEmpty, !token.equalsLowercase("close"), !token.equalsLowercase("keep-alive"),
                !token.equalsLowercase("host"), !token.equalsLowercase("content-length") {
-                named.append(String(decoding: token, as: UTF8.self))
+                named.append(String(decoding: token, as: UTF8.self).lowercased())
             }
             start = end + 1
         }

@@ -9,14 +9,24 @@ import NIOHTTP1
 enum HeadWire {
     /// An answer's status line and headers.
     static func response(_ head: HTTPResponseHead, allocator: ByteBufferAllocator) -> ByteBuffer {
-        let reason = head.status.reasonPhrase
-        let code = Int(head.status.code)
+        response(version: head.version, status: head.status, headers: head.headers, omitting: { _ in false },
+                 adding: [], allocator: allocator)
+    }
+
+    /// An answer's status line and its headers less those `omitting` names, then `adding`: a head
+    /// passed on without changing a copy of its headers first.
+    static func response(version: HTTPVersion, status: HTTPResponseStatus, headers: HTTPHeaders,
+                         omitting: (String) -> Bool, adding: [(String, String)],
+                         allocator: ByteBufferAllocator) -> ByteBuffer {
+        let reason = status.reasonPhrase
+        let code = Int(status.code)
         // "HTTP/1.1 200 ", the reason and CRLF
-        return write(head.headers, startLineBytes: 15 + reason.utf8.count, allocator: allocator) { out in
+        return write(headers, omitting: omitting, adding: adding, startLineBytes: 15 + reason.utf8.count,
+                     allocator: allocator) { out in
             out.put("HTTP/")
-            out.put(digit: head.version.major)
+            out.put(digit: version.major)
             out.put(UInt8(ascii: "."))
-            out.put(digit: head.version.minor)
+            out.put(digit: version.minor)
             out.put(UInt8(ascii: " "))
             out.put(digit: code / 100 % 10)
             out.put(digit: code / 10 % 10)
@@ -32,7 +42,8 @@ enum HeadWire {
         let method = head.method.rawValue
         // " ", " HTTP/1.1" and CRLF
         let startLineBytes = method.utf8.count + head.uri.utf8.count + 12
-        return write(head.headers, startLineBytes: startLineBytes, allocator: allocator) { out in
+        return write(head.headers, omitting: { _ in false }, adding: [], startLineBytes: startLineBytes,
+                     allocator: allocator) { out in
             out.put(method)
             out.put(UInt8(ascii: " "))
             out.put(head.uri)
@@ -44,21 +55,32 @@ enum HeadWire {
         }
     }
 
-    /// A start line, the headers and the empty line after them, in one buffer sized up front.
-    private static func write(_ headers: HTTPHeaders, startLineBytes: Int, allocator: ByteBufferAllocator,
+    /// A start line, the headers kept and added, and the empty line after them, in one buffer
+    /// sized up front.
+    private static func write(_ headers: HTTPHeaders, omitting: (String) -> Bool, adding: [(String, String)],
+                              startLineBytes: Int, allocator: ByteBufferAllocator,
                               startLine: (inout RawWriter) -> Void) -> ByteBuffer {
+        // Which of the first 64 headers are omitted is kept for the second pass; past them (rare),
+        // `omitting` is asked again.
+        var omitted: UInt64 = 0
         var size = startLineBytes + 2
-        for (name, value) in headers { size += name.utf8.count + value.utf8.count + 4 }
+        for (index, (name, value)) in headers.enumerated() {
+            if omitting(name) {
+                if index < 64 { omitted |= 1 << index }
+            } else {
+                size += name.utf8.count + value.utf8.count + 4
+            }
+        }
+        for (name, value) in adding { size += name.utf8.count + value.utf8.count + 4 }
         var buffer = allocator.buffer(capacity: size)
         buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: size) { memory in
             var out = RawWriter(memory: memory)
             startLine(&out)
-            for (name, value) in headers {
-                out.put(name)
-                out.put(": ")
-                out.put(value)
-                out.put("\r\n")
+            for (index, (name, value)) in headers.enumerated()
+            where index < 64 ? omitted & (1 << index) == 0 : !omitting(name) {
+                out.put(name, value)
             }
+            for (name, value) in adding { out.put(name, value) }
             out.put("\r\n")
             return out.written
         }

@@ -23,6 +23,14 @@ struct RawWriter {
         put(UnsafeRawBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount))
     }
 
+    /// One header line.
+    mutating func put(_ name: String, _ value: String) {
+        put(name)
+        put(": ")
+        put(value)
+        put("\r\n")
+    }
+
     mutating func put(_ text: String) {
         let copied: Void? = text.utf8.withContiguousStorageIfAvailable { put(UnsafeRawBufferPointer($0)) }
         // A string without contiguous UTF-8 (bridged): rare, so byte by byte is fine.
