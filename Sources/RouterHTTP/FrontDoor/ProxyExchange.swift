@@ -43,7 +43,9 @@ final class ProxyExchange {
     /// True when the connection must close after this answer (it cannot be framed for the client).
     var closeAfterAnswer = false
     /// True when the request body goes to replicas in chunks (framed by the router).
-    private(set) var requestChunked = false
+    var requestChunked: Bool { hopByHop.chunked }
+    /// What of the client's headers stops at the router, found once.
+    private lazy var hopByHop = HopByHopHeaders.find(in: head.headers)
     /// True when the answer goes to the client in chunks (framed by the router).
     var responseChunked = false
     /// True when the client sent `Expect: 100-continue` and has not been told to go on yet.
@@ -89,8 +91,6 @@ final class ProxyExchange {
         }
     }
 
-    private var forwarded: HTTPRequestHead?
-
     /// The id this request goes by on the wire, sent to the replica and returned to the client as
     /// `X-Request-Id`: the client's own when it sent one, else the router's (`req-12`).
     var wireRequestID: String? {
@@ -109,24 +109,29 @@ final class ProxyExchange {
         return id
     }
 
-    /// The request head as replicas get it: hop-by-hop headers and `Expect` gone (the router
-    /// answers it), an `X-Request-Id` added, the target in origin form.
-    func forwardedHead() -> HTTPRequestHead {
-        if let forwarded { return forwarded }
-        var headers = head.headers
-        let chunked = HopByHopHeaders.strip(&headers)
-        if chunked {
-            headers.add(name: "transfer-encoding", value: ChunkedFraming.extraCodings(in: head.headers) ?? "chunked")
-            requestChunked = true
+    /// The request's target as replicas get it (before a replica's base path): origin form.
+    private(set) lazy var forwardedTarget = RequestTarget.originForm(head.uri)
+
+    /// The request head as replicas get it, as bytes: hop-by-hop headers and `Expect` gone (the
+    /// router answers it), framing for the body, an `X-Request-Id` added when the client's does not
+    /// pass. Written straight from the client's headers, not from an edited copy.
+    func forwardedHead(target: String, allocator: ByteBufferAllocator) -> ByteBuffer {
+        let hopByHop = self.hopByHop
+        var added: [(String, String)] = []
+        if hopByHop.chunked {
+            added.append(("transfer-encoding", ChunkedFraming.extraCodings(in: head.headers) ?? "chunked"))
         }
-        if awaitsContinue || head.headers.contains(name: "expect") { headers.remove(name: "expect") }
-        if !headers.contains(name: "x-request-id"), let id = wireRequestID {
-            headers.add(name: "x-request-id", value: id)
+        // The client's own id passes unless its `Connection` header named it.
+        if !head.headers.contains(name: "x-request-id") || hopByHop.drops("x-request-id"), let id = wireRequestID {
+            added.append(("x-request-id", id))
         }
-        let made = HTTPRequestHead(version: .http1_1, method: head.method, uri: RequestTarget.originForm(head.uri),
-                                   headers: headers)
-        forwarded = made
-        return made
+        return HeadWire.request(version: .http1_1, method: head.method, target: target, headers: head.headers,
+                                omitting: { hopByHop.drops($0) || Self.isExpect($0) }, adding: added,
+                                allocator: allocator)
+    }
+
+    private static func isExpect(_ name: String) -> Bool {
+        name.utf8.count == 6 && name.lowercased() == "expect"
     }
 
     /// Tells the client to send its body, once: a replica is about to take the request.

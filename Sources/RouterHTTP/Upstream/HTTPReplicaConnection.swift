@@ -52,7 +52,7 @@ public final class HTTPReplicaConnection: ReplicaConnection {
         // The router may send before `submit` returned the id to the front door (a cache hit):
         // the id it sends with is the one the `X-Request-Id` must carry.
         if exchange.requestID == nil { exchange.requestID = request.id }
-        let call = UpstreamCall(exchange: exchange, pool: pool, upstreamHead: upstreamHead(for: exchange),
+        let call = UpstreamCall(exchange: exchange, pool: pool, upstreamTarget: upstreamTarget(for: exchange),
                                 model: request.model, models: models, finished: finished)
         call.start()
         return call
@@ -70,7 +70,7 @@ public final class HTTPReplicaConnection: ReplicaConnection {
         let model = request.model
         lane.toLane.post { [self] in
             if exchange.requestID == nil { exchange.requestID = id }
-            let call = UpstreamCall(exchange: exchange, pool: pool, upstreamHead: upstreamHead(for: exchange),
+            let call = UpstreamCall(exchange: exchange, pool: pool, upstreamTarget: upstreamTarget(for: exchange),
                                     model: model, models: models) { outcome in
                 handle.call = nil
                 lane.toEngine.post {
@@ -99,10 +99,9 @@ public final class HTTPReplicaConnection: ReplicaConnection {
         for (lane, pool, _) in lanes { lane.toLane.post { pool.closeIdle() } }
     }
 
-    private func upstreamHead(for exchange: ProxyExchange) -> HTTPRequestHead {
-        var head = exchange.forwardedHead()
-        if !address.basePath.isEmpty { head.uri = RequestTarget.withBasePath(address.basePath, head.uri) }
-        return head
+    private func upstreamTarget(for exchange: ProxyExchange) -> String {
+        let target = exchange.forwardedTarget
+        return address.basePath.isEmpty ? target : RequestTarget.withBasePath(address.basePath, target)
     }
 }
 

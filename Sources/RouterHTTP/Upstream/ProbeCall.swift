@@ -35,7 +35,7 @@ final class ProbeCall: Cancellable, UpstreamResponseReceiver {
                 }
                 self.connection = connection
                 connection.receiver = self
-                connection.writeHead(head)
+                connection.writeHead(HeadWire.request(head, allocator: connection.allocator), of: head)
                 connection.flush()
             }
         }

@@ -9,7 +9,8 @@ import RouterEngine
 final class UpstreamCall: Cancellable, UpstreamResponseReceiver {
     private let exchange: ProxyExchange
     private let pool: UpstreamPool
-    private let upstreamHead: HTTPRequestHead
+    /// The request's target on this replica (with its base path).
+    private let upstreamTarget: String
     private let finished: (SendOutcome) -> Void
     private let models: ModelEvidenceReader
     /// The model the request asks for, if any.
@@ -22,11 +23,11 @@ final class UpstreamCall: Cancellable, UpstreamResponseReceiver {
     /// True while the upstream is not read because the client cannot take more yet.
     private var readingPaused = false
 
-    init(exchange: ProxyExchange, pool: UpstreamPool, upstreamHead: HTTPRequestHead, model: String?,
+    init(exchange: ProxyExchange, pool: UpstreamPool, upstreamTarget: String, model: String?,
          models: ModelEvidenceReader, finished: @escaping (SendOutcome) -> Void) {
         self.exchange = exchange
         self.pool = pool
-        self.upstreamHead = upstreamHead
+        self.upstreamTarget = upstreamTarget
         self.model = model
         self.models = models
         self.finished = finished
@@ -65,7 +66,8 @@ final class UpstreamCall: Cancellable, UpstreamResponseReceiver {
         connection.receiver = self
         exchange.activeCall = self
         exchange.sendContinueIfAwaited()
-        connection.writeHead(upstreamHead)
+        connection.writeHead(exchange.forwardedHead(target: upstreamTarget, allocator: connection.allocator),
+                             of: exchange.head)
         for part in exchange.bodyParts {
             writeBody(part, on: connection)
         }

@@ -83,11 +83,12 @@ final class UpstreamConnection: ChannelInboundHandler, RemovableChannelHandler {
         context.close(promise: nil)
     }
 
-    /// Writes a request's head; the decoder learns its method, so an answer to HEAD has no body.
-    func writeHead(_ head: HTTPRequestHead) {
+    /// Writes a request's head, `bytes`; the decoder learns the method from `request`, so an answer
+    /// to HEAD has no body.
+    func writeHead(_ bytes: ByteBuffer, of request: HTTPRequestHead) {
         guard let context else { return }
-        responseDecoder.write(data: .head(head))
-        context.write(wrapOutboundOut(HeadWire.request(head, allocator: context.channel.allocator)), promise: nil)
+        responseDecoder.write(data: .head(request))
+        context.write(wrapOutboundOut(bytes), promise: nil)
     }
 
     func write(_ bytes: ByteBuffer) {

@@ -39,18 +39,26 @@ enum HeadWire {
 
     /// A request's line and headers.
     static func request(_ head: HTTPRequestHead, allocator: ByteBufferAllocator) -> ByteBuffer {
-        let method = head.method.rawValue
+        request(version: head.version, method: head.method, target: head.uri, headers: head.headers,
+                omitting: { _ in false }, adding: [], allocator: allocator)
+    }
+
+    /// A request's line and its headers less those `omitting` names, then `adding`.
+    static func request(version: HTTPVersion, method: HTTPMethod, target: String, headers: HTTPHeaders,
+                        omitting: (String) -> Bool, adding: [(String, String)],
+                        allocator: ByteBufferAllocator) -> ByteBuffer {
+        let method = method.rawValue
         // " ", " HTTP/1.1" and CRLF
-        let startLineBytes = method.utf8.count + head.uri.utf8.count + 12
-        return write(head.headers, omitting: { _ in false }, adding: [], startLineBytes: startLineBytes,
+        let startLineBytes = method.utf8.count + target.utf8.count + 12
+        return write(headers, omitting: omitting, adding: adding, startLineBytes: startLineBytes,
                      allocator: allocator) { out in
             out.put(method)
             out.put(UInt8(ascii: " "))
-            out.put(head.uri)
+            out.put(target)
             out.put(" HTTP/")
-            out.put(digit: head.version.major)
+            out.put(digit: version.major)
             out.put(UInt8(ascii: "."))
-            out.put(digit: head.version.minor)
+            out.put(digit: version.minor)
             out.put("\r\n")
         }
     }
