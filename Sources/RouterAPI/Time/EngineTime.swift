@@ -32,14 +32,12 @@ public struct EngineTime: Comparable, Hashable, Sendable, Codable, CustomStringC
 }
 
 extension Duration {
-    /// The duration in whole nanoseconds, saturating at the limits of `Int64`.
+    /// The duration in whole nanoseconds (rounded toward zero), saturating at the limits of `Int64`.
+    ///
+    /// From the attoseconds in one division: `components` costs three times as much, and the engine
+    /// converts a dozen durations for every request.
     public var nanosecondsClamped: Int64 {
-        let (seconds, attoseconds) = components
-        let (scaled, overflow) = seconds.multipliedReportingOverflow(by: 1_000_000_000)
-        if overflow { return seconds > 0 ? .max : .min }
-        let (sum, overflow2) = scaled.addingReportingOverflow(attoseconds / 1_000_000_000)
-        if overflow2 { return seconds > 0 ? .max : .min }
-        return sum
+        Int64(clamping: attoseconds / 1_000_000_000)
     }
 
     /// The duration in seconds as a floating-point number.

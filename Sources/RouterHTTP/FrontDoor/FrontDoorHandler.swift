@@ -19,6 +19,13 @@ final class FrontDoorHandler: ChannelDuplexHandler, RemovableChannelHandler {
     private(set) var pipelining: FrontDoorPipeline<ProxyExchange>
     private var timer: Scheduled<Void>?
 
+    /// Puts the front door on a client connection: NIO's request decoder, then this handler, which
+    /// writes its answers as bytes. The proxy and the fuzz target build the same pipeline with it.
+    static func install(on pipeline: ChannelPipeline.SynchronousOperations, door: FrontDoor) throws {
+        try pipeline.addHandlers(ByteToMessageHandler(HTTPRequestDecoder(leftOverBytesStrategy: .dropBytes)),
+                                 FrontDoorHandler(door: door))
+    }
+
     init(door: FrontDoor) {
         self.door = door
         self.pipelining = FrontDoorPipeline(

@@ -118,11 +118,8 @@ public final class ProxyServer: Sendable {
                         // At the limit the connection is closed at once (and counted), before any byte is read.
                         guard door.acceptsConnection() else { throw ConnectionRefused() }
                         do {
-                            // Pipelined requests and parse errors are handled by the front door handler itself,
-                            // and it writes its answers as bytes: NIO's decoder is the only other handler.
-                            try channel.pipeline.syncOperations.addHandlers(
-                                ByteToMessageHandler(HTTPRequestDecoder(leftOverBytesStrategy: .dropBytes)),
-                                FrontDoorHandler(door: door))
+                            // Pipelined requests and parse errors are handled by the front door handler itself.
+                            try FrontDoorHandler.install(on: channel.pipeline.syncOperations, door: door)
                         } catch {
                             door.connectionNotOpened()
                             throw error
