@@ -159,10 +159,9 @@ struct FrontDoorPartsTests {
 
     @Test("Connection: host does not remove Host, nor Connection: content-length the length")
     func connectionNamesEndToEnd() {
-        var headers = HTTPHeaders([("Host", "a"), ("Connection", "host, content-length, x-drop"),
+        let headers = HTTPHeaders([("Host", "a"), ("Connection", "host, content-length, x-drop"),
                                    ("Content-Length", "3"), ("X-Drop", "1")])
-        HopByHopHeaders.strip(&headers)
-        #expect(headers.map(\.name) == ["Host", "Content-Length"])
+        #expect(HopByHopHeaders.passing(headers).headers.map(\.name) == ["Host", "Content-Length"])
     }
 }
 

@@ -21,8 +21,7 @@ private final class NoAdmission: RequestAdmission {
 struct HeadWireTests {
     /// The head the front door used to build: a copy of the replica's headers, stripped and edited.
     private static func edited(_ headers: HTTPHeaders, requestID: String, added: [(String, String)]) -> String {
-        var headers = headers
-        HopByHopHeaders.strip(&headers)
+        var headers = HopByHopHeaders.passing(headers).headers
         headers.replaceOrAdd(name: "x-request-id", value: requestID)
         for (name, value) in added { headers.add(name: name, value: value) }
         let head = HTTPResponseHead(version: .http1_1, status: .ok, headers: headers)
@@ -57,8 +56,8 @@ struct HeadWireTests {
 
     /// The request head the router used to build for replicas: an edited copy of the client's.
     private static func editedRequest(_ head: HTTPRequestHead, requestID: String) -> String {
-        var headers = head.headers
-        if HopByHopHeaders.strip(&headers) {
+        var (headers, chunked) = HopByHopHeaders.passing(head.headers)
+        if chunked {
             headers.add(name: "transfer-encoding", value: ChunkedFraming.extraCodings(in: head.headers) ?? "chunked")
         }
         headers.remove(name: "expect")

@@ -64,19 +64,6 @@ enum HopByHopHeaders {
         return found
     }
 
-    /// Removes the hop-by-hop headers, and those the `Connection` header names.
-    ///
-    /// - Returns: whether the message was chunked, so the next hop can frame the body again.
-    @discardableResult
-    static func strip(_ headers: inout HTTPHeaders) -> Bool {
-        let found = find(in: headers)
-        guard found.fixed != 0 else { return found.chunked }
-        for (index, name) in fixed.enumerated() where found.fixed & (1 << index) != 0 {
-            headers.remove(name: name)
-        }
-        for name in found.listed { headers.remove(name: name) }
-        return found.chunked
-    }
 
     /// The header names a `Connection` value lists, other than `close` and `keep-alive` (the usual
     /// tokens, which name no header) and `Host` and `Content-Length`, which are end to end whatever
