@@ -48,6 +48,7 @@ enum HopByHopHeaders {
         }
     }
 
+    /// What of `headers` stops at this hop, found in one pass without changing them.
     static func find(in headers: HTTPHeaders) -> Found {
         var found = Found()
         for (name, value) in headers {
@@ -63,7 +64,6 @@ enum HopByHopHeaders {
         }
         return found
     }
-
 
     /// The header names a `Connection` value lists, other than `close` and `keep-alive` (the usual
     /// tokens, which name no header) and `Host` and `Content-Length`, which are end to end whatever
