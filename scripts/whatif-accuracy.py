@@ -100,8 +100,9 @@ class Bench:
         self.replica_ports = [free_port() for _ in range(REPLICAS)]
 
     def start(self, *arguments: str) -> subprocess.Popen[bytes]:
-        log = open(self.directory / f"process-{len(self.processes)}.log", "wb")
-        process = subprocess.Popen([str(self.binary), *arguments], env=self.environment, stdout=log, stderr=log)
+        # The child has its own copy of the descriptor: the parent's is closed at once.
+        with open(self.directory / f"process-{len(self.processes)}.log", "wb") as log:
+            process = subprocess.Popen([str(self.binary), *arguments], env=self.environment, stdout=log, stderr=log)
         self.processes.append(process)
         return process
 
