@@ -1,6 +1,7 @@
-# Shared by the benchmark scripts (sourced, not run): every process they start goes in PIDS and is
-# stopped when the script exits, however it exits; the last line names the folder with the logs.
-# Needs WORK set.
+# Shared by the benchmark scripts (sourced, not run): release builds that say why they failed, and
+# every process they start goes in PIDS and is stopped when the script exits, however it exits; the
+# last line names the folder with the logs.
+# Needs ROOT and WORK set.
 
 PIDS=()
 
@@ -11,3 +12,15 @@ stop_started_processes() {
     echo "configs and logs: $WORK"
 }
 trap stop_started_processes EXIT
+
+# release_build LOG ARGUMENTS...: `swift build -c release ARGUMENTS` in ROOT, its output kept in LOG;
+# when it fails, the script stops and shows why instead of exiting without a word.
+release_build() {
+    local log=$1
+    shift
+    if ! (cd "$ROOT" && swift build -c release "$@") >"$log" 2>&1; then
+        echo "the release build failed (swift build -c release $*); all of it in $log:" >&2
+        grep -m 5 -iE 'error|fatal' "$log" >&2 || tail -20 "$log" >&2
+        exit 1
+    fi
+}

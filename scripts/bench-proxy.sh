@@ -102,10 +102,14 @@ SCRATCH="$ROOT/.build"
 # Extra flags change every module, so they get their own build folder and leave the usual one alone.
 [[ ${#SWIFTC_FLAGS[@]} -gt 0 ]] && SCRATCH="$ROOT/.build/bench-flags"
 echo "building routertop (release${SWIFTC_FLAGS[*]:+, ${SWIFTC_FLAGS[*]}})"
-(cd "$ROOT" && swift build -c release --product routertop --scratch-path "$SCRATCH" "${SWIFTC_FLAGS[@]}" >/dev/null)
-(cd "$ROOT" && swift build -c release --product ProxyFloor --scratch-path "$SCRATCH" "${SWIFTC_FLAGS[@]}" >/dev/null)
+for product in routertop ProxyFloor; do
+    release_build "$WORK/build-$product.log" --product "$product" --scratch-path "$SCRATCH" "${SWIFTC_FLAGS[@]}"
+done
 ROUTERTOP="$SCRATCH/release/routertop"
 FLOOR="$SCRATCH/release/ProxyFloor"
+# One loop like routertop's row; a baseline from before --event-loops ran on one loop anyway.
+BASELINE_LOOPS=()
+if [[ -n $BASELINE ]] && "$BASELINE" watch --help 2>&1 | grep -q -- --event-loops; then BASELINE_LOOPS=(--event-loops 1); fi
 
 # --- ports -------------------------------------------------------------------------------------
 # A port is free when nothing listens on it and no socket uses it as its local port.
@@ -282,10 +286,8 @@ if [[ -n $INSTRUCTIONS ]]; then
         --replicas "$WORK/replicas.toml" --headless --log-file "$WORK/routertop-counted.log" --event-loops 1
     if [[ -n $BASELINE ]]; then
         objcopy --strip-debug "$BASELINE" "$WORK/baseline-counted"
-        loops=()
-        "$BASELINE" watch --help 2>&1 | grep -q -- --event-loops && loops=(--event-loops 1)
         count baseline "$ROUTERTOP_PORT" "$WORK/baseline-counted" --listen "127.0.0.1:$ROUTERTOP_PORT" \
-            --replicas "$WORK/replicas.toml" --headless --log-file "$WORK/baseline-counted.log" "${loops[@]}"
+            --replicas "$WORK/replicas.toml" --headless --log-file "$WORK/baseline-counted.log" "${BASELINE_LOOPS[@]}"
     fi
     echo
     for other in nginx haproxy nio-floor baseline; do
@@ -458,14 +460,7 @@ measure_routertop() {
 }
 measure_routertop routertop "$ROUTERTOP" --event-loops 1
 if [[ -n $SCALING ]]; then measure_routertop loops2 "$ROUTERTOP" --event-loops 2; fi
-if [[ -n $BASELINE ]]; then
-    # One loop like the row above; a build from before --event-loops ran on one loop anyway.
-    if "$BASELINE" watch --help 2>&1 | grep -q -- --event-loops; then
-        measure_routertop baseline "$BASELINE" --event-loops 1
-    else
-        measure_routertop baseline "$BASELINE"
-    fi
-fi
+if [[ -n $BASELINE ]]; then measure_routertop baseline "$BASELINE" "${BASELINE_LOOPS[@]}"; fi
 echo "load average at end: $(cut -d' ' -f1-3 /proc/loadavg)"
 
 # Above 1 routertop costs or waits more than the other proxy.

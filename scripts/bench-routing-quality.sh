@@ -44,7 +44,7 @@ WORK=$(mktemp -d "${TMPDIR:-/tmp}/bench-quality.XXXXXX")
 source "$ROOT/scripts/bench-processes.sh"
 
 echo "building routertop (release)"
-(cd "$ROOT" && swift build -c release --product routertop >/dev/null)
+release_build "$WORK/build.log" --product routertop
 ROUTERTOP="$ROOT/.build/release/routertop"
 
 listening_port() {
