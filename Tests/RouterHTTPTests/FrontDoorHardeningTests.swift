@@ -19,13 +19,21 @@ private func lines(_ text: String) -> [String] {
     text.replacingOccurrences(of: "\r\n", with: "\n").components(separatedBy: "\n")
 }
 
-/// A proxy whose one replica gives every request the same answer, written as raw bytes.
-private func proxyWithCannedReplica(answer: String) async throws -> (CannedReplica, ProxyFixture) {
+/// Runs `body` against a proxy whose one replica gives every request the same answer, written as
+/// raw bytes; both are stopped after it, also when it throws.
+private func withCannedReplica(answer: String, _ body: (CannedReplica, ProxyFixture) async throws -> Void)
+    async throws {
     let canned = try await CannedReplica.start(answer: answer, on: MultiThreadedEventLoopGroup.singleton)
     let fixture = try await ProxyFixture.start([]) { configuration in
         configuration.replicas = [ReplicaSpec(address: ReplicaAddress(host: "127.0.0.1", port: canned.port))]
     }
-    return (canned, fixture)
+    do {
+        try await fixture.run { try await body(canned, fixture) }
+    } catch {
+        await canned.stop()
+        throw error
+    }
+    await canned.stop()
 }
 
 @Suite("front door: malformed, pipelined and slow clients on loopback", .serialized)
@@ -92,9 +100,8 @@ struct FrontDoorHardeningTests {
 
     @Test("a chunked answer to an HTTP/1.0 keep-alive client closes the connection after it")
     func unframedAnswerToHTTP10() async throws {
-        let (canned, fixture) = try await proxyWithCannedReplica(answer:
-            "HTTP/1.1 200 OK\r\ntransfer-encoding: chunked\r\n\r\n5\r\nhello\r\n0\r\n\r\n")
-        try await fixture.run {
+        try await withCannedReplica(answer:
+            "HTTP/1.1 200 OK\r\ntransfer-encoding: chunked\r\n\r\n5\r\nhello\r\n0\r\n\r\n") { canned, fixture in
             let client = try await RawConnection.open(port: fixture.proxy.port, on: fixture.clientGroup)
             try await client.send("GET / HTTP/1.0\r\nconnection: keep-alive\r\n\r\n")
             try await poll("the connection to close") { try await client.isClosed }
@@ -105,7 +112,6 @@ struct FrontDoorHardeningTests {
             #expect(text.hasSuffix("\r\n\r\nhello"))
             try await fixture.expectConserved()
         }
-        await canned.stop()
     }
 
     @Test("a HEAD the router refuses gets the length of the body it would have, and no body")
@@ -134,8 +140,7 @@ struct FrontDoorHardeningTests {
 
     @Test("a replica's answers to HEAD have a length and no body: each ends at its head")
     func headAnswersFromReplica() async throws {
-        let (canned, fixture) = try await proxyWithCannedReplica(answer: "HTTP/1.1 200 OK\r\ncontent-length: 5\r\n\r\n")
-        try await fixture.run {
+        try await withCannedReplica(answer: "HTTP/1.1 200 OK\r\ncontent-length: 5\r\n\r\n") { canned, fixture in
             let client = try await RawConnection.open(port: fixture.proxy.port, on: fixture.clientGroup)
             try await client.send("HEAD /a HTTP/1.1\r\nhost: a\r\n\r\nHEAD /b HTTP/1.1\r\nhost: a\r\n\r\n")
             try await poll("both answers") { statusLines(try await client.received()).count == 2 }
@@ -149,34 +154,29 @@ struct FrontDoorHardeningTests {
             await client.close()
             try await fixture.expectConserved()
         }
-        await canned.stop()
     }
 
     @Test("trailers pass from the replica to an HTTP/1.1 client")
     func trailersToClient() async throws {
-        let (canned, fixture) = try await proxyWithCannedReplica(answer:
-            "HTTP/1.1 200 OK\r\ntransfer-encoding: chunked\r\n\r\n2\r\nok\r\n0\r\nx-checksum: 42\r\n\r\n")
-        try await fixture.run {
+        let answer = "HTTP/1.1 200 OK\r\ntransfer-encoding: chunked\r\n\r\n2\r\nok\r\n0\r\nx-checksum: 42\r\n\r\n"
+        try await withCannedReplica(answer: answer) { _, fixture in
             let client = try await RawConnection.open(port: fixture.proxy.port, on: fixture.clientGroup)
             try await client.send("GET / HTTP/1.1\r\nhost: a\r\n\r\n")
             try await poll("the trailer") { try await client.received().lowercased().contains("x-checksum: 42\r\n\r\n") }
             await client.close()
             try await fixture.expectConserved()
         }
-        await canned.stop()
     }
 
     @Test("a bad chunk mid-answer cuts the client's connection and is counted as aborted")
     func badChunkMidAnswer() async throws {
-        let (canned, fixture) = try await proxyWithCannedReplica(answer:
-            "HTTP/1.1 200 OK\r\ntransfer-encoding: chunked\r\n\r\n2\r\nok\r\nZZ\r\nbad\r\n")
-        try await fixture.run {
+        try await withCannedReplica(answer:
+            "HTTP/1.1 200 OK\r\ntransfer-encoding: chunked\r\n\r\n2\r\nok\r\nZZ\r\nbad\r\n") { canned, fixture in
             let outcome = try await fixture.send(path: "/")
             #expect(outcome.response?.complete == false)
             try await fixture.expectConserved()
             #expect(try await fixture.proxy.tally().get().abortedMidResponse == 1)
         }
-        await canned.stop()
     }
 
     @Test("a bad chunk mid-request gets 400 and the request is called off")
@@ -360,9 +360,8 @@ struct FrontDoorHardeningTests {
 
     @Test("Transfer-Encoding: gzip, chunked keeps gzip both ways, with the chunks framed intact")
     func gzipChunkedKept() async throws {
-        let (canned, fixture) = try await proxyWithCannedReplica(answer:
-            "HTTP/1.1 200 OK\r\ntransfer-encoding: gzip, chunked\r\n\r\n4\r\nzzzz\r\n0\r\n\r\n")
-        try await fixture.run {
+        try await withCannedReplica(answer:
+            "HTTP/1.1 200 OK\r\ntransfer-encoding: gzip, chunked\r\n\r\n4\r\nzzzz\r\n0\r\n\r\n") { canned, fixture in
             let client = try await RawConnection.open(port: fixture.proxy.port, on: fixture.clientGroup)
             try await client.send("""
                 POST /z HTTP/1.1\r\nhost: a\r\ntransfer-encoding: gzip, chunked\r\n\r\n3\r\nabc\r\n0\r\n\r\n
@@ -377,13 +376,11 @@ struct FrontDoorHardeningTests {
             await client.close()
             try await fixture.expectConserved()
         }
-        await canned.stop()
     }
 
     @Test("trailers pass from the client to the replica")
     func trailersToReplica() async throws {
-        let (canned, fixture) = try await proxyWithCannedReplica(answer: "HTTP/1.1 200 OK\r\ncontent-length: 2\r\n\r\nok")
-        try await fixture.run {
+        try await withCannedReplica(answer: "HTTP/1.1 200 OK\r\ncontent-length: 2\r\n\r\nok") { canned, fixture in
             let client = try await RawConnection.open(port: fixture.proxy.port, on: fixture.clientGroup)
             try await client.send("""
                 POST /t HTTP/1.1\r\nhost: a\r\ntransfer-encoding: chunked\r\n\r\n3\r\nabc\r\n0\r\nx-sum: 7\r\n\r\n
@@ -393,7 +390,6 @@ struct FrontDoorHardeningTests {
             await client.close()
             try await fixture.expectConserved()
         }
-        await canned.stop()
     }
 
     @Test("a body for a replica that reads nothing stops the client instead of filling the router's memory")

@@ -63,13 +63,9 @@ extension FrontDoorHandler {
         exchange.responseStarted = true
         let bytes = HeadWire.response(
             version: exchange.head.version, status: head.status, headers: head.headers,
-            omitting: { name in hopByHop.drops(name) || (requestID != nil && Self.isRequestID(name)) },
+            omitting: { name in hopByHop.drops(name) || (requestID != nil && name.isHeaderName("x-request-id")) },
             adding: added, allocator: context.channel.allocator)
         context.write(wrapOutboundOut(bytes), promise: nil)
-    }
-
-    private static func isRequestID(_ name: String) -> Bool {
-        name.utf8.count == 12 && name.lowercased() == "x-request-id"
     }
 
     private static func mayHaveBody(_ status: HTTPResponseStatus, _ method: HTTPMethod) -> Bool {

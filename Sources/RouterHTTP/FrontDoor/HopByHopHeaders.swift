@@ -92,17 +92,3 @@ enum HopByHopHeaders {
         byte == UInt8(ascii: " ") || byte == UInt8(ascii: "\t")
     }
 }
-
-extension UnsafeBufferPointer<UInt8> {
-    /// Whether these bytes spell `lowercase` (letters, digits and `-`) in any letter case.
-    fileprivate func equalsLowercase(_ lowercase: StaticString) -> Bool {
-        guard count == lowercase.utf8CodeUnitCount else { return false }
-        let expected = lowercase.utf8Start
-        for offset in 0..<count {
-            let byte = self[offset], want = expected[offset]
-            let isLetter = want >= UInt8(ascii: "a") && want <= UInt8(ascii: "z")
-            guard byte == want || (isLetter && byte | 0x20 == want) else { return false }
-        }
-        return true
-    }
-}

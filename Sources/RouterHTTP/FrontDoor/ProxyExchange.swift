@@ -126,12 +126,8 @@ final class ProxyExchange {
             added.append(("x-request-id", id))
         }
         return HeadWire.request(version: .http1_1, method: head.method, target: target, headers: head.headers,
-                                omitting: { hopByHop.drops($0) || Self.isExpect($0) }, adding: added,
+                                omitting: { hopByHop.drops($0) || $0.isHeaderName("expect") }, adding: added,
                                 allocator: allocator)
-    }
-
-    private static func isExpect(_ name: String) -> Bool {
-        name.utf8.count == 6 && name.lowercased() == "expect"
     }
 
     /// Tells the client to send its body, once: a replica is about to take the request.

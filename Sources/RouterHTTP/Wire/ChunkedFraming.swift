@@ -23,11 +23,9 @@ enum ChunkedFraming {
         return (line, body, end)
     }
 
-    /// The last chunk, with trailers.
+    /// The last chunk, with trailers: written as a head is, with `0` for its start line.
     static func lastChunk(trailers: HTTPHeaders?, allocator: ByteBufferAllocator) -> ByteBuffer {
-        var text = "0\r\n"
-        for (name, value) in trailers ?? [:] { text += "\(name): \(value)\r\n" }
-        text += "\r\n"
-        return allocator.buffer(string: text)
+        HeadWire.write(trailers ?? HTTPHeaders(), omitting: { _ in false }, adding: [], startLineBytes: 3,
+                       allocator: allocator) { $0.put("0\r\n") }
     }
 }

@@ -23,10 +23,7 @@ enum HeadWire {
         // "HTTP/1.1 200 ", the reason and CRLF
         return write(headers, omitting: omitting, adding: adding, startLineBytes: 15 + reason.utf8.count,
                      allocator: allocator) { out in
-            out.put("HTTP/")
-            out.put(digit: version.major)
-            out.put(UInt8(ascii: "."))
-            out.put(digit: version.minor)
+            out.put(version: version)
             out.put(UInt8(ascii: " "))
             out.put(digit: code / 100 % 10)
             out.put(digit: code / 10 % 10)
@@ -55,17 +52,15 @@ enum HeadWire {
             out.put(method)
             out.put(UInt8(ascii: " "))
             out.put(target)
-            out.put(" HTTP/")
-            out.put(digit: version.major)
-            out.put(UInt8(ascii: "."))
-            out.put(digit: version.minor)
+            out.put(UInt8(ascii: " "))
+            out.put(version: version)
             out.put("\r\n")
         }
     }
 
     /// A start line, the headers kept and added, and the empty line after them, in one buffer
-    /// sized up front.
-    private static func write(_ headers: HTTPHeaders, omitting: (String) -> Bool, adding: [(String, String)],
+    /// sized up front. Trailers after a last chunk are written the same way (`ChunkedFraming`).
+    static func write(_ headers: HTTPHeaders, omitting: (String) -> Bool, adding: [(String, String)],
                               startLineBytes: Int, allocator: ByteBufferAllocator,
                               startLine: (inout RawWriter) -> Void) -> ByteBuffer {
         // Which of the first 64 headers are omitted is kept for the second pass; past them (rare),

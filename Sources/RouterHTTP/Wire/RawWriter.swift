@@ -1,3 +1,5 @@
+import NIOHTTP1
+
 /// Bytes copied into memory whose size was counted beforehand.
 ///
 /// Heads are copied into a buffer's memory in one call: each of ByteBuffer's own writes checks
@@ -17,6 +19,14 @@ struct RawWriter {
 
     mutating func put(digit: Int) {
         put(UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: digit))
+    }
+
+    /// `HTTP/1.1`, say.
+    mutating func put(version: HTTPVersion) {
+        put("HTTP/")
+        put(digit: version.major)
+        put(UInt8(ascii: "."))
+        put(digit: version.minor)
     }
 
     mutating func put(_ text: StaticString) {
@@ -39,7 +49,7 @@ struct RawWriter {
 
     private mutating func put(_ bytes: UnsafeRawBufferPointer) {
         guard let start = bytes.baseAddress, bytes.count > 0 else { return }
-        precondition(written + bytes.count <= memory.count, "response head: more bytes than counted")
+        precondition(written + bytes.count <= memory.count, "head: more bytes than counted")
         memory.baseAddress!.advanced(by: written).copyMemory(from: start, byteCount: bytes.count)
         written += bytes.count
     }
