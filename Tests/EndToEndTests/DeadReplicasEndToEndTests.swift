@@ -31,7 +31,11 @@ struct DeadReplicasEndToEndTests {
             started.append(replica)
             alive.append(try #require(waitFor { listeningPort(in: replica.standardError) }))
         }
-        let dead = try #require(unusedPorts(198))
+        // The router's own port comes from the same batch as the dead ones: with port 0, the kernel
+        // could hand it one just closed for the dead list, and the router became its own replica.
+        var unused = try #require(unusedPorts(199))
+        let listenPort = unused.removeFirst()
+        let dead = unused
         var ports = dead
         ports.insert(alive[0], at: 50)
         ports.insert(alive[1], at: 150)
@@ -40,11 +44,12 @@ struct DeadReplicasEndToEndTests {
 
         let logFile = directory.appendingPathComponent("router.log")
         let router = try RoutertopProcess(
-            ["--listen", "127.0.0.1:0", "--headless", "--log-file", logFile.path, "--replicas", file.path],
+            ["--listen", "127.0.0.1:\(listenPort)", "--headless", "--log-file", logFile.path, "--replicas", file.path],
             directory: directory, name: "router")
         started.append(router)
         let log = { (try? String(contentsOf: logFile, encoding: .utf8)) ?? "" }
         let port = try #require(waitFor { listeningPort(in: log()) })
+        #expect(port == listenPort)
         // Every dead replica is known once its first probe was refused.
         let known = waitFor(.seconds(30)) {
             log().components(separatedBy: "probing → unavailable").count - 1 >= 198 ? true : nil
