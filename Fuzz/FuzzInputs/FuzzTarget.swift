@@ -1,5 +1,6 @@
-/// Every parser of outside input, each fed raw bytes. A target never checks a result: what it
-/// proves is that no input crashes, traps or hangs the parser.
+/// Every parser of outside input, each fed raw bytes. What a target proves is that no input
+/// crashes, traps or hangs the parser; `answer` also holds the router's reader of replica answers
+/// to NIO's decoder on every answer both read.
 enum FuzzTarget: String, CaseIterable {
     case scenario
     case replicas
@@ -7,6 +8,7 @@ enum FuzzTarget: String, CaseIterable {
     case environment
     case editor
     case http
+    case answer
     case snapshot
     case control
 
@@ -20,6 +22,10 @@ enum FuzzTarget: String, CaseIterable {
         case .http:
             #if DEBUG
             FrontDoorTarget.run(bytes)
+            #endif
+        case .answer:
+            #if DEBUG
+            ReplicaAnswerTarget.run(bytes)
             #endif
         case .snapshot: SnapshotTarget.run(bytes)
         case .control: ControlBodyTarget.run(bytes)

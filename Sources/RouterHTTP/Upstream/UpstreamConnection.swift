@@ -16,9 +16,9 @@ protocol UpstreamResponseReceiver: AnyObject {
 }
 
 /// One keep-alive HTTP/1.1 connection to a replica, carrying one exchange at a time. It writes
-/// bytes (`HeadWire`, `ChunkedFraming`) and reads NIO's response parts.
+/// bytes (`HeadWire`, `ChunkedFraming`) and reads the answer's parts (`AnswerReader`).
 final class UpstreamConnection: ChannelInboundHandler, RemovableChannelHandler {
-    typealias InboundIn = HTTPClientResponsePart
+    typealias InboundIn = Never
     typealias OutboundOut = ByteBuffer
 
     /// Who gets the response now; nil while the connection is idle.
@@ -29,10 +29,11 @@ final class UpstreamConnection: ChannelInboundHandler, RemovableChannelHandler {
     private(set) var reusable = true
     private var context: ChannelHandlerContext?
     /// The decoder of this connection's answers, told of each request head written.
-    private let responseDecoder: HTTPResponseDecoder
+    private let responseDecoder: ReplicaResponseDecoder
 
-    init(responseDecoder: HTTPResponseDecoder) {
+    init(responseDecoder: ReplicaResponseDecoder) {
         self.responseDecoder = responseDecoder
+        responseDecoder.connection = self
     }
 
     func handlerAdded(context: ChannelHandlerContext) {
@@ -43,10 +44,11 @@ final class UpstreamConnection: ChannelInboundHandler, RemovableChannelHandler {
         self.context = nil
     }
 
-    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        switch unwrapInboundIn(data) {
-        case .head(let head):
-            if !head.isKeepAlive { reusable = false }
+    /// A part of the answer, from the decoder.
+    func received(_ part: AnswerReader.Part) {
+        switch part {
+        case .head(let head, let keepAlive):
+            if !keepAlive { reusable = false }
             receiver?.upstreamHead(head)
         case .body(let body):
             receiver?.upstreamBody(body)
@@ -87,7 +89,7 @@ final class UpstreamConnection: ChannelInboundHandler, RemovableChannelHandler {
     /// to HEAD has no body.
     func writeHead(_ bytes: ByteBuffer, of request: HTTPRequestHead) {
         guard let context else { return }
-        responseDecoder.write(data: .head(request))
+        responseDecoder.requestWritten(request.method)
         context.write(wrapOutboundOut(bytes), promise: nil)
     }
 

@@ -43,10 +43,10 @@ final class UpstreamPool {
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
                     // The connection writes bytes and frames bodies itself, so codings like
-                    // `gzip, chunked` survive: NIO's decoder is the only other handler.
-                    let decoder = HTTPResponseDecoder(leftOverBytesStrategy: .dropBytes)
+                    // `gzip, chunked` survive: the decoder is the only other handler.
+                    let decoder = ReplicaResponseDecoder()
                     try channel.pipeline.syncOperations.addHandlers(
-                        ByteToMessageHandler(ReplicaResponseDecoder(decoder: decoder)),
+                        ByteToMessageHandler(decoder),
                         UpstreamConnection(responseDecoder: decoder))
                 }
             }

@@ -1,5 +1,5 @@
 /// Header names compared on their raw bytes in any letter case, without lowercasing a copy.
-extension UnsafeBufferPointer<UInt8> {
+extension UnsafeRawBufferPointer {
     /// Whether these bytes spell `lowercase` (letters, digits and `-`) in any letter case.
     func equalsLowercase(_ lowercase: StaticString) -> Bool {
         guard count == lowercase.utf8CodeUnitCount else { return false }
@@ -10,6 +10,13 @@ extension UnsafeBufferPointer<UInt8> {
             guard byte == want || (isLetter && byte | 0x20 == want) else { return false }
         }
         return true
+    }
+}
+
+extension UnsafeBufferPointer<UInt8> {
+    /// Whether these bytes spell `lowercase` (letters, digits and `-`) in any letter case.
+    func equalsLowercase(_ lowercase: StaticString) -> Bool {
+        UnsafeRawBufferPointer(self).equalsLowercase(lowercase)
     }
 }
 

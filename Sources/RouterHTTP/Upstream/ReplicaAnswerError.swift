@@ -1,0 +1,23 @@
+/// Why bytes from a replica are not an HTTP/1 answer the router passes on. The connection closes
+/// and the request fails as the replica's failure, as for any connection lost mid-answer.
+enum ReplicaAnswerError: Error, Equatable {
+    /// The status line and headers (or the trailers) over `AnswerReader.headLimit`.
+    case headTooLarge
+    case malformedStatusLine
+    /// Not HTTP/1.x.
+    case unsupportedVersion
+    case malformedHeader
+    /// A header line that continues the one before (obsolete folding).
+    case foldedHeader
+    /// `101 Switching Protocols`: the router never asks for an upgrade.
+    case unexpectedSwitch
+    /// Both `Content-Length` and `Transfer-Encoding`: the sign of a smuggling attempt (RFC 9112 §6.3).
+    case conflictingFraming
+    /// A `Content-Length` that is not one decimal number, or two that differ.
+    case badContentLength
+    /// `chunked` applied twice, or not as the last coding.
+    case chunkedNotLast
+    case malformedChunk
+    /// The connection ended inside an answer whose length was known.
+    case truncated
+}

@@ -1,0 +1,105 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// A block of header lines read from raw bytes: an answer's head, or the trailers after its
+/// chunked body. Lines end in CRLF or a bare LF (RFC 9112 §2.2 lets a recipient accept either);
+/// the block ends at its first empty line.
+enum HeaderBlock {
+    /// Where a block ends, or where to look again once more bytes came.
+    enum Search: Equatable {
+        /// The offset just past the block's empty line.
+        case ends(at: Int)
+        /// No empty line yet: the start of the last, unfinished line, which the next search
+        /// starts from so a head that arrives in pieces is scanned once.
+        case unfinished(resumeAt: Int)
+    }
+
+    /// Finds the end of the block that starts at offset 0, looking from `from` (a line start).
+    static func search(_ bytes: UnsafeRawBufferPointer, from: Int) -> Search {
+        var lineStart = from
+        while let index = lineFeed(in: bytes, from: lineStart) {
+            let length = index - lineStart
+            if length == 0 || (length == 1 && bytes[lineStart] == .carriageReturn) {
+                return .ends(at: index + 1)
+            }
+            lineStart = index + 1
+        }
+        return .unfinished(resumeAt: lineStart)
+    }
+
+    /// The offset of the first LF at or after `from`. `memchr` looks at many bytes at a time: a
+    /// loop over each byte cost about five instructions a byte, twice per head.
+    static func lineFeed(in bytes: UnsafeRawBufferPointer, from: Int) -> Int? {
+        guard from < bytes.count, let base = bytes.baseAddress,
+              let found = memchr(base + from, Int32(UInt8.lineFeed), bytes.count - from)
+        else { return nil }
+        return base.distance(to: UnsafeRawPointer(found))
+    }
+
+    /// The lines of a block (start line included), without their line ends, up to its empty line.
+    /// A carriage return left inside a line is refused by the checks of its contents: a bare CR
+    /// is how a header is smuggled past a parser that splits lines differently.
+    struct Lines: IteratorProtocol {
+        let bytes: UnsafeRawBufferPointer
+        var position = 0
+
+        mutating func next() -> Range<Int>? {
+            guard let index = HeaderBlock.lineFeed(in: bytes, from: position) else { return nil }
+            var end = index
+            if end > position, bytes[end - 1] == .carriageReturn { end -= 1 }
+            let line = position..<end
+            position = index + 1
+            return line.isEmpty ? nil : line
+        }
+    }
+
+    /// One header line's name and value, checked against RFC 9110's grammar: a token, a colon,
+    /// then visible characters, spaces and tabs. The value keeps any whitespace at its end, as
+    /// NIO's decoder kept it, so a header passes on as the replica wrote it; what reads a value
+    /// for its meaning trims it.
+    static func field(_ bytes: UnsafeRawBufferPointer, _ line: Range<Int>) throws(ReplicaAnswerError) -> (name: Range<Int>, value: Range<Int>) {
+        let first = bytes[line.lowerBound]
+        // Obsolete line folding (RFC 9112 §5.2): refused rather than joined.
+        guard first != .space, first != .tab else { throw .foldedHeader }
+        var colon = line.lowerBound
+        while colon < line.upperBound, bytes[colon] != .colon {
+            guard bytes[colon].isTokenCharacter else { throw .malformedHeader }
+            colon += 1
+        }
+        guard colon < line.upperBound, colon > line.lowerBound else { throw .malformedHeader }
+        var start = colon + 1
+        while start < line.upperBound, bytes[start].isWhitespace { start += 1 }
+        for index in start..<line.upperBound where !bytes[index].isFieldValueCharacter { throw .malformedHeader }
+        return (line.lowerBound..<colon, start..<line.upperBound)
+    }
+
+    /// A header line's name and value as NIO's strings.
+    static func strings(_ bytes: UnsafeRawBufferPointer, _ field: (name: Range<Int>, value: Range<Int>)) -> (String, String) {
+        (String(decoding: UnsafeRawBufferPointer(rebasing: bytes[field.name]), as: UTF8.self),
+         String(decoding: UnsafeRawBufferPointer(rebasing: bytes[field.value]), as: UTF8.self))
+    }
+}
+
+extension UInt8 {
+    static let lineFeed = UInt8(ascii: "\n")
+    static let carriageReturn = UInt8(ascii: "\r")
+    static let space = UInt8(ascii: " ")
+    static let tab = UInt8(ascii: "\t")
+    static let colon = UInt8(ascii: ":")
+
+    var isWhitespace: Bool { self == .space || self == .tab }
+
+    /// RFC 9110 §5.6.2 `tchar`: letters, digits and ``!#$%&'*+-.^_`|~``.
+    var isTokenCharacter: Bool {
+        // Bit n of the masks: byte n (0–63) and byte 64 + n (64–127).
+        let low: UInt64 = 0x03FF_6CFA_0000_0000
+        let high: UInt64 = 0x57FF_FFFF_C7FF_FFFE
+        return self < 64 ? low & (1 << UInt64(self)) != 0 : self < 128 && high & (1 << UInt64(self - 64)) != 0
+    }
+
+    /// RFC 9110 §5.5 field content: visible characters, space, tab and obs-text (bytes 128–255).
+    var isFieldValueCharacter: Bool { self == .tab || (self >= 0x20 && self != 0x7F) }
+}
