@@ -29,7 +29,7 @@ enum ReplicaAnswerTarget {
 
         mutating func add(_ part: HTTPClientResponsePart) {
             switch part {
-            case .head(let head): add(AnswerReader.Part.head(head, keepAlive: head.isKeepAlive))
+            case .head(let head): begin(head.status, head.version, head.headers, keepAlive: head.isKeepAlive)
             case .body(let body): add(AnswerReader.Part.body(body))
             case .end(let trailers): add(AnswerReader.Part.end(trailers))
             }
@@ -38,8 +38,7 @@ enum ReplicaAnswerTarget {
         mutating func add(_ part: AnswerReader.Part) {
             switch part {
             case .head(let head, let keepAlive):
-                current = Answer(status: head.status.code, version: head.version,
-                                 headers: head.headers.map { "\($0.name): \($0.value)" }, keepAlive: keepAlive)
+                begin(head.status, head.version, head.headers, keepAlive: keepAlive)
             case .body(let body):
                 current?.body += body.readableBytesView
             case .end(let trailers):
@@ -48,6 +47,11 @@ enum ReplicaAnswerTarget {
                 answers.append(answer)
                 current = nil
             }
+        }
+
+        private mutating func begin(_ status: HTTPResponseStatus, _ version: HTTPVersion, _ headers: HTTPHeaders, keepAlive: Bool) {
+            current = Answer(status: status.code, version: version,
+                             headers: headers.map { "\($0.name): \($0.value)" }, keepAlive: keepAlive)
         }
     }
 

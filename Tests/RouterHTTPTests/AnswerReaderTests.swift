@@ -235,7 +235,7 @@ struct AnswerReaderTests {
 private final class PartsReceiver: UpstreamResponseReceiver {
     var parts: [String] = []
 
-    func upstreamHead(_ head: HTTPResponseHead) { parts.append("head \(head.status.code)") }
+    func upstreamHead(_ head: ReplicaHead) { parts.append("head \(head.status.code)") }
     func upstreamBody(_ body: ByteBuffer) { parts.append("body \(String(buffer: body))") }
     func upstreamReadComplete() {}
     func upstreamEnd(trailers: HTTPHeaders?) { parts.append("end") }

@@ -54,6 +54,29 @@ struct HeadWireTests {
         #expect(!expected.lowercased().contains("keep-alive") && !expected.contains("x-PRIVATE"))
     }
 
+    @Test("an answer head read from bytes and passed on from them is byte for byte the edited copy's", arguments: [
+        HTTPHeaders([("Server", "nginx"), ("Content-Length", "2"), ("Connection", "keep-alive")]),
+        HTTPHeaders([("Connection", "X-Private, close"), ("x-PRIVATE", "s"), ("X-Request-Id", "theirs"),
+                     ("Transfer-Encoding", "gzip, chunked"), ("Trailer", "x"), ("Date", "today")]),
+        HTTPHeaders([("Content-Type", "text/plain"), ("X-Spaced", "kept \t")]),
+        HTTPHeaders((0..<70).map { ("x-\($0)", "v") } + [("Keep-Alive", "timeout=5"), ("x-last", "kept")]),
+    ])
+    func passedFromBytesEqualsEdited(headers: HTTPHeaders) throws {
+        var text = "HTTP/1.1 200 OK\r\n"
+        for (name, value) in headers { text += "\(name):  \(value)\r\n" }
+        var reader = AnswerReader()
+        var buffer = ByteBuffer(string: text + "\r\n")
+        guard case .head(let head, _) = try reader.next(&buffer) else { throw ReplicaAnswerError.truncated }
+        let hopByHop = HopByHopHeaders.find(in: head)
+        #expect(hopByHop.chunked == HopByHopHeaders.find(in: headers).chunked)
+        #expect(ChunkedFraming.extraCodings(in: head) == ChunkedFraming.extraCodings(in: headers))
+        let added = [("transfer-encoding", "chunked"), ("connection", "close")]
+        let bytes = HeadWire.response(
+            version: .http1_1, head: head, omitting: { hopByHop.drops($0) || $0.equalsLowercase("x-request-id") },
+            adding: [("x-request-id", "req-7")] + added, allocator: ByteBufferAllocator())
+        #expect(String(buffer: bytes) == Self.edited(headers, requestID: "req-7", added: added))
+    }
+
     /// The request head the router used to build for replicas: an edited copy of the client's.
     private static func editedRequest(_ head: HTTPRequestHead, requestID: String) -> String {
         var (headers, chunked) = HopByHopHeaders.passing(head.headers)

@@ -35,20 +35,20 @@ extension FrontDoorHandler {
     /// Passes a replica's answer head on: its headers less the hop-by-hop ones (written straight
     /// from the replica's head, not from an edited copy), then the request id, the framing and
     /// `Connection` as this client needs them.
-    func sendHead(_ head: HTTPResponseHead, for exchange: ProxyExchange) {
+    func sendHead(_ head: ReplicaHead, for exchange: ProxyExchange) {
         guard let context else { return }
-        let hopByHop = HopByHopHeaders.find(in: head.headers)
+        let hopByHop = HopByHopHeaders.find(in: head)
         var added: [(String, String)] = []
         // The client learns the id its request goes by, whatever the replica answered.
         let requestID = exchange.wireRequestID
         if let requestID { added.append(("x-request-id", requestID)) }
-        if Self.mayHaveBody(head.status, exchange.head.method), !head.headers.contains(name: "content-length") {
+        if Self.mayHaveBody(head.status, exchange.head.method), !head.contains("content-length") {
             if exchange.head.version.minor == 0 {
                 // An HTTP/1.0 client cannot take a chunked answer: a body of unknown length ends
                 // only when the connection does.
                 exchange.closeAfterAnswer = true
             } else {
-                let codings = hopByHop.chunked ? ChunkedFraming.extraCodings(in: head.headers) : nil
+                let codings = hopByHop.chunked ? ChunkedFraming.extraCodings(in: head) : nil
                 added.append(("transfer-encoding", codings ?? "chunked"))
                 exchange.responseChunked = true
             }
@@ -62,8 +62,8 @@ extension FrontDoorHandler {
         }
         exchange.responseStarted = true
         let bytes = HeadWire.response(
-            version: exchange.head.version, status: head.status, headers: head.headers,
-            omitting: { name in hopByHop.drops(name) || (requestID != nil && name.isHeaderName("x-request-id")) },
+            version: exchange.head.version, head: head,
+            omitting: { name in hopByHop.drops(name) || (requestID != nil && name.equalsLowercase("x-request-id")) },
             adding: added, allocator: context.channel.allocator)
         context.write(wrapOutboundOut(bytes), promise: nil)
     }

@@ -12,21 +12,23 @@ enum HopByHopHeaders {
     /// The index in `fixed` of a hop-by-hop name, compared on the raw bytes: the length picks at
     /// most two candidates, so most names cost one switch.
     private static func fixedIndex(_ name: String) -> Int? {
-        let answer = name.utf8.withContiguousStorageIfAvailable { bytes -> Int? in
-            switch bytes.count {
-            case 2: return bytes.equalsLowercase("te") ? 3 : nil
-            case 7: return bytes.equalsLowercase("trailer") ? 4 : bytes.equalsLowercase("upgrade") ? 6 : nil
-            case 10: return bytes.equalsLowercase("connection") ? 0 : bytes.equalsLowercase("keep-alive") ? 1 : nil
-            case 16: return bytes.equalsLowercase("proxy-connection") ? 2 : nil
-            case 17: return bytes.equalsLowercase("transfer-encoding") ? 5 : nil
-            case 18: return bytes.equalsLowercase("proxy-authenticate") ? 7 : nil
-            case 19: return bytes.equalsLowercase("proxy-authorization") ? 8 : nil
-            default: return nil
-            }
-        }
+        let answer = name.utf8.withContiguousStorageIfAvailable { fixedIndex(UnsafeRawBufferPointer($0)) }
         if let answer { return answer }
         // A string without contiguous UTF-8 (bridged): rare, so the slow comparison is fine.
         return fixed.firstIndex(of: name.lowercased())
+    }
+
+    private static func fixedIndex(_ bytes: UnsafeRawBufferPointer) -> Int? {
+        switch bytes.count {
+        case 2: bytes.equalsLowercase("te") ? 3 : nil
+        case 7: bytes.equalsLowercase("trailer") ? 4 : bytes.equalsLowercase("upgrade") ? 6 : nil
+        case 10: bytes.equalsLowercase("connection") ? 0 : bytes.equalsLowercase("keep-alive") ? 1 : nil
+        case 16: bytes.equalsLowercase("proxy-connection") ? 2 : nil
+        case 17: bytes.equalsLowercase("transfer-encoding") ? 5 : nil
+        case 18: bytes.equalsLowercase("proxy-authenticate") ? 7 : nil
+        case 19: bytes.equalsLowercase("proxy-authorization") ? 8 : nil
+        default: nil
+        }
     }
 
     /// What of a message's headers stops at this hop.
@@ -46,22 +48,42 @@ enum HopByHopHeaders {
             guard fixed != 0 else { return false }
             return HopByHopHeaders.fixedIndex(name) != nil || (!listed.isEmpty && listed.contains(name.lowercased()))
         }
+
+        /// Whether the header whose name is these bytes stops at this hop.
+        func drops(_ name: UnsafeRawBufferPointer) -> Bool {
+            guard fixed != 0 else { return false }
+            return HopByHopHeaders.fixedIndex(name) != nil
+                || (!listed.isEmpty && listed.contains(String(decoding: name, as: UTF8.self).lowercased()))
+        }
+
+        /// Takes in one header.
+        fileprivate mutating func see(_ name: UnsafeRawBufferPointer, _ value: UnsafeRawBufferPointer) {
+            guard let index = HopByHopHeaders.fixedIndex(name) else { return }
+            fixed |= 1 << index
+            if index == HopByHopHeaders.connectionIndex {
+                listed += HopByHopHeaders.namedByConnection(value)
+            } else if index == HopByHopHeaders.transferEncodingIndex, value.containsLowercase("chunked") {
+                chunked = true
+            }
+        }
     }
 
     /// What of `headers` stops at this hop, found in one pass without changing them.
     static func find(in headers: HTTPHeaders) -> Found {
         var found = Found()
         for (name, value) in headers {
-            guard let index = fixedIndex(name) else { continue }
-            found.fixed |= 1 << index
-            if index == connectionIndex {
-                let named = value.utf8.withContiguousStorageIfAvailable(namedByConnection)
-                    ?? Array(value.utf8).withUnsafeBufferPointer(namedByConnection)
-                found.listed += named
-            } else if index == transferEncodingIndex, value.lowercased().contains("chunked") {
-                found.chunked = true
+            var name = name, value = value
+            name.withUTF8 { name in
+                value.withUTF8 { value in found.see(UnsafeRawBufferPointer(name), UnsafeRawBufferPointer(value)) }
             }
         }
+        return found
+    }
+
+    /// What of a replica's answer head stops at this hop, read from its bytes.
+    static func find(in head: ReplicaHead) -> Found {
+        var found = Found()
+        head.forEachField { _, name, value in found.see(name, value) }
         return found
     }
 
@@ -69,7 +91,7 @@ enum HopByHopHeaders {
     /// tokens, which name no header) and `Host` and `Content-Length`, which are end to end whatever
     /// `Connection` says: removing them would lose the target or the framing. Split by hand on the
     /// raw bytes, so the usual value allocates nothing.
-    private static func namedByConnection(_ value: UnsafeBufferPointer<UInt8>) -> [String] {
+    private static func namedByConnection(_ value: UnsafeRawBufferPointer) -> [String] {
         var named: [String] = []
         var start = 0
         while start < value.count {
@@ -78,7 +100,7 @@ enum HopByHopHeaders {
             var first = start, last = end
             while first < last, isSpace(value[first]) { first += 1 }
             while last > first, isSpace(value[last - 1]) { last -= 1 }
-            let token = UnsafeBufferPointer(rebasing: value[first..<last])
+            let token = UnsafeRawBufferPointer(rebasing: value[first..<last])
             if !token.isEmpty, !token.equalsLowercase("close"), !token.equalsLowercase("keep-alive"),
                !token.equalsLowercase("host"), !token.equalsLowercase("content-length") {
                 named.append(String(decoding: token, as: UTF8.self).lowercased())

@@ -4,8 +4,9 @@ import NIOHTTP1
 /// Reads a replica's HTTP/1 answers from the bytes of its connection, one part at a time.
 ///
 /// Parsed where they arrive, without NIO's decoder: its callbacks, `NIOAny` boxes and per-field
-/// bookkeeping cost more per answer than the rest of the upstream side. Bodies are passed on as
-/// slices of the bytes read, as they come, so a large answer streams. Strict where a lenient
+/// bookkeeping cost more per answer than the rest of the upstream side. Heads stay the bytes they
+/// came as (`ReplicaHead`), and bodies are passed on as slices of the bytes read, as they come, so
+/// a large answer streams. Strict where a lenient
 /// parser lets one message hide in another (RFC 9112 §11.2): a bare CR, a folded header, both
 /// `Content-Length` and `Transfer-Encoding`, two different lengths, or `chunked` anywhere but
 /// last end the connection.
@@ -13,7 +14,7 @@ struct AnswerReader {
     /// A part of an answer, as the connection takes it.
     enum Part {
         /// The head, and whether the replica keeps the connection open after this answer.
-        case head(HTTPResponseHead, keepAlive: Bool)
+        case head(ReplicaHead, keepAlive: Bool)
         case body(ByteBuffer)
         /// The answer ended, with the trailers after a chunked body.
         case end(HTTPHeaders?)
@@ -53,7 +54,7 @@ struct AnswerReader {
             switch phase {
             case .head:
                 guard let head = try readHead(&buffer) else { return nil }
-                if let head { return .head(head.head, keepAlive: head.keepAlive) }
+                if let head { return .head(head.0, keepAlive: head.1) }
                 // An informational answer (1xx) was dropped: read on.
             case .ending:
                 phase = .head
@@ -100,8 +101,9 @@ struct AnswerReader {
         }
     }
 
-    /// A head, `.some(nil)` for a dropped informational one, nil when it has not all arrived.
-    private mutating func readHead(_ buffer: inout ByteBuffer) throws(ReplicaAnswerError) -> AnswerHead?? {
+    /// A head and whether the connection is kept after its answer, `.some(nil)` for a dropped
+    /// informational one, nil when it has not all arrived.
+    private mutating func readHead(_ buffer: inout ByteBuffer) throws(ReplicaAnswerError) -> (ReplicaHead, Bool)?? {
         if scanned == 0 {
             // Blank lines between answers (some servers end a body with an extra CRLF).
             while let byte = buffer.readableBytesView.first, byte == .carriageReturn || byte == .lineFeed {
@@ -110,11 +112,12 @@ struct AnswerReader {
         }
         guard buffer.readableBytes > 0 else { return nil }
         guard let end = try blockEnd(buffer) else { return nil }
-        let parsed = try buffer.withUnsafeReadableBytes { bytes throws(ReplicaAnswerError) in
-            try AnswerHead.parse(UnsafeRawBufferPointer(rebasing: bytes[..<end]), bodiless: bodiless.first ?? false)
+        // The head's bytes stay where they were read: the client's head is written from them.
+        let bytes = buffer.readSlice(length: end)!
+        let parsed = try bytes.withUnsafeReadableBytes { bytes throws(ReplicaAnswerError) in
+            try AnswerHead.parse(bytes, bodiless: self.bodiless.first ?? false)
         }
-        buffer.moveReaderIndex(forwardBy: end)
-        let code = parsed.head.status.code
+        let code = parsed.status.code
         if code == 101 { throw .unexpectedSwitch }
         if code < 200 { return .some(nil) }
         // An answer no request asked for is read as one to GET.
@@ -125,7 +128,8 @@ struct AnswerReader {
         case .chunked: phase = .chunkLine
         case .untilClose: phase = .untilClose
         }
-        return parsed
+        let head = ReplicaHead(version: parsed.version, status: parsed.status, bytes: bytes, fields: parsed.fields)
+        return .some((head, parsed.keepAlive))
     }
 
     /// Where the header block at the buffer's start ends; nil until its empty line arrived.

@@ -16,9 +16,9 @@ final class ModelEvidenceReader {
 
     /// Takes the header out of an answer's head (the client never sees it) and tells the router
     /// what the answer says.
-    func read(_ head: inout HTTPResponseHead, model: String?) {
-        let told = head.headers.first(name: ModelIDsHeader.name)
-        if told != nil { head.headers.remove(name: ModelIDsHeader.name) }
+    func read(_ head: inout ReplicaHead, model: String?) {
+        let told = head.first(ModelIDsHeader.name)
+        if told != nil { head.remove(ModelIDsHeader.name) }
         guard let sink else { return }
         if let told {
             if let version = ModelIDsHeader.version(in: told), version == lastVersion {

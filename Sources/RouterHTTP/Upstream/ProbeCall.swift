@@ -47,7 +47,7 @@ final class ProbeCall: Cancellable, UpstreamResponseReceiver {
         connection = nil
     }
 
-    func upstreamHead(_ head: HTTPResponseHead) {
+    func upstreamHead(_ head: ReplicaHead) {
         state.head(head.status)
     }
 

@@ -117,11 +117,11 @@ final class UpstreamCall: Cancellable, UpstreamResponseReceiver {
         if report.cancel() { detach()?.close() }
     }
 
-    func upstreamHead(_ answer: HTTPResponseHead) {
+    func upstreamHead(_ answer: ReplicaHead) {
         var head = answer
         models.read(&head, model: model)
-        let refusal: Int?? = head.status == .serviceUnavailable && head.headers.contains(name: ReplicaHeaders.rejected)
-            ? .some(head.headers.first(name: ReplicaHeaders.queueLength).flatMap { Int($0) }) : nil
+        let refusal: Int?? = head.status == .serviceUnavailable && head.contains(ReplicaHeaders.rejected)
+            ? .some(head.first(ReplicaHeaders.queueLength).flatMap { Int($0) }) : nil
         guard state.head(refusedWithQueueLength: refusal) else { return }
         exchange.client?.sendHead(head, for: exchange)
         unflushed = true

@@ -3,7 +3,7 @@ import NIOHTTP1
 
 /// Receives one response from an upstream connection.
 protocol UpstreamResponseReceiver: AnyObject {
-    func upstreamHead(_ head: HTTPResponseHead)
+    func upstreamHead(_ head: ReplicaHead)
     func upstreamBody(_ body: ByteBuffer)
     /// The end of a batch of reads: a good moment to flush what was passed on.
     func upstreamReadComplete()

@@ -11,7 +11,10 @@ enum AnswerFraming: Equatable {
 
 /// An answer's status line and headers, parsed from the bytes of its head.
 struct AnswerHead {
-    var head: HTTPResponseHead
+    var version: HTTPVersion
+    var status: HTTPResponseStatus
+    /// Where each header lies in the head's bytes.
+    var fields: [ReplicaHead.Field]
     var framing: AnswerFraming
     /// Whether the replica keeps the connection open after this answer. Found here, while the
     /// names are raw bytes: `HTTPResponseHead.isKeepAlive` on headers NIO did not parse lowercases
@@ -24,7 +27,7 @@ struct AnswerHead {
         var lines = HeaderBlock.Lines(bytes: bytes)
         guard let statusLine = lines.next() else { throw .malformedStatusLine }
         let (version, status) = try self.statusLine(bytes, statusLine)
-        var fields: [(String, String)] = []
+        var fields: [ReplicaHead.Field] = []
         fields.reserveCapacity(16)
         var length: Int?
         var encoded = false
@@ -47,11 +50,9 @@ struct AnswerHead {
             default:
                 break
             }
-            fields.append(HeaderBlock.strings(bytes, field))
+            fields.append(ReplicaHead.Field(name: field.name, value: field.value))
         }
         if encoded, length != nil { throw .conflictingFraming }
-        let head = HTTPResponseHead(version: version, status: HTTPResponseStatus(statusCode: status),
-                                    headers: HTTPHeaders(fields))
         // As llhttp decided it for NIO: HTTP/1.1 unless told to close, HTTP/1.0 only when told to
         // keep alive, and never when the headers leave the body running until the close.
         let toldToKeep = version.minor >= 1 ? !connection.close : connection.keepAlive
@@ -69,8 +70,8 @@ struct AnswerHead {
         }
         // An answer to HEAD ends at its head; one whose headers would have run it until the close
         // still closes the connection after it, as with NIO, in case a body follows after all.
-        return AnswerHead(head: head, framing: bodiless ? .none : framed,
-                          keepAlive: toldToKeep && framed != .untilClose)
+        return AnswerHead(version: version, status: HTTPResponseStatus(statusCode: status), fields: fields,
+                          framing: bodiless ? .none : framed, keepAlive: toldToKeep && framed != .untilClose)
     }
 
     /// The `close` and `keep-alive` tokens of `Connection` headers.

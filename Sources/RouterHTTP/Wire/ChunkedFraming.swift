@@ -6,6 +6,16 @@ import NIOHTTP1
 /// replace other codings (`gzip, chunked`) and lose `gzip`.
 enum ChunkedFraming {
     /// The transfer codings to pass on when they are more than plain `chunked`, or nil.
+    static func extraCodings(in head: ReplicaHead) -> String? {
+        var codings: [String] = []
+        head.forEachField { _, name, value in
+            guard name.equalsLowercase("transfer-encoding") else { return }
+            value.forEachToken { codings.append(String(decoding: $0, as: UTF8.self)) }
+        }
+        guard codings.count > 1, codings.last?.lowercased() == "chunked" else { return nil }
+        return codings.joined(separator: ", ")
+    }
+
     static func extraCodings(in headers: HTTPHeaders) -> String? {
         // Split on commas and trimmed by NIO.
         let codings = headers[canonicalForm: "transfer-encoding"]

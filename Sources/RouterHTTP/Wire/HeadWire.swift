@@ -22,16 +22,42 @@ enum HeadWire {
         let code = Int(status.code)
         // "HTTP/1.1 200 ", the reason and CRLF
         return write(headers, omitting: omitting, adding: adding, startLineBytes: 15 + reason.utf8.count,
-                     allocator: allocator) { out in
-            out.put(version: version)
-            out.put(UInt8(ascii: " "))
-            out.put(digit: code / 100 % 10)
-            out.put(digit: code / 10 % 10)
-            out.put(digit: code % 10)
-            out.put(UInt8(ascii: " "))
-            out.put(reason)
-            out.put("\r\n")
+                     allocator: allocator) { $0.putStatusLine(version: version, code: code, reason: reason) }
+    }
+
+    /// A replica's answer head passed on: the status line for `version`, the replica's headers as
+    /// it wrote them less those `omitting` names, then `adding`.
+    static func response(version: HTTPVersion, head: ReplicaHead, omitting: (UnsafeRawBufferPointer) -> Bool,
+                         adding: [(String, String)], allocator: ByteBufferAllocator) -> ByteBuffer {
+        let reason = head.status.reasonPhrase
+        // Which of the first 64 headers are omitted is kept for the second pass, as in `write`.
+        var omitted: UInt64 = 0
+        // "HTTP/1.1 200 ", the reason, CRLF, and the empty line
+        var size = 15 + reason.utf8.count + 2
+        head.forEachField { index, name, value in
+            if omitting(name) {
+                if index < 64 { omitted |= 1 << index }
+            } else {
+                size += name.count + value.count + 4
+            }
         }
+        for (name, value) in adding { size += name.utf8.count + value.utf8.count + 4 }
+        var buffer = allocator.buffer(capacity: size)
+        buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: size) { memory in
+            var out = RawWriter(memory: memory)
+            out.putStatusLine(version: version, code: Int(head.status.code), reason: reason)
+            head.forEachField { index, name, value in
+                guard index < 64 ? omitted & (1 << index) == 0 : !omitting(name) else { return }
+                out.put(name)
+                out.put(": ")
+                out.put(value)
+                out.put("\r\n")
+            }
+            for (name, value) in adding { out.put(name, value) }
+            out.put("\r\n")
+            return out.written
+        }
+        return buffer
     }
 
     /// A request's line and headers.

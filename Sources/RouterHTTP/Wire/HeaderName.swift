@@ -11,12 +11,31 @@ extension UnsafeRawBufferPointer {
         }
         return true
     }
-}
 
-extension UnsafeBufferPointer<UInt8> {
-    /// Whether these bytes spell `lowercase` (letters, digits and `-`) in any letter case.
-    func equalsLowercase(_ lowercase: StaticString) -> Bool {
-        UnsafeRawBufferPointer(self).equalsLowercase(lowercase)
+    /// Whether `lowercase` (letters, digits and `-`) appears in these bytes, in any letter case.
+    func containsLowercase(_ lowercase: StaticString) -> Bool {
+        let length = lowercase.utf8CodeUnitCount
+        guard count >= length else { return false }
+        for start in 0...(count - length)
+        where UnsafeRawBufferPointer(rebasing: self[start..<(start + length)]).equalsLowercase(lowercase) {
+            return true
+        }
+        return false
+    }
+
+    /// Whether these bytes spell `text` in any ASCII letter case.
+    func equalsIgnoringCase(_ text: String) -> Bool {
+        var text = text
+        return text.withUTF8 { expected in
+            guard expected.count == count else { return false }
+            for offset in 0..<count where self[offset] != expected[offset] {
+                let byte = self[offset] | 0x20
+                guard byte >= UInt8(ascii: "a"), byte <= UInt8(ascii: "z"), byte == expected[offset] | 0x20 else {
+                    return false
+                }
+            }
+            return true
+        }
     }
 }
 
@@ -24,7 +43,7 @@ extension String {
     /// Whether this header name is `lowercase` in any letter case.
     func isHeaderName(_ lowercase: StaticString) -> Bool {
         // A string without contiguous UTF-8 (bridged) is rare: lowercasing a copy is fine there.
-        utf8.withContiguousStorageIfAvailable { $0.equalsLowercase(lowercase) }
+        utf8.withContiguousStorageIfAvailable { UnsafeRawBufferPointer($0).equalsLowercase(lowercase) }
             ?? (self.lowercased() == lowercase.description)
     }
 }

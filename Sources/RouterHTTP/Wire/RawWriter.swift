@@ -29,6 +29,18 @@ struct RawWriter {
         put(digit: version.minor)
     }
 
+    /// `HTTP/1.1 200 OK` and its CRLF.
+    mutating func putStatusLine(version: HTTPVersion, code: Int, reason: String) {
+        put(version: version)
+        put(UInt8(ascii: " "))
+        put(digit: code / 100 % 10)
+        put(digit: code / 10 % 10)
+        put(digit: code % 10)
+        put(UInt8(ascii: " "))
+        put(reason)
+        put("\r\n")
+    }
+
     mutating func put(_ text: StaticString) {
         put(UnsafeRawBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount))
     }
@@ -47,7 +59,7 @@ struct RawWriter {
         if copied == nil { for byte in text.utf8 { put(byte) } }
     }
 
-    private mutating func put(_ bytes: UnsafeRawBufferPointer) {
+    mutating func put(_ bytes: UnsafeRawBufferPointer) {
         guard let start = bytes.baseAddress, bytes.count > 0 else { return }
         precondition(written + bytes.count <= memory.count, "head: more bytes than counted")
         memory.baseAddress!.advanced(by: written).copyMemory(from: start, byteCount: bytes.count)
