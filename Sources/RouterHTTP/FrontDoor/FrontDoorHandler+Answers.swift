@@ -42,7 +42,7 @@ extension FrontDoorHandler {
         // The client learns the id its request goes by, whatever the replica answered.
         let requestID = exchange.wireRequestID
         if let requestID { added.append(("x-request-id", requestID)) }
-        if Self.mayHaveBody(head.status, exchange.head.method), !head.contains("content-length") {
+        if Self.mayHaveBody(head.status, exchange), !head.hasContentLength {
             if exchange.head.version.minor == 0 {
                 // An HTTP/1.0 client cannot take a chunked answer: a body of unknown length ends
                 // only when the connection does.
@@ -68,20 +68,14 @@ extension FrontDoorHandler {
         context.write(wrapOutboundOut(bytes), promise: nil)
     }
 
-    private static func mayHaveBody(_ status: HTTPResponseStatus, _ method: HTTPMethod) -> Bool {
+    private static func mayHaveBody(_ status: HTTPResponseStatus, _ exchange: ProxyExchange) -> Bool {
         let code = status.code
-        return !Self.answersWithoutBody(method) && code >= 200 && code != 204 && code != 304
-    }
-
-    /// Whether an answer to `method` never carries a body (RFC 9110 §9.3.2, §9.3.6), whatever its
-    /// head says.
-    private static func answersWithoutBody(_ method: HTTPMethod) -> Bool {
-        method == .HEAD || method == .CONNECT
+        return !exchange.answerHasNoBody && code >= 200 && code != 204 && code != 304
     }
 
     func sendBody(_ body: ByteBuffer, for exchange: ProxyExchange) {
         // An empty chunk would end a chunked answer, and an answer to HEAD or CONNECT has no body.
-        guard let context, body.readableBytes > 0, !Self.answersWithoutBody(exchange.head.method) else { return }
+        guard let context, body.readableBytes > 0, !exchange.answerHasNoBody else { return }
         guard exchange.responseChunked else {
             context.write(wrapOutboundOut(body), promise: nil)
             return
@@ -143,7 +137,7 @@ extension FrontDoorHandler {
         let head = HTTPResponseHead(version: exchange.head.version, status: status, headers: headers)
         var answer = HeadWire.response(head, allocator: context.channel.allocator)
         // An answer to HEAD says how long its body would be, and sends none.
-        if !Self.answersWithoutBody(exchange.head.method) { answer.writeString(body) }
+        if !exchange.answerHasNoBody { answer.writeString(body) }
         if closing {
             hold(.stopped)
             writeLastAndClose(answer)

@@ -61,7 +61,8 @@ enum HopByHopHeaders {
             guard let index = HopByHopHeaders.fixedIndex(name) else { return }
             fixed |= 1 << index
             if index == HopByHopHeaders.connectionIndex {
-                listed += HopByHopHeaders.namedByConnection(value)
+                let named = HopByHopHeaders.namedByConnection(value)
+                if !named.isEmpty { listed += named }
             } else if index == HopByHopHeaders.transferEncodingIndex, value.containsLowercase("chunked") {
                 chunked = true
             }

@@ -60,12 +60,17 @@ final class ProxyExchange {
 
     /// Whether the client keeps the connection open after this answer.
     let keepAlive: Bool
+    /// Whether the answer never carries a body whatever its head says: the request is HEAD or
+    /// CONNECT (RFC 9110 §9.3.2, §9.3.6). Kept: comparing methods costs more than a glance, and
+    /// every body part asks.
+    let answerHasNoBody: Bool
 
     init(head: HTTPRequestHead, client: FrontDoorHandler) {
         self.head = head
         self.client = client
         self.lane = client.door.lane
         self.keepAlive = head.isKeepAlive
+        self.answerHasNoBody = head.method == .HEAD || head.method == .CONNECT
         self.bodyAllowance = Self.bodyAllowance(for: head)
         self.awaitsContinue = head.version.minor >= 1 && head.headers.contains(name: "expect")
             && head.headers.first(name: "expect")?.lowercased() == "100-continue"

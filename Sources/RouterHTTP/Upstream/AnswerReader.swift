@@ -128,7 +128,8 @@ struct AnswerReader {
         case .chunked: phase = .chunkLine
         case .untilClose: phase = .untilClose
         }
-        let head = ReplicaHead(version: parsed.version, status: parsed.status, bytes: bytes, fields: parsed.fields)
+        let head = ReplicaHead(version: parsed.version, status: parsed.status, bytes: bytes, fields: parsed.fields,
+                               hasContentLength: parsed.hasContentLength)
         return .some((head, parsed.keepAlive))
     }
 

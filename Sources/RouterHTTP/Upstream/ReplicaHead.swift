@@ -19,6 +19,8 @@ struct ReplicaHead {
     /// The head's bytes, status line to empty line: a slice of what was read.
     var bytes: ByteBuffer
     var fields: [Field]
+    /// Whether a `Content-Length` header is among them (the reader found it while framing).
+    var hasContentLength: Bool
 
     /// Calls `body` with the name and the value of each header, in order, and its index.
     func forEachField(_ body: (Int, UnsafeRawBufferPointer, UnsafeRawBufferPointer) -> Void) {
@@ -51,7 +53,7 @@ struct ReplicaHead {
     }
 
     /// Leaves out every header called `name`: what the router reads for itself and the client
-    /// never sees.
+    /// never sees (never `Content-Length`, which `hasContentLength` reports as read).
     mutating func remove(_ name: String) {
         guard index(of: name) != nil else { return }
         var kept: [Field] = []

@@ -15,6 +15,7 @@ struct AnswerHead {
     var status: HTTPResponseStatus
     /// Where each header lies in the head's bytes.
     var fields: [ReplicaHead.Field]
+    var hasContentLength: Bool
     var framing: AnswerFraming
     /// Whether the replica keeps the connection open after this answer. Found here, while the
     /// names are raw bytes: `HTTPResponseHead.isKeepAlive` on headers NIO did not parse lowercases
@@ -71,7 +72,8 @@ struct AnswerHead {
         // An answer to HEAD ends at its head; one whose headers would have run it until the close
         // still closes the connection after it, as with NIO, in case a body follows after all.
         return AnswerHead(version: version, status: HTTPResponseStatus(statusCode: status), fields: fields,
-                          framing: bodiless ? .none : framed, keepAlive: toldToKeep && framed != .untilClose)
+                          hasContentLength: length != nil, framing: bodiless ? .none : framed,
+                          keepAlive: toldToKeep && framed != .untilClose)
     }
 
     /// The `close` and `keep-alive` tokens of `Connection` headers.
