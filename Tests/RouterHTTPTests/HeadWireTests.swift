@@ -55,6 +55,8 @@ struct HeadWireTests {
     }
 
     @Test("an answer head read from bytes and passed on from them is byte for byte the edited copy's", arguments: [
+        HTTPHeaders([("Server", "nginx"), ("Date", "today"), ("Content-Type", "text/plain"), ("Content-Length", "2"),
+                     ("Connection", "keep-alive"), ("X-A", ""), ("X-B", "b"), ("X-C", "c"), ("X-D", "d")]),
         HTTPHeaders([("Server", "nginx"), ("Content-Length", "2"), ("Connection", "keep-alive")]),
         HTTPHeaders([("Connection", "X-Private, close"), ("x-PRIVATE", "s"), ("X-Request-Id", "theirs"),
                      ("Transfer-Encoding", "gzip, chunked"), ("Trailer", "x"), ("Date", "today")]),
@@ -62,19 +64,25 @@ struct HeadWireTests {
         HTTPHeaders((0..<70).map { ("x-\($0)", "v") } + [("Keep-Alive", "timeout=5"), ("x-last", "kept")]),
     ])
     func passedFromBytesEqualsEdited(headers: HTTPHeaders) throws {
-        var text = "HTTP/1.1 200 OK\r\n"
-        for (name, value) in headers { text += "\(name):  \(value)\r\n" }
-        var reader = AnswerReader()
-        var buffer = ByteBuffer(string: text + "\r\n")
-        guard case .head(let head, _) = try reader.next(&buffer) else { throw ReplicaAnswerError.truncated }
-        let hopByHop = HopByHopHeaders.find(in: head)
-        #expect(hopByHop.chunked == HopByHopHeaders.find(in: headers).chunked)
-        #expect(ChunkedFraming.extraCodings(in: head) == ChunkedFraming.extraCodings(in: headers))
-        let added = [("transfer-encoding", "chunked"), ("connection", "close")]
-        let bytes = HeadWire.response(
-            version: .http1_1, head: head, omitting: { hopByHop.drops($0) || $0.equalsLowercase("x-request-id") },
-            adding: [("x-request-id", "req-7")] + added, allocator: ByteBufferAllocator())
-        #expect(String(buffer: bytes) == Self.edited(headers, requestID: "req-7", added: added))
+        // Every line as a head usually writes it (copied in runs, around the omitted ones), then
+        // lines with other spacing or a bare LF (written piece by piece) mixed in.
+        for mixed in [false, true] {
+            var text = "HTTP/1.1 200 OK\r\n"
+            for (index, (name, value)) in headers.enumerated() {
+                text += ["\(name): \(value)\r\n", "\(name):  \(value)\r\n", "\(name):\(value)\n"][mixed ? index % 3 : 0]
+            }
+            var reader = AnswerReader()
+            var buffer = ByteBuffer(string: text + "\r\n")
+            guard case .head(let head, _) = try reader.next(&buffer) else { throw ReplicaAnswerError.truncated }
+            let hopByHop = HopByHopHeaders.find(in: head)
+            #expect(hopByHop.chunked == HopByHopHeaders.find(in: headers).chunked)
+            #expect(ChunkedFraming.extraCodings(in: head) == ChunkedFraming.extraCodings(in: headers))
+            let added = [("transfer-encoding", "chunked"), ("connection", "close")]
+            let bytes = HeadWire.response(
+                version: .http1_1, head: head, omitting: { hopByHop.drops($0) || $0.equalsLowercase("x-request-id") },
+                adding: [("x-request-id", "req-7")] + added, allocator: ByteBufferAllocator())
+            #expect(String(buffer: bytes) == Self.edited(headers, requestID: "req-7", added: added), "mixed: \(mixed)")
+        }
     }
 
     /// The request head the router used to build for replicas: an edited copy of the client's.

@@ -46,12 +46,34 @@ enum HeadWire {
         buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: size) { memory in
             var out = RawWriter(memory: memory)
             out.putStatusLine(version: version, code: Int(head.status.code), reason: reason)
-            head.forEachField { index, name, value in
-                guard index < 64 ? omitted & (1 << index) == 0 : !omitting(name) else { return }
-                out.put(name)
-                out.put(": ")
-                out.put(value)
-                out.put("\r\n")
+            head.bytes.withUnsafeReadableBytes { all in
+                // Lines already written as `name: value` CRLF are copied as they came, and lines
+                // kept next to each other in one copy: a head's kept lines are mostly one run.
+                var run = 0..<0
+                for (index, field) in head.fields.enumerated() {
+                    let name = UnsafeRawBufferPointer(rebasing: all[field.name])
+                    guard index < 64 ? omitted & (1 << index) == 0 : !omitting(name) else { continue }
+                    let value = UnsafeRawBufferPointer(rebasing: all[field.value])
+                    let lineEnd = field.value.upperBound + 2
+                    let asWritten = field.value.lowerBound == field.name.upperBound + 2
+                        && all[field.name.upperBound + 1] == .space
+                        && lineEnd <= all.count && all[field.value.upperBound] == .carriageReturn
+                    if asWritten, run.upperBound == field.name.lowerBound, !run.isEmpty {
+                        run = run.lowerBound..<lineEnd
+                        continue
+                    }
+                    out.put(UnsafeRawBufferPointer(rebasing: all[run]))
+                    if asWritten {
+                        run = field.name.lowerBound..<lineEnd
+                    } else {
+                        run = 0..<0
+                        out.put(name)
+                        out.put(": ")
+                        out.put(value)
+                        out.put("\r\n")
+                    }
+                }
+                out.put(UnsafeRawBufferPointer(rebasing: all[run]))
             }
             for (name, value) in adding { out.put(name, value) }
             out.put("\r\n")
