@@ -94,24 +94,12 @@ enum HopByHopHeaders {
     /// raw bytes, so the usual value allocates nothing.
     private static func namedByConnection(_ value: UnsafeRawBufferPointer) -> [String] {
         var named: [String] = []
-        var start = 0
-        while start < value.count {
-            var end = start
-            while end < value.count, value[end] != UInt8(ascii: ",") { end += 1 }
-            var first = start, last = end
-            while first < last, isSpace(value[first]) { first += 1 }
-            while last > first, isSpace(value[last - 1]) { last -= 1 }
-            let token = UnsafeRawBufferPointer(rebasing: value[first..<last])
-            if !token.isEmpty, !token.equalsLowercase("close"), !token.equalsLowercase("keep-alive"),
+        value.forEachToken { token in
+            if !token.equalsLowercase("close"), !token.equalsLowercase("keep-alive"),
                !token.equalsLowercase("host"), !token.equalsLowercase("content-length") {
                 named.append(String(decoding: token, as: UTF8.self).lowercased())
             }
-            start = end + 1
         }
         return named
-    }
-
-    private static func isSpace(_ byte: UInt8) -> Bool {
-        byte == UInt8(ascii: " ") || byte == UInt8(ascii: "\t")
     }
 }

@@ -60,10 +60,9 @@ struct AnswerReader {
                 phase = .head
                 return .end(nil)
             case .body(let left):
-                guard buffer.readableBytes > 0 else { return nil }
-                let taken = min(left, buffer.readableBytes)
-                phase = taken == left ? .ending : .body(left: left - taken)
-                return .body(buffer.readSlice(length: taken)!)
+                guard let part = Self.slice(upTo: left, of: &buffer) else { return nil }
+                phase = part.readableBytes == left ? .ending : .body(left: left - part.readableBytes)
+                return .body(part)
             case .untilClose:
                 guard buffer.readableBytes > 0 else { return nil }
                 return .body(buffer.readSlice(length: buffer.readableBytes)!)
@@ -71,12 +70,11 @@ struct AnswerReader {
                 guard let size = try readChunkLine(&buffer) else { return nil }
                 phase = size == 0 ? .trailers : .chunkData(left: size)
             case .chunkData(let left):
-                guard buffer.readableBytes > 0 else { return nil }
-                let taken = min(left, buffer.readableBytes)
-                phase = taken == left ? .chunkDataEnd : .chunkData(left: left - taken)
-                return .body(buffer.readSlice(length: taken)!)
+                guard let part = Self.slice(upTo: left, of: &buffer) else { return nil }
+                phase = part.readableBytes == left ? .chunkDataEnd : .chunkData(left: left - part.readableBytes)
+                return .body(part)
             case .chunkDataEnd:
-                guard let ended = try readLineEnd(&buffer) else { return nil }
+                guard let ended = readLineEnd(&buffer) else { return nil }
                 guard ended else { throw .malformedChunk }
                 phase = .chunkLine
             case .trailers:
@@ -148,6 +146,12 @@ struct AnswerReader {
         }
     }
 
+    /// Up to `left` bytes of a body, as a slice of what was read; nil when none has come.
+    private static func slice(upTo left: Int, of buffer: inout ByteBuffer) -> ByteBuffer? {
+        guard buffer.readableBytes > 0 else { return nil }
+        return buffer.readSlice(length: min(left, buffer.readableBytes))!
+    }
+
     /// `1a3;name=value` and its line end: the chunk's size, nil until the line arrived.
     private func readChunkLine(_ buffer: inout ByteBuffer) throws(ReplicaAnswerError) -> Int? {
         guard let lineFeed = buffer.readableBytesView.firstIndex(of: .lineFeed) else {
@@ -187,7 +191,7 @@ struct AnswerReader {
 
     /// The CRLF (or LF) after a chunk's data: true when it is there, false when something else
     /// is, nil until it arrived.
-    private func readLineEnd(_ buffer: inout ByteBuffer) throws(ReplicaAnswerError) -> Bool? {
+    private func readLineEnd(_ buffer: inout ByteBuffer) -> Bool? {
         let view = buffer.readableBytesView
         guard let first = view.first else { return nil }
         if first == .lineFeed {

@@ -131,31 +131,6 @@ struct AnswerHead {
     }
 }
 
-extension Slice<UnsafeRawBufferPointer> {
-    /// Without the spaces and tabs around it.
-    var trimmingWhitespace: Self {
-        var trimmed = self
-        while let first = trimmed.first, first.isWhitespace { trimmed = trimmed.dropFirst() }
-        while let last = trimmed.last, last.isWhitespace { trimmed = trimmed.dropLast() }
-        return trimmed
-    }
-}
-
-extension UnsafeRawBufferPointer {
-    /// Calls `body` with each non-empty element of a comma-separated list, trimmed, without
-    /// collecting them in an array first.
-    func forEachToken(_ body: (UnsafeRawBufferPointer) -> Void) {
-        var start = 0
-        while start <= count {
-            var end = start
-            while end < count, self[end] != UInt8(ascii: ",") { end += 1 }
-            let token = self[start..<end].trimmingWhitespace
-            if !token.isEmpty { body(UnsafeRawBufferPointer(rebasing: token)) }
-            start = end + 1
-        }
-    }
-}
-
 extension UInt8 {
     var isDigit: Bool { self >= UInt8(ascii: "0") && self <= UInt8(ascii: "9") }
     var digitValue: UInt8 { self &- UInt8(ascii: "0") }

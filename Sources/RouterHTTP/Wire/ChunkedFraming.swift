@@ -12,13 +12,16 @@ enum ChunkedFraming {
             guard name.equalsLowercase("transfer-encoding") else { return }
             value.forEachToken { codings.append(String(decoding: $0, as: UTF8.self)) }
         }
-        guard codings.count > 1, codings.last?.lowercased() == "chunked" else { return nil }
-        return codings.joined(separator: ", ")
+        return extraCodings(codings)
     }
 
     static func extraCodings(in headers: HTTPHeaders) -> String? {
         // Split on commas and trimmed by NIO.
-        let codings = headers[canonicalForm: "transfer-encoding"]
+        extraCodings(headers[canonicalForm: "transfer-encoding"].map(String.init))
+    }
+
+    /// The codings as listed, when there are more than `chunked` and `chunked` is last.
+    private static func extraCodings(_ codings: [String]) -> String? {
         guard codings.count > 1, codings.last?.lowercased() == "chunked" else { return nil }
         return codings.joined(separator: ", ")
     }
