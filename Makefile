@@ -1,5 +1,5 @@
 # The two commands a newcomer needs: `make run` and `make test`.
-.PHONY: run test deps test-deps build bench clean fuzz sanitize soak
+.PHONY: run test deps test-deps build release bench clean fuzz sanitize soak
 
 deps:
 	@scripts/install-deps.sh
@@ -14,6 +14,10 @@ build: deps
 
 run: build
 	.build/debug/routertop
+
+# The build to run for real traffic: optimised, the Swift runtime linked in (scripts/release-build.sh).
+release: deps
+	scripts/release-build.sh --product routertop
 
 # One test at a time: the end-to-end tests wait on real processes and terminals, and on two cores
 # running them side by side starves the rest of the run until their deadlines pass.
@@ -53,9 +57,11 @@ soak: build
 
 # The engine's and the dashboard's figures, then the proxy against nginx and HAProxy (its last
 # lines are routertop's ratios to them: req/s, p99 and CPU per request).
-bench:
-	swift run -c release RouterBenchmarks
-	swift run -c release DashboardBenchmarks
+bench: deps
+	scripts/release-build.sh --product RouterBenchmarks
+	scripts/release-build.sh --product DashboardBenchmarks
+	.build/release/RouterBenchmarks
+	.build/release/DashboardBenchmarks
 	scripts/bench-proxy.sh
 
 clean:

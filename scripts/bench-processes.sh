@@ -13,13 +13,13 @@ stop_started_processes() {
 }
 trap stop_started_processes EXIT
 
-# release_build LOG ARGUMENTS...: `swift build -c release ARGUMENTS` in ROOT, its output kept in LOG;
+# release_build LOG ARGUMENTS...: `scripts/release-build.sh ARGUMENTS`, its output kept in LOG;
 # when it fails, the script stops and shows why instead of exiting without a word.
 release_build() {
     local log=$1
     shift
-    if ! (cd "$ROOT" && swift build -c release "$@") >"$log" 2>&1; then
-        echo "the release build failed (swift build -c release $*); all of it in $log:" >&2
+    if ! "$ROOT/scripts/release-build.sh" "$@" >"$log" 2>&1; then
+        echo "the release build failed (scripts/release-build.sh $*); all of it in $log:" >&2
         grep -m 5 -iE 'error|fatal' "$log" >&2 || tail -20 "$log" >&2
         exit 1
     fi

@@ -2,7 +2,7 @@
 # CPU time read from /proc. Needs `root` and `work` set, and the caller's name in `measure_name`.
 
 if [[ -z "${ROUTERTOP_BIN:-}" ]]; then
-    (cd "$root" && swift build -c release --product routertop >"$work/build.log" 2>&1) || {
+    "$root/scripts/release-build.sh" --product routertop >"$work/build.log" 2>&1 || {
         cat "$work/build.log" >&2
         exit 1
     }

@@ -20,7 +20,7 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
 if [[ -z "${ROUTERTOP_BIN:-}" ]]; then
-    (cd "$root" && swift build -c release --product routertop >"$work/build.log" 2>&1) || {
+    "$root/scripts/release-build.sh" --product routertop >"$work/build.log" 2>&1 || {
         cat "$work/build.log" >&2
         exit 1
     }

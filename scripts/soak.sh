@@ -14,7 +14,7 @@
 #
 #   scripts/soak.sh [--binary PATH] [--seconds N] [--seed S]
 #
-# Uses the release build when there is one (swift build -c release --product routertop), else the
+# Uses the release build when there is one (scripts/release-build.sh --product routertop), else the
 # debug build.
 set -euo pipefail
 cd "$(dirname "$0")/.."

@@ -242,3 +242,26 @@ private final class PartsReceiver: UpstreamResponseReceiver {
     func upstreamWritable() {}
     func upstreamClosed() { parts.append("closed") }
 }
+
+@Suite("header values checked eight bytes at a time")
+struct FieldValueCheckTests {
+    /// Every byte a value may not hold, at every place in values of 1 to 24 bytes (so at every
+    /// place in a word, and in the bytes after the last whole word), is found; tabs and bytes
+    /// from 0x80 up, which it may hold, are not refused.
+    @Test func everyByteAtEveryPlace() {
+        let refused = Array(UInt8(0)...UInt8(0x08)) + Array(UInt8(0x0A)...UInt8(0x1F)) + [0x7F]
+        let allowed: [UInt8] = [0x09, 0x20, 0x7E, 0x80, 0xC3, 0xFF]
+        for length in 1...24 {
+            for place in 0..<length {
+                for byte in refused + allowed {
+                    var value = [UInt8](repeating: UInt8(ascii: "a"), count: length)
+                    value[place] = byte
+                    // Bytes around the range must not be read: a refused byte sits on each side.
+                    let bytes = [0x00] + value + [0x00]
+                    let accepted = bytes.withUnsafeBytes { HeaderBlock.isFieldValue($0, 1..<length + 1) }
+                    #expect(accepted == allowed.contains(byte), "byte \(byte) at \(place) of \(length)")
+                }
+            }
+        }
+    }
+}

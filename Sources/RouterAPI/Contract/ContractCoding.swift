@@ -74,7 +74,29 @@ extension Duration {
 
 /// How the contract writes a numbered id: a prefix and the number (`req-12`, `task-3`).
 enum PrefixedNumber {
-    static func text(_ prefix: String, _ number: some BinaryInteger) -> String { "\(prefix)-\(number)" }
+    /// `req-12`: the digits written straight into the string. Interpolating them cost about 690
+    /// instructions, and the proxy names every request it passes on (`X-Request-Id`).
+    static func text(_ prefix: String, _ number: some BinaryInteger) -> String {
+        guard let number = UInt64(exactly: number) else { return "\(prefix)-\(number)" }
+        var digits = 1
+        var rest = number
+        while rest >= 10 {
+            rest /= 10
+            digits += 1
+        }
+        let prefixBytes = prefix.utf8.count
+        let count = prefixBytes + 1 + digits
+        return String(unsafeUninitializedCapacity: count) { text in
+            _ = text.initialize(fromContentsOf: prefix.utf8)
+            text[prefixBytes] = UInt8(ascii: "-")
+            var number = number
+            for index in (prefixBytes + 1..<count).reversed() {
+                text[index] = UInt8(ascii: "0") + UInt8(number % 10)
+                number /= 10
+            }
+            return count
+        }
+    }
 
     /// The number of `text` (`req-12` or `12`), or nil.
     static func number<T: FixedWidthInteger>(_ prefix: String, _ text: String, as: T.Type = T.self) -> T? {

@@ -72,8 +72,35 @@ enum HeaderBlock {
         guard colon < line.upperBound, colon > line.lowerBound else { throw .malformedHeader }
         var start = colon + 1
         while start < line.upperBound, bytes[start].isWhitespace { start += 1 }
-        for index in start..<line.upperBound where !bytes[index].isFieldValueCharacter { throw .malformedHeader }
+        guard isFieldValue(bytes, start..<line.upperBound) else { throw .malformedHeader }
         return (line.lowerBound..<colon, start..<line.upperBound)
+    }
+
+    /// Whether every byte in `range` may stand in a field value (`isFieldValueCharacter`).
+    ///
+    /// Eight bytes at a time: values are most of a head's bytes, and checking each byte with its
+    /// bounds check cost about six instructions a byte. A word holding a control byte, DEL or a
+    /// tab is checked again byte by byte, which tells a tab (allowed) from the rest.
+    static func isFieldValue(_ bytes: UnsafeRawBufferPointer, _ range: Range<Int>) -> Bool {
+        precondition(range.lowerBound >= 0 && range.upperBound <= bytes.count, "field value out of its block")
+        guard let base = bytes.baseAddress else { return true }
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let highBits: UInt64 = 0x8080_8080_8080_8080
+        var index = range.lowerBound
+        while index + 8 <= range.upperBound {
+            let word = base.loadUnaligned(fromByteOffset: index, as: UInt64.self)
+            // Nonzero when some byte is below 0x20 (bytes from 0x80 up clear their own high bit
+            // through `~word`), and when some byte is 0x7F (it becomes 0 after the exclusive or).
+            let belowSpace = (word &- ones &* 0x20) & ~word & highBits
+            let delete = word ^ (ones &* 0x7F)
+            let isDelete = (delete &- ones) & ~delete & highBits
+            if belowSpace | isDelete != 0,
+               !(index..<index + 8).allSatisfy({ bytes[$0].isFieldValueCharacter }) {
+                return false
+            }
+            index += 8
+        }
+        return (index..<range.upperBound).allSatisfy { bytes[$0].isFieldValueCharacter }
     }
 
     /// A header line's name and value as NIO's strings.
