@@ -109,6 +109,30 @@ import Testing
         #expect(Self.value("routertop_probe_duration_seconds_count", in: text) == 1)
     }
 
+    @Test func eachFinishedSendCountsUnderItsReplicaAndOutcome() {
+        var trace = RequestTrace(request: 8, admittedMs: 10)
+        func send(_ replica: String, _ outcome: String?, requeue: String? = nil) -> TraceSend {
+            var send = TraceSend(replica: replica, atMs: 20)
+            send.outcome = outcome
+            send.requeue = requeue
+            return send
+        }
+        trace.sends = [
+            send("r1", "refused"), send("r1", "replica_error"), send("r2", "replica_error", requeue: "reroute"),
+            send("r2", FailureReason.requestTimeout.rawValue), send("r1", "completed"), send("r2", nil),
+        ]
+        let metrics = RouterMetrics()
+        metrics.observe(trace)
+        let text = String(decoding: metrics.exposition(for: Self.snapshot()), as: UTF8.self)
+        func sends(_ replica: String, _ outcome: String) -> Double? {
+            Self.value(#"routertop_replica_requests_total{replica="\#(replica)",outcome="\#(outcome)"}"#, in: text)
+        }
+        #expect(sends("r1", "completed") == 1 && sends("r1", "refused") == 1 && sends("r1", "failed") == 1)
+        #expect(sends("r1", "rerouted") == 0 && sends("r1", "cancelled") == 0)
+        #expect(sends("r2", "rerouted") == 1 && sends("r2", "cancelled") == 1, "the send still running is not counted")
+        #expect(sends("r2", "completed") == 0 && sends("r2", "refused") == 0 && sends("r2", "failed") == 0)
+    }
+
     @Test func countersMoveByTheDifferenceAndLeftReplicasDisappear() throws {
         let metrics = RouterMetrics()
         var snapshot = Self.snapshot()

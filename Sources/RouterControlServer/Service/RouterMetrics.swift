@@ -18,7 +18,19 @@ public final class RouterMetrics: Sendable {
     /// Request durations, admission to last byte: up to the longest request timeout people set.
     static let requestSecondsBuckets: [Double] = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120]
     /// How one send of a request to a replica ended, as `routertop_replica_requests_total` counts it.
-    static let sendOutcomes = ["completed", "refused", "failed", "rerouted", "cancelled"]
+    enum SendOutcome: Int, CaseIterable {
+        case completed, refused, failed, rerouted, cancelled
+
+        var label: String {
+            switch self {
+            case .completed: "completed"
+            case .refused: "refused"
+            case .failed: "failed"
+            case .rerouted: "rerouted"
+            case .cancelled: "cancelled"
+            }
+        }
+    }
 
     /// A metric's name and help text (promtool wants help on every metric).
     static func named(_ name: String, _ help: String) -> MetricNameDescriptor {
@@ -42,8 +54,8 @@ public final class RouterMetrics: Sendable {
     /// takes its lock on every lookup, which was most of what each proxied request cost here.
     private struct RequestSeries {
         var durations: [String: ValueHistogram] = [:]
-        /// By replica, then by send outcome.
-        var sends: [String: [String: Prometheus.Counter]] = [:]
+        /// By replica, then by send outcome (`SendOutcome.rawValue`): one lookup by name per send.
+        var sends: [String: [Prometheus.Counter]] = [:]
     }
 
     private let registry = PrometheusCollectorRegistry()
@@ -181,7 +193,7 @@ public final class RouterMetrics: Sendable {
                 registry.makeGauge(descriptor: Metric.replicaMaxOngoing, labels: [("replica", name)])
                     .set(to: Double(replica.maxOngoingRequests))
                 // Every outcome has a series from the start, so rates and ratios have data at once.
-                for outcome in Self.sendOutcomes { _ = replicaRequests(name, outcome) }
+                _ = replicaRequests(name)
                 for state in ReplicaState.allCases {
                     registry.makeGauge(descriptor: Metric.replicaState, labels: [("replica", name), ("state", state.rawValue)])
                         .set(to: replica.state == state ? 1 : 0)
@@ -236,7 +248,7 @@ extension RouterMetrics {
         }
         for send in trace.sends {
             guard let outcome = Self.sendOutcome(send) else { continue }
-            replicaRequests(send.replica, outcome).increment()
+            replicaRequests(send.replica)[outcome.rawValue].increment()
         }
         if let firstSend = trace.sends.first {
             observe(.fulfilled(after: .microseconds(Int64(((firstSend.atMs - trace.admittedMs) * 1000).rounded()))))
@@ -255,13 +267,15 @@ extension RouterMetrics {
 }
 
 extension RouterMetrics {
-    /// The counter of sends to `replica` that ended as `outcome`.
-    func replicaRequests(_ replica: String, _ outcome: String) -> Prometheus.Counter {
-        if let counter = requestSeries.withLock({ $0.sends[replica]?[outcome] }) { return counter }
-        let counter = registry.makeCounter(descriptor: Metric.replicaRequestsTotal,
-                                           labels: [("replica", replica), ("outcome", outcome)])
-        requestSeries.withLock { $0.sends[replica, default: [:]][outcome] = counter }
-        return counter
+    /// The counters of sends to `replica`, one for each outcome, by `SendOutcome.rawValue`.
+    func replicaRequests(_ replica: String) -> [Prometheus.Counter] {
+        if let counters = requestSeries.withLock({ $0.sends[replica] }) { return counters }
+        let counters = SendOutcome.allCases.map { outcome in
+            registry.makeCounter(descriptor: Metric.replicaRequestsTotal,
+                                 labels: [("replica", replica), ("outcome", outcome.label)])
+        }
+        requestSeries.withLock { $0.sends[replica] = counters }
+        return counters
     }
 
     /// The histogram of request durations that ended as `outcome`.
@@ -274,12 +288,12 @@ extension RouterMetrics {
     }
 
     /// How a finished send counts: nil while it still runs.
-    static func sendOutcome(_ send: TraceSend) -> String? {
+    static func sendOutcome(_ send: TraceSend) -> SendOutcome? {
         guard let outcome = send.outcome else { return nil }
-        if outcome == "completed" { return "completed" }
-        if outcome == "refused" { return "refused" }
-        if send.requeue == "reroute" { return "rerouted" }
-        if outcome == FailureReason.cancelled.rawValue || outcome == FailureReason.requestTimeout.rawValue { return "cancelled" }
-        return "failed"
+        if outcome == "completed" { return .completed }
+        if outcome == "refused" { return .refused }
+        if send.requeue == "reroute" { return .rerouted }
+        if outcome == FailureReason.cancelled.rawValue || outcome == FailureReason.requestTimeout.rawValue { return .cancelled }
+        return .failed
     }
 }

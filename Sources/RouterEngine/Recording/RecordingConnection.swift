@@ -1,9 +1,9 @@
 /// A replica connection that tells the recorder how each probe and send ended, and how long it took.
 final class RecordingConnection: ReplicaConnection {
     private let inner: any ReplicaConnection
-    private weak var recorder: TrafficRecorder?
-    private let replica: Int32
-    private let scheduler: any EngineScheduler
+    fileprivate weak var recorder: TrafficRecorder?
+    fileprivate let replica: Int32
+    fileprivate let scheduler: any EngineScheduler
 
     init(inner: any ReplicaConnection, recorder: TrafficRecorder, replica: Int32, scheduler: any EngineScheduler) {
         self.inner = inner
@@ -13,20 +13,8 @@ final class RecordingConnection: ReplicaConnection {
     }
 
     func probeQueueLength(_ answer: @escaping (ProbeAnswer) -> Void) -> (any Cancellable)? {
-        let call = RecordedCall(issuedAt: scheduler.now)
-        let handle = inner.probeQueueLength { [weak self, call] result in
-            if let self, call.end() {
-                recorder?.probeEnded(replica: replica, issuedAt: call.issuedAt, roundTrip: scheduler.now - call.issuedAt,
-                                     answer: ProbeCode.of(result))
-            }
-            answer(result)
-        }
-        call.hold(handle)
-        // The router calls a probe off when its deadline passes (or the replica leaves): no answer in time.
-        call.onCancel = { [weak self, call] in
-            guard let self else { return }
-            recorder?.probeEnded(replica: replica, issuedAt: call.issuedAt, roundTrip: nil, answer: ProbeCode.timeout)
-        }
+        let call = RecordedCall(.probe(answer), on: self)
+        call.hold(inner.probeQueueLength { [call] result in call.probeAnswered(result) })
         return call
     }
 
@@ -36,30 +24,36 @@ final class RecordingConnection: ReplicaConnection {
     }
 
     func send(_ request: DispatchedRequest, _ finished: @escaping (SendOutcome) -> Void) -> (any Cancellable)? {
-        let call = RecordedCall(issuedAt: scheduler.now)
-        let handle = inner.send(request) { [weak self, call] outcome in
-            if let self, call.end() {
-                recorder?.sendEnded(replica: replica, sentAt: call.issuedAt, outcome: SendCode.of(outcome))
-            }
-            finished(outcome)
-        }
-        call.hold(handle)
-        call.onCancel = { [weak self, call] in
-            guard let self else { return }
-            recorder?.sendEnded(replica: replica, sentAt: call.issuedAt, outcome: SendCode.cancelled)
-        }
+        let call = RecordedCall(.send(finished), on: self)
+        call.hold(inner.send(request) { [call] outcome in call.sendEnded(outcome) })
         return call
     }
 }
 
 /// One probe or send in flight: it ends once, by its answer or by being called off.
+///
+/// It is the only object a call adds: the inner call's closure holds just this, and being called
+/// off needs no closure of its own. A closure per outcome, each holding the connection weakly, cost
+/// three more allocations and two more weak references per request.
 private final class RecordedCall: Cancellable {
+    /// Whom the answer goes to once the recorder has it.
+    enum Caller {
+        case probe((ProbeAnswer) -> Void)
+        case send((SendOutcome) -> Void)
+    }
+
+    private let caller: Caller
     let issuedAt: EngineTime
+    /// Weak as the closures were: once the router let go of the connection, nothing is recorded.
+    private weak var connection: RecordingConnection?
     private var handle: (any Cancellable)?
-    var onCancel: (() -> Void)?
     private var ended = false
 
-    init(issuedAt: EngineTime) { self.issuedAt = issuedAt }
+    init(_ caller: Caller, on connection: RecordingConnection) {
+        self.caller = caller
+        self.connection = connection
+        self.issuedAt = connection.scheduler.now
+    }
 
     /// Keeps the inner call's handle, to call it off; not once it ended (it may end before its
     /// `send` returned).
@@ -68,20 +62,42 @@ private final class RecordedCall: Cancellable {
     }
 
     /// Marks it ended; false when it had ended already.
-    func end() -> Bool {
+    private func end() -> Bool {
         guard !ended else { return false }
         ended = true
-        onCancel = nil
         // The inner call holds the closure that holds this call: keeping its handle past the end
         // kept every finished request in memory (its payload, its head, its record).
         handle = nil
         return true
     }
 
+    func probeAnswered(_ result: ProbeAnswer) {
+        if end(), let connection {
+            connection.recorder?.probeEnded(replica: connection.replica, issuedAt: issuedAt,
+                                            roundTrip: connection.scheduler.now - issuedAt, answer: ProbeCode.of(result))
+        }
+        if case .probe(let answer) = caller { answer(result) }
+    }
+
+    func sendEnded(_ outcome: SendOutcome) {
+        if end(), let connection {
+            connection.recorder?.sendEnded(replica: connection.replica, sentAt: issuedAt, outcome: SendCode.of(outcome))
+        }
+        if case .send(let finished) = caller { finished(outcome) }
+    }
+
+    /// The router calls a probe off when its deadline passes (or the replica leaves): no answer in
+    /// time. A send is called off when its request is.
     func cancel() {
         handle?.cancel()
         handle = nil
-        let cancelled = onCancel
-        if end() { cancelled?() }
+        guard end(), let connection else { return }
+        switch caller {
+        case .probe:
+            connection.recorder?.probeEnded(replica: connection.replica, issuedAt: issuedAt, roundTrip: nil,
+                                            answer: ProbeCode.timeout)
+        case .send:
+            connection.recorder?.sendEnded(replica: connection.replica, sentAt: issuedAt, outcome: SendCode.cancelled)
+        }
     }
 }
