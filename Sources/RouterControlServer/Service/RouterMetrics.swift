@@ -18,7 +18,7 @@ public final class RouterMetrics: Sendable {
     /// Request durations, admission to last byte: up to the longest request timeout people set.
     static let requestSecondsBuckets: [Double] = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120]
     /// How one send of a request to a replica ended, as `routertop_replica_requests_total` counts it.
-    enum SendOutcome: Int, CaseIterable {
+    enum ReplicaRequestOutcome: Int, CaseIterable {
         case completed, refused, failed, rerouted, cancelled
 
         var label: String {
@@ -54,7 +54,7 @@ public final class RouterMetrics: Sendable {
     /// takes its lock on every lookup, which was most of what each proxied request cost here.
     private struct RequestSeries {
         var durations: [String: ValueHistogram] = [:]
-        /// By replica, then by send outcome (`SendOutcome.rawValue`): one lookup by name per send.
+        /// By replica, then by send outcome (`ReplicaRequestOutcome.rawValue`): one lookup by name per send.
         var sends: [String: [Prometheus.Counter]] = [:]
     }
 
@@ -267,10 +267,10 @@ extension RouterMetrics {
 }
 
 extension RouterMetrics {
-    /// The counters of sends to `replica`, one for each outcome, by `SendOutcome.rawValue`.
+    /// The counters of sends to `replica`, one for each outcome, by `ReplicaRequestOutcome.rawValue`.
     func replicaRequests(_ replica: String) -> [Prometheus.Counter] {
         if let counters = requestSeries.withLock({ $0.sends[replica] }) { return counters }
-        let counters = SendOutcome.allCases.map { outcome in
+        let counters = ReplicaRequestOutcome.allCases.map { outcome in
             registry.makeCounter(descriptor: Metric.replicaRequestsTotal,
                                  labels: [("replica", replica), ("outcome", outcome.label)])
         }
@@ -288,7 +288,7 @@ extension RouterMetrics {
     }
 
     /// How a finished send counts: nil while it still runs.
-    static func sendOutcome(_ send: TraceSend) -> SendOutcome? {
+    static func sendOutcome(_ send: TraceSend) -> ReplicaRequestOutcome? {
         guard let outcome = send.outcome else { return nil }
         if outcome == "completed" { return .completed }
         if outcome == "refused" { return .refused }
