@@ -28,6 +28,24 @@ struct RoutertopCommand: ParsableCommand {
         ],
         defaultSubcommand: WatchCommand.self
     )
+
+    /// A command line that does not parse (an unknown option, a missing value) stops with exit
+    /// status 2 and one line, as every other refusal at start does; ArgumentParser alone would exit
+    /// 64 with its usage text. `--help` and `--version` print as ArgumentParser prints them.
+    static func main() {
+        var command: any ParsableCommand
+        do {
+            command = try parseAsRoot()
+        } catch {
+            guard exitCode(for: error) != .success else { exit(withError: error) }
+            failStartup(message(for: error))
+        }
+        do {
+            try command.run()
+        } catch {
+            exit(withError: error)
+        }
+    }
 }
 
 /// `routertop watch` (the default): runs the router and shows it live.

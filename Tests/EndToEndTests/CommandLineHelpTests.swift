@@ -32,6 +32,18 @@ struct CommandLineHelpTests {
         }
     }
 
+    /// A command line that does not parse is refused like any other bad input at start.
+    @Test func anUnknownOptionStopsWithStatusTwoAndOneLine() throws {
+        let binary = try #require(DashboardBinary.require())
+        for arguments in [["--bogus"], ["replica", "--max-ongoing"], ["watch", "--seed", "soon"]] {
+            let run = try CommandRun.run(binary, arguments)
+            #expect(run.status == 2, "\(arguments)")
+            #expect(run.standardOutput.isEmpty, "\(arguments)")
+            #expect(run.standardError.hasPrefix("routertop: "), "\(arguments): \(run.standardError)")
+            #expect(run.standardError.filter { $0 == "\n" }.count == 1, "\(arguments): \(run.standardError)")
+        }
+    }
+
     @Test func dumbTerminalIsRefusedWithAdvice() throws {
         let binary = try #require(DashboardBinary.require())
         // Under `script` both ends are a terminal; only TERM says it cannot be driven.
