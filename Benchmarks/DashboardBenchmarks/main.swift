@@ -3,7 +3,8 @@ import RouterEngine
 import Synchronization
 
 /// Time to compute one dashboard frame into the cell grid, for fleets of 16, 256 and 1024
-/// replicas at 120×40 and 200×60. Run with `swift run -c release DashboardBenchmarks`.
+/// replicas at 120×40 and 200×60. Built by `scripts/release-build.sh --product
+/// DashboardBenchmarks`, run as `.build/release/DashboardBenchmarks`.
 
 final class StaticControl: RouterControl {
     private let snapshot: Mutex<RouterSnapshot>

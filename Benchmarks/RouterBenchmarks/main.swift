@@ -1,5 +1,5 @@
 // Routing speed and the headline latency comparison, printed as figures.
-// Run: swift run -c release RouterBenchmarks [scenario-folder]
+// Run: scripts/release-build.sh --product RouterBenchmarks, then .build/release/RouterBenchmarks [scenario-folder]
 import Foundation
 import Logging
 @_spi(Benchmarks) import RouterEngine
