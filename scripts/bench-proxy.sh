@@ -24,7 +24,9 @@
 # CPU per request over the one-loop row's, and the scaling with the load generator's CPU taken out:
 # each routertop row reports its busiest thread (an event loop) and the requests it served per
 # second of that thread's CPU, which is the throughput once that loop has a core of its own; the
-# ratio of the two rows' figures is what a second loop adds on a machine with a core for each.
+# ratio of the two rows' figures is what a second loop adds on a machine with a core for each. With
+# --baseline too (and a baseline that has the option), the baseline is measured on two loops as
+# well (row "baseline2"), and its scaling printed next to this build's.
 # --proxy-cpus pins every routertop row to those CPUs (taskset -c LIST); --load-cpus pins wrk and
 # the backends. --only-routertop skips nginx, HAProxy and the direct rows.
 # --instructions counts, instead of timing, the user-space instructions each proxied request costs
@@ -461,6 +463,9 @@ measure_routertop() {
 measure_routertop routertop "$ROUTERTOP" --event-loops 1
 if [[ -n $SCALING ]]; then measure_routertop loops2 "$ROUTERTOP" --event-loops 2; fi
 if [[ -n $BASELINE ]]; then measure_routertop baseline "$BASELINE" "${BASELINE_LOOPS[@]}"; fi
+if [[ -n $BASELINE && -n $SCALING && ${#BASELINE_LOOPS[@]} -gt 0 ]]; then
+    measure_routertop baseline2 "$BASELINE" --event-loops 2
+fi
 echo "load average at end: $(cut -d' ' -f1-3 /proc/loadavg)"
 
 # Above 1 routertop costs or waits more than the other proxy.
@@ -488,5 +493,9 @@ for connections in "${CONNECTION_COUNTS[@]}"; do
             "$(ratio "${CPU_US[loops2/$connections]}" "${CPU_US[routertop/$connections]}")"
         printf 'loops2/loops1       -c%-3s requests per second of the busiest loop'"'"'s CPU %sx (2 loops, a core each)\n' \
             "$connections" "$(ratio "${CAPACITY[loops2/$connections]}" "${CAPACITY[routertop/$connections]}")"
+        if [[ -n ${CAPACITY[baseline2/$connections]:-} ]]; then
+            printf 'baseline2/baseline  -c%-3s requests per second of the busiest loop'"'"'s CPU %sx (the baseline'"'"'s scaling)\n' \
+                "$connections" "$(ratio "${CAPACITY[baseline2/$connections]}" "${CAPACITY[baseline/$connections]}")"
+        fi
     fi
 done

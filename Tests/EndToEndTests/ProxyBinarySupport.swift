@@ -11,8 +11,10 @@ final class RoutertopProcess {
     let process = Process()
     let errorFile: URL
 
-    convenience init(_ arguments: [String], directory: URL, name: String) throws {
-        try self.init(executable: PackagePaths.routertop, arguments, directory: directory, name: name)
+    /// - Parameter environment: added to the test's own environment.
+    convenience init(_ arguments: [String], directory: URL, name: String, environment: [String: String] = [:]) throws {
+        try self.init(executable: PackagePaths.routertop, arguments, directory: directory, name: name,
+                      environment: environment)
     }
 
     /// Another program a test needs (a Prometheus server), run the same way.
@@ -20,7 +22,8 @@ final class RoutertopProcess {
         try RoutertopProcess(executable: executable, arguments, directory: directory, name: name)
     }
 
-    private init(executable: String, _ arguments: [String], directory: URL, name: String) throws {
+    private init(executable: String, _ arguments: [String], directory: URL, name: String,
+                 environment extra: [String: String] = [:]) throws {
         errorFile = directory.appendingPathComponent("\(name).stderr")
         _ = FileManager.default.createFile(atPath: errorFile.path, contents: nil)
         process.executableURL = URL(fileURLWithPath: executable)
@@ -33,6 +36,7 @@ final class RoutertopProcess {
         try FileManager.default.createDirectory(atPath: runtime, withIntermediateDirectories: true,
                                                 attributes: [.posixPermissions: 0o700])
         environment["XDG_RUNTIME_DIR"] = runtime
+        environment.merge(extra) { _, added in added }
         process.environment = environment
         process.standardOutput = FileHandle.nullDevice
         process.standardError = try FileHandle(forWritingTo: errorFile)

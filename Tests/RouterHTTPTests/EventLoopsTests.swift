@@ -88,4 +88,37 @@ struct EventLoopsTests {
             try await fixture.expectConserved()
         }
     }
+
+    @Test("the router's loop takes a quarter of the clients on two loops, and a closed connection gives its place back")
+    func weightedSpread() async throws {
+        let replica = ReplicaServerConfiguration(maxOngoing: 16, serviceTime: .milliseconds(1))
+        let fixture = try await ProxyFixture.start([replica], eventLoops: 2)
+        try await fixture.run {
+            /// Opens `count` keep-alive clients, each answered once and left open.
+            func openClients(_ count: Int) async throws -> [RawConnection] {
+                var clients: [RawConnection] = []
+                for _ in 0..<count {
+                    let client = try await RawConnection.open(port: fixture.proxy.port, on: fixture.clientGroup)
+                    try await client.send("GET / HTTP/1.1\r\nHost: proxy\r\n\r\n")
+                    clients.append(client)
+                }
+                for client in clients {
+                    try await poll("an answer") { try await client.received().hasPrefix("HTTP/1.1 200 OK") }
+                }
+                return clients
+            }
+            let first = try await openClients(8)
+            // The router's loop weighs each of its clients three times: 2 of 8, not round robin's 4.
+            #expect(fixture.proxy.connectionsPerLoop == [2, 6])
+            #expect(try await fixture.proxy.tallyPerLoop().get().map(\.received) == [2, 6])
+
+            for client in first { await client.close() }
+            try await poll("every place given back") { fixture.proxy.connectionsPerLoop == [0, 0] }
+            let second = try await openClients(4)
+            #expect(fixture.proxy.connectionsPerLoop == [1, 3])
+            #expect(try await fixture.proxy.tallyPerLoop().get().map(\.received) == [3, 9])
+            for client in second { await client.close() }
+            try await fixture.expectConserved()
+        }
+    }
 }

@@ -8,9 +8,10 @@ import RouterRuntime
 /// The HTTP router: the front door, the router and its HTTP replicas.
 ///
 /// The router lives on one event loop (the engine's, the group's first). Client connections are
-/// spread over every loop of the group; each loop parses its clients' requests and forwards them
-/// from its own pools, while admission and routing run on the engine's loop, which hears how each
-/// request ended, so there is one router with exact in-flight counts. With one loop nothing crosses.
+/// spread over every loop of the group, the router's loop taking fewer (`LoopConnections`); each
+/// loop parses its clients' requests and forwards them from its own pools, while admission and
+/// routing run on the engine's loop, which hears how each request ended, so there is one router
+/// with exact in-flight counts. With one loop nothing crosses.
 ///
 /// `live` is what the dashboard talks to. Start it from outside the loops (start-up waits).
 public final class ProxyServer: Sendable {
@@ -22,17 +23,21 @@ public final class ProxyServer: Sendable {
     public let eventLoop: any EventLoop
     /// How many loops carry client connections (the router's among them).
     public var eventLoopCount: Int { doors.count }
-    private let listener: any Channel
+    private let listener: ClientAcceptor
+    /// Client connections open on each loop.
+    private let connections: LoopConnections
     private let host: NIOLoopBound<ProxyHost>
     /// The front door of each loop, the router's first.
     private let doors: [NIOLoopBound<FrontDoor>]
 
     private init(live: LiveRouter, localAddress: SocketAddress, eventLoop: any EventLoop,
-                 listener: any Channel, host: NIOLoopBound<ProxyHost>, doors: [NIOLoopBound<FrontDoor>]) {
+                 listener: ClientAcceptor, connections: LoopConnections, host: NIOLoopBound<ProxyHost>,
+                 doors: [NIOLoopBound<FrontDoor>]) {
         self.live = live
         self.localAddress = localAddress
         self.eventLoop = eventLoop
         self.listener = listener
+        self.connections = connections
         self.host = host
         self.doors = doors
     }
@@ -89,7 +94,8 @@ public final class ProxyServer: Sendable {
         }
         let live = made
         let host: NIOLoopBound<ProxyHost>
-        let listener: any Channel
+        let listener: ClientAcceptor
+        let connections = LoopConnections(loops: loops.count)
         var doors: [NIOLoopBound<FrontDoor>] = []
         do {
             let (bound, engineDoor, shared) = try live.withHost { made in
@@ -107,33 +113,32 @@ public final class ProxyServer: Sendable {
                     return NIOLoopBound(door, eventLoop: lane.eventLoop)
                 }.wait())
             }
-            let doorOfLoop = Dictionary(uniqueKeysWithValues: zip(loops.map { ObjectIdentifier($0) }, doors))
-            listener = try ServerBootstrap(group: eventLoop, childGroup: group)
-                .serverChannelOption(.backlog, value: 1024)
-                .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
-                .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
-                .childChannelInitializer { channel in
+            let doorsNow = doors
+            listener = try ClientAcceptor.start(host: configuration.listenHost, port: configuration.listenPort,
+                                                backlog: 1024, loops: connections, eventLoop: eventLoop,
+                                                logger: logger) { loop, socket in
+                let door = doorsNow[loop]
+                // A bootstrap per connection: it cannot cross threads, and it is only a few values.
+                return ClientBootstrap(group: door.eventLoop).channelInitializer { channel in
                     channel.eventLoop.makeCompletedFuture {
-                        let door = doorOfLoop[ObjectIdentifier(channel.eventLoop)]!.value
                         // At the limit the connection is closed at once (and counted), before any byte is read.
-                        guard door.acceptsConnection() else { throw ConnectionRefused() }
+                        guard door.value.acceptsConnection() else { throw ConnectionRefused() }
                         do {
                             // Pipelined requests and parse errors are handled by the front door handler itself.
-                            try FrontDoorHandler.install(on: channel.pipeline.syncOperations, door: door)
+                            try FrontDoorHandler.install(on: channel.pipeline.syncOperations, door: door.value)
                         } catch {
-                            door.connectionNotOpened()
+                            door.value.connectionNotOpened()
                             throw error
                         }
                     }
-                }
-                .bind(host: configuration.listenHost, port: configuration.listenPort)
-                .wait()
+                }.withConnectedSocket(socket)
+            }
         } catch {
-            live.stop()
+            abandon(live, lanes: lanes)
             throw ProxyStartupError("--listen \(configuration.listenDescription): \(Self.bindProblem(error))")
         }
-        return ProxyServer(live: live, localAddress: listener.localAddress!, eventLoop: eventLoop,
-                           listener: listener, host: host, doors: doors)
+        return ProxyServer(live: live, localAddress: listener.localAddress, eventLoop: eventLoop,
+                           listener: listener, connections: connections, host: host, doors: doors)
     }
 
     /// The front door's limits and counters (over every loop).
@@ -151,6 +156,9 @@ public final class ProxyServer: Sendable {
     func tallyPerLoop() -> EventLoopFuture<[ClientTally]> {
         EventLoopFuture.whenAllSucceed(doors.map { door in door.eventLoop.submit { door.value.tally } }, on: eventLoop)
     }
+
+    /// Client connections open on each loop now, the router's loop first.
+    var connectionsPerLoop: [Int] { connections.openPerLoop }
 
     /// The router's request counters.
     public func totals() -> EventLoopFuture<RequestTotals> {
@@ -210,6 +218,18 @@ public final class ProxyServer: Sendable {
         }.map {
             live.stop()
         }
+    }
+
+    /// Stops a router whose front door could not open, and waits until its lanes have run what the
+    /// router's shutdown handed them (their pools to close), so the caller may shut the loops down
+    /// at once: work posted to a loop already shut down is an error in SwiftNIO.
+    private static func abandon(_ live: LiveRouter, lanes: [ClientLane]) {
+        live.stop()
+        let eventLoop = live.eventLoop
+        // The first task runs after the stop, which posts to the lanes' mailboxes; the second after
+        // those posts were carried over.
+        try? eventLoop.submit {}.flatMap { eventLoop.submit {} }.wait()
+        for lane in lanes { try? lane.eventLoop.submit {}.wait() }
     }
 
     private static func bindProblem(_ error: any Error) -> String {
