@@ -146,4 +146,40 @@ struct ProxyHeadlessTests {
                     "attempt \(attempt): \(lines)")
         }
     }
+
+    /// `accept` fails while the process has no descriptor left; the clients wait in the backlog. The
+    /// default connection limit stays below the descriptors (it would refuse these clients instead),
+    /// so the limit is set above them, as an operator may.
+    @Test("at the descriptor limit the front door says so, pauses, and takes clients again once descriptors are free")
+    func descriptorLimit() throws {
+        try #require(FileManager.default.isExecutableFile(atPath: PackagePaths.routertop), "build routertop first")
+        let replica = try RoutertopProcess(["replica", "--listen", "127.0.0.1:0"], directory: directory, name: "fd-replica")
+        defer { replica.stop() }
+        let replicaPort = try #require(waitFor { listeningPort(in: replica.standardError) })
+        let logFile = directory.appendingPathComponent("fd-proxy.log")
+        // The shell lowers the limit, then becomes routertop ($0 is its path, "$@" its arguments).
+        let proxy = try RoutertopProcess.external(
+            "/bin/sh",
+            ["-c", "ulimit -n 64 && exec \"$0\" \"$@\"", PackagePaths.routertop, "--listen", "127.0.0.1:0",
+             "--replica", "http://127.0.0.1:\(replicaPort)", "--headless", "--event-loops", "2",
+             "--max-connections", "1000", "--log-file", logFile.path],
+            directory: directory, name: "fd-proxy")
+        defer { proxy.stop() }
+        let log = { (try? String(contentsOf: logFile, encoding: .utf8)) ?? "" }
+        let port = try #require(waitFor { listeningPort(in: log()) })
+
+        // More clients than the 64 descriptors, less those the router holds already, can take.
+        var held: [Int32] = []
+        defer { for socket in held { close(socket) } }
+        for _ in 0..<64 { held.append(try #require(connectedLoopbackSocket(port: port))) }
+        let warned = waitFor { log().contains("front door: cannot accept a connection: Too many open files") ? true : nil }
+        #expect(warned == true, "\(log())")
+
+        for socket in held { close(socket) }
+        held = []
+        let answer = waitFor { httpGet(port: port, path: "/after-the-limit") }
+        #expect(answer?.status == 200)
+        proxy.signal(SIGTERM)
+        #expect(proxy.waitForExit() == 0)
+    }
 }

@@ -92,15 +92,17 @@ final class ClientAcceptor: Sendable {
                 // That client is gone (or a firewall rule refused it); the next may come.
                 continue
             case EMFILE, ENFILE, ENOBUFS, ENOMEM:
-                let problem = IOError(errnoCode: failure, reason: "accept")
-                logger.warning("front door: cannot accept a connection (\(problem)); trying again in \(Self.pauseAtLimit)")
+                logger.warning("front door: cannot accept a connection: \(Self.describe(failure)); trying again in \(Self.pauseAtLimit)")
                 pause(Self.pauseAtLimit)
             default:
-                let problem = IOError(errnoCode: failure, reason: "accept")
-                logger.error("front door: stopped accepting connections: \(problem)")
+                logger.error("front door: stopped accepting connections: \(Self.describe(failure))")
                 return
             }
         }
+    }
+
+    private static func describe(_ failure: CInt) -> String {
+        "\(String(cString: strerror(failure))) (errno \(failure))"
     }
 
     /// Sleeps in short steps so that closing is not held up by the pause.
