@@ -167,6 +167,17 @@ struct ProxyHeadlessTests {
         defer { proxy.stop() }
         let log = { (try? String(contentsOf: logFile, encoding: .utf8)) ?? "" }
         let port = try #require(waitFor { listeningPort(in: log()) })
+        // Start-up goes on after the front door listens (the control API, then the handlers of
+        // SIGINT, SIGTERM and SIGHUP), and what runs out of descriptors there fails in SwiftNIO or
+        // libdispatch, not in the front door: the clients come once the three signal descriptors
+        // libdispatch opens for those handlers are there.
+        let descriptors = "/proc/\(proxy.process.processIdentifier)/fd"
+        let signalDescriptors = {
+            ((try? FileManager.default.contentsOfDirectory(atPath: descriptors)) ?? []).filter {
+                (try? FileManager.default.destinationOfSymbolicLink(atPath: "\(descriptors)/\($0)")) == "anon_inode:[signalfd]"
+            }.count
+        }
+        #expect(waitFor { signalDescriptors() == 3 ? true : nil } == true, "\(signalDescriptors()) signal descriptors")
 
         // More clients than the 64 descriptors, less those the router holds already, can take.
         var held: [Int32] = []
