@@ -18,18 +18,9 @@ public final class RouterMetrics: Sendable {
     /// Request durations, admission to last byte: up to the longest request timeout people set.
     static let requestSecondsBuckets: [Double] = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120]
     /// How one send of a request to a replica ended, as `routertop_replica_requests_total` counts it.
+    /// Its raw value indexes a replica's counters; its case name is the `outcome` label.
     enum ReplicaRequestOutcome: Int, CaseIterable {
         case completed, refused, failed, rerouted, cancelled
-
-        var label: String {
-            switch self {
-            case .completed: "completed"
-            case .refused: "refused"
-            case .failed: "failed"
-            case .rerouted: "rerouted"
-            case .cancelled: "cancelled"
-            }
-        }
     }
 
     /// A metric's name and help text (promtool wants help on every metric).
@@ -272,7 +263,7 @@ extension RouterMetrics {
         if let counters = requestSeries.withLock({ $0.sends[replica] }) { return counters }
         let counters = ReplicaRequestOutcome.allCases.map { outcome in
             registry.makeCounter(descriptor: Metric.replicaRequestsTotal,
-                                 labels: [("replica", replica), ("outcome", outcome.label)])
+                                 labels: [("replica", replica), ("outcome", "\(outcome)")])
         }
         requestSeries.withLock { $0.sends[replica] = counters }
         return counters
