@@ -10,6 +10,10 @@ import Synchronization
 /// Accepted by hand because NIO's `ServerBootstrap` deals connections to its loops round robin and
 /// cannot be told otherwise; that made the router's loop, which also routes every request, the
 /// busiest. The thread blocks in `accept`; `close` shuts the socket down, which wakes it.
+///
+/// Binding and accepting are two steps, so that the port is known (and taken) at once while no
+/// client is accepted before the rest of start-up has opened its descriptors: clients that come
+/// meanwhile wait in the listen backlog.
 final class ClientAcceptor: Sendable {
     /// Where it listens (the real port when 0 was asked for).
     let localAddress: SocketAddress
@@ -20,28 +24,21 @@ final class ClientAcceptor: Sendable {
     private let handOver: HandOver
     private let logger: Logger
     private let closing = Atomic<Bool>(false)
+    /// Set by the first of `open` and `close`; whichever sets it decides whether the thread runs.
+    private let opened = Atomic<Bool>(false)
     private let thread = NIOThreadPool(numberOfThreads: 1)
-    /// Completed once the accepting thread has returned.
+    /// Completed once the accepting thread has returned (or, closed before it was opened, at once).
     private let stopped: EventLoopPromise<Void>
 
     /// NIO's accept back-off at a descriptor or memory limit: the waiting clients stay in the
     /// backlog meanwhile.
     private static let pauseAtLimit: Duration = .seconds(1)
 
-    /// Binds, listens and starts accepting.
+    /// Binds and listens; `open` starts accepting.
     ///
     /// - Parameter eventLoop: where `close`'s future completes.
     /// - Throws: the resolver's error, or an `IOError` with the errno of the call that failed.
-    static func start(host: String, port: Int, backlog: CInt, loops: LoopConnections, eventLoop: any EventLoop,
-                      logger: Logger, handOver: @escaping HandOver) throws -> ClientAcceptor {
-        let acceptor = try ClientAcceptor(host: host, port: port, backlog: backlog, loops: loops,
-                                          eventLoop: eventLoop, logger: logger, handOver: handOver)
-        acceptor.thread.start()
-        acceptor.thread.runIfActive(eventLoop: eventLoop) { acceptor.acceptUntilClosed() }.cascade(to: acceptor.stopped)
-        return acceptor
-    }
-
-    private init(host: String, port: Int, backlog: CInt, loops: LoopConnections, eventLoop: any EventLoop,
+    init(host: String, port: Int, backlog: CInt, loops: LoopConnections, eventLoop: any EventLoop,
                  logger: Logger, handOver: @escaping HandOver) throws {
         let address = try SocketAddress.makeAddressResolvingHost(host, port: port)
         socket = try Self.listeningSocket(at: address, backlog: backlog)
@@ -57,12 +54,21 @@ final class ClientAcceptor: Sendable {
         stopped = eventLoop.makePromise()
     }
 
+    /// Starts accepting clients, on a thread of its own. Does nothing once closed, or a second time.
+    func open() {
+        guard !closing.load(ordering: .acquiring), !opened.exchange(true, ordering: .acquiringAndReleasing) else { return }
+        thread.start()
+        thread.runIfActive(eventLoop: stopped.futureResult.eventLoop) { self.acceptUntilClosed() }.cascade(to: stopped)
+    }
+
     /// Stops accepting, then closes the socket and ends the thread. Connections already handed to a
     /// loop stay open. A second call returns once the thread has stopped.
     func close() -> EventLoopFuture<Void> {
         guard !closing.exchange(true, ordering: .acquiringAndReleasing) else { return stopped.futureResult }
         // Wakes the blocked accept (it fails with EINVAL); the descriptor stays ours until closed below.
         Glibc.shutdown(socket, CInt(SHUT_RDWR))
+        // Never opened, and now it never will be: no thread to wait for.
+        if !opened.exchange(true, ordering: .acquiringAndReleasing) { stopped.succeed() }
         let socket = self.socket
         let thread = self.thread
         return stopped.futureResult.flatMap {

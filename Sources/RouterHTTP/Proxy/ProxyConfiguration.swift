@@ -1,8 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 import NIOCore
 import RouterEngine
 
@@ -59,10 +54,7 @@ public struct ProxyConfiguration: Sendable {
     /// Half of the descriptors the process may open, less 64 for everything else: each client
     /// connection may need one to a replica too.
     public static func defaultMaxConnections() -> Int {
-        var limit = rlimit()
-        guard getrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit) == 0 else { return 10_000 }
-        // No limit (or a huge one) still gets a bound.
-        let descriptors = Int(min(UInt64(limit.rlim_cur), 2_000_000))
+        guard let descriptors = DescriptorHeadroom.currentLimit() else { return 10_000 }
         return max(1, (descriptors - 64) / 2)
     }
 

@@ -45,16 +45,8 @@ public final class ProxyServer: Sendable {
     /// The port the front door listens on.
     public var port: Int { localAddress.port ?? 0 }
 
-    /// Starts the proxy on one loop: the router, its clients and its replica connections share it.
-    public static func start(
-        _ configuration: ProxyConfiguration, eventLoop: any EventLoop,
-        logger: Logger = Logger(label: "routertop.proxy"), snapshotInterval: Duration = .milliseconds(100)
-    ) throws(ProxyStartupError) -> ProxyServer {
-        try start(configuration, group: eventLoop, logger: logger, snapshotInterval: snapshotInterval)
-    }
-
     /// Resolves the replicas, starts the router on the group's first loop and binds the front door,
-    /// whose connections are spread over every loop of the group.
+    /// whose connections are spread over every loop of the group once `openFrontDoor` is called.
     ///
     /// - Throws: `ProxyStartupError` naming the bad input (an unresolvable host, a duplicate
     ///   replica, a port in use).
@@ -114,9 +106,9 @@ public final class ProxyServer: Sendable {
                 }.wait())
             }
             let doorsNow = doors
-            listener = try ClientAcceptor.start(host: configuration.listenHost, port: configuration.listenPort,
-                                                backlog: 1024, loops: connections, eventLoop: eventLoop,
-                                                logger: logger) { loop, socket in
+            listener = try ClientAcceptor(host: configuration.listenHost, port: configuration.listenPort,
+                                          backlog: 1024, loops: connections, eventLoop: eventLoop,
+                                          logger: logger) { loop, socket in
                 let door = doorsNow[loop]
                 // A bootstrap per connection: it cannot cross threads, and it is only a few values.
                 return ClientBootstrap(group: door.eventLoop).channelInitializer { channel in
@@ -139,6 +131,12 @@ public final class ProxyServer: Sendable {
         }
         return ProxyServer(live: live, localAddress: listener.localAddress, eventLoop: eventLoop,
                            listener: listener, connections: connections, host: host, doors: doors)
+    }
+
+    /// Starts accepting clients; those that connected since `start` waited in the listen backlog.
+    /// Called once the rest of start-up is done, so that clients cannot take the descriptors it needs.
+    public func openFrontDoor() {
+        listener.open()
     }
 
     /// The front door's limits and counters (over every loop).

@@ -25,6 +25,10 @@ enum ProxyMode {
         case .failure(let error): failStartup(error.message)
         case .success(let built): configuration = built
         }
+        if let problem = DescriptorHeadroom.problem(limit: DescriptorHeadroom.currentLimit(),
+                                                    eventLoops: configuration.eventLoops) {
+            failStartup(problem)
+        }
         if !options.headless {
             AttachedProxy.run(configuration: configuration, startup: startup, display: display, control: control,
                               logFile: logFile)
@@ -51,6 +55,10 @@ enum ProxyMode {
             logger: Logger(label: "routertop.journal"))
         configuration.settings = journal.settings
         if let resumed = journal.replicas { configuration.replicas = resumed.specs(startingFrom: configuration.replicas) }
+
+        // First, so that a signal during start-up is not lost (see `StopRequest`).
+        let stopRequest = StopRequest()
+        let signals = SignalWaiter { number in stopRequest.ask("signal \(number)") }
 
         // The router lives on the first loop; client connections and their replica connections
         // are spread over all of them.
@@ -103,11 +111,13 @@ enum ProxyMode {
             journal: journal.file
         )
         log.nameRouter(socketPath: controlSetup.server.socketPath)
-        let signals = SignalWaiter { number in _ = stop("signal \(number)") }
         let hangups = HangupWaiter {
             ReplicaReload.reread(options.replicaFile, server: server, logger: logger)
         }
         let statistics = HeadlessStatistics.start(live: server.live, on: group.next(), logger: logger)
+        stopRequest.run { why in _ = stop(why) }
+        // Last: until now clients waited in the backlog, and could not take the descriptors start-up needed.
+        server.openFrontDoor()
         stopped.wait()
         statistics.cancel()
         withExtendedLifetime((signals, hangups)) {}

@@ -25,9 +25,9 @@ final class ProxyFixture: Sendable {
     }
 
     /// Starts one replica server per configuration and a proxy routing to all of them, its client
-    /// connections spread over `eventLoops` loops.
+    /// connections spread over `eventLoops` loops; its front door takes clients unless `openFrontDoor` is false.
     static func start(
-        _ replicaConfigurations: [ReplicaServerConfiguration], eventLoops: Int = 1,
+        _ replicaConfigurations: [ReplicaServerConfiguration], eventLoops: Int = 1, openFrontDoor: Bool = true,
         configure: (inout ProxyConfiguration) -> Void = { _ in }
     ) async throws -> ProxyFixture {
         let replicaGroup = MultiThreadedEventLoopGroup(numberOfThreads: 1)
@@ -47,6 +47,7 @@ final class ProxyFixture: Sendable {
             configuration, group: proxyGroup,
             logger: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() })
         )
+        if openFrontDoor { proxy.openFrontDoor() }
         return ProxyFixture(proxyGroup: proxyGroup, replicaGroup: replicaGroup,
                             clientGroup: MultiThreadedEventLoopGroup(numberOfThreads: 2), replicas: servers,
                             proxy: proxy)
