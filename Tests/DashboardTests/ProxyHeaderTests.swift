@@ -21,13 +21,16 @@ struct ProxyHeaderTests {
         #expect(quietTop.contains("timeouts head 10.0s idle 1m00s"), "\(quietTop)")
         #expect(quietTop.contains("bodies 3M/64M"))
         #expect(!quietTop.contains("conn refused"))
+        #expect(!quietTop.contains("accept paused"))
 
         figures.refusedConnections = 7
         figures.headerTimeouts = 2
+        figures.acceptPauses = 3
         snapshot.proxy = figures
         let busy = Fixtures.controller(FakeRouterControl(snapshot)).render(size: TerminalSize(columns: 220, rows: 40))
         let busyTop = busy.row(0) + "\n" + busy.row(1)
         #expect(busyTop.contains("conn refused 7"))
         #expect(busyTop.contains("head timeouts 2"))
+        #expect(busyTop.contains("accept paused 3"))
     }
 }

@@ -201,5 +201,10 @@ struct ProxyHeadlessTests {
         #expect(answer?.status == 200)
         proxy.signal(SIGTERM)
         #expect(proxy.waitForExit() == 0)
+        // Each pause is counted: the last line's count is the number of warnings.
+        let warnings = log().components(separatedBy: "front door: cannot accept a connection").count - 1
+        let counted = log().firstMatch(of: /accept_pauses=(\d+)/).flatMap { Int($0.1) }
+        #expect(warnings >= 1)
+        #expect(counted == warnings, "\(log())")
     }
 }

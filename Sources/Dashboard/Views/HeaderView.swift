@@ -134,7 +134,8 @@ enum HeaderView {
         line.add(3, ("bodies ", .headerLabel),
                  ("\(mebibytes(proxy.bodyBytesReserved))/\(mebibytes(proxy.bodyBytesLimit))", .headerValue))
         let atLimits: [(String, Int)] = [
-            ("conn refused ", proxy.refusedConnections), ("head timeouts ", proxy.headerTimeouts),
+            ("conn refused ", proxy.refusedConnections), ("accept paused ", proxy.acceptPauses),
+            ("head timeouts ", proxy.headerTimeouts),
             ("idle closed ", proxy.idleTimeouts), ("body 503 ", proxy.bodyBudgetRefusals),
             ("bad requests ", proxy.malformedRequests), ("CONNECT 405 ", proxy.connectRefusals),
         ]

@@ -5,6 +5,9 @@ public struct ProxyFigures: Codable, Equatable, Sendable {
     public var maxConnections = 0
     /// Connections closed at once because `maxConnections` were open.
     public var refusedConnections = 0
+    /// Times accepting stopped for a second because the process had no descriptor (or memory) left
+    /// for one more connection; the clients waited in the listen backlog meanwhile.
+    public var acceptPauses = 0
     /// Seconds a client may take to send a request head, and to stay idle between requests.
     public var headerTimeout: Duration = .zero
     public var idleTimeout: Duration = .zero
@@ -26,6 +29,7 @@ public struct ProxyFigures: Codable, Equatable, Sendable {
         case connections
         case maxConnections = "max_connections"
         case refusedConnections = "refused_connections"
+        case acceptPauses = "accept_pauses"
         case headerTimeout = "header_timeout_s"
         case idleTimeout = "idle_timeout_s"
         case headerTimeouts = "header_timeouts"
@@ -42,6 +46,7 @@ public struct ProxyFigures: Codable, Equatable, Sendable {
         connections = try c.decode(Int.self, forKey: .connections)
         maxConnections = try c.decode(Int.self, forKey: .maxConnections)
         refusedConnections = try c.decode(Int.self, forKey: .refusedConnections)
+        acceptPauses = try c.decode(Int.self, forKey: .acceptPauses)
         headerTimeout = try c.decodeSeconds(forKey: .headerTimeout)
         idleTimeout = try c.decodeSeconds(forKey: .idleTimeout)
         headerTimeouts = try c.decode(Int.self, forKey: .headerTimeouts)
@@ -58,6 +63,7 @@ public struct ProxyFigures: Codable, Equatable, Sendable {
         try c.encode(connections, forKey: .connections)
         try c.encode(maxConnections, forKey: .maxConnections)
         try c.encode(refusedConnections, forKey: .refusedConnections)
+        try c.encode(acceptPauses, forKey: .acceptPauses)
         try c.encode(seconds: headerTimeout, forKey: .headerTimeout)
         try c.encode(seconds: idleTimeout, forKey: .idleTimeout)
         try c.encode(headerTimeouts, forKey: .headerTimeouts)

@@ -19,6 +19,8 @@ final class ClientAcceptor: Sendable {
     let localAddress: SocketAddress
     private let socket: CInt
     private let loops: LoopConnections
+    /// Where its pauses at a limit are counted.
+    private let counters: SharedDoorCounters
     /// Sets an accepted socket up as a channel on the loop `loops` picked (by its index).
     typealias HandOver = @Sendable (_ loop: Int, _ socket: NIOBSDSocket.Handle) -> EventLoopFuture<any Channel>
     private let handOver: HandOver
@@ -38,8 +40,8 @@ final class ClientAcceptor: Sendable {
     ///
     /// - Parameter eventLoop: where `close`'s future completes.
     /// - Throws: the resolver's error, or an `IOError` with the errno of the call that failed.
-    init(host: String, port: Int, backlog: CInt, loops: LoopConnections, eventLoop: any EventLoop,
-                 logger: Logger, handOver: @escaping HandOver) throws {
+    init(host: String, port: Int, backlog: CInt, loops: LoopConnections, counters: SharedDoorCounters,
+         eventLoop: any EventLoop, logger: Logger, handOver: @escaping HandOver) throws {
         let address = try SocketAddress.makeAddressResolvingHost(host, port: port)
         socket = try Self.listeningSocket(at: address, backlog: backlog)
         do {
@@ -49,6 +51,7 @@ final class ClientAcceptor: Sendable {
             throw error
         }
         self.loops = loops
+        self.counters = counters
         self.handOver = handOver
         self.logger = logger
         stopped = eventLoop.makePromise()
@@ -98,6 +101,7 @@ final class ClientAcceptor: Sendable {
                 // That client is gone (or a firewall rule refused it); the next may come.
                 continue
             case EMFILE, ENFILE, ENOBUFS, ENOMEM:
+                counters.acceptPauses.add(1, ordering: .relaxed)
                 logger.warning("front door: cannot accept a connection: \(Self.describe(failure)); trying again in \(Self.pauseAtLimit)")
                 pause(Self.pauseAtLimit)
             default:

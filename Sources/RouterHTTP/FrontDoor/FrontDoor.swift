@@ -81,6 +81,7 @@ final class FrontDoor {
         figures.connections = shared.openConnections
         figures.maxConnections = limits.maxConnections
         figures.refusedConnections = shared.refusedConnections.load(ordering: .relaxed)
+        figures.acceptPauses = shared.acceptPauses.load(ordering: .relaxed)
         figures.headerTimeout = .nanoseconds(limits.headerTimeout.nanoseconds)
         figures.idleTimeout = .nanoseconds(limits.idleTimeout.nanoseconds)
         figures.headerTimeouts = shared.headerTimeouts.load(ordering: .relaxed)

@@ -9,6 +9,8 @@ final class SharedDoorCounters: Sendable {
     private let connections = Atomic<Int>(0)
     private let bodyBytes = Atomic<Int>(0)
     let refusedConnections = Atomic<Int>(0)
+    /// Counted by the accepting thread (`ClientAcceptor`).
+    let acceptPauses = Atomic<Int>(0)
     let headerTimeouts = Atomic<Int>(0)
     let idleTimeouts = Atomic<Int>(0)
     let malformedRequests = Atomic<Int>(0)

@@ -107,8 +107,8 @@ public final class ProxyServer: Sendable {
             }
             let doorsNow = doors
             listener = try ClientAcceptor(host: configuration.listenHost, port: configuration.listenPort,
-                                          backlog: 1024, loops: connections, eventLoop: eventLoop,
-                                          logger: logger) { loop, socket in
+                                          backlog: 1024, loops: connections, counters: shared,
+                                          eventLoop: eventLoop, logger: logger) { loop, socket in
                 let door = doorsNow[loop]
                 // A bootstrap per connection: it cannot cross threads, and it is only a few values.
                 return ClientBootstrap(group: door.eventLoop).channelInitializer { channel in

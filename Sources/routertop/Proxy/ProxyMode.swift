@@ -33,6 +33,12 @@ enum ProxyMode {
             AttachedProxy.run(configuration: configuration, startup: startup, display: display, control: control,
                               logFile: logFile)
         }
+        // Headless from here: first of all, so that a signal during start-up is neither lost nor
+        // fatal (SIGHUP's default is to end the process); see `SignalRelay`.
+        let stopRelay = SignalRelay()
+        let signals = SignalWaiter { number in stopRelay.ask("signal \(number)") }
+        let reloadRelay = SignalRelay()
+        let hangups = HangupWaiter { reloadRelay.ask("SIGHUP") }
         // Headless logs to standard error unless told otherwise.
         let log: LogSink
         if let logFile {
@@ -55,10 +61,6 @@ enum ProxyMode {
             logger: Logger(label: "routertop.journal"))
         configuration.settings = journal.settings
         if let resumed = journal.replicas { configuration.replicas = resumed.specs(startingFrom: configuration.replicas) }
-
-        // First, so that a signal during start-up is not lost (see `StopRequest`).
-        let stopRequest = StopRequest()
-        let signals = SignalWaiter { number in stopRequest.ask("signal \(number)") }
 
         // The router lives on the first loop; client connections and their replica connections
         // are spread over all of them.
@@ -111,11 +113,9 @@ enum ProxyMode {
             journal: journal.file
         )
         log.nameRouter(socketPath: controlSetup.server.socketPath)
-        let hangups = HangupWaiter {
-            ReplicaReload.reread(options.replicaFile, server: server, logger: logger)
-        }
         let statistics = HeadlessStatistics.start(live: server.live, on: group.next(), logger: logger)
-        stopRequest.run { why in _ = stop(why) }
+        reloadRelay.run { _ in ReplicaReload.reread(options.replicaFile, server: server, logger: logger) }
+        stopRelay.run { why in _ = stop(why) }
         // Last: until now clients waited in the backlog, and could not take the descriptors start-up needed.
         server.openFrontDoor()
         stopped.wait()
@@ -128,6 +128,7 @@ enum ProxyMode {
                 stopped: admitted=\(totals.admitted) completed=\(totals.completed) failed=[\(failed.joined(separator: " "))] \
                 pending=\(totals.pending) running=\(totals.running) conserved=\(totals.isConserved) \
                 client_answers=\(tally.answered) refused_connections=\(figures.refusedConnections) \
+                accept_pauses=\(figures.acceptPauses) \
                 header_timeouts=\(figures.headerTimeouts) idle_timeouts=\(figures.idleTimeouts) \
                 body_budget_refusals=\(figures.bodyBudgetRefusals) bad_requests=\(figures.malformedRequests) \
                 connect_refusals=\(figures.connectRefusals)
