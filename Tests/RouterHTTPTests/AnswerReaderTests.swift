@@ -231,6 +231,33 @@ struct AnswerReaderTests {
     }
 }
 
+@Suite("a bad answer in the pipeline")
+struct BadAnswerInPipelineTests {
+    @Test("the connection closes, and its receiver hears which rule the answer broke; a close before any answer names none")
+    func closesWithTheRule() throws {
+        // The answer, whether the replica then closes, and what the receiver hears last.
+        for (answer, replicaCloses, heard) in [
+            ("HTTP/1.1 200 OK\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\n", false, "closed: bad Content-Length"),
+            ("HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nhe", true, "closed: cut off before its end"),
+            ("", true, "closed"),
+        ] {
+            let channel = EmbeddedChannel()
+            let decoder = ReplicaResponseDecoder()
+            let connection = UpstreamConnection(responseDecoder: decoder)
+            let receiver = PartsReceiver()
+            try channel.pipeline.syncOperations.addHandlers(ByteToMessageHandler(decoder), connection)
+            try channel.connect(to: SocketAddress(ipAddress: "127.0.0.1", port: 1)).wait()
+            connection.receiver = receiver
+            decoder.requestWritten(.GET)
+            try channel.writeInbound(ByteBuffer(string: answer))
+            if replicaCloses { try channel.close().wait() }
+            channel.embeddedEventLoop.run()
+            #expect(receiver.parts.last == heard, "\(receiver.parts)")
+            #expect(!connection.isOpen)
+        }
+    }
+}
+
 /// Writes down what a connection hands its receiver.
 private final class PartsReceiver: UpstreamResponseReceiver {
     var parts: [String] = []
@@ -240,7 +267,7 @@ private final class PartsReceiver: UpstreamResponseReceiver {
     func upstreamReadComplete() {}
     func upstreamEnd(trailers: HTTPHeaders?) { parts.append("end") }
     func upstreamWritable() {}
-    func upstreamClosed() { parts.append("closed") }
+    func upstreamClosed(brokenRule: ReplicaAnswerError?) { parts.append("closed" + (brokenRule.map { ": \($0.rule)" } ?? "")) }
 }
 
 @Suite("header values checked eight bytes at a time")

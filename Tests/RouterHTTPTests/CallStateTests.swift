@@ -60,9 +60,9 @@ struct CallStateTests {
         let result9 = state.head(refusedWithQueueLength: nil)
         #expect(result9)
         #expect(state.passesAnswerOn)
-        let result10 = state.closed(idempotent: true, bodyKept: true)
-        #expect(result10 == .failedMidResponse(retryable: false))
-        let result11 = state.closed(idempotent: true, bodyKept: true)
+        let result10 = state.closed(idempotent: true, bodyKept: true, brokenRule: nil)
+        #expect(result10 == .failedMidResponse(retryable: false, cause: "connection reset"))
+        let result11 = state.closed(idempotent: true, bodyKept: true, brokenRule: nil)
         #expect(result11 == nil)
         let result12 = state.answerEnded()
         #expect(result12 == nil)
@@ -73,9 +73,18 @@ struct CallStateTests {
         for (idempotent, kept, retryable) in [(true, true, true), (false, true, false), (true, false, false)] {
             var state = UpstreamCallState()
             _ = state.connected(wanted: true, canBeSent: true)
-            let result13 = state.closed(idempotent: idempotent, bodyKept: kept)
+            let result13 = state.closed(idempotent: idempotent, bodyKept: kept, brokenRule: nil)
             #expect(result13 == .failedMidResponse(retryable: retryable))
         }
+    }
+
+    @Test("closed over a bad answer: the rule it broke is the failure's cause, and a GET may still go elsewhere")
+    func closedOverBadAnswer() {
+        var state = UpstreamCallState()
+        _ = state.connected(wanted: true, canBeSent: true)
+        let outcome = state.closed(idempotent: true, bodyKept: true, brokenRule: .conflictingFraming)
+        #expect(outcome == .failedMidResponse(retryable: true,
+                                              cause: "bad answer: both Content-Length and Transfer-Encoding"))
     }
 
     @Test("a full replica's answer is swallowed and reported as a refusal; an unsent request closes")
@@ -100,7 +109,7 @@ struct CallStateTests {
         #expect(result16 == .release)
         var large = UpstreamCallState()
         let result17 = large.connected(wanted: true, canBeSent: false)
-        #expect(result17 == .releaseAndFail(.failedMidResponse(retryable: false)))
+        #expect(result17 == .releaseAndFail(.failedMidResponse(retryable: false, cause: "request body could not be sent again")))
         var failed = UpstreamCallState()
         let result18 = failed.connectFailed()
         #expect(result18 == .connectionRefused)

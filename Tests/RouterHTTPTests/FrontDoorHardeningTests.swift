@@ -176,6 +176,28 @@ struct FrontDoorHardeningTests {
             #expect(outcome.response?.complete == false)
             try await fixture.expectConserved()
             #expect(try await fixture.proxy.tally().get().abortedMidResponse == 1)
+            // The rule the replica broke is what the event log and the replica's row say.
+            try await poll("the replica's last error") {
+                fixture.proxy.live.latestSnapshot().replicas.first?.lastError == "bad answer: malformed chunk"
+            }
+            #expect(fixture.proxy.live.latestSnapshot().events.contains {
+                $0.message == "127.0.0.1:\(canned.port): 1 upstream error, last: bad answer: malformed chunk"
+            })
+        }
+    }
+
+    @Test("an answer with both Content-Length and Transfer-Encoding is refused, and the event log names the rule")
+    func conflictingFramingNamed() async throws {
+        try await withCannedReplica(answer:
+            "HTTP/1.1 200 OK\r\ncontent-length: 3\r\ntransfer-encoding: chunked\r\n\r\n3\r\nabc\r\n0\r\n\r\n") { canned, fixture in
+            let outcome = try await fixture.send(path: "/")
+            // A GET goes to the replica again, until its re-routes are used up.
+            #expect(outcome.status == .badGateway)
+            try await fixture.expectConserved()
+            try await poll("the replica's last error") {
+                fixture.proxy.live.latestSnapshot().replicas.first?.lastError
+                    == "bad answer: both Content-Length and Transfer-Encoding"
+            }
         }
     }
 

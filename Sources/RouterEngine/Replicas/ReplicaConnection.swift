@@ -57,8 +57,8 @@ public enum SendOutcome: Equatable, Sendable {
     /// The replica failed before it answered, so the request can safely go elsewhere.
     case failedBeforeResponse
     /// The replica failed after it started answering; `retryable` when the method is idempotent
-    /// and nothing reached the client yet.
-    case failedMidResponse(retryable: Bool)
+    /// and nothing reached the client yet. `cause` is what the event log says of it.
+    case failedMidResponse(retryable: Bool, cause: String = "connection reset")
     /// The replica died with the request on it.
     case replicaDied
     /// The connection to the replica was refused: nothing reached it, so the request can go

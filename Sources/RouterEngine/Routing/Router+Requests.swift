@@ -138,11 +138,11 @@ extension Router {
             traceSendEnded(request, outcome: "failed_before_response", requeue: "reroute")
             noteReplicaError(replica, cause: "failed before answering")
             reroute(request)
-        case .failedMidResponse(let retryable):
+        case .failedMidResponse(let retryable, let cause):
             traceSendEnded(request, outcome: "failed_mid_response", requeue: retryable ? "reroute" : nil)
-            noteReplicaError(replica, cause: "connection reset")
+            noteReplicaError(replica, cause: cause)
             if replica.isUp, !replica.countsLocally {
-                setState(replica, .unavailable, because: "connection reset")
+                setState(replica, .unavailable, because: cause)
             }
             if retryable { reroute(request) } else { finish(request, .failed(.replicaError)) }
         case .replicaDied:

@@ -20,4 +20,21 @@ enum ReplicaAnswerError: Error, Equatable {
     case malformedChunk
     /// The connection ended inside an answer whose length was known.
     case truncated
+
+    /// The rule the answer broke, for the event log ("bad answer: …").
+    var rule: String {
+        switch self {
+        case .headTooLarge: "head over \(AnswerReader.headLimit >> 10) KiB"
+        case .malformedStatusLine: "malformed status line"
+        case .unsupportedVersion: "not HTTP/1.x"
+        case .malformedHeader: "malformed header line"
+        case .foldedHeader: "folded header line"
+        case .unexpectedSwitch: "101 Switching Protocols, never asked for"
+        case .conflictingFraming: "both Content-Length and Transfer-Encoding"
+        case .badContentLength: "bad Content-Length"
+        case .chunkedNotLast: "chunked not the last transfer coding"
+        case .malformedChunk: "malformed chunk"
+        case .truncated: "cut off before its end"
+        }
+    }
 }

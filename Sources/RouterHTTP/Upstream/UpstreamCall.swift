@@ -177,9 +177,10 @@ final class UpstreamCall: Cancellable, UpstreamResponseReceiver {
         deliver(outcome)
     }
 
-    func upstreamClosed() {
+    func upstreamClosed(brokenRule: ReplicaAnswerError?) {
         _ = detach()
-        guard let outcome = state.closed(idempotent: exchange.isIdempotent, bodyKept: exchange.canBeSentAgain)
+        guard let outcome = state.closed(idempotent: exchange.isIdempotent, bodyKept: exchange.canBeSentAgain,
+                                         brokenRule: brokenRule)
         else { return }
         deliver(outcome)
     }

@@ -43,7 +43,7 @@ struct UpstreamCallState {
         }
         guard canBeSent else {
             state = .finished
-            return .releaseAndFail(.failedMidResponse(retryable: false))
+            return .releaseAndFail(.failedMidResponse(retryable: false, cause: "request body could not be sent again"))
         }
         state = .exchanging(requestEnded: false, answer: .awaitingHead)
         return .send
@@ -88,14 +88,17 @@ struct UpstreamCallState {
         return requestEnded ? .release(outcome) : .close(outcome)
     }
 
-    /// The connection closed before the answer ended; nil when the call was already over.
+    /// The connection closed before the answer ended (`brokenRule` when the router closed it over
+    /// a bad answer); nil when the call was already over.
     ///
     /// Sent again only when that is safe: an idempotent method, no byte of the answer passed on,
     /// and the whole body still kept.
-    mutating func closed(idempotent: Bool, bodyKept: Bool) -> SendOutcome? {
+    mutating func closed(idempotent: Bool, bodyKept: Bool, brokenRule: ReplicaAnswerError?) -> SendOutcome? {
         guard case .exchanging(_, let answer) = state else { return nil }
         state = .finished
-        return .failedMidResponse(retryable: idempotent && bodyKept && answer != .passingOn)
+        let retryable = idempotent && bodyKept && answer != .passingOn
+        guard let brokenRule else { return .failedMidResponse(retryable: retryable) }
+        return .failedMidResponse(retryable: retryable, cause: "bad answer: \(brokenRule.rule)")
     }
 
     /// The connection could not be opened; nil when the call was already over.

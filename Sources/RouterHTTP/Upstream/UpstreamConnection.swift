@@ -11,8 +11,9 @@ protocol UpstreamResponseReceiver: AnyObject {
     func upstreamEnd(trailers: HTTPHeaders?)
     /// The connection sent what it held: more of the request body may be written.
     func upstreamWritable()
-    /// The connection closed or failed before the response ended.
-    func upstreamClosed()
+    /// The connection closed or failed before the response ended; `brokenRule` when the router
+    /// closed it because the answer broke one.
+    func upstreamClosed(brokenRule: ReplicaAnswerError?)
 }
 
 /// One keep-alive HTTP/1.1 connection to a replica, carrying one exchange at a time. It writes
@@ -28,6 +29,8 @@ final class UpstreamConnection: ChannelInboundHandler, RemovableChannelHandler {
     /// False once the replica said it will close the connection after this response.
     private(set) var reusable = true
     private var context: ChannelHandlerContext?
+    /// The rule the answer broke, once the decoder refused it: the connection then closes.
+    private var brokenRule: ReplicaAnswerError?
     /// The decoder of this connection's answers, told of each request head written.
     private let responseDecoder: ReplicaResponseDecoder
 
@@ -77,10 +80,12 @@ final class UpstreamConnection: ChannelInboundHandler, RemovableChannelHandler {
         pool?.forget(self)
         let receiver = self.receiver
         self.receiver = nil
-        receiver?.upstreamClosed()
+        receiver?.upstreamClosed(brokenRule: brokenRule)
     }
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        // The decoder's: the answer broke a rule, and the close that follows is for that.
+        if let broken = error as? ReplicaAnswerError { brokenRule = broken }
         reusable = false
         context.close(promise: nil)
     }
