@@ -120,7 +120,11 @@ final class UpstreamCall: Cancellable, UpstreamResponseReceiver {
     func upstreamHead(_ answer: ReplicaHead) {
         var head = answer
         models.read(&head, model: model)
-        let refusal: Int?? = head.status == .serviceUnavailable && head.contains(ReplicaHeaders.rejected)
+        // A refusal is swallowed so that the request goes to another replica. One that cannot be sent
+        // again (part of a body too large to keep went to this replica) gets the answer as it is:
+        // routed again, it could only fail, and the replica it went to would take the blame.
+        let refused = head.status == .serviceUnavailable && head.contains(ReplicaHeaders.rejected)
+        let refusal: Int?? = refused && exchange.canBeSentAgain
             ? .some(head.first(ReplicaHeaders.queueLength).flatMap { Int($0) }) : nil
         guard state.head(refusedWithQueueLength: refusal) else { return }
         exchange.client?.sendHead(head, for: exchange)

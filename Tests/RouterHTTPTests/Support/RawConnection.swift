@@ -81,13 +81,16 @@ final class CannedReplica: Sendable {
         self.log = log
     }
 
-    static func start(answer: String, on group: any EventLoopGroup) async throws -> CannedReplica {
+    /// - Parameter afterBytes: the answer waits until the connection has received this many bytes
+    ///   (a replica that answers while a body still comes); 0 answers each request at its end.
+    static func start(answer: String, afterBytes: Int = 0, on group: any EventLoopGroup) async throws -> CannedReplica {
         let log = Log()
         let channel = try await ServerBootstrap(group: group)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .childChannelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
-                    try channel.pipeline.syncOperations.addHandler(CannedAnswerer(answer: answer, log: log))
+                    try channel.pipeline.syncOperations.addHandler(
+                        CannedAnswerer(answer: answer, afterBytes: afterBytes, log: log))
                 }
             }
             .bind(host: "127.0.0.1", port: 0)
@@ -109,14 +112,32 @@ private final class CannedAnswerer: ChannelInboundHandler {
     private let answer: String
     private let log: CannedReplica.Log
     private var buffered = ""
+    /// With `afterBytes` above 0, each request but a probe is answered once that many of its bytes
+    /// came (what is left of them counts down in `left`), and the rest of its bytes are dropped.
+    private let afterBytes: Int
+    private var left: Int?
 
-    init(answer: String, log: CannedReplica.Log) {
+    init(answer: String, afterBytes: Int, log: CannedReplica.Log) {
         self.answer = answer
         self.log = log
+        self.afterBytes = afterBytes
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        let text = String(buffer: unwrapInboundIn(data))
+        let bytes = unwrapInboundIn(data)
+        if afterBytes > 0, left == nil, bytes.getString(at: bytes.readerIndex, length: min(bytes.readableBytes, 64))?
+            .hasPrefix("GET /-/queue-length") != true {
+            left = afterBytes
+        }
+        if let before = left {
+            // Counted, not kept: the body may be large.
+            left = before - bytes.readableBytes
+            if before > 0, before <= bytes.readableBytes {
+                context.writeAndFlush(wrapOutboundOut(ByteBuffer(string: answer)), promise: nil)
+            }
+            return
+        }
+        let text = String(buffer: bytes)
         log.text.withLock { $0 += text }
         buffered += text
         // One request at a time: a head ends with an empty line, a chunked body with the last chunk.
