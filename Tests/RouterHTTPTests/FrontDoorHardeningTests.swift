@@ -20,10 +20,12 @@ private func lines(_ text: String) -> [String] {
 }
 
 /// Runs `body` against a proxy whose one replica gives every request the same answer, written as
-/// raw bytes; both are stopped after it, also when it throws.
-private func withCannedReplica(answer: String, _ body: (CannedReplica, ProxyFixture) async throws -> Void)
-    async throws {
-    let canned = try await CannedReplica.start(answer: answer, on: MultiThreadedEventLoopGroup.singleton)
+/// raw bytes (after `afterBytes` of it, when above 0: see `CannedReplica.start`); both are stopped
+/// after it, also when it throws.
+private func withCannedReplica(answer: String, afterBytes: Int = 0,
+                               _ body: (CannedReplica, ProxyFixture) async throws -> Void) async throws {
+    let canned = try await CannedReplica.start(answer: answer, afterBytes: afterBytes,
+                                               on: MultiThreadedEventLoopGroup.singleton)
     let fixture = try await ProxyFixture.start([]) { configuration in
         configuration.replicas = [ReplicaSpec(address: ReplicaAddress(host: "127.0.0.1", port: canned.port))]
     }
@@ -206,33 +208,22 @@ struct FrontDoorHardeningTests {
         let refusal = "HTTP/1.1 503 Service Unavailable\r\n\(ReplicaHeaders.rejected): true\r\n"
             + "\(ReplicaHeaders.queueLength): 9\r\ncontent-length: 4\r\n\r\nfull"
         // The replica refuses once more than the router may keep of the body has reached it.
-        let canned = try await CannedReplica.start(answer: refusal, afterBytes: ProxyExchange.keptBodyLimit + 64 * 1024,
-                                                   on: MultiThreadedEventLoopGroup.singleton)
-        let fixture = try await ProxyFixture.start([]) { configuration in
-            configuration.replicas = [ReplicaSpec(address: ReplicaAddress(host: "127.0.0.1", port: canned.port))]
-        }
-        do {
-            try await fixture.run {
-                let large = String(repeating: "x", count: 2 * ProxyExchange.keptBodyLimit)
-                let outcome = try await fixture.send(.PUT, path: "/blob", body: large)
-                #expect(outcome.status == .serviceUnavailable)
-                #expect(outcome.response?.body == "full")
-                // Sent once and answered: not taken as a refusal, not routed again, no replica blamed.
-                try await poll("the send to be counted") {
-                    fixture.proxy.live.latestSnapshot().replicas.first?.completed == 1
-                }
-                let replica = try #require(fixture.proxy.live.latestSnapshot().replicas.first)
-                #expect(replica.routed == 1)
-                #expect(replica.rejected == 0)
-                #expect(replica.errors == 0)
-                #expect(replica.lastError == nil)
-                try await fixture.expectConserved()
+        try await withCannedReplica(answer: refusal, afterBytes: ProxyExchange.keptBodyLimit + 64 * 1024) { _, fixture in
+            let large = String(repeating: "x", count: 2 * ProxyExchange.keptBodyLimit)
+            let outcome = try await fixture.send(.PUT, path: "/blob", body: large)
+            #expect(outcome.status == .serviceUnavailable)
+            #expect(outcome.response?.body == "full")
+            // Sent once and answered: not taken as a refusal, not routed again, no replica blamed.
+            try await poll("the send to be counted") {
+                fixture.proxy.live.latestSnapshot().replicas.first?.completed == 1
             }
-        } catch {
-            await canned.stop()
-            throw error
+            let replica = try #require(fixture.proxy.live.latestSnapshot().replicas.first)
+            #expect(replica.routed == 1)
+            #expect(replica.rejected == 0)
+            #expect(replica.errors == 0)
+            #expect(replica.lastError == nil)
+            try await fixture.expectConserved()
         }
-        await canned.stop()
     }
 
     @Test("a bad chunk mid-request gets 400 and the request is called off")

@@ -5,8 +5,8 @@ public struct ProxyFigures: Codable, Equatable, Sendable {
     public var maxConnections = 0
     /// Connections closed at once because `maxConnections` were open.
     public var refusedConnections = 0
-    /// Times accepting stopped for a second because the process had no descriptor (or memory) left
-    /// for one more connection; the clients waited in the listen backlog meanwhile.
+    /// Times accepting stopped for a second because `accept` failed, mostly for want of a descriptor
+    /// (or memory) for one more connection; the clients waited in the listen backlog meanwhile.
     public var acceptPauses = 0
     /// Seconds a client may take to send a request head, and to stay idle between requests.
     public var headerTimeout: Duration = .zero

@@ -32,8 +32,8 @@ final class ClientAcceptor: Sendable {
     /// Completed once the accepting thread has returned (or, closed before it was opened, at once).
     private let stopped: EventLoopPromise<Void>
 
-    /// NIO's accept back-off at a descriptor or memory limit: the waiting clients stay in the
-    /// backlog meanwhile.
+    /// NIO's accept back-off at a descriptor or memory limit, and ours after any failed accept: the
+    /// waiting clients stay in the backlog meanwhile.
     private static let pauseAtLimit: Duration = .seconds(1)
 
     /// Binds and listens; `open` starts accepting.
@@ -100,13 +100,13 @@ final class ClientAcceptor: Sendable {
             case EINTR, ECONNABORTED, EPROTO, EPERM:
                 // That client is gone (or a firewall rule refused it); the next may come.
                 continue
-            case EMFILE, ENFILE, ENOBUFS, ENOMEM:
+            default:
+                // Out of descriptors or memory (EMFILE, ENFILE, ENOBUFS, ENOMEM), mostly. Anything
+                // else is paused on too, not given up on: a front door that stopped for good would
+                // leave a router running that no client reaches, and each pause is counted and shown.
                 counters.acceptPauses.add(1, ordering: .relaxed)
                 logger.warning("front door: cannot accept a connection: \(Self.describe(failure)); trying again in \(Self.pauseAtLimit)")
                 pause(Self.pauseAtLimit)
-            default:
-                logger.error("front door: stopped accepting connections: \(Self.describe(failure))")
-                return
             }
         }
     }
