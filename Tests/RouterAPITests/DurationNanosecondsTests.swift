@@ -7,6 +7,11 @@ struct DurationNanosecondsTests {
         Duration.zero, .nanoseconds(1), .nanoseconds(-1), .milliseconds(1500), .seconds(-2.5),
         .seconds(86_400 * 365), Duration(secondsComponent: 3, attosecondsComponent: 999_999_999),
         Duration(secondsComponent: -3, attosecondsComponent: -1_999_999_999),
+        // Either side of where the attoseconds stop fitting in 64 bits (2^63 as = 9.223372036854775808 s).
+        Duration(secondsComponent: 9, attosecondsComponent: 223_372_036_854_775_807),
+        Duration(secondsComponent: 9, attosecondsComponent: 223_372_036_854_775_808),
+        Duration(secondsComponent: -9, attosecondsComponent: -223_372_036_854_775_808),
+        Duration(secondsComponent: -9, attosecondsComponent: -223_372_036_854_775_809),
     ])
     func nanoseconds(duration: Duration) {
         let (seconds, attoseconds) = duration.components

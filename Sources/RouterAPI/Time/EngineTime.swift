@@ -35,9 +35,12 @@ extension Duration {
     /// The duration in whole nanoseconds (rounded toward zero), saturating at the limits of `Int64`.
     ///
     /// From the attoseconds in one division: `components` costs three times as much, and the engine
-    /// converts a dozen durations for every request.
+    /// converts a dozen durations for every request. Under about 9.2 s the attoseconds fit in 64
+    /// bits, and that division costs a tenth of the 128-bit one.
     public var nanosecondsClamped: Int64 {
-        Int64(clamping: attoseconds / 1_000_000_000)
+        let attoseconds = self.attoseconds
+        if let short = Int64(exactly: attoseconds) { return short / 1_000_000_000 }
+        return Int64(clamping: attoseconds / 1_000_000_000)
     }
 
     /// The duration in seconds as a floating-point number.

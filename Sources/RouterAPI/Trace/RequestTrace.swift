@@ -24,8 +24,10 @@ public struct RequestTrace: Codable, Sendable, Equatable {
     /// Earliest attempts and sends left out to keep one trace bounded; nil when none were.
     public var attemptsOmitted: Int?
     public var sendsOmitted: Int?
-    /// `completed`, or the failure reason; nil while it is in the router.
+    /// `completed` (`completedOutcome`), or the failure reason; nil while it is in the router.
     public var outcome: String?
+    /// The outcome of a request a replica answered.
+    public static let completedOutcome = "completed"
     /// The replica that completed it.
     public var replica: String?
     public var finishedMs: Double?

@@ -44,6 +44,7 @@ public final class RouterMetrics: Sendable {
     /// The series finished requests move, by label: the registry builds the metric's name and
     /// takes its lock on every lookup, which was most of what each proxied request cost here.
     private struct RequestSeries {
+        /// Durations of any outcome besides completed and the failure reasons, made when first seen.
         var durations: [String: ValueHistogram] = [:]
         /// By replica, then by send outcome (`ReplicaRequestOutcome.rawValue`): one lookup by name per send.
         var sends: [String: [Prometheus.Counter]] = [:]
@@ -52,6 +53,10 @@ public final class RouterMetrics: Sendable {
     private let registry = PrometheusCollectorRegistry()
     private let seen = Mutex(Seen())
     private let requestSeries = Mutex(RequestSeries())
+    /// Request durations by outcome, made at the start: found with no lock, and a completed
+    /// request's (nearly every one) without hashing its outcome.
+    private let completedDurations: ValueHistogram
+    private let failedDurations: [String: ValueHistogram]
     private let tasks: Prometheus.Gauge
     private let tasksInBackoff: Prometheus.Gauge
     private let requestsCompleted: Prometheus.Counter
@@ -70,10 +75,10 @@ public final class RouterMetrics: Sendable {
         let factory = PrometheusMetricsFactory(registry: registry)
         registry.makeGauge(descriptor: Metric.buildInfo, labels: [("version", version)]).set(to: 1)
         registry.makeGauge(descriptor: Metric.settingsOnTrialSeconds).set(to: 0)
-        for outcome in ["completed"] + FailureReason.allCases.map(\.rawValue) {
-            _ = registry.makeValueHistogram(descriptor: Metric.requestDurationSeconds,
-                                            labels: [("outcome", outcome)], buckets: Self.requestSecondsBuckets)
-        }
+        completedDurations = Self.requestDurations(RequestTrace.completedOutcome, in: registry)
+        failedDurations = Dictionary(uniqueKeysWithValues: FailureReason.allCases.map { [registry] reason in
+            (reason.rawValue, Self.requestDurations(reason.rawValue, in: registry))
+        })
         tasks = registry.makeGauge(descriptor: Metric.serveNumSchedulingTasks)
         tasksInBackoff = registry.makeGauge(descriptor: Metric.serveNumSchedulingTasksInBackoff)
         requestsCompleted = registry.makeCounter(descriptor: Metric.requestsTotal, labels: [("outcome", "completed")])
@@ -271,11 +276,17 @@ extension RouterMetrics {
 
     /// The histogram of request durations that ended as `outcome`.
     private func requestDuration(_ outcome: String) -> ValueHistogram {
+        if outcome == RequestTrace.completedOutcome { return completedDurations }
+        if let histogram = failedDurations[outcome] { return histogram }
         if let histogram = requestSeries.withLock({ $0.durations[outcome] }) { return histogram }
-        let histogram = registry.makeValueHistogram(
-            descriptor: Metric.requestDurationSeconds, labels: [("outcome", outcome)], buckets: Self.requestSecondsBuckets)
+        let histogram = Self.requestDurations(outcome, in: registry)
         requestSeries.withLock { $0.durations[outcome] = histogram }
         return histogram
+    }
+
+    private static func requestDurations(_ outcome: String, in registry: PrometheusCollectorRegistry) -> ValueHistogram {
+        registry.makeValueHistogram(descriptor: Metric.requestDurationSeconds, labels: [("outcome", outcome)],
+                                    buckets: requestSecondsBuckets)
     }
 
     /// How a finished send counts: nil while it still runs.

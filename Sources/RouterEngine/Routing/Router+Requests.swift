@@ -10,6 +10,8 @@ extension Router {
         onFinish: @escaping (RequestResult) -> Void
     ) -> RequestID {
         if let refused = refuseAfterShutdown(onFinish) { return refused }
+        // Admission is one moment in every record it writes.
+        let now = self.now
         recorder?.arrival(model: model, at: now, retries: statistics.retries)
         let id = queue.admit()
         statistics.requestAdmitted(at: now)
@@ -97,6 +99,7 @@ extension Router {
     }
 
     func dispatch(_ request: RequestRecord, to replica: ReplicaRecord, routedFor searched: RequestRecord) {
+        let now = self.now
         request.phase = .running(replica, since: now)
         queue.totals.pending -= 1
         queue.totals.running += 1
@@ -127,6 +130,7 @@ extension Router {
         switch outcome {
         case .completed:
             replica.completed += 1
+            let now = self.now
             replica.latency.record(now - since, at: now)
             traceSendEnded(request, outcome: "completed", requeue: nil)
             finish(request, .completed(replica.id))
@@ -239,6 +243,7 @@ extension Router {
         if wasClaimedBy != 0, let task = taskPool[wasClaimedBy] {
             perform(task.machine.requestCancelled(), for: task)
         }
+        let now = self.now
         switch result {
         case .completed:
             queue.totals.completed += 1
@@ -253,7 +258,7 @@ extension Router {
         if var trace = request.trace.take() {
             switch result {
             case .completed(let replica):
-                trace.finish(outcome: "completed", replica: replica.rawValue, atMs: traceMilliseconds(now))
+                trace.finish(outcome: RequestTrace.completedOutcome, replica: replica.rawValue, atMs: traceMilliseconds(now))
             case .failed(let reason):
                 trace.finish(outcome: reason.rawValue, replica: nil, atMs: traceMilliseconds(now))
             }

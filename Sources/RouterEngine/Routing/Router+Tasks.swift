@@ -172,6 +172,7 @@ extension Router {
             preconditionFailure("routing task \(task.id) found a replica while no request waits, its own included")
         }
         let request = queue.take(at: index)
+        let now = self.now
         let waited = now - request.admittedAt
         let attempts = request.routing.failedAttempts + 1
         statistics.requestFulfilled(waited: waited, attempts: attempts, previouslyCounted: request.countedAttempts, at: now)

@@ -109,6 +109,8 @@ public final class Router {
         self.queue = RequestQueue(routingTimeout: options.routingTimeout)
     }
 
+    /// The scheduler's time. On real time each read is a clock call, so the steps every request
+    /// takes (admission, assignment, dispatch, finish) read it once into a local.
     var now: EngineTime { scheduler.now }
 
     /// The live settings.
