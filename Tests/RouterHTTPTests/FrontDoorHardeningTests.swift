@@ -188,6 +188,23 @@ struct FrontDoorHardeningTests {
         }
     }
 
+    @Test("an answer's head goes to the client at once, before a body that has not come yet")
+    func headBeforeItsBody() async throws {
+        // The replica sends the head of a 4-byte body, then nothing: a head held back to go out
+        // together with its body (as the front door does when both come in one read) would never
+        // reach the client.
+        try await withCannedReplica(answer: "HTTP/1.1 200 OK\r\ncontent-length: 4\r\n\r\n") { _, fixture in
+            let client = try await RawConnection.open(port: fixture.proxy.port, on: fixture.clientGroup)
+            try await client.send("GET /slow HTTP/1.1\r\nhost: a\r\n\r\n")
+            try await poll("the answer's head at the client") {
+                try await client.received().hasSuffix("\r\n\r\n")
+            }
+            #expect(try await client.received().hasPrefix("HTTP/1.1 200 OK\r\n"))
+            #expect(try await client.received().lowercased().contains("content-length: 4\r\n"))
+            await client.close()
+        }
+    }
+
     @Test("an answer with both Content-Length and Transfer-Encoding is refused, and the event log names the rule")
     func conflictingFramingNamed() async throws {
         try await withCannedReplica(answer:

@@ -4,6 +4,10 @@ import NIOHTTP1
 /// Writing answers to the client as bytes: heads framed for the client's HTTP version, bodies,
 /// ends, and the error statuses the front door gives itself.
 extension FrontDoorHandler {
+    /// The largest body part copied into the answer's head to go out with it. Each buffer written
+    /// costs a trip through the channel's pipeline, about 1 500 instructions; copying 8 KiB costs
+    /// about a third of that.
+    static let bodyJoinedToHeadLimit = 8 * 1024
 
     func channelWritabilityChanged(context: ChannelHandlerContext) {
         if context.channel.isWritable { pipelining.current?.activeCall?.clientWritable() }
@@ -61,11 +65,19 @@ extension FrontDoorHandler {
             added.append(("connection", "keep-alive"))
         }
         exchange.responseStarted = true
-        let bytes = HeadWire.response(
+        // Held until the body, the end or a flush: an answer that arrived in one read goes out in
+        // one buffer.
+        heldHead = HeadWire.response(
             version: exchange.head.version, head: head,
             omitting: { name in hopByHop.drops(name) || (requestID != nil && name.equalsLowercase("x-request-id")) },
             adding: added, allocator: context.channel.allocator)
-        context.write(wrapOutboundOut(bytes), promise: nil)
+    }
+
+    /// Writes the head held back for the body, if one is.
+    private func writeHeldHead(_ context: ChannelHandlerContext) {
+        guard let head = heldHead else { return }
+        heldHead = nil
+        context.write(wrapOutboundOut(head), promise: nil)
     }
 
     private static func mayHaveBody(_ status: HTTPResponseStatus, _ exchange: ProxyExchange) -> Bool {
@@ -77,9 +89,17 @@ extension FrontDoorHandler {
         // An empty chunk would end a chunked answer, and an answer to HEAD or CONNECT has no body.
         guard let context, body.readableBytes > 0, !exchange.answerHasNoBody else { return }
         guard exchange.responseChunked else {
+            if var head = heldHead, body.readableBytes <= Self.bodyJoinedToHeadLimit {
+                heldHead = nil
+                head.writeImmutableBuffer(body)
+                context.write(wrapOutboundOut(head), promise: nil)
+                return
+            }
+            writeHeldHead(context)
             context.write(wrapOutboundOut(body), promise: nil)
             return
         }
+        writeHeldHead(context)
         let (size, bytes, end) = ChunkedFraming.chunk(body, allocator: context.channel.allocator)
         context.write(wrapOutboundOut(size), promise: nil)
         context.write(wrapOutboundOut(bytes), promise: nil)
@@ -87,11 +107,14 @@ extension FrontDoorHandler {
     }
 
     func flush() {
-        context?.flush()
+        guard let context else { return }
+        writeHeldHead(context)
+        context.flush()
     }
 
     func sendEnd(for exchange: ProxyExchange, trailers: HTTPHeaders? = nil) {
         guard let context else { return }
+        writeHeldHead(context)
         exchange.responseEnded = true
         // Trailers go out only in a chunked answer; otherwise there is nothing left to write.
         let last = exchange.responseChunked
@@ -118,6 +141,7 @@ extension FrontDoorHandler {
         guard let context else { return }
         guard !exchange.responseStarted else {
             // What was passed on goes out first, so the client sees an answer cut short.
+            writeHeldHead(context)
             context.flush()
             close()
             return

@@ -18,6 +18,9 @@ final class FrontDoorHandler: ChannelDuplexHandler, RemovableChannelHandler {
     private(set) var context: ChannelHandlerContext?
     private(set) var pipelining: FrontDoorPipeline<ProxyExchange>
     private var timer: Scheduled<Void>?
+    /// An answer's head, held until what follows it: a small body part joins it, and both go to the
+    /// socket as one buffer (`FrontDoorHandler+Answers`).
+    var heldHead: ByteBuffer?
 
     /// Puts the front door on a client connection: NIO's request decoder, then this handler, which
     /// writes its answers as bytes. The proxy and the fuzz target build the same pipeline with it.
