@@ -44,8 +44,6 @@ public final class RouterMetrics: Sendable {
     /// The series finished requests move, by label: the registry builds the metric's name and
     /// takes its lock on every lookup, which was most of what each proxied request cost here.
     private struct RequestSeries {
-        /// Durations of any outcome besides completed and the failure reasons, made when first seen.
-        var durations: [String: ValueHistogram] = [:]
         /// By replica, then by send outcome (`ReplicaRequestOutcome.rawValue`): one lookup by name per send.
         var sends: [String: [Prometheus.Counter]] = [:]
     }
@@ -240,7 +238,7 @@ extension RouterMetrics {
     /// its first replica), each backoff sleep, and each probe answered during its attempts.
     public func observe(_ trace: RequestTrace) {
         if let finished = trace.finishedMs, let outcome = trace.outcome {
-            requestDuration(outcome).record(max(0, finished - trace.admittedMs) / 1000)
+            requestDuration(outcome)?.record(max(0, finished - trace.admittedMs) / 1000)
         }
         for send in trace.sends {
             guard let outcome = Self.sendOutcome(send) else { continue }
@@ -274,14 +272,10 @@ extension RouterMetrics {
         return counters
     }
 
-    /// The histogram of request durations that ended as `outcome`.
-    private func requestDuration(_ outcome: String) -> ValueHistogram {
-        if outcome == RequestTrace.completedOutcome { return completedDurations }
-        if let histogram = failedDurations[outcome] { return histogram }
-        if let histogram = requestSeries.withLock({ $0.durations[outcome] }) { return histogram }
-        let histogram = Self.requestDurations(outcome, in: registry)
-        requestSeries.withLock { $0.durations[outcome] = histogram }
-        return histogram
+    /// The histogram of request durations that ended as `outcome`: completed or a failure reason,
+    /// the only outcomes the router writes.
+    private func requestDuration(_ outcome: String) -> ValueHistogram? {
+        outcome == RequestTrace.completedOutcome ? completedDurations : failedDurations[outcome]
     }
 
     private static func requestDurations(_ outcome: String, in registry: PrometheusCollectorRegistry) -> ValueHistogram {
