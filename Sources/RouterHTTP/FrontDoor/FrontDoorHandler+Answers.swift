@@ -75,9 +75,7 @@ extension FrontDoorHandler {
 
     /// Writes the head held back for the body, if one is.
     private func writeHeldHead(_ context: ChannelHandlerContext) {
-        guard let head = heldHead else { return }
-        heldHead = nil
-        context.write(wrapOutboundOut(head), promise: nil)
+        if let head = heldHead.take() { context.write(wrapOutboundOut(head), promise: nil) }
     }
 
     private static func mayHaveBody(_ status: HTTPResponseStatus, _ exchange: ProxyExchange) -> Bool {
@@ -89,8 +87,7 @@ extension FrontDoorHandler {
         // An empty chunk would end a chunked answer, and an answer to HEAD or CONNECT has no body.
         guard let context, body.readableBytes > 0, !exchange.answerHasNoBody else { return }
         guard exchange.responseChunked else {
-            if var head = heldHead, body.readableBytes <= Self.bodyJoinedToHeadLimit {
-                heldHead = nil
+            if body.readableBytes <= Self.bodyJoinedToHeadLimit, var head = heldHead.take() {
                 head.writeImmutableBuffer(body)
                 context.write(wrapOutboundOut(head), promise: nil)
                 return
