@@ -111,7 +111,13 @@ ROUTERTOP="$SCRATCH/release/routertop"
 FLOOR="$SCRATCH/release/ProxyFloor"
 # One loop like routertop's row; a baseline from before --event-loops ran on one loop anyway.
 BASELINE_LOOPS=()
-if [[ -n $BASELINE ]] && "$BASELINE" watch --help 2>&1 | grep -q -- --event-loops; then BASELINE_LOOPS=(--event-loops 1); fi
+# The help is read whole first: piped into `grep -q`, which exits at the first match, the help's
+# later writes met a closed pipe, pipefail failed the test, and the baseline ran on every core.
+if [[ -n $BASELINE ]]; then
+    baseline_help=$("$BASELINE" watch --help 2>&1 || true)
+    if [[ $baseline_help == *--event-loops* ]]; then BASELINE_LOOPS=(--event-loops 1); fi
+    echo "baseline: $BASELINE, ${BASELINE_LOOPS[*]:-without --event-loops (older than the option: one loop)}"
+fi
 
 # --- ports -------------------------------------------------------------------------------------
 # A port is free when nothing listens on it and no socket uses it as its local port.
