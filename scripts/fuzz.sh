@@ -11,7 +11,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-targets=(scenario replicas theme environment editor http answer snapshot control)
+targets=(scenario replicas theme environment editor http answer request snapshot control)
 
 if [ "${1:-}" = "replay" ]; then
     binary=.build/debug/FuzzInputs

@@ -17,7 +17,7 @@ enum FuzzMain {
             exit(2)
         }
         #if !DEBUG
-        if target == .theme || target == .http || target == .answer {
+        if target == .theme || target == .http || target == .answer || target == .request {
             FileHandle.standardError.write(Data("FuzzInputs: the \(target.rawValue) target needs a debug build\n".utf8))
             exit(2)
         }

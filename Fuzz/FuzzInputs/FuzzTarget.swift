@@ -1,6 +1,6 @@
 /// Every parser of outside input, each fed raw bytes. What a target proves is that no input
-/// crashes, traps or hangs the parser; `answer` also holds the router's reader of replica answers
-/// to NIO's decoder on every answer both read.
+/// crashes, traps or hangs the parser; `answer` and `request` also hold the router's readers of
+/// replica answers and client requests to NIO's decoders on every message both read.
 enum FuzzTarget: String, CaseIterable {
     case scenario
     case replicas
@@ -9,6 +9,7 @@ enum FuzzTarget: String, CaseIterable {
     case editor
     case http
     case answer
+    case request
     case snapshot
     case control
 
@@ -26,6 +27,10 @@ enum FuzzTarget: String, CaseIterable {
         case .answer:
             #if DEBUG
             ReplicaAnswerTarget.run(bytes)
+            #endif
+        case .request:
+            #if DEBUG
+            ClientRequestTarget.run(bytes)
             #endif
         case .snapshot: SnapshotTarget.run(bytes)
         case .control: ControlBodyTarget.run(bytes)

@@ -15,7 +15,7 @@ private enum Part: Equatable {
 /// Everything the reader makes of `text` fed `piece` bytes at a time, answers to `methods` in
 /// order; `closed` ends with the connection closing. Consecutive body parts are joined, so the
 /// result does not depend on how the bytes were split.
-private func read(_ text: String, methods: [HTTPMethod] = [.GET], piece: Int = .max, closed: Bool = false) throws(ReplicaAnswerError) -> [Part] {
+private func read(_ text: String, methods: [HTTPMethod] = [.GET], piece: Int = .max, closed: Bool = false) throws(WireError) -> [Part] {
     var reader = AnswerReader()
     for method in methods { reader.requestWritten(method) }
     var parts: [Part] = []
@@ -47,7 +47,7 @@ private func read(_ text: String, methods: [HTTPMethod] = [.GET], piece: Int = .
 }
 
 /// The error reading `text` ends with, nil when there is none.
-private func refusal(_ text: String, methods: [HTTPMethod] = [.GET], closed: Bool = false) -> ReplicaAnswerError? {
+private func refusal(_ text: String, methods: [HTTPMethod] = [.GET], closed: Bool = false) -> WireError? {
     do {
         _ = try read(text, methods: methods, closed: closed)
         return nil
@@ -146,7 +146,7 @@ struct AnswerReaderTests {
         var reader = AnswerReader()
         var buffer = ByteBuffer(string: head + "\r\n")
         let part = try reader.next(&buffer)
-        guard case .head(_, let read) = part else { throw ReplicaAnswerError.truncated }
+        guard case .head(_, let read) = part else { throw WireError.truncated }
         #expect(read == keepAlive)
     }
 
@@ -155,13 +155,13 @@ struct AnswerReaderTests {
         var reader = AnswerReader()
         reader.requestWritten(.HEAD)
         var buffer = ByteBuffer(string: "HTTP/1.1 200 OK\r\n\r\n")
-        guard case .head(_, let keepAlive) = try reader.next(&buffer) else { throw ReplicaAnswerError.truncated }
+        guard case .head(_, let keepAlive) = try reader.next(&buffer) else { throw WireError.truncated }
         #expect(!keepAlive)
-        guard case .end = try reader.next(&buffer) else { throw ReplicaAnswerError.truncated }
+        guard case .end = try reader.next(&buffer) else { throw WireError.truncated }
     }
 
     @Test("what could hide one message in another, or is not HTTP/1, is refused", arguments: [
-        ("HTTP/1.1 200 OK\r\nContent-Length: 3\r\nTransfer-Encoding: chunked\r\n\r\n", ReplicaAnswerError.conflictingFraming),
+        ("HTTP/1.1 200 OK\r\nContent-Length: 3\r\nTransfer-Encoding: chunked\r\n\r\n", WireError.conflictingFraming),
         ("HTTP/1.1 200 OK\r\nContent-Length: 3\r\nContent-Length: 4\r\n\r\n", .badContentLength),
         ("HTTP/1.1 200 OK\r\nContent-Length: 3, 3\r\n\r\n", .badContentLength),
         ("HTTP/1.1 200 OK\r\nContent-Length: -1\r\n\r\n", .badContentLength),
@@ -186,18 +186,18 @@ struct AnswerReaderTests {
         ("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nokX", .malformedChunk),
         ("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n0\r\nX-A : 1\r\n\r\n", .malformedHeader),
     ])
-    func refused(text: String, error: ReplicaAnswerError) {
+    func refused(text: String, error: WireError) {
         #expect(refusal(text) == error)
     }
 
     @Test("a head, a trailer block or a chunk line past its limit is refused before it all arrived")
     func limits() {
         let header = "X-Filler: " + String(repeating: "a", count: 1000) + "\r\n"
-        let endless = "HTTP/1.1 200 OK\r\n" + String(repeating: header, count: AnswerReader.headLimit / header.utf8.count + 1)
+        let endless = "HTTP/1.1 200 OK\r\n" + String(repeating: header, count: HeaderBlock.limit / header.utf8.count + 1)
         #expect(refusal(endless) == .headTooLarge)
         let trailers = "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n" + endless.dropFirst(17)
         #expect(refusal(String(trailers)) == .headTooLarge)
-        let extensions = "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n1;" + String(repeating: "e", count: AnswerReader.chunkLineLimit)
+        let extensions = "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n1;" + String(repeating: "e", count: BodyReader.chunkLineLimit)
         #expect(refusal(extensions) == .malformedChunk)
         let justUnder = "HTTP/1.1 200 OK\r\n" + String(repeating: header, count: 70) + "Content-Length: 0\r\n\r\n"
         #expect(refusal(justUnder) == nil)
@@ -267,7 +267,7 @@ private final class PartsReceiver: UpstreamResponseReceiver {
     func upstreamReadComplete() {}
     func upstreamEnd(trailers: HTTPHeaders?) { parts.append("end") }
     func upstreamWritable() {}
-    func upstreamClosed(brokenRule: ReplicaAnswerError?) { parts.append("closed" + (brokenRule.map { ": \($0.rule)" } ?? "")) }
+    func upstreamClosed(brokenRule: WireError?) { parts.append("closed" + (brokenRule.map { ": \($0.rule)" } ?? "")) }
 }
 
 @Suite("header values checked eight bytes at a time")

@@ -150,11 +150,6 @@ struct FrontDoorPipelineTests {
         #expect(Self.name(closing.errorCaught(HTTPParserError.closedConnection)) == "close")
         var other = Self.pipeline()
         #expect(Self.name(other.errorCaught(ChannelError.ioOnClosedChannel)) == "close", "not a parse error")
-        var leaving = Self.pipeline()
-        #expect(Self.name(leaving.errorCaught(HTTPParserError.invalidEOFState)) == "none",
-                "the client left mid-request: nothing was malformed")
-        #expect(leaving.readHolds.isEmpty)
-        #expect(Self.name(leaving.errorCaught(HTTPParserError.invalidMethod)) == "400")
     }
 
     @Test("a body that does not parse calls its request off; the answer then ends it")

@@ -73,7 +73,7 @@ struct HeadWireTests {
             }
             var reader = AnswerReader()
             var buffer = ByteBuffer(string: text + "\r\n")
-            guard case .head(let head, _) = try reader.next(&buffer) else { throw ReplicaAnswerError.truncated }
+            guard case .head(let head, _) = try reader.next(&buffer) else { throw WireError.truncated }
             let hopByHop = HopByHopHeaders.find(in: head)
             #expect(hopByHop.chunked == HopByHopHeaders.find(in: headers).chunked)
             #expect(ChunkedFraming.extraCodings(in: head) == ChunkedFraming.extraCodings(in: headers))
@@ -111,7 +111,8 @@ struct HeadWireTests {
         let loop = EmbeddedEventLoop()
         let door = FrontDoor(admission: NoAdmission(), eventLoop: loop, requestTimeout: nil, limits: FrontDoorLimits())
         let head = HTTPRequestHead(version: .http1_1, method: .POST, uri: "http://a/v1/x?y=1", headers: headers)
-        let exchange = ProxyExchange(head: head, client: FrontDoorHandler(door: door))
+        let exchange = ProxyExchange(head: head, framing: RequestFraming(keepAlive: true, body: .chunked, expectsContinue: false),
+                                     client: FrontDoorHandler(door: door))
         exchange.requestID = RequestID(7)
         let bytes = exchange.forwardedHead(target: exchange.forwardedTarget, allocator: ByteBufferAllocator())
         let expected = Self.editedRequest(head, requestID: RequestID(7).description)

@@ -9,7 +9,7 @@ import NIOHTTP1
 /// here reading stops only when a limit is reached (`ReadGate`). What to do when is decided by
 /// `FrontDoorPipeline`; this class carries it out on the channel.
 final class FrontDoorHandler: ChannelDuplexHandler, RemovableChannelHandler {
-    typealias InboundIn = HTTPServerRequestPart
+    typealias InboundIn = ByteBuffer
     typealias OutboundIn = ByteBuffer
     typealias OutboundOut = ByteBuffer
 
@@ -18,15 +18,18 @@ final class FrontDoorHandler: ChannelDuplexHandler, RemovableChannelHandler {
     private(set) var context: ChannelHandlerContext?
     private(set) var pipelining: FrontDoorPipeline<ProxyExchange>
     private var timer: Scheduled<Void>?
+    private var reader = RequestReader()
+    /// Bytes read that do not make a whole part yet (a head in pieces, a chunk's size line).
+    private var unread: ByteBuffer?
     /// An answer's head, held until what follows it: a small body part joins it, and both go to the
     /// socket as one buffer (`FrontDoorHandler+Answers`).
     var heldHead: ByteBuffer?
 
-    /// Puts the front door on a client connection: NIO's request decoder, then this handler, which
-    /// writes its answers as bytes. The proxy and the fuzz target build the same pipeline with it.
+    /// Puts the front door on a client connection: this handler alone, which reads requests from
+    /// bytes (`RequestReader`) and writes its answers as bytes. The proxy and the fuzz target build
+    /// the same pipeline with it.
     static func install(on pipeline: ChannelPipeline.SynchronousOperations, door: FrontDoor) throws {
-        try pipeline.addHandlers(ByteToMessageHandler(HTTPRequestDecoder(leftOverBytesStrategy: .dropBytes)),
-                                 FrontDoorHandler(door: door))
+        try pipeline.addHandler(FrontDoorHandler(door: door))
     }
 
     init(door: FrontDoor) {
@@ -65,14 +68,26 @@ final class FrontDoorHandler: ChannelDuplexHandler, RemovableChannelHandler {
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        switch unwrapInboundIn(data) {
-        case .head(let head):
-            perform(pipelining.headReceived(ProxyExchange(head: head, client: self), head))
-        case .body(let body):
-            perform(pipelining.bodyReceived(body))
-        case .end(let trailers):
-            perform(pipelining.endReceived(trailers))
+        var input = unwrapInboundIn(data)
+        if var earlier = unread.take() {
+            earlier.writeImmutableBuffer(input)
+            input = earlier
         }
+        do {
+            while let part = try reader.next(&input) {
+                switch part {
+                case .head(let head, let framing):
+                    perform(pipelining.headReceived(ProxyExchange(head: head, framing: framing, client: self), head))
+                case .body(let body):
+                    perform(pipelining.bodyReceived(body))
+                case .end(let trailers):
+                    perform(pipelining.endReceived(trailers))
+                }
+            }
+        } catch {
+            perform(pipelining.errorCaught(error))
+        }
+        if input.readableBytes > 0 { unread = input }
     }
 
     func channelReadComplete(context: ChannelHandlerContext) {
@@ -80,8 +95,7 @@ final class FrontDoorHandler: ChannelDuplexHandler, RemovableChannelHandler {
         context.fireChannelReadComplete()
     }
 
-    /// A request the input holds did not parse: every whole request before it is answered first,
-    /// then 400, and nothing more is read.
+    /// Something went wrong on the connection (a reset, say): the pipelining closes it.
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
         perform(pipelining.errorCaught(error))
     }
@@ -145,7 +159,7 @@ final class FrontDoorHandler: ChannelDuplexHandler, RemovableChannelHandler {
     }
 
     private func start(_ exchange: ProxyExchange) {
-        if exchange.head.method == .CONNECT, !door.limits.allowConnect {
+        if case .CONNECT = exchange.head.method, !door.limits.allowConnect {
             door.countConnectRefused()
             refuse(exchange, status: .methodNotAllowed, message: "CONNECT is not forwarded by this router")
         } else if !door.reserveBody(exchange.bodyAllowance) {

@@ -93,7 +93,8 @@ struct FrontDoorPipeline<Exchange: AnyObject> {
     private var wait: ConnectionWait
     /// True while the queue is being taken: an answer that ends meanwhile does not take it again.
     private var draining = false
-    /// True once the input stopped parsing: the decoder reports every later read as an error too.
+    /// True once the input stopped parsing: a later error changes nothing (the connection closes
+    /// once the answers before it went out).
     private var malformedSeen = false
 
     init(maxQueuedBytes: Int, wait: ConnectionWait) {
@@ -165,13 +166,10 @@ struct FrontDoorPipeline<Exchange: AnyObject> {
     /// nothing more is read.
     mutating func errorCaught(_ error: any Error) -> InputAction {
         guard !isClosed, !malformedSeen else { return .none }
+        // The input that stops mid-request because the connection ended (the client left, or the
+        // router closed it after refusing a request before its body came) is no error: the reader
+        // waits for more bytes, and the close calls off what was open.
         guard let parserError = error as? HTTPParserError else { return .close }
-        if case .invalidEOFState = parserError {
-            // The input stopped mid-request because the connection ended: the client left, or the
-            // router closed it after refusing a request before its body came. Nothing was
-            // malformed and nothing can be answered; the close calls off what was open.
-            return .none
-        }
         malformedSeen = true
         gate.hold(.stopped)
         if queued.isEmpty, let action = take(malformed: parserError) { return action }

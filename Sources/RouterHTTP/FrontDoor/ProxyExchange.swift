@@ -60,29 +60,30 @@ final class ProxyExchange {
 
     /// Whether the client keeps the connection open after this answer.
     let keepAlive: Bool
-    /// Whether the answer never carries a body whatever its head says: the request is HEAD or
-    /// CONNECT (RFC 9110 §9.3.2, §9.3.6). Kept: comparing methods costs more than a glance, and
-    /// every body part asks.
+    /// Whether the answer never carries a body whatever its head says (`HTTPMethod.answerHasNoBody`).
+    /// Kept: every body part asks.
     let answerHasNoBody: Bool
 
-    init(head: HTTPRequestHead, client: FrontDoorHandler) {
+    /// `framing`: what the head says of the body and the connection, found while it was read
+    /// (`RequestReader`), so that no header is looked up again here.
+    init(head: HTTPRequestHead, framing: RequestFraming, client: FrontDoorHandler) {
         self.head = head
         self.client = client
         self.lane = client.door.lane
-        self.keepAlive = head.isKeepAlive
-        self.answerHasNoBody = head.method == .HEAD || head.method == .CONNECT
-        self.bodyAllowance = Self.bodyAllowance(for: head)
-        self.awaitsContinue = head.version.minor >= 1 && head.headers.contains(name: "expect")
-            && head.headers.first(name: "expect")?.lowercased() == "100-continue"
+        self.keepAlive = framing.keepAlive
+        self.answerHasNoBody = head.method.answerHasNoBody
+        self.bodyAllowance = Self.bodyAllowance(for: framing.body)
+        self.awaitsContinue = framing.expectsContinue
     }
 
     /// The body bytes a request may hold: what it declares, up to `keptBodyLimit`; a chunked body
     /// (length unknown) gets the whole limit.
-    static func bodyAllowance(for head: HTTPRequestHead) -> Int {
-        if let length = head.headers.first(name: "content-length") {
-            return min(Int(length) ?? keptBodyLimit, keptBodyLimit)
+    static func bodyAllowance(for body: BodyFraming) -> Int {
+        switch body {
+        case .length(let length): min(length, keptBodyLimit)
+        case .chunked, .untilClose: keptBodyLimit
+        case .none: 0
         }
-        return head.headers.contains(name: "transfer-encoding") ? keptBodyLimit : 0
     }
 
     /// Whether the router has the request (it may not have told its id yet, from a lane).

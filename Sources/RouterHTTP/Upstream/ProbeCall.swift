@@ -65,7 +65,7 @@ final class ProbeCall: Cancellable, UpstreamResponseReceiver {
         if let answer = state.ended() { deliver(answer) }
     }
 
-    func upstreamClosed(brokenRule: ReplicaAnswerError?) {
+    func upstreamClosed(brokenRule: WireError?) {
         connection = nil
         if let answer = state.closed() { deliver(answer) }
     }

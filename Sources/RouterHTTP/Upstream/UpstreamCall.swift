@@ -185,7 +185,7 @@ final class UpstreamCall: Cancellable, UpstreamResponseReceiver {
         deliver(outcome)
     }
 
-    func upstreamClosed(brokenRule: ReplicaAnswerError?) {
+    func upstreamClosed(brokenRule: WireError?) {
         _ = detach()
         guard let outcome = state.closed(idempotent: exchange.isIdempotent, bodyKept: exchange.canBeSentAgain,
                                          brokenRule: brokenRule)

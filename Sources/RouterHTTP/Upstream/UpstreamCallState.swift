@@ -93,7 +93,7 @@ struct UpstreamCallState {
     ///
     /// Sent again only when that is safe: an idempotent method, no byte of the answer passed on,
     /// and the whole body still kept.
-    mutating func closed(idempotent: Bool, bodyKept: Bool, brokenRule: ReplicaAnswerError?) -> SendOutcome? {
+    mutating func closed(idempotent: Bool, bodyKept: Bool, brokenRule: WireError?) -> SendOutcome? {
         guard case .exchanging(_, let answer) = state else { return nil }
         state = .finished
         let retryable = idempotent && bodyKept && answer != .passingOn

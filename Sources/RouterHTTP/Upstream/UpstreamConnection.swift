@@ -13,7 +13,7 @@ protocol UpstreamResponseReceiver: AnyObject {
     func upstreamWritable()
     /// The connection closed or failed before the response ended; `brokenRule` when the router
     /// closed it because the answer broke one.
-    func upstreamClosed(brokenRule: ReplicaAnswerError?)
+    func upstreamClosed(brokenRule: WireError?)
 }
 
 /// One keep-alive HTTP/1.1 connection to a replica, carrying one exchange at a time. It writes
@@ -30,7 +30,7 @@ final class UpstreamConnection: ChannelInboundHandler, RemovableChannelHandler {
     private(set) var reusable = true
     private var context: ChannelHandlerContext?
     /// The rule the answer broke, once the decoder refused it: the connection then closes.
-    private var brokenRule: ReplicaAnswerError?
+    private var brokenRule: WireError?
     /// The decoder of this connection's answers, told of each request head written.
     private let responseDecoder: ReplicaResponseDecoder
 
@@ -85,7 +85,7 @@ final class UpstreamConnection: ChannelInboundHandler, RemovableChannelHandler {
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
         // The decoder's: the answer broke a rule, and the close that follows is for that.
-        if let broken = error as? ReplicaAnswerError { brokenRule = broken }
+        if let broken = error as? WireError { brokenRule = broken }
         reusable = false
         context.close(promise: nil)
     }

@@ -1,13 +1,17 @@
+import NIOCore
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
 
-/// A block of header lines read from raw bytes: an answer's head, or the trailers after its
+/// A block of header lines read from raw bytes: a message's head, or the trailers after its
 /// chunked body. Lines end in CRLF or a bare LF (RFC 9112 §2.2 lets a recipient accept either);
 /// the block ends at its first empty line.
 enum HeaderBlock {
+    /// The most a head or a block of trailers may take, as NIO's decoder allowed (80 KiB).
+    static let limit = 80 * 1024
+
     /// Where a block ends, or where to look again once more bytes came.
     enum Search: Equatable {
         /// The offset just past the block's empty line.
@@ -28,6 +32,36 @@ enum HeaderBlock {
             lineStart = index + 1
         }
         return .unfinished(resumeAt: lineStart)
+    }
+
+    /// Where the block at the start of a connection's unread bytes ends, found as its bytes come:
+    /// a head that arrives in pieces is scanned once, and one past `limit` is refused.
+    struct Scanner {
+        /// How far into an unfinished block the search got.
+        private(set) var scanned = 0
+
+        /// The block's length once its empty line arrived; nil until then.
+        mutating func end(of buffer: ByteBuffer) throws(WireError) -> Int? {
+            switch buffer.withUnsafeReadableBytes({ HeaderBlock.search($0, from: scanned) }) {
+            case .ends(let end):
+                scanned = 0
+                guard end <= HeaderBlock.limit else { throw .headTooLarge }
+                return end
+            case .unfinished(let resumeAt):
+                guard buffer.readableBytes <= HeaderBlock.limit else { throw .headTooLarge }
+                scanned = resumeAt
+                return nil
+            }
+        }
+    }
+
+    /// Skips the empty lines a message may follow (RFC 9112 §2.2: some peers end a body with an
+    /// extra CRLF); true when bytes are left.
+    static func skipEmptyLines(_ buffer: inout ByteBuffer) -> Bool {
+        while let byte = buffer.readableBytesView.first, byte == .carriageReturn || byte == .lineFeed {
+            buffer.moveReaderIndex(forwardBy: 1)
+        }
+        return buffer.readableBytes > 0
     }
 
     /// The offset of the first LF at or after `from`. `memchr` looks at many bytes at a time: a
@@ -60,7 +94,7 @@ enum HeaderBlock {
     /// then visible characters, spaces and tabs. The value keeps any whitespace at its end, as
     /// NIO's decoder kept it, so a header passes on as the replica wrote it; what reads a value
     /// for its meaning trims it.
-    static func field(_ bytes: UnsafeRawBufferPointer, _ line: Range<Int>) throws(ReplicaAnswerError) -> (name: Range<Int>, value: Range<Int>) {
+    static func field(_ bytes: UnsafeRawBufferPointer, _ line: Range<Int>) throws(WireError) -> (name: Range<Int>, value: Range<Int>) {
         let first = bytes[line.lowerBound]
         // Obsolete line folding (RFC 9112 §5.2): refused rather than joined.
         guard first != .space, first != .tab else { throw .foldedHeader }
@@ -101,6 +135,13 @@ enum HeaderBlock {
             index += 8
         }
         return (index..<range.upperBound).allSatisfy { bytes[$0].isFieldValueCharacter }
+    }
+
+    /// The header lines `lines` has left, as NIO's strings.
+    static func strings(of lines: inout Lines) throws(WireError) -> [(String, String)] {
+        var fields: [(String, String)] = []
+        while let line = lines.next() { fields.append(strings(lines.bytes, try field(lines.bytes, line))) }
+        return fields
     }
 
     /// A header line's name and value as NIO's strings.

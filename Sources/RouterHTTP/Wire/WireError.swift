@@ -1,7 +1,8 @@
-/// Why bytes from a replica are not an HTTP/1 answer the router passes on. The connection closes
-/// and the request fails as the replica's failure, as for any connection lost mid-answer.
-enum ReplicaAnswerError: Error, Equatable {
-    /// The status line and headers (or the trailers) over `AnswerReader.headLimit`.
+/// Why bytes read from a connection are not an HTTP/1 message the router takes. From a replica,
+/// the connection closes and the request fails as the replica's failure, as for any connection
+/// lost mid-answer; from a client, the request is answered 400 (`RequestReader`).
+enum WireError: Error, Equatable {
+    /// The start line and headers (or the trailers) over `HeaderBlock.limit`.
     case headTooLarge
     case malformedStatusLine
     /// Not HTTP/1.x.
@@ -24,7 +25,7 @@ enum ReplicaAnswerError: Error, Equatable {
     /// The rule the answer broke, for the event log ("bad answer: …").
     var rule: String {
         switch self {
-        case .headTooLarge: "head over \(AnswerReader.headLimit >> 10) KiB"
+        case .headTooLarge: "head over \(HeaderBlock.limit >> 10) KiB"
         case .malformedStatusLine: "malformed status line"
         case .unsupportedVersion: "not HTTP/1.x"
         case .malformedHeader: "malformed header line"
