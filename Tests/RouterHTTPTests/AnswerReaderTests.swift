@@ -206,28 +206,46 @@ struct AnswerReaderTests {
     @Test("in the pipeline, an answer ends with its last byte, and one that runs until the close ends at the close")
     func inThePipeline() throws {
         let channel = EmbeddedChannel()
-        let decoder = ReplicaResponseDecoder()
-        let connection = UpstreamConnection(responseDecoder: decoder)
+        let connection = UpstreamConnection()
         let receiver = PartsReceiver()
-        try channel.pipeline.syncOperations.addHandlers(ByteToMessageHandler(decoder), connection)
+        try channel.pipeline.syncOperations.addHandler(connection)
         func parts() -> [String] {
             defer { receiver.parts = [] }
             return receiver.parts
         }
         connection.receiver = receiver
-        decoder.requestWritten(.GET)
+        connection.requestWritten(.GET)
         try channel.writeInbound(ByteBuffer(string: "HTTP/1.1 200 OK\r\ncontent-length: 2\r\n\r\nok"))
         #expect(parts() == ["head 200", "body ok", "end"])
         connection.receiver = receiver
-        decoder.requestWritten(.HEAD)
+        connection.requestWritten(.HEAD)
         try channel.writeInbound(ByteBuffer(string: "HTTP/1.1 200 OK\r\ncontent-length: 2\r\n\r\n"))
         #expect(parts() == ["head 200", "end"])
         connection.receiver = receiver
-        decoder.requestWritten(.GET)
+        connection.requestWritten(.GET)
         try channel.writeInbound(ByteBuffer(string: "HTTP/1.0 200 OK\r\n\r\nuntil"))
         #expect(parts() == ["head 200", "body until"])
         _ = try channel.finish()
         #expect(parts() == ["end"])
+    }
+
+    @Test("in the pipeline, answers that arrive a byte at a time are read as whole ones")
+    func byteAtATimeInThePipeline() throws {
+        let channel = EmbeddedChannel()
+        let connection = UpstreamConnection()
+        let receiver = PartsReceiver()
+        try channel.pipeline.syncOperations.addHandler(connection)
+        let answers = "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nok\r\n3\r\nyes\r\n0\r\n\r\n"
+            + "HTTP/1.1 204 No Content\r\n\r\n"
+        connection.receiver = receiver
+        connection.requestWritten(.GET)
+        connection.requestWritten(.GET)
+        for byte in answers.utf8 {
+            try channel.writeInbound(ByteBuffer(bytes: [byte]))
+            if receiver.parts.last == "end", connection.receiver == nil { connection.receiver = receiver }
+        }
+        #expect(receiver.parts == ["head 200", "body o", "body k", "body y", "body e", "body s", "end", "head 204", "end"])
+        _ = try channel.finish()
     }
 }
 
@@ -242,13 +260,12 @@ struct BadAnswerInPipelineTests {
             ("", true, "closed"),
         ] {
             let channel = EmbeddedChannel()
-            let decoder = ReplicaResponseDecoder()
-            let connection = UpstreamConnection(responseDecoder: decoder)
+            let connection = UpstreamConnection()
             let receiver = PartsReceiver()
-            try channel.pipeline.syncOperations.addHandlers(ByteToMessageHandler(decoder), connection)
+            try channel.pipeline.syncOperations.addHandler(connection)
             try channel.connect(to: SocketAddress(ipAddress: "127.0.0.1", port: 1)).wait()
             connection.receiver = receiver
-            decoder.requestWritten(.GET)
+            connection.requestWritten(.GET)
             try channel.writeInbound(ByteBuffer(string: answer))
             if replicaCloses { try channel.close().wait() }
             channel.embeddedEventLoop.run()

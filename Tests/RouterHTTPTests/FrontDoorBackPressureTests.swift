@@ -74,6 +74,20 @@ struct FrontDoorBackPressureTests {
         _ = try? channel.finish()
     }
 
+    @Test("requests that arrive a byte at a time are admitted whole, each once, in order")
+    func byteAtATime() throws {
+        let (channel, admission, _, _) = try Self.connection()
+        let requests = "POST /upload HTTP/1.1\r\nhost: a\r\ntransfer-encoding: chunked\r\n\r\n3\r\nabc\r\n0\r\n\r\n"
+            + "GET /next HTTP/1.1\r\nhost: a\r\n\r\n"
+        for byte in requests.utf8 {
+            try channel.writeInbound(ByteBuffer(bytes: [byte]))
+        }
+        #expect(admission.waiting.keys.sorted() == [RequestID(1)], "the second waits behind the first's answer")
+        admission.finish(RequestID(1), .failed(.shed))
+        #expect(admission.waiting.keys.sorted() == [RequestID(2)])
+        _ = try? channel.finish()
+    }
+
     @Test("pipelined requests past the byte limit stop reading until the answer before them ends")
     func pipelineBoundedByBytes() throws {
         var limits = FrontDoorLimits()

@@ -68,11 +68,7 @@ final class FrontDoorHandler: ChannelDuplexHandler, RemovableChannelHandler {
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        var input = unwrapInboundIn(data)
-        if var earlier = unread.take() {
-            earlier.writeImmutableBuffer(input)
-            input = earlier
-        }
+        var input = unread.takeJoined(with: unwrapInboundIn(data))
         do {
             while let part = try reader.next(&input) {
                 switch part {

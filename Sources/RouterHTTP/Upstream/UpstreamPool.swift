@@ -43,11 +43,8 @@ final class UpstreamPool {
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
                     // The connection writes bytes and frames bodies itself, so codings like
-                    // `gzip, chunked` survive: the decoder is the only other handler.
-                    let decoder = ReplicaResponseDecoder()
-                    try channel.pipeline.syncOperations.addHandlers(
-                        ByteToMessageHandler(decoder),
-                        UpstreamConnection(responseDecoder: decoder))
+                    // `gzip, chunked` survive, and reads the answers' bytes itself.
+                    try channel.pipeline.syncOperations.addHandler(UpstreamConnection())
                 }
             }
             .connect(to: address)
