@@ -18,8 +18,8 @@ protocol UpstreamResponseReceiver: AnyObject {
 
 /// One keep-alive HTTP/1.1 connection to a replica, carrying one exchange at a time. It writes
 /// bytes (`HeadWire`, `ChunkedFraming`) and reads the answer's parts from the bytes it reads
-/// (`AnswerReader`), the only handler in its pipeline: NIO's `ByteToMessageHandler` in front of
-/// the reader cost about 2 500 instructions per answer, and a handler between them a hop.
+/// (`AnswerReader`), as the only handler in its pipeline: NIO's `ByteToMessageHandler` in front
+/// of the reader cost about 2 500 instructions per answer.
 final class UpstreamConnection: ChannelInboundHandler, RemovableChannelHandler {
     typealias InboundIn = ByteBuffer
     typealias OutboundOut = ByteBuffer
