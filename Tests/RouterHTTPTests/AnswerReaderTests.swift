@@ -309,3 +309,15 @@ struct FieldValueCheckTests {
         }
     }
 }
+
+@Suite("header names checked byte by byte")
+struct TokenCharacterTests {
+    /// Every one of the 256 byte values against RFC 9110's `tchar` written out: letters, digits
+    /// and ``!#$%&'*+-.^_`|~``, nothing else.
+    @Test func everyByteValue() {
+        let tchar = Set(("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789" + "!#$%&'*+-.^_`|~").utf8)
+        for byte in UInt8.min...UInt8.max {
+            #expect(byte.isTokenCharacter == tchar.contains(byte), "byte \(byte)")
+        }
+    }
+}
