@@ -40,9 +40,8 @@ struct RequestReader {
 
     private var body = BodyReader()
     private var headScanner = HeaderBlock.Scanner()
+    /// What comes once the body (or the end) of the last head read is done.
     private var after = After.nextRequest
-    /// True once the request in `body` ended: `after` applies.
-    private var ended = false
     /// True once the input did not parse: nothing after it is read.
     private var failed = false
 
@@ -67,23 +66,19 @@ struct RequestReader {
             do { part = try body.next(&buffer) } catch { throw Self.parserError(error) }
             switch part {
             case .body(let bytes): return .body(bytes)
-            case .end(let trailers):
-                ended = true
-                return .end(trailers)
+            case .end(let trailers): return .end(trailers)
             case nil: return nil
             }
         }
-        if ended {
-            switch after {
-            case .nextRequest:
-                ended = false
-            case .close:
-                guard !HeaderBlock.skipEmptyLines(&buffer) else { throw .closedConnection }
-                return nil
-            case .otherProtocol:
-                buffer.moveReaderIndex(to: buffer.writerIndex)
-                return nil
-            }
+        switch after {
+        case .nextRequest:
+            break
+        case .close:
+            guard !HeaderBlock.skipEmptyLines(&buffer) else { throw .closedConnection }
+            return nil
+        case .otherProtocol:
+            buffer.moveReaderIndex(to: buffer.writerIndex)
+            return nil
         }
         if headScanner.scanned == 0, !HeaderBlock.skipEmptyLines(&buffer) { return nil }
         let end: Int?
