@@ -205,10 +205,7 @@ struct AnswerReaderTests {
 
     @Test("in the pipeline, an answer ends with its last byte, and one that runs until the close ends at the close")
     func inThePipeline() throws {
-        let channel = EmbeddedChannel()
-        let connection = UpstreamConnection()
-        let receiver = PartsReceiver()
-        try channel.pipeline.syncOperations.addHandler(connection)
+        let (channel, connection, receiver) = try connectionInPipeline()
         func parts() -> [String] {
             defer { receiver.parts = [] }
             return receiver.parts
@@ -231,10 +228,7 @@ struct AnswerReaderTests {
 
     @Test("in the pipeline, answers that arrive a byte at a time are read as whole ones")
     func byteAtATimeInThePipeline() throws {
-        let channel = EmbeddedChannel()
-        let connection = UpstreamConnection()
-        let receiver = PartsReceiver()
-        try channel.pipeline.syncOperations.addHandler(connection)
+        let (channel, connection, receiver) = try connectionInPipeline()
         let answers = "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nok\r\n3\r\nyes\r\n0\r\n\r\n"
             + "HTTP/1.1 204 No Content\r\n\r\n"
         connection.receiver = receiver
@@ -259,10 +253,7 @@ struct BadAnswerInPipelineTests {
             ("HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nhe", true, "closed: cut off before its end"),
             ("", true, "closed"),
         ] {
-            let channel = EmbeddedChannel()
-            let connection = UpstreamConnection()
-            let receiver = PartsReceiver()
-            try channel.pipeline.syncOperations.addHandler(connection)
+            let (channel, connection, receiver) = try connectionInPipeline()
             try channel.connect(to: SocketAddress(ipAddress: "127.0.0.1", port: 1)).wait()
             connection.receiver = receiver
             connection.requestWritten(.GET)
@@ -273,6 +264,15 @@ struct BadAnswerInPipelineTests {
             #expect(!connection.isOpen)
         }
     }
+}
+
+/// A replica connection alone in an embedded channel's pipeline, with a receiver that writes down
+/// what it hands on.
+private func connectionInPipeline() throws -> (EmbeddedChannel, UpstreamConnection, PartsReceiver) {
+    let channel = EmbeddedChannel()
+    let connection = UpstreamConnection()
+    try channel.pipeline.syncOperations.addHandler(connection)
+    return (channel, connection, PartsReceiver())
 }
 
 /// Writes down what a connection hands its receiver.

@@ -42,8 +42,9 @@ final class ProxyExchange {
     var malformedBody = false
     /// True when the connection must close after this answer (it cannot be framed for the client).
     var closeAfterAnswer = false
-    /// True when the request body goes to replicas in chunks (framed by the router).
-    var requestChunked: Bool { hopByHop.chunked }
+    /// True when the request body goes to replicas in chunks (framed by the router): it came
+    /// chunked, as the reader framed it.
+    let requestChunked: Bool
     /// What of the client's headers stops at the router, found once.
     private lazy var hopByHop = HopByHopHeaders.find(in: head.headers)
     /// True when the answer goes to the client in chunks (framed by the router).
@@ -73,6 +74,7 @@ final class ProxyExchange {
         self.keepAlive = framing.keepAlive
         self.answerHasNoBody = head.method.answerHasNoBody
         self.bodyAllowance = Self.bodyAllowance(for: framing.body)
+        self.requestChunked = framing.body == .chunked
         self.awaitsContinue = framing.expectsContinue
     }
 
@@ -124,7 +126,7 @@ final class ProxyExchange {
     func forwardedHead(target: String, allocator: ByteBufferAllocator) -> ByteBuffer {
         let hopByHop = self.hopByHop
         var added: [(String, String)] = []
-        if hopByHop.chunked {
+        if requestChunked {
             added.append(("transfer-encoding", ChunkedFraming.extraCodings(in: head.headers) ?? "chunked"))
         }
         // The client's own id passes unless its `Connection` header named it.

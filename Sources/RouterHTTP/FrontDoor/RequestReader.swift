@@ -128,12 +128,9 @@ struct RequestReader {
         }
         let keepAlive = framing.toldToKeep(version)
         let after: After
-        if case .CONNECT = method {
-            after = .otherProtocol
-        } else if framing.upgrade, framing.connectionUpgrade {
-            after = .otherProtocol
-        } else {
-            after = keepAlive ? .nextRequest : .close
+        switch method {
+        case .CONNECT: after = .otherProtocol
+        default: after = framing.upgrade && framing.connectionUpgrade ? .otherProtocol : keepAlive ? .nextRequest : .close
         }
         let head = HTTPRequestHead(version: version, method: method, uri: target, headers: HTTPHeaders(headers))
         // `Expect` is HTTP/1.1's (RFC 9110 §10.1.1): an HTTP/1.0 client sends its body regardless.
@@ -200,7 +197,7 @@ struct RequestFraming: Equatable {
     var expectsContinue: Bool
 }
 
-extension UnsafeRawBufferPointer {
+private extension UnsafeRawBufferPointer {
     /// Whether these bytes start with `text`'s, exactly (letter case too): a compare of a few
     /// instructions, where a generic `starts(with:)` cost some 300.
     func hasPrefix(_ text: StaticString) -> Bool {
