@@ -60,9 +60,9 @@ struct CallStateTests {
         let result9 = state.head(refusedWithQueueLength: nil)
         #expect(result9)
         #expect(state.passesAnswerOn)
-        let result10 = state.closed(idempotent: true, bodyKept: true, brokenRule: nil)
-        #expect(result10 == .failedMidResponse(retryable: false, cause: "connection reset"))
-        let result11 = state.closed(idempotent: true, bodyKept: true, brokenRule: nil)
+        let result10 = state.closed(idempotent: true, bodyKept: true)
+        #expect(result10 == false, "part of the answer was passed on: it cannot be sent again")
+        let result11 = state.closed(idempotent: true, bodyKept: true)
         #expect(result11 == nil)
         let result12 = state.answerEnded()
         #expect(result12 == nil)
@@ -73,8 +73,8 @@ struct CallStateTests {
         for (idempotent, kept, retryable) in [(true, true, true), (false, true, false), (true, false, false)] {
             var state = UpstreamCallState()
             _ = state.connected(wanted: true, canBeSent: true)
-            let result13 = state.closed(idempotent: idempotent, bodyKept: kept, brokenRule: nil)
-            #expect(result13 == .failedMidResponse(retryable: retryable))
+            let result13 = state.closed(idempotent: idempotent, bodyKept: kept)
+            #expect(result13 == retryable)
         }
     }
 
@@ -82,9 +82,12 @@ struct CallStateTests {
     func closedOverBadAnswer() {
         var state = UpstreamCallState()
         _ = state.connected(wanted: true, canBeSent: true)
-        let outcome = state.closed(idempotent: true, bodyKept: true, brokenRule: .conflictingFraming)
-        #expect(outcome == .failedMidResponse(retryable: true,
-                                              cause: "bad answer: both Content-Length and Transfer-Encoding"))
+        let retryable = state.closed(idempotent: true, bodyKept: true)
+        #expect(retryable == true)
+        #expect(SendOutcome.closedMidAnswer(retryable: true, brokenRule: .conflictingFraming)
+            == .failedMidResponse(retryable: true, cause: "bad answer: both Content-Length and Transfer-Encoding"))
+        #expect(SendOutcome.closedMidAnswer(retryable: false, brokenRule: nil)
+            == .failedMidResponse(retryable: false, cause: "connection reset"))
     }
 
     @Test("a full replica's answer is swallowed and reported as a refusal; an unsent request closes")

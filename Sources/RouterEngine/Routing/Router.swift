@@ -82,14 +82,15 @@ public final class Router {
 
     /// Counters, rates, latency, the event log and the decision traces, for snapshots.
     var statistics: RouterStatistics
-    /// Receives every finished request's trace, in the order requests finish (`simulate --trace`).
-    public var traceSink: ((RequestTrace) -> Void)?
-    /// Keeps the recent traffic for what-if replays (`startRecording`); nil records nothing.
-    public internal(set) var recorder: (any RouterRecorder)?
+    // The three below are stored internally behind public computed properties, and replaced by
+    // a swap: the optimizer drops a property's run-time exclusivity checks (about 75 instructions
+    // each) only when it sees every access to it, and only when none can run other code, which
+    // releasing the value a write replaces can (a deinit). Each is read on every request.
+    var storedTraceSink: ((RequestTrace) -> Void)?
+    var storedRecorder: (any RouterRecorder)?
+    var storedIsShutDown = false
     /// The timers of the failure lines (`recordThrottled`, shedding), by key, so a shutdown can cancel them.
     var failureLineTimers: [String: any Cancellable] = [:]
-    /// Set by `shutdown()`: the router has let go of everything and refuses every command.
-    public internal(set) var isShutDown = false
 
     public init(
         settings: RouterSettings,
@@ -112,6 +113,30 @@ public final class Router {
     /// The scheduler's time. On real time each read is a clock call, so the steps every request
     /// takes (admission, assignment, dispatch, finish) read it once into a local.
     var now: EngineTime { scheduler.now }
+
+    /// Receives every finished request's trace, in the order requests finish (`simulate --trace`).
+    public var traceSink: ((RequestTrace) -> Void)? {
+        get { storedTraceSink }
+        set {
+            var replaced = newValue
+            swap(&replaced, &storedTraceSink)
+        }
+    }
+
+    /// Keeps the recent traffic for what-if replays (`startRecording`); nil records nothing.
+    public internal(set) var recorder: (any RouterRecorder)? {
+        get { storedRecorder }
+        set {
+            var replaced = newValue
+            swap(&replaced, &storedRecorder)
+        }
+    }
+
+    /// Set by `shutdown()`: the router has let go of everything and refuses every command.
+    public internal(set) var isShutDown: Bool {
+        get { storedIsShutDown }
+        set { storedIsShutDown = newValue }
+    }
 
     /// The live settings.
     public var settings: RouterSettings { settingsLifecycle.settings }

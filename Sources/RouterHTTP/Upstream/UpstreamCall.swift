@@ -187,10 +187,8 @@ final class UpstreamCall: Cancellable, UpstreamResponseReceiver {
 
     func upstreamClosed(brokenRule: WireError?) {
         _ = detach()
-        guard let outcome = state.closed(idempotent: exchange.isIdempotent, bodyKept: exchange.canBeSentAgain,
-                                         brokenRule: brokenRule)
-        else { return }
-        deliver(outcome)
+        guard let retryable = state.closed(idempotent: exchange.isIdempotent, bodyKept: exchange.canBeSentAgain) else { return }
+        deliver(.closedMidAnswer(retryable: retryable, brokenRule: brokenRule))
     }
 
     private func detach() -> UpstreamConnection? {

@@ -88,17 +88,15 @@ struct UpstreamCallState {
         return requestEnded ? .release(outcome) : .close(outcome)
     }
 
-    /// The connection closed before the answer ended (`brokenRule` when the router closed it over
-    /// a bad answer); nil when the call was already over.
+    /// The connection closed before the answer ended: whether the request may be sent again
+    /// (`SendOutcome.closedMidAnswer`); nil when the call was already over.
     ///
     /// Sent again only when that is safe: an idempotent method, no byte of the answer passed on,
     /// and the whole body still kept.
-    mutating func closed(idempotent: Bool, bodyKept: Bool, brokenRule: WireError?) -> SendOutcome? {
+    mutating func closed(idempotent: Bool, bodyKept: Bool) -> Bool? {
         guard case .exchanging(_, let answer) = state else { return nil }
         state = .finished
-        let retryable = idempotent && bodyKept && answer != .passingOn
-        guard let brokenRule else { return .failedMidResponse(retryable: retryable) }
-        return .failedMidResponse(retryable: retryable, cause: "bad answer: \(brokenRule.rule)")
+        return idempotent && bodyKept && answer != .passingOn
     }
 
     /// The connection could not be opened; nil when the call was already over.
@@ -112,5 +110,18 @@ struct UpstreamCallState {
 
     mutating func cancel() {
         state = .finished
+    }
+}
+
+extension SendOutcome {
+    /// A call whose connection closed before the answer ended (`brokenRule` when the router closed
+    /// it over a bad answer).
+    ///
+    /// Written apart from `UpstreamCallState.closed`: building the cause's text inside a call
+    /// that changes the call's state would cost every access to that state a run-time
+    /// exclusivity check, since the optimizer cannot see into string code.
+    static func closedMidAnswer(retryable: Bool, brokenRule: WireError?) -> SendOutcome {
+        guard let brokenRule else { return .failedMidResponse(retryable: retryable) }
+        return .failedMidResponse(retryable: retryable, cause: "bad answer: \(brokenRule.rule)")
     }
 }
