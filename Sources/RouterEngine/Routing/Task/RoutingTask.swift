@@ -13,14 +13,14 @@ final class RoutingTask {
     /// The current attempt's candidate set, when multiplexing built one (reused between attempts).
     var candidates: [ReplicaRecord] = []
     var pair: [ReplicaRecord] = []
-    /// The candidates of the current attempt, for attributing a failed attempt to them.
+    /// The candidates of the current attempt, for attributing a failed attempt to them: each
+    /// attempt's `pair`, shared, not copied (so it needs no storage of its own up front).
     var considered: [ReplicaRecord] = []
 
     init(id: Int, request: RequestRecord) {
         self.id = id
         self.request = request
         pair.reserveCapacity(2)
-        considered.reserveCapacity(2)
     }
 
     /// The router shuts down: the wake-up is cancelled (its action holds this task) and voided in
