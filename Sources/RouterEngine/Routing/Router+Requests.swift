@@ -112,12 +112,8 @@ extension Router {
         let dispatched = DispatchedRequest(
             id: request.id, reroutes: request.reroutes, model: request.model, payload: request.payload
         )
-        // The record weakly: a connection that keeps the callback past a cancel (or gives no handle
-        // to cancel) would otherwise hold the record that holds it.
-        request.sendHandle = replica.connection.send(dispatched) { [weak self, request, weak replica] outcome in
-            guard let replica else { return }
-            self?.sendFinished(request, on: replica, outcome)
-        }
+        let completion = SendCompletion(router: self, request: request, replica: replica)
+        request.sendHandle = replica.connection.send(dispatched) { completion.finished($0) }
     }
 
     func sendFinished(_ request: RequestRecord, on replica: ReplicaRecord, _ outcome: SendOutcome) {
@@ -265,5 +261,29 @@ extension Router {
             keep(consume trace)
         }
         request.onFinish(result)
+    }
+}
+
+/// What a send's callback reaches when the send ends: the request strongly, the router and the
+/// replica weakly. The replica's connection may keep the callback past a cancel (or give no handle
+/// to cancel), and the replica record holds its connection, as the router holds the record: held
+/// strongly, either would be a cycle.
+///
+/// One object instead of a capture list: each weak capture is a box of its own, so the callback
+/// cost three allocations a send; a closure that captures only this object has it as its context.
+private final class SendCompletion {
+    private weak var router: Router?
+    private let request: RequestRecord
+    private weak var replica: ReplicaRecord?
+
+    init(router: Router, request: RequestRecord, replica: ReplicaRecord) {
+        self.router = router
+        self.request = request
+        self.replica = replica
+    }
+
+    func finished(_ outcome: SendOutcome) {
+        guard let replica else { return }
+        router?.sendFinished(request, on: replica, outcome)
     }
 }
