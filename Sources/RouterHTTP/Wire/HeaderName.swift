@@ -25,6 +25,9 @@ extension UnsafeRawBufferPointer {
 
     /// Whether these bytes spell `text` in any ASCII letter case.
     func equalsIgnoringCase(_ text: String) -> Bool {
+        // Lengths first: most names compared differ in length, and a native string knows its
+        // length without the call into its bytes (about 50 instructions a name).
+        guard text.utf8.count == count else { return false }
         var text = text
         return text.withUTF8 { expected in
             guard expected.count == count else { return false }
