@@ -12,6 +12,12 @@ struct DurationNanosecondsTests {
         Duration(secondsComponent: 9, attosecondsComponent: 223_372_036_854_775_808),
         Duration(secondsComponent: -9, attosecondsComponent: -223_372_036_854_775_808),
         Duration(secondsComponent: -9, attosecondsComponent: -223_372_036_854_775_809),
+        // Minutes, with a fraction of a nanosecond that must round toward zero.
+        Duration(secondsComponent: 300, attosecondsComponent: 1_999_999_999),
+        Duration(secondsComponent: -300, attosecondsComponent: -1_999_999_999),
+        // Exactly Int64's limits in nanoseconds.
+        Duration(secondsComponent: 9_223_372_036, attosecondsComponent: 854_775_807_999_999_999),
+        Duration(secondsComponent: -9_223_372_036, attosecondsComponent: -854_775_808_000_000_000),
     ])
     func nanoseconds(duration: Duration) {
         let (seconds, attoseconds) = duration.components
@@ -22,6 +28,35 @@ struct DurationNanosecondsTests {
     func saturates() {
         #expect(Duration.seconds(Int64.max / 1_000_000_000 + 1).nanosecondsClamped == .max)
         #expect(Duration.seconds(-(Int64.max / 1_000_000_000) - 2).nanosecondsClamped == .min)
+        #expect(Duration(secondsComponent: 9_223_372_036, attosecondsComponent: 854_775_808_000_000_000).nanosecondsClamped == .max)
+        #expect(Duration(secondsComponent: -9_223_372_036, attosecondsComponent: -854_775_809_000_000_000).nanosecondsClamped == .min)
+        #expect(Duration(secondsComponent: .max, attosecondsComponent: 0).nanosecondsClamped == .max)
+        #expect(Duration(secondsComponent: .min, attosecondsComponent: 0).nanosecondsClamped == .min)
         #expect((EngineTime(nanoseconds: .max - 5) + .seconds(1)).nanoseconds == .max)
+        #expect(EngineTime(nanoseconds: .max - 5).advanced(byNanoseconds: 6).nanoseconds == .max)
+        #expect(EngineTime(nanoseconds: .min + 5).advanced(byNanoseconds: -6).nanoseconds == .min)
+        #expect(EngineTime(nanoseconds: 60_000_000_000).advanced(byNanoseconds: -60_000_000_001).nanoseconds == -1)
+    }
+
+    @Test("equal to Int128's division, clamped, over every magnitude of attoseconds")
+    func equalsTheWideDivision() {
+        // A fixed sequence (SplitMix64), so a failure names the same durations every run.
+        var state: UInt64 = 0x9E37_79B9_7F4A_7C15
+        func next() -> UInt64 {
+            state &+= 0x9E37_79B9_7F4A_7C15
+            var mixed = state
+            mixed = (mixed ^ (mixed >> 30)) &* 0xBF58_476D_1CE4_E5B9
+            mixed = (mixed ^ (mixed >> 27)) &* 0x94D0_49BB_1331_11EB
+            return mixed ^ (mixed >> 31)
+        }
+        // Up to 2^122 as: Duration holds whole seconds in Int64 (about 2^123 as).
+        for bits in 1...122 {
+            for _ in 0..<8 {
+                let wide = (Int128(Int64(bitPattern: next())) << 64 | Int128(next())) >> (128 - bits)
+                let duration = Duration(secondsComponent: Int64(wide / 1_000_000_000_000_000_000),
+                                        attosecondsComponent: Int64(wide % 1_000_000_000_000_000_000))
+                #expect(duration.nanosecondsClamped == Int64(clamping: wide / 1_000_000_000), "\(wide) as")
+            }
+        }
     }
 }

@@ -20,8 +20,15 @@ public struct EngineTime: Comparable, Hashable, Sendable, Codable, CustomStringC
     public static func < (lhs: EngineTime, rhs: EngineTime) -> Bool { lhs.nanoseconds < rhs.nanoseconds }
 
     public static func + (lhs: EngineTime, rhs: Duration) -> EngineTime {
-        let (sum, overflow) = lhs.nanoseconds.addingReportingOverflow(rhs.nanosecondsClamped)
-        return EngineTime(nanoseconds: overflow ? (rhs > .zero ? .max : .min) : sum)
+        lhs.advanced(byNanoseconds: rhs.nanosecondsClamped)
+    }
+
+    /// This moment moved by `nanoseconds` (back when negative), saturating at the timeline's ends.
+    /// For a span the caller converted once: converting a `Duration` of ten seconds or more takes
+    /// a 128-bit division (`nanosecondsClamped`).
+    public func advanced(byNanoseconds nanoseconds: Int64) -> EngineTime {
+        let (sum, overflow) = self.nanoseconds.addingReportingOverflow(nanoseconds)
+        return EngineTime(nanoseconds: overflow ? (nanoseconds > 0 ? .max : .min) : sum)
     }
 
     public static func - (lhs: EngineTime, rhs: EngineTime) -> Duration {

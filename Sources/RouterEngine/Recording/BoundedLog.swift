@@ -7,17 +7,21 @@ struct BoundedLog<Entry> {
     let capacity: Int
     private(set) var dropped = 0
     private let time: (Entry) -> EngineTime
+    /// The window in nanoseconds, converted once: entries are added several times a request, and a
+    /// window of a minute is a 128-bit division each time it is converted.
+    private let windowNanoseconds: Int64
 
-    init(capacity: Int, time: @escaping (Entry) -> EngineTime) {
+    init(capacity: Int, window: Duration, time: @escaping (Entry) -> EngineTime) {
         self.capacity = capacity
+        self.windowNanoseconds = window.nanosecondsClamped
         self.time = time
     }
 
     /// Adds `entry`; returns what left to make room or by age, oldest first, for callers that fold it in.
     @discardableResult
-    mutating func append(_ entry: Entry, now: EngineTime, window: Duration) -> [Entry] {
+    mutating func append(_ entry: Entry, now: EngineTime) -> [Entry] {
         var left: [Entry] = []
-        let horizon = now - window
+        let horizon = now.advanced(byNanoseconds: -windowNanoseconds)
         while let first = entries.first, time(first) < horizon {
             left.append(entries.removeFirst())
         }
@@ -31,9 +35,9 @@ struct BoundedLog<Entry> {
     }
 
     /// Drops what is older than the window now.
-    mutating func trim(now: EngineTime, window: Duration) -> [Entry] {
+    mutating func trim(now: EngineTime) -> [Entry] {
         var left: [Entry] = []
-        let horizon = now - window
+        let horizon = now.advanced(byNanoseconds: -windowNanoseconds)
         while let first = entries.first, time(first) < horizon {
             left.append(entries.removeFirst())
         }

@@ -88,12 +88,12 @@ public final class TrafficRecorder: RouterRecorder {
         self.options = options
         self.randomState = randomState
         self.baseSettings = settings
-        arrivals = BoundedLog(capacity: limits.arrivals) { $0.at }
-        sends = BoundedLog(capacity: limits.sends) { $0.at }
-        probes = BoundedLog(capacity: limits.probes) { $0.at }
-        requests = BoundedLog(capacity: limits.requests) { $0.at }
-        changes = BoundedLog(capacity: limits.changes) { $0.at }
-        counters = BoundedLog(capacity: limits.counterCapacity) { $0.at }
+        arrivals = BoundedLog(capacity: limits.arrivals, window: limits.window) { $0.at }
+        sends = BoundedLog(capacity: limits.sends, window: limits.window) { $0.at }
+        probes = BoundedLog(capacity: limits.probes, window: limits.window) { $0.at }
+        requests = BoundedLog(capacity: limits.requests, window: limits.window) { $0.at }
+        changes = BoundedLog(capacity: limits.changes, window: limits.window) { $0.at }
+        counters = BoundedLog(capacity: limits.counterCapacity, window: limits.window + .seconds(1)) { $0.at }
     }
 
     // MARK: What the router tells it
@@ -109,18 +109,18 @@ public final class TrafficRecorder: RouterRecorder {
                 models.append(model)
             }
         }
-        arrivals.append(ArrivalEntry(at: time, model: index), now: time, window: limits.window)
+        arrivals.append(ArrivalEntry(at: time, model: index), now: time)
         sample(retries, at: time)
     }
 
     public func fulfilled(waited: Duration, attempts: Int, at time: EngineTime) {
         requests.append(RequestEntry(at: time, waited: waited.nanosecondsClamped, attempts: Int32(clamping: attempts), failure: -1),
-                        now: time, window: limits.window)
+                        now: time)
     }
 
     public func failed(_ reason: FailureReason, at time: EngineTime) {
         let code = Int8(Self.reasons.firstIndex(of: reason) ?? 0)
-        requests.append(RequestEntry(at: time, waited: -1, attempts: 0, failure: code), now: time, window: limits.window)
+        requests.append(RequestEntry(at: time, waited: -1, attempts: 0, failure: code), now: time)
     }
 
     public func observe(_ connection: any ReplicaConnection, of info: ReplicaInfo, at time: EngineTime) -> any ReplicaConnection {
@@ -158,7 +158,7 @@ public final class TrafficRecorder: RouterRecorder {
     func probeEnded(replica: Int32, issuedAt: EngineTime, roundTrip: Duration?, answer: UInt8) {
         let now = scheduler.now
         probes.append(ProbeEntry(at: issuedAt, roundTrip: roundTrip?.nanosecondsClamped ?? -1, replica: replica, answer: answer),
-                      now: now, window: limits.window)
+                      now: now)
         let track = tracks[Int(replica)]
         switch answer {
         case ProbeCode.queueLength, ProbeCode.unexpected: markAvailable(track, askedAt: issuedAt)
@@ -171,7 +171,7 @@ public final class TrafficRecorder: RouterRecorder {
     func sendEnded(replica: Int32, sentAt: EngineTime, outcome: UInt8) {
         let now = scheduler.now
         sends.append(SendEntry(at: sentAt, duration: (now - sentAt).nanosecondsClamped, replica: replica, outcome: outcome),
-                     now: now, window: limits.window)
+                     now: now)
         let track = tracks[Int(replica)]
         switch outcome {
         case SendCode.completed: markAvailable(track, askedAt: sentAt)
@@ -204,7 +204,7 @@ public final class TrafficRecorder: RouterRecorder {
     }
 
     private func appendChange(_ change: ChangeEntry) {
-        for left in changes.append(change, now: change.at, window: limits.window) where left.kind == .settingsChanged {
+        for left in changes.append(change, now: change.at) where left.kind == .settingsChanged {
             if let settings = left.settings { baseSettings = settings }
         }
     }
@@ -212,7 +212,7 @@ public final class TrafficRecorder: RouterRecorder {
     private func sample(_ retries: RetryTotals, at time: EngineTime) {
         if let last = counters.entries.last, time - last.at < .milliseconds(100) { return }
         counters.append(CounterSample(at: time, failedAttempts: retries.failedAttempts, backoffSleeps: retries.backoffSleeps),
-                        now: time, window: limits.window + .seconds(1))
+                        now: time)
     }
 
     // MARK: The recording
@@ -221,11 +221,11 @@ public final class TrafficRecorder: RouterRecorder {
     func recording(retries: RetryTotals) -> Recording {
         let now = scheduler.now
         let window = limits.window
-        _ = arrivals.trim(now: now, window: window)
-        _ = sends.trim(now: now, window: window)
-        _ = probes.trim(now: now, window: window)
-        _ = requests.trim(now: now, window: window)
-        for left in changes.trim(now: now, window: window) where left.kind == .settingsChanged {
+        _ = arrivals.trim(now: now)
+        _ = sends.trim(now: now)
+        _ = probes.trim(now: now)
+        _ = requests.trim(now: now)
+        for left in changes.trim(now: now) where left.kind == .settingsChanged {
             if let settings = left.settings { baseSettings = settings }
         }
         // The window is whole unless a list had to drop events: then it starts at the newest of their oldest.

@@ -6,7 +6,9 @@ import DequeModule
 /// order, so one timer, for the oldest waiting request, serves them all. Takes engine time from its
 /// caller; the timer is the router's, kept here so that it is armed once and can be cancelled.
 struct RequestQueue {
-    private let routingTimeout: Duration?
+    /// The routing timeout in nanoseconds, converted once: every request's deadline is worked out
+    /// twice, and a timeout of seconds is a 128-bit division each time it is converted.
+    private let routingTimeout: Int64?
     /// Waiting requests in admission order (finished ones are dropped lazily from the front).
     private(set) var pending = Deque<RequestRecord>()
     private var byID: [RequestID: RequestRecord] = [:]
@@ -17,7 +19,12 @@ struct RequestQueue {
     private var deadlineArmedAt: EngineTime = .zero
 
     init(routingTimeout: Duration?) {
-        self.routingTimeout = routingTimeout
+        self.routingTimeout = routingTimeout?.nanosecondsClamped
+    }
+
+    /// When `request`'s routing timeout runs out; nil when there is none.
+    private func routingDeadline(of request: RequestRecord) -> EngineTime? {
+        routingTimeout.map { request.admittedAt.advanced(byNanoseconds: $0) }
     }
 
     /// The id the next admitted request gets.
@@ -67,7 +74,7 @@ struct RequestQueue {
     mutating func enqueue(_ request: RequestRecord, at now: EngineTime) -> Bool {
         request.phase = .pending
         totals.pending += 1
-        if let timeout = routingTimeout, request.admittedAt + timeout <= now { return false }
+        if let deadline = routingDeadline(of: request), deadline <= now { return false }
         if let last = pending.last, last.id > request.id {
             pending.insert(request, at: insertionIndex(of: request.id))
         } else {
@@ -140,8 +147,7 @@ struct RequestQueue {
     /// Arms the deadline timer for `request` with `schedule`, unless it is armed for this deadline
     /// or an earlier one already.
     mutating func armRoutingDeadline(for request: RequestRecord, _ schedule: (EngineTime) -> any Cancellable) {
-        guard let timeout = routingTimeout else { return }
-        let deadline = request.admittedAt + timeout
+        guard let deadline = routingDeadline(of: request) else { return }
         if deadlineTimer != nil, deadlineArmedAt <= deadline { return }
         deadlineTimer?.cancel()
         deadlineArmedAt = deadline
@@ -155,7 +161,8 @@ struct RequestQueue {
 
     /// The oldest waiting request if its routing deadline has passed by `now`.
     mutating func oldestExpired(at now: EngineTime) -> RequestRecord? {
-        guard let timeout = routingTimeout, let oldest = oldestPending(), oldest.admittedAt + timeout <= now else { return nil }
+        guard routingTimeout != nil, let oldest = oldestPending(), let deadline = routingDeadline(of: oldest), deadline <= now
+        else { return nil }
         return oldest
     }
 
