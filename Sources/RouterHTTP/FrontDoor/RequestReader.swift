@@ -1,10 +1,5 @@
 import NIOCore
 import NIOHTTP1
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 
 /// Reads a client's HTTP/1 requests from the bytes of its connection, one part at a time.
 ///
@@ -195,14 +190,4 @@ struct RequestFraming: Equatable {
     /// Whether the client waits to be told to go on before it sends the body (`Expect:
     /// 100-continue`, HTTP/1.1).
     var expectsContinue: Bool
-}
-
-private extension UnsafeRawBufferPointer {
-    /// Whether these bytes start with `text`'s, exactly (letter case too): a compare of a few
-    /// instructions, where a generic `starts(with:)` cost some 300.
-    func hasPrefix(_ text: StaticString) -> Bool {
-        let length = text.utf8CodeUnitCount
-        guard count >= length, let base = baseAddress else { return false }
-        return memcmp(base, text.utf8Start, length) == 0
-    }
 }

@@ -51,13 +51,13 @@ struct AnswerHead {
     /// NIO's decoder did: the router writes the standard one.
     private static func statusLine(_ bytes: UnsafeRawBufferPointer, _ line: Range<Int>) throws(WireError) -> (HTTPVersion, Int) {
         let text = UnsafeRawBufferPointer(rebasing: bytes[line])
-        guard text.count >= 12, text.starts(with: "HTTP/".utf8),
+        guard text.count >= 12, text.hasPrefix("HTTP/"),
               text[5].isDigit, text[6] == UInt8(ascii: "."), text[7].isDigit, text[8] == .space,
               text[9].isDigit, text[10].isDigit, text[11].isDigit,
               text.count == 12 || text[12] == .space
         else { throw .malformedStatusLine }
         guard text[5] == UInt8(ascii: "1") else { throw .unsupportedVersion }
-        for byte in text.dropFirst(13) where !byte.isFieldValueCharacter { throw .malformedStatusLine }
+        guard text.count <= 13 || HeaderBlock.isFieldValue(text, 13..<text.count) else { throw .malformedStatusLine }
         let code = Int(text[9].digitValue) * 100 + Int(text[10].digitValue) * 10 + Int(text[11].digitValue)
         guard code >= 100 else { throw .malformedStatusLine }
         return (HTTPVersion(major: 1, minor: Int(text[7].digitValue)), code)
