@@ -40,22 +40,16 @@ struct DurationNanosecondsTests {
 
     @Test("equal to Int128's division, clamped, over every magnitude of attoseconds")
     func equalsTheWideDivision() {
-        // A fixed sequence (SplitMix64), so a failure names the same durations every run.
-        var state: UInt64 = 0x9E37_79B9_7F4A_7C15
-        func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var mixed = state
-            mixed = (mixed ^ (mixed >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            mixed = (mixed ^ (mixed >> 27)) &* 0x94D0_49BB_1331_11EB
-            return mixed ^ (mixed >> 31)
-        }
-        // Up to 2^122 as: Duration holds whole seconds in Int64 (about 2^123 as).
+        // Up to 2^122 as: Duration holds whole seconds in Int64 (about 2^123 as). At each width,
+        // every bit set, the top bit alone, and alternating bits, either side of zero.
         for bits in 1...122 {
-            for _ in 0..<8 {
-                let wide = (Int128(Int64(bitPattern: next())) << 64 | Int128(next())) >> (128 - bits)
-                let duration = Duration(secondsComponent: Int64(wide / 1_000_000_000_000_000_000),
-                                        attosecondsComponent: Int64(wide % 1_000_000_000_000_000_000))
-                #expect(duration.nanosecondsClamped == Int64(clamping: wide / 1_000_000_000), "\(wide) as")
+            let ones = (Int128(1) << bits) - 1
+            for magnitude in [ones, Int128(1) << (bits - 1), ones / 3, ones / 3 * 2] where magnitude > 0 {
+                for wide in [magnitude, -magnitude] {
+                    let duration = Duration(secondsComponent: Int64(wide / 1_000_000_000_000_000_000),
+                                            attosecondsComponent: Int64(wide % 1_000_000_000_000_000_000))
+                    #expect(duration.nanosecondsClamped == Int64(clamping: wide / 1_000_000_000), "\(wide) as")
+                }
             }
         }
     }
