@@ -82,10 +82,11 @@ public final class Router {
 
     /// Counters, rates, latency, the event log and the decision traces, for snapshots.
     var statistics: RouterStatistics
-    // The three below are stored internally behind public computed properties, and replaced by
-    // a swap: the optimizer drops a property's run-time exclusivity checks (about 75 instructions
-    // each) only when it sees every access to it, and only when none can run other code, which
-    // releasing the value a write replaces can (a deinit). Each is read on every request.
+    // The three below are stored internally behind public computed properties, and the two that
+    // hold references are replaced by a swap: the optimizer drops a property's run-time
+    // exclusivity checks (about 75 instructions each) only when it sees every access to it, and
+    // only when none can run other code, which releasing the value a write replaces can (a
+    // deinit). Each is read on every request.
     var storedTraceSink: ((RequestTrace) -> Void)?
     var storedRecorder: (any RouterRecorder)?
     var storedIsShutDown = false
