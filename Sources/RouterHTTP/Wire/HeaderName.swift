@@ -44,7 +44,6 @@ extension UnsafeRawBufferPointer {
         guard text.utf8.count == count else { return false }
         var text = text
         return text.withUTF8 { expected in
-            guard expected.count == count else { return false }
             for offset in 0..<count where self[offset] != expected[offset] {
                 let byte = self[offset] | 0x20
                 guard byte >= UInt8(ascii: "a"), byte <= UInt8(ascii: "z"), byte == expected[offset] | 0x20 else {
