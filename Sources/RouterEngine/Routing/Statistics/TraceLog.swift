@@ -1,9 +1,13 @@
-import DequeModule
-
 /// The decision traces of the last `capacity` finished requests, oldest first (0 keeps none).
+///
+/// A ring over an array rather than a `Deque`: `Deque.append` borrows its element and so copies a
+/// trace in (retaining each of its dozen references) and leaves the caller's to be destroyed,
+/// while an array's slot takes the trace by move.
 struct TraceLog {
     let capacity: Int
-    private var traces = Deque<RequestTrace>()
+    /// Grows to `capacity`; once full, `oldest` is where the next trace goes.
+    private var traces: [RequestTrace] = []
+    private var oldest = 0
     /// How many traces were dropped to make room.
     private(set) var evicted = 0
 
@@ -13,15 +17,18 @@ struct TraceLog {
 
     mutating func keep(_ trace: consuming RequestTrace) {
         guard capacity > 0 else { return }
-        if traces.count >= capacity {
-            traces.removeFirst()
-            evicted += 1
+        guard traces.count == capacity else {
+            traces.append(consume trace)
+            return
         }
-        traces.append(consume trace)
+        traces[oldest] = consume trace
+        oldest = oldest + 1 == capacity ? 0 : oldest + 1
+        evicted += 1
     }
 
     /// The most recent traces, oldest first (at most `limit`).
     func recent(limit: Int = .max) -> RequestTraceLog {
-        RequestTraceLog(capacity: capacity, evicted: evicted, traces: Array(traces.suffix(limit)))
+        let inOrder = traces[oldest...] + traces[..<oldest]
+        return RequestTraceLog(capacity: capacity, evicted: evicted, traces: Array(inOrder.suffix(limit)))
     }
 }
