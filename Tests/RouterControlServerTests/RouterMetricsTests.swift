@@ -109,6 +109,40 @@ import Testing
         #expect(Self.value("routertop_probe_duration_seconds_count", in: text) == 1)
     }
 
+    @Test("a trace's times fall in the buckets, and add to the sums, that the same durations observed directly do, edges included")
+    func traceTimesMatchDirectObservations() {
+        let fromTraces = RouterMetrics()
+        let direct = RouterMetrics()
+        let millisecondEdges = RouterMetrics.rayLatencyBucketsMilliseconds.prefix(12) + [0.0004, 0.0006, 2.0015, 333.333]
+        for (index, milliseconds) in millisecondEdges.enumerated() {
+            var trace = RequestTrace(request: UInt64(index + 1), admittedMs: 1000.25)
+            trace.sends = [TraceSend(replica: "r1", atMs: 1000.25 + milliseconds)]
+            fromTraces.observe(trace)
+            direct.observe(.fulfilled(after: .microseconds(Int64(((trace.sends[0].atMs - trace.admittedMs) * 1000).rounded()))))
+        }
+        for (index, seconds) in RouterMetrics.secondsBuckets.enumerated() {
+            var trace = RequestTrace(request: UInt64(100 + index), admittedMs: 0)
+            var attempt = TraceAttempt(number: 2, tier: .all, startedMs: 0, task: 1, candidates: [TraceCandidate(replica: "r1", maxOngoingRequests: 5)])
+            attempt.waitMs = seconds * 1000
+            attempt.candidates[0].probe = TraceProbe(deadlineMs: 100)
+            attempt.candidates[0].probe?.roundTripMs = seconds * 1000
+            trace.attempts = [attempt]
+            fromTraces.observe(trace)
+            direct.observe(.backoffWait(.microseconds(Int64((seconds * 1_000_000).rounded()))))
+            direct.observe(.probeAnswered(after: .microseconds(Int64((seconds * 1_000_000).rounded()))))
+        }
+        // Sorted: a registry writes its metrics in no fixed order.
+        func distributions(_ metrics: RouterMetrics) -> [Substring] {
+            String(decoding: metrics.exposition(for: Self.snapshot()), as: UTF8.self).split(separator: "\n").filter {
+                $0.hasPrefix("serve_request_router_fulfillment_time_ms") || $0.hasPrefix("routertop_backoff_wait_seconds")
+                    || $0.hasPrefix("routertop_probe_duration_seconds")
+            }.sorted()
+        }
+        let expected = distributions(direct)
+        #expect(expected.count == 2 * (RouterMetrics.secondsBuckets.count + 3) + RouterMetrics.rayLatencyBucketsMilliseconds.count + 3)
+        #expect(distributions(fromTraces) == expected)
+    }
+
     @Test func eachFinishedSendCountsUnderItsReplicaAndOutcome() {
         var trace = RequestTrace(request: 8, admittedMs: 10)
         func send(_ replica: String, _ outcome: String?, requeue: String? = nil) -> TraceSend {

@@ -49,6 +49,25 @@ struct RouterStatisticsTests {
                 "a bucket that empties is dropped")
     }
 
+    @Test("attempt counts past the array's end sort after it, and move across it both ways")
+    func attemptsHistogramPastTheDirectCounts() {
+        let edge = AttemptCounts.directCount
+        var stats = statistics()
+        for attempts in [edge + 30, edge, edge - 1, 0, edge] {
+            stats.requestFulfilled(waited: .zero, attempts: attempts, previouslyCounted: nil, at: .zero)
+        }
+        #expect(stats.attemptsHistogram == [
+            AttemptBucket(attempts: 0, requests: 1), AttemptBucket(attempts: edge - 1, requests: 1),
+            AttemptBucket(attempts: edge, requests: 2), AttemptBucket(attempts: edge + 30, requests: 1),
+        ])
+        stats.requestFulfilled(waited: .zero, attempts: edge + 1, previouslyCounted: edge - 1, at: .zero)
+        stats.requestFulfilled(waited: .zero, attempts: 2, previouslyCounted: edge + 30, at: .zero)
+        #expect(stats.attemptsHistogram == [
+            AttemptBucket(attempts: 0, requests: 1), AttemptBucket(attempts: 2, requests: 1),
+            AttemptBucket(attempts: edge, requests: 2), AttemptBucket(attempts: edge + 1, requests: 1),
+        ])
+    }
+
     @Test("retry totals count what the router reports")
     func retries() {
         var stats = statistics()
@@ -93,7 +112,7 @@ struct RouterStatisticsTests {
         #expect(stats.recentEvents(1).map(\.message) == ["e3"])
     }
 
-    @Test("the trace log keeps the last `capacity` traces and counts those dropped; capacity 0 keeps none")
+    @Test("the trace log keeps the last `capacity` traces in order, however often it has wrapped, and counts those dropped; capacity 0 keeps none")
     func traces() {
         var stats = statistics(traces: 2)
         for request in UInt64(1)...3 { stats.keep(RequestTrace(request: request, admittedMs: 0)) }
@@ -101,6 +120,13 @@ struct RouterStatisticsTests {
         #expect(log.capacity == 2 && log.evicted == 1)
         #expect(log.traces.map(\.request) == [2, 3])
         #expect(stats.traces.recent(limit: 1).traces.map(\.request) == [3])
+        for kept in 1...8 {
+            var ring = statistics(traces: 3)
+            for request in UInt64(1)...UInt64(kept) { ring.keep(RequestTrace(request: request, admittedMs: 0)) }
+            #expect(ring.traces.recent().traces.map(\.request) == Array(UInt64(max(1, kept - 2))...UInt64(kept)), "after \(kept)")
+            #expect(ring.traces.recent().evicted == max(0, kept - 3), "after \(kept)")
+            #expect(ring.traces.recent(limit: 2).traces.map(\.request) == Array(UInt64(max(1, kept - 1))...UInt64(kept)), "after \(kept)")
+        }
         var none = statistics(traces: 0)
         none.keep(RequestTrace(request: 1, admittedMs: 0))
         #expect(none.traces.recent().traces.isEmpty && none.traces.recent().evicted == 0)

@@ -9,7 +9,7 @@ struct RouterStatistics {
     private var fulfillmentWindow = LatencyWindow(significantDigits: .three)
     private var fulfillmentAll = Histogram<UInt64>(highestTrackableValue: 3_600_000_000, numberOfSignificantValueDigits: .three)
     /// Requests by the routing attempts they needed.
-    private var attemptCounts: [Int: Int] = [:]
+    private var attemptCounts = AttemptCounts()
     /// How many sleeps of each wait (in nanoseconds) followed each failed-attempt number.
     private var sleptWaits: [Int: [Int64: Int]] = [:]
     private var admittedRate = RateCounter(seconds: 11)
@@ -44,11 +44,7 @@ struct RouterStatistics {
     mutating func requestFulfilled(waited: Duration, attempts: Int, previouslyCounted: Int?, at now: EngineTime) {
         fulfillmentWindow.record(waited, at: now)
         _ = fulfillmentAll.record(UInt64(max(waited.nanosecondsClamped / 1000, 0)))
-        if let counted = previouslyCounted {
-            attemptCounts[counted, default: 0] -= 1
-            if attemptCounts[counted] == 0 { attemptCounts[counted] = nil }
-        }
-        attemptCounts[attempts, default: 0] += 1
+        attemptCounts.count(attempts, movingFrom: previouslyCounted)
     }
 
     /// An attempt found no replica, or a replica refused the request.
@@ -107,7 +103,7 @@ struct RouterStatistics {
 
     /// Requests by the number of routing attempts they needed, fewest first.
     var attemptsHistogram: [AttemptBucket] {
-        attemptCounts.keys.sorted().map { AttemptBucket(attempts: $0, requests: attemptCounts[$0] ?? 0) }
+        attemptCounts.buckets
     }
 
     /// The distinct backoff waits slept, in the order of the failed attempt they followed.
