@@ -98,12 +98,11 @@ enum HeaderBlock {
         let first = bytes[line.lowerBound]
         // Obsolete line folding (RFC 9112 §5.2): refused rather than joined.
         guard first != .space, first != .tab else { throw .foldedHeader }
+        // The name runs to the first byte that is not a token character, which must be the colon
+        // (itself not one): one test a byte.
         var colon = line.lowerBound
-        while colon < line.upperBound, bytes[colon] != .colon {
-            guard bytes[colon].isTokenCharacter else { throw .malformedHeader }
-            colon += 1
-        }
-        guard colon < line.upperBound, colon > line.lowerBound else { throw .malformedHeader }
+        while colon < line.upperBound, bytes[colon].isTokenCharacter { colon &+= 1 }
+        guard colon < line.upperBound, colon > line.lowerBound, bytes[colon] == .colon else { throw .malformedHeader }
         var start = colon + 1
         while start < line.upperBound, bytes[start].isWhitespace { start += 1 }
         guard isFieldValue(bytes, start..<line.upperBound) else { throw .malformedHeader }
@@ -162,10 +161,12 @@ extension UInt8 {
 
     /// RFC 9110 §5.6.2 `tchar`: letters, digits and ``!#$%&'*+-.^_`|~``.
     var isTokenCharacter: Bool {
-        // Bit n of the masks: byte n (0–63) and byte 64 + n (64–127).
+        // Bit n of the masks: byte n (0–63) and byte 64 + n (64–127). Masked shifts and a select
+        // instead of branches: names are checked a byte at a time.
         let low: UInt64 = 0x03FF_6CFA_0000_0000
         let high: UInt64 = 0x57FF_FFFF_C7FF_FFFE
-        return self < 64 ? low & (1 << UInt64(self)) != 0 : self < 128 && high & (1 << UInt64(self - 64)) != 0
+        let mask = self < 64 ? low : high
+        return self < 128 && mask & (1 &<< UInt64(self & 63)) != 0
     }
 
     /// RFC 9110 §5.5 field content: visible characters, space, tab and obs-text (bytes 128–255).
