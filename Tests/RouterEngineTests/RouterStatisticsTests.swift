@@ -126,6 +126,7 @@ struct RouterStatisticsTests {
             #expect(ring.traces.recent().traces.map(\.request) == Array(UInt64(max(1, kept - 2))...UInt64(kept)), "after \(kept)")
             #expect(ring.traces.recent().evicted == max(0, kept - 3), "after \(kept)")
             #expect(ring.traces.recent(limit: 2).traces.map(\.request) == Array(UInt64(max(1, kept - 1))...UInt64(kept)), "after \(kept)")
+            #expect(ring.traces.recent(limit: 0).traces.isEmpty, "after \(kept)")
         }
         var none = statistics(traces: 0)
         none.keep(RequestTrace(request: 1, admittedMs: 0))

@@ -28,7 +28,12 @@ struct TraceLog {
 
     /// The most recent traces, oldest first (at most `limit`).
     func recent(limit: Int = .max) -> RequestTraceLog {
-        let inOrder = traces[oldest...] + traces[..<oldest]
-        return RequestTraceLog(capacity: capacity, evicted: evicted, traces: Array(inOrder.suffix(limit)))
+        let count = min(max(limit, 0), traces.count)
+        var ordered: [RequestTrace] = []
+        ordered.reserveCapacity(count)
+        for age in (traces.count - count)..<traces.count {
+            ordered.append(traces[(oldest + age) % traces.count])
+        }
+        return RequestTraceLog(capacity: capacity, evicted: evicted, traces: ordered)
     }
 }
