@@ -20,11 +20,7 @@ struct BoundedLog<Entry> {
     /// Adds `entry`; returns what left to make room or by age, oldest first, for callers that fold it in.
     @discardableResult
     mutating func append(_ entry: Entry, now: EngineTime) -> [Entry] {
-        var left: [Entry] = []
-        let horizon = now.advanced(byNanoseconds: -windowNanoseconds)
-        while let first = entries.first, time(first) < horizon {
-            left.append(entries.removeFirst())
-        }
+        var left = trim(now: now)
         if entries.count >= capacity, let first = entries.first {
             left.append(first)
             entries.removeFirst()
@@ -34,7 +30,8 @@ struct BoundedLog<Entry> {
         return left
     }
 
-    /// Drops what is older than the window now.
+    /// Drops what is older than the window now; returns it, oldest first.
+    @discardableResult
     mutating func trim(now: EngineTime) -> [Entry] {
         var left: [Entry] = []
         let horizon = now.advanced(byNanoseconds: -windowNanoseconds)
@@ -44,7 +41,7 @@ struct BoundedLog<Entry> {
         return left
     }
 
-    /// The time of the oldest entry dropped for room, if any: the window is whole only after it.
+    /// The time of the oldest entry kept: after dropping for room, the window is whole only from it.
     var oldestTime: EngineTime? { entries.first.map(time) }
 }
 

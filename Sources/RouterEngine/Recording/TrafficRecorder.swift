@@ -221,22 +221,22 @@ public final class TrafficRecorder: RouterRecorder {
     func recording(retries: RetryTotals) -> Recording {
         let now = scheduler.now
         let window = limits.window
-        _ = arrivals.trim(now: now)
-        _ = sends.trim(now: now)
-        _ = probes.trim(now: now)
-        _ = requests.trim(now: now)
+        arrivals.trim(now: now)
+        sends.trim(now: now)
+        probes.trim(now: now)
+        requests.trim(now: now)
         for left in changes.trim(now: now) where left.kind == .settingsChanged {
             if let settings = left.settings { baseSettings = settings }
         }
         // The window is whole unless a list had to drop events: then it starts at the newest of their oldest.
         var start = max(now - window, .zero)
-        func later(_ log: BoundedLog<some Any>, _ oldest: EngineTime?) {
-            if log.dropped > 0, let oldest, oldest > start { start = oldest }
+        func later(_ log: BoundedLog<some Any>) {
+            if log.dropped > 0, let oldest = log.oldestTime, oldest > start { start = oldest }
         }
-        later(arrivals, arrivals.entries.first?.at)
-        later(sends, sends.entries.first?.at)
-        later(probes, probes.entries.first?.at)
-        later(requests, requests.entries.first?.at)
+        later(arrivals)
+        later(sends)
+        later(probes)
+        later(requests)
         // Replicas removed before the window are left out; stored events keep their track numbers.
         let included = tracks.indices.filter { tracks[$0].removedAt.map { $0 >= start } ?? true }
         let outputIndex = Dictionary(uniqueKeysWithValues: included.enumerated().map { ($1, $0) })
