@@ -123,7 +123,7 @@ public final class TrafficRecorder: RouterRecorder {
         requests.append(RequestEntry(at: time, waited: -1, attempts: 0, failure: code), now: time)
     }
 
-    public func observe(_ connection: any ReplicaConnection, of info: ReplicaInfo, at time: EngineTime) -> any ReplicaConnection {
+    public func observe(_ info: ReplicaInfo, at time: EngineTime) -> Int32 {
         let index: Int
         if let known = trackIndex[info.id], tracks[known].removedAt != nil {
             // The same id again: a new replica, with its own track.
@@ -137,7 +137,7 @@ public final class TrafficRecorder: RouterRecorder {
         }
         trackIndex[info.id] = index
         appendChange(ChangeEntry(at: time, kind: .replicaAdded, replica: info.id, settings: nil))
-        return RecordingConnection(inner: connection, recorder: self, replica: Int32(index), scheduler: scheduler)
+        return Int32(index)
     }
 
     public func replicaChanged(_ kind: Recording.Change.Kind, _ id: ReplicaID, at time: EngineTime) {
@@ -153,10 +153,7 @@ public final class TrafficRecorder: RouterRecorder {
         appendChange(ChangeEntry(at: time, kind: .settingsChanged, replica: nil, settings: settings))
     }
 
-    // MARK: What the connections tell it
-
-    func probeEnded(replica: Int32, issuedAt: EngineTime, roundTrip: Duration?, answer: UInt8) {
-        let now = scheduler.now
+    public func probeEnded(track replica: Int32, issuedAt: EngineTime, roundTrip: Duration?, answer: UInt8, at now: EngineTime) {
         probes.append(ProbeEntry(at: issuedAt, roundTrip: roundTrip?.nanosecondsClamped ?? -1, replica: replica, answer: answer),
                       now: now)
         let track = tracks[Int(replica)]
@@ -168,8 +165,7 @@ public final class TrafficRecorder: RouterRecorder {
         }
     }
 
-    func sendEnded(replica: Int32, sentAt: EngineTime, outcome: UInt8) {
-        let now = scheduler.now
+    public func sendEnded(track replica: Int32, sentAt: EngineTime, outcome: UInt8, at now: EngineTime) {
         sends.append(SendEntry(at: sentAt, duration: (now - sentAt).nanosecondsClamped, replica: replica, outcome: outcome),
                      now: now)
         let track = tracks[Int(replica)]

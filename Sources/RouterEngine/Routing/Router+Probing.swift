@@ -83,8 +83,10 @@ extension Router {
     }
 
     func probeAnswered(_ replica: ReplicaRecord, _ probe: ProbeInFlight, _ answer: ProbeAnswer) {
+        // Only the current probe has not ended: a timed-out or released one was told as ended then.
         let isCurrent = replica.probe === probe
         if isCurrent {
+            recordProbeEnded(probe, on: replica, ProbeCode.of(answer), at: now)
             probe.timer?.cancel()
             replica.probe = nil
             replica.probeRTT = now - probe.issuedAt
@@ -144,6 +146,7 @@ extension Router {
         replica.probeTimeouts += 1
         replica.lastProbeTimedOut = true
         probe.handle?.cancel()
+        recordProbeEnded(probe, on: replica, ProbeCode.timeout, at: now)
         backgroundProbeEnded(probe)
         // A replica never heard from is asked again until it answers, so it is not left a
         // candidate of unknown state for ever (a refused connection seen late, for one).

@@ -34,8 +34,8 @@ extension Router {
     private func insertReplica(_ info: ReplicaInfo, connection: any ReplicaConnection) throws(RouterError) -> ReplicaRecord {
         try refuseIfShutDown()
         guard replicaSet[info.id] == nil else { throw .duplicate(info.id) }
-        let connection = recorder?.observe(connection, of: info, at: now) ?? connection
         let replica = ReplicaRecord(info: info, connection: connection)
+        replica.recordingTrack = recorder?.observe(info, at: now)
         replicaSet.insert(replica)
         // Weak: the connection keeps the sink, and the record keeps the connection.
         connection.reportModelEvidence { [weak self, weak replica] evidence in
@@ -138,6 +138,7 @@ extension Router {
         probe.timer?.cancel()
         probe.handle?.cancel()
         replica.probe = nil
+        recordProbeEnded(probe, on: replica, ProbeCode.timeout, at: now)
         backgroundProbeEnded(probe)
         let waiters = probe.waiters
         probe.waiters = []
@@ -152,6 +153,7 @@ extension Router {
         for request in queue.running(on: replica) {
             request.sendHandle?.cancel()
             request.sendHandle = nil
+            if case .running(_, let since) = request.phase { recordSendEnded(on: replica, sentAt: since, SendCode.cancelled, at: now) }
             queue.totals.running -= 1
             replica.inFlight -= 1
             traceSendEnded(request, outcome: "replica_died", requeue: "reroute")

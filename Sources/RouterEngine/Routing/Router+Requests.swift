@@ -59,8 +59,9 @@ extension Router {
         switch request.phase {
         case .pending:
             queue.totals.pending -= 1
-        case .running(let replica, _):
+        case .running(let replica, let since):
             request.sendHandle?.cancel()
+            recordSendEnded(on: replica, sentAt: since, SendCode.cancelled, at: now)
             queue.totals.running -= 1
             traceSendEnded(request, outcome: reason.rawValue, requeue: nil)
             releaseSlot(on: replica)
@@ -118,6 +119,8 @@ extension Router {
 
     func sendFinished(_ request: RequestRecord, on replica: ReplicaRecord, _ outcome: SendOutcome) {
         guard case .running(let target, let since) = request.phase, target === replica else { return }
+        let now = self.now
+        recordSendEnded(on: replica, sentAt: since, SendCode.of(outcome), at: now)
         // Between phases: each way below finishes it or puts it back, and it no longer runs here.
         request.phase = .finished
         request.sendHandle = nil
@@ -126,7 +129,6 @@ extension Router {
         switch outcome {
         case .completed:
             replica.completed += 1
-            let now = self.now
             replica.latency.record(now - since, at: now)
             traceSendEnded(request, outcome: "completed", requeue: nil)
             finish(request, .completed(replica.id))
