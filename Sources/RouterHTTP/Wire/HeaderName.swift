@@ -10,12 +10,35 @@ extension UnsafeRawBufferPointer {
     func equalsLowercase(_ lowercase: StaticString) -> Bool {
         guard count == lowercase.utf8CodeUnitCount else { return false }
         let expected = lowercase.utf8Start
+        if count >= 8 {
+            // Eight bytes a compare, the last eight overlapping the ones before: a header name
+            // here is 10 to 17 bytes, which a byte at a time took some 70 instructions to compare.
+            let wanted = UnsafeRawBufferPointer(start: expected, count: count)
+            var offset = 0
+            while true {
+                let want = wanted.loadUnaligned(fromByteOffset: offset, as: UInt64.self)
+                let have = loadUnaligned(fromByteOffset: offset, as: UInt64.self)
+                guard have | Self.letterCaseBits(want) == want else { return false }
+                if offset == count - 8 { return true }
+                offset = Swift.min(offset + 8, count - 8)
+            }
+        }
         for offset in 0..<count {
             let byte = self[offset], want = expected[offset]
             let isLetter = want >= UInt8(ascii: "a") && want <= UInt8(ascii: "z")
             guard byte == want || (isLetter && byte | 0x20 == want) else { return false }
         }
         return true
+    }
+
+    /// The case bit (0x20) in each byte of `word` that is a lowercase ASCII letter, 0 in the others:
+    /// a byte of a name matches that byte of `word` when, with those bits set, it equals it.
+    /// `word`'s bytes are ASCII (below 0x80), so adding to one never carries into the next.
+    static func letterCaseBits(_ word: UInt64) -> UInt64 {
+        let highBits: UInt64 = 0x8080_8080_8080_8080
+        let atLeastA = word &+ 0x1F1F_1F1F_1F1F_1F1F  // 0x61 + 0x1F = 0x80
+        let pastZ = word &+ 0x0505_0505_0505_0505  // 0x7B + 0x05 = 0x80
+        return (atLeastA & ~pastZ & highBits) >> 2
     }
 
     /// Whether `lowercase` (letters, digits and `-`) appears in these bytes, in any letter case.
