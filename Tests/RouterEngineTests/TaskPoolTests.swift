@@ -20,7 +20,7 @@ struct TaskPoolTests {
         #expect(pool.oldestFirst.map(\.id) == [1, 2, 3] && pool.newestFirst.map(\.id) == [3, 2, 1])
     }
 
-    @Test("an ended task is dropped: its wake-up is cancelled and voided, its request unclaimed, a top-up owed")
+    @Test("an ended task is dropped and marked so: its wake-up is cancelled and voided, its request unclaimed, a top-up owed")
     func end() {
         var pool = TaskPool()
         let own = request(1)
@@ -29,10 +29,11 @@ struct TaskPoolTests {
         task.timer = timer
         let token = task.wakeToken
         _ = task.machine.retired()
+        #expect(!task.isDropped)
         pool.enterActions()
         pool.end(task)
         #expect(timer.cancelled && task.timer == nil && task.wakeToken == token + 1)
-        #expect(own.claimedBy == 0 && pool.isEmpty)
+        #expect(own.claimedBy == 0 && pool.isEmpty && task.isDropped)
         let owed = pool.leaveActions()
         #expect(owed, "the top-up is made once the actions are done")
         #expect(pool.lastID == 1, "ids are not reused")
@@ -74,6 +75,6 @@ struct TaskPoolTests {
         let tasks = pool.oldestFirst
         pool.shutDown()
         #expect(timers.allSatisfy(\.cancelled) && pool.isEmpty)
-        #expect(tasks.allSatisfy { $0.timer == nil && $0.wakeToken == 1 && $0.machine.isEnded })
+        #expect(tasks.allSatisfy { $0.timer == nil && $0.wakeToken == 1 && $0.machine.isEnded && $0.isDropped })
     }
 }

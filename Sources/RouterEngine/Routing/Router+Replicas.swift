@@ -156,7 +156,7 @@ extension Router {
             if case .running(_, let since) = request.phase { recordSendEnded(on: replica, sentAt: since, SendCode.cancelled, at: now) }
             queue.totals.running -= 1
             replica.inFlight -= 1
-            traceSendEnded(request, outcome: "replica_died", requeue: "reroute")
+            traceSendEnded(request, outcome: "replica_died", requeue: "reroute", at: now)
             reroute(request)
         }
     }

@@ -47,7 +47,7 @@ extension Router {
         request.trace?.queueAhead = queueAhead
         request.trace?.taskCap = min(queueAhead + 1, maxTaskCount)
         queue.hold(request)
-        enqueue(request)
+        enqueue(request, at: now)
         ensureTasks()
         traceFirstWait(request, queueAhead: queueAhead)
         return id
@@ -61,9 +61,10 @@ extension Router {
             queue.totals.pending -= 1
         case .running(let replica, let since):
             request.sendHandle?.cancel()
+            let now = self.now
             recordSendEnded(on: replica, sentAt: since, SendCode.cancelled, at: now)
             queue.totals.running -= 1
-            traceSendEnded(request, outcome: reason.rawValue, requeue: nil)
+            traceSendEnded(request, outcome: reason.rawValue, requeue: nil, at: now)
             releaseSlot(on: replica)
             forgetIfIdle(replica)
         case .finished:
@@ -74,7 +75,7 @@ extension Router {
 
     /// Puts a request in the pending queue at its place by admission, ahead of every request
     /// admitted after it. One whose routing deadline (counted from admission) has passed fails.
-    func enqueue(_ request: RequestRecord) {
+    func enqueue(_ request: RequestRecord, at now: EngineTime) {
         guard queue.enqueue(request, at: now) else {
             cancel(request.id, reason: .routingTimeout)
             return
@@ -99,8 +100,7 @@ extension Router {
         if let oldest = queue.oldestPending() { armRoutingDeadline(for: oldest) }
     }
 
-    func dispatch(_ request: RequestRecord, to replica: ReplicaRecord, routedFor searched: RequestRecord) {
-        let now = self.now
+    func dispatch(_ request: RequestRecord, to replica: ReplicaRecord, routedFor searched: RequestRecord, at now: EngineTime) {
         request.phase = .running(replica, since: now)
         queue.totals.pending -= 1
         queue.totals.running += 1
@@ -109,7 +109,7 @@ extension Router {
         replica.rate.record(at: now)
         cacheSent(to: replica)
         if let model = request.model { countModelSend(model, to: replica) }
-        traceSend(request, to: replica, routedFor: searched)
+        traceSend(request, to: replica, routedFor: searched, at: now)
         let dispatched = DispatchedRequest(
             id: request.id, reroutes: request.reroutes, model: request.model, payload: request.payload
         )
@@ -130,30 +130,30 @@ extension Router {
         case .completed:
             replica.completed += 1
             replica.latency.record(now - since, at: now)
-            traceSendEnded(request, outcome: "completed", requeue: nil)
+            traceSendEnded(request, outcome: "completed", requeue: nil, at: now)
             finish(request, .completed(replica.id))
         case .rejected(let queueLength):
             replica.rejected += 1
-            traceSendEnded(request, outcome: "refused", requeue: "refused")
+            traceSendEnded(request, outcome: "refused", requeue: "refused", at: now)
             refused(request, by: replica, queueLength: queueLength)
         case .failedBeforeResponse:
-            traceSendEnded(request, outcome: "failed_before_response", requeue: "reroute")
+            traceSendEnded(request, outcome: "failed_before_response", requeue: "reroute", at: now)
             noteReplicaError(replica, cause: "failed before answering")
             reroute(request)
         case .failedMidResponse(let retryable, let cause):
-            traceSendEnded(request, outcome: "failed_mid_response", requeue: retryable ? "reroute" : nil)
+            traceSendEnded(request, outcome: "failed_mid_response", requeue: retryable ? "reroute" : nil, at: now)
             noteReplicaError(replica, cause: cause)
             if replica.isUp, !replica.countsLocally {
                 setState(replica, .unavailable, because: cause)
             }
             if retryable { reroute(request) } else { finish(request, .failed(.replicaError)) }
         case .replicaDied:
-            traceSendEnded(request, outcome: "replica_died", requeue: "reroute")
+            traceSendEnded(request, outcome: "replica_died", requeue: "reroute", at: now)
             noteReplicaError(replica, cause: "died")
             setState(replica, .dead, because: "died with requests on it")
             reroute(request)
         case .connectionRefused:
-            traceSendEnded(request, outcome: "connection_refused", requeue: "refused")
+            traceSendEnded(request, outcome: "connection_refused", requeue: "refused", at: now)
             noteReplicaError(replica, cause: "connection refused")
             if replica.isUp, !replica.countsLocally {
                 setState(replica, .unavailable, because: "connection refused")
@@ -161,7 +161,7 @@ extension Router {
             refused(request, by: replica, queueLength: nil, full: false)
         case .actorUnavailable:
             // Ray's router marks the replica unavailable and routes the request again at once.
-            traceSendEnded(request, outcome: "actor_unavailable", requeue: "reroute")
+            traceSendEnded(request, outcome: "actor_unavailable", requeue: "reroute", at: now)
             statistics.sendFoundUnavailable()
             noteReplicaError(replica, cause: "unavailable")
             if replica.countsLocally {
@@ -172,7 +172,7 @@ extension Router {
                 if replica.isUp {
                     setState(replica, .unavailable, because: "a request sent to it found it unavailable")
                 }
-                enqueue(request)
+                enqueue(request, at: now)
                 ensureTasks()
             }
         }
@@ -193,7 +193,7 @@ extension Router {
         statistics.attemptFailed()
         if failed == 1 { request.routing.inBackoffSince = now }
         request.routing.failedAt = now
-        enqueue(request)
+        enqueue(request, at: now)
         ensureTasks()
     }
 
@@ -205,7 +205,7 @@ extension Router {
         }
         request.reroutes += 1
         statistics.rerouted()
-        enqueue(request)
+        enqueue(request, at: now)
         ensureTasks()
     }
 

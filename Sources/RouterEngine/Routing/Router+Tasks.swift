@@ -60,7 +60,7 @@ extension Router {
             }
             // A probe answered at once by its replica can let another task serve this task's
             // request and end it; the action worked out before then is void.
-            if task.machine.isEnded, taskPool[task.id] == nil { return }
+            if task.isDropped { return }
         }
     }
 
@@ -70,6 +70,7 @@ extension Router {
         let request = task.request
         precondition(request.isPending && request.claimedBy == task.id,
                      "routing task \(task.id) attempts for \(request.id), which it does not route for")
+        let now = self.now
         if let model = routingModel(of: request) {
             task.tier = multiplexTier(for: request, model: model, into: &task.candidates)
             if task.candidates.isEmpty {
@@ -84,13 +85,13 @@ extension Router {
         }
         task.considered = task.pair
         request.routing.attempts += 1
-        traceAttemptStarted(task)
+        traceAttemptStarted(task, at: now)
         if let chosen = chooseFromCache(task.pair) {
             for candidate in task.pair where candidate !== chosen && needsBackgroundProbe(candidate) {
                 probe(candidate, waiter: nil, attemptIndex: 0)
             }
             traceChoice(chosen, for: task)
-            return assign(chosen, for: task)
+            return assign(chosen, for: task, at: now)
         }
         let toProbe = task.pair.filter(needsProbe)
         if !toProbe.isEmpty {
@@ -144,7 +145,7 @@ extension Router {
     private func choose(for task: RoutingTask, probesStartedAt: EngineTime) -> RoutingTaskStateMachine.Action {
         if let chosen = chooseAfterProbes(task.pair, probesStartedAt: probesStartedAt) {
             traceChoice(chosen, for: task)
-            return assign(chosen, for: task)
+            return assign(chosen, for: task, at: now)
         }
         traceChoice(nil, for: task)
         guard task.tier.isFreeLocalTry else { return attemptFailed(task) }
@@ -167,12 +168,11 @@ extension Router {
     /// Hands `replica` to the oldest request waiting for the model it was chosen for, else to the
     /// oldest waiting request (the task's own request waits, so there is one). The task routing
     /// for the request served, when it is another, ends.
-    private func assign(_ replica: ReplicaRecord, for task: RoutingTask) -> RoutingTaskStateMachine.Action {
+    private func assign(_ replica: ReplicaRecord, for task: RoutingTask, at now: EngineTime) -> RoutingTaskStateMachine.Action {
         guard let index = recipientIndex(for: task) else {
             preconditionFailure("routing task \(task.id) found a replica while no request waits, its own included")
         }
         let request = queue.take(at: index)
-        let now = self.now
         let waited = now - request.admittedAt
         let attempts = request.routing.failedAttempts + 1
         statistics.requestFulfilled(waited: waited, attempts: attempts, previouslyCounted: request.countedAttempts, at: now)
@@ -184,7 +184,7 @@ extension Router {
             // The search found a replica: the next one for the request it searched for starts afresh.
             task.request.routing.failedAttempts = 0
         }
-        dispatch(request, to: replica, routedFor: task.request)
+        dispatch(request, to: replica, routedFor: task.request, at: now)
         guard request !== task.request else {
             let next = taskPool.count <= targetTaskCount ? queue.oldestUnclaimed() : nil
             return task.machine.ownRequestServed(next: next?.id)

@@ -31,7 +31,7 @@ extension Router {
     // The trace is changed in place through `request.trace?.…` calls; reading it as a whole
     // (`request.trace != nil`) would copy it, retaining and releasing each of its references.
 
-    func traceAttemptStarted(_ task: RoutingTask) {
+    func traceAttemptStarted(_ task: RoutingTask, at now: EngineTime) {
         let request = task.request
         guard isTracing else { return }
         let candidates = task.pair.map { replica in
@@ -121,14 +121,14 @@ extension Router {
         task.request.trace?.attempts[count - 1].waitMs = traceMilliseconds(wait)
     }
 
-    func traceSend(_ request: RequestRecord, to replica: ReplicaRecord, routedFor searched: RequestRecord) {
+    func traceSend(_ request: RequestRecord, to replica: ReplicaRecord, routedFor searched: RequestRecord, at now: EngineTime) {
         guard isTracing else { return }
         var send = TraceSend(replica: replica.id.rawValue, atMs: traceMilliseconds(now))
         if searched !== request { send.foundFor = searched.id.rawValue }
         request.trace?.append(send, limit: Self.traceEntryLimit)
     }
 
-    func traceSendEnded(_ request: RequestRecord, outcome: String, requeue: String?) {
+    func traceSendEnded(_ request: RequestRecord, outcome: String, requeue: String?, at now: EngineTime) {
         guard let count = request.trace?.sends.count, count > 0 else { return }
         request.trace?.sends[count - 1].outcome = outcome
         request.trace?.sends[count - 1].endedMs = traceMilliseconds(now)

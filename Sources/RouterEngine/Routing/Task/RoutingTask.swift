@@ -8,6 +8,8 @@ final class RoutingTask {
     var timer: (any Cancellable)?
     /// Names the armed wake-up timer; a timer that fires under an older one is void.
     var wakeToken = 0
+    /// Set once the pool dropped it (`TaskPool`): an action worked out for it before then is void.
+    var isDropped = false
     /// The tier the current attempt draws from; a failed attempt costs backoff unless it was a local try.
     var tier: CandidateTier = .all
     /// The current attempt's candidate set, when multiplexing built one (reused between attempts).

@@ -45,6 +45,7 @@ struct TaskPool {
         task.wakeToken += 1
         if task.request.claimedBy == task.id { task.request.claimedBy = 0 }
         tasks[task.id] = nil
+        task.isDropped = true
         owesTopUp = true
     }
 
@@ -75,7 +76,10 @@ struct TaskPool {
 
     /// Ends every task (its wake-up cancelled and voided) and drops them, for `Router.shutdown()`.
     mutating func shutDown() {
-        for task in tasks.values { task.shutDown() }
+        for task in tasks.values {
+            task.shutDown()
+            task.isDropped = true
+        }
         tasks = [:]
     }
 }
