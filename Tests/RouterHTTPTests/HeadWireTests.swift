@@ -34,7 +34,7 @@ struct HeadWireTests {
         let bytes = HeadWire.response(
             version: .http1_1, status: .ok, headers: headers,
             omitting: { hopByHop.drops($0) || $0.lowercased() == "x-request-id" },
-            adding: [("x-request-id", requestID)] + added, allocator: ByteBufferAllocator())
+            adding: AddedHeaders([("x-request-id", requestID)] + added), allocator: ByteBufferAllocator())
         return String(buffer: bytes)
     }
 
@@ -80,7 +80,7 @@ struct HeadWireTests {
             let added = [("transfer-encoding", "chunked"), ("connection", "close")]
             let bytes = HeadWire.response(
                 version: .http1_1, head: head, omitting: { hopByHop.drops($0) || $0.equalsLowercase("x-request-id") },
-                adding: [("x-request-id", "req-7")] + added, allocator: ByteBufferAllocator())
+                adding: AddedHeaders([("x-request-id", "req-7")] + added), allocator: ByteBufferAllocator())
             #expect(String(buffer: bytes) == Self.edited(headers, requestID: "req-7", added: added), "mixed: \(mixed)")
         }
     }

@@ -42,10 +42,10 @@ extension FrontDoorHandler {
     func sendHead(_ head: ReplicaHead, for exchange: ProxyExchange) {
         guard let context else { return }
         let hopByHop = HopByHopHeaders.find(in: head)
-        var added: [(String, String)] = []
+        var added = AddedHeaders()
         // The client learns the id its request goes by, whatever the replica answered.
         let requestID = exchange.wireRequestID
-        if let requestID { added.append(("x-request-id", requestID)) }
+        if let requestID { added.append("x-request-id", requestID) }
         if Self.mayHaveBody(head.status, exchange), !head.hasContentLength {
             if exchange.head.version.minor == 0 {
                 // An HTTP/1.0 client cannot take a chunked answer: a body of unknown length ends
@@ -53,16 +53,16 @@ extension FrontDoorHandler {
                 exchange.closeAfterAnswer = true
             } else {
                 let codings = hopByHop.chunked ? ChunkedFraming.extraCodings(in: head) : nil
-                added.append(("transfer-encoding", codings ?? "chunked"))
+                added.append("transfer-encoding", codings ?? "chunked")
                 exchange.responseChunked = true
             }
         }
         // While the router stops, the connection closes after this answer: the client is told so in
         // it, and sends its next request to a router that will take it instead of into a closed socket.
         if !exchange.keepAlive || exchange.closeAfterAnswer || door.draining {
-            added.append(("connection", "close"))
+            added.append("connection", "close")
         } else if exchange.head.version.minor == 0 {
-            added.append(("connection", "keep-alive"))
+            added.append("connection", "keep-alive")
         }
         exchange.responseStarted = true
         // Held until the body, the end or a flush: an answer that arrived in one read goes out in

@@ -105,14 +105,17 @@ final class ProxyExchange {
         if let wireRequestIDKept { return wireRequestIDKept }
         // Kept once known: it is read for the replica and again for the client, and neither the
         // client's header nor the router's id changes.
-        wireRequestIDKept = head.headers.first(name: "x-request-id") ?? requestID?.description
+        wireRequestIDKept = clientRequestID ?? requestID?.description
         return wireRequestIDKept
     }
     private var wireRequestIDKept: String?
+    /// The client's own `X-Request-Id`, looked up once: the trace, the replica and the client all
+    /// ask for it.
+    private lazy var clientRequestID: String? = head.headers.first(name: "x-request-id")
 
     /// The client's own `X-Request-Id`, when it is short enough to keep in the trace.
     var indexedClientRequestID: String? {
-        guard let id = head.headers.first(name: "x-request-id"), !id.isEmpty,
+        guard let id = clientRequestID, !id.isEmpty,
               id.utf8.count <= Self.maxIndexedRequestIDBytes else { return nil }
         return id
     }
@@ -125,13 +128,13 @@ final class ProxyExchange {
     /// pass. Written straight from the client's headers, not from an edited copy.
     func forwardedHead(target: String, allocator: ByteBufferAllocator) -> ByteBuffer {
         let hopByHop = self.hopByHop
-        var added: [(String, String)] = []
+        var added = AddedHeaders()
         if requestChunked {
-            added.append(("transfer-encoding", ChunkedFraming.extraCodings(in: head.headers) ?? "chunked"))
+            added.append("transfer-encoding", ChunkedFraming.extraCodings(in: head.headers) ?? "chunked")
         }
         // The client's own id passes unless its `Connection` header named it.
-        if !head.headers.contains(name: "x-request-id") || hopByHop.drops("x-request-id"), let id = wireRequestID {
-            added.append(("x-request-id", id))
+        if clientRequestID == nil || hopByHop.drops("x-request-id"), let id = wireRequestID {
+            added.append("x-request-id", id)
         }
         return HeadWire.request(version: .http1_1, method: head.method, target: target, headers: head.headers,
                                 omitting: { hopByHop.drops($0) || $0.isHeaderName("expect") }, adding: added,

@@ -16,7 +16,7 @@ enum HeadWire {
     /// An answer's status line and its headers less those `omitting` names, then `adding`: a head
     /// passed on without changing a copy of its headers first.
     static func response(version: HTTPVersion, status: HTTPResponseStatus, headers: HTTPHeaders,
-                         omitting: (String) -> Bool, adding: [(String, String)],
+                         omitting: (String) -> Bool, adding: AddedHeaders,
                          allocator: ByteBufferAllocator) -> ByteBuffer {
         let reason = status.reasonPhrase
         let code = Int(status.code)
@@ -28,7 +28,7 @@ enum HeadWire {
     /// A replica's answer head passed on: the status line for `version`, the replica's headers as
     /// it wrote them less those `omitting` names, then `adding`.
     static func response(version: HTTPVersion, head: ReplicaHead, omitting: (UnsafeRawBufferPointer) -> Bool,
-                         adding: [(String, String)], allocator: ByteBufferAllocator) -> ByteBuffer {
+                         adding: AddedHeaders, allocator: ByteBufferAllocator) -> ByteBuffer {
         let reason = head.status.reasonPhrase
         // Which of the first 64 headers are omitted is kept for the second pass, as in `write`.
         var omitted: UInt64 = 0
@@ -41,7 +41,7 @@ enum HeadWire {
                 size += name.count + value.count + 4
             }
         }
-        for (name, value) in adding { size += name.utf8.count + value.utf8.count + 4 }
+        size += adding.lineBytes
         var buffer = allocator.buffer(capacity: size)
         buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: size) { memory in
             var out = RawWriter(memory: memory)
@@ -75,7 +75,7 @@ enum HeadWire {
                 }
                 out.put(UnsafeRawBufferPointer(rebasing: all[run]))
             }
-            for (name, value) in adding { out.put(name, value) }
+            adding.forEach { name, value in out.put(name, value) }
             out.put("\r\n")
             return out.written
         }
@@ -90,7 +90,7 @@ enum HeadWire {
 
     /// A request's line and its headers less those `omitting` names, then `adding`.
     static func request(version: HTTPVersion, method: HTTPMethod, target: String, headers: HTTPHeaders,
-                        omitting: (String) -> Bool, adding: [(String, String)],
+                        omitting: (String) -> Bool, adding: AddedHeaders,
                         allocator: ByteBufferAllocator) -> ByteBuffer {
         let method = method.rawValue
         // " ", " HTTP/1.1" and CRLF
@@ -108,7 +108,7 @@ enum HeadWire {
 
     /// A start line, the headers kept and added, and the empty line after them, in one buffer
     /// sized up front. Trailers after a last chunk are written the same way (`ChunkedFraming`).
-    static func write(_ headers: HTTPHeaders, omitting: (String) -> Bool, adding: [(String, String)],
+    static func write(_ headers: HTTPHeaders, omitting: (String) -> Bool, adding: AddedHeaders,
                               startLineBytes: Int, allocator: ByteBufferAllocator,
                               startLine: (inout RawWriter) -> Void) -> ByteBuffer {
         // Which of the first 64 headers are omitted is kept for the second pass; past them (rare),
@@ -122,7 +122,7 @@ enum HeadWire {
                 size += name.utf8.count + value.utf8.count + 4
             }
         }
-        for (name, value) in adding { size += name.utf8.count + value.utf8.count + 4 }
+        size += adding.lineBytes
         var buffer = allocator.buffer(capacity: size)
         buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: size) { memory in
             var out = RawWriter(memory: memory)
@@ -131,7 +131,7 @@ enum HeadWire {
             where index < 64 ? omitted & (1 << index) == 0 : !omitting(name) {
                 out.put(name, value)
             }
-            for (name, value) in adding { out.put(name, value) }
+            adding.forEach { name, value in out.put(name, value) }
             out.put("\r\n")
             return out.written
         }
