@@ -113,8 +113,8 @@ final class FrontDoor {
         switch admission {
         case .local(let router):
             let id = router.submit(model: MultiplexedModelHeader.model(in: exchange.head.headers),
-                                   externalID: exchange.indexedClientRequestID, payload: exchange) { [self] result in
-                finish(exchange, result)
+                                   externalID: exchange.indexedClientRequestID, payload: exchange) { [exchange] result in
+                exchange.door.finish(exchange, result)
             }
             exchange.requestID = id
         case .remote(let link):

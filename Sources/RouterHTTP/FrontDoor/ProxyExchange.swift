@@ -27,6 +27,9 @@ final class ProxyExchange {
     var requestID: RequestID?
     /// The lane whose loop this exchange lives on; nil on the router's own loop.
     let lane: ClientLane?
+    /// The front door that admitted it, which hears how it ended. Held here so that the router's
+    /// callback for it captures the exchange alone, which needs no allocation of its own.
+    let door: FrontDoor
     /// The router's handle on a request admitted from a lane.
     var ticket: EngineTicket?
     /// The longest client `X-Request-Id` kept in the trace (and found by `GET /v1/trace/ID`); a
@@ -70,6 +73,7 @@ final class ProxyExchange {
     init(head: HTTPRequestHead, framing: RequestFraming, client: FrontDoorHandler) {
         self.head = head
         self.client = client
+        self.door = client.door
         self.lane = client.door.lane
         self.keepAlive = framing.keepAlive
         self.answerHasNoBody = head.method.answerHasNoBody
