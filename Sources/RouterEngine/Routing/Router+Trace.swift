@@ -146,6 +146,12 @@ extension Router {
 extension RequestTrace {
     /// Appends an attempt; beyond `limit` the oldest goes, and is counted as omitted.
     mutating func append(_ attempt: TraceAttempt, limit: Int) {
+        // Most requests make one attempt and one send: an array of one, made as one, skips the
+        // growth an append to an empty array goes through.
+        guard !attempts.isEmpty else {
+            attempts = [attempt]
+            return
+        }
         if attempts.count >= limit {
             attempts.removeFirst()
             attemptsOmitted = (attemptsOmitted ?? 0) + 1
@@ -155,6 +161,10 @@ extension RequestTrace {
 
     /// Appends a send; beyond `limit` the oldest goes, and is counted as omitted.
     mutating func append(_ send: TraceSend, limit: Int) {
+        guard !sends.isEmpty else {
+            sends = [send]
+            return
+        }
         if sends.count >= limit {
             sends.removeFirst()
             sendsOmitted = (sendsOmitted ?? 0) + 1
