@@ -153,7 +153,9 @@ extension Router {
         for request in queue.running(on: replica) {
             request.sendHandle?.cancel()
             request.sendHandle = nil
-            if case .running(_, let since) = request.phase { recordSendEnded(on: replica, sentAt: since, SendCode.cancelled, at: now) }
+            if case .running(_, let since) = request.phase {
+                recordSendEnded(on: replica, sentAt: since, SendCode.cancelled, at: now)
+            }
             queue.totals.running -= 1
             replica.inFlight -= 1
             traceSendEnded(request, outcome: "replica_died", requeue: "reroute", at: now)
