@@ -68,15 +68,15 @@ enum HeadWire {
                     } else {
                         run = 0..<0
                         out.put(name)
-                        out.put(": ")
+                        out.putNameSeparator()
                         out.put(value)
-                        out.put("\r\n")
+                        out.putLineEnd()
                     }
                 }
                 out.put(UnsafeRawBufferPointer(rebasing: all[run]))
             }
             adding.forEach { name, value in out.put(name, value) }
-            out.put("\r\n")
+            out.putLineEnd()
             return out.written
         }
         return buffer
@@ -102,7 +102,7 @@ enum HeadWire {
             out.put(target)
             out.put(UInt8(ascii: " "))
             out.put(version: version)
-            out.put("\r\n")
+            out.putLineEnd()
         }
     }
 
@@ -132,7 +132,7 @@ enum HeadWire {
                 out.put(name, value)
             }
             adding.forEach { name, value in out.put(name, value) }
-            out.put("\r\n")
+            out.putLineEnd()
             return out.written
         }
         return buffer

@@ -17,6 +17,25 @@ struct RawWriter {
         written += 1
     }
 
+    /// Two bytes stored as they are: `: ` and CRLF, two to four of them a header line and more a
+    /// head, were each a call to copy two bytes, which cost more than the bytes.
+    mutating func put(_ first: UInt8, _ second: UInt8) {
+        precondition(written + 2 <= memory.count, "head: more bytes than counted")
+        memory[written] = first
+        memory[written + 1] = second
+        written += 2
+    }
+
+    /// CRLF.
+    mutating func putLineEnd() {
+        put(.carriageReturn, .lineFeed)
+    }
+
+    /// The `: ` between a header's name and its value.
+    mutating func putNameSeparator() {
+        put(.colon, .space)
+    }
+
     mutating func put(digit: Int) {
         put(UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: digit))
     }
@@ -38,7 +57,7 @@ struct RawWriter {
         put(digit: code % 10)
         put(UInt8(ascii: " "))
         put(reason)
-        put("\r\n")
+        putLineEnd()
     }
 
     mutating func put(_ text: StaticString) {
@@ -48,9 +67,9 @@ struct RawWriter {
     /// One header line.
     mutating func put(_ name: String, _ value: String) {
         put(name)
-        put(": ")
+        putNameSeparator()
         put(value)
-        put("\r\n")
+        putLineEnd()
     }
 
     mutating func put(_ text: String) {
