@@ -103,9 +103,10 @@ struct RequestQueueTests {
         let requests = (1...3).map { request($0) }
         for item in requests.reversed() { queue.hold(item) }
         requests[2].phase = .running(replica, since: .zero)
-        requests[0].phase = .running(replica, since: .zero)
+        requests[0].phase = .running(replica, since: EngineTime(nanoseconds: 4_000_000))
         #expect(queue[RequestID(2)] === requests[1])
-        #expect(queue.running(on: replica).map(\.id.rawValue) == [1, 3])
+        #expect(queue.running(on: replica).map(\.request.id.rawValue) == [1, 3])
+        #expect(queue.running(on: replica).map(\.since) == [EngineTime(nanoseconds: 4_000_000), .zero])
         queue.release(requests[1])
         #expect(queue[RequestID(2)] == nil)
     }

@@ -58,12 +58,12 @@ struct RequestQueue {
         byID[request.id] = nil
     }
 
-    /// The requests running on `replica`, oldest first.
-    func running(on replica: ReplicaRecord) -> [RequestRecord] {
-        byID.values.filter { request in
-            if case .running(let target, _) = request.phase { return target === replica }
-            return false
-        }.sorted { $0.id < $1.id }
+    /// The requests running on `replica`, oldest first, each with when its send started.
+    func running(on replica: ReplicaRecord) -> [(request: RequestRecord, since: EngineTime)] {
+        byID.values.compactMap { request in
+            if case .running(let target, let since) = request.phase, target === replica { return (request, since) }
+            return nil
+        }.sorted { $0.request.id < $1.request.id }
     }
 
     // MARK: Waiting

@@ -150,12 +150,10 @@ extension Router {
 
     /// Requests running on a dead replica will never be answered: they are routed again now.
     private func rerouteRunning(on replica: ReplicaRecord) {
-        for request in queue.running(on: replica) {
+        for (request, since) in queue.running(on: replica) {
             request.sendHandle?.cancel()
             request.sendHandle = nil
-            if case .running(_, let since) = request.phase {
-                recordSendEnded(on: replica, sentAt: since, SendCode.cancelled, at: now)
-            }
+            recordSendEnded(on: replica, sentAt: since, SendCode.cancelled, at: now)
             queue.totals.running -= 1
             replica.inFlight -= 1
             traceSendEnded(request, outcome: "replica_died", requeue: "reroute", at: now)
