@@ -204,6 +204,7 @@ let package = Package(
                 "TestSupport",
                 "RouterControlServer", "RouterAttach", "RouterEngine", "RouterSimulation", "RouterRuntime",
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),

@@ -1,4 +1,5 @@
 import Foundation
+import Prometheus
 import RouterAPI
 @testable import RouterControlServer
 import RouterEngine
@@ -59,10 +60,17 @@ import Testing
     }
 
     @Test func theExpositionPassesPromtoolAndMatchesTheSnapshot() throws {
+        // Fulfilled after 3 ms, having slept 25 ms and had a probe answered in 2 ms.
+        var trace = RequestTrace(request: 1, admittedMs: 10)
+        var attempt = TraceAttempt(number: 2, tier: .all, startedMs: 10, task: 1,
+                                   candidates: [TraceCandidate(replica: "r1", maxOngoingRequests: 5)])
+        attempt.waitMs = 25
+        attempt.candidates[0].probe = TraceProbe(deadlineMs: 100)
+        attempt.candidates[0].probe?.roundTripMs = 2
+        trace.attempts = [attempt]
+        trace.sends = [TraceSend(replica: "r1", atMs: 13)]
         let metrics = RouterMetrics()
-        metrics.observe(.fulfilled(after: .milliseconds(3)))
-        metrics.observe(.backoffWait(.milliseconds(25)))
-        metrics.observe(.probeAnswered(after: .milliseconds(2)))
+        metrics.observe(trace)
         let text = String(decoding: metrics.exposition(for: Self.snapshot()), as: UTF8.self)
         let check = try Self.runPromtool(text)
         // promtool parses everything; its one lint finding is Ray's own name, kept so Ray's dashboards work.
@@ -109,16 +117,42 @@ import Testing
         #expect(Self.value("routertop_probe_duration_seconds_count", in: text) == 1)
     }
 
-    @Test("a trace's times fall in the buckets, and add to the sums, that the same durations observed directly do, edges included")
+    /// The same durations as `Duration`s of whole microseconds, recorded straight into histograms
+    /// of the same names and buckets: what a trace's times must come to.
+    private struct DirectHistograms {
+        let registry = PrometheusCollectorRegistry()
+        let fulfillment: ValueHistogram
+        let backoffWait: ValueHistogram
+        let probeDuration: ValueHistogram
+
+        init() {
+            fulfillment = registry.makeValueHistogram(descriptor: RouterMetrics.Metric.serveRequestRouterFulfillmentTimeMs,
+                                                      buckets: RouterMetrics.rayLatencyBucketsMilliseconds)
+            backoffWait = registry.makeValueHistogram(descriptor: RouterMetrics.Metric.backoffWaitSeconds, buckets: RouterMetrics.secondsBuckets)
+            probeDuration = registry.makeValueHistogram(descriptor: RouterMetrics.Metric.probeDurationSeconds, buckets: RouterMetrics.secondsBuckets)
+        }
+
+        func fulfilled(after duration: Duration) { fulfillment.record(duration.secondsValue * 1000) }
+        func slept(_ wait: Duration) { backoffWait.record(wait.secondsValue) }
+        func probeAnswered(after duration: Duration) { probeDuration.record(duration.secondsValue) }
+
+        var exposition: String {
+            var buffer: [UInt8] = []
+            registry.emit(into: &buffer)
+            return String(decoding: buffer, as: UTF8.self)
+        }
+    }
+
+    @Test("a trace's times fall in the buckets, and add to the sums, that the same durations recorded directly do, edges included")
     func traceTimesMatchDirectObservations() {
         let fromTraces = RouterMetrics()
-        let direct = RouterMetrics()
+        let direct = DirectHistograms()
         let millisecondEdges = RouterMetrics.rayLatencyBucketsMilliseconds.prefix(12) + [0.0004, 0.0006, 2.0015, 333.333]
         for (index, milliseconds) in millisecondEdges.enumerated() {
             var trace = RequestTrace(request: UInt64(index + 1), admittedMs: 1000.25)
             trace.sends = [TraceSend(replica: "r1", atMs: 1000.25 + milliseconds)]
             fromTraces.observe(trace)
-            direct.observe(.fulfilled(after: .microseconds(Int64(((trace.sends[0].atMs - trace.admittedMs) * 1000).rounded()))))
+            direct.fulfilled(after: .microseconds(Int64(((trace.sends[0].atMs - trace.admittedMs) * 1000).rounded())))
         }
         for (index, seconds) in RouterMetrics.secondsBuckets.enumerated() {
             var trace = RequestTrace(request: UInt64(100 + index), admittedMs: 0)
@@ -128,19 +162,19 @@ import Testing
             attempt.candidates[0].probe?.roundTripMs = seconds * 1000
             trace.attempts = [attempt]
             fromTraces.observe(trace)
-            direct.observe(.backoffWait(.microseconds(Int64((seconds * 1_000_000).rounded()))))
-            direct.observe(.probeAnswered(after: .microseconds(Int64((seconds * 1_000_000).rounded()))))
+            direct.slept(.microseconds(Int64((seconds * 1_000_000).rounded())))
+            direct.probeAnswered(after: .microseconds(Int64((seconds * 1_000_000).rounded())))
         }
         // Sorted: a registry writes its metrics in no fixed order.
-        func distributions(_ metrics: RouterMetrics) -> [Substring] {
-            String(decoding: metrics.exposition(for: Self.snapshot()), as: UTF8.self).split(separator: "\n").filter {
+        func distributions(_ exposition: String) -> [Substring] {
+            exposition.split(separator: "\n").filter {
                 $0.hasPrefix("serve_request_router_fulfillment_time_ms") || $0.hasPrefix("routertop_backoff_wait_seconds")
                     || $0.hasPrefix("routertop_probe_duration_seconds")
             }.sorted()
         }
-        let expected = distributions(direct)
+        let expected = distributions(direct.exposition)
         #expect(expected.count == 2 * (RouterMetrics.secondsBuckets.count + 3) + RouterMetrics.rayLatencyBucketsMilliseconds.count + 3)
-        #expect(distributions(fromTraces) == expected)
+        #expect(distributions(String(decoding: fromTraces.exposition(for: Self.snapshot()), as: UTF8.self)) == expected)
     }
 
     @Test func eachFinishedSendCountsUnderItsReplicaAndOutcome() {

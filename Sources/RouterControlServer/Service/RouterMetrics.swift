@@ -63,8 +63,8 @@ public final class RouterMetrics: Sendable {
     private let backoffSleeps: Prometheus.Counter
     private let settingsChanges: Prometheus.Counter
     private let skippedSnapshots: Prometheus.Counter
-    /// Observed as they happen, through swift-metrics' handler protocol over the Prometheus
-    /// histograms. Not through its `Recorder` facade, which wrapped these same handlers: its
+    /// Observed from each finished request's trace, through swift-metrics' handler protocol over
+    /// the Prometheus histograms. Not through its `Recorder` facade, which wrapped these same handlers: its
     /// `record` ran unspecialised, converting each `Double` generically, and cost about 920
     /// instructions a request, of which the handler's own call is 560.
     private let fulfillment: any RecorderHandler
@@ -104,13 +104,6 @@ public final class RouterMetrics: Sendable {
         probeDuration = registry.makeValueHistogram(descriptor: Metric.probeDurationSeconds, buckets: Self.secondsBuckets)
     }
 
-    /// One thing the router did that goes into a distribution.
-    public enum Observation: Sendable {
-        case fulfilled(after: Duration)
-        case backoffWait(Duration)
-        case probeAnswered(after: Duration)
-    }
-
     /// A snapshot stream skipped a tick for a slow client.
     func snapshotSkipped() { skippedSnapshots.increment() }
 
@@ -124,14 +117,6 @@ public final class RouterMetrics: Sendable {
         registry.makeCounter(descriptor: Metric.controlConnectionsClosedTotal, labels: [("reason", reason.rawValue)]).increment()
     }
 
-    /// Records an observation; callable from any thread.
-    public func observe(_ observation: Observation) {
-        switch observation {
-        case .fulfilled(let duration): fulfillment.record(duration.secondsValue * 1000)
-        case .backoffWait(let wait): backoffWait.record(wait.secondsValue)
-        case .probeAnswered(let duration): probeDuration.record(duration.secondsValue)
-        }
-    }
 
     /// The metrics in Prometheus text format, brought up to date with `snapshot`.
     func exposition(for snapshot: RouterSnapshot) -> [UInt8] {
@@ -255,9 +240,9 @@ extension RouterMetrics {
         }
     }
 
-    /// Milliseconds from a trace, rounded to whole microseconds as `observe(_:)`'s durations are.
-    /// Recorded as numbers, not through `Duration`, whose split into seconds and attoseconds cost
-    /// about 190 instructions a request.
+    /// Milliseconds from a trace, rounded to whole microseconds (as the trace's `Duration`s were
+    /// once). Recorded as numbers, not through `Duration`, whose split into seconds and attoseconds
+    /// cost about 190 instructions a request.
     static func wholeMicroseconds(_ milliseconds: Double) -> Double {
         (milliseconds * 1000).rounded() / 1000
     }
