@@ -58,10 +58,12 @@ struct RecordedCallEndTests {
         }
     }
 
-    private static func recordingRouter(on scheduler: VirtualScheduler) -> Router {
+    /// A router on `scheduler` that records from the start, with one replica, r1, on `connection`.
+    private static func recordingRouter(on scheduler: VirtualScheduler, r1 connection: any ReplicaConnection) throws -> Router {
         let router = Router(settings: .defaults, scheduler: scheduler, random: SeededRandom(seed: 1),
                             logger: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() }))
         router.startRecording()
+        try router.addReplica(ReplicaInfo(id: "r1", node: "node-a", zone: "zone-1"), connection: connection)
         return router
     }
 
@@ -69,9 +71,8 @@ struct RecordedCallEndTests {
     /// the inner call is called off too.
     @Test func aSendCalledOffIsRecordedAsCancelled() throws {
         let scheduler = VirtualScheduler()
-        let router = Self.recordingRouter(on: scheduler)
         let replica = SilentReplica()
-        try router.addReplica(ReplicaInfo(id: "r1", node: "node-a", zone: "zone-1"), connection: replica)
+        let router = try Self.recordingRouter(on: scheduler, r1: replica)
         var results: [RequestResult] = []
         let id = router.submit { results.append($0) }
         scheduler.run(until: scheduler.now + .milliseconds(10))
@@ -89,9 +90,8 @@ struct RecordedCallEndTests {
     /// routed again: recorded once, as cancelled, after the send that found it dead.
     @Test func aSendRoutedAgainOffADeadReplicaIsRecordedAsCancelled() throws {
         let scheduler = VirtualScheduler()
-        let router = Self.recordingRouter(on: scheduler)
         let replica = SilentReplica()
-        try router.addReplica(ReplicaInfo(id: "r1", node: "node-a", zone: "zone-1"), connection: replica)
+        let router = try Self.recordingRouter(on: scheduler, r1: replica)
         var results: [RequestResult] = []
         for _ in 0..<2 { router.submit { results.append($0) } }
         scheduler.run(until: scheduler.now + .milliseconds(10))
@@ -111,9 +111,7 @@ struct RecordedCallEndTests {
     /// without a round trip, when the replica left.
     @Test func aProbeOfAReplicaThatLeftIsRecordedAsATimeout() throws {
         let scheduler = VirtualScheduler()
-        let router = Self.recordingRouter(on: scheduler)
-        try router.addReplica(ReplicaInfo(id: "r1", node: "node-a", zone: "zone-1"),
-                              connection: SilentReplica(answersProbes: false))
+        let router = try Self.recordingRouter(on: scheduler, r1: SilentReplica(answersProbes: false))
         scheduler.run(until: scheduler.now + .milliseconds(20))
         try router.removeReplica("r1")
         scheduler.run(until: scheduler.now + .seconds(5))
@@ -127,9 +125,8 @@ struct RecordedCallEndTests {
     /// numbers named them in the recording it replaced, and their calls are not recorded.
     @Test func aRecordingStartedAgainRecordsOnlyTheReplicasAddedSince() throws {
         let scheduler = VirtualScheduler()
-        let router = Self.recordingRouter(on: scheduler)
         let first = SilentReplica()
-        try router.addReplica(ReplicaInfo(id: "r1", node: "node-a", zone: "zone-1"), connection: first)
+        let router = try Self.recordingRouter(on: scheduler, r1: first)
         router.startRecording()
         var results: [RequestResult] = []
         router.submit { results.append($0) }
@@ -146,9 +143,7 @@ struct RecordedCallEndTests {
     /// every finished request (its payload, an HTTP exchange in proxy mode) stayed in memory for good.
     @Test func aFinishedRequestOfARecordingRouterIsFreed() throws {
         let scheduler = VirtualScheduler()
-        let router = Self.recordingRouter(on: scheduler)
-        try router.addReplica(ReplicaInfo(id: "r1", node: "node-a", zone: "zone-1"),
-                              connection: HoldingReplica(scheduler: scheduler))
+        let router = try Self.recordingRouter(on: scheduler, r1: HoldingReplica(scheduler: scheduler))
         weak var payload: Payload?
         var results: [RequestResult] = []
         for _ in 0..<3 {
