@@ -30,6 +30,8 @@ extension Router {
 
     // The trace is changed in place through `request.trace?.…` calls; reading it as a whole
     // (`request.trace != nil`) would copy it, retaining and releasing each of its references.
+    // Each change is one such call: every access to the record's trace is checked for exclusive
+    // access at run time (about 70 instructions), so a change made in three steps cost three.
 
     func traceAttemptStarted(_ task: RoutingTask, at now: EngineTime) {
         let request = task.request
@@ -50,8 +52,7 @@ extension Router {
         )
         attempt.queueAhead = queue.pendingAhead(of: request)
         attempt.taskCap = targetTaskCount
-        request.trace?.append(attempt, limit: Self.traceEntryLimit)
-        if request.routing.attempts == 1 { request.trace?.firstAttemptStarted(atMs: attempt.startedMs) }
+        request.trace?.attemptStarted(attempt, first: request.routing.attempts == 1, limit: Self.traceEntryLimit)
     }
 
     /// Notes, just after admission, why no routing task took the request at once.
@@ -108,17 +109,16 @@ extension Router {
     }
 
     func traceChoice(_ chosen: ReplicaRecord?, for task: RoutingTask) {
-        guard let count = task.request.trace?.attempts.count, count > 0 else { return }
-        task.request.trace?.attempts[count - 1].choice = chosen?.id.rawValue
+        guard isTracing else { return }
+        var handedTo: UInt64?
         if chosen != nil, let index = recipientIndex(for: task), queue.pending[index] !== task.request {
-            let served = queue.pending[index]
-            task.request.trace?.attempts[count - 1].handedTo = served.id.rawValue
+            handedTo = queue.pending[index].id.rawValue
         }
+        task.request.trace?.lastAttemptChose(chosen?.id.rawValue, handedTo: handedTo)
     }
 
     func traceWait(_ wait: Duration, for task: RoutingTask) {
-        guard let count = task.request.trace?.attempts.count, count > 0 else { return }
-        task.request.trace?.attempts[count - 1].waitMs = traceMilliseconds(wait)
+        task.request.trace?.lastAttemptWaits(traceMilliseconds(wait))
     }
 
     func traceSend(_ request: RequestRecord, to replica: ReplicaRecord, routedFor searched: RequestRecord, at now: EngineTime) {
@@ -129,10 +129,7 @@ extension Router {
     }
 
     func traceSendEnded(_ request: RequestRecord, outcome: String, requeue: String?, at now: EngineTime) {
-        guard let count = request.trace?.sends.count, count > 0 else { return }
-        request.trace?.sends[count - 1].outcome = outcome
-        request.trace?.sends[count - 1].endedMs = traceMilliseconds(now)
-        request.trace?.sends[count - 1].requeue = requeue
+        request.trace?.lastSendEnded(outcome: outcome, requeue: requeue, atMs: traceMilliseconds(now))
     }
 
     private func updateCandidate(_ replica: ReplicaRecord, of task: RoutingTask, _ change: (inout TraceCandidate) -> Void) {
@@ -145,7 +142,7 @@ extension Router {
 
 extension RequestTrace {
     /// Appends an attempt; beyond `limit` the oldest goes, and is counted as omitted.
-    mutating func append(_ attempt: TraceAttempt, limit: Int) {
+    private mutating func append(_ attempt: TraceAttempt, limit: Int) {
         // Most requests make one attempt and one send: an array of one, made as one, skips the
         // growth an append to an empty array goes through.
         guard !attempts.isEmpty else {
@@ -172,19 +169,56 @@ extension RequestTrace {
         sends.append(send)
     }
 
-    /// The first attempt started: the wait before it is measured. A top-up put off to the end of
-    /// another task's attempt starts it in the same instant: that is no wait.
-    mutating func firstAttemptStarted(atMs startedMs: Double) {
-        if startedMs == admittedMs {
+    /// An attempt started. The request's `first` one ends the wait since admission, which is
+    /// measured; a top-up put off to the end of another task's attempt starts it in the same
+    /// instant: that is no wait.
+    mutating func attemptStarted(_ attempt: TraceAttempt, first: Bool, limit: Int) {
+        append(attempt, limit: limit)
+        guard first else { return }
+        if attempt.startedMs == admittedMs {
             firstWait = nil
         } else {
-            firstWait?.waitedMs = ((startedMs - admittedMs) * 1000).rounded() / 1000
+            firstWait?.waitedMs = ((attempt.startedMs - admittedMs) * 1000).rounded() / 1000
         }
+    }
+
+    /// The last attempt chose `choice` (nil: none), for the request `handedTo` when that is another.
+    mutating func lastAttemptChose(_ choice: String?, handedTo: UInt64?) {
+        guard !attempts.isEmpty else { return }
+        attempts[attempts.count - 1].chose(choice, handedTo: handedTo)
+    }
+
+    /// The last attempt failed and its task sleeps `waitMs` before the next.
+    mutating func lastAttemptWaits(_ waitMs: Double) {
+        guard !attempts.isEmpty else { return }
+        attempts[attempts.count - 1].waitMs = waitMs
+    }
+
+    /// The last send ended as `outcome`, and the request went back to be routed again as `requeue` (if it did).
+    mutating func lastSendEnded(outcome: String, requeue: String?, atMs endedMs: Double) {
+        guard !sends.isEmpty else { return }
+        sends[sends.count - 1].ended(outcome: outcome, requeue: requeue, atMs: endedMs)
     }
 
     mutating func finish(outcome: String, replica: String?, atMs: Double) {
         self.outcome = outcome
         self.replica = replica
         self.finishedMs = atMs
+    }
+}
+
+// One subscript access a change: each is a uniqueness check of the array.
+extension TraceAttempt {
+    fileprivate mutating func chose(_ choice: String?, handedTo: UInt64?) {
+        self.choice = choice
+        if let handedTo { self.handedTo = handedTo }
+    }
+}
+
+extension TraceSend {
+    fileprivate mutating func ended(outcome: String, requeue: String?, atMs endedMs: Double) {
+        self.outcome = outcome
+        self.endedMs = endedMs
+        self.requeue = requeue
     }
 }
