@@ -68,7 +68,7 @@ final class FrontDoorHandler: ChannelDuplexHandler, RemovableChannelHandler {
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        var input = unread.takeJoined(with: unwrapInboundIn(data))
+        var input = unwrapInboundIn(data).joined(after: unread.take())
         do {
             while let part = try reader.next(&input) {
                 switch part {

@@ -57,14 +57,23 @@ struct CallReport<Outcome> {
         return outcome
     }
 
-    /// The caller calls the call off; true when it was still running (its resources must go).
-    mutating func cancel() -> Bool {
-        switch state {
-        case .starting, .running, .deferred:
-            state = .cancelled
-            return true
-        case .reported, .cancelled:
-            return false
+    /// The caller calls the call off. Returns the state it left, which the caller lets go of once
+    /// the report changed: an outcome deferred in it is released there, not inside the change. A
+    /// release can run other code, and a call's report that may release inside its changes is
+    /// checked for exclusive access at run time at every use (three a request).
+    mutating func cancel() -> State {
+        var left = State.cancelled
+        swap(&state, &left)
+        return left
+    }
+}
+
+extension CallReport.State {
+    /// Whether a call that was in this state when called off was still running (its resources must go).
+    var wasRunning: Bool {
+        switch self {
+        case .starting, .running, .deferred: true
+        case .reported, .cancelled: false
         }
     }
 }

@@ -42,7 +42,7 @@ final class ProbeCall: Cancellable, UpstreamResponseReceiver {
     }
 
     func cancel() {
-        guard report.cancel() else { return }
+        guard report.cancel().wasRunning else { return }
         connection?.close()
         connection = nil
     }

@@ -118,7 +118,7 @@ final class UpstreamCall: Cancellable, UpstreamResponseReceiver {
 
     func cancel() {
         state.cancel()
-        if report.cancel() { detach()?.close() }
+        if report.cancel().wasRunning { detach()?.close() }
     }
 
     func upstreamHead(_ answer: ReplicaHead) {

@@ -50,7 +50,7 @@ final class UpstreamConnection: ChannelInboundHandler, RemovableChannelHandler {
     /// its head) ends now.
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         guard brokenRule == nil else { return }
-        var input = unread.takeJoined(with: unwrapInboundIn(data))
+        var input = unwrapInboundIn(data).joined(after: unread.take())
         do {
             while let part = try reader.next(&input) { received(part) }
         } catch {
