@@ -67,6 +67,19 @@ struct RetryBackoffTests {
         #expect(replica.probeTimes.last == EngineTime.ms(nextProbe) + waitAfter4)
     }
 
+    @Test("each failed attempt is counted once against each replica of its pair, found full by probes")
+    func failedAttemptsAreAttributedToTheirPair() {
+        let (harness, _) = fullReplicaHarness()
+        _ = harness.add("r2", max: 1) { .queueLength(1) }
+        harness.settle()
+        harness.submit()
+        harness.run(for: .ms(30))
+        let snapshot = harness.router.snapshot(mode: .simulated)
+        // Attempts 1 and 2 at once, 3 after 25 ms; each drew both replicas, and neither had room.
+        #expect(snapshot.retries.failedAttempts == 3)
+        #expect(snapshot.replicas.map(\.retriesAttributed) == [3, 3])
+    }
+
     @Test func aWarningEveryFiftyFailedAttempts() {
         let (harness, _) = fullReplicaHarness()
         harness.submit()

@@ -39,6 +39,44 @@ struct TaskPoolTests {
         #expect(pool.lastID == 1, "ids are not reused")
     }
 
+    @Test("an ended task's pair, emptied, is the next task's storage; the ended task keeps no candidates")
+    func pairReused() {
+        var pool = TaskPool()
+        let scheduler = VirtualScheduler()
+        let replicas = ["r1", "r2"].map { id in
+            ReplicaRecord(info: ReplicaInfo(id: ReplicaID(id), node: "n", zone: "z", maxOngoingRequests: 5),
+                          connection: ScriptedReplica(scheduler: scheduler))
+        }
+        let first = pool.start(for: request(1))
+        first.pair.append(contentsOf: replicas)
+        let storage = Self.storage(of: first.pair)
+        _ = first.machine.retired()
+        pool.end(first)
+        #expect(first.pair.isEmpty && pool.sparePairCount == 1)
+        let second = pool.start(for: request(2))
+        #expect(pool.sparePairCount == 0)
+        #expect(second.pair.isEmpty && second.pair.capacity >= 2)
+        #expect(Self.storage(of: second.pair) == storage, "the ended task's pair is drawn into again, not allocated")
+        let third = pool.start(for: request(3))
+        #expect(third.pair.isEmpty && third.pair.capacity >= 2)
+        #expect(Self.storage(of: third.pair) != storage, "with no spare pair left, a new one is made")
+    }
+
+    @Test("at most sparePairLimit pairs are kept; the pairs of tasks ending beyond it are let go")
+    func sparePairsAreBounded() {
+        var pool = TaskPool()
+        let tasks = (1...(TaskPool.sparePairLimit + 6)).map { pool.start(for: request(UInt64($0))) }
+        for task in tasks {
+            _ = task.machine.retired()
+            pool.end(task)
+        }
+        #expect(pool.isEmpty && pool.sparePairCount == TaskPool.sparePairLimit)
+    }
+
+    private static func storage(of pair: [ReplicaRecord]) -> UnsafeRawPointer? {
+        pair.withUnsafeBufferPointer { $0.baseAddress.map(UnsafeRawPointer.init) }
+    }
+
     @Test("an ended task leaves alone a request another task claimed meanwhile")
     func endKeepsOtherClaim() {
         var pool = TaskPool()

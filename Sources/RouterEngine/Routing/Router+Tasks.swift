@@ -83,7 +83,6 @@ extension Router {
             task.tier = CandidateTier(tier)
             pickPair(from: candidates, into: &task.pair)
         }
-        task.considered = task.pair
         request.routing.attempts += 1
         traceAttemptStarted(task, at: now)
         if let chosen = chooseFromCache(task.pair) {
@@ -207,7 +206,7 @@ extension Router {
         if failed == 1 { request.routing.inBackoffSince = now }
         request.routing.failedAt = now
         var attributed: [ReplicaRecord] = []
-        for candidate in task.considered where !attributed.contains(where: { $0 === candidate }) {
+        for candidate in task.pair where !attributed.contains(where: { $0 === candidate }) {
             candidate.retriesAttributed += 1
             attributed.append(candidate)
         }

@@ -14,15 +14,16 @@ final class RoutingTask {
     var tier: CandidateTier = .all
     /// The current attempt's candidate set, when multiplexing built one (reused between attempts).
     var candidates: [ReplicaRecord] = []
-    var pair: [ReplicaRecord] = []
-    /// The candidates of the current attempt, for attributing a failed attempt to them: each
-    /// attempt's `pair`, shared, not copied (so it needs no storage of its own up front).
-    var considered: [ReplicaRecord] = []
+    /// The current attempt's candidates, kept until the next attempt: a failed attempt is
+    /// attributed to them.
+    var pair: [ReplicaRecord]
 
-    init(id: Int, request: RequestRecord) {
+    /// `pair` is storage to draw pairs into (an ended task's, emptied), reserved here when it has no room.
+    init(id: Int, request: RequestRecord, pair: [ReplicaRecord] = []) {
         self.id = id
         self.request = request
-        pair.reserveCapacity(2)
+        self.pair = pair
+        if pair.capacity < 2 { self.pair.reserveCapacity(2) }
     }
 
     /// The router shuts down: the wake-up is cancelled (its action holds this task) and voided in
@@ -34,6 +35,5 @@ final class RoutingTask {
         if !machine.isEnded { _ = machine.retired() }
         candidates = []
         pair = []
-        considered = []
     }
 }
