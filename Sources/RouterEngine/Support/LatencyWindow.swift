@@ -6,11 +6,14 @@ struct LatencyWindow {
     private var current: Histogram<UInt64>
     private var previous: Histogram<UInt64>
     private var periodStart: EngineTime = .zero
-    private let period: Duration
+    /// The period in nanoseconds. Every record checks whether it has passed: compared as integers,
+    /// where a difference of two times compared with a `Duration` (128-bit attoseconds) cost about
+    /// 45 instructions, twice a request.
+    private let periodNanoseconds: Int64
     private var cached: (time: EngineTime, summary: LatencySummary)?
 
     init(period: Duration = .seconds(10), significantDigits: SignificantDigits = .two) {
-        self.period = period
+        periodNanoseconds = period.nanosecondsClamped
         current = Histogram(highestTrackableValue: 3_600_000_000, numberOfSignificantValueDigits: significantDigits)
         previous = current
     }
@@ -40,8 +43,9 @@ struct LatencyWindow {
     }
 
     private mutating func rotate(at time: EngineTime) {
-        guard time - periodStart >= period else { return }
-        if time - periodStart >= period * 2 {
+        let elapsed = time.nanoseconds &- periodStart.nanoseconds
+        guard elapsed >= periodNanoseconds else { return }
+        if elapsed - periodNanoseconds >= periodNanoseconds {
             previous.reset()
         } else {
             previous = current

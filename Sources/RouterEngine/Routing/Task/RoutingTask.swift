@@ -19,7 +19,7 @@ final class RoutingTask {
     var pair: [ReplicaRecord]
 
     /// `pair` is storage to draw pairs into (an ended task's, emptied), reserved here when it has no room.
-    init(id: Int, request: RequestRecord, pair: [ReplicaRecord] = []) {
+    init(id: Int, request: RequestRecord, pair: [ReplicaRecord]) {
         self.id = id
         self.request = request
         self.pair = pair
