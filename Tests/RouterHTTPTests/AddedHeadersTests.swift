@@ -14,9 +14,9 @@ struct AddedHeadersTests {
         #expect(added.count == count)
         #expect(seen == headers.prefix(count).map { "\($0.0): \($0.1)\r\n" })
         #expect(added.lineBytes == seen.joined().utf8.count)
-        let literal = AddedHeaders(Array(headers.prefix(count)))
+        let fromList = AddedHeaders(Array(headers.prefix(count)))
         var fromArray: [String] = []
-        literal.forEach { name, _ in fromArray.append(name) }
+        fromList.forEach { name, _ in fromArray.append(name) }
         #expect(fromArray == headers.prefix(count).map(\.0))
     }
 }

@@ -117,7 +117,6 @@ public final class RouterMetrics: Sendable {
         registry.makeCounter(descriptor: Metric.controlConnectionsClosedTotal, labels: [("reason", reason.rawValue)]).increment()
     }
 
-
     /// The metrics in Prometheus text format, brought up to date with `snapshot`.
     func exposition(for snapshot: RouterSnapshot) -> [UInt8] {
         update(from: snapshot)

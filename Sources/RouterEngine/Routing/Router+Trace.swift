@@ -141,39 +141,31 @@ extension Router {
 }
 
 extension RequestTrace {
-    /// Appends an attempt; beyond `limit` the oldest goes, and is counted as omitted.
-    private mutating func append(_ attempt: TraceAttempt, limit: Int) {
-        // Most requests make one attempt and one send: an array of one, made as one, skips the
-        // growth an append to an empty array goes through.
-        guard !attempts.isEmpty else {
-            attempts = [attempt]
-            return
-        }
-        if attempts.count >= limit {
-            attempts.removeFirst()
-            attemptsOmitted = (attemptsOmitted ?? 0) + 1
-        }
-        attempts.append(attempt)
-    }
-
     /// Appends a send; beyond `limit` the oldest goes, and is counted as omitted.
     mutating func append(_ send: TraceSend, limit: Int) {
-        guard !sends.isEmpty else {
-            sends = [send]
+        Self.append(send, to: &sends, omitted: &sendsOmitted, limit: limit)
+    }
+
+    /// Appends `entry` to `entries`; beyond `limit` the oldest goes, and is counted in `omitted`.
+    private static func append<Entry>(_ entry: Entry, to entries: inout [Entry], omitted: inout Int?, limit: Int) {
+        // Most requests make one attempt and one send: an array of one, made as one, skips the
+        // growth an append to an empty array goes through.
+        guard !entries.isEmpty else {
+            entries = [entry]
             return
         }
-        if sends.count >= limit {
-            sends.removeFirst()
-            sendsOmitted = (sendsOmitted ?? 0) + 1
+        if entries.count >= limit {
+            entries.removeFirst()
+            omitted = (omitted ?? 0) + 1
         }
-        sends.append(send)
+        entries.append(entry)
     }
 
     /// An attempt started. The request's `first` one ends the wait since admission, which is
     /// measured; a top-up put off to the end of another task's attempt starts it in the same
     /// instant: that is no wait.
     mutating func attemptStarted(_ attempt: TraceAttempt, first: Bool, limit: Int) {
-        append(attempt, limit: limit)
+        Self.append(attempt, to: &attempts, omitted: &attemptsOmitted, limit: limit)
         guard first else { return }
         if attempt.startedMs == admittedMs {
             firstWait = nil

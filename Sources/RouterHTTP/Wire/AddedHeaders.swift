@@ -1,7 +1,7 @@
 /// The headers the router adds to a head it passes on, kept inline: at most three (the request id,
 /// the framing and `Connection`). An array of them was an allocation, grown on its first append,
 /// for every head in each direction.
-struct AddedHeaders: ExpressibleByArrayLiteral {
+struct AddedHeaders {
     /// The most it holds; one more is a programming error.
     static let capacity = 3
 
@@ -12,12 +12,9 @@ struct AddedHeaders: ExpressibleByArrayLiteral {
 
     init() {}
 
+    /// The headers of `headers`, in order.
     init(_ headers: [(String, String)]) {
         for (name, value) in headers { append(name, value) }
-    }
-
-    init(arrayLiteral headers: (String, String)...) {
-        self.init(headers)
     }
 
     mutating func append(_ name: String, _ value: String) {

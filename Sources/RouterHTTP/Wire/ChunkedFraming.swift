@@ -38,7 +38,7 @@ enum ChunkedFraming {
 
     /// The last chunk, with trailers: written as a head is, with `0` for its start line.
     static func lastChunk(trailers: HTTPHeaders?, allocator: ByteBufferAllocator) -> ByteBuffer {
-        HeadWire.write(trailers ?? HTTPHeaders(), omitting: { _ in false }, adding: [], startLineBytes: 3,
+        HeadWire.write(trailers ?? HTTPHeaders(), omitting: { _ in false }, adding: AddedHeaders(), startLineBytes: 3,
                        allocator: allocator) { $0.put("0\r\n") }
     }
 }

@@ -10,7 +10,7 @@ enum HeadWire {
     /// An answer's status line and headers.
     static func response(_ head: HTTPResponseHead, allocator: ByteBufferAllocator) -> ByteBuffer {
         response(version: head.version, status: head.status, headers: head.headers, omitting: { _ in false },
-                 adding: [], allocator: allocator)
+                 adding: AddedHeaders(), allocator: allocator)
     }
 
     /// An answer's status line and its headers less those `omitting` names, then `adding`: a head
@@ -85,7 +85,7 @@ enum HeadWire {
     /// A request's line and headers.
     static func request(_ head: HTTPRequestHead, allocator: ByteBufferAllocator) -> ByteBuffer {
         request(version: head.version, method: head.method, target: head.uri, headers: head.headers,
-                omitting: { _ in false }, adding: [], allocator: allocator)
+                omitting: { _ in false }, adding: AddedHeaders(), allocator: allocator)
     }
 
     /// A request's line and its headers less those `omitting` names, then `adding`.
