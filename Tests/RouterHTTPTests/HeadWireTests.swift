@@ -34,7 +34,7 @@ struct HeadWireTests {
         let bytes = HeadWire.response(
             version: .http1_1, status: .ok, headers: headers,
             omitting: { hopByHop.drops($0) || $0.lowercased() == "x-request-id" },
-            adding: AddedHeaders([("x-request-id", requestID)] + added), allocator: ByteBufferAllocator())
+            adding: AddedHeaders([("x-request-id", requestID)] + added), reusing: nil, allocator: ByteBufferAllocator())
         return String(buffer: bytes)
     }
 
@@ -65,7 +65,9 @@ struct HeadWireTests {
     ])
     func passedFromBytesEqualsEdited(headers: HTTPHeaders) throws {
         // Every line as a head usually writes it (copied in runs, around the omitted ones), then
-        // lines with other spacing or a bare LF (written piece by piece) mixed in.
+        // lines with other spacing or a bare LF (written piece by piece) mixed in. The second is
+        // written in the buffer the first went out in.
+        var spare = SpareHeadBuffer()
         for mixed in [false, true] {
             var text = "HTTP/1.1 200 OK\r\n"
             for (index, (name, value)) in headers.enumerated() {
@@ -80,8 +82,10 @@ struct HeadWireTests {
             let added = [("transfer-encoding", "chunked"), ("connection", "close")]
             let bytes = HeadWire.response(
                 version: .http1_1, head: head, omitting: { hopByHop.drops($0) || $0.equalsLowercase("x-request-id") },
-                adding: AddedHeaders([("x-request-id", "req-7")] + added), allocator: ByteBufferAllocator())
+                adding: AddedHeaders([("x-request-id", "req-7")] + added), reusing: spare.take(),
+                allocator: ByteBufferAllocator())
             #expect(String(buffer: bytes) == Self.edited(headers, requestID: "req-7", added: added), "mixed: \(mixed)")
+            _ = spare.keep(bytes)
         }
     }
 
@@ -116,7 +120,8 @@ struct HeadWireTests {
         let exchange = ProxyExchange(head: head, framing: RequestFraming(keepAlive: true, body: body, expectsContinue: false),
                                      client: FrontDoorHandler(door: door))
         exchange.requestID = RequestID(7)
-        let bytes = exchange.forwardedHead(target: exchange.forwardedTarget, allocator: ByteBufferAllocator())
+        let bytes = exchange.forwardedHead(target: exchange.forwardedTarget, reusing: nil,
+                                           allocator: ByteBufferAllocator())
         let expected = Self.editedRequest(head, requestID: RequestID(7).description)
         #expect(String(buffer: bytes) == expected)
         #expect(expected.hasPrefix("POST /v1/x?y=1 HTTP/1.1\r\n") && expected.lowercased().contains("x-request-id: "))

@@ -70,12 +70,14 @@ extension FrontDoorHandler {
         heldHead = HeadWire.response(
             version: exchange.head.version, head: head,
             omitting: { name in hopByHop.drops(name) || (requestID != nil && name.equalsLowercase("x-request-id")) },
-            adding: added, allocator: context.channel.allocator)
+            adding: added, reusing: spareHead.take(), allocator: context.channel.allocator)
     }
 
     /// Writes the head held back for the body, if one is.
     private func writeHeldHead(_ context: ChannelHandlerContext) {
-        if let head = heldHead.take() { context.write(wrapOutboundOut(head), promise: nil) }
+        guard let head = heldHead.take() else { return }
+        context.write(wrapOutboundOut(head), promise: nil)
+        _ = spareHead.keep(head)
     }
 
     private static func mayHaveBody(_ status: HTTPResponseStatus, _ exchange: ProxyExchange) -> Bool {
@@ -90,6 +92,7 @@ extension FrontDoorHandler {
             if body.readableBytes <= Self.bodyJoinedToHeadLimit, var head = heldHead.take() {
                 head.writeImmutableBuffer(body)
                 context.write(wrapOutboundOut(head), promise: nil)
+                _ = spareHead.keep(head)
                 return
             }
             writeHeldHead(context)

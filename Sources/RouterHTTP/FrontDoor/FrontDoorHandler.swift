@@ -24,6 +24,8 @@ final class FrontDoorHandler: ChannelDuplexHandler, RemovableChannelHandler {
     /// An answer's head, held until what follows it: a small body part joins it, and both go to the
     /// socket as one buffer (`FrontDoorHandler+Answers`).
     var heldHead: ByteBuffer?
+    /// The buffer the last answer's head went out in, for the next one.
+    var spareHead = SpareHeadBuffer()
 
     /// Puts the front door on a client connection: this handler alone, which reads requests from
     /// bytes (`RequestReader`) and writes its answers as bytes. The proxy and the fuzz target build

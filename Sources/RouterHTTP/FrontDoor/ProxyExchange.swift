@@ -129,8 +129,10 @@ final class ProxyExchange {
 
     /// The request head as replicas get it, as bytes: hop-by-hop headers and `Expect` gone (the
     /// router answers it), framing for the body, an `X-Request-Id` added when the client's does not
-    /// pass. Written straight from the client's headers, not from an edited copy.
-    func forwardedHead(target: String, allocator: ByteBufferAllocator) -> ByteBuffer {
+    /// pass. Written straight from the client's headers, not from an edited copy, in `spare`
+    /// when there is one (`SpareHeadBuffer`).
+    func forwardedHead(target: String, reusing spare: consuming ByteBuffer?,
+                       allocator: ByteBufferAllocator) -> ByteBuffer {
         let hopByHop = self.hopByHop
         var added = AddedHeaders()
         if requestChunked {
@@ -142,7 +144,7 @@ final class ProxyExchange {
         }
         return HeadWire.request(version: .http1_1, method: head.method, target: target, headers: head.headers,
                                 omitting: { hopByHop.drops($0) || $0.isHeaderName("expect") }, adding: added,
-                                allocator: allocator)
+                                reusing: spare, allocator: allocator)
     }
 
     /// Tells the client to send its body, once: a replica is about to take the request.

@@ -66,7 +66,8 @@ final class UpstreamCall: Cancellable, UpstreamResponseReceiver {
         connection.receiver = self
         exchange.activeCall = self
         exchange.sendContinueIfAwaited()
-        connection.writeHead(exchange.forwardedHead(target: upstreamTarget, allocator: connection.allocator),
+        connection.writeHead(exchange.forwardedHead(target: upstreamTarget, reusing: connection.spareHead.take(),
+                                                    allocator: connection.allocator),
                              of: exchange.head)
         for part in exchange.bodyParts {
             writeBody(part, on: connection)

@@ -37,6 +37,8 @@ final class UpstreamConnection: ChannelInboundHandler, RemovableChannelHandler {
     private var reader = AnswerReader()
     /// Bytes read that do not make a whole part yet (a head in pieces, a chunk's size line).
     private var unread: ByteBuffer?
+    /// The buffer the last request head went out in, for the next one.
+    var spareHead = SpareHeadBuffer()
 
     func handlerAdded(context: ChannelHandlerContext) {
         self.context = context
@@ -122,6 +124,7 @@ final class UpstreamConnection: ChannelInboundHandler, RemovableChannelHandler {
         guard let context else { return }
         requestWritten(request.method)
         context.write(wrapOutboundOut(bytes), promise: nil)
+        _ = spareHead.keep(bytes)
     }
 
     /// A request went out: its answer is read as one to `method`.

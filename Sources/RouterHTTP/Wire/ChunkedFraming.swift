@@ -39,6 +39,6 @@ enum ChunkedFraming {
     /// The last chunk, with trailers: written as a head is, with `0` for its start line.
     static func lastChunk(trailers: HTTPHeaders?, allocator: ByteBufferAllocator) -> ByteBuffer {
         HeadWire.write(trailers ?? HTTPHeaders(), omitting: { _ in false }, adding: AddedHeaders(), startLineBytes: 3,
-                       allocator: allocator) { $0.put("0\r\n") }
+                       reusing: nil, allocator: allocator) { $0.put("0\r\n") }
     }
 }

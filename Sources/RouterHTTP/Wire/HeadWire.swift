@@ -10,25 +10,28 @@ enum HeadWire {
     /// An answer's status line and headers.
     static func response(_ head: HTTPResponseHead, allocator: ByteBufferAllocator) -> ByteBuffer {
         response(version: head.version, status: head.status, headers: head.headers, omitting: { _ in false },
-                 adding: AddedHeaders(), allocator: allocator)
+                 adding: AddedHeaders(), reusing: nil, allocator: allocator)
     }
 
     /// An answer's status line and its headers less those `omitting` names, then `adding`: a head
     /// passed on without changing a copy of its headers first.
     static func response(version: HTTPVersion, status: HTTPResponseStatus, headers: HTTPHeaders,
-                         omitting: (String) -> Bool, adding: AddedHeaders,
+                         omitting: (String) -> Bool, adding: AddedHeaders, reusing spare: consuming ByteBuffer?,
                          allocator: ByteBufferAllocator) -> ByteBuffer {
         let reason = status.reasonPhrase
         let code = Int(status.code)
         // "HTTP/1.1 200 ", the reason and CRLF
         return write(headers, omitting: omitting, adding: adding, startLineBytes: 15 + reason.utf8.count,
-                     allocator: allocator) { $0.putStatusLine(version: version, code: code, reason: reason) }
+                     reusing: spare, allocator: allocator) {
+            $0.putStatusLine(version: version, code: code, reason: reason)
+        }
     }
 
     /// A replica's answer head passed on: the status line for `version`, the replica's headers as
     /// it wrote them less those `omitting` names, then `adding`.
     static func response(version: HTTPVersion, head: ReplicaHead, omitting: (UnsafeRawBufferPointer) -> Bool,
-                         adding: AddedHeaders, allocator: ByteBufferAllocator) -> ByteBuffer {
+                         adding: AddedHeaders, reusing spare: consuming ByteBuffer?,
+                         allocator: ByteBufferAllocator) -> ByteBuffer {
         let reason = head.status.reasonPhrase
         // Which of the first 64 headers are omitted is kept for the second pass, as in `write`.
         var omitted: UInt64 = 0
@@ -42,7 +45,7 @@ enum HeadWire {
             }
         }
         size += adding.lineBytes
-        var buffer = allocator.buffer(capacity: size)
+        var buffer = SpareHeadBuffer.emptied(spare, size: size, allocator: allocator)
         buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: size) { memory in
             var out = RawWriter(memory: memory)
             out.putStatusLine(version: version, code: Int(head.status.code), reason: reason)
@@ -85,18 +88,18 @@ enum HeadWire {
     /// A request's line and headers.
     static func request(_ head: HTTPRequestHead, allocator: ByteBufferAllocator) -> ByteBuffer {
         request(version: head.version, method: head.method, target: head.uri, headers: head.headers,
-                omitting: { _ in false }, adding: AddedHeaders(), allocator: allocator)
+                omitting: { _ in false }, adding: AddedHeaders(), reusing: nil, allocator: allocator)
     }
 
     /// A request's line and its headers less those `omitting` names, then `adding`.
     static func request(version: HTTPVersion, method: HTTPMethod, target: String, headers: HTTPHeaders,
-                        omitting: (String) -> Bool, adding: AddedHeaders,
+                        omitting: (String) -> Bool, adding: AddedHeaders, reusing spare: consuming ByteBuffer?,
                         allocator: ByteBufferAllocator) -> ByteBuffer {
         let method = method.rawValue
         // " ", " HTTP/1.1" and CRLF
         let startLineBytes = method.utf8.count + target.utf8.count + 12
         return write(headers, omitting: omitting, adding: adding, startLineBytes: startLineBytes,
-                     allocator: allocator) { out in
+                     reusing: spare, allocator: allocator) { out in
             out.put(method)
             out.put(UInt8(ascii: " "))
             out.put(target)
@@ -107,10 +110,11 @@ enum HeadWire {
     }
 
     /// A start line, the headers kept and added, and the empty line after them, in one buffer
-    /// sized up front. Trailers after a last chunk are written the same way (`ChunkedFraming`).
+    /// sized up front (`spare` emptied, when there is one). Trailers after a last chunk are written
+    /// the same way (`ChunkedFraming`).
     static func write(_ headers: HTTPHeaders, omitting: (String) -> Bool, adding: AddedHeaders,
-                              startLineBytes: Int, allocator: ByteBufferAllocator,
-                              startLine: (inout RawWriter) -> Void) -> ByteBuffer {
+                      startLineBytes: Int, reusing spare: consuming ByteBuffer?, allocator: ByteBufferAllocator,
+                      startLine: (inout RawWriter) -> Void) -> ByteBuffer {
         // Which of the first 64 headers are omitted is kept for the second pass; past them (rare),
         // `omitting` is asked again.
         var omitted: UInt64 = 0
@@ -123,7 +127,7 @@ enum HeadWire {
             }
         }
         size += adding.lineBytes
-        var buffer = allocator.buffer(capacity: size)
+        var buffer = SpareHeadBuffer.emptied(spare, size: size, allocator: allocator)
         buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: size) { memory in
             var out = RawWriter(memory: memory)
             startLine(&out)
