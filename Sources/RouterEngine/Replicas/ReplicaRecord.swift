@@ -5,6 +5,8 @@ final class ReplicaRecord {
     /// The maximum it was configured with, used until it reports its own.
     let configuredMax: Int
     let connection: any ReplicaConnection
+    /// What the callbacks its connection keeps hold of it, weakly (`ReplicaHandle`).
+    private(set) lazy var handle = ReplicaHandle(self)
     /// Its number in the router's recording (nil when none was kept as it joined).
     var recordingTrack: Int32?
     /// `probing` until its first probe answers, when it answers probes; `healthy` from the start otherwise.

@@ -76,8 +76,8 @@ extension Router {
             self?.probeTimedOut(replica, probe)
         }
         // The record weakly, as a send's callback holds it (`dispatch`).
-        probe.handle = replica.connection.probeQueueLength { [weak self, weak replica, probe] answer in
-            guard let replica else { return }
+        probe.handle = replica.connection.probeQueueLength { [weak self, weak handle = replica.handle, probe] answer in
+            guard let replica = handle?.record else { return }
             self?.probeAnswered(replica, probe, answer)
         }
     }

@@ -38,8 +38,8 @@ extension Router {
         replica.recordingTrack = recorder?.observe(info, at: now)
         replicaSet.insert(replica)
         // Weak: the connection keeps the sink, and the record keeps the connection.
-        connection.reportModelEvidence { [weak self, weak replica] evidence in
-            guard let replica else { return }
+        connection.reportModelEvidence { [weak self, weak handle = replica.handle] evidence in
+            guard let replica = handle?.record else { return }
             self?.modelEvidence(evidence, from: replica)
         }
         record(.replica, "\(info.id) added (\(info.node)/\(info.zone), max \(info.maxOngoingRequests))")

@@ -267,25 +267,25 @@ extension Router {
 }
 
 /// What a send's callback reaches when the send ends: the request strongly, the router and the
-/// replica weakly. The replica's connection may keep the callback past a cancel (or give no handle
-/// to cancel), and the replica record holds its connection, as the router holds the record: held
-/// strongly, either would be a cycle.
+/// replica weakly (the replica through its `ReplicaHandle`). The replica's connection may keep the
+/// callback past a cancel (or give no handle to cancel), and the replica record holds its
+/// connection, as the router holds the record: held strongly, either would be a cycle.
 ///
 /// One object instead of a capture list: each weak capture is a box of its own, so the callback
 /// cost three allocations a send; a closure that captures only this object has it as its context.
 private final class SendCompletion {
     private weak var router: Router?
     private let request: RequestRecord
-    private weak var replica: ReplicaRecord?
+    private weak var replica: ReplicaHandle?
 
     init(router: Router, request: RequestRecord, replica: ReplicaRecord) {
         self.router = router
         self.request = request
-        self.replica = replica
+        self.replica = replica.handle
     }
 
     func finished(_ outcome: SendOutcome) {
-        guard let replica else { return }
+        guard let replica = replica?.record else { return }
         router?.sendFinished(request, on: replica, outcome)
     }
 }
