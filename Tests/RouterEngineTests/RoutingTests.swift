@@ -191,6 +191,29 @@ struct RoutingTests {
         #expect(harness.router.totals.isConserved)
     }
 
+    @Test("an outcome of an earlier send, told again while the request runs on the same replica, changes nothing")
+    func anEarlierSendsOutcomeIsIgnored() throws {
+        let harness = RouterHarness()
+        let replica = harness.add("r1", max: 10)
+        let id = harness.submit()
+        harness.settle()
+        let firstSend = try #require(replica.open.first).finish
+        replica.finishOldest(.failedBeforeResponse)
+        harness.settle()
+        try #require(replica.received == [id, id] && replica.open.count == 1)
+        // A connection that tells the first send's outcome twice: the request now runs again.
+        firstSend(.completed)
+        harness.settle()
+        #expect(harness.results.byID[id] == nil)
+        #expect(harness.router.totals.running == 1)
+        #expect(harness.router.replica("r1")?.completed == 0)
+        replica.finishOldest()
+        harness.settle()
+        #expect(harness.results.byID[id] == .completed("r1"))
+        #expect(harness.router.replica("r1")?.completed == 1)
+        #expect(harness.router.totals.isConserved)
+    }
+
     @Test func aNonRetryableMidResponseFailureFailsAtOnce() {
         let harness = RouterHarness()
         let replica = harness.add("r1", max: 10)

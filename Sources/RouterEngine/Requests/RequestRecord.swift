@@ -17,6 +17,8 @@ final class RequestRecord {
     let onFinish: (RequestResult) -> Void
     var phase: Phase = .pending
     var reroutes = 0
+    /// Its sends so far: only the latest one's outcome counts (`SendCompletion`).
+    var sends = 0
     /// The attempts bucket it is counted in, once assigned: a re-routed request moves bucket
     /// rather than counting twice.
     var countedAttempts: Int?
