@@ -1,18 +1,25 @@
 import Testing
 @testable import RouterEngine
 
-/// `ReplicaHandle`: what the callbacks a replica's connection keeps hold weakly instead of its record.
+/// `ReplicaHandle`: what the callbacks a replica's connection keeps hold instead of its record.
 struct ReplicaHandleTests {
-    @Test("a weak reference to a record's handle reaches the record while it lives, and is nil once it is freed")
-    func handleLivesAsLongAsItsRecord() {
-        weak var handle: ReplicaHandle?
+    private static func record() -> ReplicaRecord {
+        let info = ReplicaInfo(id: ReplicaID("a"), node: "node-a", zone: "zone-1", maxOngoingRequests: 1)
+        return ReplicaRecord(info: info, connection: ScriptedReplica(scheduler: VirtualScheduler()))
+    }
+
+    @Test("a handle reaches its record while the record lives, and nothing once it is freed; it keeps no record alive")
+    func handleOutlivesItsRecord() {
+        let handle: ReplicaHandle
+        weak var freed: ReplicaRecord?
         do {
-            let info = ReplicaInfo(id: ReplicaID("a"), node: "node-a", zone: "zone-1", maxOngoingRequests: 1)
-            let record = ReplicaRecord(info: info, connection: ScriptedReplica(scheduler: VirtualScheduler()))
+            let record = Self.record()
+            freed = record
             handle = record.handle
-            #expect(handle?.record === record)
+            #expect(handle.record === record)
             #expect(record.handle === handle, "the record keeps one handle")
         }
-        #expect(handle == nil)
+        #expect(freed == nil)
+        #expect(handle.record == nil)
     }
 }

@@ -5,8 +5,8 @@ final class ReplicaRecord {
     /// The maximum it was configured with, used until it reports its own.
     let configuredMax: Int
     let connection: any ReplicaConnection
-    /// What the callbacks its connection keeps hold of it, weakly (`ReplicaHandle`).
-    private(set) lazy var handle = ReplicaHandle(self)
+    /// What the callbacks its connection keeps hold instead of it (`ReplicaHandle`), made on first use.
+    private var handleKept: ReplicaHandle?
     /// Its number in the router's recording (nil when none was kept as it joined).
     var recordingTrack: Int32?
     /// `probing` until its first probe answers, when it answers probes; `healthy` from the start otherwise.
@@ -69,6 +69,18 @@ final class ReplicaRecord {
         self.connection = connection
         self.countsLocally = !info.answersProbes
         self.state = info.answersProbes ? .probing : .healthy
+    }
+
+    deinit {
+        handleKept?.recordGone()
+    }
+
+    /// What a callback holds instead of it (`ReplicaHandle`): one for its life.
+    var handle: ReplicaHandle {
+        if let handleKept { return handleKept }
+        let handle = ReplicaHandle(self)
+        handleKept = handle
+        return handle
     }
 
     var id: ReplicaID { info.id }

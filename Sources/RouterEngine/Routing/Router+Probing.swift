@@ -75,9 +75,9 @@ extension Router {
         probe.timer = scheduler.schedule(after: deadline) { [weak self, replica, probe] in
             self?.probeTimedOut(replica, probe)
         }
-        // The record weakly, as a send's callback holds it (`dispatch`).
-        probe.handle = replica.connection.probeQueueLength { [weak self, weak handle = replica.handle, probe] answer in
-            guard let replica = handle?.record else { return }
+        // Not the record: the connection keeps the callback, and the record its connection.
+        probe.handle = replica.connection.probeQueueLength { [weak self, handle = replica.handle, probe] answer in
+            guard let replica = handle.record else { return }
             self?.probeAnswered(replica, probe, answer)
         }
     }

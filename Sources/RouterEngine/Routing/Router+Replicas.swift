@@ -37,9 +37,10 @@ extension Router {
         let replica = ReplicaRecord(info: info, connection: connection)
         replica.recordingTrack = recorder?.observe(info, at: now)
         replicaSet.insert(replica)
-        // Weak: the connection keeps the sink, and the record keeps the connection.
-        connection.reportModelEvidence { [weak self, weak handle = replica.handle] evidence in
-            guard let replica = handle?.record else { return }
+        // The router weakly and the record through its handle: the connection keeps the sink,
+        // and the record keeps the connection.
+        connection.reportModelEvidence { [weak self, handle = replica.handle] evidence in
+            guard let replica = handle.record else { return }
             self?.modelEvidence(evidence, from: replica)
         }
         record(.replica, "\(info.id) added (\(info.node)/\(info.zone), max \(info.maxOngoingRequests))")
