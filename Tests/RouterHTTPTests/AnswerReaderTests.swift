@@ -96,6 +96,46 @@ struct AnswerReaderTests {
         ])
     }
 
+    @Test("the fields of a head passed on take the next head's, their storage used again")
+    func fieldsRecycled() throws {
+        var reader = AnswerReader()
+        reader.requestWritten(.GET)
+        reader.requestWritten(.GET)
+        let many = (0..<20).map { "x-\($0): v\r\n" }.joined()
+        var buffer = ByteBuffer(string: "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\(many)\r\n"
+                                        + "HTTP/1.1 204 No Content\r\nServer: a\r\n\r\n")
+        let capacity: Int
+        do {
+            guard case .head(let first, _) = try reader.next(&buffer) else { throw WireError.truncated }
+            capacity = first.fields.capacity
+            reader.recycle(first.fields)
+        }
+        // More than a new head's fields get (16): the second head's are the first's.
+        try #require(capacity > 16)
+        guard case .end = try reader.next(&buffer) else { throw WireError.truncated }
+        guard case .head(let second, _) = try reader.next(&buffer) else { throw WireError.truncated }
+        #expect(second.fields.capacity == capacity)
+        #expect(second.headers.map { "\($0.name): \($0.value)" } == ["Server: a"])
+    }
+
+    @Test("fields with room for more than keptFieldLimit are not kept for the next head")
+    func manyFieldsNotKept() throws {
+        var reader = AnswerReader()
+        reader.requestWritten(.GET)
+        reader.requestWritten(.GET)
+        let many = (0..<AnswerReader.keptFieldLimit).map { "x-\($0): v\r\n" }.joined()
+        var buffer = ByteBuffer(string: "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\(many)\r\n"
+                                        + "HTTP/1.1 204 No Content\r\nServer: a\r\n\r\n")
+        do {
+            guard case .head(let first, _) = try reader.next(&buffer) else { throw WireError.truncated }
+            try #require(first.fields.capacity > AnswerReader.keptFieldLimit)
+            reader.recycle(first.fields)
+        }
+        guard case .end = try reader.next(&buffer) else { throw WireError.truncated }
+        guard case .head(let second, _) = try reader.next(&buffer) else { throw WireError.truncated }
+        #expect(second.fields.capacity <= AnswerReader.keptFieldLimit)
+    }
+
     @Test("204 and 304 have no body; informational answers are dropped; 101 is refused")
     func statusesWithoutBodies() throws {
         let text = "HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 103 Early Hints\r\nLink: </a>\r\n\r\n"

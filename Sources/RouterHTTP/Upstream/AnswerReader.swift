@@ -23,6 +23,19 @@ struct AnswerReader {
     private var headScanner = HeaderBlock.Scanner()
     /// For each request written and not yet answered: whether its answer has no body.
     private var bodiless = CircularBuffer<Bool>(initialCapacity: 4)
+    /// The fields of the last head passed on, for the next head to be parsed into: a head's fields
+    /// were an allocation and a free every answer.
+    private var spareFields: [ReplicaHead.Field] = []
+    /// The most fields whose storage is kept (a field is 32 bytes): a head with more (the head
+    /// limit allows thousands) has its storage freed, as before.
+    static let keptFieldLimit = 64
+
+    /// Takes back the fields of a head the connection passed on, unless they had room for more than
+    /// `keptFieldLimit`. The next head reuses their storage once nothing else holds it.
+    mutating func recycle(_ fields: [ReplicaHead.Field]) {
+        guard fields.capacity <= Self.keptFieldLimit else { return }
+        spareFields = fields
+    }
 
     /// A request went out; `method` decides whether its answer has a body.
     mutating func requestWritten(_ method: HTTPMethod) {
@@ -59,7 +72,9 @@ struct AnswerReader {
         // The head's bytes stay where they were read: the client's head is written from them.
         let bytes = buffer.readSlice(length: end)!
         let parsed = try bytes.withUnsafeReadableBytes { bytes throws(WireError) in
-            try AnswerHead.parse(bytes, bodiless: self.bodiless.first ?? false)
+            var spare: [ReplicaHead.Field] = []
+            swap(&spare, &self.spareFields)
+            return try AnswerHead.parse(bytes, bodiless: self.bodiless.first ?? false, reusing: consume spare)
         }
         let code = parsed.status.code
         if code == 101 { throw .unexpectedSwitch }

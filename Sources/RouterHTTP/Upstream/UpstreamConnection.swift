@@ -75,6 +75,7 @@ final class UpstreamConnection: ChannelInboundHandler, RemovableChannelHandler {
         case .head(let head, let keepAlive):
             if !keepAlive { reusable = false }
             receiver?.upstreamHead(head)
+            reader.recycle(head.fields)
         case .body(let body):
             receiver?.upstreamBody(body)
         case .end(let trailers):

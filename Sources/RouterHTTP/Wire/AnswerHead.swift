@@ -12,12 +12,16 @@ struct AnswerHead {
     var keepAlive: Bool
 
     /// The head in `bytes` (status line to empty line). `bodiless`: the request was HEAD or
-    /// CONNECT, whose answer has no body whatever its headers say.
-    static func parse(_ bytes: UnsafeRawBufferPointer, bodiless: Bool) throws(WireError) -> AnswerHead {
+    /// CONNECT, whose answer has no body whatever its headers say. Its fields go into `spare`,
+    /// emptied (the fields of a head passed on before, `AnswerReader`).
+    static func parse(_ bytes: UnsafeRawBufferPointer, bodiless: Bool,
+                      reusing spare: consuming [ReplicaHead.Field] = []) throws(WireError) -> AnswerHead {
         var lines = HeaderBlock.Lines(bytes: bytes)
         guard let statusLine = lines.next() else { throw .malformedStatusLine }
         let (version, status) = try self.statusLine(bytes, statusLine)
-        var fields: [ReplicaHead.Field] = []
+        var fields = consume spare
+        // Emptied in place: `removeAll(keepingCapacity:)` takes a generic path.
+        while fields.popLast() != nil {}
         fields.reserveCapacity(16)
         var framing = FramingHeaders()
         while let line = lines.next() {
