@@ -1,4 +1,5 @@
 @_spi(CustomByteBufferAllocator) import NIOCore
+import NIOHTTP1
 import Synchronization
 import Testing
 #if canImport(Glibc)
@@ -66,6 +67,38 @@ struct SpareHeadBufferTests {
         #expect(Self.allocated { second = Self.head("HTTP/1.1 404 Not Found\r\n\r\n", from: &spare) } == 1)
         #expect(String(buffer: held) == "HTTP/1.1 200 OK\r\nserver: a\r\n\r\n")
         #expect(String(buffer: second) == "HTTP/1.1 404 Not Found\r\n\r\n")
+    }
+
+    @Test("the head writers write in the spare buffer: a second head allocates nothing and reads the same")
+    func headWireWritesInTheSpare() throws {
+        var reader = AnswerReader()
+        reader.requestWritten(.GET)
+        var bytes = ByteBuffer(string: "HTTP/1.1 200 OK\r\nServer: a\r\nContent-Length: 0\r\n\r\n")
+        guard case .head(let answer, _) = try reader.next(&bytes) else { throw WireError.truncated }
+        let request = HTTPHeaders([("Host", "a"), ("Accept", "*/*")])
+        var spare = SpareHeadBuffer()
+        var texts: [String] = []
+        let allocations = (0..<2).map { _ in
+            Self.allocated {
+                let head = HeadWire.response(version: .http1_1, head: answer, omitting: { _ in false },
+                                             adding: AddedHeaders(), reusing: spare.take(), allocator: countingAllocator)
+                texts.append(String(buffer: head))
+                _ = spare.keep(head)
+            }
+        } + (0..<2).map { _ in
+            Self.allocated {
+                let head = HeadWire.request(version: .http1_1, method: .GET, target: "/a", headers: request,
+                                            omitting: { _ in false }, adding: AddedHeaders(), reusing: spare.take(),
+                                            allocator: countingAllocator)
+                texts.append(String(buffer: head))
+                _ = spare.keep(head)
+            }
+        }
+        #expect(allocations == [1, 0, 0, 0])
+        #expect(texts == ["HTTP/1.1 200 OK\r\nServer: a\r\nContent-Length: 0\r\n\r\n",
+                          "HTTP/1.1 200 OK\r\nServer: a\r\nContent-Length: 0\r\n\r\n",
+                          "GET /a HTTP/1.1\r\nHost: a\r\nAccept: */*\r\n\r\n",
+                          "GET /a HTTP/1.1\r\nHost: a\r\nAccept: */*\r\n\r\n"])
     }
 
     @Test("a buffer of byteLimit bytes is kept, one byte more is let go; keeping hands back what was kept")
