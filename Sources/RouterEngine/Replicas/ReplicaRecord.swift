@@ -5,8 +5,8 @@ final class ReplicaRecord {
     /// The maximum it was configured with, used until it reports its own.
     let configuredMax: Int
     let connection: any ReplicaConnection
-    /// What the callbacks its connection keeps hold instead of it (`ReplicaHandle`), made on first use.
-    private var handleKept: ReplicaHandle?
+    /// What the callbacks its connection keeps hold instead of it.
+    let handle = CallbackHandle<ReplicaRecord>()
     /// Its number in the router's recording (nil when none was kept as it joined).
     var recordingTrack: Int32?
     /// `probing` until its first probe answers, when it answers probes; `healthy` from the start otherwise.
@@ -69,18 +69,11 @@ final class ReplicaRecord {
         self.connection = connection
         self.countsLocally = !info.answersProbes
         self.state = info.answersProbes ? .probing : .healthy
+        handle.attach(self)
     }
 
     deinit {
-        handleKept?.recordGone()
-    }
-
-    /// What a callback holds instead of it (`ReplicaHandle`): one for its life.
-    var handle: ReplicaHandle {
-        if let handleKept { return handleKept }
-        let handle = ReplicaHandle(self)
-        handleKept = handle
-        return handle
+        handle.objectGone()
     }
 
     var id: ReplicaID { info.id }

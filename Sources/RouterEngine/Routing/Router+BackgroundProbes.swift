@@ -18,10 +18,10 @@ extension Router {
             case .idle:
                 return
             case .resume(let time):
-                backgroundProbes.resumeTimer = scheduler.schedule(at: time) { [weak self] in
-                    guard let self else { return }
-                    backgroundProbes.resumeTimer = nil
-                    pumpBackgroundProbes()
+                backgroundProbes.resumeTimer = scheduler.schedule(at: time) { [handle] in
+                    guard let router = handle.object else { return }
+                    router.backgroundProbes.resumeTimer = nil
+                    router.pumpBackgroundProbes()
                 }
                 return
             case .probe(let replica):

@@ -7,22 +7,22 @@ extension Router {
         _ key: String, _ kind: RouterEvent.Kind, detail: String, message: @escaping (Int, String) -> String
     ) {
         let step = statistics.failureLines.throttle(key, kind, detail: detail, at: now, message: message)
-        carryOut(step, key: key) { [weak self] in self?.flushThrottled(key) }
+        carryOut(step, key: key) { [handle] in handle.object?.flushThrottled(key) }
     }
 
     private func flushThrottled(_ key: String) {
-        carryOut(statistics.failureLines.flush(key, at: now), key: key) { [weak self] in self?.flushThrottled(key) }
+        carryOut(statistics.failureLines.flush(key, at: now), key: key) { [handle] in handle.object?.flushThrottled(key) }
     }
 
     /// A request was shed: the first of an episode is logged at once, the episode's total at its end.
     func noteShed() {
         let step = statistics.failureLines.shed(at: now, limit: options.maxPendingRequests)
-        carryOut(step, key: Self.sheddingTimerKey) { [weak self] in self?.checkShedding() }
+        carryOut(step, key: Self.sheddingTimerKey) { [handle] in handle.object?.checkShedding() }
     }
 
     private func checkShedding() {
-        carryOut(statistics.failureLines.checkShedding(at: now), key: Self.sheddingTimerKey) { [weak self] in
-            self?.checkShedding()
+        carryOut(statistics.failureLines.checkShedding(at: now), key: Self.sheddingTimerKey) { [handle] in
+            handle.object?.checkShedding()
         }
     }
 
@@ -34,10 +34,10 @@ extension Router {
     private func carryOut(_ step: FailureEventLines.Step, key: String, callBack: @escaping () -> Void) {
         if let line = step.line { record(line.kind, line.message) }
         guard let time = step.callBackAt else { return }
-        failureLineTimers[key] = scheduler.schedule(at: time) { [weak self] in
+        failureLineTimers[key] = scheduler.schedule(at: time) { [handle] in
             // An event loop may still run a timer cancelled in the turn it fell due.
-            guard let self, !isShutDown else { return }
-            failureLineTimers[key] = nil
+            guard let router = handle.object, !router.isShutDown else { return }
+            router.failureLineTimers[key] = nil
             callBack()
         }
     }

@@ -72,13 +72,13 @@ extension Router {
         // The pacer counted it (`probeStarted`) before it was sent.
         probe.isBackground = background
         replica.probe = probe
-        probe.timer = scheduler.schedule(after: deadline) { [weak self, replica, probe] in
-            self?.probeTimedOut(replica, probe)
+        probe.timer = scheduler.schedule(after: deadline) { [handle, replica, probe] in
+            handle.object?.probeTimedOut(replica, probe)
         }
         // Not the record: the connection keeps the callback, and the record its connection.
-        probe.handle = replica.connection.probeQueueLength { [weak self, handle = replica.handle, probe] answer in
-            guard let replica = handle.record else { return }
-            self?.probeAnswered(replica, probe, answer)
+        probe.handle = replica.connection.probeQueueLength { [handle, record = replica.handle, probe] answer in
+            guard let replica = record.object else { return }
+            handle.object?.probeAnswered(replica, probe, answer)
         }
     }
 
@@ -181,12 +181,12 @@ extension Router {
         guard replica.recoveryTimer == nil, !replica.countsLocally else { return }
         let delay = replica.recoveryDelay
         replica.recoveryDelay = min(delay * 2, .seconds(10))
-        replica.recoveryTimer = scheduler.schedule(after: delay) { [weak self, replica] in
+        replica.recoveryTimer = scheduler.schedule(after: delay) { [handle, replica] in
             replica.recoveryTimer = nil
-            guard let self, replica.state == .unavailable || replica.state == .probing,
-                  replicaSet.holds(replica) else { return }
-            requestBackgroundProbe(replica)
-            scheduleRecoveryProbe(replica)
+            guard let router = handle.object, replica.state == .unavailable || replica.state == .probing,
+                  router.replicaSet.holds(replica) else { return }
+            router.requestBackgroundProbe(replica)
+            router.scheduleRecoveryProbe(replica)
         }
     }
 }

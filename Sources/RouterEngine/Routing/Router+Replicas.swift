@@ -37,11 +37,11 @@ extension Router {
         let replica = ReplicaRecord(info: info, connection: connection)
         replica.recordingTrack = recorder?.observe(info, at: now)
         replicaSet.insert(replica)
-        // The router weakly and the record through its handle: the connection keeps the sink,
-        // and the record keeps the connection.
-        connection.reportModelEvidence { [weak self, handle = replica.handle] evidence in
-            guard let replica = handle.record else { return }
-            self?.modelEvidence(evidence, from: replica)
+        // The router and the record through their handles: the connection keeps the sink, and
+        // the record keeps the connection.
+        connection.reportModelEvidence { [handle, record = replica.handle] evidence in
+            guard let replica = record.object else { return }
+            handle.object?.modelEvidence(evidence, from: replica)
         }
         record(.replica, "\(info.id) added (\(info.node)/\(info.zone), max \(info.maxOngoingRequests))")
         return replica

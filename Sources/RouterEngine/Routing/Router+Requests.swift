@@ -86,8 +86,8 @@ extension Router {
     /// One timer, for the oldest waiting request, serves every routing deadline (see `RequestQueue`).
     private func armRoutingDeadline(for request: RequestRecord) {
         queue.armRoutingDeadline(for: request) { deadline in
-            scheduler.schedule(at: deadline) { [weak self] in
-                self?.routingDeadlinesPassed()
+            scheduler.schedule(at: deadline) { [handle] in
+                handle.object?.routingDeadlinesPassed()
             }
         }
     }
@@ -267,30 +267,29 @@ extension Router {
     }
 }
 
-/// What a send's callback reaches when the send ends: the request strongly, the router weakly
-/// (the replica's connection may keep the callback past a cancel, or give no handle to cancel, and
-/// the router holds the replica's record, which holds its connection), and which of the request's
-/// sends it is. The replica is the one the request runs on: its phase holds it while the send is
+/// What a send's callback reaches when the send ends: the request strongly, the router through its
+/// handle (the replica's connection may keep the callback past a cancel, or give no handle to
+/// cancel, and the router holds the replica's record, which holds its connection), and which of
+/// the request's sends it is. The replica is the one the request runs on: its phase holds it while the send is
 /// its latest. An outcome of an earlier send (the request was sent again since, to this replica or
 /// another) changes nothing.
 ///
-/// One object instead of a capture list: each weak capture is a box of its own, so the callback
-/// cost three allocations a send; a closure that captures only this object has it as its context.
-/// It holds no reference to the replica: a weak one cost about 500 instructions a send (taken,
-/// loaded and dropped, on an object with a side table).
+/// One object instead of a capture list, so that the closure that captures only this object has
+/// it as its context (one allocation a send). It holds no reference to the replica: a weak one
+/// cost about 500 instructions a send (taken, loaded and dropped, on an object with a side table).
 private final class SendCompletion {
-    private weak var router: Router?
+    private let router: CallbackHandle<Router>
     private let request: RequestRecord
     private let send: Int
 
     init(router: Router, request: RequestRecord) {
-        self.router = router
+        self.router = router.handle
         self.request = request
         self.send = request.sends
     }
 
     func finished(_ outcome: SendOutcome) {
         guard request.sends == send, case .running(let replica, _) = request.phase else { return }
-        router?.sendFinished(request, on: replica, outcome)
+        router.object?.sendFinished(request, on: replica, outcome)
     }
 }

@@ -47,11 +47,11 @@ extension Router {
                 task.timer?.cancel()
                 task.wakeToken += 1
                 let token = task.wakeToken
-                task.timer = scheduler.schedule(at: deadline) { [weak self, task] in
+                task.timer = scheduler.schedule(at: deadline) { [handle, task] in
                     // An event loop may still run a timer cancelled in the turn it fell due.
                     guard task.wakeToken == token else { return }
                     task.timer = nil
-                    self?.perform(task.machine.woke(), for: task)
+                    handle.object?.perform(task.machine.woke(), for: task)
                 }
                 return
             case .end(let abandoningProbes):

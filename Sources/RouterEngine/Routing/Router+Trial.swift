@@ -20,7 +20,7 @@ extension Router {
         let running = SettingsTrial.Running(previous: previous, trial: newSettings, origin: origin, seconds: seconds,
                                             deadline: now + .seconds(seconds), session: session)
         guard case .begin(let begun) = settingsLifecycle.handle(.start(running)) else { return result }
-        settingsLifecycle.trialTimer = scheduler.schedule(at: begun.deadline) { [weak self] in self?.trialTimedOut() }
+        settingsLifecycle.trialTimer = scheduler.schedule(at: begun.deadline) { [handle] in handle.object?.trialTimedOut() }
         return .done("settings on trial: they revert in \(seconds) s unless confirmed")
     }
 

@@ -92,6 +92,8 @@ public final class Router {
     var storedIsShutDown = false
     /// The timers of the failure lines (`recordThrottled`, shedding), by key, so a shutdown can cancel them.
     var failureLineTimers: [String: any Cancellable] = [:]
+    /// What its timers' and sends' callbacks hold instead of it.
+    let handle = CallbackHandle<Router>()
 
     public init(
         settings: RouterSettings,
@@ -109,6 +111,11 @@ public final class Router {
         self.replicaSet = ReplicaSet(locality: options.locality)
         self.backgroundProbes = BackgroundProbePacer(limit: options.backgroundProbeLimit, perTick: options.backgroundProbesPerTick)
         self.queue = RequestQueue(routingTimeout: options.routingTimeout)
+        handle.attach(self)
+    }
+
+    deinit {
+        handle.objectGone()
     }
 
     /// The scheduler's time. On real time each read is a clock call, so the steps every request

@@ -38,11 +38,11 @@ extension Router {
     /// lists what it really holds), however fresh its queue length is.
     private func scheduleInferredModelProbe(_ replica: ReplicaRecord) {
         guard replica.inferenceProbeTimer == nil, !replica.countsLocally else { return }
-        replica.inferenceProbeTimer = scheduler.schedule(after: Self.inferredModelProbeInterval) { [weak self, replica] in
+        replica.inferenceProbeTimer = scheduler.schedule(after: Self.inferredModelProbeInterval) { [handle, replica] in
             replica.inferenceProbeTimer = nil
-            guard let self, replicaSet.holds(replica), !replica.inferredModels.isEmpty else { return }
-            if replica.probe == nil, replica.isRoutable { probe(replica, waiter: nil, attemptIndex: 0) }
-            scheduleInferredModelProbe(replica)
+            guard let router = handle.object, router.replicaSet.holds(replica), !replica.inferredModels.isEmpty else { return }
+            if replica.probe == nil, replica.isRoutable { router.probe(replica, waiter: nil, attemptIndex: 0) }
+            router.scheduleInferredModelProbe(replica)
         }
     }
 }
