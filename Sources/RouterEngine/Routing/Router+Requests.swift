@@ -270,9 +270,9 @@ extension Router {
 /// What a send's callback reaches when the send ends: the request strongly, the router through its
 /// handle (the replica's connection may keep the callback past a cancel, or give no handle to
 /// cancel, and the router holds the replica's record, which holds its connection), and which of
-/// the request's sends it is. The replica is the one the request runs on: its phase holds it while the send is
-/// its latest. An outcome of an earlier send (the request was sent again since, to this replica or
-/// another) changes nothing.
+/// the request's sends it is. The replica is the one the request runs on: its phase holds it
+/// while the send is its latest. An outcome of an earlier send (the request was sent again since,
+/// to this replica or another) changes nothing.
 ///
 /// One object instead of a capture list, so that the closure that captures only this object has
 /// it as its context (one allocation a send). It holds no reference to the replica: a weak one

@@ -66,7 +66,7 @@ final class UpstreamCall: Cancellable, UpstreamResponseReceiver {
         connection.receiver = self
         exchange.activeCall = self
         exchange.sendContinueIfAwaited()
-        connection.writeHead(exchange.forwardedHead(target: upstreamTarget, reusing: connection.spareHead.take(),
+        connection.writeHead(exchange.forwardedHead(target: upstreamTarget, reusing: connection.takeSpareHead(),
                                                     allocator: connection.allocator),
                              of: exchange.head)
         for part in exchange.bodyParts {

@@ -37,8 +37,8 @@ final class UpstreamConnection: ChannelInboundHandler, RemovableChannelHandler {
     private var reader = AnswerReader()
     /// Bytes read that do not make a whole part yet (a head in pieces, a chunk's size line).
     private var unread: ByteBuffer?
-    /// The buffer the last request head went out in, for the next one.
-    var spareHead = SpareHeadBuffer()
+    /// The buffer the last request head went out in (`writeHead`), for the next one.
+    private var spareHead = SpareHeadBuffer()
 
     func handlerAdded(context: ChannelHandlerContext) {
         self.context = context
@@ -117,6 +117,12 @@ final class UpstreamConnection: ChannelInboundHandler, RemovableChannelHandler {
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
         reusable = false
         context.close(promise: nil)
+    }
+
+    /// The buffer the last request head went out in, to write the next head in (`SpareHeadBuffer`);
+    /// `writeHead` keeps the one that head goes out in.
+    func takeSpareHead() -> ByteBuffer? {
+        spareHead.take()
     }
 
     /// Writes a request's head, `bytes`; the reader learns the method from `request`, so an answer

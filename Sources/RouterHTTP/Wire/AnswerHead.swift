@@ -15,7 +15,7 @@ struct AnswerHead {
     /// CONNECT, whose answer has no body whatever its headers say. Its fields go into `spare`,
     /// emptied (the fields of a head passed on before, `AnswerReader`).
     static func parse(_ bytes: UnsafeRawBufferPointer, bodiless: Bool,
-                      reusing spare: consuming [ReplicaHead.Field] = []) throws(WireError) -> AnswerHead {
+                      reusing spare: consuming [ReplicaHead.Field]) throws(WireError) -> AnswerHead {
         var lines = HeaderBlock.Lines(bytes: bytes)
         guard let statusLine = lines.next() else { throw .malformedStatusLine }
         let (version, status) = try self.statusLine(bytes, statusLine)
