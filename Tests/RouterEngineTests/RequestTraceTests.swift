@@ -43,6 +43,30 @@ struct RequestTraceTests {
         #expect(harness.router.recentTraces(limit: 1).traces.map(\.request) == [5])
     }
 
+    /// Four requests one after another over two replicas; the traces of the last `capacity` of them.
+    private func tracesOfRequestsInTurn(capacity: Int) -> [RequestTrace] {
+        let harness = RouterHarness(options: Router.Options(routingTimeout: nil, traceCapacity: capacity))
+        let replicas = [harness.add("r1", max: 5), harness.add("r2", max: 5)]
+        harness.settle()
+        for _ in 0..<4 {
+            harness.submit()
+            harness.run(for: .ms(10))
+            for replica in replicas { replica.finishAll() }
+            harness.settle()
+        }
+        return harness.router.recentTraces().traces
+    }
+
+    // With room for one trace, the third and fourth traces are made in the storage of the one
+    // dropped before them: each holds its own attempt and send only, as a trace made anew does.
+    @Test func aTraceMadeInADroppedTracesStorageIsTheSameAsOneMadeAnew() throws {
+        let all = tracesOfRequestsInTurn(capacity: 10)
+        try #require(all.count == 4)
+        let last = try #require(tracesOfRequestsInTurn(capacity: 1).first)
+        #expect(last == all[3])
+        #expect(last.attempts.count == 1 && last.sends.count == 1 && last.attempts[0].candidates.count == 2)
+    }
+
     @Test func aRequestThatWaitsForEverKeepsABoundedTrace() throws {
         let harness = RouterHarness(options: Router.Options(
             locality: Locality(node: "node-a", zone: "zone-1", preferLocal: false), routingTimeout: nil

@@ -38,7 +38,7 @@ extension Router {
             request.matchingTimeout = .clampedSeconds(base + base * random.unit())
         }
         if isTracing {
-            request.trace = RequestTrace(request: id.rawValue, admittedMs: traceMilliseconds(now), admittedUTC: scheduler.utc(now))
+            request.trace = statistics.newTrace(request: id.rawValue, admittedMs: traceMilliseconds(now), admittedUTC: scheduler.utc(now))
             request.trace?.externalID = externalID
             request.trace?.model = model
         }

@@ -36,15 +36,10 @@ extension Router {
     func traceAttemptStarted(_ task: RoutingTask, at now: EngineTime) {
         let request = task.request
         guard isTracing else { return }
-        let candidates = task.pair.map { replica in
-            var candidate = TraceCandidate(replica: replica.id.rawValue, maxOngoingRequests: replica.info.maxOngoingRequests)
-            if replica.countsLocally {
-                candidate.localLength = localLength(of: replica)
-            } else if let entry = replica.cache {
-                candidate.cacheLength = entry.length
-                candidate.cacheAgeMs = traceMilliseconds(now - entry.learnedAt)
-            }
-            return candidate
+        var candidates = statistics.spareTraceCandidates()
+        candidates.reserveCapacity(task.pair.count)
+        for replica in task.pair {
+            candidates.append(traceCandidate(replica, at: now))
         }
         var attempt = TraceAttempt(
             number: request.routing.attempts, tier: task.tier.traceName, startedMs: traceMilliseconds(now),
@@ -53,6 +48,19 @@ extension Router {
         attempt.queueAhead = queue.pendingAhead(of: request)
         attempt.taskCap = targetTaskCount
         request.trace?.attemptStarted(attempt, first: request.routing.attempts == 1, limit: Self.traceEntryLimit)
+    }
+
+    /// What an attempt knew of a candidate when it began: made by a call, so the array it goes
+    /// into takes it by move (built in place in the loop, each one was copied in and destroyed).
+    private func traceCandidate(_ replica: ReplicaRecord, at now: EngineTime) -> TraceCandidate {
+        var candidate = TraceCandidate(replica: replica.id.rawValue, maxOngoingRequests: replica.info.maxOngoingRequests)
+        if replica.countsLocally {
+            candidate.localLength = localLength(of: replica)
+        } else if let entry = replica.cache {
+            candidate.cacheLength = entry.length
+            candidate.cacheAgeMs = traceMilliseconds(now - entry.learnedAt)
+        }
+        return candidate
     }
 
     /// Notes, just after admission, why no routing task took the request at once.
@@ -149,8 +157,9 @@ extension RequestTrace {
     /// Appends `entry` to `entries`; beyond `limit` the oldest goes, and is counted in `omitted`.
     private static func append<Entry>(_ entry: Entry, to entries: inout [Entry], omitted: inout Int?, limit: Int) {
         // Most requests make one attempt and one send: an array of one, made as one, skips the
-        // growth an append to an empty array goes through.
-        guard !entries.isEmpty else {
+        // growth an append to an array without storage goes through. An empty one lent its
+        // storage (`TraceSpares`) takes the entry in that.
+        guard entries.capacity > 0 else {
             entries = [entry]
             return
         }

@@ -85,6 +85,16 @@ struct RouterStatistics {
         traces.keep(consume trace)
     }
 
+    /// A new request's trace, in the storage of one the log let go of.
+    mutating func newTrace(request: UInt64, admittedMs: Double, admittedUTC: UTCTime) -> RequestTrace {
+        traces.newTrace(request: request, admittedMs: admittedMs, admittedUTC: admittedUTC)
+    }
+
+    /// An attempt's candidates go into the storage of a trace the log let go of.
+    mutating func spareTraceCandidates() -> [TraceCandidate] {
+        traces.takeSpareCandidates()
+    }
+
     // MARK: What snapshots read
 
     mutating func rateIn(at now: EngineTime) -> Double { admittedRate.average(over: 5, at: now) }

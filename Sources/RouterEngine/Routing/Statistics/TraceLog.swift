@@ -10,20 +10,40 @@ struct TraceLog {
     private var oldest = 0
     /// How many traces were dropped to make room.
     private(set) var evicted = 0
+    /// The storage of traces dropped (or, with capacity 0, not kept at all), for the next ones.
+    private var spares = TraceSpares()
 
     init(capacity: Int) {
         self.capacity = capacity
     }
 
     mutating func keep(_ trace: consuming RequestTrace) {
-        guard capacity > 0 else { return }
+        guard capacity > 0 else {
+            var dropped = consume trace
+            spares.keep(from: &dropped)
+            return
+        }
         guard traces.count == capacity else {
             traces.append(consume trace)
             return
         }
-        traces[oldest] = consume trace
+        var dropped = consume trace
+        swap(&traces[oldest], &dropped)
+        spares.keep(from: &dropped)
         oldest = oldest + 1 == capacity ? 0 : oldest + 1
         evicted += 1
+    }
+
+    /// A new request's trace, in the storage of one dropped (`TraceSpares.lend`).
+    mutating func newTrace(request: UInt64, admittedMs: Double, admittedUTC: UTCTime) -> RequestTrace {
+        var trace = RequestTrace(request: request, admittedMs: admittedMs, admittedUTC: admittedUTC)
+        spares.lend(to: &trace)
+        return trace
+    }
+
+    /// The storage of a dropped trace's candidates, for an attempt's (`TraceSpares.takeCandidates`).
+    mutating func takeSpareCandidates() -> [TraceCandidate] {
+        spares.takeCandidates()
     }
 
     /// The most recent traces, oldest first (at most `limit`).
