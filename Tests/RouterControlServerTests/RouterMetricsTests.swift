@@ -201,6 +201,32 @@ import Testing
         #expect(sends("r2", "completed") == 0 && sends("r2", "refused") == 0 && sends("r2", "failed") == 0)
     }
 
+    // Up to `replicasComparedByName` replicas a send's counters are found by name, beyond it
+    // through a dictionary: each send counts under its own replica either way.
+    @Test func sendsCountUnderTheirOwnReplicaWithFewReplicasAndWithMany() {
+        let metrics = RouterMetrics()
+        func completed(on replica: String) {
+            var trace = RequestTrace(request: 1, admittedMs: 0)
+            var send = TraceSend(replica: replica, atMs: 1)
+            send.outcome = "completed"
+            trace.sends = [send]
+            metrics.observe(trace)
+        }
+        let few = (0..<RouterMetrics.replicasComparedByName).map { "replica-\($0)" }
+        // Replica i completes i + 1 sends while there are few, then one more once there are many.
+        for (index, replica) in few.enumerated() {
+            for _ in 0...index { completed(on: replica) }
+        }
+        for _ in 0..<3 { completed(on: "one-too-many") }
+        for replica in few { completed(on: replica) }
+        let text = String(decoding: metrics.exposition(for: Self.snapshot()), as: UTF8.self)
+        func count(_ replica: String) -> Double? {
+            Self.value(#"routertop_replica_requests_total{replica="\#(replica)",outcome="completed"}"#, in: text)
+        }
+        #expect(few.map(count) == few.indices.map { Double($0 + 2) })
+        #expect(count("one-too-many") == 3)
+    }
+
     @Test func countersMoveByTheDifferenceAndLeftReplicasDisappear() throws {
         let metrics = RouterMetrics()
         var snapshot = Self.snapshot()
