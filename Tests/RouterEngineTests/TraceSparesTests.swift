@@ -17,13 +17,19 @@ struct TraceSparesTests {
         return trace
     }
 
-    // A new array has no storage (capacity 0): an empty one with room is the kept storage.
-    @Test func aDroppedTracesArraysAreLentEmptiedToTheNextTrace() {
-        var spares = TraceSpares()
-        var dropped = trace(room: 3)
+    /// A new trace, lent what `spares` kept of a dropped trace whose arrays had room for `room`.
+    private func traceLent(afterDropping room: Int, by spares: inout TraceSpares) -> RequestTrace {
+        var dropped = trace(room: room)
         spares.keep(from: &dropped)
         var next = RequestTrace(request: 2, admittedMs: 1)
         spares.lend(to: &next)
+        return next
+    }
+
+    // A new array has no storage (capacity 0): an empty one with room is the kept storage.
+    @Test func aDroppedTracesArraysAreLentEmptiedToTheNextTrace() {
+        var spares = TraceSpares()
+        let next = traceLent(afterDropping: 3, by: &spares)
         let candidates = spares.takeCandidates()
         #expect(next.attempts.isEmpty && next.attempts.capacity >= 3)
         #expect(next.sends.isEmpty && next.sends.capacity >= 3)
@@ -36,10 +42,7 @@ struct TraceSparesTests {
 
     @Test func arraysWithRoomBeyondTheLimitAreNotKept() {
         var spares = TraceSpares()
-        var dropped = trace(room: TraceSpares.entryLimit + 1)
-        spares.keep(from: &dropped)
-        var next = RequestTrace(request: 2, admittedMs: 1)
-        spares.lend(to: &next)
+        let next = traceLent(afterDropping: TraceSpares.entryLimit + 1, by: &spares)
         #expect(next.attempts.capacity == 0 && next.sends.capacity == 0 && spares.takeCandidates().capacity == 0)
     }
 
@@ -61,10 +64,7 @@ struct TraceSparesTests {
 
     @Test func aTraceInLentStorageTakesItsEntriesThere() {
         var spares = TraceSpares()
-        var dropped = trace(room: 3)
-        spares.keep(from: &dropped)
-        var next = RequestTrace(request: 2, admittedMs: 1)
-        spares.lend(to: &next)
+        var next = traceLent(afterDropping: 3, by: &spares)
         next.append(TraceSend(replica: "r2", atMs: 1), limit: Router.traceEntryLimit)
         #expect(next.sends == [TraceSend(replica: "r2", atMs: 1)])
         #expect(next.sends.capacity >= 3)
