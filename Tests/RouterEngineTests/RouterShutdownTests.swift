@@ -67,8 +67,8 @@ struct RouterShutdownTests {
             // Everything the shutdown is to undo is in place.
             try #require(router.totals.pending == 4 && router.totals.running == 2)
             try #require(results.byID.keys.sorted() == [shed])
-            try #require(router.taskPool.running.contains { $0.machine.sleep != nil && $0.timer != nil })
-            try #require(router.taskPool.running.contains { $0.machine.probingToken != 0 })
+            try #require(router.taskPool.oldestFirst.contains { $0.machine.sleep != nil && $0.timer != nil })
+            try #require(router.taskPool.oldestFirst.contains { $0.machine.probingToken != 0 })
             let probe = try #require(router.replicaSet["a"]?.probe)
             try #require(!probe.waiters.isEmpty && probe.timer != nil)
             try #require(router.replicaSet["c"]?.recoveryTimer != nil)

@@ -7,7 +7,7 @@ struct RoutingRulesTests {
 
     /// The replicas each probing task waits for.
     static func awaited(by router: Router) -> [[ReplicaID]] {
-        router.taskPool.running.compactMap { task in
+        router.taskPool.oldestFirst.compactMap { task in
             guard case .probing(_, let awaiting, _) = task.machine.state else { return nil }
             return awaiting.sorted()
         }

@@ -16,7 +16,7 @@ struct RoutingTaskLifecycleTests {
 
     /// The routing task routing for `id`, if one does.
     private func task(for id: RequestID, in harness: RouterHarness) -> RoutingTask? {
-        harness.router.taskPool.running.first { $0.request.id == id }
+        harness.router.taskPool.oldestFirst.first { $0.request.id == id }
     }
 
     /// Issue 18's case: tasks whose requests were given up no longer sleep out a 20 s backoff, so a
@@ -29,7 +29,7 @@ struct RoutingTaskLifecycleTests {
         let clients = (0..<6).map { _ in harness.submit() }
         harness.run(for: .ms(10))
         #expect(harness.router.snapshot(mode: .simulated).routingTasks == 2)
-        #expect(harness.router.taskPool.running.allSatisfy { $0.machine.sleep?.wait == .seconds(20) })
+        #expect(harness.router.taskPool.oldestFirst.allSatisfy { $0.machine.sleep?.wait == .seconds(20) })
         harness.run(for: .seconds(3))
         replica.probeAnswer = { .queueLength(0) }
         harness.run(for: .seconds(1))
@@ -111,7 +111,7 @@ struct RoutingTaskLifecycleTests {
         #expect(free.received == [a])
         #expect(aTask?.machine.isEnded == true)
         #expect(aTask?.timer == nil)
-        #expect(harness.router.taskPool.running.map(\.request.id) == [b])
+        #expect(harness.router.taskPool.oldestFirst.map(\.request.id) == [b])
         #expect(busy.received.isEmpty)
     }
 
@@ -143,10 +143,10 @@ struct RoutingTaskLifecycleTests {
         harness.run(for: .ms(2))
         let ids = (0..<4).map { _ in harness.submit() }
         harness.run(for: .ms(5))
-        #expect(Set(harness.router.taskPool.running.map(\.request.id)) == [ids[0], ids[1]])
+        #expect(Set(harness.router.taskPool.oldestFirst.map(\.request.id)) == [ids[0], ids[1]])
         harness.router.cancel(ids[0])
         harness.router.cancel(ids[1])
-        #expect(Set(harness.router.taskPool.running.map(\.request.id)) == [ids[2], ids[3]])
+        #expect(Set(harness.router.taskPool.oldestFirst.map(\.request.id)) == [ids[2], ids[3]])
     }
 
     /// An impossible event stops the program, naming the state and the event.

@@ -13,7 +13,7 @@ struct RoutingTaskTransitionTests {
         harness.settle()
         let id = harness.submit()
         harness.run(for: .ms(10))
-        #expect(harness.router.taskPool.running.first?.machine.sleep?.failedAttempts == 2)
+        #expect(harness.router.taskPool.oldestFirst.first?.machine.sleep?.failedAttempts == 2)
         harness.router.cancel(id)
         #expect(harness.router.snapshot(mode: .simulated).routingTasks == 0)
         replica.probeAnswer = { .queueLength(0) }
@@ -32,11 +32,11 @@ struct RoutingTaskTransitionTests {
         harness.settle()
         // Two tasks now: the first sleeps until 25 ms (failed attempt 2), the second's search began at 10 ms.
         #expect(harness.router.snapshot(mode: .simulated).routingTasks == 2)
-        let firstTask = harness.router.taskPool.running.first { $0.request.id == first }
+        let firstTask = harness.router.taskPool.oldestFirst.first { $0.request.id == first }
         harness.router.cancel(first)
         replica.probeAnswer = { .queueLength(0) }
         #expect(firstTask?.machine.isEnded == true)
-        #expect(harness.router.taskPool.running.map(\.request.id) == [second])
+        #expect(harness.router.taskPool.oldestFirst.map(\.request.id) == [second])
         harness.run(for: .ms(30))
         // The second's own search: failed twice at 10 ms, asleep 25 ms, then the replica has room.
         #expect(replica.received == [second])

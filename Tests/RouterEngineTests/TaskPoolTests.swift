@@ -77,6 +77,22 @@ struct TaskPoolTests {
         pair.withUnsafeBufferPointer { $0.baseAddress.map(UnsafeRawPointer.init) }
     }
 
+    @Test("tasks ended out of order leave the others found by id and listed in id order; a task ended twice takes no other with it")
+    func endOutOfOrder() {
+        var pool = TaskPool()
+        let tasks = (1...5).map { pool.start(for: request(UInt64($0))) }
+        for index in [3, 1] {
+            _ = tasks[index].machine.retired()
+            pool.end(tasks[index])
+        }
+        pool.end(tasks[1])
+        #expect(pool.count == 3 && pool.oldestFirst.map(\.id) == [1, 3, 5] && Array(pool.newestFirst).map(\.id) == [5, 3, 1])
+        #expect(pool[1] === tasks[0] && pool[3] === tasks[2] && pool[5] === tasks[4])
+        #expect(pool[2] == nil && pool[4] == nil && pool[0] == nil && pool[6] == nil)
+        let sixth = pool.start(for: request(6))
+        #expect(pool.oldestFirst.map(\.id) == [1, 3, 5, 6] && pool[6] === sixth)
+    }
+
     @Test("an ended task leaves alone a request another task claimed meanwhile")
     func endKeepsOtherClaim() {
         var pool = TaskPool()

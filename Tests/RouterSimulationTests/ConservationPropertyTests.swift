@@ -49,7 +49,7 @@ struct ConservationPropertyTests {
             let report = ScenarioRunner.run(scenario, settings: .defaults, observe: { router in
                 let now = router.now
                 let settings = router.settings
-                for task in router.taskPool.running {
+                for task in router.taskPool.oldestFirst {
                     switch task.machine.state {
                     case .probing(_, let awaiting, let since):
                         if awaiting.contains(where: { router.replicaSet[$0]?.isRoutable != true }) { strandedWaits += 1 }

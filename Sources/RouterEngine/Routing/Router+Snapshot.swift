@@ -1,7 +1,7 @@
 extension Router {
     /// Everything the dashboard draws, taken now. Cheap enough to take several times a second.
     public func snapshot(mode: RouterMode, simulation: SimulationStatus? = nil, eventLimit: Int = 200) -> RouterSnapshot {
-        let timers = taskPool.running
+        let timers = taskPool.oldestFirst
             .filter { $0.request.isPending && $0.request.routing.failedAttempts > 0 }
             .sorted { ($0.request.routing.inBackoffSince, $0.id) < ($1.request.routing.inBackoffSince, $1.id) }
             .map { task in
@@ -17,7 +17,7 @@ extension Router {
                 )
             }
         var probeWaits: [ProbeWaitSnapshot] = []
-        for task in taskPool.running {
+        for task in taskPool.oldestFirst {
             guard case .probing(_, let awaiting, let since) = task.machine.state else { continue }
             for id in awaiting {
                 let sentAt = replicaSet[id]?.probe?.issuedAt ?? since

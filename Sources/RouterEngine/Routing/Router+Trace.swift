@@ -66,9 +66,9 @@ extension Router {
     /// Notes, just after admission, why no routing task took the request at once.
     func traceFirstWait(_ request: RequestRecord, queueAhead: Int) {
         guard isTracing, request.isPending, request.claimedBy == 0 else { return }
-        let claimedAhead = taskPool.running.filter { task in
+        let claimedAhead = taskPool.oldestFirst.count { task in
             task.request.claimedBy == task.id && task.request.isPending && task.request.id < request.id
-        }.count
+        }
         let waitingAhead = max(queueAhead - claimedAhead, 0)
         let reason: TraceWait.Reason = routableCount == 0 ? .noRoutableReplica : waitingAhead > 0 ? .queueAhead : .taskCap
         request.trace?.firstWait = TraceWait(

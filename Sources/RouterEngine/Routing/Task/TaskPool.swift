@@ -4,7 +4,11 @@
 /// attempt: a top-up asked for meanwhile is owed, and made once the outermost action is done.
 /// Takes no time; each task's wake-up timer is the router's, and is cancelled here when it ends.
 struct TaskPool {
-    private var tasks: [Int: RoutingTask] = [:]
+    /// The running tasks in the order they started, which is the order of their ids: a task a
+    /// request was two hashes of its id in a dictionary (about 400 instructions a request), and
+    /// the router runs at most `Router.Options.maxRoutingTasksCap` tasks (50 unless set), so a
+    /// binary search finds one and ending one moves at most that many references.
+    private var tasks: [RoutingTask] = []
     /// The id of the last task started; ids grow from 1.
     private(set) var lastID = 0
     /// How deep the router is in carrying out tasks' actions.
@@ -24,23 +28,34 @@ struct TaskPool {
     var isEmpty: Bool { tasks.isEmpty }
 
     /// The running task with `id`.
-    subscript(id: Int) -> RoutingTask? { tasks[id] }
-
-    /// The running tasks, in no particular order.
-    var running: Dictionary<Int, RoutingTask>.Values { tasks.values }
+    subscript(id: Int) -> RoutingTask? {
+        let index = position(of: id)
+        return index < tasks.count && tasks[index].id == id ? tasks[index] : nil
+    }
 
     /// The running tasks, oldest first.
-    var oldestFirst: [RoutingTask] { tasks.values.sorted { $0.id < $1.id } }
+    var oldestFirst: [RoutingTask] { tasks }
 
     /// The running tasks, newest first.
-    var newestFirst: [RoutingTask] { tasks.values.sorted { $0.id > $1.id } }
+    var newestFirst: ReversedCollection<[RoutingTask]> { tasks.reversed() }
+
+    /// Where a task with `id` is, or would be, among the running tasks.
+    private func position(of id: Int) -> Int {
+        var low = 0
+        var high = tasks.count
+        while low < high {
+            let middle = (low + high) / 2
+            if tasks[middle].id < id { low = middle + 1 } else { high = middle }
+        }
+        return low
+    }
 
     /// Starts a task routing for `request`, which it claims.
     mutating func start(for request: RequestRecord) -> RoutingTask {
         lastID += 1
         let task = RoutingTask(id: lastID, request: request, pair: sparePairs.popLast() ?? [])
         request.claimedBy = task.id
-        tasks[task.id] = task
+        tasks.append(task)
         return task
     }
 
@@ -53,7 +68,8 @@ struct TaskPool {
         task.timer = nil
         task.wakeToken += 1
         if task.request.claimedBy == task.id { task.request.claimedBy = 0 }
-        tasks[task.id] = nil
+        let index = position(of: task.id)
+        if index < tasks.count, tasks[index] === task { tasks.remove(at: index) }
         task.isDropped = true
         owesTopUp = true
         if sparePairs.count < Self.sparePairLimit {
@@ -93,10 +109,10 @@ struct TaskPool {
 
     /// Ends every task (its wake-up cancelled and voided) and drops them, for `Router.shutdown()`.
     mutating func shutDown() {
-        for task in tasks.values {
+        for task in tasks {
             task.shutDown()
             task.isDropped = true
         }
-        tasks = [:]
+        tasks = []
     }
 }
