@@ -101,7 +101,7 @@ struct RequestQueueTests {
         let replica = ReplicaRecord(info: ReplicaInfo(id: "r1", node: "n", zone: "z", maxOngoingRequests: 5),
                                     connection: ScriptedReplica(scheduler: scheduler))
         let requests = (1...3).map { request($0) }
-        for item in requests.reversed() { queue.hold(item) }
+        for item in requests { queue.hold(item) }
         requests[2].phase = .running(replica, since: .zero)
         requests[0].phase = .running(replica, since: EngineTime(nanoseconds: 4_000_000))
         #expect(queue[RequestID(2)] === requests[1])
@@ -109,5 +109,30 @@ struct RequestQueueTests {
         #expect(queue.running(on: replica).map(\.since) == [EngineTime(nanoseconds: 4_000_000), .zero])
         queue.release(requests[1])
         #expect(queue[RequestID(2)] == nil)
+    }
+
+    @Test("held requests let go out of order leave the others found by id; one let go twice takes no other with it")
+    func releasedOutOfOrder() {
+        var queue = RequestQueue(routingTimeout: nil)
+        let requests = [1, 2, 4, 5, 7].map { request($0) }
+        for item in requests { queue.hold(item) }
+        for index in [3, 1, 1, 0] { queue.release(requests[index]) }
+        #expect(!queue.isEmpty && queue[RequestID(4)] === requests[2] && queue[RequestID(7)] === requests[4])
+        #expect([0, 1, 2, 3, 5, 6, 8].allSatisfy { queue[RequestID($0)] == nil })
+        let later = request(9)
+        queue.hold(later)
+        #expect(queue[RequestID(9)] === later && queue[RequestID(4)] === requests[2])
+        for item in [requests[4], later, requests[2]] { queue.release(item) }
+        #expect(queue.isEmpty)
+    }
+
+    /// Requests are held at admission, in the order of their ids; one held out of that order is a
+    /// mistake that would hide requests from the search by id.
+    @Test func holdingARequestAfterALaterOneStopsTheProgram() async {
+        await #expect(processExitsWith: .failure) {
+            var queue = RequestQueue(routingTimeout: nil)
+            queue.hold(RequestRecord(id: RequestID(2), admittedAt: .zero, payload: nil) { _ in })
+            queue.hold(RequestRecord(id: RequestID(1), admittedAt: .zero, payload: nil) { _ in })
+        }
     }
 }

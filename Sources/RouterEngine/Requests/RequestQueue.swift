@@ -11,7 +11,11 @@ struct RequestQueue {
     private let routingTimeout: Int64?
     /// Waiting requests in admission order (finished ones are dropped lazily from the front).
     private(set) var pending = Deque<RequestRecord>()
-    private var byID: [RequestID: RequestRecord] = [:]
+    /// Every unfinished request, in admission order, which is the order of their ids (each is held
+    /// at admission): found by a binary search. A dictionary by id hashed each request's id twice
+    /// (held, let go), about 660 instructions a request. Requests mostly finish in about the order
+    /// they came, near the front, and taking one out moves the shorter side of the deque.
+    private var held = Deque<RequestRecord>()
     private var lastNumber: UInt64 = 0
     /// Admitted, finished, waiting and running requests; the router counts their moves.
     var totals = RequestTotals()
@@ -43,27 +47,34 @@ struct RequestQueue {
     }
 
     /// Whether it holds no unfinished request.
-    var isEmpty: Bool { byID.isEmpty }
+    var isEmpty: Bool { held.isEmpty }
 
     /// The unfinished request with `id`.
-    subscript(id: RequestID) -> RequestRecord? { byID[id] }
+    subscript(id: RequestID) -> RequestRecord? {
+        let index = held.partitionPoint { $0.id >= id }
+        return index < held.count && held[index].id == id ? held[index] : nil
+    }
 
-    /// Holds an admitted request until it finishes.
+    /// Holds an admitted request until it finishes. Requests are held in the order of their ids.
     mutating func hold(_ request: RequestRecord) {
-        byID[request.id] = request
+        precondition(held.last.map { $0.id < request.id } ?? true, "\(request.id) held after a later request")
+        held.append(request)
     }
 
     /// Lets go of a finished request.
     mutating func release(_ request: RequestRecord) {
-        byID[request.id] = nil
+        let index = held.partitionPoint { $0.id >= request.id }
+        guard index < held.count, held[index].id == request.id else { return }
+        // The oldest goes most often, and without the general removal's work (about 300 instructions).
+        if index == 0 { held.removeFirst() } else { held.remove(at: index) }
     }
 
     /// The requests running on `replica`, oldest first, each with when its send started.
     func running(on replica: ReplicaRecord) -> [(request: RequestRecord, since: EngineTime)] {
-        byID.values.compactMap { request in
+        held.compactMap { request in
             if case .running(let target, let since) = request.phase, target === replica { return (request, since) }
             return nil
-        }.sorted { $0.request.id < $1.request.id }
+        }
     }
 
     // MARK: Waiting
@@ -76,22 +87,11 @@ struct RequestQueue {
         totals.pending += 1
         if let deadline = routingDeadline(of: request), deadline <= now { return false }
         if let last = pending.last, last.id > request.id {
-            pending.insert(request, at: insertionIndex(of: request.id))
+            pending.insert(request, at: pending.partitionPoint { $0.id >= request.id })
         } else {
             pending.append(request)
         }
         return true
-    }
-
-    /// The first position whose request was admitted after `id`.
-    private func insertionIndex(of id: RequestID) -> Int {
-        var low = 0
-        var high = pending.count
-        while low < high {
-            let middle = (low + high) / 2
-            if pending[middle].id < id { low = middle + 1 } else { high = middle }
-        }
-        return low
     }
 
     /// The oldest request still waiting, dropping finished ones from the front of the queue.
@@ -171,8 +171,8 @@ struct RequestQueue {
     mutating func shutDown() {
         deadlineTimer?.cancel()
         deadlineTimer = nil
-        for request in byID.values { request.letGo() }
-        byID = [:]
+        for request in held { request.letGo() }
+        held = []
         pending = []
     }
 }

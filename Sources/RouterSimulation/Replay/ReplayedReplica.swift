@@ -97,8 +97,8 @@ final class ReplayedReplica: ReplicaConnection {
     /// recorded ones, as a live router's do; with one round trip for all, the tasks stay in step
     /// and fill the replicas in bursts with idle slots between.
     private func nearbyRoundTrip(at t: Int64, else fallback: Int64) -> Int64 {
-        let low = lowerBound(plan.probeAt, t - Self.nearby)
-        let high = lowerBound(plan.probeAt, t + Self.nearby)
+        let low = plan.probeAt.partitionPoint { $0 >= t - Self.nearby }
+        let high = plan.probeAt.partitionPoint { $0 >= t + Self.nearby }
         guard high > low else { return fallback }
         return plan.probeRoundTrip[low + random.below(high - low)]
     }
@@ -166,21 +166,12 @@ final class ReplayedReplica: ReplicaConnection {
     /// own; else the fleet's.
     private func nearbyServiceTime(at t: Int64) -> Int64 {
         let times = plan.servedAt
-        let low = lowerBound(times, t - Self.nearby)
-        let high = lowerBound(times, t + Self.nearby)
+        let low = times.partitionPoint { $0 >= t - Self.nearby }
+        let high = times.partitionPoint { $0 >= t + Self.nearby }
         if high > low { return plan.servedDuration[low + random.below(high - low)] }
         if !times.isEmpty { return plan.servedDuration[random.below(times.count)] }
         if !fleetService.isEmpty { return fleetService[random.below(fleetService.count)] }
         return 1_000_000
-    }
-
-    private func lowerBound(_ values: [Int64], _ target: Int64) -> Int {
-        var low = 0, high = values.count
-        while low < high {
-            let middle = (low + high) / 2
-            if values[middle] < target { low = middle + 1 } else { high = middle }
-        }
-        return low
     }
 
     /// Every request on it fails with `.replicaDied`, and from now on it is dead.

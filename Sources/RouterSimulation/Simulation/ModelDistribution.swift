@@ -30,12 +30,7 @@ public struct ModelDistribution: Equatable, Sendable {
     /// Draws a model name.
     public func sample(_ random: inout SeededRandom) -> String {
         let u = random.unit()
-        var low = 0
-        var high = cumulative.count - 1
-        while low < high {
-            let middle = (low + high) / 2
-            if cumulative[middle] > u { high = middle } else { low = middle + 1 }
-        }
-        return names[low]
+        // The last sum is 1 give or take rounding: a draw past every other sum is the last name's.
+        return names[cumulative.dropLast().partitionPoint { $0 > u }]
     }
 }

@@ -29,7 +29,7 @@ struct TaskPool {
 
     /// The running task with `id`.
     subscript(id: Int) -> RoutingTask? {
-        let index = position(of: id)
+        let index = tasks.partitionPoint { $0.id >= id }
         return index < tasks.count && tasks[index].id == id ? tasks[index] : nil
     }
 
@@ -38,17 +38,6 @@ struct TaskPool {
 
     /// The running tasks, newest first.
     var newestFirst: ReversedCollection<[RoutingTask]> { tasks.reversed() }
-
-    /// Where a task with `id` is, or would be, among the running tasks.
-    private func position(of id: Int) -> Int {
-        var low = 0
-        var high = tasks.count
-        while low < high {
-            let middle = (low + high) / 2
-            if tasks[middle].id < id { low = middle + 1 } else { high = middle }
-        }
-        return low
-    }
 
     /// Starts a task routing for `request`, which it claims.
     mutating func start(for request: RequestRecord) -> RoutingTask {
@@ -68,7 +57,7 @@ struct TaskPool {
         task.timer = nil
         task.wakeToken += 1
         if task.request.claimedBy == task.id { task.request.claimedBy = 0 }
-        let index = position(of: task.id)
+        let index = tasks.partitionPoint { $0.id >= task.id }
         if index < tasks.count, tasks[index] === task { tasks.remove(at: index) }
         task.isDropped = true
         owesTopUp = true
