@@ -45,7 +45,7 @@ extension FrontDoorHandler {
         var added = AddedHeaders()
         // The client learns the id its request goes by, whatever the replica answered.
         let requestID = exchange.wireRequestID
-        if let requestID { added.append("x-request-id", requestID) }
+        if let requestID { added.append(RequestIDHeader.name, requestID) }
         if Self.mayHaveBody(head.status, exchange), !head.hasContentLength {
             if exchange.head.version.minor == 0 {
                 // An HTTP/1.0 client cannot take a chunked answer: a body of unknown length ends
@@ -69,7 +69,7 @@ extension FrontDoorHandler {
         // one buffer.
         heldHead = HeadWire.response(
             version: exchange.head.version, head: head,
-            omitting: { name in hopByHop.drops(name) || (requestID != nil && name.equalsLowercase("x-request-id")) },
+            omitting: { name in hopByHop.drops(name) || (requestID != nil && name.equalsLowercase(RequestIDHeader.lowercaseName)) },
             adding: added, reusing: spareHead.take(), allocator: context.channel.allocator)
     }
 
@@ -153,7 +153,7 @@ extension FrontDoorHandler {
         headers.add(name: "content-type", value: "text/plain; charset=utf-8")
         headers.add(name: "content-length", value: String(body.utf8.count))
         if let retryAfter { headers.add(name: "retry-after", value: String(retryAfter)) }
-        if let id = exchange.wireRequestID { headers.add(name: "x-request-id", value: id) }
+        if let id = exchange.wireRequestID { headers.add(name: RequestIDHeader.name, value: id) }
         if status == .methodNotAllowed { headers.add(name: "allow", value: "GET, HEAD, POST, PUT, DELETE, OPTIONS, PATCH") }
         // The rest of an unread request body would be read as the next request: close instead.
         let closing = !exchange.keepAlive || !exchange.bodyComplete || door.draining

@@ -115,7 +115,7 @@ final class ProxyExchange {
     private var wireRequestIDKept: String?
     /// The client's own `X-Request-Id`, looked up once: the trace, the replica and the client all
     /// ask for it.
-    private lazy var clientRequestID: String? = head.headers.first(name: "x-request-id")
+    private lazy var clientRequestID: String? = head.headers.first(name: RequestIDHeader.name)
 
     /// The client's own `X-Request-Id`, when it is short enough to keep in the trace.
     var indexedClientRequestID: String? {
@@ -139,8 +139,8 @@ final class ProxyExchange {
             added.append("transfer-encoding", ChunkedFraming.extraCodings(in: head.headers) ?? "chunked")
         }
         // The client's own id passes unless its `Connection` header named it.
-        if clientRequestID == nil || hopByHop.drops("x-request-id"), let id = wireRequestID {
-            added.append("x-request-id", id)
+        if clientRequestID == nil || hopByHop.drops(RequestIDHeader.name), let id = wireRequestID {
+            added.append(RequestIDHeader.name, id)
         }
         return HeadWire.request(version: .http1_1, method: head.method, target: target, headers: head.headers,
                                 omitting: { hopByHop.drops($0) || $0.isHeaderName("expect") }, adding: added,

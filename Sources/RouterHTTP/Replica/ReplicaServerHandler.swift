@@ -139,7 +139,7 @@ final class ReplicaServerHandler: ChannelInboundHandler, RemovableChannelHandler
             }
             // Echoed so a caller can see the id the router attached.
             var echo = HTTPHeaders()
-            if let id = head.headers.first(name: "x-request-id") { echo.add(name: "x-request-id", value: id) }
+            if let id = head.headers.first(name: RequestIDHeader.name) { echo.add(name: RequestIDHeader.name, value: id) }
             respond(head, status: .ok, body: "ok \(head.uri)\n", extraHeaders: echo, context: context)
         }
     }
