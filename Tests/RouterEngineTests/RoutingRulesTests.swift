@@ -277,4 +277,23 @@ struct RoutingRulesTests {
         let timer = try #require(harness.router.snapshot(mode: .simulated).backoffTimers.first)
         #expect(timer.wait == .ms(1))
     }
+
+    @Test("each draw fills the pair it is given afresh: two different replicas of the tier, or the one there is")
+    func pairDraws() {
+        let harness = RouterHarness()
+        for id in ["r1", "r2", "r3"] { harness.add(id) }
+        let tier = harness.router.allTier
+        #expect(tier.count == 3)
+        var pair: [ReplicaRecord] = []
+        var seen = Set<String>()
+        for _ in 0..<50 {
+            harness.router.pickPair(from: tier, into: &pair)
+            #expect(pair.count == 2 && pair[0] !== pair[1])
+            #expect(pair.allSatisfy { drawn in tier.contains { $0 === drawn } })
+            seen.formUnion(pair.map(\.id.rawValue))
+        }
+        #expect(seen == ["r1", "r2", "r3"])
+        harness.router.pickPair(from: [tier[1]], into: &pair)
+        #expect(pair.count == 1 && pair[0] === tier[1])
+    }
 }
