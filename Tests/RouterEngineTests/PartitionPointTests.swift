@@ -25,4 +25,14 @@ struct PartitionPointTests {
         #expect([3, 4, 5][1...].partitionPoint { $0 >= 0 } == 1)
         #expect([3, 4, 5].partitionPoint { $0 >= 9 } == 3)
     }
+
+    @Test("the element with a key is found where a walk from the start finds it, and nothing when none has it")
+    func indexOfKey() {
+        let records = [(1, "a"), (3, "b"), (4, "c"), (9, "d")]
+        for key in 0...10 {
+            #expect(records.index(ofKey: key) { $0.0 } == records.firstIndex { $0.0 == key })
+        }
+        let tail = records[2...]
+        #expect(tail.index(ofKey: 4) { $0.0 } == 2 && tail.index(ofKey: 3) { $0.0 } == nil)
+    }
 }

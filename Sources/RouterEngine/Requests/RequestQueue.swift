@@ -51,13 +51,7 @@ struct RequestQueue {
 
     /// The unfinished request with `id`.
     subscript(id: RequestID) -> RequestRecord? {
-        heldIndex(of: id).map { held[$0] }
-    }
-
-    /// Where the unfinished request with `id` is held.
-    private func heldIndex(of id: RequestID) -> Int? {
-        let index = held.partitionPoint { $0.id >= id }
-        return index < held.count && held[index].id == id ? index : nil
+        held.index(ofKey: id) { $0.id }.map { held[$0] }
     }
 
     /// Holds an admitted request until it finishes. Requests are held in the order of their ids.
@@ -68,7 +62,7 @@ struct RequestQueue {
 
     /// Lets go of a finished request.
     mutating func release(_ request: RequestRecord) {
-        guard let index = heldIndex(of: request.id) else { return }
+        guard let index = held.index(ofKey: request.id, by: { $0.id }) else { return }
         // The oldest goes most often, and without the general removal's work (about 300 instructions).
         if index == 0 { held.removeFirst() } else { held.remove(at: index) }
     }

@@ -20,4 +20,12 @@ extension RandomAccessCollection {
         }
         return low
     }
+
+    /// The position of the element whose key (`keyOf`) is `key`, in a collection kept in order of
+    /// those keys; nil when no element has it.
+    @inlinable
+    package func index<Key: Comparable>(ofKey key: Key, by keyOf: (Element) -> Key) -> Index? {
+        let index = partitionPoint { keyOf($0) >= key }
+        return index < endIndex && keyOf(self[index]) == key ? index : nil
+    }
 }

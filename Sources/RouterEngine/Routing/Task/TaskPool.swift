@@ -29,13 +29,7 @@ struct TaskPool {
 
     /// The running task with `id`.
     subscript(id: Int) -> RoutingTask? {
-        index(of: id).map { tasks[$0] }
-    }
-
-    /// Where the running task with `id` is.
-    private func index(of id: Int) -> Int? {
-        let index = tasks.partitionPoint { $0.id >= id }
-        return index < tasks.count && tasks[index].id == id ? index : nil
+        tasks.index(ofKey: id) { $0.id }.map { tasks[$0] }
     }
 
     /// The running tasks, oldest first.
@@ -62,7 +56,7 @@ struct TaskPool {
         task.timer = nil
         task.wakeToken += 1
         if task.request.claimedBy == task.id { task.request.claimedBy = 0 }
-        if let index = index(of: task.id), tasks[index] === task { tasks.remove(at: index) }
+        if let index = tasks.index(ofKey: task.id, by: { $0.id }), tasks[index] === task { tasks.remove(at: index) }
         task.isDropped = true
         owesTopUp = true
         if sparePairs.count < Self.sparePairLimit {
