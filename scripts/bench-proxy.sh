@@ -266,15 +266,16 @@ if [[ -n $INSTRUCTIONS ]]; then
         callgrind_control --instr=off "$pid" >/dev/null 2>&1
         # TERM: a job started with & ignores INT in a script. Callgrind writes its counts as it ends.
         kill -TERM "$pid"; wait "$pid" 2>/dev/null || true
-        idle=$(awk '/^totals:/ { n += $2 } END { printf "%d", n }' "$WORK"/callgrind-"$name".[0-9]*.1)
+        # Printed with %.0f: mawk's %d stops at 2^31 - 1, which a run of a minute or more passes.
+        idle=$(awk '/^totals:/ { n += $2 } END { printf "%.0f", n }' "$WORK"/callgrind-"$name".[0-9]*.1)
         # Every dump file (idle, then the load at exit) less the idle one.
-        total=$(awk -v i="$idle" '/^totals:/ { n += $2 } END { printf "%d", n - i }' "$WORK"/callgrind-"$name".[0-9]*)
+        total=$(awk -v i="$idle" '/^totals:/ { n += $2 } END { printf "%.0f", n - i }' "$WORK"/callgrind-"$name".[0-9]*)
         if [[ -z $requests || $requests -eq 0 ]]; then
             echo "bench-proxy: no request to $name completed under callgrind (see $WORK/callgrind-$name.log)" >&2
             exit 1
         fi
         net=$(awk -v t="$total" -v i="$idle" -v r="$requests" -v is="$IDLE_SECONDS" -v ls="$LOAD_SECONDS" \
-            'BEGIN { printf "%d", (t - i / is * ls) / r }')
+            'BEGIN { printf "%.0f", (t - i / is * ls) / r }')
         PER_REQUEST[$name]=$net
         printf '  %-10s %8d instructions per request, %8d with idle work taken out (%d requests; idle %d per second)\n' \
             "$name" "$((total / requests))" "$net" "$requests" "$((idle / IDLE_SECONDS))"
