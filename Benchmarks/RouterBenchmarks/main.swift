@@ -27,7 +27,7 @@ if CommandLine.arguments.dropFirst().first == "replay" {
     exit(0)
 }
 
-func makeRouter(replicas: Int, cacheTimeout: Double, traceCapacity: Int = 1000) -> (Router, VirtualScheduler) {
+func makeRouter(replicas: Int, cacheTimeout: Double, traceCapacity: Int = 1000, recording: Bool = false) -> (Router, VirtualScheduler) {
     let scheduler = VirtualScheduler()
     let router = Router(
         settings: RouterSettings(cacheTimeout: cacheTimeout),
@@ -36,6 +36,7 @@ func makeRouter(replicas: Int, cacheTimeout: Double, traceCapacity: Int = 1000) 
         ),
         scheduler: scheduler, random: SeededRandom(seed: 42), logger: quiet
     )
+    if recording { router.startRecording() }
     for index in 0..<replicas {
         let info = ReplicaInfo(
             id: ReplicaID("r\(index)"), node: "node-\(index % 4)", zone: "zone-\(index % 2)", maxOngoingRequests: 1_000_000
@@ -69,9 +70,16 @@ for replicas in [8, 128, 1024] {
     }
     precondition(sink > 0)
 }
-/// Admit, route, dispatch and complete one request at a time, `count` times.
-func requestCycles(_ label: String, replicas: Int, cacheTimeout: Double, count: Int, traceCapacity: Int = 1000) {
-    let (router, scheduler) = makeRouter(replicas: replicas, cacheTimeout: cacheTimeout, traceCapacity: traceCapacity)
+/// Admit, route, dispatch and complete one request at a time, `count` times (after `unmeasured` more).
+func requestCycles(_ label: String, replicas: Int, cacheTimeout: Double, count: Int, traceCapacity: Int = 1000,
+                   recording: Bool = false, unmeasured: Int = 0) {
+    let (router, scheduler) = makeRouter(
+        replicas: replicas, cacheTimeout: cacheTimeout, traceCapacity: traceCapacity, recording: recording
+    )
+    for _ in 0..<unmeasured {
+        router.submit { _ in }
+        scheduler.run(until: scheduler.now)
+    }
     _ = measure("full request cycle, \(label), \(replicas) replicas", operations: count) {
         for _ in 0..<count {
             router.submit { _ in }
@@ -83,6 +91,8 @@ for replicas in [8, 128, 1024] { requestCycles("cache hit", replicas: replicas, 
 for replicas in [8, 128, 1024] { requestCycles("probe path", replicas: replicas, cacheTimeout: 0, count: 100_000) }
 // The same cycle without decision traces (a live router keeps the last 1,000 by default).
 requestCycles("cache hit, no traces", replicas: 8, cacheTimeout: 1e9, count: 200_000, traceCapacity: 0)
+// Recording for what-if, its lists full (250,000 requests): each request's entries make the oldest leave.
+requestCycles("recording full", replicas: 8, cacheTimeout: 1e9, count: 200_000, recording: true, unmeasured: 260_000)
 
 print("\nSnapshots (taken several times a second by the dashboard)")
 for replicas in [16, 256, 1024] {

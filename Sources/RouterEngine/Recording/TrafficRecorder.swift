@@ -38,12 +38,12 @@ public final class TrafficRecorder: RouterRecorder {
         var counterCapacity: Int { Int(window.secondsValue * 20) + 2 }
     }
 
-    struct ArrivalEntry { var at: EngineTime; var model: Int32 }
-    struct SendEntry { var at: EngineTime; var duration: Int64; var replica: Int32; var outcome: UInt8 }
-    struct ProbeEntry { var at: EngineTime; var roundTrip: Int64; var replica: Int32; var answer: UInt8 }
-    struct RequestEntry { var at: EngineTime; var waited: Int64; var attempts: Int32; var failure: Int8 }
-    struct ChangeEntry { var at: EngineTime; var kind: Recording.Change.Kind; var replica: ReplicaID?; var settings: RouterSettings? }
-    struct CounterSample { var at: EngineTime; var failedAttempts: Int; var backoffSleeps: Int }
+    struct ArrivalEntry: TimedEntry { var at: EngineTime; var model: Int32 }
+    struct SendEntry: TimedEntry { var at: EngineTime; var duration: Int64; var replica: Int32; var outcome: UInt8 }
+    struct ProbeEntry: TimedEntry { var at: EngineTime; var roundTrip: Int64; var replica: Int32; var answer: UInt8 }
+    struct RequestEntry: TimedEntry { var at: EngineTime; var waited: Int64; var attempts: Int32; var failure: Int8 }
+    struct ChangeEntry: TimedEntry { var at: EngineTime; var kind: Recording.Change.Kind; var replica: ReplicaID?; var settings: RouterSettings? }
+    struct CounterSample: TimedEntry { var at: EngineTime; var failedAttempts: Int; var backoffSleeps: Int }
 
     /// What the recorder knows of one replica beyond its events.
     final class Track {
@@ -88,12 +88,12 @@ public final class TrafficRecorder: RouterRecorder {
         self.options = options
         self.randomState = randomState
         self.baseSettings = settings
-        arrivals = BoundedLog(capacity: limits.arrivals, window: limits.window) { $0.at }
-        sends = BoundedLog(capacity: limits.sends, window: limits.window) { $0.at }
-        probes = BoundedLog(capacity: limits.probes, window: limits.window) { $0.at }
-        requests = BoundedLog(capacity: limits.requests, window: limits.window) { $0.at }
-        changes = BoundedLog(capacity: limits.changes, window: limits.window) { $0.at }
-        counters = BoundedLog(capacity: limits.counterCapacity, window: limits.window + .seconds(1)) { $0.at }
+        arrivals = BoundedLog(capacity: limits.arrivals, window: limits.window)
+        sends = BoundedLog(capacity: limits.sends, window: limits.window)
+        probes = BoundedLog(capacity: limits.probes, window: limits.window)
+        requests = BoundedLog(capacity: limits.requests, window: limits.window)
+        changes = BoundedLog(capacity: limits.changes, window: limits.window)
+        counters = BoundedLog(capacity: limits.counterCapacity, window: limits.window + .seconds(1))
     }
 
     // MARK: What the router tells it
@@ -200,9 +200,12 @@ public final class TrafficRecorder: RouterRecorder {
     }
 
     private func appendChange(_ change: ChangeEntry) {
-        for left in changes.append(change, now: change.at) where left.kind == .settingsChanged {
-            if let settings = left.settings { baseSettings = settings }
-        }
+        changes.append(change, now: change.at) { foldIn($0) }
+    }
+
+    /// A change leaving the list: the settings it made are the base of the ones kept.
+    private func foldIn(_ left: ChangeEntry) {
+        if left.kind == .settingsChanged, let settings = left.settings { baseSettings = settings }
     }
 
     private func sample(_ retries: RetryTotals, at time: EngineTime) {
@@ -221,12 +224,10 @@ public final class TrafficRecorder: RouterRecorder {
         sends.trim(now: now)
         probes.trim(now: now)
         requests.trim(now: now)
-        for left in changes.trim(now: now) where left.kind == .settingsChanged {
-            if let settings = left.settings { baseSettings = settings }
-        }
+        changes.trim(now: now) { foldIn($0) }
         // The window is whole unless a list had to drop events: then it starts at the newest of their oldest.
         var start = max(now - window, .zero)
-        func later(_ log: BoundedLog<some Any>) {
+        func later(_ log: BoundedLog<some TimedEntry>) {
             if log.dropped > 0, let oldest = log.oldestTime, oldest > start { start = oldest }
         }
         later(arrivals)

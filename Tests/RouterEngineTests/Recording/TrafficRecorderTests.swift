@@ -53,6 +53,40 @@ struct TrafficRecorderTests {
         #expect(recording.replicas.allSatisfy { $0.sends.atMs.allSatisfy { $0 >= recording.arrivals.atMs[0] } })
     }
 
+    /// A settings change that leaves the list, to make room or by age, is what the recording's
+    /// settings start from; the changes kept follow it.
+    @Test func aSettingsChangeThatLeavesTheListIsWhatTheRecordingStartsFrom() throws {
+        var limits = TrafficRecorder.Limits.standard
+        limits.changes = 3
+        let scheduler = VirtualScheduler()
+        let host = SimulationHost(fleet: .standard, settings: .defaults, scheduler: scheduler, seed: 5, logger: Self.quiet, recording: limits)
+        host.start()
+        // Four changes a second apart, each its own initial backoff: 0.11 s, 0.12 s, 0.13 s, 0.14 s.
+        let changed = (1...4).map { step in
+            var settings = RouterSettings.defaults
+            settings.initialBackoff = 0.1 + Double(step) / 100
+            return settings
+        }
+        for (index, settings) in changed.enumerated() {
+            scheduler.run(until: .zero + .seconds(index + 1))
+            try host.router.apply(settings, by: CommandOrigin(user: "test"))
+        }
+        scheduler.run(until: .zero + .seconds(5))
+        // The first left to make room for the fourth (the replicas' additions had left before it).
+        let full = try #require(host.router.recording())
+        #expect(full.dropped.changes == 8 + 1)
+        #expect(full.settings == changed[0])
+        #expect(full.changes.map(\.settings) == Array(changed[1...]))
+        // 62.5 s in, the window starts at 2.5 s: the second left by age.
+        scheduler.run(until: .zero + .milliseconds(62_500))
+        let aged = try #require(host.router.recording())
+        host.shutdown()
+        scheduler.cancelAll()
+        #expect(aged.settings == changed[1])
+        #expect(aged.changes.map(\.settings) == Array(changed[2...]))
+        #expect(aged.changes.map(\.atS) == [3, 4])
+    }
+
     @Test func theMemoryBoundIsTheListsFull() {
         let limits = TrafficRecorder.Limits.standard
         #expect(limits.memoryBoundBytes == 250_000 * 16 + 250_000 * 24 + 250_000 * 24 + 250_000 * 24
