@@ -27,8 +27,9 @@
 # ratio of the two rows' figures is what a second loop adds on a machine with a core for each. With
 # --baseline too (and a baseline that has the option), the baseline is measured on two loops as
 # well (row "baseline2"), and its scaling printed next to this build's.
-# --proxy-cpus pins every routertop row to those CPUs (taskset -c LIST); --load-cpus pins wrk and
-# the backends. --only-routertop skips nginx, HAProxy and the direct rows.
+# --proxy-cpus pins every proxy to those CPUs (taskset -c LIST): nginx, HAProxy, the floor and each
+# routertop row alike, so that a pinned run compares them on the same footing; --load-cpus pins wrk
+# and the backends. --only-routertop skips nginx, HAProxy and the direct rows.
 # --instructions counts, instead of timing, the user-space instructions each proxied request costs
 # (every thread, under valgrind's callgrind, wrk -t1 -c8 for --duration after a warm-up): a figure
 # that other load on the machine does not move, for before/after comparisons of the hot path. The
@@ -417,7 +418,7 @@ measure() {
 IFS=, read -r -a CONNECTION_COUNTS <<<"$CONNECTIONS"
 echo "load: wrk -t1 -c{$CONNECTIONS} -d$DURATION --latency, $REPEAT runs each (median); per-backend limit $LIMIT"
 echo "machine: $(nproc) CPUs; $("$NGINX" -v 2>&1 | head -1); $("$HAPROXY" -v | head -1 | cut -d' ' -f1-3)"
-echo "load average at start: $(cut -d' ' -f1-3 /proc/loadavg)${PROXY_CPUS:+; routertop on CPUs $PROXY_CPUS}${LOAD_CPUS:+; wrk and backends on CPUs $LOAD_CPUS}"
+echo "load average at start: $(cut -d' ' -f1-3 /proc/loadavg)${PROXY_CPUS:+; proxies on CPUs $PROXY_CPUS}${LOAD_CPUS:+; wrk and backends on CPUs $LOAD_CPUS}"
 
 # measure_all NAME URL [PID [per-thread]]: one measurement at each client count; with per-thread
 # (for a proxy that is one process), also its busiest thread.
@@ -431,14 +432,14 @@ measure_all() {
 if [[ -z $ONLY_ROUTERTOP ]]; then
 measure_all direct "http://127.0.0.1:${BACKEND_PORTS[0]}/"
 
-"$NGINX" -p "$WORK" -c "$WORK/nginx-lb.conf" 2>>"$WORK/nginx-lb.error.log" &
+"${PROXY_PIN[@]}" "$NGINX" -p "$WORK" -c "$WORK/nginx-lb.conf" 2>>"$WORK/nginx-lb.error.log" &
 NGINX_PID=$!
 PIDS+=("$NGINX_PID")
 wait_for_port "$NGINX_PORT"
 measure_all nginx "http://127.0.0.1:$NGINX_PORT/" "$NGINX_PID"
 kill -TERM "$NGINX_PID"; wait "$NGINX_PID" 2>/dev/null || true
 
-"$HAPROXY" -f "$WORK/haproxy.cfg" -db >"$WORK/haproxy.log" 2>&1 &
+"${PROXY_PIN[@]}" "$HAPROXY" -f "$WORK/haproxy.cfg" -db >"$WORK/haproxy.log" 2>&1 &
 HAPROXY_PID=$!
 PIDS+=("$HAPROXY_PID")
 wait_for_port "$HAPROXY_PORT"
