@@ -71,6 +71,7 @@ extension Router {
     private func replaceSettings(with newSettings: RouterSettings, remember: Bool, change: ChangeRecord,
                                  by origin: CommandOrigin, note: String?) {
         settingsLifecycle.replace(with: newSettings, remember: remember)
+        live = (settingsLifecycle.settings, settingsLifecycle.backoff)
         recorder?.settingsChanged(newSettings, at: now)
         let why = note.map { " (\($0))" } ?? ""
         record(.settings, "\(change.verb): \(change.summary) by \(origin)\(why)", change: change)

@@ -70,6 +70,11 @@ public final class Router {
     public let options: Options
     /// The live settings, their undo history, a trial of new ones, and the journal of changes.
     var settingsLifecycle: SettingsLifecycle
+    /// The live settings and the backoff they make, copied from `settingsLifecycle` where it
+    /// replaces them (`replaceSettings`, the one place). Read several times a request: a value
+    /// holding no reference, only ever assigned whole, is read with no run-time exclusivity check,
+    /// where every read of the lifecycle (which holds the trial's timer and the journal) is checked.
+    var live: (settings: RouterSettings, backoff: BackoffPolicy)
 
     /// The replicas, their locality tiers and their model reports.
     let replicaSet: ReplicaSet
@@ -103,6 +108,7 @@ public final class Router {
         logger: Logger = Logger(label: "routertop.router")
     ) {
         self.settingsLifecycle = SettingsLifecycle(settings: settings, legacyBackoff: options.legacyBackoff)
+        self.live = (settingsLifecycle.settings, settingsLifecycle.backoff)
         self.options = options
         self.scheduler = scheduler
         self.random = random
@@ -147,7 +153,7 @@ public final class Router {
     }
 
     /// The live settings.
-    public var settings: RouterSettings { settingsLifecycle.settings }
+    public var settings: RouterSettings { live.settings }
     /// The settings the router started with.
     public var startupSettings: RouterSettings { settingsLifecycle.startup }
     /// Where every change is written before it takes effect; provided by the host (nil: none kept).
@@ -155,7 +161,7 @@ public final class Router {
         get { settingsLifecycle.journal }
         set { settingsLifecycle.journal = newValue }
     }
-    var backoff: BackoffPolicy { settingsLifecycle.backoff }
+    var backoff: BackoffPolicy { live.backoff }
 
     /// Admitted, finished, waiting and running requests.
     public var totals: RequestTotals { queue.totals }
