@@ -23,13 +23,19 @@ struct SettingsLifecycleTests {
         func cancel() { cancelled = true }
     }
 
-    @Test("replacing settings renews the backoff policy; remembered ones are undone newest first")
+    @Test("live settings make their backoff policy, legacy or not")
+    func liveSettingsMakeTheirBackoff() {
+        #expect(LiveSettings(.defaults, legacyBackoff: false).backoff.wait(afterFailedAttempt: 2) == .ms(25))
+        #expect(LiveSettings(settings(initialBackoff: 0.02), legacyBackoff: false).backoff.wait(afterFailedAttempt: 2) == .ms(20))
+        #expect(LiveSettings(.defaults, legacyBackoff: false).backoff.wait(afterFailedAttempt: 1) == .zero)
+        #expect(LiveSettings(.defaults, legacyBackoff: true).backoff.wait(afterFailedAttempt: 1) == .ms(25), "legacy sleeps before the first retry")
+    }
+
+    @Test("replaced settings are remembered when asked, and undone newest first")
     func replaceAndUndo() {
-        var lifecycle = SettingsLifecycle(settings: .defaults, legacyBackoff: false)
-        #expect(lifecycle.backoff.wait(afterFailedAttempt: 2) == .ms(25))
-        lifecycle.replace(with: settings(initialBackoff: 0.01), remember: true)
-        lifecycle.replace(with: settings(initialBackoff: 0.02), remember: false)
-        #expect(lifecycle.backoff.wait(afterFailedAttempt: 2) == .ms(20))
+        var lifecycle = SettingsLifecycle(startup: .defaults)
+        lifecycle.replaced(.defaults, remember: true)
+        lifecycle.replaced(settings(initialBackoff: 0.01), remember: false)
         #expect(lifecycle.startup == .defaults)
         #expect(lifecycle.undoTarget == .defaults, "the change not remembered left no entry")
         lifecycle.undone()
@@ -38,8 +44,9 @@ struct SettingsLifecycleTests {
 
     @Test("the undo history keeps the last 100 settings")
     func undoBound() {
-        var lifecycle = SettingsLifecycle(settings: settings(initialBackoff: 0.001), legacyBackoff: false)
-        for step in 2...102 { lifecycle.replace(with: settings(initialBackoff: Double(step) / 1000), remember: true) }
+        var lifecycle = SettingsLifecycle(startup: settings(initialBackoff: 0.001))
+        // Settings 0.001 s, 0.002 s, … 0.101 s each gave way to the next.
+        for step in 1...101 { lifecycle.replaced(settings(initialBackoff: Double(step) / 1000), remember: true) }
         #expect(lifecycle.undoHistory.count == SettingsLifecycle.undoLimit)
         #expect(lifecycle.undoHistory.first == settings(initialBackoff: 0.002), "the oldest went first")
         #expect(lifecycle.undoTarget == settings(initialBackoff: 0.101))
@@ -47,7 +54,7 @@ struct SettingsLifecycleTests {
 
     @Test("a running trial refuses other changes with the seconds left and shows in the snapshot")
     func trialRefusalAndStatus() {
-        var lifecycle = SettingsLifecycle(settings: .defaults, legacyBackoff: false)
+        var lifecycle = SettingsLifecycle(startup: .defaults)
         #expect(lifecycle.trialRefusal(at: .zero) == nil && lifecycle.trialStatus(at: .zero) == nil)
         let running = trial(from: .defaults, to: settings(initialBackoff: 0.01), deadline: .ms(30_000))
         #expect(lifecycle.handle(.start(running)) == .begin(running))
@@ -60,9 +67,9 @@ struct SettingsLifecycleTests {
 
     /// A lifecycle with a trial from the defaults to an initial backoff of 0.01 running, and its timer.
     private func trialRunning() -> (SettingsLifecycle, SettingsTrial.Running, Handle) {
-        var lifecycle = SettingsLifecycle(settings: .defaults, legacyBackoff: false)
+        var lifecycle = SettingsLifecycle(startup: .defaults)
         let next = settings(initialBackoff: 0.01)
-        lifecycle.replace(with: next, remember: true)
+        lifecycle.replaced(.defaults, remember: true)
         let running = trial(from: .defaults, to: next, deadline: .ms(30_000))
         _ = lifecycle.handle(.start(running))
         let timer = Handle()

@@ -70,8 +70,8 @@ extension Router {
 
     private func replaceSettings(with newSettings: RouterSettings, remember: Bool, change: ChangeRecord,
                                  by origin: CommandOrigin, note: String?) {
-        settingsLifecycle.replace(with: newSettings, remember: remember)
-        live = (settingsLifecycle.settings, settingsLifecycle.backoff)
+        settingsLifecycle.replaced(live.settings, remember: remember)
+        live = LiveSettings(newSettings, legacyBackoff: options.legacyBackoff)
         recorder?.settingsChanged(newSettings, at: now)
         let why = note.map { " (\($0))" } ?? ""
         record(.settings, "\(change.verb): \(change.summary) by \(origin)\(why)", change: change)

@@ -68,13 +68,10 @@ public final class Router {
     var random: SeededRandom
     let logger: Logger
     public let options: Options
-    /// The live settings, their undo history, a trial of new ones, and the journal of changes.
+    /// The settings in force and the backoff they make (apart from their lifecycle: `LiveSettings`).
+    var live: LiveSettings
+    /// The settings' undo history, a trial of new ones, and the journal of changes.
     var settingsLifecycle: SettingsLifecycle
-    /// The live settings and the backoff they make, copied from `settingsLifecycle` where it
-    /// replaces them (`replaceSettings`, the one place). Read several times a request: a value
-    /// holding no reference, only ever assigned whole, is read with no run-time exclusivity check,
-    /// where every read of the lifecycle (which holds the trial's timer and the journal) is checked.
-    var live: (settings: RouterSettings, backoff: BackoffPolicy)
 
     /// The replicas, their locality tiers and their model reports.
     let replicaSet: ReplicaSet
@@ -107,8 +104,8 @@ public final class Router {
         random: SeededRandom,
         logger: Logger = Logger(label: "routertop.router")
     ) {
-        self.settingsLifecycle = SettingsLifecycle(settings: settings, legacyBackoff: options.legacyBackoff)
-        self.live = (settingsLifecycle.settings, settingsLifecycle.backoff)
+        self.live = LiveSettings(settings, legacyBackoff: options.legacyBackoff)
+        self.settingsLifecycle = SettingsLifecycle(startup: settings)
         self.options = options
         self.scheduler = scheduler
         self.random = random

@@ -1,17 +1,14 @@
-/// The live settings and how they change: the backoff policy they make, the undo history (the
-/// last `undoLimit` changes), a trial that reverts unless confirmed (`SettingsTrial`), and the
-/// journal every change is written to before it takes effect. Takes engine time from its caller;
-/// the trial's timer is the router's, kept here only so that it can be cancelled.
+/// How the live settings change: the settings they replaced (the last `undoLimit` changes, for
+/// undo), a trial that reverts unless confirmed (`SettingsTrial`), and the journal every change is
+/// written to before it takes effect. The live settings themselves are the router's
+/// (`LiveSettings`). Takes engine time from its caller; the trial's timer is the router's, kept
+/// here only so that it can be cancelled.
 struct SettingsLifecycle {
     /// How many earlier settings `undo` goes back through.
     static let undoLimit = 100
 
-    private(set) var settings: RouterSettings
     /// The settings the router started with.
     let startup: RouterSettings
-    /// The retry backoff the live settings make.
-    private(set) var backoff: BackoffPolicy
-    private let legacyBackoff: Bool
     /// The settings before each remembered change, oldest first.
     private(set) var undoHistory: [RouterSettings] = []
     private var trial = SettingsTrial()
@@ -20,21 +17,15 @@ struct SettingsLifecycle {
     /// Where every change is written before it takes effect (nil: none kept).
     var journal: (any ChangeJournal)?
 
-    init(settings: RouterSettings, legacyBackoff: Bool) {
-        self.settings = settings
-        self.startup = settings
-        self.legacyBackoff = legacyBackoff
-        self.backoff = settings.backoffPolicy(legacy: legacyBackoff)
+    init(startup: RouterSettings) {
+        self.startup = startup
     }
 
-    /// Makes `newSettings` the live ones; `remember` keeps the settings they replace for `undo`.
-    mutating func replace(with newSettings: RouterSettings, remember: Bool) {
-        if remember {
-            undoHistory.append(settings)
-            if undoHistory.count > Self.undoLimit { undoHistory.removeFirst() }
-        }
-        settings = newSettings
-        backoff = newSettings.backoffPolicy(legacy: legacyBackoff)
+    /// The live settings `previous` gave way to new ones; `remember` keeps them for `undo`.
+    mutating func replaced(_ previous: RouterSettings, remember: Bool) {
+        guard remember else { return }
+        undoHistory.append(previous)
+        if undoHistory.count > Self.undoLimit { undoHistory.removeFirst() }
     }
 
     /// The router shuts down: the trial's timer is cancelled (the settings stay as they are), and
