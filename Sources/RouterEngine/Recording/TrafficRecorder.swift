@@ -68,12 +68,14 @@ public final class TrafficRecorder: RouterRecorder {
     private let randomState: [String]
     /// The settings in force at the oldest change kept (changes that left the window are folded in).
     private var baseSettings: RouterSettings
-    private var arrivals: BoundedLog<ArrivalEntry>
-    private var sends: BoundedLog<SendEntry>
-    private var probes: BoundedLog<ProbeEntry>
-    private var requests: BoundedLog<RequestEntry>
+    // These five unchecked: values alone, appended to with no `leaving` closure (`LeafStateTests`).
+    // A request adds to or reads them about four times.
+    @exclusivity(unchecked) private var arrivals: BoundedLog<ArrivalEntry>
+    @exclusivity(unchecked) private var sends: BoundedLog<SendEntry>
+    @exclusivity(unchecked) private var probes: BoundedLog<ProbeEntry>
+    @exclusivity(unchecked) private var requests: BoundedLog<RequestEntry>
+    @exclusivity(unchecked) private var counters: BoundedLog<CounterSample>
     private var changes: BoundedLog<ChangeEntry>
-    private var counters: BoundedLog<CounterSample>
     private var models: [String] = []
     private var modelIndex: [String: Int32] = [:]
     private(set) var tracks: [Track] = []

@@ -42,8 +42,9 @@ final class ReplicaRecord {
     var warnedUnexpectedProbe = false
     var retriesAttributed = 0
     var probeRTT: Duration?
-    var latency = LatencyWindow()
-    var rate = RateCounter()
+    // Unchecked: values alone (`LeafStateTests`). Each changes once a request.
+    @exclusivity(unchecked) var latency = LatencyWindow()
+    @exclusivity(unchecked) var rate = RateCounter()
     var fault: String?
     /// The models it holds as the router knows them: from its last report (probe answer or answer
     /// header), plus those inferred from its successful answers to requests for them.

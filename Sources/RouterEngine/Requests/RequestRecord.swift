@@ -28,7 +28,8 @@ final class RequestRecord {
     var claimedBy = 0
     var sendHandle: (any Cancellable)?
     /// Why it went where it did; nil when the router keeps no traces.
-    var trace: RequestTrace?
+    // Unchecked: values alone (`LeafStateTests`). A request changes it about ten times.
+    @exclusivity(unchecked) var trace: RequestTrace?
 
     init(
         id: RequestID, admittedAt: EngineTime, model: String? = nil, payload: AnyObject?,

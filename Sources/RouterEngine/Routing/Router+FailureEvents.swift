@@ -6,22 +6,22 @@ extension Router {
     func recordThrottled(
         _ key: String, _ kind: RouterEvent.Kind, detail: String, message: @escaping (Int, String) -> String
     ) {
-        let step = statistics.failureLines.throttle(key, kind, detail: detail, at: now, message: message)
+        let step = failureLines.throttle(key, kind, detail: detail, at: now, message: message)
         carryOut(step, key: key) { [handle] in handle.object?.flushThrottled(key) }
     }
 
     private func flushThrottled(_ key: String) {
-        carryOut(statistics.failureLines.flush(key, at: now), key: key) { [handle] in handle.object?.flushThrottled(key) }
+        carryOut(failureLines.flush(key, at: now), key: key) { [handle] in handle.object?.flushThrottled(key) }
     }
 
     /// A request was shed: the first of an episode is logged at once, the episode's total at its end.
     func noteShed() {
-        let step = statistics.failureLines.shed(at: now, limit: options.maxPendingRequests)
+        let step = failureLines.shed(at: now, limit: options.maxPendingRequests)
         carryOut(step, key: Self.sheddingTimerKey) { [handle] in handle.object?.checkShedding() }
     }
 
     private func checkShedding() {
-        carryOut(statistics.failureLines.checkShedding(at: now), key: Self.sheddingTimerKey) { [handle] in
+        carryOut(failureLines.checkShedding(at: now), key: Self.sheddingTimerKey) { [handle] in
             handle.object?.checkShedding()
         }
     }

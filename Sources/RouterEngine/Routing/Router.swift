@@ -83,7 +83,11 @@ public final class Router {
     var taskPool = TaskPool()
 
     /// Counters, rates, latency, the event log and the decision traces, for snapshots.
-    var statistics: RouterStatistics
+    // Unchecked: values alone (`LeafStateTests`). A request changes it about eight times.
+    @exclusivity(unchecked) var statistics: RouterStatistics
+    /// The failure lines folded before they reach the event log; apart from `statistics` because
+    /// they keep the closures that word their lines.
+    var failureLines = FailureEventLines()
     // The three below are stored internally behind public computed properties, and the two that
     // hold references are replaced by a swap: the optimizer drops a property's run-time
     // exclusivity checks (about 75 instructions each) only when it sees every access to it, and

@@ -1,8 +1,8 @@
 import Histogram
 
 /// What the router counts as it runs, and what its snapshots read: request rates, fulfilment
-/// latency, attempts per request, retries and backoff sleeps, the event log, the decision traces,
-/// and the folding of failure lines. Takes engine time from its caller; owns no timer.
+/// latency, attempts per request, retries and backoff sleeps, the event log and the decision
+/// traces. Takes engine time from its caller; owns no timer. Holds values alone (`LeafStateTests`).
 struct RouterStatistics {
     private(set) var retries = RetryTotals()
     /// Fulfilment latency (admission to assignment): recent, and over the router's whole life.
@@ -17,8 +17,6 @@ struct RouterStatistics {
     private var failedRate = RateCounter(seconds: 11)
     private var eventLog: EventLog
     private(set) var traces: TraceLog
-    /// Failure lines folded before they reach the event log.
-    var failureLines = FailureEventLines()
 
     init(eventCapacity: Int, traceCapacity: Int) {
         eventLog = EventLog(capacity: eventCapacity)

@@ -2,7 +2,8 @@
 /// claimed, and hands what it finds to the oldest waiting request.
 final class RoutingTask {
     let id: Int
-    var machine = RoutingTaskStateMachine()
+    // Unchecked: values alone (`LeafStateTests`). Changed or read about three times a request.
+    @exclusivity(unchecked) var machine = RoutingTaskStateMachine()
     /// The request it searches for: its tiers and backoff count drive the attempts.
     var request: RequestRecord
     var timer: (any Cancellable)?
