@@ -1,4 +1,5 @@
 import Testing
+import TestSupport
 @testable import RouterEngine
 
 /// The engine state kept without run-time exclusivity checks (`@exclusivity(unchecked)`): a
@@ -52,14 +53,14 @@ struct LeafStateTests {
         let logs = Mirror(reflecting: recorder).children.filter { ["arrivals", "sends", "probes", "requests", "counters"].contains($0.label) }
         #expect(logs.count == 5)
 
-        #expect(Self.referencesAndClosures(in: live).isEmpty)
-        #expect(Self.referencesAndClosures(in: kept).isEmpty)
-        #expect(Self.referencesAndClosures(in: harness.router.statistics).isEmpty)
-        #expect(Self.referencesAndClosures(in: probing).isEmpty && Self.referencesAndClosures(in: sleeping).isEmpty)
-        #expect(Self.referencesAndClosures(in: replica.latency).isEmpty && Self.referencesAndClosures(in: replica.rate).isEmpty)
+        #expect(referencesAndClosures(in: live).isEmpty)
+        #expect(referencesAndClosures(in: kept).isEmpty)
+        #expect(referencesAndClosures(in: harness.router.statistics).isEmpty)
+        #expect(referencesAndClosures(in: probing).isEmpty && referencesAndClosures(in: sleeping).isEmpty)
+        #expect(referencesAndClosures(in: replica.latency).isEmpty && referencesAndClosures(in: replica.rate).isEmpty)
         for log in logs {
             #expect(Mirror(reflecting: log.value).descendant("entries").map { "\($0)" } != "[]", "\(log.label ?? "") has entries")
-            #expect(Self.referencesAndClosures(in: log.value).isEmpty, "\(log.label ?? "")")
+            #expect(referencesAndClosures(in: log.value).isEmpty, "\(log.label ?? "")")
         }
     }
 
@@ -68,16 +69,6 @@ struct LeafStateTests {
         final class Held {}
         struct Inner { var closure: (Int) -> Int = { $0 }; var values = [1, 2] }
         struct Outer { var inner = [Inner()]; var held: Held? = Held(); var byName = ["a": 1] }
-        #expect(Self.referencesAndClosures(in: Outer()) == [".inner.0.closure", ".held.some"])
-    }
-
-    /// Where the class instances and closures inside `value` are, through stored properties,
-    /// elements and payloads.
-    static func referencesAndClosures(in value: Any, at path: String = "") -> [String] {
-        let mirror = Mirror(reflecting: value)
-        if mirror.displayStyle == .class || "\(type(of: value))".contains("->") { return [path] }
-        return mirror.children.enumerated().flatMap { index, child in
-            referencesAndClosures(in: child.value, at: path + "." + (child.label ?? String(index)))
-        }
+        #expect(referencesAndClosures(in: Outer()) == [".inner.0.closure", ".held.some"])
     }
 }

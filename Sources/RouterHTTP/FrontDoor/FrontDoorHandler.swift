@@ -18,7 +18,8 @@ final class FrontDoorHandler: ChannelDuplexHandler, RemovableChannelHandler {
     private(set) var context: ChannelHandlerContext?
     private(set) var pipelining: FrontDoorPipeline<ProxyExchange>
     private var timer: Scheduled<Void>?
-    private var reader = RequestReader()
+    // Unchecked: values alone (`ReaderStateTests`). Read from about three times a request.
+    @exclusivity(unchecked) private var reader = RequestReader()
     /// Bytes read that do not make a whole part yet (a head in pieces, a chunk's size line).
     private var unread: ByteBuffer?
     /// An answer's head, held until what follows it: a small body part joins it, and both go to the
