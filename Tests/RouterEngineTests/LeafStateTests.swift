@@ -51,7 +51,7 @@ struct LeafStateTests {
         let replica = try #require(harness.router.replicaSet["failing"])
         let recorder = try #require(harness.router.recorder)
         let logs = Mirror(reflecting: recorder).children.filter { ["arrivals", "sends", "probes", "requests", "counters"].contains($0.label) }
-        #expect(logs.count == 5)
+        try #require(logs.count == 5, "the five logs kept without checks, by name")
 
         #expect(referencesAndClosures(in: live).isEmpty)
         #expect(referencesAndClosures(in: kept).isEmpty)
