@@ -29,6 +29,14 @@ enum ClientRequestTarget {
             headers = head.headers.lines
             self.keepAlive = keepAlive
         }
+
+        init(_ head: ClientHead, keepAlive: Bool) {
+            method = head.method.rawValue
+            uri = head.target
+            version = head.version
+            headers = head.headers.lines
+            self.keepAlive = keepAlive
+        }
     }
 
     typealias Reading = DifferentialReading<Request>

@@ -47,8 +47,8 @@ enum ReplicaAnswerTarget {
         for method in methods { reader.requestWritten(method) }
         var reading = Reading()
         var buffer = ByteBuffer()
-        func add(_ part: AnswerReader.Part) {
-            switch part {
+        func add(_ part: consuming AnswerReader.Part) {
+            switch consume part {
             case .head(let head, let keepAlive):
                 reading.begin(Answer(status: head.status.code, version: head.version,
                                      headers: head.headers.map { "\($0.name): \($0.value)" }, keepAlive: keepAlive))

@@ -19,8 +19,8 @@ private func read(_ text: String, methods: [HTTPMethod] = [.GET], piece: Int = .
     var reader = AnswerReader()
     for method in methods { reader.requestWritten(method) }
     var parts: [Part] = []
-    func add(_ part: AnswerReader.Part) {
-        switch part {
+    func add(_ part: consuming AnswerReader.Part) {
+        switch consume part {
         case .head(let head, _):
             parts.append(.head(Int(head.status.code), head.headers.map { "\($0.name): \($0.value)" }))
         case .body(let body):
@@ -319,7 +319,7 @@ private func connectionInPipeline() throws -> (EmbeddedChannel, UpstreamConnecti
 private final class PartsReceiver: UpstreamResponseReceiver {
     var parts: [String] = []
 
-    func upstreamHead(_ head: ReplicaHead) { parts.append("head \(head.status.code)") }
+    func upstreamHead(_ head: consuming ReplicaHead) { parts.append("head \(head.status.code)") }
     func upstreamBody(_ body: ByteBuffer) { parts.append("body \(String(buffer: body))") }
     func upstreamReadComplete() {}
     func upstreamEnd(trailers: HTTPHeaders?) { parts.append("end") }

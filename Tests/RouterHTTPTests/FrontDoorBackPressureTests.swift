@@ -7,6 +7,8 @@ import Testing
 /// Admits every request and leaves it waiting until the test finishes it.
 private final class WaitingAdmission: RequestAdmission {
     var waiting: [RequestID: (RequestResult) -> Void] = [:]
+    /// What each request was admitted with: its exchange.
+    var payloads: [RequestID: AnyObject] = [:]
     private var next: UInt64 = 0
 
     func submit(
@@ -15,6 +17,7 @@ private final class WaitingAdmission: RequestAdmission {
         next += 1
         let id = RequestID(next)
         waiting[id] = onFinish
+        payloads[id] = payload
         return id
     }
 
@@ -88,17 +91,40 @@ struct FrontDoorBackPressureTests {
         _ = try? channel.finish()
     }
 
+    @Test("a request waiting behind another holds its head in bytes of its own, not the buffer they came in")
+    func waitingHeadOwnsItsBytes() throws {
+        let (channel, admission, _, _) = try Self.connection()
+        var read = ByteBufferAllocator().buffer(capacity: 64 << 10)
+        read.writeImmutableBuffer(Self.pipelined)
+        try channel.writeInbound(read)
+        let first = try #require(admission.payloads[RequestID(1)] as? ProxyExchange)
+        #expect(first.head.bytes.storageCapacity >= 64 << 10, "the request in progress keeps a slice of the read")
+        admission.finish(RequestID(1), .failed(.shed))
+        let second = try #require(admission.payloads[RequestID(2)] as? ProxyExchange)
+        #expect(second.head.target == "/b" && second.head.first("x-b") == "2")
+        #expect(second.head.bytes.storageCapacity < 1024, "it waited: its head was moved out of the read")
+        _ = try? channel.finish()
+    }
+
+    /// Two requests in one write, the second with a header of its own.
+    private static var pipelined: ByteBuffer {
+        var bytes = head("GET", "/a")
+        var second = head("GET", "/b", "x-b: 2\r\n")
+        bytes.writeBuffer(&second)
+        return bytes
+    }
+
     @Test("pipelined requests past the byte limit stop reading until the answer before them ends")
     func pipelineBoundedByBytes() throws {
         var limits = FrontDoorLimits()
-        limits.maxQueuedBytes = 200
+        limits.maxQueuedBytes = 150
         let (channel, admission, counter, door) = try Self.connection(limits: limits)
         try channel.writeInbound(Self.head("GET", "/0"))
         for index in 1...4 {
             try channel.writeInbound(Self.head("GET", "/\(index)"))
         }
         channel.read()
-        #expect(counter.reads == 0, "four queued requests hold more than 200 bytes")
+        #expect(counter.reads == 0, "four queued requests hold 176 bytes (28 a head, 16 an end), more than 150")
         #expect(admission.waiting.count == 1)
         // The first is refused (503, keep-alive): the next one starts and the queue drops under its limit.
         admission.finish(RequestID(1), .failed(.shed))

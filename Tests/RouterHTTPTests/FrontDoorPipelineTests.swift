@@ -5,11 +5,14 @@ import Testing
 
 /// A request as the pipeline sees it: something to start, answer and call off.
 private final class Request: CustomStringConvertible {
-    let head: HTTPRequestHead
+    let uri: String
+    /// The bytes of its head: `GET /a HTTP/1.1`, `host: a` and the empty line (28 for `/a`).
+    let headBytes: Int
     init(_ uri: String) {
-        head = HTTPRequestHead(version: .http1_1, method: .GET, uri: uri, headers: HTTPHeaders([("host", "a")]))
+        self.uri = uri
+        headBytes = "GET \(uri) HTTP/1.1\r\nhost: a\r\n\r\n".utf8.count
     }
-    var description: String { "request \(head.uri)" }
+    var description: String { "request \(uri)" }
 }
 
 /// Counts how often the time is read.
@@ -37,7 +40,7 @@ struct FrontDoorPipelineTests {
 
     /// Sends a whole bodiless request; returns the actions for its head and its end.
     private static func send(_ request: Request, to pipeline: inout Pipeline) -> (Pipeline.InputAction, Pipeline.InputAction) {
-        let head = pipeline.headReceived(request, request.head)
+        let head = pipeline.headReceived(request, headBytes: request.headBytes)
         return (head, pipeline.endReceived(nil))
     }
 
@@ -55,10 +58,10 @@ struct FrontDoorPipelineTests {
     private static func name(_ action: Pipeline.InputAction) -> String {
         switch action {
         case .none: "none"
-        case .start(let request): "start \(request.head.uri)"
-        case .body(let request, let body): "body \(request.head.uri) \(body.readableBytes)"
-        case .end(let request, _, let read): "end \(request.head.uri)\(read ? " read" : "")"
-        case .callOff(let request): "call off \(request.head.uri)"
+        case .start(let request): "start \(request.uri)"
+        case .body(let request, let body): "body \(request.uri) \(body.readableBytes)"
+        case .end(let request, _, let read): "end \(request.uri)\(read ? " read" : "")"
+        case .callOff(let request): "call off \(request.uri)"
         case .refuseMalformed: "400"
         case .close: "close"
         }
@@ -92,7 +95,7 @@ struct FrontDoorPipelineTests {
     func bodyAndHolds() {
         var pipeline = Self.pipeline()
         let request = Request("/upload")
-        #expect(Self.name(pipeline.headReceived(request, request.head)) == "start /upload")
+        #expect(Self.name(pipeline.headReceived(request, headBytes: request.headBytes)) == "start /upload")
         #expect(Self.name(pipeline.bodyReceived(ByteBuffer(repeating: 1, count: 10))) == "body /upload 10")
         // The request holds all the body it may: the connection holds the reads.
         pipeline.hold(.bodyWaiting)
@@ -102,27 +105,47 @@ struct FrontDoorPipelineTests {
         #expect(pipeline.readHolds.isEmpty)
     }
 
+    @Test("a head waits while a request is in progress or input is queued, and once closed")
+    func nextHeadWaits() {
+        var pipeline = Self.pipeline()
+        #expect(!pipeline.nextHeadWaits)
+        let (a, b) = (Request("/a"), Request("/b"))
+        _ = pipeline.headReceived(a, headBytes: a.headBytes)
+        #expect(pipeline.nextHeadWaits, "/a is being received")
+        _ = pipeline.endReceived(nil)
+        _ = pipeline.headReceived(b, headBytes: b.headBytes)
+        #expect(pipeline.nextHeadWaits, "/a is being answered, /b waits")
+        #expect(pipeline.answerEnded(a, now: Self.start) == .drain(read: false))
+        #expect(Self.drain(&pipeline).taken == ["start /b"])
+        #expect(pipeline.nextHeadWaits, "/b is being received")
+        _ = pipeline.endReceived(nil)
+        #expect(pipeline.answerEnded(b, now: Self.start) == .ended(read: false))
+        #expect(!pipeline.nextHeadWaits)
+        _ = pipeline.connectionClosed()
+        #expect(pipeline.nextHeadWaits, "closed: a head is dropped")
+    }
+
     @Test("past the byte limit the client is not read until the queue drains under it")
     func byteLimitStopsReading() {
-        // A queued head here counts 43 bytes and an end 16: four requests make 236.
-        var pipeline = Self.pipeline(maxQueuedBytes: 200)
+        // A queued head here counts its 28 bytes and an end 16: four requests make 176.
+        var pipeline = Self.pipeline(maxQueuedBytes: 150)
         let first = Request("/0")
         _ = Self.send(first, to: &pipeline)
         let waiting = (1...4).map { Request("/\($0)") }
         for request in waiting.prefix(3) { _ = Self.send(request, to: &pipeline) }
         let reads2 = pipeline.readRequested()
-        #expect(reads2, "177 bytes queued: still read")
+        #expect(reads2, "132 bytes queued: still read")
         _ = Self.send(waiting[3], to: &pipeline)
         #expect(pipeline.readHolds == .pipelineFull)
         let reads3 = pipeline.readRequested()
-        #expect(!reads3, "220 bytes queued: the read waits")
+        #expect(!reads3, "176 bytes queued: the read waits")
 
         #expect(pipeline.answerEnded(first, now: Self.start) == .drain(read: false), "still full when it ends")
         let drained = Self.drain(&pipeline)
         #expect(drained.taken == ["start /1", "end /1"])
         #expect(drained.read, "under the limit again: the read that waited goes ahead")
         #expect(pipeline.readHolds.isEmpty)
-        #expect(pipeline.queuedBytes == 177)
+        #expect(pipeline.queuedBytes == 132)
     }
 
     @Test("malformed input behind an answer waits for it, then gets 400; nothing more is read")
@@ -156,7 +179,7 @@ struct FrontDoorPipelineTests {
     func malformedMidBody() {
         var pipeline = Self.pipeline()
         let request = Request("/upload")
-        _ = pipeline.headReceived(request, request.head)
+        _ = pipeline.headReceived(request, headBytes: request.headBytes)
         #expect(Self.name(pipeline.errorCaught(HTTPParserError.invalidChunkSize)) == "call off /upload")
         #expect(pipeline.current === request)
         #expect(pipeline.answerEnded(request, now: Self.start) == .ended(read: false))
@@ -183,21 +206,21 @@ struct FrontDoorPipelineTests {
         var pipeline = Self.pipeline()
         let (a, b) = (Request("/a"), Request("/b"))
         _ = Self.send(a, to: &pipeline)
-        _ = pipeline.headReceived(b, b.head)
+        _ = pipeline.headReceived(b, headBytes: b.headBytes)
         #expect(pipeline.connectionClosed() === a)
         #expect(pipeline.queuedBytes == 0)
         #expect(pipeline.current == nil)
         #expect(pipeline.answerEnded(a, now: Self.start) == .none)
         #expect(Self.name(pipeline.endReceived(nil)) == "none")
         // The decoder hands on what it parsed before the close after the close.
-        #expect(Self.name(pipeline.headReceived(Request("/c"), b.head)) == "none")
+        #expect(Self.name(pipeline.headReceived(Request("/c"), headBytes: b.headBytes)) == "none")
         #expect(Self.name(pipeline.errorCaught(HTTPParserError.invalidMethod)) == "none")
         #expect(pipeline.timerFired(now: Self.start + .seconds(100)) == .none)
         #expect(pipeline.connectionClosed() == nil)
 
         var receiving = Self.pipeline()
         let upload = Request("/upload")
-        _ = receiving.headReceived(upload, upload.head)
+        _ = receiving.headReceived(upload, headBytes: upload.headBytes)
         #expect(receiving.connectionClosed() === upload, "a request still arriving is called off too")
         var idle = Self.pipeline()
         #expect(idle.connectionClosed() == nil)
@@ -278,7 +301,7 @@ struct FrontDoorPipelineTests {
                 maxQueuedBytes: 100, wait: ConnectionWait(openedAt: .now(), headerTimeout: .seconds(1),
                                                           idleTimeout: .seconds(1)))
             let request = Request("/a")
-            _ = pipeline.headReceived(request, request.head)
+            _ = pipeline.headReceived(request, headBytes: request.headBytes)
             _ = pipeline.endReceived(nil)
             _ = pipeline.answerEnded(request, now: .now())
             _ = pipeline.answerEnded(request, now: .now())

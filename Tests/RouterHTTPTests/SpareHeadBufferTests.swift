@@ -75,7 +75,7 @@ struct SpareHeadBufferTests {
         reader.requestWritten(.GET)
         var bytes = ByteBuffer(string: "HTTP/1.1 200 OK\r\nServer: a\r\nContent-Length: 0\r\n\r\n")
         guard case .head(let answer, _) = try reader.next(&bytes) else { throw WireError.truncated }
-        let request = HTTPHeaders([("Host", "a"), ("Accept", "*/*")])
+        let request = try ClientHead.read(headers: HTTPHeaders([("Host", "a"), ("Accept", "*/*")])).0
         var spare = SpareHeadBuffer()
         var texts: [String] = []
         let allocations = (0..<2).map { _ in
@@ -87,7 +87,7 @@ struct SpareHeadBufferTests {
             }
         } + (0..<2).map { _ in
             Self.allocated {
-                let head = HeadWire.request(version: .http1_1, method: .GET, target: "/a", headers: request,
+                let head = HeadWire.request(version: .http1_1, method: .GET, target: "/a", head: request,
                                             omitting: { _ in false }, adding: AddedHeaders(), reusing: spare.take(),
                                             allocator: countingAllocator)
                 texts.append(String(buffer: head))

@@ -112,7 +112,7 @@ final class FrontDoor {
         tally.received += 1
         switch admission {
         case .local(let router):
-            let id = router.submit(model: MultiplexedModelHeader.model(in: exchange.head.headers),
+            let id = router.submit(model: MultiplexedModelHeader.model(in: exchange.head),
                                    externalID: exchange.indexedClientRequestID, payload: exchange) { [exchange] result in
                 exchange.door.finish(exchange, result)
             }

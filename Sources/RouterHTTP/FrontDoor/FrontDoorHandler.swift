@@ -74,9 +74,14 @@ final class FrontDoorHandler: ChannelDuplexHandler, RemovableChannelHandler {
         var input = unwrapInboundIn(data).joined(after: unread.take())
         do {
             while let part = try reader.next(&input) {
-                switch part {
-                case .head(let head, let framing):
-                    perform(pipelining.headReceived(ProxyExchange(head: head, framing: framing, client: self), head))
+                switch consume part {
+                case .head(var head, let framing):
+                    // One that waits keeps its head's bytes apart from the buffer they were read
+                    // into, which may be far larger: what waits is bounded by its own bytes.
+                    if pipelining.nextHeadWaits { head.ownBytes() }
+                    let headBytes = head.bytes.readableBytes
+                    perform(pipelining.headReceived(ProxyExchange(head: consume head, framing: framing, client: self),
+                                                    headBytes: headBytes))
                 case .body(let body):
                     perform(pipelining.bodyReceived(body))
                 case .end(let trailers):

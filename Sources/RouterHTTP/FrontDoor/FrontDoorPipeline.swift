@@ -110,6 +110,13 @@ struct FrontDoorPipeline<Exchange: AnyObject> {
         }
     }
 
+    /// Whether a head received now would wait behind what came before it (or be dropped, once
+    /// closed) rather than start at once.
+    var nextHeadWaits: Bool {
+        guard case .idle = state else { return true }
+        return !queued.isEmpty
+    }
+
     /// Why the client is not read now.
     var readHolds: ReadHolds { gate.holds }
 
@@ -136,10 +143,11 @@ struct FrontDoorPipeline<Exchange: AnyObject> {
 
     // MARK: input
 
-    mutating func headReceived(_ exchange: Exchange, _ head: HTTPRequestHead) -> InputAction {
+    /// A request's head arrived, `headBytes` long.
+    mutating func headReceived(_ exchange: Exchange, headBytes: Int) -> InputAction {
         guard !isClosed else { return .none }
         if queued.isEmpty, let action = start(exchange) { return action }
-        enqueue(.head(exchange, bytes: Self.bytes(of: head)))
+        enqueue(.head(exchange, bytes: headBytes))
         return .none
     }
 
@@ -313,10 +321,5 @@ struct FrontDoorPipeline<Exchange: AnyObject> {
         case .closed:
             preconditionFailure("front door pipeline: input cannot be taken in state \(state)")
         }
-    }
-
-    /// Roughly the bytes a request head holds.
-    private static func bytes(of head: HTTPRequestHead) -> Int {
-        head.uri.utf8.count + head.headers.reduce(32) { $0 + $1.name.utf8.count + $1.value.utf8.count + 4 }
     }
 }

@@ -1,5 +1,3 @@
-import NIOHTTP1
-
 /// Headers that belong to one connection and are not passed on by a proxy (RFC 9110 §7.6.1).
 enum HopByHopHeaders {
     private static let fixed: [String] = [
@@ -57,7 +55,7 @@ enum HopByHopHeaders {
         }
 
         /// Takes in one header.
-        fileprivate mutating func see(_ name: UnsafeRawBufferPointer, _ value: UnsafeRawBufferPointer) {
+        mutating func see(_ name: UnsafeRawBufferPointer, _ value: UnsafeRawBufferPointer) {
             guard let index = HopByHopHeaders.fixedIndex(name) else { return }
             fixed |= 1 << index
             if index == HopByHopHeaders.connectionIndex {
@@ -69,20 +67,8 @@ enum HopByHopHeaders {
         }
     }
 
-    /// What of `headers` stops at this hop, found in one pass without changing them.
-    static func find(in headers: HTTPHeaders) -> Found {
-        var found = Found()
-        for (name, value) in headers {
-            var name = name, value = value
-            name.withUTF8 { name in
-                value.withUTF8 { value in found.see(UnsafeRawBufferPointer(name), UnsafeRawBufferPointer(value)) }
-            }
-        }
-        return found
-    }
-
-    /// What of a replica's answer head stops at this hop, read from its bytes.
-    static func find(in head: ReplicaHead) -> Found {
+    /// What of a head stops at this hop, read from its bytes.
+    static func find(in head: some RawHead) -> Found {
         var found = Found()
         head.forEachField { _, name, value in found.see(name, value) }
         return found

@@ -13,7 +13,7 @@ final class ProxyExchange {
     /// The most request-body bytes held for one request.
     static let keptBodyLimit = 1 << 20
 
-    let head: HTTPRequestHead
+    let head: ClientHead
     /// Bytes of body this request may hold, reserved from the front door's body budget at admission.
     let bodyAllowance: Int
     /// Body parts received so far, while they fit in `bodyAllowance`.
@@ -49,7 +49,7 @@ final class ProxyExchange {
     /// chunked, as the reader framed it.
     let requestChunked: Bool
     /// What of the client's headers stops at the router, found once.
-    private lazy var hopByHop = HopByHopHeaders.find(in: head.headers)
+    private lazy var hopByHop = HopByHopHeaders.find(in: head)
     /// True when the answer goes to the client in chunks (framed by the router).
     var responseChunked = false
     /// True when the client sent `Expect: 100-continue` and has not been told to go on yet.
@@ -70,7 +70,7 @@ final class ProxyExchange {
 
     /// `framing`: what the head says of the body and the connection, found while it was read
     /// (`RequestReader`), so that no header is looked up again here.
-    init(head: HTTPRequestHead, framing: RequestFraming, client: FrontDoorHandler) {
+    init(head: ClientHead, framing: RequestFraming, client: FrontDoorHandler) {
         self.head = head
         self.client = client
         self.door = client.door
@@ -115,7 +115,7 @@ final class ProxyExchange {
     private var wireRequestIDKept: String?
     /// The client's own `X-Request-Id`, looked up once: the trace, the replica and the client all
     /// ask for it.
-    private lazy var clientRequestID: String? = head.headers.first(name: RequestIDHeader.name)
+    private lazy var clientRequestID: String? = head.first(RequestIDHeader.name)
 
     /// The client's own `X-Request-Id`, when it is short enough to keep in the trace.
     var indexedClientRequestID: String? {
@@ -125,7 +125,7 @@ final class ProxyExchange {
     }
 
     /// The request's target as replicas get it (before a replica's base path): origin form.
-    private(set) lazy var forwardedTarget = RequestTarget.originForm(head.uri)
+    private(set) lazy var forwardedTarget = RequestTarget.originForm(head.target)
 
     /// The request head as replicas get it, as bytes: hop-by-hop headers and `Expect` gone (the
     /// router answers it), framing for the body, an `X-Request-Id` added when the client's does not
@@ -136,14 +136,14 @@ final class ProxyExchange {
         let hopByHop = self.hopByHop
         var added = AddedHeaders()
         if requestChunked {
-            added.append("transfer-encoding", ChunkedFraming.extraCodings(in: head.headers) ?? "chunked")
+            added.append("transfer-encoding", ChunkedFraming.extraCodings(in: head) ?? "chunked")
         }
         // The client's own id passes unless its `Connection` header named it.
         if clientRequestID == nil || hopByHop.drops(RequestIDHeader.name), let id = wireRequestID {
             added.append(RequestIDHeader.name, id)
         }
-        return HeadWire.request(version: .http1_1, method: head.method, target: target, headers: head.headers,
-                                omitting: { hopByHop.drops($0) || $0.isHeaderName("expect") }, adding: added,
+        return HeadWire.request(version: .http1_1, method: head.method, target: target, head: head,
+                                omitting: { hopByHop.drops($0) || $0.equalsLowercase("expect") }, adding: added,
                                 reusing: spare, allocator: allocator)
     }
 

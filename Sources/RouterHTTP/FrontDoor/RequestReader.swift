@@ -12,10 +12,11 @@ import NIOHTTP1
 /// `chunked` are refused. Errors are NIO's `HTTPParserError`s, which the pipelining
 /// (`FrontDoorPipeline`) answers as before.
 struct RequestReader {
-    /// A part of a request, as the connection takes it.
-    enum Part {
+    /// A part of a request, as the connection takes it. Not copyable, so that it is handed on
+    /// rather than copied (`AnswerReader.Part`).
+    enum Part: ~Copyable {
         /// The head, and what it says of the body and the connection.
-        case head(HTTPRequestHead, RequestFraming)
+        case head(ClientHead, RequestFraming)
         case body(ByteBuffer)
         /// The request ended, with the trailers after a chunked body.
         case end(HTTPHeaders?)
@@ -79,10 +80,9 @@ struct RequestReader {
         let end: Int?
         do { end = try headScanner.end(of: buffer) } catch { throw Self.parserError(error) }
         guard let end else { return nil }
-        let parsed = try buffer.withUnsafeReadableBytes { bytes throws(HTTPParserError) in
-            try Self.parse(UnsafeRawBufferPointer(rebasing: bytes[..<end]))
-        }
-        buffer.moveReaderIndex(forwardBy: end)
+        // The head keeps its bytes as a slice of what was read: its fields point into them.
+        let head = buffer.readSlice(length: end)!
+        let parsed = try head.withUnsafeReadableBytes { bytes throws(HTTPParserError) in try Self.parse(bytes, of: head) }
         body.start(parsed.framing.body)
         after = parsed.after
         return .head(parsed.head, parsed.framing)
@@ -90,21 +90,22 @@ struct RequestReader {
 
     /// A request's line and headers, and what they say of its body and of what follows it. Its
     /// keep-alive is what the headers ask for: a connection whose input stops after a CONNECT
-    /// stays open after its answer, as with NIO's decoder, until it idles out.
-    private static func parse(_ bytes: UnsafeRawBufferPointer) throws(HTTPParserError)
-        -> (head: HTTPRequestHead, framing: RequestFraming, after: After) {
+    /// stays open after its answer, as with NIO's decoder, until it idles out. `bytes` are
+    /// `head`'s, read.
+    private static func parse(_ bytes: UnsafeRawBufferPointer, of head: ByteBuffer) throws(HTTPParserError)
+        -> (head: ClientHead, framing: RequestFraming, after: After) {
         var lines = HeaderBlock.Lines(bytes: bytes)
         guard let requestLine = lines.next() else { throw .invalidMethod }
         let (method, target, version) = try self.requestLine(bytes, requestLine)
-        var headers: [(String, String)] = []
-        headers.reserveCapacity(16)
+        var fields: [HeadField] = []
+        fields.reserveCapacity(16)
         var framing = FramingHeaders()
         do {
             while let line = lines.next() {
                 let field = try HeaderBlock.field(bytes, line)
                 try framing.read(name: UnsafeRawBufferPointer(rebasing: bytes[field.name]),
                                  value: UnsafeRawBufferPointer(rebasing: bytes[field.value]))
-                headers.append(HeaderBlock.strings(bytes, field))
+                fields.append(HeadField(name: field.name, value: field.value))
             }
             try framing.checkNotConflicting()
         } catch {
@@ -127,11 +128,11 @@ struct RequestReader {
         case .CONNECT: after = .otherProtocol
         default: after = framing.upgrade && framing.connectionUpgrade ? .otherProtocol : keepAlive ? .nextRequest : .close
         }
-        let head = HTTPRequestHead(version: version, method: method, uri: target, headers: HTTPHeaders(headers))
+        let request = ClientHead(method: method, target: target, version: version, bytes: head, fields: fields)
         // `Expect` is HTTP/1.1's (RFC 9110 §10.1.1): an HTTP/1.0 client sends its body regardless.
-        let request = RequestFraming(keepAlive: keepAlive, body: body,
+        let requestFraming = RequestFraming(keepAlive: keepAlive, body: body,
                                      expectsContinue: framing.expectsContinue && version.minor >= 1)
-        return (head, request, after)
+        return (request, requestFraming, after)
     }
 
     /// `GET /path HTTP/1.1`: a method (any token), a target of visible ASCII, and HTTP/1.x,

@@ -20,7 +20,7 @@ final class EngineLink {
     func submit(_ exchange: ProxyExchange, from door: FrontDoor) {
         let ticket = EngineTicket()
         exchange.ticket = ticket
-        let model = MultiplexedModelHeader.model(in: exchange.head.headers)
+        let model = MultiplexedModelHeader.model(in: exchange.head)
         let externalID = exchange.indexedClientRequestID
         let host = self.host
         let lane = self.lane

@@ -35,7 +35,7 @@ final class ProbeCall: Cancellable, UpstreamResponseReceiver {
                 }
                 self.connection = connection
                 connection.receiver = self
-                connection.writeHead(HeadWire.request(head, allocator: connection.allocator), of: head)
+                connection.writeHead(HeadWire.request(head, allocator: connection.allocator), method: head.method)
                 connection.flush()
             }
         }
@@ -47,7 +47,7 @@ final class ProbeCall: Cancellable, UpstreamResponseReceiver {
         connection = nil
     }
 
-    func upstreamHead(_ head: ReplicaHead) {
+    func upstreamHead(_ head: consuming ReplicaHead) {
         state.head(head.status)
     }
 

@@ -68,7 +68,7 @@ final class UpstreamCall: Cancellable, UpstreamResponseReceiver {
         exchange.sendContinueIfAwaited()
         connection.writeHead(exchange.forwardedHead(target: upstreamTarget, reusing: connection.takeSpareHead(),
                                                     allocator: connection.allocator),
-                             of: exchange.head)
+                             method: exchange.head.method)
         for part in exchange.bodyParts {
             writeBody(part, on: connection)
         }
@@ -122,8 +122,7 @@ final class UpstreamCall: Cancellable, UpstreamResponseReceiver {
         if report.cancel().wasRunning { detach()?.close() }
     }
 
-    func upstreamHead(_ answer: ReplicaHead) {
-        var head = answer
+    func upstreamHead(_ head: consuming ReplicaHead) {
         models.read(&head, model: model)
         // A refusal is swallowed so that the request goes to another replica. One that cannot be sent
         // again (part of a body too large to keep went to this replica) gets the answer as it is:

@@ -3,7 +3,7 @@ import NIOHTTP1
 
 /// Receives one response from an upstream connection.
 protocol UpstreamResponseReceiver: AnyObject {
-    func upstreamHead(_ head: ReplicaHead)
+    func upstreamHead(_ head: consuming ReplicaHead)
     func upstreamBody(_ body: ByteBuffer)
     /// The end of a batch of reads: a good moment to flush what was passed on.
     func upstreamReadComplete()
@@ -71,12 +71,14 @@ final class UpstreamConnection: ChannelInboundHandler, RemovableChannelHandler {
         context.close(promise: nil)
     }
 
-    private func received(_ part: AnswerReader.Part) {
-        switch part {
+    private func received(_ part: consuming AnswerReader.Part) {
+        switch consume part {
         case .head(let head, let keepAlive):
             if !keepAlive { reusable = false }
+            // Kept aside: the head is handed on, and its fields' storage is used again once it is gone.
+            let fields = head.fields
             receiver?.upstreamHead(head)
-            reader.recycle(head.fields)
+            reader.recycle(fields)
         case .body(let body):
             receiver?.upstreamBody(body)
         case .end(let trailers):
@@ -126,11 +128,11 @@ final class UpstreamConnection: ChannelInboundHandler, RemovableChannelHandler {
         spareHead.take()
     }
 
-    /// Writes a request's head, `bytes`; the reader learns the method from `request`, so an answer
-    /// to HEAD has no body.
-    func writeHead(_ bytes: ByteBuffer, of request: HTTPRequestHead) {
+    /// Writes a request's head, `bytes`; the reader learns its `method`, so an answer to HEAD has
+    /// no body.
+    func writeHead(_ bytes: ByteBuffer, method: HTTPMethod) {
         guard let context else { return }
-        requestWritten(request.method)
+        requestWritten(method)
         context.write(wrapOutboundOut(bytes), promise: nil)
         _ = spareHead.keep(bytes)
     }

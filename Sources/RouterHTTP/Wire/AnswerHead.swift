@@ -5,7 +5,7 @@ struct AnswerHead {
     var version: HTTPVersion
     var status: HTTPResponseStatus
     /// Where each header lies in the head's bytes.
-    var fields: [ReplicaHead.Field]
+    var fields: [HeadField]
     var hasContentLength: Bool
     var framing: BodyFraming
     /// Whether the replica keeps the connection open after this answer (`FramingHeaders`).
@@ -15,7 +15,7 @@ struct AnswerHead {
     /// CONNECT, whose answer has no body whatever its headers say. Its fields go into `spare`,
     /// emptied (the fields of a head passed on before, `AnswerReader`).
     static func parse(_ bytes: UnsafeRawBufferPointer, bodiless: Bool,
-                      reusing spare: consuming [ReplicaHead.Field]) throws(WireError) -> AnswerHead {
+                      reusing spare: consuming [HeadField]) throws(WireError) -> AnswerHead {
         var lines = HeaderBlock.Lines(bytes: bytes)
         guard let statusLine = lines.next() else { throw .malformedStatusLine }
         let (version, status) = try self.statusLine(bytes, statusLine)
@@ -28,7 +28,7 @@ struct AnswerHead {
             let field = try HeaderBlock.field(bytes, line)
             try framing.read(name: UnsafeRawBufferPointer(rebasing: bytes[field.name]),
                              value: UnsafeRawBufferPointer(rebasing: bytes[field.value]))
-            fields.append(ReplicaHead.Field(name: field.name, value: field.value))
+            fields.append(HeadField(name: field.name, value: field.value))
         }
         try framing.checkNotConflicting()
         let framed: BodyFraming

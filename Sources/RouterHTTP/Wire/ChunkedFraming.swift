@@ -6,18 +6,13 @@ import NIOHTTP1
 /// replace other codings (`gzip, chunked`) and lose `gzip`.
 enum ChunkedFraming {
     /// The transfer codings to pass on when they are more than plain `chunked`, or nil.
-    static func extraCodings(in head: ReplicaHead) -> String? {
+    static func extraCodings(in head: some RawHead) -> String? {
         var codings: [String] = []
         head.forEachField { _, name, value in
             guard name.equalsLowercase("transfer-encoding") else { return }
             value.forEachToken { codings.append(String(decoding: $0, as: UTF8.self)) }
         }
         return extraCodings(codings)
-    }
-
-    static func extraCodings(in headers: HTTPHeaders) -> String? {
-        // Split on commas and trimmed by NIO.
-        extraCodings(headers[canonicalForm: "transfer-encoding"].map(String.init))
     }
 
     /// The codings as listed, when there are more than `chunked` and `chunked` is last.
@@ -38,7 +33,6 @@ enum ChunkedFraming {
 
     /// The last chunk, with trailers: written as a head is, with `0` for its start line.
     static func lastChunk(trailers: HTTPHeaders?, allocator: ByteBufferAllocator) -> ByteBuffer {
-        HeadWire.write(trailers ?? HTTPHeaders(), omitting: { _ in false }, adding: AddedHeaders(), startLineBytes: 3,
-                       reusing: nil, allocator: allocator) { $0.put("0\r\n") }
+        HeadWire.write(trailers ?? HTTPHeaders(), startLineBytes: 3, allocator: allocator) { $0.put("0\r\n") }
     }
 }

@@ -102,12 +102,3 @@ extension UnsafeRawBufferPointer {
         }
     }
 }
-
-extension String {
-    /// Whether this header name is `lowercase` in any letter case.
-    func isHeaderName(_ lowercase: StaticString) -> Bool {
-        // A string without contiguous UTF-8 (bridged) is rare: lowercasing a copy is fine there.
-        utf8.withContiguousStorageIfAvailable { UnsafeRawBufferPointer($0).equalsLowercase(lowercase) }
-            ?? (self.lowercased() == lowercase.description)
-    }
-}

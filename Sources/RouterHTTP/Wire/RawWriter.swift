@@ -48,6 +48,16 @@ struct RawWriter {
         put(digit: version.minor)
     }
 
+    /// `GET /path HTTP/1.1` and its CRLF.
+    mutating func putRequestLine(method: String, target: String, version: HTTPVersion) {
+        put(method)
+        put(UInt8(ascii: " "))
+        put(target)
+        put(UInt8(ascii: " "))
+        put(version: version)
+        putLineEnd()
+    }
+
     /// `HTTP/1.1 200 OK` and its CRLF.
     mutating func putStatusLine(version: HTTPVersion, code: Int, reason: String) {
         put(version: version)
