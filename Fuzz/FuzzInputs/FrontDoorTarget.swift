@@ -19,7 +19,7 @@ enum FrontDoorTarget {
         // runs it, and keep the door alive after the input.
         let door = FrontDoor(admission: admission, eventLoop: channel.eventLoop, requestTimeout: nil)
         do {
-            try FrontDoorHandler.install(on: channel.pipeline.syncOperations, door: door)
+            try FrontDoorHandler.install(on: channel, door: door)
             try channel.connect(to: SocketAddress(ipAddress: "127.0.0.1", port: 1)).wait()
         } catch {
             return

@@ -310,7 +310,7 @@ struct BadAnswerInPipelineTests {
 /// what it hands on.
 private func connectionInPipeline() throws -> (EmbeddedChannel, UpstreamConnection, PartsReceiver) {
     let channel = EmbeddedChannel()
-    let connection = UpstreamConnection()
+    let connection = UpstreamConnection(allocator: ByteBufferAllocator())
     try channel.pipeline.syncOperations.addHandler(connection)
     return (channel, connection, PartsReceiver())
 }

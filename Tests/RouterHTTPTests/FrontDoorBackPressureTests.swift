@@ -51,7 +51,7 @@ struct FrontDoorBackPressureTests {
         let counter = ReadCounter()
         let channel = EmbeddedChannel(loop: loop)
         try channel.pipeline.syncOperations.addHandler(counter)
-        try channel.pipeline.syncOperations.addHandler(FrontDoorHandler(door: door))
+        try FrontDoorHandler.install(on: channel, door: door)
         return (channel, admission, counter, door)
     }
 

@@ -93,7 +93,7 @@ struct HeadWireTests {
         let door = FrontDoor(admission: NoAdmission(), eventLoop: loop, requestTimeout: nil, limits: FrontDoorLimits())
         let (head, framing) = try ClientHead.read(method: "POST", target: "http://a/v1/x?y=1", headers: headers)
         #expect(framing.body == (headers.contains(name: "transfer-encoding") ? .chunked : .length(0)))
-        let exchange = ProxyExchange(head: head, framing: framing, client: FrontDoorHandler(door: door))
+        let exchange = ProxyExchange(head: head, framing: framing, client: FrontDoorHandler(door: door, allocator: ByteBufferAllocator()))
         exchange.requestID = RequestID(7)
         let bytes = exchange.forwardedHead(target: exchange.forwardedTarget, reusing: nil,
                                            allocator: ByteBufferAllocator())

@@ -32,7 +32,7 @@ extension FrontDoorHandler {
     func sendContinue(for exchange: ProxyExchange) {
         guard let context, pipelining.current === exchange, !exchange.responseStarted else { return }
         let head = HTTPResponseHead(version: exchange.head.version, status: .continue)
-        context.writeAndFlush(wrapOutboundOut(HeadWire.response(head, allocator: context.channel.allocator)),
+        context.writeAndFlush(wrapOutboundOut(HeadWire.response(head, allocator: allocator)),
                               promise: nil)
     }
 
@@ -40,7 +40,7 @@ extension FrontDoorHandler {
     /// from the replica's head, not from an edited copy), then the request id, the framing and
     /// `Connection` as this client needs them.
     func sendHead(_ head: ReplicaHead, for exchange: ProxyExchange) {
-        guard let context else { return }
+        guard context != nil else { return }
         let hopByHop = HopByHopHeaders.find(in: head)
         var added = AddedHeaders()
         // The client learns the id its request goes by, whatever the replica answered.
@@ -70,7 +70,7 @@ extension FrontDoorHandler {
         heldHead = HeadWire.response(
             version: exchange.head.version, head: head,
             omitting: { name in hopByHop.drops(name) || (requestID != nil && name.equalsLowercase(RequestIDHeader.lowercaseName)) },
-            adding: added, reusing: spareHead.take(), allocator: context.channel.allocator)
+            adding: added, reusing: spareHead.take(), allocator: allocator)
     }
 
     /// Writes the head held back for the body, if one is.
@@ -100,7 +100,7 @@ extension FrontDoorHandler {
             return
         }
         writeHeldHead(context)
-        let (size, bytes, end) = ChunkedFraming.chunk(body, allocator: context.channel.allocator)
+        let (size, bytes, end) = ChunkedFraming.chunk(body, allocator: allocator)
         context.write(wrapOutboundOut(size), promise: nil)
         context.write(wrapOutboundOut(bytes), promise: nil)
         context.write(wrapOutboundOut(end), promise: nil)
@@ -118,14 +118,14 @@ extension FrontDoorHandler {
         exchange.responseEnded = true
         // Trailers go out only in a chunked answer; otherwise there is nothing left to write.
         let last = exchange.responseChunked
-            ? ChunkedFraming.lastChunk(trailers: trailers, allocator: context.channel.allocator) : nil
+            ? ChunkedFraming.lastChunk(trailers: trailers, allocator: allocator) : nil
         // A request body the replica did not wait for would be read as the next request: close.
         if exchange.keepAlive && !exchange.closeAfterAnswer && exchange.bodyComplete && !door.draining {
             if let last { context.write(wrapOutboundOut(last), promise: nil) }
             context.flush()
             answerEnded(exchange)
         } else {
-            writeLastAndClose(last ?? context.channel.allocator.buffer(capacity: 0))
+            writeLastAndClose(last ?? allocator.buffer(capacity: 0))
         }
     }
 
@@ -159,7 +159,7 @@ extension FrontDoorHandler {
         let closing = !exchange.keepAlive || !exchange.bodyComplete || door.draining
         if closing { headers.add(name: "connection", value: "close") }
         let head = HTTPResponseHead(version: exchange.head.version, status: status, headers: headers)
-        var answer = HeadWire.response(head, allocator: context.channel.allocator)
+        var answer = HeadWire.response(head, allocator: allocator)
         // An answer to HEAD says how long its body would be, and sends none.
         if !exchange.answerHasNoBody { answer.writeString(body) }
         if closing {

@@ -117,7 +117,7 @@ public final class ProxyServer: Sendable {
                         guard door.value.acceptsConnection() else { throw ConnectionRefused() }
                         do {
                             // Pipelined requests and parse errors are handled by the front door handler itself.
-                            try FrontDoorHandler.install(on: channel.pipeline.syncOperations, door: door.value)
+                            try FrontDoorHandler.install(on: channel, door: door.value)
                         } catch {
                             door.value.connectionNotOpened()
                             throw error

@@ -44,7 +44,7 @@ final class UpstreamPool {
                 channel.eventLoop.makeCompletedFuture {
                     // The connection writes bytes and frames bodies itself, so codings like
                     // `gzip, chunked` survive, and reads the answers' bytes itself.
-                    try channel.pipeline.syncOperations.addHandler(UpstreamConnection())
+                    try channel.pipeline.syncOperations.addHandler(UpstreamConnection(allocator: channel.allocator))
                 }
             }
             .connect(to: address)
