@@ -82,7 +82,9 @@ struct RequestReader {
         guard let end else { return nil }
         // The head keeps its bytes as a slice of what was read: its fields point into them.
         let head = buffer.readSlice(length: end)!
-        let parsed = try head.withUnsafeReadableBytes { bytes throws(HTTPParserError) in try Self.parse(bytes, of: head) }
+        let parsed = try head.withUnsafeReadableBytes { bytes throws(HTTPParserError) in
+            try Self.parse(bytes, of: head)
+        }
         body.start(parsed.framing.body)
         after = parsed.after
         return .head(parsed.head, parsed.framing)
@@ -131,7 +133,7 @@ struct RequestReader {
         let request = ClientHead(method: method, target: target, version: version, bytes: head, fields: fields)
         // `Expect` is HTTP/1.1's (RFC 9110 §10.1.1): an HTTP/1.0 client sends its body regardless.
         let requestFraming = RequestFraming(keepAlive: keepAlive, body: body,
-                                     expectsContinue: framing.expectsContinue && version.minor >= 1)
+                                            expectsContinue: framing.expectsContinue && version.minor >= 1)
         return (request, requestFraming, after)
     }
 
