@@ -31,11 +31,8 @@ enum ClientRequestTarget {
         }
 
         init(_ head: ClientHead, keepAlive: Bool) {
-            method = head.method.rawValue
-            uri = head.target
-            version = head.version
-            headers = head.headers.lines
-            self.keepAlive = keepAlive
+            self.init(HTTPRequestHead(version: head.version, method: head.method, uri: head.target, headers: head.headers),
+                      keepAlive: keepAlive)
         }
     }
 
