@@ -19,8 +19,8 @@ private enum Part: Equatable {
     }
 
     static func head(_ head: ClientHead, keepAlive: Bool) -> Part {
-        .head("\(head.method.rawValue) \(head.target) \(head.version)", keepAlive: keepAlive,
-              head.headers.map { "\($0.name): \($0.value)" })
+        self.head(HTTPRequestHead(version: head.version, method: head.method, uri: head.target, headers: head.headers),
+                  keepAlive: keepAlive)
     }
 
     static func appending(_ body: ByteBuffer, to parts: inout [Part]) {

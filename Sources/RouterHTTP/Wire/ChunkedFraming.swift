@@ -16,7 +16,7 @@ enum ChunkedFraming {
     }
 
     /// The codings as listed, when there are more than `chunked` and `chunked` is last.
-    private static func extraCodings(_ codings: [String]) -> String? {
+    static func extraCodings(_ codings: [String]) -> String? {
         guard codings.count > 1, codings.last?.lowercased() == "chunked" else { return nil }
         return codings.joined(separator: ", ")
     }

@@ -27,9 +27,7 @@ extension ChunkedFraming {
     /// The codings to pass on as the router used to find them, from NIO's headers: split on
     /// commas and trimmed by NIO.
     static func extraCodings(in headers: HTTPHeaders) -> String? {
-        let codings = headers[canonicalForm: "transfer-encoding"].map(String.init)
-        guard codings.count > 1, codings.last?.lowercased() == "chunked" else { return nil }
-        return codings.joined(separator: ", ")
+        extraCodings(headers[canonicalForm: "transfer-encoding"].map(String.init))
     }
 }
 
