@@ -7,7 +7,9 @@
 # and the same per-backend limit. Each measurement is repeated and the median reported, at each
 # client count. Every proxy's CPU time (user and system, of all its processes and threads, read
 # from /proc) over its measured runs is divided by the requests wrk completed in them: the CPU
-# each proxied request costs. The last lines compare routertop with nginx and HAProxy. The row
+# each proxied request costs. The last lines compare routertop with nginx and HAProxy, and the floor
+# (below) with nginx: nginx's CPU a request less the floor's is what routertop's own work (HTTP,
+# routing, traces, metrics) may cost for routertop to cost no more than nginx. The row
 # "nio-floor" is Benchmarks/ProxyFloor: each client connection forwarded byte for byte to a backend
 # of its own on SwiftNIO, with no HTTP and no routing; the least a proxy on this event loop library
 # costs, and so the floor under routertop's data path.
@@ -240,6 +242,11 @@ ROUTERTOP_PORT=$PORT
     done
 } > "$WORK/replicas.toml"
 
+# --- comparing -----------------------------------------------------------------------------------
+# A ratio above 1: the first costs or waits more than the second.
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", b ? a / b : 0 }'; }
+difference() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%+.1f", a - b }'; }
+
 # --- instructions (--instructions) ----------------------------------------------------------------
 if [[ -n $INSTRUCTIONS ]]; then
     declare -A PER_REQUEST
@@ -304,8 +311,11 @@ if [[ -n $INSTRUCTIONS ]]; then
     for other in nginx haproxy nio-floor baseline; do
         [[ -n ${PER_REQUEST[$other]:-} ]] || continue
         printf 'routertop/%-9s instructions per request %sx\n' "$other" \
-            "$(awk -v a="${PER_REQUEST[routertop]}" -v b="${PER_REQUEST[$other]}" 'BEGIN { printf "%.2f", b ? a / b : 0 }')"
+            "$(ratio "${PER_REQUEST[routertop]}" "${PER_REQUEST[$other]}")"
     done
+    if [[ -n ${PER_REQUEST[nginx]:-} ]]; then
+        printf 'nio-floor/nginx     instructions per request %sx\n' "$(ratio "${PER_REQUEST[nio-floor]}" "${PER_REQUEST[nginx]}")"
+    fi
     exit 0
 fi
 
@@ -477,12 +487,10 @@ if [[ -n $BASELINE && -n $SCALING && ${#BASELINE_LOOPS[@]} -gt 0 ]]; then
 fi
 echo "load average at end: $(cut -d' ' -f1-3 /proc/loadavg)"
 
-# Above 1 routertop costs or waits more than the other proxy.
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", b ? a / b : 0 }'; }
-# compare OTHER CONNECTIONS: routertop's figures over OTHER's at that client count.
+# compare MINE OTHER CONNECTIONS: MINE's figures over OTHER's at that client count.
 compare() {
-    local mine="routertop/$2" theirs="$1/$2"
-    printf 'routertop/%-8s -c%-3s req/s %sx  p99 %sx  cpu/req %sx (user %sx, sys %sx)\n' "$1" "$2" \
+    local mine="$1/$3" theirs="$2/$3"
+    printf '%-19s -c%-3s req/s %sx  p99 %sx  cpu/req %sx (user %sx, sys %sx)\n' "$1/$2" "$3" \
         "$(ratio "${RPS[$mine]}" "${RPS[$theirs]}")" "$(ratio "${P99[$mine]}" "${P99[$theirs]}")" \
         "$(ratio "${CPU_US[$mine]}" "${CPU_US[$theirs]}")" "$(ratio "${USER_US[$mine]}" "${USER_US[$theirs]}")" \
         "$(ratio "${SYSTEM_US[$mine]}" "${SYSTEM_US[$theirs]}")"
@@ -490,11 +498,18 @@ compare() {
 echo
 for connections in "${CONNECTION_COUNTS[@]}"; do
     if [[ -z $ONLY_ROUTERTOP ]]; then
-        compare nginx "$connections"
-        compare haproxy "$connections"
-        compare nio-floor "$connections"
+        compare routertop nginx "$connections"
+        compare routertop haproxy "$connections"
+        compare routertop nio-floor "$connections"
+        # What SwiftNIO alone costs against nginx, and so the CPU a request left for everything
+        # routertop does beyond moving the bytes (HTTP, routing, traces, metrics) if it is to cost
+        # no more than nginx.
+        compare nio-floor nginx "$connections"
+        printf '%-19s -c%-3s nginx %s µs a request, routertop %s µs\n' 'over the floor' "$connections" \
+            "$(difference "${CPU_US[nginx/$connections]}" "${CPU_US[nio-floor/$connections]}")" \
+            "$(difference "${CPU_US[routertop/$connections]}" "${CPU_US[nio-floor/$connections]}")"
     fi
-    if [[ -n $BASELINE ]]; then compare baseline "$connections"; fi
+    if [[ -n $BASELINE ]]; then compare routertop baseline "$connections"; fi
     if [[ -n $SCALING ]]; then
         printf 'loops2/loops1       -c%-3s req/s %sx  p99 %sx  cpu/req %sx\n' "$connections" \
             "$(ratio "${RPS[loops2/$connections]}" "${RPS[routertop/$connections]}")" \
