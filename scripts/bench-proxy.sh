@@ -68,7 +68,8 @@ while [[ $# -gt 0 ]]; do
         --load-cpus) LOAD_CPUS=$2; shift 2 ;;
         --only-routertop) ONLY_ROUTERTOP=1; shift ;;
         --instructions) INSTRUCTIONS=1; shift ;;
-        -h|--help) sed -n '2,39p' "$0"; exit 0 ;;
+        # The comment block at the top, whole: a fixed line range fell behind as it grew.
+        -h|--help) awk 'NR > 1 && !/^#/ { exit } NR > 1' "$0"; exit 0 ;;
         *) echo "bench-proxy: unknown argument $1" >&2; exit 2 ;;
     esac
 done
